@@ -1,0 +1,74 @@
+// Composition root: drivers -> repositories -> services -> HTTP. Drivers are chosen here, once.
+import type { Config } from './config.js'
+import { createDatabase, type Database } from './db/database.js'
+import { Authenticator } from './http/auth.js'
+import { createHttpServer } from './http/server.js'
+import type { Logger } from './logger.js'
+import { AmenityRepository } from './modules/amenities/repository.js'
+import { AmenityService } from './modules/amenities/service.js'
+import { RefreshTokenRepository } from './modules/auth/repository.js'
+import { AuthService } from './modules/auth/service.js'
+import { AccessTokens } from './modules/auth/tokens.js'
+import { PlaceRepository } from './modules/places/repository.js'
+import { PlaceService } from './modules/places/service.js'
+import { ReviewRepository } from './modules/reviews/repository.js'
+import { ReviewService } from './modules/reviews/service.js'
+import { SystemService } from './modules/system/service.js'
+import { UserRepository } from './modules/users/repository.js'
+import { UserService } from './modules/users/service.js'
+
+export interface Services {
+  users: UserService
+  auth: AuthService
+  amenities: AmenityService
+  places: PlaceService
+  reviews: ReviewService
+  system: SystemService
+}
+
+export function createServices(config: Config, database: Database) {
+  const repositories = {
+    users: new UserRepository(database),
+    amenities: new AmenityRepository(database),
+    places: new PlaceRepository(database),
+    reviews: new ReviewRepository(database),
+    refreshTokens: new RefreshTokenRepository(database),
+  }
+  const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds)
+  const users = new UserService(repositories.users)
+  const services: Services = {
+    users,
+    auth: new AuthService(repositories.users, users, repositories.refreshTokens, accessTokens, config),
+    amenities: new AmenityService(repositories.amenities),
+    places: new PlaceService(
+      repositories.places,
+      repositories.users,
+      repositories.amenities,
+      repositories.reviews,
+    ),
+    reviews: new ReviewService(repositories.reviews, repositories.places),
+    system: new SystemService(database, repositories),
+  }
+  return { services, repositories, accessTokens }
+}
+
+export async function createApp(
+  config: Config,
+  logger: Logger,
+  database = createDatabase(config.databaseUrl, logger),
+) {
+  const { services, accessTokens } = createServices(config, database)
+  const http = await createHttpServer(config, logger, services, new Authenticator(accessTokens))
+  return {
+    config,
+    database,
+    services,
+    http,
+    async close() {
+      await http.close()
+      await database.close()
+    },
+  }
+}
+
+export type App = Awaited<ReturnType<typeof createApp>>

@@ -1,0 +1,305 @@
+// The only reader of process.env: every setting of every process, typed and validated here.
+import { existsSync } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
+
+export const DEMO_JWT_SECRET = 'hbnb-demo-secret-change-me-in-production-0000'
+export const DEFAULT_ADMIN_PASSWORD = 'admin1234'
+
+export type Environment = 'development' | 'production' | 'test'
+
+export interface Config {
+  env: Environment
+  host: string
+  port: number
+  dataDir: string
+  databaseUrl: string
+  jwtSecret: string
+  accessTokenTtlSeconds: number
+  refreshTokenTtlSeconds: number
+  adminEmail: string
+  adminPassword: string
+  allowSignup: boolean
+  seedDemoData: boolean
+  corsAnyOrigin: boolean
+  corsCredentialOrigins: string[]
+  bodyLimitBytes: number
+  pageSizeDefault: number
+  pageSizeMax: number
+  authRateLimitPerMinute: number
+  trustProxy: boolean
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  logFormat: 'json' | 'pretty'
+  publicUrl: string | undefined
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+  }
+}
+
+/** One documented setting. The README's configuration table is generated from this list. */
+interface Setting<T> {
+  name: string
+  description: string
+  default: string
+  parse: (raw: string) => T
+}
+
+type Env = Record<string, string | undefined>
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+function integer(min: number, max: number) {
+  return (raw: string): number => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`expected an integer between ${min} and ${max}`)
+    const value = Number(raw)
+    if (value < min || value > max) throw new Error(`expected an integer between ${min} and ${max}`)
+    return value
+  }
+}
+
+function boolean(raw: string): boolean {
+  const value = raw.trim().toLowerCase()
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true
+  if (['0', 'false', 'no', 'off'].includes(value)) return false
+  throw new Error('expected true or false')
+}
+
+function oneOf<T extends string>(values: readonly T[]) {
+  return (raw: string): T => {
+    const value = raw.trim() as T
+    if (!values.includes(value)) throw new Error(`expected one of ${values.join(', ')}`)
+    return value
+  }
+}
+
+function text(raw: string): string {
+  return raw.trim()
+}
+
+function list(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+}
+
+function databaseUrl(raw: string): string {
+  const value = raw.trim()
+  if (!/^(sqlite:|file:|mysql:\/\/|mariadb:\/\/)/.test(value)) {
+    throw new Error('expected sqlite:<path>, sqlite::memory: or mysql://user:password@host:port/database')
+  }
+  return value
+}
+
+export const SETTINGS = {
+  env: {
+    name: 'HBNB_ENV',
+    description: '`development`, `production` or `test`. Production refuses demo secrets.',
+    default: 'development',
+    parse: oneOf(['development', 'production', 'test'] as const),
+  },
+  host: {
+    name: 'HBNB_HOST',
+    description: 'Address to listen on.',
+    default: '`127.0.0.1` (`0.0.0.0` in production)',
+    parse: text,
+  },
+  port: {
+    name: 'HBNB_PORT',
+    description: 'HTTP port. `PORT` is honoured too when `HBNB_PORT` is unset.',
+    default: '8080',
+    parse: integer(0, 65535),
+  },
+  dataDir: {
+    name: 'HBNB_DATA_DIR',
+    description: 'Directory for the SQLite file and other local data.',
+    default: '`data`',
+    parse: text,
+  },
+  databaseUrl: {
+    name: 'HBNB_DATABASE_URL',
+    description: 'Primary database: `sqlite:<file>` or `mysql://user:pass@host:3306/db` (MariaDB/MySQL).',
+    default: '`sqlite:<data dir>/hbnb.sqlite`',
+    parse: databaseUrl,
+  },
+  jwtSecret: {
+    name: 'HBNB_JWT_SECRET',
+    description: 'HS256 signing secret for access tokens, at least 32 characters.',
+    default: 'a demo secret (refused in production)',
+    parse: (raw: string) => {
+      if (raw.length < 32) throw new Error('expected a secret of at least 32 characters')
+      return raw
+    },
+  },
+  accessTokenTtlSeconds: {
+    name: 'HBNB_ACCESS_TOKEN_TTL',
+    description: 'Access token lifetime in seconds.',
+    default: '3600',
+    parse: integer(30, 7 * 86400),
+  },
+  refreshTokenTtlSeconds: {
+    name: 'HBNB_REFRESH_TOKEN_TTL',
+    description: 'Refresh token lifetime in seconds.',
+    default: '2592000 (30 days)',
+    parse: integer(60, 365 * 86400),
+  },
+  adminEmail: {
+    name: 'HBNB_ADMIN_EMAIL',
+    description: 'Email of the administrator created by `hbnb seed` and on first start.',
+    default: '`admin@hbnb.io`',
+    parse: text,
+  },
+  adminPassword: {
+    name: 'HBNB_ADMIN_PASSWORD',
+    description: 'Password of that administrator (refused in production when left at the default).',
+    default: '`admin1234`',
+    parse: (raw: string) => {
+      if (raw.length < 8) throw new Error('expected at least 8 characters')
+      return raw
+    },
+  },
+  allowSignup: {
+    name: 'HBNB_ALLOW_SIGNUP',
+    description: 'Whether `POST /api/v1/auth/register` accepts self sign-up.',
+    default: 'true',
+    parse: boolean,
+  },
+  seedDemoData: {
+    name: 'HBNB_SEED_DEMO',
+    description: 'Whether `hbnb all` adds demo hosts, guests, places and reviews on first start.',
+    default: 'true (false in production)',
+    parse: boolean,
+  },
+  corsAnyOrigin: {
+    name: 'HBNB_CORS_ANY_ORIGIN',
+    description: 'Answer CORS requests from any origin (never with credentials).',
+    default: 'true (false in production)',
+    parse: boolean,
+  },
+  corsCredentialOrigins: {
+    name: 'HBNB_CORS_ORIGINS',
+    description: 'Comma-separated origins granted credentialed CORS; `*` may stand for the port.',
+    default: '`http://localhost:*,http://127.0.0.1:*` (none in production)',
+    parse: list,
+  },
+  bodyLimitBytes: {
+    name: 'HBNB_BODY_LIMIT',
+    description: 'Largest accepted request body, in bytes (413 above).',
+    default: '1048576',
+    parse: integer(1024, 100 * 1024 * 1024),
+  },
+  pageSizeDefault: {
+    name: 'HBNB_PAGE_SIZE',
+    description: 'Items per page of list endpoints when `?limit` is not given.',
+    default: '100',
+    parse: integer(1, 10_000),
+  },
+  pageSizeMax: {
+    name: 'HBNB_PAGE_SIZE_MAX',
+    description: 'Largest `?limit` accepted by list endpoints.',
+    default: '1000',
+    parse: integer(1, 10_000),
+  },
+  authRateLimitPerMinute: {
+    name: 'HBNB_AUTH_RATE_LIMIT',
+    description: 'Login, sign-up and refresh attempts allowed per client address per minute.',
+    default: '20',
+    parse: integer(1, 1_000_000),
+  },
+  trustProxy: {
+    name: 'HBNB_TRUST_PROXY',
+    description: 'Take the client address from `X-Forwarded-For` (set behind NGINX only).',
+    default: 'false',
+    parse: boolean,
+  },
+  logLevel: {
+    name: 'HBNB_LOG_LEVEL',
+    description: 'pino log level.',
+    default: '`info`',
+    parse: oneOf(LOG_LEVELS),
+  },
+  logFormat: {
+    name: 'HBNB_LOG_FORMAT',
+    description: '`json` (Elastic Common Schema) or `pretty`.',
+    default: '`pretty` on a terminal, else `json`',
+    parse: oneOf(['json', 'pretty'] as const),
+  },
+  publicUrl: {
+    name: 'HBNB_PUBLIC_URL',
+    description: 'Public base URL, used in links such as `Link` headers behind a proxy.',
+    default: 'derived from the request',
+    parse: (raw: string) => {
+      const url = new URL(raw.trim())
+      return url.toString().replace(/\/$/, '')
+    },
+  },
+} satisfies { [K in keyof Config]: Setting<Config[K]> }
+
+/** Reads `.env` from the working directory when present; real environment variables win. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path)
+}
+
+export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdout.isTTY)): Config {
+  const problems: string[] = []
+  const read = <K extends keyof Config>(key: K, fallback: Config[K], raw?: string): Config[K] => {
+    const setting = SETTINGS[key] as Setting<Config[K]>
+    const value = raw ?? env[setting.name]
+    if (value === undefined || value === '') return fallback
+    try {
+      return setting.parse(value)
+    } catch (error) {
+      const shown = key === 'jwtSecret' || key === 'adminPassword' ? '(hidden)' : JSON.stringify(value)
+      problems.push(`${setting.name}: ${(error as Error).message}, got ${shown}`)
+      return fallback
+    }
+  }
+
+  const mode = read('env', 'development')
+  const production = mode === 'production'
+  const dataDir = read('dataDir', 'data')
+  const portFallback = env.HBNB_PORT ? undefined : env.PORT
+  const config: Config = {
+    env: mode,
+    host: read('host', production ? '0.0.0.0' : '127.0.0.1'),
+    port: read('port', 8080, portFallback),
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
+    databaseUrl: read('databaseUrl', `sqlite:${resolve(dataDir, 'hbnb.sqlite')}`),
+    jwtSecret: read('jwtSecret', DEMO_JWT_SECRET),
+    accessTokenTtlSeconds: read('accessTokenTtlSeconds', 3600),
+    refreshTokenTtlSeconds: read('refreshTokenTtlSeconds', 30 * 86400),
+    adminEmail: read('adminEmail', 'admin@hbnb.io'),
+    adminPassword: read('adminPassword', DEFAULT_ADMIN_PASSWORD),
+    allowSignup: read('allowSignup', true),
+    seedDemoData: read('seedDemoData', !production),
+    corsAnyOrigin: read('corsAnyOrigin', !production),
+    corsCredentialOrigins: read(
+      'corsCredentialOrigins',
+      production ? [] : ['http://localhost:*', 'http://127.0.0.1:*'],
+    ),
+    bodyLimitBytes: read('bodyLimitBytes', 1024 * 1024),
+    pageSizeDefault: read('pageSizeDefault', 100),
+    pageSizeMax: read('pageSizeMax', 1000),
+    authRateLimitPerMinute: read('authRateLimitPerMinute', 20),
+    trustProxy: read('trustProxy', false),
+    logLevel: read('logLevel', mode === 'test' ? 'silent' : 'info'),
+    logFormat: read('logFormat', isTty ? 'pretty' : 'json'),
+    publicUrl: read('publicUrl', undefined),
+  }
+
+  if (config.pageSizeDefault > config.pageSizeMax) {
+    problems.push('HBNB_PAGE_SIZE: must not be larger than HBNB_PAGE_SIZE_MAX')
+  }
+  if (production) {
+    if (config.jwtSecret === DEMO_JWT_SECRET) {
+      problems.push('HBNB_JWT_SECRET: production needs your own secret (for example `openssl rand -hex 32`)')
+    }
+    if (config.adminPassword === DEFAULT_ADMIN_PASSWORD) {
+      problems.push('HBNB_ADMIN_PASSWORD: production refuses the default admin password; set your own')
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return config
+}

@@ -1,0 +1,181 @@
+// The contract's seed (admin and three amenities) and the demo data added on a first start.
+import type { Config } from '../config.js'
+import { nowIso, uuidv7 } from '../ids.js'
+import { hashPassword } from '../modules/auth/passwords.js'
+import { toMinorUnits } from '../modules/places/money.js'
+import type { Database } from './database.js'
+import { DEMO_CITIES, DEMO_EXTRA_AMENITIES, DEMO_KINDS, DEMO_PEOPLE, DEMO_REVIEWS } from './demo-data.js'
+import type { AmenityRow, PlaceRow, ReviewRow, UserRow } from './schema.js'
+
+export const ADMIN_ID = '36c9050e-ddd3-4c3b-9731-9f487208bbc1'
+export const SEED_AMENITIES = ['WiFi', 'Swimming Pool', 'Air Conditioning']
+export const DEMO_PASSWORD = 'hbnb-demo-1234'
+const DEMO_MARKER = 'demo_data_seeded'
+
+/** Adds the admin and the contract's amenities where missing. Never overwrites. */
+export async function seedEssentials(
+  database: Database,
+  config: Pick<Config, 'adminEmail' | 'adminPassword'>,
+) {
+  const db = database.write
+  const admin = await db
+    .selectFrom('users')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', ADMIN_ID), eb('email_key', '=', config.adminEmail.toLowerCase())]))
+    .executeTakeFirst()
+  const added: string[] = []
+  if (!admin) {
+    const now = nowIso()
+    await db
+      .insertInto('users')
+      .values({
+        id: ADMIN_ID,
+        email: config.adminEmail,
+        email_key: config.adminEmail.toLowerCase(),
+        first_name: 'Admin',
+        last_name: 'HBnB',
+        password_hash: await hashPassword(config.adminPassword),
+        is_admin: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute()
+    added.push(`admin ${config.adminEmail}`)
+  }
+  added.push(...(await ensureAmenities(database, SEED_AMENITIES)))
+  return added
+}
+
+async function ensureAmenities(database: Database, names: string[]): Promise<string[]> {
+  const existing = await database.write.selectFrom('amenities').select('name_key').execute()
+  const known = new Set(existing.map((row) => row.name_key))
+  const now = nowIso()
+  const rows: AmenityRow[] = names
+    .filter((name) => !known.has(name.toLowerCase()))
+    .map((name) => ({ id: uuidv7(), name, name_key: name.toLowerCase(), created_at: now, updated_at: now }))
+  if (rows.length) await database.write.insertInto('amenities').values(rows).execute()
+  return rows.map((row) => `amenity ${row.name}`)
+}
+
+/** A small deterministic PRNG (mulberry32), so the demo data is the same on every machine. */
+export function random(seed: number) {
+  let state = seed >>> 0
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+  }
+}
+
+export interface DemoSummary {
+  users: number
+  places: number
+  reviews: number
+}
+
+/**
+ * Hosts, guests, three places per demo city with amenities, and reviews. Runs once per database:
+ * a marker row records it, so deleting the demo places does not bring them back.
+ */
+export async function seedDemoData(database: Database, placesPerCity = 3): Promise<DemoSummary | null> {
+  const db = database.write
+  const marker = await db
+    .selectFrom('app_meta')
+    .select('value')
+    .where('key', '=', DEMO_MARKER)
+    .executeTakeFirst()
+  if (marker) return null
+  await ensureAmenities(database, DEMO_EXTRA_AMENITIES)
+  const amenityIds = (await db.selectFrom('amenities').select('id').orderBy('name').execute()).map(
+    (a) => a.id,
+  )
+  const rng = random(20261126)
+  const passwordHash = await hashPassword(DEMO_PASSWORD)
+  const now = nowIso()
+
+  const person = (
+    kind: 'host' | 'guest',
+    index: number,
+    [first, last]: readonly [string, string],
+  ): UserRow => ({
+    id: uuidv7(),
+    email: `${kind}${index + 1}@hbnb.io`,
+    email_key: `${kind}${index + 1}@hbnb.io`,
+    first_name: first,
+    last_name: last,
+    password_hash: passwordHash,
+    is_admin: 0,
+    created_at: now,
+    updated_at: now,
+  })
+  const hosts = DEMO_PEOPLE.hosts.map((name, i) => person('host', i, name))
+  const guests = DEMO_PEOPLE.guests.map((name, i) => person('guest', i, name))
+
+  const places: PlaceRow[] = []
+  const links: { place_id: string; amenity_id: string }[] = []
+  const reviews: ReviewRow[] = []
+  for (const city of DEMO_CITIES) {
+    for (let n = 0; n < placesPerCity; n++) {
+      const sight = city.sights[n % city.sights.length]!
+      const kind = rng.pick(DEMO_KINDS)
+      const bedrooms = rng.int(0, 4)
+      const place: PlaceRow = {
+        id: uuidv7(),
+        owner_id: rng.pick(hosts).id,
+        title: `${kind} near ${sight}`,
+        description: `${kind} in ${city.city}, a short walk from ${sight}. ${bedrooms === 0 ? 'Open-plan living with a sofa bed' : `${bedrooms} bedroom${bedrooms > 1 ? 's' : ''}`}, fast WiFi and everything you need for a relaxed stay.`,
+        price_minor: toMinorUnits(Math.round(city.price * (0.6 + rng.next() * 0.9)), city.currency),
+        currency: city.currency,
+        latitude: Number((city.latitude + (rng.next() - 0.5) * 0.06).toFixed(6)),
+        longitude: Number((city.longitude + (rng.next() - 0.5) * 0.08).toFixed(6)),
+        address: `${rng.int(1, 220)} ${sight.replace(/^the /, '')}`,
+        city: city.city,
+        country: city.country,
+        timezone: city.timezone,
+        max_guests: Math.max(1, bedrooms * 2),
+        bedrooms,
+        bathrooms: Math.max(1, Math.ceil(bedrooms / 2)),
+        status: 'published',
+        created_at: now,
+        updated_at: now,
+      }
+      places.push(place)
+      for (const amenityId of amenityIds) {
+        if (rng.next() < 0.45) links.push({ place_id: place.id, amenity_id: amenityId })
+      }
+      for (const guest of guests) {
+        if (rng.next() < 0.4) {
+          const [rating, text] = rng.pick(DEMO_REVIEWS)
+          reviews.push({
+            id: uuidv7(),
+            place_id: place.id,
+            user_id: guest.id,
+            text,
+            rating,
+            created_at: now,
+            updated_at: now,
+          })
+        }
+      }
+    }
+  }
+
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('users')
+      .values([...hosts, ...guests])
+      .execute()
+    await trx.insertInto('places').values(places).execute()
+    if (links.length) await trx.insertInto('place_amenities').values(links).execute()
+    if (reviews.length) await trx.insertInto('reviews').values(reviews).execute()
+    await trx.insertInto('app_meta').values({ key: DEMO_MARKER, value: now }).execute()
+  })
+  return { users: hosts.length + guests.length, places: places.length, reviews: reviews.length }
+}

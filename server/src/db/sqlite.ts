@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { Kysely, SqliteDialect, sql } from 'kysely'
+import type { Database } from './database.js'
+import type { DB } from './schema.js'
+
+const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements can be reused, and preparing is a
+ * large share of a small query's cost. This keeps the most recently used statements by SQL text.
+ */
+function withStatementCache(db: SqliteDatabase.Database) {
+  const cache = new Map<string, SqliteDatabase.Statement>()
+  return {
+    close: () => db.close(),
+    prepare(sqlText: string) {
+      let statement = cache.get(sqlText)
+      if (statement) {
+        cache.delete(sqlText)
+      } else {
+        statement = db.prepare(sqlText)
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
+      }
+      cache.set(sqlText, statement)
+      return statement
+    },
+  }
+}
+
+export function createSqliteDatabase(path: string): Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const connection = new SqliteDatabase(path)
+  connection.pragma('journal_mode = WAL')
+  connection.pragma('foreign_keys = ON')
+  connection.pragma('synchronous = NORMAL')
+  connection.pragma('busy_timeout = 5000')
+  const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) })
+  return {
+    dialect: 'sqlite',
+    write: kysely,
+    read: kysely,
+    ping: async () => {
+      await sql`select 1`.execute(kysely)
+    },
+    close: () => kysely.destroy(),
+  }
+}

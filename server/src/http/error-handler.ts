@@ -1,0 +1,104 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError } from '../errors.js'
+
+interface ErrorBody {
+  error: string
+  code: string
+  request_id: string
+  details?: unknown
+}
+
+function send(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  status: number,
+  body: Omit<ErrorBody, 'request_id'>,
+) {
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send({ ...body, request_id: request.id })
+}
+
+interface ValidationIssue {
+  instancePath: string
+  message?: string
+  keyword: string
+  params: Record<string, unknown>
+}
+
+/** Turns Ajv issues into `field: message` lines a person can act on. */
+function describeValidation(context: string | undefined, issues: ValidationIssue[]) {
+  return issues.map((issue) => {
+    const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
+    const missing = issue.keyword === 'required' ? String(issue.params.missingProperty) : undefined
+    const field = missing ?? (path || context || 'body')
+    const message = missing ? 'is required' : (issue.message ?? 'is invalid')
+    return { field, message }
+  })
+}
+
+export function registerErrorHandlers(app: FastifyInstance, bodyLimit: number) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      return send(reply, request, error.status, {
+        error: error.message,
+        code: error.code,
+        details: error.details,
+      })
+    }
+    if (error.validation) {
+      const details = describeValidation(error.validationContext, error.validation as ValidationIssue[])
+      const summary = details.map((d) => `${d.field} ${d.message}`).join('; ')
+      return send(reply, request, 400, {
+        error: `Invalid input: ${summary}`,
+        code: 'validation_failed',
+        details,
+      })
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return send(reply, request, 413, {
+          error: `Request body is larger than the ${bodyLimit}-byte limit`,
+          code: 'body_too_large',
+        })
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return send(reply, request, 415, {
+          error: 'Unsupported content type: send the body as application/json',
+          code: 'unsupported_media_type',
+        })
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return send(reply, request, 400, {
+          error: 'The request body is empty: send a JSON object',
+          code: 'empty_body',
+        })
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return send(reply, request, 400, {
+          error: 'The request body is not valid JSON',
+          code: 'invalid_json',
+        })
+    }
+    if (error.statusCode === 429) {
+      return send(reply, request, 429, { error: error.message, code: 'rate_limited' })
+    }
+    if (error instanceof SyntaxError) {
+      return send(reply, request, 400, { error: 'The request body is not valid JSON', code: 'invalid_json' })
+    }
+    const status = error.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      return send(reply, request, status, { error: error.message, code: error.code ?? 'bad_request' })
+    }
+    request.log.error({ err: error }, 'request failed')
+    return send(reply, request, 500, {
+      error: 'Internal server error: the problem was logged; try again later',
+      code: 'internal_error',
+    })
+  })
+
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, request, 404, {
+      error: `Not found: ${request.method} ${request.url.split('?')[0]}`,
+      code: 'route_not_found',
+    }),
+  )
+}

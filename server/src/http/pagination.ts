@@ -1,0 +1,41 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+
+export interface PageRequest {
+  limit: number
+  /** Id of the last item of the previous page; items come in id order. */
+  after: string | undefined
+}
+
+export interface Page<T> {
+  items: T[]
+  total: number
+  nextCursor: string | undefined
+}
+
+export interface PageSizes {
+  pageSizeDefault: number
+  pageSizeMax: number
+}
+
+export function pageRequest(query: { limit?: number; cursor?: string }, sizes: PageSizes): PageRequest {
+  return { limit: Math.min(query.limit ?? sizes.pageSizeDefault, sizes.pageSizeMax), after: query.cursor }
+}
+
+/** Repositories fetch one row more than asked to learn whether a next page exists. */
+export function toPage<T extends { id: string }>(rows: T[], limit: number, total: number): Page<T> {
+  const items = rows.slice(0, limit)
+  const nextCursor = rows.length > limit ? items[items.length - 1]?.id : undefined
+  return { items, total, nextCursor }
+}
+
+/** Lists stay JSON arrays (HBnB clients rely on it); paging travels in headers. */
+export function sendPage<T>(request: FastifyRequest, reply: FastifyReply, page: Page<T>, publicUrl?: string) {
+  reply.header('X-Total-Count', String(page.total))
+  if (page.nextCursor) {
+    const base = publicUrl ?? `${request.protocol}://${request.host}`
+    const url = new URL(request.url, base)
+    url.searchParams.set('cursor', page.nextCursor)
+    reply.header('Link', `<${url.toString()}>; rel="next"`)
+  }
+  return page.items
+}

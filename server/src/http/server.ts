@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger } from 'fastify'
+import type { Services } from '../app.js'
+import type { Config } from '../config.js'
+import type { Logger } from '../logger.js'
+import { amenityRoutes } from '../modules/amenities/routes.js'
+import { authRoutes } from '../modules/auth/routes.js'
+import { placeRoutes } from '../modules/places/routes.js'
+import { reviewRoutes } from '../modules/reviews/routes.js'
+import { systemRoutes } from '../modules/system/routes.js'
+import { userRoutes } from '../modules/users/routes.js'
+import { AccessLog } from './access-log.js'
+import type { Authenticator } from './auth.js'
+import type { HttpApp, HttpContext } from './context.js'
+import { registerCors } from './cors.js'
+import { registerErrorHandlers } from './error-handler.js'
+import { landingPage } from './landing.js'
+import { ErrorResponse } from './schemas.js'
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/
+
+export async function createHttpServer(
+  config: Config,
+  logger: Logger,
+  services: Services,
+  auth: Authenticator,
+) {
+  const app: HttpApp = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new AccessLog(),
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addSchema(ErrorResponse)
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id)
+  })
+  registerCors(app, { anyOrigin: config.corsAnyOrigin, credentialOrigins: config.corsCredentialOrigins })
+  registerErrorHandlers(app, config.bodyLimitBytes)
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: `Too many attempts: try again in ${context.after}`,
+    }),
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'HBNB API',
+        version: '1.0.0',
+        description:
+          'The HBnB v1 API (drop-in compatible) extended into a vacation-rental marketplace. Lists are JSON arrays; ' +
+          'page with `?limit` and `?cursor`, following the `Link: rel="next"` header; `X-Total-Count` has the total.',
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/v1', uiConfig: { deepLinking: true } })
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  const context: HttpContext = { app, auth, services, config }
+  for (const routes of [systemRoutes, authRoutes, userRoutes, amenityRoutes, placeRoutes, reviewRoutes]) {
+    routes(context)
+  }
+  const landing = landingPage(config.env !== 'production')
+  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(landing),
+  )
+  return app
+}

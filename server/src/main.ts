@@ -1,0 +1,130 @@
+// The `hbnb` command: one codebase, several roles.
+import { parseArgs } from 'node:util'
+import { createApp } from './app.js'
+import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.js'
+import { createDatabase, type Database } from './db/database.js'
+import { migrateDown, migrateUp, migrationStatus } from './db/migrate.js'
+import { seedDemoData, seedEssentials } from './db/seed.js'
+import { createLogger, type Logger } from './logger.js'
+
+const USAGE = `Usage: hbnb <command>
+
+Commands:
+  all              migrate, seed on first start, and serve (the embedded default of npm start)
+  serve            serve the API (the database must be migrated)
+  migrate up       apply every pending migration
+  migrate down     revert the last migration
+  migrate status   list migrations and when they were applied
+  seed [--no-demo] add the admin and the default amenities, and demo data unless --no-demo
+
+Settings come from HBNB_* environment variables (or a .env file); see the README.`
+
+async function withDatabase<T>(
+  config: Config,
+  logger: Logger,
+  work: (db: Database) => Promise<T>,
+): Promise<T> {
+  const database = createDatabase(config.databaseUrl, logger)
+  try {
+    return await work(database)
+  } finally {
+    await database.close()
+  }
+}
+
+async function prepare(database: Database, config: Config, logger: Logger, demo: boolean) {
+  for (const line of await migrateUp(database)) logger.info(line)
+  for (const line of await seedEssentials(database, config)) logger.info(`seeded ${line}`)
+  if (demo) {
+    const summary = await seedDemoData(database)
+    if (summary) logger.info(summary, 'seeded demo data (demo users log in with password hbnb-demo-1234)')
+  }
+}
+
+async function serve(config: Config, logger: Logger, options: { prepare: boolean }) {
+  const database = createDatabase(config.databaseUrl, logger)
+  if (options.prepare) {
+    await prepare(database, config, logger, config.seedDemoData)
+  } else {
+    const pending = (await migrationStatus(database)).filter((m) => !m.appliedAt)
+    if (pending.length) {
+      await database.close()
+      throw new Error(`${pending.length} migration(s) pending: run \`hbnb migrate up\` first`)
+    }
+  }
+  const app = await createApp(config, logger, database)
+  const address = await app.http.listen({ host: config.host, port: config.port })
+  const base = address.replace('://127.0.0.1', '://localhost').replace('://0.0.0.0', '://localhost')
+  logger.info(
+    `HBNB is serving on ${base}/ — API ${base}/api/v1/places, docs ${base}/api/v1/, health ${base}/healthz` +
+      (config.env === 'production' ? '' : ` — admin ${config.adminEmail}`),
+  )
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    logger.info(`${signal} received: finishing open requests, then stopping`)
+    await app.close()
+    logger.flush()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+async function main(argv: string[]) {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' }, 'no-demo': { type: 'boolean' } },
+  })
+  const [command = 'all', sub] = positionals
+  if (values.help || command === 'help') {
+    console.log(USAGE)
+    return
+  }
+  loadDotEnv()
+  const config = loadConfig()
+  const logger = createLogger(config)
+  switch (command) {
+    case 'all':
+      return serve(config, logger, { prepare: true })
+    case 'serve':
+      return serve(config, logger, { prepare: false })
+    case 'migrate':
+      return withDatabase(config, logger, async (db) => {
+        if (sub === 'up' || sub === undefined) {
+          const applied = await migrateUp(db)
+          console.log(applied.length ? applied.join('\n') : 'Already up to date')
+        } else if (sub === 'down') {
+          const reverted = await migrateDown(db)
+          console.log(reverted.length ? reverted.join('\n') : 'Nothing to revert')
+        } else if (sub === 'status') {
+          for (const m of await migrationStatus(db)) {
+            console.log(
+              `${m.appliedAt ? `applied ${m.appliedAt.toISOString()}` : 'pending'.padEnd(32)}  ${m.name}`,
+            )
+          }
+        } else {
+          throw new UsageError(`unknown migrate command "${sub}": use up, down or status`)
+        }
+      })
+    case 'seed':
+      return withDatabase(config, logger, (db) => prepare(db, config, logger, !values['no-demo']))
+    default:
+      throw new UsageError(`unknown command "${command}"`)
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof UsageError) {
+    console.error(`hbnb: ${error.message}`)
+    if (error instanceof UsageError) console.error(`\n${USAGE}`)
+    process.exit(2)
+  }
+  console.error('hbnb: failed:', error instanceof Error ? error.message : error)
+  if (error instanceof Error && error.stack) console.error(error.stack)
+  process.exit(1)
+})

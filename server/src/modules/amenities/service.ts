@@ -1,0 +1,67 @@
+import { isUniqueViolation } from '../../db/database.js'
+import type { AmenityRow } from '../../db/schema.js'
+import { badRequest, Messages, notFound } from '../../errors.js'
+import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
+import { nowIso, uuidv7 } from '../../ids.js'
+import { requiredText } from '../validation.js'
+import type { AmenityRepository } from './repository.js'
+import type { AmenityView } from './schemas.js'
+
+const NAME_MAX = 50
+
+export function toAmenityView(row: AmenityRow): AmenityView {
+  return { id: row.id, name: row.name, created_at: row.created_at, updated_at: row.updated_at }
+}
+
+const nameTaken = (name: string) => badRequest(`Amenity "${name}" already exists`, 'amenity_exists')
+
+export class AmenityService {
+  constructor(private readonly amenities: AmenityRepository) {}
+
+  async create(input: { name: unknown }): Promise<AmenityView> {
+    const name = requiredText('name', input.name, NAME_MAX)
+    if (await this.amenities.findByName(name)) throw nameTaken(name)
+    const now = nowIso()
+    const row: AmenityRow = {
+      id: uuidv7(),
+      name,
+      name_key: name.toLowerCase(),
+      created_at: now,
+      updated_at: now,
+    }
+    try {
+      await this.amenities.insert(row)
+    } catch (error) {
+      if (isUniqueViolation(error)) throw nameTaken(name)
+      throw error
+    }
+    return toAmenityView(row)
+  }
+
+  async get(id: string): Promise<AmenityView> {
+    const row = await this.amenities.findById(id)
+    if (!row) throw notFound(Messages.amenityNotFound)
+    return toAmenityView(row)
+  }
+
+  async list(page: PageRequest): Promise<Page<AmenityView>> {
+    const [rows, total] = await Promise.all([this.amenities.listPage(page), this.amenities.count()])
+    return toPage(rows.map(toAmenityView), page.limit, total)
+  }
+
+  async rename(id: string, input: { name: unknown }): Promise<AmenityView> {
+    const current = await this.amenities.findById(id)
+    if (!current) throw notFound(Messages.amenityNotFound)
+    const name = requiredText('name', input.name, NAME_MAX)
+    const holder = await this.amenities.findByName(name)
+    if (holder && holder.id !== id) throw nameTaken(name)
+    const now = nowIso()
+    try {
+      await this.amenities.rename(id, name, now)
+    } catch (error) {
+      if (isUniqueViolation(error)) throw nameTaken(name)
+      throw error
+    }
+    return toAmenityView({ ...current, name, updated_at: now })
+  }
+}

@@ -1,0 +1,48 @@
+import type { Database } from '../../db/database.js'
+import type { RefreshTokenRow } from '../../db/schema.js'
+
+export class RefreshTokenRepository {
+  constructor(private readonly db: Database) {}
+
+  findByHash(tokenHash: string): Promise<RefreshTokenRow | undefined> {
+    return this.db.write
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst()
+  }
+
+  async insert(row: RefreshTokenRow): Promise<void> {
+    await this.db.write.insertInto('refresh_tokens').values(row).execute()
+  }
+
+  /** Marks a token used, only if nobody used or revoked it first. False means it was already spent. */
+  async markUsed(id: string, at: string): Promise<boolean> {
+    const result = await this.db.write
+      .updateTable('refresh_tokens')
+      .set({ used_at: at })
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
+  async revokeFamily(familyId: string, at: string): Promise<void> {
+    await this.db.write
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: at })
+      .where('family_id', '=', familyId)
+      .where('revoked_at', 'is', null)
+      .execute()
+  }
+
+  async revokeAllOfUser(userId: string, at: string): Promise<void> {
+    await this.db.write
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: at })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute()
+  }
+}

@@ -1,0 +1,115 @@
+import type { HttpContext } from '../../http/context.js'
+import { bearerAuth, errors, MessageResponse } from '../../http/schemas.js'
+import { UserCreateBody, UserPublic } from '../users/schemas.js'
+import { LoginBody, ProtectedResponse, RefreshBody, SessionResponse } from './schemas.js'
+
+export function authRoutes({ app, auth, services, config }: HttpContext) {
+  const { auth: authService } = services
+  const tags = ['Auth']
+  const rateLimit = { max: config.authRateLimitPerMinute, timeWindow: '1 minute' }
+
+  for (const url of ['/api/v1/auth/login', '/api/v1/login']) {
+    app.post(
+      url,
+      {
+        config: { rateLimit },
+        schema: {
+          tags,
+          summary: 'Log in with email and password',
+          body: LoginBody,
+          response: { 200: SessionResponse, ...errors(400, 401, 429) },
+        },
+      },
+      async (request) => authService.login(request.body.email, request.body.password),
+    )
+  }
+
+  app.post(
+    '/api/v1/auth/register',
+    {
+      config: { rateLimit },
+      schema: {
+        tags,
+        summary: 'Sign up (when the server allows it) and log in',
+        body: UserCreateBody,
+        response: { 201: SessionResponse, ...errors(400, 403, 429) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await authService.register(request.body)),
+  )
+
+  app.post(
+    '/api/v1/auth/refresh',
+    {
+      config: { rateLimit },
+      schema: {
+        tags,
+        summary: 'Trade a refresh token for a new access token and refresh token',
+        body: RefreshBody,
+        response: { 200: SessionResponse, ...errors(400, 401, 429) },
+      },
+    },
+    async (request) => authService.refresh(request.body.refresh_token),
+  )
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      schema: {
+        tags,
+        summary: 'End the login a refresh token belongs to',
+        body: RefreshBody,
+        response: { 200: MessageResponse, ...errors(400) },
+      },
+    },
+    async (request) => {
+      await authService.logout(request.body.refresh_token)
+      return { message: 'Logged out' }
+    },
+  )
+
+  app.post(
+    '/api/v1/auth/logout-all',
+    {
+      schema: {
+        tags,
+        summary: 'End every login of the caller',
+        security: bearerAuth,
+        response: { 200: MessageResponse, ...errors(401) },
+      },
+    },
+    async (request) => {
+      await authService.logoutEverywhere(await auth.require(request))
+      return { message: 'Logged out everywhere' }
+    },
+  )
+
+  app.get(
+    '/api/v1/auth/me',
+    {
+      schema: {
+        tags,
+        summary: 'The caller',
+        security: bearerAuth,
+        response: { 200: UserPublic, ...errors(401, 404) },
+      },
+    },
+    async (request) => authService.me(await auth.require(request)),
+  )
+
+  app.get(
+    '/api/v1/auth/protected',
+    {
+      schema: {
+        tags,
+        summary: 'Check a token',
+        security: bearerAuth,
+        response: { 200: ProtectedResponse, ...errors(401) },
+      },
+    },
+    async (request) => {
+      const actor = await auth.require(request)
+      return { message: `Hello, user ${actor.id}`, is_admin: actor.isAdmin }
+    },
+  )
+}

@@ -1,0 +1,119 @@
+import { forbidden, Messages, notFound, unauthorized } from '../../errors.js'
+import { uuidv7 } from '../../ids.js'
+import type { UserRepository } from '../users/repository.js'
+import type { UserCreateInput, UserView } from '../users/schemas.js'
+import { toUserView, type UserService } from '../users/service.js'
+import { checkAgainstDecoy, checkPassword, hashPassword } from './passwords.js'
+import type { RefreshTokenRepository } from './repository.js'
+import { type AccessTokens, type Actor, hashRefreshToken, newRefreshToken } from './tokens.js'
+
+export interface Session {
+  access_token: string
+  refresh_token: string
+  token_type: 'Bearer'
+  expires_in: number
+  user: UserView
+}
+
+export interface AuthOptions {
+  refreshTokenTtlSeconds: number
+  allowSignup: boolean
+  now?: () => number
+}
+
+const SIGNUP_MIN_PASSWORD = 8
+
+export class AuthService {
+  private readonly now: () => number
+
+  constructor(
+    private readonly users: UserRepository,
+    private readonly userService: UserService,
+    private readonly refreshTokens: RefreshTokenRepository,
+    private readonly accessTokens: AccessTokens,
+    private readonly options: AuthOptions,
+  ) {
+    this.now = options.now ?? Date.now
+  }
+
+  async login(email: string, password: string): Promise<Session> {
+    const user = await this.users.findByEmail(email.trim())
+    if (!user) {
+      await checkAgainstDecoy(password)
+      throw unauthorized(Messages.invalidCredentials, 'invalid_credentials')
+    }
+    const check = await checkPassword(user.password_hash, password)
+    if (!check.ok) throw unauthorized(Messages.invalidCredentials, 'invalid_credentials')
+    if (check.needsRehash) {
+      await this.users.update(user.id, { password_hash: await hashPassword(password) })
+    }
+    return this.openSession(toUserView(user), uuidv7())
+  }
+
+  async register(input: UserCreateInput): Promise<Session> {
+    if (!this.options.allowSignup)
+      throw forbidden('Sign-up is closed on this server: ask an administrator', 'signup_closed')
+    const user = await this.userService.create(input, {
+      asAdmin: false,
+      minPasswordLength: SIGNUP_MIN_PASSWORD,
+    })
+    return this.openSession(user, uuidv7())
+  }
+
+  /** Rotates a refresh token. Presenting a spent token revokes its whole family (it was stolen or replayed). */
+  async refresh(token: string): Promise<Session> {
+    const row = await this.refreshTokens.findByHash(hashRefreshToken(token))
+    if (!row) throw unauthorized('Invalid refresh token: log in again', 'invalid_refresh_token')
+    const now = new Date(this.now()).toISOString()
+    if (row.expires_at <= now)
+      throw unauthorized('Refresh token has expired: log in again', 'refresh_token_expired')
+    if (!(await this.refreshTokens.markUsed(row.id, now))) {
+      await this.refreshTokens.revokeFamily(row.family_id, now)
+      throw unauthorized(
+        'Refresh token was already used: every session of this login is closed; log in again',
+        'refresh_token_reused',
+      )
+    }
+    const user = await this.users.findById(row.user_id)
+    if (!user) throw unauthorized('Invalid refresh token: log in again', 'invalid_refresh_token')
+    return this.openSession(toUserView(user), row.family_id)
+  }
+
+  /** Ends the login the refresh token belongs to. Unknown tokens are ignored: logging out twice is fine. */
+  async logout(token: string): Promise<void> {
+    const row = await this.refreshTokens.findByHash(hashRefreshToken(token))
+    if (row) await this.refreshTokens.revokeFamily(row.family_id, new Date(this.now()).toISOString())
+  }
+
+  async logoutEverywhere(actor: Actor): Promise<void> {
+    await this.refreshTokens.revokeAllOfUser(actor.id, new Date(this.now()).toISOString())
+  }
+
+  async me(actor: Actor): Promise<UserView> {
+    const user = await this.users.findById(actor.id)
+    if (!user) throw notFound(Messages.userNotFound)
+    return toUserView(user)
+  }
+
+  private async openSession(user: UserView, familyId: string): Promise<Session> {
+    const now = this.now()
+    const refreshToken = newRefreshToken()
+    await this.refreshTokens.insert({
+      id: uuidv7(),
+      user_id: user.id,
+      family_id: familyId,
+      token_hash: hashRefreshToken(refreshToken),
+      expires_at: new Date(now + this.options.refreshTokenTtlSeconds * 1000).toISOString(),
+      used_at: null,
+      revoked_at: null,
+      created_at: new Date(now).toISOString(),
+    })
+    return {
+      access_token: await this.accessTokens.sign({ id: user.id, isAdmin: user.is_admin }, now),
+      refresh_token: refreshToken,
+      token_type: 'Bearer',
+      expires_in: this.accessTokens.ttlSeconds,
+      user,
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import type { Database } from '../../db/database.js'
+import type { AmenityRow, NewPlace, PlaceRow, PlaceUpdate } from '../../db/schema.js'
+import type { PageRequest } from '../../http/pagination.js'
+
+export interface PlaceFilter {
+  cities?: string[]
+  countries?: string[]
+  /** Places having every one of these amenities. */
+  amenityIds?: string[]
+}
+
+export class PlaceRepository {
+  constructor(private readonly db: Database) {}
+
+  findById(id: string): Promise<PlaceRow | undefined> {
+    return this.db.read.selectFrom('places').selectAll().where('id', '=', id).executeTakeFirst()
+  }
+
+  private published(filter: PlaceFilter) {
+    let query = this.db.read.selectFrom('places').where('places.status', '=', 'published')
+    if (filter.cities?.length) {
+      query = query.where(
+        (eb) => eb.fn('lower', ['places.city']),
+        'in',
+        filter.cities.map((c) => c.toLowerCase()),
+      )
+    }
+    if (filter.countries?.length) {
+      query = query.where(
+        'places.country',
+        'in',
+        filter.countries.map((c) => c.toUpperCase()),
+      )
+    }
+    const amenityIds = [...new Set(filter.amenityIds ?? [])]
+    if (amenityIds.length) {
+      query = query.where('places.id', 'in', (eb) =>
+        eb
+          .selectFrom('place_amenities')
+          .select('place_id')
+          .where('amenity_id', 'in', amenityIds)
+          .groupBy('place_id')
+          .having((h) => h.fn.countAll(), '=', amenityIds.length),
+      )
+    }
+    return query
+  }
+
+  listPublished(page: PageRequest, filter: PlaceFilter = {}): Promise<PlaceRow[]> {
+    let query = this.published(filter)
+      .selectAll()
+      .orderBy('places.id')
+      .limit(page.limit + 1)
+    if (page.after) query = query.where('places.id', '>', page.after)
+    return query.execute()
+  }
+
+  async countPublished(filter: PlaceFilter = {}): Promise<number> {
+    const row = await this.published(filter)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+
+  async insert(place: NewPlace, amenityIds: string[]): Promise<void> {
+    await this.db.write.transaction().execute(async (trx) => {
+      await trx.insertInto('places').values(place).execute()
+      if (amenityIds.length) {
+        await trx
+          .insertInto('place_amenities')
+          .values(amenityIds.map((amenity_id) => ({ place_id: place.id, amenity_id })))
+          .execute()
+      }
+    })
+  }
+
+  /** Applies changes and, when `amenityIds` is given, replaces the place's amenities. */
+  async update(id: string, changes: PlaceUpdate, amenityIds?: string[]): Promise<void> {
+    await this.db.write.transaction().execute(async (trx) => {
+      await trx.updateTable('places').set(changes).where('id', '=', id).execute()
+      if (amenityIds) {
+        await trx.deleteFrom('place_amenities').where('place_id', '=', id).execute()
+        if (amenityIds.length) {
+          await trx
+            .insertInto('place_amenities')
+            .values(amenityIds.map((amenity_id) => ({ place_id: id, amenity_id })))
+            .execute()
+        }
+      }
+    })
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.write.deleteFrom('places').where('id', '=', id).execute()
+  }
+
+  amenitiesOf(placeId: string): Promise<AmenityRow[]> {
+    return this.db.read
+      .selectFrom('place_amenities')
+      .innerJoin('amenities', 'amenities.id', 'place_amenities.amenity_id')
+      .selectAll('amenities')
+      .where('place_amenities.place_id', '=', placeId)
+      .orderBy('amenities.name')
+      .execute()
+  }
+
+  /** Links an amenity; false when it was already linked. */
+  async linkAmenity(placeId: string, amenityId: string): Promise<boolean> {
+    const existing = await this.db.write
+      .selectFrom('place_amenities')
+      .select('place_id')
+      .where('place_id', '=', placeId)
+      .where('amenity_id', '=', amenityId)
+      .executeTakeFirst()
+    if (existing) return false
+    await this.db.write
+      .insertInto('place_amenities')
+      .values({ place_id: placeId, amenity_id: amenityId })
+      .execute()
+    return true
+  }
+
+  async unlinkAmenity(placeId: string, amenityId: string): Promise<void> {
+    await this.db.write
+      .deleteFrom('place_amenities')
+      .where('place_id', '=', placeId)
+      .where('amenity_id', '=', amenityId)
+      .execute()
+  }
+}

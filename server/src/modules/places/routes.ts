@@ -1,0 +1,169 @@
+import Type from 'typebox'
+import type { HttpContext } from '../../http/context.js'
+import { pageRequest, sendPage } from '../../http/pagination.js'
+import { bearerAuth, errors, IdParams, MessageResponse, PageQuery } from '../../http/schemas.js'
+import {
+  AmenityParams,
+  PlaceCreateBody,
+  PlaceCreated,
+  PlaceDetail,
+  PlaceSummary,
+  PlacesSearchBody,
+  PlaceUpdateBody,
+  PlaceUpdated,
+} from './schemas.js'
+
+export function placeRoutes({ app, auth, services, config }: HttpContext) {
+  const { places } = services
+  const tags = ['Places']
+  const AmenityList = Type.Array(Type.Object({ id: Type.String(), name: Type.String() }))
+
+  app.post(
+    '/api/v1/places/',
+    {
+      schema: {
+        tags,
+        summary: 'Create a place (the owner is the caller unless an admin names one)',
+        security: bearerAuth,
+        body: PlaceCreateBody,
+        response: { 201: PlaceCreated, ...errors(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const actor = await auth.require(request)
+      return reply.code(201).send(await places.create(request.body, actor))
+    },
+  )
+
+  app.get(
+    '/api/v1/places/',
+    {
+      schema: {
+        tags,
+        summary: 'List published places',
+        querystring: PageQuery,
+        response: { 200: Type.Array(PlaceSummary) },
+      },
+    },
+    async (request, reply) =>
+      sendPage(request, reply, await places.list(pageRequest(request.query, config)), config.publicUrl),
+  )
+
+  app.get(
+    '/api/v1/places/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A place with its owner, amenities and reviews',
+        params: IdParams,
+        response: { 200: PlaceDetail, ...errors(404) },
+      },
+    },
+    async (request) => places.detail(request.params.id, await auth.optional(request)),
+  )
+
+  app.put(
+    '/api/v1/places/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Update a place (owner or admin)',
+        security: bearerAuth,
+        params: IdParams,
+        body: PlaceUpdateBody,
+        response: { 200: PlaceUpdated, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const place = await places.update(request.params.id, request.body, await auth.require(request))
+      return { ...place, message: 'Place updated successfully' }
+    },
+  )
+
+  app.delete(
+    '/api/v1/places/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a place (owner or admin)',
+        security: bearerAuth,
+        params: IdParams,
+        response: { 200: MessageResponse, ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      await places.delete(request.params.id, await auth.require(request))
+      return { message: 'Place deleted successfully' }
+    },
+  )
+
+  app.get(
+    '/api/v1/places/:id/amenities',
+    {
+      schema: {
+        tags,
+        summary: "A place's amenities",
+        params: IdParams,
+        response: { 200: AmenityList, ...errors(404) },
+      },
+    },
+    async (request) => places.amenitiesOf(request.params.id, await auth.optional(request)),
+  )
+
+  app.post(
+    '/api/v1/places/:id/amenities/:amenity_id',
+    {
+      schema: {
+        tags,
+        summary: 'Link an amenity to a place (201 when newly linked, 200 when it already was)',
+        security: bearerAuth,
+        params: AmenityParams,
+        response: { 200: MessageResponse, 201: MessageResponse, ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { id, amenity_id } = request.params
+      const linked = await places.linkAmenity(id, amenity_id, await auth.require(request))
+      return reply
+        .code(linked ? 201 : 200)
+        .send({ message: linked ? 'Amenity added to place' : 'Amenity already linked to place' })
+    },
+  )
+
+  app.delete(
+    '/api/v1/places/:id/amenities/:amenity_id',
+    {
+      schema: {
+        tags,
+        summary: 'Unlink an amenity from a place',
+        security: bearerAuth,
+        params: AmenityParams,
+        response: { 200: MessageResponse, ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { id, amenity_id } = request.params
+      await places.unlinkAmenity(id, amenity_id, await auth.require(request))
+      return { message: 'Amenity removed from place' }
+    },
+  )
+
+  app.post(
+    '/api/v1/places_search',
+    {
+      schema: {
+        tags,
+        summary: 'HBnB v3 search: all places when empty; `amenities` keeps places having all of them',
+        body: Type.Optional(PlacesSearchBody),
+        querystring: PageQuery,
+        response: { 200: Type.Array(PlaceSummary), ...errors(400) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body ?? {}
+      const filter = { countries: body.states, cities: body.cities, amenityIds: body.amenities }
+      const page = await places.list(pageRequest(request.query, config), filter)
+      return sendPage(request, reply, page, config.publicUrl)
+    },
+  )
+}

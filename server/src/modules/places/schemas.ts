@@ -1,0 +1,104 @@
+import Type from 'typebox'
+import { Timestamps } from '../../http/schemas.js'
+import { Amenity } from '../amenities/schemas.js'
+import { PlaceReview } from '../reviews/schemas.js'
+
+const PlaceFields = {
+  id: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  price: Type.Number({ description: 'Nightly price in major units of `currency`' }),
+  currency: Type.String({ description: 'ISO 4217 code' }),
+  price_minor: Type.Integer({ description: 'Nightly price in minor units (cents)' }),
+  latitude: Type.Number(),
+  longitude: Type.Number(),
+  owner_id: Type.String(),
+  address: Type.String(),
+  city: Type.String(),
+  country: Type.String({ description: 'ISO 3166-1 alpha-2 code' }),
+  timezone: Type.String({ description: 'IANA time zone of the listing' }),
+  max_guests: Type.Integer(),
+  bedrooms: Type.Integer(),
+  bathrooms: Type.Integer(),
+  status: Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('suspended')]),
+  ...Timestamps,
+}
+
+export const PlaceSummary = Type.Object(PlaceFields)
+
+const AmenityRef = Type.Object({ id: Type.String(), name: Type.String() })
+
+export const PlaceCreated = Type.Object({ ...PlaceFields, amenities: Type.Array(AmenityRef) })
+
+export const PlaceDetail = Type.Object({
+  ...PlaceFields,
+  owner: Type.Object({
+    id: Type.String(),
+    first_name: Type.String(),
+    last_name: Type.String(),
+    email: Type.String(),
+  }),
+  amenities: Type.Array(AmenityRef),
+  reviews: Type.Array(PlaceReview),
+})
+
+export const PlaceUpdated = Type.Object({ ...PlaceDetail.properties, message: Type.String() })
+
+const editable = {
+  title: Type.String({ maxLength: 300 }),
+  description: Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()]),
+  price: Type.Number({ exclusiveMinimum: 0 }),
+  currency: Type.String({ minLength: 3, maxLength: 3 }),
+  latitude: Type.Number({ minimum: -90, maximum: 90 }),
+  longitude: Type.Number({ minimum: -180, maximum: 180 }),
+  owner_id: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+  amenities: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 }),
+  address: Type.String({ maxLength: 255 }),
+  city: Type.String({ maxLength: 100 }),
+  country: Type.String({ pattern: '^[A-Za-z]{2}$' }),
+  timezone: Type.String({ maxLength: 64 }),
+  max_guests: Type.Integer({ minimum: 1, maximum: 50 }),
+  bedrooms: Type.Integer({ minimum: 0, maximum: 50 }),
+  bathrooms: Type.Integer({ minimum: 0, maximum: 50 }),
+  status: Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('suspended')]),
+}
+
+export const PlaceCreateBody = Type.Object({
+  title: editable.title,
+  price: editable.price,
+  latitude: editable.latitude,
+  longitude: editable.longitude,
+  description: Type.Optional(editable.description),
+  currency: Type.Optional(editable.currency),
+  owner_id: Type.Optional(editable.owner_id),
+  amenities: Type.Optional(editable.amenities),
+  address: Type.Optional(editable.address),
+  city: Type.Optional(editable.city),
+  country: Type.Optional(editable.country),
+  timezone: Type.Optional(editable.timezone),
+  max_guests: Type.Optional(editable.max_guests),
+  bedrooms: Type.Optional(editable.bedrooms),
+  bathrooms: Type.Optional(editable.bathrooms),
+  status: Type.Optional(editable.status),
+})
+
+export const PlaceUpdateBody = Type.Partial(PlaceCreateBody)
+
+export const PlacesSearchBody = Type.Object({
+  states: Type.Optional(Type.Array(Type.String(), { description: 'Country codes (HBnB v3 states)' })),
+  cities: Type.Optional(Type.Array(Type.String(), { description: 'City names' })),
+  amenities: Type.Optional(
+    Type.Array(Type.String(), { description: 'Amenity ids: places having all of them' }),
+  ),
+})
+
+export const AmenityParams = Type.Object({
+  id: Type.String({ maxLength: 64 }),
+  amenity_id: Type.String({ maxLength: 64 }),
+})
+
+export { Amenity }
+export type PlaceSummaryView = Type.Static<typeof PlaceSummary>
+export type PlaceDetailView = Type.Static<typeof PlaceDetail>
+export type PlaceCreateInput = Type.Static<typeof PlaceCreateBody>
+export type PlaceUpdateInput = Type.Static<typeof PlaceUpdateBody>

@@ -1,0 +1,221 @@
+import { isUniqueViolation } from '../../db/database.js'
+import type { AmenityRow, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
+import { badRequest, forbidden, Messages, notFound } from '../../errors.js'
+import type { Actor } from '../../http/auth.js'
+import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
+import { nowIso, uuidv7 } from '../../ids.js'
+import type { AmenityRepository } from '../amenities/repository.js'
+import type { ReviewRepository } from '../reviews/repository.js'
+import { toPlaceReviewView } from '../reviews/service.js'
+import type { UserRepository } from '../users/repository.js'
+import { requiredText } from '../validation.js'
+import { currencyCode, toMajorUnits, toMinorUnits } from './money.js'
+import type { PlaceFilter, PlaceRepository } from './repository.js'
+import type { PlaceCreateInput, PlaceDetailView, PlaceSummaryView, PlaceUpdateInput } from './schemas.js'
+
+const TITLE_MAX = 100
+const timeZones = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])
+/** The place detail shows this many reviews; the full list is paginated at /places/<id>/reviews. */
+const DETAIL_REVIEWS = 100
+
+export function toPlaceSummary(row: PlaceRow): PlaceSummaryView {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    price: toMajorUnits(row.price_minor, row.currency),
+    currency: row.currency,
+    price_minor: row.price_minor,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    owner_id: row.owner_id,
+    address: row.address,
+    city: row.city,
+    country: row.country,
+    timezone: row.timezone,
+    max_guests: row.max_guests,
+    bedrooms: row.bedrooms,
+    bathrooms: row.bathrooms,
+    status: row.status,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  }
+}
+
+const amenityRef = (a: AmenityRow) => ({ id: a.id, name: a.name })
+
+function timezone(value: string): string {
+  const zone = value.trim()
+  if (!timeZones.has(zone))
+    throw badRequest(`timezone "${value}" is not an IANA time zone such as Europe/Paris`, 'validation_failed')
+  return zone
+}
+
+export class PlaceService {
+  constructor(
+    private readonly places: PlaceRepository,
+    private readonly users: UserRepository,
+    private readonly amenities: AmenityRepository,
+    private readonly reviews: ReviewRepository,
+  ) {}
+
+  async create(input: PlaceCreateInput, actor: Actor) {
+    const currency = currencyCode(input.currency ?? 'USD')
+    const ownerId = await this.ownerFor(input.owner_id, actor)
+    const amenityIds = await this.checkAmenities(input.amenities ?? [])
+    const now = nowIso()
+    const row: PlaceRow = {
+      id: uuidv7(),
+      owner_id: ownerId,
+      title: requiredText('title', input.title, TITLE_MAX),
+      description: input.description?.trim() ?? '',
+      price_minor: toMinorUnits(input.price, currency),
+      currency,
+      latitude: input.latitude,
+      longitude: input.longitude,
+      address: input.address?.trim() ?? '',
+      city: input.city?.trim() ?? '',
+      country: input.country?.toUpperCase() ?? '',
+      timezone: timezone(input.timezone ?? 'UTC'),
+      max_guests: input.max_guests ?? 2,
+      bedrooms: input.bedrooms ?? 1,
+      bathrooms: input.bathrooms ?? 1,
+      status: this.statusFor(input.status ?? 'published', actor),
+      created_at: now,
+      updated_at: now,
+    }
+    await this.places.insert(row, amenityIds)
+    const amenities = await this.places.amenitiesOf(row.id)
+    return { ...toPlaceSummary(row), amenities: amenities.map(amenityRef) }
+  }
+
+  async list(page: PageRequest, filter: PlaceFilter = {}): Promise<Page<PlaceSummaryView>> {
+    const [rows, total] = await Promise.all([
+      this.places.listPublished(page, filter),
+      this.places.countPublished(filter),
+    ])
+    return toPage(rows.map(toPlaceSummary), page.limit, total)
+  }
+
+  /** Published places are public; drafts and suspended ones only to their owner and admins. */
+  async detail(id: string, actor: Actor | null): Promise<PlaceDetailView> {
+    const place = await this.visible(id, actor)
+    const [owner, amenities, reviews] = await Promise.all([
+      this.users.findById(place.owner_id),
+      this.places.amenitiesOf(place.id),
+      this.reviews.forPlace(place.id, { limit: DETAIL_REVIEWS, after: undefined }),
+    ])
+    if (!owner) throw notFound(Messages.placeNotFound)
+    return {
+      ...toPlaceSummary(place),
+      owner: { id: owner.id, first_name: owner.first_name, last_name: owner.last_name, email: owner.email },
+      amenities: amenities.map(amenityRef),
+      reviews: reviews.slice(0, DETAIL_REVIEWS).map(toPlaceReviewView),
+    }
+  }
+
+  async update(id: string, input: PlaceUpdateInput, actor: Actor): Promise<PlaceDetailView> {
+    const place = await this.ownedBy(id, actor)
+    const changes: PlaceUpdate = {}
+    const currency = input.currency !== undefined ? currencyCode(input.currency) : place.currency
+    if (input.title !== undefined) changes.title = requiredText('title', input.title, TITLE_MAX)
+    if (input.description !== undefined) changes.description = input.description?.trim() ?? ''
+    if (input.price !== undefined || currency !== place.currency) {
+      changes.currency = currency
+      changes.price_minor = toMinorUnits(
+        input.price ?? toMajorUnits(place.price_minor, place.currency),
+        currency,
+      )
+    }
+    if (input.latitude !== undefined) changes.latitude = input.latitude
+    if (input.longitude !== undefined) changes.longitude = input.longitude
+    if (input.address !== undefined) changes.address = input.address.trim()
+    if (input.city !== undefined) changes.city = input.city.trim()
+    if (input.country !== undefined) changes.country = input.country.toUpperCase()
+    if (input.timezone !== undefined) changes.timezone = timezone(input.timezone)
+    if (input.max_guests !== undefined) changes.max_guests = input.max_guests
+    if (input.bedrooms !== undefined) changes.bedrooms = input.bedrooms
+    if (input.bathrooms !== undefined) changes.bathrooms = input.bathrooms
+    if (input.status !== undefined) changes.status = this.statusFor(input.status, actor, place.status)
+    if (actor.isAdmin && input.owner_id) {
+      if (!(await this.users.exists(input.owner_id)))
+        throw badRequest('owner_id is not an existing user', 'validation_failed')
+      changes.owner_id = input.owner_id
+    }
+    const amenityIds = input.amenities ? await this.checkAmenities(input.amenities) : undefined
+    changes.updated_at = nowIso()
+    await this.places.update(id, changes, amenityIds)
+    return this.detail(id, actor)
+  }
+
+  async delete(id: string, actor: Actor): Promise<void> {
+    await this.ownedBy(id, actor)
+    await this.places.delete(id)
+  }
+
+  async amenitiesOf(id: string, actor: Actor | null) {
+    const place = await this.visible(id, actor)
+    return (await this.places.amenitiesOf(place.id)).map(amenityRef)
+  }
+
+  /** Returns true when the amenity was newly linked. */
+  async linkAmenity(id: string, amenityId: string, actor: Actor): Promise<boolean> {
+    await this.ownedBy(id, actor)
+    if (!(await this.amenities.findById(amenityId))) throw notFound(Messages.amenityNotFound)
+    try {
+      return await this.places.linkAmenity(id, amenityId)
+    } catch (error) {
+      if (isUniqueViolation(error)) return false
+      throw error
+    }
+  }
+
+  async unlinkAmenity(id: string, amenityId: string, actor: Actor): Promise<void> {
+    await this.ownedBy(id, actor)
+    if (!(await this.amenities.findById(amenityId))) throw notFound(Messages.amenityNotFound)
+    await this.places.unlinkAmenity(id, amenityId)
+  }
+
+  private async visible(id: string, actor: Actor | null): Promise<PlaceRow> {
+    const place = await this.places.findById(id)
+    const canSee = place && (place.status === 'published' || actor?.isAdmin || actor?.id === place.owner_id)
+    if (!canSee) throw notFound(Messages.placeNotFound)
+    return place
+  }
+
+  private async ownedBy(id: string, actor: Actor): Promise<PlaceRow> {
+    const place = await this.places.findById(id)
+    if (!place) throw notFound(Messages.placeNotFound)
+    if (place.owner_id !== actor.id && !actor.isAdmin)
+      throw forbidden(Messages.unauthorizedAction, 'not_owner')
+    return place
+  }
+
+  /**
+   * The HBnB rule: the owner is the caller, unless an admin names another existing user. A
+   * non-admin naming another existing user is refused; an unknown id falls back to the caller.
+   */
+  private async ownerFor(requested: string | null | undefined, actor: Actor): Promise<string> {
+    if (!requested || requested === actor.id) return actor.id
+    if (!(await this.users.exists(requested))) return actor.id
+    if (!actor.isAdmin) throw forbidden(Messages.unauthorizedAction, 'not_owner')
+    return requested
+  }
+
+  private statusFor(requested: PlaceStatus, actor: Actor, current?: PlaceStatus): PlaceStatus {
+    const involvesSuspension = requested === 'suspended' || current === 'suspended'
+    if (involvesSuspension && requested !== current && !actor.isAdmin) {
+      throw forbidden('Only an administrator can suspend a listing or lift a suspension', 'admin_required')
+    }
+    return requested
+  }
+
+  private async checkAmenities(ids: string[]): Promise<string[]> {
+    const unique = [...new Set(ids)]
+    const found = new Set(await this.amenities.existing(unique))
+    const missing = unique.filter((id) => !found.has(id))
+    if (missing.length)
+      throw badRequest(`Invalid amenity id: ${missing.join(', ')}`, 'unknown_amenity', { missing })
+    return unique
+  }
+}

@@ -1,0 +1,108 @@
+import { isUniqueViolation } from '../../db/database.js'
+import type { ReviewRow } from '../../db/schema.js'
+import { badRequest, forbidden, Messages, notFound } from '../../errors.js'
+import type { Actor } from '../../http/auth.js'
+import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
+import { nowIso, uuidv7 } from '../../ids.js'
+import type { PlaceRepository } from '../places/repository.js'
+import { requiredText } from '../validation.js'
+import type { ReviewRepository, ReviewWithAuthor } from './repository.js'
+import type { PlaceReviewView, ReviewCreateInput, ReviewUpdateInput, ReviewView } from './schemas.js'
+
+const TEXT_MAX = 5000
+
+export function toReviewView(row: ReviewRow): ReviewView {
+  return {
+    id: row.id,
+    text: row.text,
+    rating: row.rating,
+    user_id: row.user_id,
+    place_id: row.place_id,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  }
+}
+
+export function toPlaceReviewView(row: ReviewWithAuthor): PlaceReviewView {
+  return {
+    ...toReviewView(row),
+    user: { id: row.user_id, first_name: row.author_first_name, last_name: row.author_last_name },
+  }
+}
+
+const alreadyReviewed = () => badRequest(Messages.alreadyReviewed, 'already_reviewed')
+
+export class ReviewService {
+  constructor(
+    private readonly reviews: ReviewRepository,
+    private readonly places: PlaceRepository,
+  ) {}
+
+  async create(input: ReviewCreateInput, actor: Actor): Promise<ReviewView> {
+    const text = requiredText('text', input.text, TEXT_MAX)
+    const place = await this.places.findById(input.place_id)
+    if (!place) throw notFound(Messages.placeNotFound)
+    if (place.owner_id === actor.id) throw badRequest(Messages.ownPlaceReview, 'own_place')
+    if (await this.reviews.findByPlaceAndUser(place.id, actor.id)) throw alreadyReviewed()
+    const now = nowIso()
+    const row: ReviewRow = {
+      id: uuidv7(),
+      place_id: place.id,
+      user_id: actor.id,
+      text,
+      rating: input.rating,
+      created_at: now,
+      updated_at: now,
+    }
+    try {
+      await this.reviews.insert(row)
+    } catch (error) {
+      if (isUniqueViolation(error)) throw alreadyReviewed()
+      throw error
+    }
+    return toReviewView(row)
+  }
+
+  async get(id: string): Promise<ReviewView> {
+    const row = await this.reviews.findById(id)
+    if (!row) throw notFound(Messages.reviewNotFound)
+    return toReviewView(row)
+  }
+
+  async list(page: PageRequest): Promise<Page<ReviewView>> {
+    const [rows, total] = await Promise.all([this.reviews.listPage(page), this.reviews.count()])
+    return toPage(rows.map(toReviewView), page.limit, total)
+  }
+
+  async listForPlace(placeId: string, page: PageRequest): Promise<Page<PlaceReviewView>> {
+    if (!(await this.places.findById(placeId))) throw notFound(Messages.placeNotFound)
+    const [rows, total] = await Promise.all([
+      this.reviews.forPlace(placeId, page),
+      this.reviews.countForPlace(placeId),
+    ])
+    return toPage(rows.map(toPlaceReviewView), page.limit, total)
+  }
+
+  async update(id: string, input: ReviewUpdateInput, actor: Actor): Promise<ReviewView> {
+    const current = await this.authoredBy(id, actor)
+    const changes: Partial<ReviewRow> = {}
+    if (input.text !== undefined) changes.text = requiredText('text', input.text, TEXT_MAX)
+    if (input.rating !== undefined) changes.rating = input.rating
+    if (Object.keys(changes).length === 0) return toReviewView(current)
+    changes.updated_at = nowIso()
+    await this.reviews.update(id, changes)
+    return toReviewView({ ...current, ...changes })
+  }
+
+  async delete(id: string, actor: Actor): Promise<void> {
+    await this.authoredBy(id, actor)
+    await this.reviews.delete(id)
+  }
+
+  private async authoredBy(id: string, actor: Actor): Promise<ReviewRow> {
+    const row = await this.reviews.findById(id)
+    if (!row) throw notFound(Messages.reviewNotFound)
+    if (row.user_id !== actor.id && !actor.isAdmin) throw forbidden(Messages.unauthorizedAction, 'not_author')
+    return row
+  }
+}

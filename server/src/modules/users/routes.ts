@@ -1,0 +1,75 @@
+import Type from 'typebox'
+import type { HttpContext } from '../../http/context.js'
+import { pageRequest, sendPage } from '../../http/pagination.js'
+import { bearerAuth, errors, IdParams, PageQuery } from '../../http/schemas.js'
+import { UserCreateBody, UserCreated, UserPublic, UserUpdateBody } from './schemas.js'
+
+export function userRoutes({ app, auth, services, config }: HttpContext) {
+  const { users } = services
+  const tags = ['Users']
+
+  app.post(
+    '/api/v1/users/',
+    {
+      schema: {
+        tags,
+        summary: 'Create a user (admin only)',
+        security: bearerAuth,
+        body: UserCreateBody,
+        response: { 201: UserCreated, ...errors(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      await auth.requireAdmin(request)
+      const user = await users.create(request.body, { asAdmin: true, minPasswordLength: 1 })
+      return reply.code(201).send({ ...user, message: 'User created successfully' })
+    },
+  )
+
+  app.get(
+    '/api/v1/users/',
+    {
+      schema: {
+        tags,
+        summary: 'List users',
+        querystring: PageQuery,
+        response: { 200: Type.Array(UserPublic) },
+      },
+    },
+    async (request, reply) => {
+      const page = await users.list(pageRequest(request.query, config))
+      return sendPage(request, reply, page, config.publicUrl)
+    },
+  )
+
+  app.get(
+    '/api/v1/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Get a user',
+        params: IdParams,
+        response: { 200: UserPublic, ...errors(404) },
+      },
+    },
+    async (request) => users.get(request.params.id),
+  )
+
+  app.put(
+    '/api/v1/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Update a user (self or admin; email and password by admins only)',
+        security: bearerAuth,
+        params: IdParams,
+        body: UserUpdateBody,
+        response: { 200: UserPublic, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = await auth.require(request)
+      return users.update(request.params.id, request.body, actor)
+    },
+  )
+}

@@ -1,0 +1,41 @@
+import Type from 'typebox'
+import { Timestamps } from '../../http/schemas.js'
+
+export const UserPublic = Type.Object({
+  id: Type.String(),
+  first_name: Type.String(),
+  last_name: Type.String(),
+  email: Type.String(),
+  is_admin: Type.Boolean(),
+  ...Timestamps,
+})
+
+export const UserCreated = Type.Object({
+  id: Type.String(),
+  first_name: Type.String(),
+  last_name: Type.String(),
+  email: Type.String(),
+  is_admin: Type.Boolean(),
+  message: Type.String(),
+  ...Timestamps,
+})
+
+export const UserCreateBody = Type.Object({
+  first_name: Type.String({ maxLength: 200 }),
+  last_name: Type.String({ maxLength: 200 }),
+  email: Type.String({ maxLength: 254 }),
+  password: Type.String({ maxLength: 256 }),
+  is_admin: Type.Optional(Type.Boolean({ description: 'Admins only' })),
+})
+
+export const UserUpdateBody = Type.Object({
+  first_name: Type.Optional(Type.String({ maxLength: 200 })),
+  last_name: Type.Optional(Type.String({ maxLength: 200 })),
+  email: Type.Optional(Type.String({ maxLength: 254, description: 'Admins only' })),
+  password: Type.Optional(Type.String({ maxLength: 256, description: 'Admins only' })),
+  is_admin: Type.Optional(Type.Boolean({ description: 'Admins only' })),
+})
+
+export type UserCreateInput = Type.Static<typeof UserCreateBody>
+export type UserUpdateInput = Type.Static<typeof UserUpdateBody>
+export type UserView = Type.Static<typeof UserPublic>

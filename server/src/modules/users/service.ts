@@ -1,0 +1,107 @@
+import { isUniqueViolation } from '../../db/database.js'
+import type { UserRow, UserUpdate } from '../../db/schema.js'
+import { badRequest, forbidden, Messages, notFound } from '../../errors.js'
+import type { Actor } from '../../http/auth.js'
+import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
+import { nowIso, uuidv7 } from '../../ids.js'
+import { hashPassword } from '../auth/passwords.js'
+import * as rules from '../validation.js'
+import type { UserRepository } from './repository.js'
+import type { UserCreateInput, UserUpdateInput, UserView } from './schemas.js'
+
+const NAME_MAX = 50
+
+export function toUserView(row: UserRow): UserView {
+  return {
+    id: row.id,
+    first_name: row.first_name,
+    last_name: row.last_name,
+    email: row.email,
+    is_admin: row.is_admin === 1,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  }
+}
+
+export class UserService {
+  constructor(private readonly users: UserRepository) {}
+
+  /**
+   * Creates an account. `minPasswordLength` is 1 for the HBnB admin endpoint (old clients send
+   * short passwords) and stricter for self sign-up.
+   */
+  async create(
+    input: UserCreateInput,
+    options: { asAdmin: boolean; minPasswordLength: number },
+  ): Promise<UserView> {
+    const now = nowIso()
+    const email = rules.email(input.email)
+    const row: UserRow = {
+      id: uuidv7(),
+      first_name: rules.requiredText('first_name', input.first_name, NAME_MAX),
+      last_name: rules.requiredText('last_name', input.last_name, NAME_MAX),
+      email,
+      email_key: email.toLowerCase(),
+      password_hash: '',
+      is_admin: options.asAdmin && input.is_admin === true ? 1 : 0,
+      created_at: now,
+      updated_at: now,
+    }
+    const password = rules.password(input.password, options.minPasswordLength)
+    if (await this.users.findByEmail(email)) throw badRequest(Messages.emailRegistered, 'email_taken')
+    row.password_hash = await hashPassword(password)
+    try {
+      await this.users.insert(row)
+    } catch (error) {
+      if (isUniqueViolation(error)) throw badRequest(Messages.emailRegistered, 'email_taken')
+      throw error
+    }
+    return toUserView(row)
+  }
+
+  async get(id: string): Promise<UserView> {
+    const row = await this.users.findById(id)
+    if (!row) throw notFound(Messages.userNotFound)
+    return toUserView(row)
+  }
+
+  async list(page: PageRequest): Promise<Page<UserView>> {
+    const [rows, total] = await Promise.all([this.users.listPage(page), this.users.count()])
+    return toPage(rows.map(toUserView), page.limit, total)
+  }
+
+  async update(id: string, input: UserUpdateInput, actor: Actor): Promise<UserView> {
+    if (!actor.isAdmin && actor.id !== id) throw forbidden(Messages.unauthorizedAction, 'not_owner')
+    if (!actor.isAdmin && (input.email !== undefined || input.password !== undefined)) {
+      throw badRequest(Messages.cannotModifyEmailOrPassword, 'email_password_locked')
+    }
+    const current = await this.users.findById(id)
+    if (!current) throw notFound(Messages.userNotFound)
+
+    const changes: UserUpdate = {}
+    if (input.first_name !== undefined)
+      changes.first_name = rules.requiredText('first_name', input.first_name, NAME_MAX)
+    if (input.last_name !== undefined)
+      changes.last_name = rules.requiredText('last_name', input.last_name, NAME_MAX)
+    if (actor.isAdmin && input.is_admin !== undefined) changes.is_admin = input.is_admin ? 1 : 0
+    if (input.email !== undefined) {
+      const email = rules.email(input.email)
+      const owner = await this.users.findByEmail(email)
+      if (owner && owner.id !== id) throw badRequest(Messages.emailInUse, 'email_taken')
+      changes.email = email
+      changes.email_key = email.toLowerCase()
+    }
+    if (input.password !== undefined)
+      changes.password_hash = await hashPassword(rules.password(input.password, 1))
+    if (Object.keys(changes).length === 0) return toUserView(current)
+
+    changes.updated_at = nowIso()
+    try {
+      await this.users.update(id, changes)
+    } catch (error) {
+      if (isUniqueViolation(error)) throw badRequest(Messages.emailInUse, 'email_taken')
+      throw error
+    }
+    return toUserView({ ...current, ...changes } as UserRow)
+  }
+}
