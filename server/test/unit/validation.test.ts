@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest'
+import { AppError } from '../../src/errors.js'
+import { currencyCode, toMajorUnits, toMinorUnits } from '../../src/modules/places/money.js'
+import { email, isValidEmail, password, requiredText } from '../../src/modules/validation.js'
+
+function rejects(run: () => unknown): string {
+  try {
+    run()
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError)
+    expect((error as AppError).status).toBe(400)
+    return (error as AppError).message
+  }
+  throw new Error('expected a 400')
+}
+
+describe('field rules', () => {
+  it('accepts ordinary addresses', () => {
+    for (const value of ['a@b.fr', 'first.last+tag@sub.example.com', 'x_y@domain-name.io']) {
+      expect(isValidEmail(value), value).toBe(true)
+    }
+  })
+
+  it('rejects malformed addresses', () => {
+    for (const value of ['a@@b.fr', 'x@domain..com', 'no-at-sign', '@b.fr', 'a@', 'a@b', 'a b@c.fr', '.a@b.fr', 'a.@b.fr', 'a@-b.fr']) {
+      expect(isValidEmail(value), value).toBe(false)
+    }
+  })
+
+  it('trims emails and names', () => {
+    expect(email('  a@b.fr ')).toBe('a@b.fr')
+    expect(requiredText('first_name', '  Ada  ', 50)).toBe('Ada')
+  })
+
+  it('requires non-empty text within the limit, counting after trimming', () => {
+    expect(rejects(() => requiredText('first_name', '   ', 50))).toBe('first_name must not be empty')
+    expect(rejects(() => requiredText('first_name', 'x'.repeat(51), 50))).toBe('first_name must be at most 50 characters')
+    expect(requiredText('first_name', ` ${'x'.repeat(50)} `, 50)).toHaveLength(50)
+    expect(rejects(() => requiredText('first_name', undefined, 50))).toBe('first_name is required')
+  })
+
+  it('checks password presence and length', () => {
+    expect(rejects(() => password('', 1))).toBe('password is required')
+    expect(rejects(() => password('short', 8))).toBe('password must be at least 8 characters')
+    expect(password('long-enough', 8)).toBe('long-enough')
+  })
+})
+
+describe('money', () => {
+  it('stores prices in minor units of the currency', () => {
+    expect(toMinorUnits(100.5, 'EUR')).toBe(10050)
+    expect(toMinorUnits(0.1 + 0.2, 'USD')).toBe(30)
+    expect(toMinorUnits(16000, 'JPY')).toBe(16000)
+    expect(toMajorUnits(10050, 'EUR')).toBe(100.5)
+    expect(toMajorUnits(16000, 'JPY')).toBe(16000)
+  })
+
+  it('rejects amounts that round to nothing and unknown currencies', () => {
+    expect(rejects(() => toMinorUnits(0.001, 'USD'))).toBe('price must be a positive amount')
+    expect(rejects(() => currencyCode('XYZ1'))).toMatch(/not an ISO 4217 currency code/)
+    expect(currencyCode('eur')).toBe('EUR')
+  })
+})
