@@ -303,3 +303,9 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
   if (problems.length > 0) throw new ConfigError(problems)
   return config
 }
+
+/** The README's configuration table, made from the settings themselves so the two cannot drift. */
+export function settingsTable(): string {
+  const rows = Object.values(SETTINGS).map((s) => `| \`${s.name}\` | ${s.default} | ${s.description} |`)
+  return ['| Variable | Default | What it does |', '| --- | --- | --- |', ...rows].join('\n')
+}
