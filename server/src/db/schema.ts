@@ -58,6 +58,8 @@ export interface ReviewsTable {
   user_id: string
   text: string
   rating: number
+  /** '' for an open HBnB review; the booking's id for a review of a stay. */
+  booking_id: Generated<string>
   created_at: string
   updated_at: string
 }

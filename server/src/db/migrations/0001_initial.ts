@@ -78,9 +78,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('user_id', id, (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('text', 'text', (c) => c.notNull())
     .addColumn('rating', 'integer', (c) => c.notNull())
+    // '' for the HBnB contract's open reviews (one per place and user); the booking's id for a stay review.
+    .addColumn('booking_id', 'varchar(36)', (c) => c.notNull().defaultTo(''))
     .addColumn('created_at', timestamp, (c) => c.notNull())
     .addColumn('updated_at', timestamp, (c) => c.notNull())
-    .addUniqueConstraint('reviews_place_user_unique', ['place_id', 'user_id'])
+    .addUniqueConstraint('reviews_place_user_booking_unique', ['place_id', 'user_id', 'booking_id'])
     .execute()
   await db.schema.createIndex('reviews_user_idx').on('reviews').column('user_id').execute()
 

@@ -14,12 +14,14 @@ export class ReviewRepository {
     return this.db.read.selectFrom('reviews').selectAll().where('id', '=', id).executeTakeFirst()
   }
 
-  findByPlaceAndUser(placeId: string, userId: string): Promise<ReviewRow | undefined> {
+  /** The user's open (HBnB) review of a place, if any. */
+  findOpenReview(placeId: string, userId: string): Promise<ReviewRow | undefined> {
     return this.db.write
       .selectFrom('reviews')
       .selectAll()
       .where('place_id', '=', placeId)
       .where('user_id', '=', userId)
+      .where('booking_id', '=', '')
       .executeTakeFirst()
   }
 

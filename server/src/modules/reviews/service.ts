@@ -43,7 +43,7 @@ export class ReviewService {
     const place = await this.places.findById(input.place_id)
     if (!place) throw notFound(Messages.placeNotFound)
     if (place.owner_id === actor.id) throw badRequest(Messages.ownPlaceReview, 'own_place')
-    if (await this.reviews.findByPlaceAndUser(place.id, actor.id)) throw alreadyReviewed()
+    if (await this.reviews.findOpenReview(place.id, actor.id)) throw alreadyReviewed()
     const now = nowIso()
     const row: ReviewRow = {
       id: uuidv7(),
@@ -51,6 +51,7 @@ export class ReviewService {
       user_id: actor.id,
       text,
       rating: input.rating,
+      booking_id: '',
       created_at: now,
       updated_at: now,
     }
