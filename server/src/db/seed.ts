@@ -159,6 +159,7 @@ export async function seedDemoData(database: Database, placesPerCity = 3): Promi
             user_id: guest.id,
             text,
             rating,
+            booking_id: '',
             created_at: now,
             updated_at: now,
           })
