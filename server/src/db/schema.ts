@@ -1,6 +1,7 @@
 // Row types of every table, as Kysely sees them. Timestamps are ISO-8601 UTC strings;
 // booleans are 0/1 integers (SQLite has no boolean type); money is integer minor units.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { CancellationPolicy } from '../modules/bookings/policies.js'
 
 export interface UsersTable {
   id: string
@@ -43,6 +44,21 @@ export interface PlacesTable {
   bedrooms: Generated<number>
   bathrooms: Generated<number>
   status: Generated<PlaceStatus>
+  cleaning_fee_minor: Generated<number>
+  min_nights: Generated<number>
+  max_nights: Generated<number>
+  advance_notice_days: Generated<number>
+  booking_window_days: Generated<number>
+  /** Local times (HH:MM) in the listing's time zone. */
+  check_in_time: Generated<string>
+  check_out_time: Generated<string>
+  instant_book: Generated<number>
+  cancellation_policy: Generated<CancellationPolicy>
+  /** Kept up to date on every review write (visible reviews only). */
+  rating_avg: Generated<number>
+  rating_count: Generated<number>
+  /** Secret of the listing's iCal export URL; '' until the host first asks for it. */
+  ical_token: Generated<string>
   created_at: string
   updated_at: string
 }
@@ -60,6 +76,14 @@ export interface ReviewsTable {
   rating: number
   /** '' for an open HBnB review; the booking's id for a review of a stay. */
   booking_id: Generated<string>
+  rating_cleanliness: number | null
+  rating_accuracy: number | null
+  rating_communication: number | null
+  rating_location: number | null
+  rating_check_in: number | null
+  rating_value: number | null
+  /** A stay review stays hidden until both sides reviewed or the review window closed. */
+  hidden_until: string | null
   created_at: string
   updated_at: string
 }
@@ -77,6 +101,99 @@ export interface RefreshTokensTable {
   created_at: string
 }
 
+export type NightKind = 'booking' | 'blocked'
+
+export interface PlaceNightsTable {
+  place_id: string
+  /** Local calendar date (YYYY-MM-DD) of the listing's time zone. */
+  night: string
+  kind: NightKind
+  booking_id: string | null
+  /** 'host' for nights the host blocked, the feed's id for nights imported from iCal, 'booking'. */
+  source: string
+  created_at: string
+}
+
+export interface NightPricesTable {
+  place_id: string
+  night: string
+  price_minor: number
+}
+
+export type BookingStatus = 'pending' | 'confirmed' | 'declined' | 'expired' | 'cancelled' | 'completed'
+
+export interface BookingsTable {
+  id: string
+  place_id: string
+  guest_id: string
+  host_id: string
+  check_in: string
+  check_out: string
+  nights: number
+  guests: number
+  status: BookingStatus
+  cancelled_by: 'guest' | 'host' | null
+  currency: string
+  /** JSON array of {date, price_minor}: the nightly prices charged. */
+  nightly_prices: string
+  subtotal_minor: number
+  cleaning_fee_minor: number
+  service_fee_minor: number
+  taxes_minor: number
+  total_minor: number
+  refund_minor: number | null
+  /** The listing's terms when booked: later edits by the host do not change a booking. */
+  cancellation_policy: CancellationPolicy
+  timezone: string
+  check_in_time: string
+  check_out_time: string
+  idempotency_key: string | null
+  expires_at: string | null
+  confirmed_at: string | null
+  cancelled_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface GuestReviewsTable {
+  id: string
+  booking_id: string
+  host_id: string
+  guest_id: string
+  text: string
+  rating: number
+  hidden_until: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface WishlistsTable {
+  id: string
+  user_id: string
+  name: string
+  created_at: string
+  updated_at: string
+}
+
+export interface WishlistPlacesTable {
+  wishlist_id: string
+  place_id: string
+  created_at: string
+}
+
+export interface IcalFeedsTable {
+  id: string
+  place_id: string
+  url: string
+  name: string
+  last_sync_at: string | null
+  last_status: 'ok' | 'error' | null
+  last_error: string | null
+  last_event_count: number | null
+  created_at: string
+  updated_at: string
+}
+
 /** Small facts about the installation, such as whether demo data was added. */
 export interface AppMetaTable {
   key: string
@@ -91,6 +208,13 @@ export interface DB {
   place_amenities: PlaceAmenitiesTable
   reviews: ReviewsTable
   refresh_tokens: RefreshTokensTable
+  place_nights: PlaceNightsTable
+  night_prices: NightPricesTable
+  bookings: BookingsTable
+  guest_reviews: GuestReviewsTable
+  wishlists: WishlistsTable
+  wishlist_places: WishlistPlacesTable
+  ical_feeds: IcalFeedsTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -102,3 +226,7 @@ export type NewPlace = Insertable<PlacesTable>
 export type PlaceUpdate = Updateable<PlacesTable>
 export type ReviewRow = Selectable<ReviewsTable>
 export type RefreshTokenRow = Selectable<RefreshTokensTable>
+export type BookingRow = Selectable<BookingsTable>
+export type WishlistRow = Selectable<WishlistsTable>
+export type IcalFeedRow = Selectable<IcalFeedsTable>
+export type GuestReviewRow = Selectable<GuestReviewsTable>

@@ -3,6 +3,8 @@ import type { Config } from '../config.js'
 import { nowIso, uuidv7 } from '../ids.js'
 import { hashPassword } from '../modules/auth/passwords.js'
 import { toMinorUnits } from '../modules/places/money.js'
+import { DEFAULT_TERMS } from '../modules/places/service.js'
+import { NO_STAY_RATINGS } from '../modules/reviews/service.js'
 import type { Database } from './database.js'
 import { DEMO_CITIES, DEMO_EXTRA_AMENITIES, DEMO_KINDS, DEMO_PEOPLE, DEMO_REVIEWS } from './demo-data.js'
 import type { AmenityRow, PlaceRow, ReviewRow, UserRow } from './schema.js'
@@ -143,6 +145,7 @@ export async function seedDemoData(database: Database, placesPerCity = 3): Promi
         bedrooms,
         bathrooms: Math.max(1, Math.ceil(bedrooms / 2)),
         status: 'published',
+        ...DEFAULT_TERMS,
         created_at: now,
         updated_at: now,
       }
@@ -160,6 +163,7 @@ export async function seedDemoData(database: Database, placesPerCity = 3): Promi
             text,
             rating,
             booking_id: '',
+            ...NO_STAY_RATINGS,
             created_at: now,
             updated_at: now,
           })

@@ -14,6 +14,22 @@ import type { PlaceFilter, PlaceRepository } from './repository.js'
 import type { PlaceCreateInput, PlaceDetailView, PlaceSummaryView, PlaceUpdateInput } from './schemas.js'
 
 const TITLE_MAX = 100
+
+/** Booking terms of a new listing until its host changes them. */
+export const DEFAULT_TERMS = {
+  cleaning_fee_minor: 0,
+  min_nights: 1,
+  max_nights: 365,
+  advance_notice_days: 0,
+  booking_window_days: 365,
+  check_in_time: '15:00',
+  check_out_time: '11:00',
+  instant_book: 0,
+  cancellation_policy: 'moderate',
+  rating_avg: 0,
+  rating_count: 0,
+  ical_token: '',
+} as const
 const timeZones = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])
 /** The place detail shows this many reviews; the full list is paginated at /places/<id>/reviews. */
 const DETAIL_REVIEWS = 100
@@ -81,6 +97,7 @@ export class PlaceService {
       bedrooms: input.bedrooms ?? 1,
       bathrooms: input.bathrooms ?? 1,
       status: this.statusFor(input.status ?? 'published', actor),
+      ...DEFAULT_TERMS,
       created_at: now,
       updated_at: now,
     }

@@ -11,6 +11,17 @@ import type { PlaceReviewView, ReviewCreateInput, ReviewUpdateInput, ReviewView 
 
 const TEXT_MAX = 5000
 
+/** An open (HBnB) review has no stay: no category ratings, never hidden. */
+export const NO_STAY_RATINGS = {
+  rating_cleanliness: null,
+  rating_accuracy: null,
+  rating_communication: null,
+  rating_location: null,
+  rating_check_in: null,
+  rating_value: null,
+  hidden_until: null,
+} as const
+
 export function toReviewView(row: ReviewRow): ReviewView {
   return {
     id: row.id,
@@ -52,6 +63,7 @@ export class ReviewService {
       text,
       rating: input.rating,
       booking_id: '',
+      ...NO_STAY_RATINGS,
       created_at: now,
       updated_at: now,
     }
