@@ -1,10 +1,10 @@
-import { type Kysely, SqliteAdapter, sql } from 'kysely'
+import { type ColumnDefinitionBuilder, type Kysely, SqliteAdapter, sql } from 'kysely'
 
 const id = 'varchar(36)' as const
 const timestamp = 'varchar(24)' as const
 const date = 'varchar(10)' as const
 
-const PLACE_TERMS: [string, string, (c: any) => any][] = [
+const PLACE_TERMS: [string, string, (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder][] = [
   ['cleaning_fee_minor', 'integer', (c) => c.notNull().defaultTo(0)],
   ['min_nights', 'integer', (c) => c.notNull().defaultTo(1)],
   ['max_nights', 'integer', (c) => c.notNull().defaultTo(365)],
@@ -19,7 +19,7 @@ const PLACE_TERMS: [string, string, (c: any) => any][] = [
   ['ical_token', 'varchar(64)', (c) => c.notNull().defaultTo('')],
 ]
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   for (const [name, type, build] of PLACE_TERMS) {
     await db.schema.alterTable('places').addColumn(name, sql.raw(type), build).execute()
   }
@@ -155,7 +155,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('ical_feeds_place_idx').on('ical_feeds').column('place_id').execute()
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of [
     'ical_feeds',
     'wishlist_places',
