@@ -30,6 +30,10 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   logFormat: 'json' | 'pretty'
   publicUrl: string | undefined
+  serviceFeePercent: number
+  taxPercent: number
+  bookingRequestTtlHours: number
+  icalAllowPrivateAddresses: boolean
 }
 
 export class ConfigError extends Error {
@@ -72,6 +76,14 @@ function oneOf<T extends string>(values: readonly T[]) {
     if (!values.includes(value)) throw new Error(`expected one of ${values.join(', ')}`)
     return value
   }
+}
+
+function percent(raw: string): number {
+  const value = Number(raw.trim())
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 100) {
+    throw new Error('expected a percentage between 0 and 100')
+  }
+  return value
 }
 
 function text(raw: string): string {
@@ -235,6 +247,30 @@ export const SETTINGS = {
       return url.toString().replace(/\/$/, '')
     },
   },
+  serviceFeePercent: {
+    name: 'HBNB_SERVICE_FEE_PERCENT',
+    description: 'Guest service fee, in percent of the nights and cleaning fee.',
+    default: '12',
+    parse: percent,
+  },
+  taxPercent: {
+    name: 'HBNB_TAX_PERCENT',
+    description: 'Taxes, in percent of the nights and cleaning fee.',
+    default: '5',
+    parse: percent,
+  },
+  bookingRequestTtlHours: {
+    name: 'HBNB_BOOKING_REQUEST_TTL_HOURS',
+    description: 'Hours a host has to accept a booking request before it expires.',
+    default: '24',
+    parse: integer(1, 24 * 30),
+  },
+  icalAllowPrivateAddresses: {
+    name: 'HBNB_ICAL_ALLOW_PRIVATE',
+    description: 'Let iCal imports fetch loopback and private addresses (off: protects against SSRF).',
+    default: 'false',
+    parse: boolean,
+  },
 } satisfies { [K in keyof Config]: Setting<Config[K]> }
 
 /** Reads `.env` from the working directory when present; real environment variables win. */
@@ -287,6 +323,10 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     logLevel: read('logLevel', mode === 'test' ? 'silent' : 'info'),
     logFormat: read('logFormat', isTty ? 'pretty' : 'json'),
     publicUrl: read('publicUrl', undefined),
+    serviceFeePercent: read('serviceFeePercent', 12),
+    taxPercent: read('taxPercent', 5),
+    bookingRequestTtlHours: read('bookingRequestTtlHours', 24),
+    icalAllowPrivateAddresses: read('icalAllowPrivateAddresses', false),
   }
 
   if (config.pageSizeDefault > config.pageSizeMax) {
