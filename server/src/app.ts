@@ -9,6 +9,10 @@ import { AmenityService } from './modules/amenities/service.js'
 import { RefreshTokenRepository } from './modules/auth/repository.js'
 import { AuthService } from './modules/auth/service.js'
 import { AccessTokens } from './modules/auth/tokens.js'
+import { BookingRepository } from './modules/bookings/repository.js'
+import { BookingService } from './modules/bookings/service.js'
+import { CalendarRepository } from './modules/calendar/repository.js'
+import { CalendarService } from './modules/calendar/service.js'
 import { PlaceRepository } from './modules/places/repository.js'
 import { PlaceService } from './modules/places/service.js'
 import { ReviewRepository } from './modules/reviews/repository.js'
@@ -18,6 +22,8 @@ import { UserRepository } from './modules/users/repository.js'
 import { UserService } from './modules/users/service.js'
 
 export interface Services {
+  bookings: BookingService
+  calendar: CalendarService
   users: UserService
   auth: AuthService
   amenities: AmenityService
@@ -26,13 +32,15 @@ export interface Services {
   system: SystemService
 }
 
-export function createServices(config: Config, database: Database) {
+export function createServices(config: Config, database: Database, logger?: Logger) {
   const repositories = {
     users: new UserRepository(database),
     amenities: new AmenityRepository(database),
     places: new PlaceRepository(database),
     reviews: new ReviewRepository(database),
     refreshTokens: new RefreshTokenRepository(database),
+    calendar: new CalendarRepository(database),
+    bookings: new BookingRepository(database),
   }
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds)
   const users = new UserService(repositories.users)
@@ -48,6 +56,18 @@ export function createServices(config: Config, database: Database) {
     ),
     reviews: new ReviewService(repositories.reviews, repositories.places),
     system: new SystemService(database, repositories),
+    calendar: new CalendarService(repositories.places, repositories.calendar),
+    bookings: new BookingService(
+      repositories.bookings,
+      repositories.places,
+      repositories.calendar,
+      {
+        serviceFeePercent: config.serviceFeePercent,
+        taxPercent: config.taxPercent,
+        requestTtlHours: config.bookingRequestTtlHours,
+      },
+      logger,
+    ),
   }
   return { services, repositories, accessTokens }
 }
@@ -57,7 +77,7 @@ export async function createApp(
   logger: Logger,
   database = createDatabase(config.databaseUrl, logger),
 ) {
-  const { services, accessTokens } = createServices(config, database)
+  const { services, accessTokens } = createServices(config, database, logger)
   const http = await createHttpServer(config, logger, services, new Authenticator(accessTokens))
   return {
     config,

@@ -8,7 +8,8 @@ export interface PageRequest {
 
 export interface Page<T> {
   items: T[]
-  total: number
+  /** Sent as X-Total-Count when known. */
+  total?: number
   nextCursor: string | undefined
 }
 
@@ -30,7 +31,7 @@ export function toPage<T extends { id: string }>(rows: T[], limit: number, total
 
 /** Lists stay JSON arrays (HBnB clients rely on it); paging travels in headers. */
 export function sendPage<T>(request: FastifyRequest, reply: FastifyReply, page: Page<T>, publicUrl?: string) {
-  reply.header('X-Total-Count', String(page.total))
+  if (page.total !== undefined) reply.header('X-Total-Count', String(page.total))
   if (page.nextCursor) {
     const base = publicUrl ?? `${request.protocol}://${request.host}`
     const url = new URL(request.url, base)

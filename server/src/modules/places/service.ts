@@ -53,9 +53,54 @@ export function toPlaceSummary(row: PlaceRow): PlaceSummaryView {
     bedrooms: row.bedrooms,
     bathrooms: row.bathrooms,
     status: row.status,
+    cleaning_fee: toMajorUnits(row.cleaning_fee_minor, row.currency),
+    cleaning_fee_minor: row.cleaning_fee_minor,
+    min_nights: row.min_nights,
+    max_nights: row.max_nights,
+    advance_notice_days: row.advance_notice_days,
+    booking_window_days: row.booking_window_days,
+    check_in_time: row.check_in_time,
+    check_out_time: row.check_out_time,
+    instant_book: row.instant_book === 1,
+    cancellation_policy: row.cancellation_policy,
+    rating_avg: row.rating_avg,
+    rating_count: row.rating_count,
     created_at: row.created_at,
     updated_at: row.updated_at,
   }
+}
+
+type Terms = Pick<
+  PlaceRow,
+  | 'cleaning_fee_minor'
+  | 'min_nights'
+  | 'max_nights'
+  | 'advance_notice_days'
+  | 'booking_window_days'
+  | 'check_in_time'
+  | 'check_out_time'
+  | 'instant_book'
+  | 'cancellation_policy'
+>
+
+/** The booking terms given in a create or update body, checked against the current ones. */
+function termsFrom(input: PlaceUpdateInput, currency: string, current: Terms): Partial<Terms> {
+  const terms: Partial<Terms> = {}
+  if (input.cleaning_fee !== undefined) {
+    terms.cleaning_fee_minor = input.cleaning_fee === 0 ? 0 : toMinorUnits(input.cleaning_fee, currency)
+  }
+  if (input.min_nights !== undefined) terms.min_nights = input.min_nights
+  if (input.max_nights !== undefined) terms.max_nights = input.max_nights
+  if (input.advance_notice_days !== undefined) terms.advance_notice_days = input.advance_notice_days
+  if (input.booking_window_days !== undefined) terms.booking_window_days = input.booking_window_days
+  if (input.check_in_time !== undefined) terms.check_in_time = input.check_in_time
+  if (input.check_out_time !== undefined) terms.check_out_time = input.check_out_time
+  if (input.instant_book !== undefined) terms.instant_book = input.instant_book ? 1 : 0
+  if (input.cancellation_policy !== undefined) terms.cancellation_policy = input.cancellation_policy
+  if ((terms.min_nights ?? current.min_nights) > (terms.max_nights ?? current.max_nights)) {
+    throw badRequest('min_nights must not be larger than max_nights', 'validation_failed')
+  }
+  return terms
 }
 
 const amenityRef = (a: AmenityRow) => ({ id: a.id, name: a.name })
@@ -98,6 +143,7 @@ export class PlaceService {
       bathrooms: input.bathrooms ?? 1,
       status: this.statusFor(input.status ?? 'published', actor),
       ...DEFAULT_TERMS,
+      ...termsFrom(input, currency, DEFAULT_TERMS),
       created_at: now,
       updated_at: now,
     }
@@ -154,6 +200,7 @@ export class PlaceService {
     if (input.bedrooms !== undefined) changes.bedrooms = input.bedrooms
     if (input.bathrooms !== undefined) changes.bathrooms = input.bathrooms
     if (input.status !== undefined) changes.status = this.statusFor(input.status, actor, place.status)
+    Object.assign(changes, termsFrom(input, currency, place))
     if (actor.isAdmin && input.owner_id) {
       if (!(await this.users.exists(input.owner_id)))
         throw badRequest('owner_id is not an existing user', 'validation_failed')

@@ -1,0 +1,153 @@
+import type { Database } from '../../db/database.js'
+import type { BookingRow, BookingStatus } from '../../db/schema.js'
+
+export interface BookingListFilter {
+  role: 'guest' | 'host'
+  userId: string
+  statuses?: BookingStatus[]
+  /** Stays that end after this date. */
+  from?: string
+  /** Stays that start before this date. */
+  to?: string
+  limit: number
+  /** `${check_in}_${id}` of the last booking of the previous page. */
+  after?: string
+}
+
+export interface BookingWithPlace extends BookingRow {
+  place_title: string
+  place_city: string
+  place_country: string
+}
+
+export class BookingRepository {
+  constructor(private readonly db: Database) {}
+
+  findById(id: string): Promise<BookingWithPlace | undefined> {
+    return this.withPlace().where('bookings.id', '=', id).executeTakeFirst()
+  }
+
+  findByIdempotencyKey(guestId: string, key: string): Promise<BookingWithPlace | undefined> {
+    return this.withPlace()
+      .where('bookings.guest_id', '=', guestId)
+      .where('bookings.idempotency_key', '=', key)
+      .executeTakeFirst()
+  }
+
+  private withPlace() {
+    return this.db.write
+      .selectFrom('bookings')
+      .innerJoin('places', 'places.id', 'bookings.place_id')
+      .selectAll('bookings')
+      .select(['places.title as place_title', 'places.city as place_city', 'places.country as place_country'])
+  }
+
+  /**
+   * Inserts a booking and one row per night in one transaction. A night already taken fails the
+   * insert on the (place_id, night) key. Expired requests of the place release their nights first.
+   */
+  async insertHoldingNights(booking: BookingRow, nights: string[], now: string): Promise<void> {
+    await this.db.write.transaction().execute(async (trx) => {
+      const stale = await trx
+        .selectFrom('bookings')
+        .select('id')
+        .where('place_id', '=', booking.place_id)
+        .where('status', '=', 'pending')
+        .where('expires_at', '<=', now)
+        .execute()
+      for (const { id } of stale) {
+        await trx
+          .updateTable('bookings')
+          .set({ status: 'expired', refund_minor: 0, updated_at: now })
+          .where('id', '=', id)
+          .where('status', '=', 'pending')
+          .execute()
+        await trx.deleteFrom('place_nights').where('booking_id', '=', id).execute()
+      }
+      await trx.insertInto('bookings').values(booking).execute()
+      await trx
+        .insertInto('place_nights')
+        .values(
+          nights.map((night) => ({
+            place_id: booking.place_id,
+            night,
+            kind: 'booking' as const,
+            booking_id: booking.id,
+            source: 'booking',
+            created_at: now,
+          })),
+        )
+        .execute()
+    })
+  }
+
+  /**
+   * Moves a booking from one status to another, only if it is still in `from` (a concurrent
+   * change wins otherwise, and this returns false). Releases its nights when asked.
+   */
+  async changeStatus(
+    id: string,
+    from: BookingStatus,
+    changes: Partial<BookingRow> & { status: BookingStatus; updated_at: string },
+    releaseNights: boolean,
+  ): Promise<boolean> {
+    return this.db.write.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('bookings')
+        .set(changes)
+        .where('id', '=', id)
+        .where('status', '=', from)
+        .executeTakeFirst()
+      if (Number(result.numUpdatedRows) !== 1) return false
+      if (releaseNights) await trx.deleteFrom('place_nights').where('booking_id', '=', id).execute()
+      return true
+    })
+  }
+
+  list(filter: BookingListFilter): Promise<BookingWithPlace[]> {
+    let query = this.db.write
+      .selectFrom('bookings')
+      .innerJoin('places', 'places.id', 'bookings.place_id')
+      .selectAll('bookings')
+      .select(['places.title as place_title', 'places.city as place_city', 'places.country as place_country'])
+      .where(filter.role === 'guest' ? 'bookings.guest_id' : 'bookings.host_id', '=', filter.userId)
+      .orderBy('bookings.check_in')
+      .orderBy('bookings.id')
+      .limit(filter.limit + 1)
+    if (filter.statuses?.length) query = query.where('bookings.status', 'in', filter.statuses)
+    if (filter.from) query = query.where('bookings.check_out', '>', filter.from)
+    if (filter.to) query = query.where('bookings.check_in', '<', filter.to)
+    if (filter.after) {
+      const [checkIn, id] = filter.after.split('_') as [string, string]
+      query = query.where((eb) =>
+        eb.or([
+          eb('bookings.check_in', '>', checkIn),
+          eb.and([eb('bookings.check_in', '=', checkIn), eb('bookings.id', '>', id)]),
+        ]),
+      )
+    }
+    return query.execute()
+  }
+
+  /** Pending requests whose answer time has passed. */
+  pendingExpiredBy(now: string, limit = 500): Promise<BookingRow[]> {
+    return this.db.write
+      .selectFrom('bookings')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('expires_at', '<=', now)
+      .limit(limit)
+      .execute()
+  }
+
+  /** Confirmed stays whose check-out date is on or before `date` (their check-out time is checked by the caller). */
+  confirmedEndingBy(date: string, limit = 500): Promise<BookingRow[]> {
+    return this.db.write
+      .selectFrom('bookings')
+      .selectAll()
+      .where('status', '=', 'confirmed')
+      .where('check_out', '<=', date)
+      .limit(limit)
+      .execute()
+  }
+}

@@ -1,0 +1,359 @@
+import { addDays, localTimeToInstant, nightsOf } from '../../dates.js'
+import { isUniqueViolation } from '../../db/database.js'
+import type { BookingRow, BookingStatus, PlaceRow } from '../../db/schema.js'
+import { badRequest, conflict, forbidden, notFound } from '../../errors.js'
+import type { Actor } from '../../http/auth.js'
+import { uuidv7 } from '../../ids.js'
+import type { Logger } from '../../logger.js'
+import type { CalendarRepository } from '../calendar/repository.js'
+import { findVisiblePlace } from '../places/access.js'
+import { toMajorUnits } from '../places/money.js'
+import type { PlaceRepository } from '../places/repository.js'
+import { type Charges, fullRefund, guestRefund, type Refund } from './policies.js'
+import { type FeeRates, type NightPrice, priceStay } from './pricing.js'
+import type { BookingRepository, BookingWithPlace } from './repository.js'
+import { assertStayAllowed, type Stay } from './rules.js'
+import { type BookingAction, transition } from './state.js'
+
+export interface BookingOptions extends FeeRates {
+  requestTtlHours: number
+  now?: () => number
+}
+
+export interface Quote extends Charges {
+  place_id: string
+  check_in: string
+  check_out: string
+  guests: number
+  nights: number
+  currency: string
+  nightly_prices: (NightPrice & { price: number })[]
+  total: number
+  available: boolean
+  unavailable_nights: string[]
+  instant_book: boolean
+  cancellation_policy: string
+}
+
+export interface BookingView extends Omit<BookingRow, 'nightly_prices' | 'idempotency_key'> {
+  nightly_prices: (NightPrice & { price: number })[]
+  total: number
+  place: { id: string; title: string; city: string; country: string }
+}
+
+export interface CancellationPreview extends Refund {
+  booking_id: string
+  cancelled_by: 'guest' | 'host'
+  currency: string
+  total_minor: number
+  refund: number
+}
+
+const MAX_RETRIES = 3
+
+function toView(row: BookingWithPlace): BookingView {
+  const { nightly_prices, idempotency_key: _key, place_title, place_city, place_country, ...rest } = row
+  const nights = JSON.parse(nightly_prices) as NightPrice[]
+  return {
+    ...rest,
+    nightly_prices: nights.map((n) => ({ ...n, price: toMajorUnits(n.price_minor, row.currency) })),
+    total: toMajorUnits(row.total_minor, row.currency),
+    place: { id: row.place_id, title: place_title, city: place_city, country: place_country },
+  }
+}
+
+const isDeadlock = (error: unknown) => (error as { code?: string } | null)?.code === 'ER_LOCK_DEADLOCK'
+
+export class BookingService {
+  private readonly now: () => number
+
+  constructor(
+    private readonly bookings: BookingRepository,
+    private readonly places: PlaceRepository,
+    private readonly calendar: CalendarRepository,
+    private readonly options: BookingOptions,
+    private readonly logger?: Logger,
+  ) {
+    this.now = options.now ?? Date.now
+  }
+
+  /** Prices a stay from the listing and its calendar. Rule violations are 400s; taken nights are reported. */
+  async quote(placeId: string, stay: Stay, actor: Actor | null): Promise<Quote> {
+    const place = await findVisiblePlace(this.places, placeId, actor)
+    assertStayAllowed(place, stay, this.now())
+    const [charges, nightly] = await this.price(place, stay)
+    const taken = await this.calendar.occupied(place.id, stay.check_in, stay.check_out)
+    return {
+      place_id: place.id,
+      check_in: stay.check_in,
+      check_out: stay.check_out,
+      guests: stay.guests,
+      nights: nightly.length,
+      currency: place.currency,
+      nightly_prices: nightly.map((n) => ({ ...n, price: toMajorUnits(n.price_minor, place.currency) })),
+      ...charges,
+      total: toMajorUnits(charges.total_minor, place.currency),
+      available: taken.length === 0 && place.status === 'published',
+      unavailable_nights: taken.map((n) => n.night),
+      instant_book: place.instant_book === 1,
+      cancellation_policy: place.cancellation_policy,
+    }
+  }
+
+  private async price(place: PlaceRow, stay: Stay): Promise<[Charges, NightPrice[]]> {
+    const overrides = await this.calendar.prices(place.id, stay.check_in, stay.check_out)
+    const byNight = new Map(overrides.map((o) => [o.night, o.price_minor]))
+    const nightly = nightsOf(stay.check_in, stay.check_out).map((date) => ({
+      date,
+      price_minor: byNight.get(date) ?? place.price_minor,
+    }))
+    return [priceStay(nightly, place.cleaning_fee_minor, this.options), nightly]
+  }
+
+  /**
+   * Books a stay. The same Idempotency-Key from the same guest returns the first booking instead
+   * of booking twice. Instant-book listings confirm at once; others wait for the host.
+   */
+  async create(
+    actor: Actor,
+    input: Stay & { place_id: string },
+    idempotencyKey?: string,
+  ): Promise<{ booking: BookingView; replayed: boolean }> {
+    if (idempotencyKey) {
+      const previous = await this.bookings.findByIdempotencyKey(actor.id, idempotencyKey)
+      if (previous) return { booking: this.replay(previous, input), replayed: true }
+    }
+    const place = await findVisiblePlace(this.places, input.place_id, actor)
+    if (place.owner_id === actor.id) throw badRequest('You cannot book your own place', 'own_place')
+    if (place.status !== 'published') throw conflict('This listing is not open for booking', 'not_bookable')
+    const now = this.now()
+    assertStayAllowed(place, input, now)
+    const [charges, nightly] = await this.price(place, input)
+    const nowText = new Date(now).toISOString()
+    const instant = place.instant_book === 1
+    const row: BookingRow = {
+      id: uuidv7(),
+      place_id: place.id,
+      guest_id: actor.id,
+      host_id: place.owner_id,
+      check_in: input.check_in,
+      check_out: input.check_out,
+      nights: nightly.length,
+      guests: input.guests,
+      status: instant ? 'confirmed' : 'pending',
+      cancelled_by: null,
+      currency: place.currency,
+      nightly_prices: JSON.stringify(nightly),
+      ...charges,
+      refund_minor: null,
+      cancellation_policy: place.cancellation_policy,
+      timezone: place.timezone,
+      check_in_time: place.check_in_time,
+      check_out_time: place.check_out_time,
+      idempotency_key: idempotencyKey ?? null,
+      expires_at: instant ? null : new Date(now + this.options.requestTtlHours * 3_600_000).toISOString(),
+      confirmed_at: instant ? nowText : null,
+      cancelled_at: null,
+      created_at: nowText,
+      updated_at: nowText,
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.bookings.insertHoldingNights(
+          row,
+          nightly.map((n) => n.date),
+          nowText,
+        )
+        break
+      } catch (error) {
+        if (isDeadlock(error) && attempt < MAX_RETRIES) continue
+        if (!isUniqueViolation(error) && !isDeadlock(error)) throw error
+        if (idempotencyKey) {
+          const previous = await this.bookings.findByIdempotencyKey(actor.id, idempotencyKey)
+          if (previous) return { booking: this.replay(previous, input), replayed: true }
+        }
+        throw conflict(
+          'These dates were just booked by someone else: choose other dates',
+          'dates_unavailable',
+        )
+      }
+    }
+    this.logger?.info({ booking_id: row.id, place_id: row.place_id, status: row.status }, 'booking created')
+    return { booking: toView((await this.bookings.findById(row.id))!), replayed: false }
+  }
+
+  private replay(previous: BookingWithPlace, input: Stay & { place_id: string }): BookingView {
+    const same =
+      previous.place_id === input.place_id &&
+      previous.check_in === input.check_in &&
+      previous.check_out === input.check_out &&
+      previous.guests === input.guests
+    if (!same) {
+      throw conflict(
+        'This Idempotency-Key was already used for a different booking: use a new key',
+        'idempotency_key_reused',
+      )
+    }
+    return toView(previous)
+  }
+
+  async get(id: string, actor: Actor): Promise<BookingView> {
+    return toView(await this.visibleTo(id, actor))
+  }
+
+  async list(filter: Omit<Parameters<BookingRepository['list']>[0], 'limit'> & { limit: number }) {
+    const rows = await this.bookings.list(filter)
+    const items = rows.slice(0, filter.limit).map(toView)
+    const last = items[items.length - 1]
+    return {
+      items,
+      nextCursor: rows.length > filter.limit && last ? `${last.check_in}_${last.id}` : undefined,
+    }
+  }
+
+  async accept(id: string, actor: Actor): Promise<BookingView> {
+    const booking = await this.asHost(id, actor)
+    await this.expireIfDue(booking)
+    const now = new Date(this.now()).toISOString()
+    return this.apply(booking, 'accept', { confirmed_at: now, expires_at: null }, false)
+  }
+
+  async decline(id: string, actor: Actor): Promise<BookingView> {
+    const booking = await this.asHost(id, actor)
+    await this.expireIfDue(booking)
+    return this.apply(booking, 'decline', { refund_minor: booking.total_minor }, true)
+  }
+
+  /** What cancelling now would refund, without cancelling. */
+  async cancellationPreview(id: string, actor: Actor): Promise<CancellationPreview> {
+    const booking = await this.visibleTo(id, actor)
+    const by = booking.guest_id === actor.id ? 'guest' : 'host'
+    const action: BookingAction = by === 'guest' ? 'guest_cancel' : 'host_cancel'
+    transition(booking.status, action)
+    this.assertNotOver(booking)
+    const refund = this.refundFor(booking, by)
+    return {
+      booking_id: booking.id,
+      cancelled_by: by,
+      currency: booking.currency,
+      total_minor: booking.total_minor,
+      ...refund,
+      refund: toMajorUnits(refund.refund_minor, booking.currency),
+    }
+  }
+
+  async cancel(id: string, actor: Actor): Promise<BookingView> {
+    const preview = await this.cancellationPreview(id, actor)
+    const booking = (await this.bookings.findById(id))!
+    const now = new Date(this.now()).toISOString()
+    return this.apply(
+      booking,
+      preview.cancelled_by === 'guest' ? 'guest_cancel' : 'host_cancel',
+      { cancelled_by: preview.cancelled_by, cancelled_at: now, refund_minor: preview.refund_minor },
+      true,
+    )
+  }
+
+  /** Expires unanswered requests and completes finished stays. Safe to run from several processes. */
+  async runDueTransitions(): Promise<{ expired: number; completed: number }> {
+    const now = this.now()
+    const nowText = new Date(now).toISOString()
+    let expired = 0
+    for (const booking of await this.bookings.pendingExpiredBy(nowText)) {
+      if (
+        await this.bookings.changeStatus(
+          booking.id,
+          'pending',
+          { status: 'expired', refund_minor: booking.total_minor, updated_at: nowText },
+          true,
+        )
+      )
+        expired++
+    }
+    let completed = 0
+    // A check-out date in any time zone is at most a day ahead of UTC.
+    for (const booking of await this.bookings.confirmedEndingBy(addDays(nowText.slice(0, 10), 1))) {
+      if (localTimeToInstant(booking.check_out, booking.check_out_time, booking.timezone) > now) continue
+      if (
+        await this.bookings.changeStatus(
+          booking.id,
+          'confirmed',
+          { status: 'completed', updated_at: nowText },
+          false,
+        )
+      )
+        completed++
+    }
+    if (expired || completed) this.logger?.info({ expired, completed }, 'booking transitions applied')
+    return { expired, completed }
+  }
+
+  private refundFor(booking: BookingRow, by: 'guest' | 'host'): Refund {
+    if (by === 'host' || booking.status === 'pending') return fullRefund(booking)
+    const checkIn = localTimeToInstant(booking.check_in, booking.check_in_time, booking.timezone)
+    return guestRefund(booking.cancellation_policy, booking, checkIn - this.now())
+  }
+
+  private assertNotOver(booking: BookingRow): void {
+    const checkOut = localTimeToInstant(booking.check_out, booking.check_out_time, booking.timezone)
+    if (checkOut <= this.now())
+      throw conflict('This stay is over and can no longer be cancelled', 'stay_over')
+  }
+
+  private async expireIfDue(booking: BookingRow): Promise<void> {
+    if (
+      booking.status === 'pending' &&
+      booking.expires_at &&
+      booking.expires_at <= new Date(this.now()).toISOString()
+    ) {
+      await this.runDueTransitions()
+      throw conflict(
+        'This request expired before it was answered: the guest can send a new one',
+        'request_expired',
+      )
+    }
+  }
+
+  private async apply(
+    booking: BookingRow,
+    action: BookingAction,
+    changes: Partial<BookingRow>,
+    release: boolean,
+  ): Promise<BookingView> {
+    const status: BookingStatus = transition(booking.status, action)
+    const updatedAt = new Date(this.now()).toISOString()
+    const applied = await this.bookings.changeStatus(
+      booking.id,
+      booking.status,
+      { ...changes, status, updated_at: updatedAt },
+      release,
+    )
+    if (!applied) {
+      const current = await this.bookings.findById(booking.id)
+      throw conflict(
+        `This booking changed meanwhile and is now ${current?.status ?? 'gone'}: reload it`,
+        'booking_changed',
+      )
+    }
+    this.logger?.info(
+      { booking_id: booking.id, from: booking.status, to: status, action },
+      'booking status changed',
+    )
+    return toView((await this.bookings.findById(booking.id))!)
+  }
+
+  private async visibleTo(id: string, actor: Actor): Promise<BookingWithPlace> {
+    const booking = await this.bookings.findById(id)
+    if (!booking) throw notFound('Booking not found')
+    if (booking.guest_id !== actor.id && booking.host_id !== actor.id && !actor.isAdmin)
+      throw notFound('Booking not found')
+    return booking
+  }
+
+  private async asHost(id: string, actor: Actor): Promise<BookingWithPlace> {
+    const booking = await this.visibleTo(id, actor)
+    if (booking.host_id !== actor.id && !actor.isAdmin)
+      throw forbidden('Only the host can answer a booking request', 'not_host')
+    return booking
+  }
+}

@@ -1,0 +1,146 @@
+import type { Kysely, Transaction } from 'kysely'
+import { addDays } from '../../dates.js'
+import type { Database } from '../../db/database.js'
+import type { DB, NightKind } from '../../db/schema.js'
+
+export interface OccupiedNight {
+  night: string
+  kind: NightKind
+  booking_id: string | null
+  source: string
+}
+
+export type Executor = Kysely<DB> | Transaction<DB>
+
+/** Place-night rows: the unique (place_id, night) key is the calendar's one source of truth. */
+export class CalendarRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Occupied nights in [from, to), read from the primary: availability must be current. */
+  occupied(
+    placeId: string,
+    from: string,
+    to: string,
+    executor: Executor = this.db.write,
+  ): Promise<OccupiedNight[]> {
+    return executor
+      .selectFrom('place_nights')
+      .select(['night', 'kind', 'booking_id', 'source'])
+      .where('place_id', '=', placeId)
+      .where('night', '>=', from)
+      .where('night', '<', to)
+      .orderBy('night')
+      .execute()
+  }
+
+  prices(placeId: string, from: string, to: string): Promise<{ night: string; price_minor: number }[]> {
+    return this.db.write
+      .selectFrom('night_prices')
+      .select(['night', 'price_minor'])
+      .where('place_id', '=', placeId)
+      .where('night', '>=', from)
+      .where('night', '<', to)
+      .execute()
+  }
+
+  /**
+   * Blocks the given nights for `source`, inside one transaction. Nights already blocked by the
+   * same source are left as they are; a night taken by anything else makes the insert fail on the
+   * unique key, which the caller turns into a conflict.
+   */
+  async block(placeId: string, nights: string[], source: string, at: string): Promise<number> {
+    if (nights.length === 0) return 0
+    return this.db.write.transaction().execute(async (trx) => {
+      const taken = await this.occupied(placeId, nights[0]!, addDays(nights[nights.length - 1]!, 1), trx)
+      const mine = new Set(
+        taken.filter((n) => n.kind === 'blocked' && n.source === source).map((n) => n.night),
+      )
+      const fresh = nights.filter((night) => !mine.has(night))
+      if (fresh.length) {
+        await trx
+          .insertInto('place_nights')
+          .values(
+            fresh.map((night) => ({
+              place_id: placeId,
+              night,
+              kind: 'blocked',
+              booking_id: null,
+              source,
+              created_at: at,
+            })),
+          )
+          .execute()
+      }
+      return fresh.length
+    })
+  }
+
+  async unblock(placeId: string, from: string, to: string, source: string): Promise<number> {
+    const result = await this.db.write
+      .deleteFrom('place_nights')
+      .where('place_id', '=', placeId)
+      .where('kind', '=', 'blocked')
+      .where('source', '=', source)
+      .where('night', '>=', from)
+      .where('night', '<', to)
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
+  /** Replaces the blocks of one source (an iCal feed) by `nights`, skipping nights taken by others. */
+  async replaceBlocks(
+    placeId: string,
+    source: string,
+    nights: string[],
+    at: string,
+  ): Promise<{ blocked: number; skipped: string[] }> {
+    return this.db.write.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('place_nights')
+        .where('place_id', '=', placeId)
+        .where('source', '=', source)
+        .execute()
+      if (nights.length === 0) return { blocked: 0, skipped: [] }
+      const takenRows = await trx
+        .selectFrom('place_nights')
+        .select('night')
+        .where('place_id', '=', placeId)
+        .where('night', 'in', nights)
+        .execute()
+      const taken = new Set(takenRows.map((r) => r.night))
+      const free = nights.filter((night) => !taken.has(night))
+      for (let i = 0; i < free.length; i += 500) {
+        await trx
+          .insertInto('place_nights')
+          .values(
+            free.slice(i, i + 500).map((night) => ({
+              place_id: placeId,
+              night,
+              kind: 'blocked',
+              booking_id: null,
+              source,
+              created_at: at,
+            })),
+          )
+          .execute()
+      }
+      return { blocked: free.length, skipped: [...taken] }
+    })
+  }
+
+  async setPrices(placeId: string, nights: string[], priceMinor: number | null): Promise<void> {
+    await this.db.write.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('night_prices')
+        .where('place_id', '=', placeId)
+        .where('night', 'in', nights)
+        .execute()
+      if (priceMinor !== null) {
+        await trx
+          .insertInto('night_prices')
+          .values(nights.map((night) => ({ place_id: placeId, night, price_minor: priceMinor })))
+          .execute()
+      }
+    })
+  }
+}

@@ -1,0 +1,107 @@
+import { daysBetween, isCalendarDate, nightsOf } from '../../dates.js'
+import { isUniqueViolation } from '../../db/database.js'
+import { badRequest, conflict } from '../../errors.js'
+import type { Actor } from '../../http/auth.js'
+import { nowIso } from '../../ids.js'
+import { findManagedPlace, findVisiblePlace } from '../places/access.js'
+import { toMajorUnits, toMinorUnits } from '../places/money.js'
+import type { PlaceRepository } from '../places/repository.js'
+import type { CalendarRepository } from './repository.js'
+
+export const MAX_RANGE_NIGHTS = 731
+export const HOST_SOURCE = 'host'
+
+export interface DateRange {
+  from: string
+  to: string
+}
+
+export interface CalendarNight {
+  date: string
+  status: 'available' | 'booked' | 'blocked'
+  price: number
+  price_minor: number
+  booking_id?: string
+  source?: string
+}
+
+/** Checks a [from, to) range of nights and returns its nights. */
+export function rangeNights({ from, to }: DateRange): string[] {
+  if (!isCalendarDate(from)) throw badRequest('from must be a date written YYYY-MM-DD', 'validation_failed')
+  if (!isCalendarDate(to)) throw badRequest('to must be a date written YYYY-MM-DD', 'validation_failed')
+  const count = daysBetween(from, to)
+  if (count <= 0) throw badRequest('to must be after from (the range is [from, to))', 'validation_failed')
+  if (count > MAX_RANGE_NIGHTS)
+    throw badRequest(`a range covers at most ${MAX_RANGE_NIGHTS} nights`, 'validation_failed')
+  return nightsOf(from, to)
+}
+
+export class CalendarService {
+  constructor(
+    private readonly places: PlaceRepository,
+    private readonly calendar: CalendarRepository,
+  ) {}
+
+  /** Each night's status and price; who booked is shown to the host and admins only. */
+  async nights(placeId: string, range: DateRange, actor: Actor | null): Promise<CalendarNight[]> {
+    const nights = rangeNights(range)
+    const place = await findVisiblePlace(this.places, placeId, actor)
+    const isManager = actor !== null && (actor.isAdmin || actor.id === place.owner_id)
+    const [occupied, prices] = await Promise.all([
+      this.calendar.occupied(place.id, range.from, range.to),
+      this.calendar.prices(place.id, range.from, range.to),
+    ])
+    const byNight = new Map(occupied.map((n) => [n.night, n]))
+    const priceByNight = new Map(prices.map((p) => [p.night, p.price_minor]))
+    return nights.map((date) => {
+      const taken = byNight.get(date)
+      const priceMinor = priceByNight.get(date) ?? place.price_minor
+      const night: CalendarNight = {
+        date,
+        status: !taken ? 'available' : taken.kind === 'booking' ? 'booked' : 'blocked',
+        price: toMajorUnits(priceMinor, place.currency),
+        price_minor: priceMinor,
+      }
+      if (isManager && taken?.booking_id) night.booking_id = taken.booking_id
+      if (isManager && taken?.kind === 'blocked') night.source = taken.source
+      return night
+    })
+  }
+
+  async block(placeId: string, range: DateRange, actor: Actor): Promise<{ blocked: number }> {
+    const nights = rangeNights(range)
+    const place = await findManagedPlace(this.places, placeId, actor)
+    try {
+      return { blocked: await this.calendar.block(place.id, nights, HOST_SOURCE, nowIso()) }
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error
+      const taken = await this.calendar.occupied(place.id, range.from, range.to)
+      const others = taken
+        .filter((n) => !(n.kind === 'blocked' && n.source === HOST_SOURCE))
+        .map((n) => n.night)
+      throw conflict(
+        `Some of these nights are already taken (${others.join(', ')}): block the other nights, or cancel the booking first`,
+        'nights_taken',
+      )
+    }
+  }
+
+  async unblock(placeId: string, range: DateRange, actor: Actor): Promise<{ unblocked: number }> {
+    rangeNights(range)
+    const place = await findManagedPlace(this.places, placeId, actor)
+    return { unblocked: await this.calendar.unblock(place.id, range.from, range.to, HOST_SOURCE) }
+  }
+
+  /** Sets a nightly price on a range, or returns it to the listing's base price with `price: null`. */
+  async setPrice(
+    placeId: string,
+    range: DateRange & { price: number | null },
+    actor: Actor,
+  ): Promise<{ nights: number }> {
+    const nights = rangeNights(range)
+    const place = await findManagedPlace(this.places, placeId, actor)
+    const priceMinor = range.price === null ? null : toMinorUnits(range.price, place.currency)
+    await this.calendar.setPrices(place.id, nights, priceMinor)
+    return { nights: nights.length }
+  }
+}
