@@ -59,10 +59,19 @@ async function serve(config: Config, logger: Logger, options: { prepare: boolean
     `HBNB is serving on ${base}/ — API ${base}/api/v1/places, docs ${base}/api/v1/, health ${base}/healthz` +
       (config.env === 'production' ? '' : ` — admin ${config.adminEmail}`),
   )
+  // Until the scheduler process exists, each API process applies due booking transitions itself;
+  // the conditional status updates make concurrent runs safe.
+  const dueTransitions = setInterval(() => {
+    app.services.bookings
+      .runDueTransitions()
+      .catch((error: unknown) => logger.error({ err: error }, 'booking transitions failed'))
+  }, 60_000)
+  dueTransitions.unref()
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
     closing = true
+    clearInterval(dueTransitions)
     logger.info(`${signal} received: finishing open requests, then stopping`)
     await app.close()
     logger.flush()
