@@ -32,7 +32,16 @@ async function addUser(passwordHash: string) {
   const now = nowIso()
   await database.write
     .insertInto('users')
-    .values({ id, email, email_key: email, first_name: 'Ada', last_name: 'L', password_hash: passwordHash, created_at: now, updated_at: now })
+    .values({
+      id,
+      email,
+      email_key: email,
+      first_name: 'Ada',
+      last_name: 'L',
+      password_hash: passwordHash,
+      created_at: now,
+      updated_at: now,
+    })
     .execute()
   return { id, email }
 }
@@ -122,7 +131,11 @@ describe('refresh tokens', () => {
   it('are stored only as hashes', async () => {
     const user = await signedUpUser()
     const login = await authAt().login(user.email, 'password-1')
-    const rows = await database.read.selectFrom('refresh_tokens').selectAll().where('user_id', '=', user.id).execute()
+    const rows = await database.read
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('user_id', '=', user.id)
+      .execute()
     expect(rows).toHaveLength(1)
     expect(JSON.stringify(rows)).not.toContain(login.refresh_token)
   })

@@ -28,7 +28,9 @@ describe('configuration', () => {
   })
 
   it('names the variable and what it expects when a value is invalid', () => {
-    expect(problems({ HBNB_PORT: 'abc' })).toEqual(['HBNB_PORT: expected an integer between 0 and 65535, got "abc"'])
+    expect(problems({ HBNB_PORT: 'abc' })).toEqual([
+      'HBNB_PORT: expected an integer between 0 and 65535, got "abc"',
+    ])
     expect(problems({ HBNB_ALLOW_SIGNUP: 'maybe' })[0]).toMatch(/^HBNB_ALLOW_SIGNUP: expected true or false/)
     expect(problems({ HBNB_DATABASE_URL: 'postgres://x' })[0]).toMatch(/^HBNB_DATABASE_URL: expected sqlite:/)
     expect(problems({ HBNB_LOG_LEVEL: 'loud' })[0]).toMatch(/^HBNB_LOG_LEVEL: expected one of fatal, error/)

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, daysBetween, isCalendarDate, localDate, localTimeToInstant, nightsOf } from '../../src/dates.js'
+import {
+  addDays,
+  daysBetween,
+  isCalendarDate,
+  localDate,
+  localTimeToInstant,
+  nightsOf,
+} from '../../src/dates.js'
 import { guestRefund, refundPercent } from '../../src/modules/bookings/policies.js'
 import { priceStay } from '../../src/modules/bookings/pricing.js'
 

@@ -22,7 +22,18 @@ describe('field rules', () => {
   })
 
   it('rejects malformed addresses', () => {
-    for (const value of ['a@@b.fr', 'x@domain..com', 'no-at-sign', '@b.fr', 'a@', 'a@b', 'a b@c.fr', '.a@b.fr', 'a.@b.fr', 'a@-b.fr']) {
+    for (const value of [
+      'a@@b.fr',
+      'x@domain..com',
+      'no-at-sign',
+      '@b.fr',
+      'a@',
+      'a@b',
+      'a b@c.fr',
+      '.a@b.fr',
+      'a.@b.fr',
+      'a@-b.fr',
+    ]) {
       expect(isValidEmail(value), value).toBe(false)
     }
   })
@@ -34,7 +45,9 @@ describe('field rules', () => {
 
   it('requires non-empty text within the limit, counting after trimming', () => {
     expect(rejects(() => requiredText('first_name', '   ', 50))).toBe('first_name must not be empty')
-    expect(rejects(() => requiredText('first_name', 'x'.repeat(51), 50))).toBe('first_name must be at most 50 characters')
+    expect(rejects(() => requiredText('first_name', 'x'.repeat(51), 50))).toBe(
+      'first_name must be at most 50 characters',
+    )
     expect(requiredText('first_name', ` ${'x'.repeat(50)} `, 50)).toHaveLength(50)
     expect(rejects(() => requiredText('first_name', undefined, 50))).toBe('first_name is required')
   })
