@@ -17,12 +17,14 @@ import { PlaceRepository } from './modules/places/repository.js'
 import { PlaceService } from './modules/places/service.js'
 import { ReviewRepository } from './modules/reviews/repository.js'
 import { ReviewService } from './modules/reviews/service.js'
+import { StayReviewService } from './modules/reviews/stay-service.js'
 import { SystemService } from './modules/system/service.js'
 import { UserRepository } from './modules/users/repository.js'
 import { UserService } from './modules/users/service.js'
 
 export interface Services {
   bookings: BookingService
+  stayReviews: StayReviewService
   calendar: CalendarService
   users: UserService
   auth: AuthService
@@ -57,6 +59,7 @@ export function createServices(config: Config, database: Database, logger?: Logg
     reviews: new ReviewService(repositories.reviews, repositories.places),
     system: new SystemService(database, repositories),
     calendar: new CalendarService(repositories.places, repositories.calendar),
+    stayReviews: new StayReviewService(repositories.reviews, repositories.bookings, repositories.places),
     bookings: new BookingService(
       repositories.bookings,
       repositories.places,

@@ -23,7 +23,7 @@ export function pageRequest(query: { limit?: number; cursor?: string }, sizes: P
 }
 
 /** Repositories fetch one row more than asked to learn whether a next page exists. */
-export function toPage<T extends { id: string }>(rows: T[], limit: number, total: number): Page<T> {
+export function toPage<T extends { id: string }>(rows: T[], limit: number, total?: number): Page<T> {
   const items = rows.slice(0, limit)
   const nextCursor = rows.length > limit ? items[items.length - 1]?.id : undefined
   return { items, total, nextCursor }

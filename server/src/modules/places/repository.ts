@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Database } from '../../db/database.js'
 import type { AmenityRow, NewPlace, PlaceRow, PlaceUpdate } from '../../db/schema.js'
 import type { PageRequest } from '../../http/pagination.js'
@@ -126,5 +127,15 @@ export class PlaceRepository {
       .where('place_id', '=', placeId)
       .where('amenity_id', '=', amenityId)
       .execute()
+  }
+
+  /** Recomputes a place's rating from its visible reviews, in one statement so concurrent writes cannot leave it stale. */
+  async refreshRating(placeId: string): Promise<void> {
+    const visible = sql`from reviews where place_id = ${placeId} and hidden_until is null`
+    await sql`
+      update places set
+        rating_count = (select count(*) ${visible}),
+        rating_avg = (select coalesce(round(avg(rating), 2), 0) ${visible})
+      where id = ${placeId}`.execute(this.db.write)
   }
 }

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.js'
-import type { ReviewRow } from '../../db/schema.js'
+import type { GuestReviewRow, ReviewRow } from '../../db/schema.js'
 import type { PageRequest } from '../../http/pagination.js'
 
 export interface ReviewWithAuthor extends ReviewRow {
@@ -25,10 +25,12 @@ export class ReviewRepository {
       .executeTakeFirst()
   }
 
+  /** Public lists show visible reviews only: a stay review is hidden until both sides reviewed. */
   listPage(page: PageRequest): Promise<ReviewRow[]> {
     let query = this.db.read
       .selectFrom('reviews')
       .selectAll()
+      .where('hidden_until', 'is', null)
       .orderBy('id')
       .limit(page.limit + 1)
     if (page.after) query = query.where('id', '>', page.after)
@@ -39,6 +41,7 @@ export class ReviewRepository {
     const row = await this.db.read
       .selectFrom('reviews')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('hidden_until', 'is', null)
       .executeTakeFirstOrThrow()
     return Number(row.n)
   }
@@ -51,6 +54,7 @@ export class ReviewRepository {
       .selectAll('reviews')
       .select(['users.first_name as author_first_name', 'users.last_name as author_last_name'])
       .where('reviews.place_id', '=', placeId)
+      .where('reviews.hidden_until', 'is', null)
       .orderBy('reviews.id')
       .limit(page.limit + 1)
     if (page.after) query = query.where('reviews.id', '>', page.after)
@@ -62,6 +66,7 @@ export class ReviewRepository {
       .selectFrom('reviews')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('place_id', '=', placeId)
+      .where('hidden_until', 'is', null)
       .executeTakeFirstOrThrow()
     return Number(row.n)
   }
@@ -79,5 +84,75 @@ export class ReviewRepository {
 
   async delete(id: string): Promise<void> {
     await this.db.write.deleteFrom('reviews').where('id', '=', id).execute()
+  }
+
+  findStayReview(bookingId: string): Promise<ReviewRow | undefined> {
+    return this.db.write
+      .selectFrom('reviews')
+      .selectAll()
+      .where('booking_id', '=', bookingId)
+      .executeTakeFirst()
+  }
+
+  findGuestReview(bookingId: string): Promise<GuestReviewRow | undefined> {
+    return this.db.write
+      .selectFrom('guest_reviews')
+      .selectAll()
+      .where('booking_id', '=', bookingId)
+      .executeTakeFirst()
+  }
+
+  async insertGuestReview(row: GuestReviewRow): Promise<void> {
+    await this.db.write.insertInto('guest_reviews').values(row).execute()
+  }
+
+  /** Shows both reviews of a stay. */
+  async revealStay(bookingId: string): Promise<void> {
+    await this.db.write.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('reviews')
+        .set({ hidden_until: null })
+        .where('booking_id', '=', bookingId)
+        .execute()
+      await trx
+        .updateTable('guest_reviews')
+        .set({ hidden_until: null })
+        .where('booking_id', '=', bookingId)
+        .execute()
+    })
+  }
+
+  /** Shows the reviews whose review window closed; returns the places whose rating changed. */
+  async revealDue(now: string): Promise<string[]> {
+    return this.db.write.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom('reviews')
+        .select('place_id')
+        .distinct()
+        .where('hidden_until', '<=', now)
+        .execute()
+      await trx.updateTable('reviews').set({ hidden_until: null }).where('hidden_until', '<=', now).execute()
+      await trx
+        .updateTable('guest_reviews')
+        .set({ hidden_until: null })
+        .where('hidden_until', '<=', now)
+        .execute()
+      return due.map((r) => r.place_id)
+    })
+  }
+
+  /** Visible reviews others wrote about a guest. */
+  aboutGuest(guestId: string, page: PageRequest) {
+    let query = this.db.read
+      .selectFrom('guest_reviews')
+      .innerJoin('users', 'users.id', 'guest_reviews.host_id')
+      .selectAll('guest_reviews')
+      .select(['users.first_name as author_first_name', 'users.last_name as author_last_name'])
+      .where('guest_reviews.guest_id', '=', guestId)
+      .where('guest_reviews.hidden_until', 'is', null)
+      .orderBy('guest_reviews.id')
+      .limit(page.limit + 1)
+    if (page.after) query = query.where('guest_reviews.id', '>', page.after)
+    return query.execute()
   }
 }

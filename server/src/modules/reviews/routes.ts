@@ -2,10 +2,20 @@ import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
 import { pageRequest, sendPage } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, MessageResponse, PageQuery } from '../../http/schemas.js'
-import { PlaceReview, Review, ReviewCreateBody, ReviewUpdateBody, ReviewUpdated } from './schemas.js'
+import {
+  GuestReview,
+  PlaceReview,
+  Review,
+  ReviewCreateBody,
+  ReviewUpdateBody,
+  ReviewUpdated,
+  StayReviewBody,
+  StayReviewResult,
+} from './schemas.js'
+import { REVIEW_WINDOW_DAYS } from './stay-service.js'
 
 export function reviewRoutes({ app, auth, services, config }: HttpContext) {
-  const { reviews } = services
+  const { reviews, stayReviews } = services
   const tags = ['Reviews']
 
   app.post(
@@ -44,7 +54,7 @@ export function reviewRoutes({ app, auth, services, config }: HttpContext) {
     {
       schema: { tags, summary: 'Get a review', params: IdParams, response: { 200: Review, ...errors(404) } },
     },
-    async (request) => reviews.get(request.params.id),
+    async (request) => reviews.get(request.params.id, await auth.optional(request)),
   )
 
   app.put(
@@ -97,4 +107,40 @@ export function reviewRoutes({ app, auth, services, config }: HttpContext) {
       return sendPage(request, reply, page, config.publicUrl)
     })
   }
+
+  app.post(
+    '/api/v1/bookings/:id/review',
+    {
+      schema: {
+        tags,
+        summary: 'Review a completed stay: the guest reviews the place, the host reviews the guest',
+        description: `Each review stays hidden until both are in or the ${REVIEW_WINDOW_DAYS}-day review window after check-out closes.`,
+        security: bearerAuth,
+        params: IdParams,
+        body: StayReviewBody,
+        response: { 201: StayReviewResult, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const result = await stayReviews.review(request.params.id, request.body, await auth.require(request))
+      return reply.code(201).send(result)
+    },
+  )
+
+  app.get(
+    '/api/v1/users/:id/reviews',
+    {
+      schema: {
+        tags,
+        summary: 'What hosts wrote about a guest (visible reviews)',
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: Type.Array(GuestReview) },
+      },
+    },
+    async (request, reply) => {
+      const page = await stayReviews.aboutGuest(request.params.id, pageRequest(request.query, config))
+      return sendPage(request, reply, page, config.publicUrl)
+    },
+  )
 }

@@ -1,12 +1,26 @@
 import Type from 'typebox'
 import { Timestamps } from '../../http/schemas.js'
 
+const Stars = Type.Integer({ minimum: 1, maximum: 5 })
+
+export const CategoryRatings = Type.Object({
+  cleanliness: Stars,
+  accuracy: Stars,
+  communication: Stars,
+  location: Stars,
+  check_in: Stars,
+  value: Stars,
+})
+
 export const Review = Type.Object({
   id: Type.String(),
   text: Type.String(),
   rating: Type.Integer({ minimum: 1, maximum: 5 }),
   user_id: Type.String(),
   place_id: Type.String(),
+  verified: Type.Boolean({ description: 'Written by a guest after a completed stay' }),
+  booking_id: Type.Union([Type.String(), Type.Null()]),
+  ratings: Type.Union([CategoryRatings, Type.Null()], { description: 'Category ratings of a stay review' }),
   ...Timestamps,
 })
 
@@ -34,3 +48,34 @@ export type ReviewView = Type.Static<typeof Review>
 export type PlaceReviewView = Type.Static<typeof PlaceReview>
 export type ReviewCreateInput = Type.Static<typeof ReviewCreateBody>
 export type ReviewUpdateInput = Type.Static<typeof ReviewUpdateBody>
+
+export const StayReviewBody = Type.Object({
+  text: Type.String({ maxLength: 5000 }),
+  rating: Stars,
+  ratings: Type.Optional(CategoryRatings),
+})
+
+export const GuestReview = Type.Object({
+  id: Type.String(),
+  booking_id: Type.String(),
+  guest_id: Type.String(),
+  host_id: Type.String(),
+  text: Type.String(),
+  rating: Type.Integer(),
+  author: Type.Object({ id: Type.String(), first_name: Type.String(), last_name: Type.String() }),
+  ...Timestamps,
+})
+
+export const StayReviewResult = Type.Object({
+  id: Type.String(),
+  booking_id: Type.String(),
+  about: Type.Union([Type.Literal('place'), Type.Literal('guest')]),
+  visible: Type.Boolean({
+    description: 'False until the other side reviews too or the review window closes',
+  }),
+  visible_from: Type.Union([Type.String(), Type.Null()]),
+})
+
+export type StayReviewInput = Type.Static<typeof StayReviewBody>
+export type CategoryRatingsView = Type.Static<typeof CategoryRatings>
+export type GuestReviewView = Type.Static<typeof GuestReview>

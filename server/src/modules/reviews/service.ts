@@ -29,6 +29,19 @@ export function toReviewView(row: ReviewRow): ReviewView {
     rating: row.rating,
     user_id: row.user_id,
     place_id: row.place_id,
+    verified: row.booking_id !== '',
+    booking_id: row.booking_id || null,
+    ratings:
+      row.rating_cleanliness === null
+        ? null
+        : {
+            cleanliness: row.rating_cleanliness,
+            accuracy: row.rating_accuracy!,
+            communication: row.rating_communication!,
+            location: row.rating_location!,
+            check_in: row.rating_check_in!,
+            value: row.rating_value!,
+          },
     created_at: row.created_at,
     updated_at: row.updated_at,
   }
@@ -73,12 +86,15 @@ export class ReviewService {
       if (isUniqueViolation(error)) throw alreadyReviewed()
       throw error
     }
+    await this.places.refreshRating(place.id)
     return toReviewView(row)
   }
 
-  async get(id: string): Promise<ReviewView> {
+  /** A hidden stay review exists only for its author and admins until it is revealed. */
+  async get(id: string, actor: Actor | null): Promise<ReviewView> {
     const row = await this.reviews.findById(id)
-    if (!row) throw notFound(Messages.reviewNotFound)
+    const canSee = row && (row.hidden_until === null || actor?.isAdmin || actor?.id === row.user_id)
+    if (!canSee) throw notFound(Messages.reviewNotFound)
     return toReviewView(row)
   }
 
@@ -104,12 +120,14 @@ export class ReviewService {
     if (Object.keys(changes).length === 0) return toReviewView(current)
     changes.updated_at = nowIso()
     await this.reviews.update(id, changes)
+    if (changes.rating !== undefined) await this.places.refreshRating(current.place_id)
     return toReviewView({ ...current, ...changes })
   }
 
   async delete(id: string, actor: Actor): Promise<void> {
-    await this.authoredBy(id, actor)
+    const review = await this.authoredBy(id, actor)
     await this.reviews.delete(id)
+    await this.places.refreshRating(review.place_id)
   }
 
   private async authoredBy(id: string, actor: Actor): Promise<ReviewRow> {

@@ -1,0 +1,148 @@
+// Reviews of a stay, both ways: the guest reviews the place (with category ratings), the host
+// reviews the guest. Each stays hidden until both are in or the review window closes, so neither
+// side writes in reaction to the other.
+import { localTimeToInstant } from '../../dates.js'
+import { isUniqueViolation } from '../../db/database.js'
+import type { ReviewRow } from '../../db/schema.js'
+import { badRequest, conflict, forbidden, notFound } from '../../errors.js'
+import type { Actor } from '../../http/auth.js'
+import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
+import { uuidv7 } from '../../ids.js'
+import type { BookingRepository } from '../bookings/repository.js'
+import type { PlaceRepository } from '../places/repository.js'
+import { requiredText } from '../validation.js'
+import type { ReviewRepository } from './repository.js'
+import type { GuestReviewView, StayReviewInput } from './schemas.js'
+
+export const REVIEW_WINDOW_DAYS = 14
+const TEXT_MAX = 5000
+
+export interface StayReviewResult {
+  id: string
+  booking_id: string
+  about: 'place' | 'guest'
+  visible: boolean
+  visible_from: string | null
+}
+
+const alreadyReviewed = () => conflict('You already reviewed this stay', 'already_reviewed')
+
+export class StayReviewService {
+  private readonly now: () => number
+
+  constructor(
+    private readonly reviews: ReviewRepository,
+    private readonly bookings: BookingRepository,
+    private readonly places: PlaceRepository,
+    now?: () => number,
+  ) {
+    this.now = now ?? Date.now
+  }
+
+  async review(bookingId: string, input: StayReviewInput, actor: Actor): Promise<StayReviewResult> {
+    const booking = await this.bookings.findById(bookingId)
+    if (!booking || (booking.guest_id !== actor.id && booking.host_id !== actor.id))
+      throw notFound('Booking not found')
+    if (booking.status !== 'completed') {
+      throw conflict(
+        `A stay can be reviewed once it is completed; this booking is ${booking.status}`,
+        'stay_not_completed',
+      )
+    }
+    const checkOut = localTimeToInstant(booking.check_out, booking.check_out_time, booking.timezone)
+    const windowEnd = new Date(checkOut + REVIEW_WINDOW_DAYS * 86_400_000).toISOString()
+    const nowText = new Date(this.now()).toISOString()
+    if (nowText >= windowEnd)
+      throw conflict(`The review window of this stay closed on ${windowEnd}`, 'review_window_closed')
+    const text = requiredText('text', input.text, TEXT_MAX)
+    const id = uuidv7()
+
+    let about: 'place' | 'guest'
+    let counterpart: unknown
+    try {
+      if (actor.id === booking.guest_id) {
+        if (!input.ratings)
+          throw badRequest(
+            'ratings is required: rate cleanliness, accuracy, communication, location, check_in and value from 1 to 5',
+            'validation_failed',
+          )
+        if (await this.reviews.findStayReview(booking.id)) throw alreadyReviewed()
+        const row: ReviewRow = {
+          id,
+          place_id: booking.place_id,
+          user_id: actor.id,
+          booking_id: booking.id,
+          text,
+          rating: input.rating,
+          rating_cleanliness: input.ratings.cleanliness,
+          rating_accuracy: input.ratings.accuracy,
+          rating_communication: input.ratings.communication,
+          rating_location: input.ratings.location,
+          rating_check_in: input.ratings.check_in,
+          rating_value: input.ratings.value,
+          hidden_until: windowEnd,
+          created_at: nowText,
+          updated_at: nowText,
+        }
+        await this.reviews.insert(row)
+        about = 'place'
+        counterpart = await this.reviews.findGuestReview(booking.id)
+      } else if (actor.id === booking.host_id) {
+        if (await this.reviews.findGuestReview(booking.id)) throw alreadyReviewed()
+        await this.reviews.insertGuestReview({
+          id,
+          booking_id: booking.id,
+          host_id: actor.id,
+          guest_id: booking.guest_id,
+          text,
+          rating: input.rating,
+          hidden_until: windowEnd,
+          created_at: nowText,
+          updated_at: nowText,
+        })
+        about = 'guest'
+        counterpart = await this.reviews.findStayReview(booking.id)
+      } else {
+        throw forbidden('Only the guest and the host of a stay can review it', 'not_party')
+      }
+    } catch (error) {
+      if (isUniqueViolation(error)) throw alreadyReviewed()
+      throw error
+    }
+
+    if (counterpart) {
+      await this.reviews.revealStay(booking.id)
+      await this.places.refreshRating(booking.place_id)
+    }
+    return {
+      id,
+      booking_id: booking.id,
+      about,
+      visible: Boolean(counterpart),
+      visible_from: counterpart ? nowText : windowEnd,
+    }
+  }
+
+  async aboutGuest(guestId: string, page: PageRequest): Promise<Page<GuestReviewView>> {
+    const rows = await this.reviews.aboutGuest(guestId, page)
+    const views = rows.map((r) => ({
+      id: r.id,
+      booking_id: r.booking_id,
+      guest_id: r.guest_id,
+      host_id: r.host_id,
+      text: r.text,
+      rating: r.rating,
+      author: { id: r.host_id, first_name: r.author_first_name, last_name: r.author_last_name },
+      created_at: r.created_at,
+      updated_at: r.updated_at,
+    }))
+    return toPage(views, page.limit)
+  }
+
+  /** Reveals reviews whose window closed and refreshes the ratings they change. */
+  async revealDue(): Promise<number> {
+    const places = await this.reviews.revealDue(new Date(this.now()).toISOString())
+    for (const placeId of places) await this.places.refreshRating(placeId)
+    return places.length
+  }
+}
