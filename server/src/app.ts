@@ -21,8 +21,11 @@ import { StayReviewService } from './modules/reviews/stay-service.js'
 import { SystemService } from './modules/system/service.js'
 import { UserRepository } from './modules/users/repository.js'
 import { UserService } from './modules/users/service.js'
+import { WishlistRepository } from './modules/wishlists/repository.js'
+import { WishlistService } from './modules/wishlists/service.js'
 
 export interface Services {
+  wishlists: WishlistService
   bookings: BookingService
   stayReviews: StayReviewService
   calendar: CalendarService
@@ -43,6 +46,7 @@ export function createServices(config: Config, database: Database, logger?: Logg
     refreshTokens: new RefreshTokenRepository(database),
     calendar: new CalendarRepository(database),
     bookings: new BookingRepository(database),
+    wishlists: new WishlistRepository(database),
   }
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds)
   const users = new UserService(repositories.users)
@@ -59,6 +63,7 @@ export function createServices(config: Config, database: Database, logger?: Logg
     reviews: new ReviewService(repositories.reviews, repositories.places),
     system: new SystemService(database, repositories),
     calendar: new CalendarService(repositories.places, repositories.calendar),
+    wishlists: new WishlistService(repositories.wishlists, repositories.places),
     stayReviews: new StayReviewService(repositories.reviews, repositories.bookings, repositories.places),
     bookings: new BookingService(
       repositories.bookings,

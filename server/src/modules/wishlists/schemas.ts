@@ -1,0 +1,19 @@
+import Type from 'typebox'
+import { Timestamps } from '../../http/schemas.js'
+import { PlaceSummary } from '../places/schemas.js'
+
+export const Wishlist = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  place_count: Type.Integer(),
+  ...Timestamps,
+})
+
+export const WishlistDetail = Type.Object({ ...Wishlist.properties, places: Type.Array(PlaceSummary) })
+
+export const WishlistBody = Type.Object({ name: Type.String({ maxLength: 300 }) })
+
+export const WishlistPlaceParams = Type.Object({ id: Type.String(), place_id: Type.String() })
+
+export type WishlistView = Type.Static<typeof Wishlist>
+export type WishlistDetailView = Type.Static<typeof WishlistDetail>

@@ -1,0 +1,87 @@
+import { isUniqueViolation } from '../../db/database.js'
+import type { WishlistRow } from '../../db/schema.js'
+import { notFound } from '../../errors.js'
+import type { Actor } from '../../http/auth.js'
+import { nowIso, uuidv7 } from '../../ids.js'
+import { findVisiblePlace } from '../places/access.js'
+import type { PlaceRepository } from '../places/repository.js'
+import { toPlaceSummary } from '../places/service.js'
+import { requiredText } from '../validation.js'
+import type { WishlistRepository } from './repository.js'
+import type { WishlistDetailView, WishlistView } from './schemas.js'
+
+const NAME_MAX = 100
+
+const view = (row: WishlistRow, placeCount: number): WishlistView => ({
+  id: row.id,
+  name: row.name,
+  place_count: placeCount,
+  created_at: row.created_at,
+  updated_at: row.updated_at,
+})
+
+/** Named lists of saved places. A list is private: others get a 404, as if it did not exist. */
+export class WishlistService {
+  constructor(
+    private readonly wishlists: WishlistRepository,
+    private readonly places: PlaceRepository,
+  ) {}
+
+  async list(actor: Actor): Promise<WishlistView[]> {
+    return (await this.wishlists.listOfUser(actor.id)).map((row) => view(row, row.place_count))
+  }
+
+  async create(input: { name: unknown }, actor: Actor): Promise<WishlistView> {
+    const now = nowIso()
+    const row: WishlistRow = {
+      id: uuidv7(),
+      user_id: actor.id,
+      name: requiredText('name', input.name, NAME_MAX),
+      created_at: now,
+      updated_at: now,
+    }
+    await this.wishlists.insert(row)
+    return view(row, 0)
+  }
+
+  async get(id: string, actor: Actor): Promise<WishlistDetailView> {
+    const row = await this.owned(id, actor)
+    const places = (await this.wishlists.places(row.id)).map(toPlaceSummary)
+    return { ...view(row, places.length), places }
+  }
+
+  async rename(id: string, input: { name: unknown }, actor: Actor): Promise<WishlistDetailView> {
+    const row = await this.owned(id, actor)
+    await this.wishlists.rename(row.id, requiredText('name', input.name, NAME_MAX), nowIso())
+    return this.get(id, actor)
+  }
+
+  async delete(id: string, actor: Actor): Promise<void> {
+    await this.wishlists.delete((await this.owned(id, actor)).id)
+  }
+
+  /** Saves a place; false when it was already in the list. */
+  async addPlace(id: string, placeId: string, actor: Actor): Promise<boolean> {
+    const row = await this.owned(id, actor)
+    const place = await findVisiblePlace(this.places, placeId, actor)
+    if (await this.wishlists.contains(row.id, place.id)) return false
+    try {
+      await this.wishlists.addPlace(row.id, place.id, nowIso())
+      return true
+    } catch (error) {
+      if (isUniqueViolation(error)) return false
+      throw error
+    }
+  }
+
+  async removePlace(id: string, placeId: string, actor: Actor): Promise<void> {
+    const row = await this.owned(id, actor)
+    await this.wishlists.removePlace(row.id, placeId)
+  }
+
+  private async owned(id: string, actor: Actor): Promise<WishlistRow> {
+    const row = await this.wishlists.findById(id)
+    if (!row || row.user_id !== actor.id) throw notFound('Wishlist not found')
+    return row
+  }
+}
