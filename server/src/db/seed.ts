@@ -2,6 +2,7 @@
 import type { Config } from '../config.js'
 import { nowIso, uuidv7 } from '../ids.js'
 import { hashPassword } from '../modules/auth/passwords.js'
+import { CANCELLATION_POLICIES } from '../modules/bookings/policies.js'
 import { toMinorUnits } from '../modules/places/money.js'
 import { DEFAULT_TERMS } from '../modules/places/service.js'
 import { NO_STAY_RATINGS } from '../modules/reviews/service.js'
@@ -146,6 +147,10 @@ export async function seedDemoData(database: Database, placesPerCity = 3): Promi
         bathrooms: Math.max(1, Math.ceil(bedrooms / 2)),
         status: 'published',
         ...DEFAULT_TERMS,
+        cleaning_fee_minor: toMinorUnits(Math.round(city.price * 0.25), city.currency),
+        min_nights: rng.pick([1, 1, 2, 3]),
+        instant_book: rng.next() < 0.5 ? 1 : 0,
+        cancellation_policy: rng.pick(CANCELLATION_POLICIES),
         created_at: now,
         updated_at: now,
       }
@@ -170,6 +175,12 @@ export async function seedDemoData(database: Database, placesPerCity = 3): Promi
         }
       }
     }
+  }
+
+  for (const place of places) {
+    const ratings = reviews.filter((r) => r.place_id === place.id).map((r) => r.rating)
+    place.rating_count = ratings.length
+    place.rating_avg = ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100 : 0
   }
 
   await db.transaction().execute(async (trx) => {
