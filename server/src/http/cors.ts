@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 export interface CorsOptions {
   /** Answer any origin, without credentials. */
@@ -21,14 +21,14 @@ function originMatcher(patterns: string[]) {
 }
 
 /**
- * CORS for the HBnB clients: preflights are answered before routing, so they succeed for every
- * path, and the headers are set before any handler runs, so error responses carry them too.
+ * Sets the CORS response headers for the request's origin. Returns false when the origin gets
+ * none (no `Origin` header, or an origin outside the configuration).
  */
-export function registerCors(app: FastifyInstance, options: CorsOptions) {
+export function corsHeaders(options: CorsOptions) {
   const isCredentialOrigin = originMatcher(options.credentialOrigins)
-  app.addHook('onRequest', async (request, reply) => {
+  return (request: FastifyRequest, reply: FastifyReply): boolean => {
     const origin = request.headers.origin
-    if (!origin) return
+    if (!origin) return false
     reply.header('Vary', 'Origin')
     if (isCredentialOrigin(origin)) {
       reply.header('Access-Control-Allow-Origin', origin)
@@ -36,9 +36,21 @@ export function registerCors(app: FastifyInstance, options: CorsOptions) {
     } else if (options.anyOrigin) {
       reply.header('Access-Control-Allow-Origin', '*')
     } else {
-      return
+      return false
     }
     reply.header('Access-Control-Expose-Headers', EXPOSED_HEADERS)
+    return true
+  }
+}
+
+/**
+ * CORS for the HBnB clients: preflights are answered before routing, so they succeed for every
+ * path, and the headers are set before any handler runs, so error responses carry them too.
+ */
+export function registerCors(app: FastifyInstance, options: CorsOptions) {
+  const setHeaders = corsHeaders(options)
+  app.addHook('onRequest', async (request, reply) => {
+    if (!setHeaders(request, reply)) return
     if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
       reply.header('Access-Control-Allow-Methods', ALLOWED_METHODS)
       const requested = request.headers['access-control-request-headers']

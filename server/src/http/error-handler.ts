@@ -38,6 +38,31 @@ function describeValidation(context: string | undefined, issues: ValidationIssue
   })
 }
 
+/**
+ * Errors Fastify raises while routing, before any hook or error handler runs: answered in the
+ * same shape as every other error. A path segment too long to be an id is a malformed id: 404.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('X-Request-Id', request.id)
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return send(reply, request, 404, {
+      error: `Not found: ${request.url.split('?')[0]}`,
+      code: 'route_not_found',
+    })
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return send(reply, request, 400, {
+      error: 'The URL is not valid: check its percent-encoding',
+      code: 'bad_url',
+    })
+  }
+  request.log.error({ err: error }, 'request failed')
+  return send(reply, request, 500, {
+    error: 'Internal server error: the problem was logged; try again later',
+    code: 'internal_error',
+  })
+}
+
 export function registerErrorHandlers(app: FastifyInstance, bodyLimit: number) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {

@@ -10,7 +10,11 @@ export const ErrorResponse = Type.Object(
   { $id: 'Error' },
 )
 
-export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
+/**
+ * Path ids are not length-checked here: the contract answers 404 for malformed ids, which the
+ * lookup gives. The router bounds their length (Fastify's maxParamLength; longer is a 404 too).
+ */
+export const IdParams = Type.Object({ id: Type.String() })
 
 export const MessageResponse = Type.Object({ message: Type.String() })
 

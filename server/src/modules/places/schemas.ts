@@ -3,6 +3,14 @@ import { Timestamps } from '../../http/schemas.js'
 import { Amenity } from '../amenities/schemas.js'
 import { PlaceReview } from '../reviews/schemas.js'
 
+const TIME = '^([01]\\d|2[0-3]):[0-5]\\d$'
+const CancellationPolicy = Type.Union(
+  [Type.Literal('flexible'), Type.Literal('moderate'), Type.Literal('strict')],
+  {
+    description: 'Refund schedule: see the bookings documentation',
+  },
+)
+
 const PlaceFields = {
   id: Type.String(),
   title: Type.String(),
@@ -21,6 +29,18 @@ const PlaceFields = {
   bedrooms: Type.Integer(),
   bathrooms: Type.Integer(),
   status: Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('suspended')]),
+  cleaning_fee: Type.Number({ description: 'Per stay, in major units of `currency`' }),
+  cleaning_fee_minor: Type.Integer(),
+  min_nights: Type.Integer(),
+  max_nights: Type.Integer(),
+  advance_notice_days: Type.Integer({ description: 'Days between booking and check-in, at least' }),
+  booking_window_days: Type.Integer({ description: 'How far ahead check-in can be, in days' }),
+  check_in_time: Type.String({ description: 'HH:MM, listing time zone' }),
+  check_out_time: Type.String({ description: 'HH:MM, listing time zone' }),
+  instant_book: Type.Boolean(),
+  cancellation_policy: CancellationPolicy,
+  rating_avg: Type.Number({ description: 'Average rating of visible reviews, 0 when none' }),
+  rating_count: Type.Integer(),
   ...Timestamps,
 }
 
@@ -61,6 +81,15 @@ const editable = {
   bedrooms: Type.Integer({ minimum: 0, maximum: 50 }),
   bathrooms: Type.Integer({ minimum: 0, maximum: 50 }),
   status: Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('suspended')]),
+  cleaning_fee: Type.Number({ minimum: 0 }),
+  min_nights: Type.Integer({ minimum: 1, maximum: 365 }),
+  max_nights: Type.Integer({ minimum: 1, maximum: 1095 }),
+  advance_notice_days: Type.Integer({ minimum: 0, maximum: 365 }),
+  booking_window_days: Type.Integer({ minimum: 1, maximum: 1095 }),
+  check_in_time: Type.String({ pattern: TIME }),
+  check_out_time: Type.String({ pattern: TIME }),
+  instant_book: Type.Boolean(),
+  cancellation_policy: CancellationPolicy,
 }
 
 export const PlaceCreateBody = Type.Object({
@@ -80,6 +109,15 @@ export const PlaceCreateBody = Type.Object({
   bedrooms: Type.Optional(editable.bedrooms),
   bathrooms: Type.Optional(editable.bathrooms),
   status: Type.Optional(editable.status),
+  cleaning_fee: Type.Optional(editable.cleaning_fee),
+  min_nights: Type.Optional(editable.min_nights),
+  max_nights: Type.Optional(editable.max_nights),
+  advance_notice_days: Type.Optional(editable.advance_notice_days),
+  booking_window_days: Type.Optional(editable.booking_window_days),
+  check_in_time: Type.Optional(editable.check_in_time),
+  check_out_time: Type.Optional(editable.check_out_time),
+  instant_book: Type.Optional(editable.instant_book),
+  cancellation_policy: Type.Optional(editable.cancellation_policy),
 })
 
 export const PlaceUpdateBody = Type.Partial(PlaceCreateBody)
@@ -92,10 +130,8 @@ export const PlacesSearchBody = Type.Object({
   ),
 })
 
-export const AmenityParams = Type.Object({
-  id: Type.String({ maxLength: 64 }),
-  amenity_id: Type.String({ maxLength: 64 }),
-})
+/** Like `IdParams`: malformed ids are a 404 from the lookup, not a 400. */
+export const AmenityParams = Type.Object({ id: Type.String(), amenity_id: Type.String() })
 
 export { Amenity }
 export type PlaceSummaryView = Type.Static<typeof PlaceSummary>
