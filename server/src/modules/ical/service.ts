@@ -1,0 +1,272 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { addDays, localDate } from '../../dates.js'
+import { isUniqueViolation } from '../../db/database.js'
+import type { IcalFeedRow, PlaceRow } from '../../db/schema.js'
+import { badRequest, conflict, Messages, notFound } from '../../errors.js'
+import type { Actor } from '../../http/auth.js'
+import { nowIso, uuidv7 } from '../../ids.js'
+import type { Logger } from '../../logger.js'
+import type { CalendarRepository } from '../calendar/repository.js'
+import { findManagedPlace } from '../places/access.js'
+import type { PlaceRepository } from '../places/repository.js'
+import { checkFeedUrl, type FeedError, type IcalFetcher } from './fetch.js'
+import { coveredNights, eventRange, nightRuns, parseCalendar, writeCalendar } from './format.js'
+import type { IcalRepository } from './repository.js'
+import {
+  FEED_NAME_MAX,
+  FEED_URL_MAX,
+  type FeedCreateInput,
+  type FeedView,
+  type IcalSettingsView,
+  type SyncResultView,
+} from './schemas.js'
+
+/** The export shows the nights from today up to this many days ahead. */
+export const EXPORT_DAYS = 365
+/** Imported events count from today up to this many days ahead. */
+export const IMPORT_DAYS = 730
+export const MAX_FEEDS_PER_PLACE = 20
+
+export const SUMMARIES = { booking: 'Reserved', blocked: 'Not available' } as const
+
+export interface IcalOptions {
+  now?: () => number
+  logger?: Logger
+}
+
+export interface SyncAllResult {
+  feeds: number
+  ok: number
+  failed: number
+}
+
+function newToken(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+export function exportUrl(baseUrl: string, placeId: string, token: string): string {
+  const url = new URL(`/api/v1/places/${encodeURIComponent(placeId)}/calendar.ics`, baseUrl)
+  url.searchParams.set('token', token)
+  return url.toString()
+}
+
+function toFeedView(row: IcalFeedRow): FeedView {
+  return {
+    id: row.id,
+    place_id: row.place_id,
+    url: row.url,
+    name: row.name,
+    last_sync_at: row.last_sync_at,
+    last_status: row.last_status,
+    last_error: row.last_error,
+    last_event_count: row.last_event_count === null ? null : Number(row.last_event_count),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  }
+}
+
+/** Checks a feed URL a host gives: http or https, no credentials. */
+function feedUrl(raw: string): string {
+  const value = raw.trim()
+  if (/^webcal:/i.test(value)) {
+    throw badRequest(
+      'url: webcal:// links are not fetched; use the same address with https://',
+      'invalid_url',
+    )
+  }
+  let url: URL
+  try {
+    url = checkFeedUrl(value)
+  } catch (error) {
+    throw badRequest(`url: ${(error as FeedError).message}`, 'invalid_url')
+  }
+  if (url.username || url.password) {
+    throw badRequest('url: a feed URL must not contain a user name or password', 'invalid_url')
+  }
+  if (url.toString().length > FEED_URL_MAX) {
+    throw badRequest(`url: at most ${FEED_URL_MAX} characters`, 'invalid_url')
+  }
+  return url.toString()
+}
+
+/**
+ * Calendar sync with other sites: each listing publishes its booked and blocked nights at a
+ * secret iCal URL, and imports the events of the hosts' external feeds as blocked nights.
+ */
+export class IcalService {
+  private readonly now: () => number
+  private readonly logger: Logger | undefined
+
+  constructor(
+    private readonly places: PlaceRepository,
+    private readonly calendar: CalendarRepository,
+    private readonly feeds: IcalRepository,
+    private readonly fetcher: IcalFetcher,
+    options: IcalOptions = {},
+  ) {
+    this.now = options.now ?? Date.now
+    this.logger = options.logger
+  }
+
+  /** The listing's calendar as iCalendar text, for whoever holds its secret token; 404 otherwise. */
+  async exportCalendar(placeId: string, token: string | undefined): Promise<string> {
+    const place = await this.places.findById(placeId)
+    if (!place?.ical_token || !token || !sameSecret(token, place.ical_token)) {
+      throw notFound(Messages.placeNotFound)
+    }
+    const today = localDate(this.now(), place.timezone)
+    const nights = await this.feeds.exportNights(place.id, today, addDays(today, EXPORT_DAYS))
+    const events = nightRuns(nights).map((run) => ({
+      uid: `${run.start}-${run.kind}-${place.id}@hbnb`,
+      start: run.start,
+      end: run.end,
+      summary: SUMMARIES[run.kind],
+      stamp: run.stamp,
+    }))
+    return writeCalendar({ name: place.title, events })
+  }
+
+  /** The export URL (made on first request) and the imported feeds. */
+  async settings(placeId: string, actor: Actor, baseUrl: string): Promise<IcalSettingsView> {
+    const place = await findManagedPlace(this.places, placeId, actor)
+    const token = await this.feeds.ensureToken(place.id, newToken())
+    return { export_url: exportUrl(baseUrl, place.id, token), feeds: await this.listOf(place.id) }
+  }
+
+  /** A new export token: the old URL stops working. */
+  async rotate(placeId: string, actor: Actor, baseUrl: string): Promise<IcalSettingsView> {
+    const place = await findManagedPlace(this.places, placeId, actor)
+    const token = newToken()
+    await this.feeds.setToken(place.id, token)
+    return { export_url: exportUrl(baseUrl, place.id, token), feeds: await this.listOf(place.id) }
+  }
+
+  async listFeeds(placeId: string, actor: Actor): Promise<FeedView[]> {
+    const place = await findManagedPlace(this.places, placeId, actor)
+    return this.listOf(place.id)
+  }
+
+  private async listOf(placeId: string): Promise<FeedView[]> {
+    return (await this.feeds.listForPlace(placeId)).map(toFeedView)
+  }
+
+  async addFeed(placeId: string, input: FeedCreateInput, actor: Actor): Promise<FeedView> {
+    const place = await findManagedPlace(this.places, placeId, actor)
+    const url = feedUrl(input.url)
+    const existing = await this.feeds.listForPlace(place.id)
+    if (existing.some((feed) => feed.url === url)) {
+      throw conflict('This listing already imports that feed', 'feed_exists')
+    }
+    if (existing.length >= MAX_FEEDS_PER_PLACE) {
+      throw conflict(`A listing imports at most ${MAX_FEEDS_PER_PLACE} feeds`, 'too_many_feeds')
+    }
+    const name = (input.name?.trim() || new URL(url).hostname).slice(0, FEED_NAME_MAX)
+    const at = nowIso()
+    const row: IcalFeedRow = {
+      id: uuidv7(),
+      place_id: place.id,
+      url,
+      name,
+      last_sync_at: null,
+      last_status: null,
+      last_error: null,
+      last_event_count: null,
+      created_at: at,
+      updated_at: at,
+    }
+    await this.feeds.insert(row)
+    return toFeedView(row)
+  }
+
+  /** Removes the feed and unblocks the nights it blocked. */
+  async removeFeed(placeId: string, feedId: string, actor: Actor): Promise<void> {
+    const place = await findManagedPlace(this.places, placeId, actor)
+    const feed = await this.feeds.findForPlace(place.id, feedId)
+    if (!feed) throw notFound('Feed not found', 'feed_not_found')
+    await this.feeds.delete(place.id, feed.id)
+  }
+
+  /** "Sync now": fetches the feed and replaces its blocked nights. */
+  async syncNow(placeId: string, feedId: string, actor: Actor): Promise<SyncResultView> {
+    const place = await findManagedPlace(this.places, placeId, actor)
+    const feed = await this.feeds.findForPlace(place.id, feedId)
+    if (!feed) throw notFound('Feed not found', 'feed_not_found')
+    return this.sync(place, feed)
+  }
+
+  /** Syncs every feed of every listing, one after the other; one failure does not stop the rest. */
+  async syncAll(): Promise<SyncAllResult> {
+    const feeds = await this.feeds.listAll()
+    const places = new Map<string, PlaceRow | undefined>()
+    const result: SyncAllResult = { feeds: feeds.length, ok: 0, failed: 0 }
+    for (const feed of feeds) {
+      try {
+        if (!places.has(feed.place_id)) places.set(feed.place_id, await this.places.findById(feed.place_id))
+        const place = places.get(feed.place_id)
+        if (!place) continue
+        const outcome = await this.sync(place, feed)
+        if (outcome.status === 'ok') result.ok++
+        else result.failed++
+      } catch (error) {
+        result.failed++
+        this.logger?.error({ err: error, feed_id: feed.id }, 'iCal feed sync failed')
+      }
+    }
+    return result
+  }
+
+  /**
+   * Fetches and parses the feed, then replaces the nights it blocks by the nights of its events,
+   * from today to two years ahead. A fetch or parse failure leaves the nights as they were.
+   */
+  private async sync(place: PlaceRow, feed: IcalFeedRow): Promise<SyncResultView> {
+    const today = localDate(this.now(), place.timezone)
+    const horizon = addDays(today, IMPORT_DAYS)
+    let text: string
+    try {
+      text = await this.fetcher.fetch(feed.url)
+    } catch (error) {
+      return this.failed(place, feed, error instanceof Error ? error.message : String(error))
+    }
+    const events = parseCalendar(text).events.filter((event) => event.status !== 'CANCELLED')
+    const ranges = events.map((event) => eventRange(event, place.timezone))
+    const nights = coveredNights(ranges, today, horizon)
+    const at = nowIso()
+    let replaced: { blocked: number; skipped: string[] }
+    try {
+      replaced = await this.calendar.replaceBlocks(place.id, feed.id, nights, at)
+    } catch (error) {
+      // A booking or block took one of the nights between the check and the insert.
+      if (!isUniqueViolation(error)) throw error
+      return this.failed(place, feed, 'the calendar changed during the sync: try again')
+    }
+    const { blocked, skipped } = replaced
+    const recorded = await this.feeds.recordSync(feed.id, {
+      last_sync_at: at,
+      last_status: 'ok',
+      last_error: null,
+      last_event_count: events.length,
+    })
+    // Deleted while it synced: the nights it just blocked must not outlive it.
+    if (!recorded) await this.calendar.replaceBlocks(place.id, feed.id, [], at)
+    return { status: 'ok', events: events.length, blocked, skipped: skipped.sort(), error: null }
+  }
+
+  /** Records a failed sync; the feed's nights stay as they were. */
+  private async failed(place: PlaceRow, feed: IcalFeedRow, message: string): Promise<SyncResultView> {
+    await this.feeds.recordSync(feed.id, {
+      last_sync_at: nowIso(),
+      last_status: 'error',
+      last_error: message,
+      last_event_count: null,
+    })
+    this.logger?.info({ feed_id: feed.id, place_id: place.id, error: message }, 'iCal feed sync failed')
+    return { status: 'error', events: 0, blocked: 0, skipped: [], error: message }
+  }
+}
