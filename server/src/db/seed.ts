@@ -180,7 +180,9 @@ export async function seedDemoData(database: Database, placesPerCity = 3): Promi
   for (const place of places) {
     const ratings = reviews.filter((r) => r.place_id === place.id).map((r) => r.rating)
     place.rating_count = ratings.length
-    place.rating_avg = ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100 : 0
+    place.rating_avg = ratings.length
+      ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100
+      : 0
   }
 
   await db.transaction().execute(async (trx) => {
