@@ -18,6 +18,8 @@ export interface BookingWithPlace extends BookingRow {
   place_title: string
   place_city: string
   place_country: string
+  guest_first_name: string
+  guest_last_name: string
 }
 
 export class BookingRepository {
@@ -38,8 +40,15 @@ export class BookingRepository {
     return this.db.write
       .selectFrom('bookings')
       .innerJoin('places', 'places.id', 'bookings.place_id')
+      .innerJoin('users as guest', 'guest.id', 'bookings.guest_id')
       .selectAll('bookings')
-      .select(['places.title as place_title', 'places.city as place_city', 'places.country as place_country'])
+      .select([
+        'places.title as place_title',
+        'places.city as place_city',
+        'places.country as place_country',
+        'guest.first_name as guest_first_name',
+        'guest.last_name as guest_last_name',
+      ])
   }
 
   /**
@@ -108,8 +117,15 @@ export class BookingRepository {
     let query = this.db.write
       .selectFrom('bookings')
       .innerJoin('places', 'places.id', 'bookings.place_id')
+      .innerJoin('users as guest', 'guest.id', 'bookings.guest_id')
       .selectAll('bookings')
-      .select(['places.title as place_title', 'places.city as place_city', 'places.country as place_country'])
+      .select([
+        'places.title as place_title',
+        'places.city as place_city',
+        'places.country as place_country',
+        'guest.first_name as guest_first_name',
+        'guest.last_name as guest_last_name',
+      ])
       .where(filter.role === 'guest' ? 'bookings.guest_id' : 'bookings.host_id', '=', filter.userId)
       .orderBy('bookings.check_in')
       .orderBy('bookings.id')

@@ -79,6 +79,7 @@ export const Booking = Type.Object({
     city: Type.String(),
     country: Type.String(),
   }),
+  guest: Type.Object({ id: Type.String(), first_name: Type.String(), last_name: Type.String() }),
   ...Timestamps,
 })
 

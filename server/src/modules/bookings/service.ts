@@ -39,6 +39,7 @@ export interface BookingView extends Omit<BookingRow, 'nightly_prices' | 'idempo
   nightly_prices: (NightPrice & { price: number })[]
   total: number
   place: { id: string; title: string; city: string; country: string }
+  guest: { id: string; first_name: string; last_name: string }
 }
 
 export interface CancellationPreview extends Refund {
@@ -52,13 +53,23 @@ export interface CancellationPreview extends Refund {
 const MAX_RETRIES = 3
 
 function toView(row: BookingWithPlace): BookingView {
-  const { nightly_prices, idempotency_key: _key, place_title, place_city, place_country, ...rest } = row
+  const {
+    nightly_prices,
+    idempotency_key: _key,
+    place_title,
+    place_city,
+    place_country,
+    guest_first_name,
+    guest_last_name,
+    ...rest
+  } = row
   const nights = JSON.parse(nightly_prices) as NightPrice[]
   return {
     ...rest,
     nightly_prices: nights.map((n) => ({ ...n, price: toMajorUnits(n.price_minor, row.currency) })),
     total: toMajorUnits(row.total_minor, row.currency),
     place: { id: row.place_id, title: place_title, city: place_city, country: place_country },
+    guest: { id: row.guest_id, first_name: guest_first_name, last_name: guest_last_name },
   }
 }
 

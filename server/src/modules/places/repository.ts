@@ -1,9 +1,12 @@
 import { sql } from 'kysely'
 import type { Database } from '../../db/database.js'
-import type { AmenityRow, NewPlace, PlaceRow, PlaceUpdate } from '../../db/schema.js'
+import type { AmenityRow, NewPlace, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
 import type { PageRequest } from '../../http/pagination.js'
 
 export interface PlaceFilter {
+  /** Default: published only. */
+  statuses?: PlaceStatus[]
+  ownerId?: string
   cities?: string[]
   countries?: string[]
   /** Places having every one of these amenities. */
@@ -17,8 +20,11 @@ export class PlaceRepository {
     return this.db.read.selectFrom('places').selectAll().where('id', '=', id).executeTakeFirst()
   }
 
-  private published(filter: PlaceFilter) {
-    let query = this.db.read.selectFrom('places').where('places.status', '=', 'published')
+  private matching(filter: PlaceFilter) {
+    let query = this.db.read
+      .selectFrom('places')
+      .where('places.status', 'in', filter.statuses ?? ['published'])
+    if (filter.ownerId) query = query.where('places.owner_id', '=', filter.ownerId)
     if (filter.cities?.length) {
       query = query.where(
         (eb) => eb.fn('lower', ['places.city']),
@@ -47,8 +53,8 @@ export class PlaceRepository {
     return query
   }
 
-  listPublished(page: PageRequest, filter: PlaceFilter = {}): Promise<PlaceRow[]> {
-    let query = this.published(filter)
+  list(page: PageRequest, filter: PlaceFilter = {}): Promise<PlaceRow[]> {
+    let query = this.matching(filter)
       .selectAll()
       .orderBy('places.id')
       .limit(page.limit + 1)
@@ -56,8 +62,8 @@ export class PlaceRepository {
     return query.execute()
   }
 
-  async countPublished(filter: PlaceFilter = {}): Promise<number> {
-    const row = await this.published(filter)
+  async count(filter: PlaceFilter = {}): Promise<number> {
+    const row = await this.matching(filter)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow()
     return Number(row.n)

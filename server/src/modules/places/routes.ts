@@ -13,6 +13,16 @@ import {
   PlaceUpdated,
 } from './schemas.js'
 
+const PlaceListQuery = Type.Object({
+  ...PageQuery.properties,
+  owner_id: Type.Optional(Type.String({ maxLength: 64, description: "A user's id, or `me`" })),
+  status: Type.Optional(
+    Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('suspended')], {
+      description: 'Other than published: the owner (with owner_id) and admins only',
+    }),
+  ),
+})
+
 export function placeRoutes({ app, auth, services, config }: HttpContext) {
   const { places } = services
   const tags = ['Places']
@@ -40,13 +50,17 @@ export function placeRoutes({ app, auth, services, config }: HttpContext) {
     {
       schema: {
         tags,
-        summary: 'List published places',
-        querystring: PageQuery,
-        response: { 200: Type.Array(PlaceSummary) },
+        summary: 'List published places; `owner_id=me` lists my places in every status',
+        querystring: PlaceListQuery,
+        response: { 200: Type.Array(PlaceSummary), ...errors(401, 403) },
       },
     },
-    async (request, reply) =>
-      sendPage(request, reply, await places.list(pageRequest(request.query, config)), config.publicUrl),
+    async (request, reply) => {
+      const { owner_id, status } = request.query
+      const actor = await auth.optional(request)
+      const page = await places.list(pageRequest(request.query, config), {}, { owner_id, status }, actor)
+      return sendPage(request, reply, page, config.publicUrl)
+    },
   )
 
   app.get(

@@ -1,6 +1,6 @@
 import { isUniqueViolation } from '../../db/database.js'
 import type { AmenityRow, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
-import { badRequest, forbidden, Messages, notFound } from '../../errors.js'
+import { badRequest, forbidden, Messages, notFound, unauthorized } from '../../errors.js'
 import type { Actor } from '../../http/auth.js'
 import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
 import { nowIso, uuidv7 } from '../../ids.js'
@@ -152,11 +152,29 @@ export class PlaceService {
     return { ...toPlaceSummary(row), amenities: amenities.map(amenityRef) }
   }
 
-  async list(page: PageRequest, filter: PlaceFilter = {}): Promise<Page<PlaceSummaryView>> {
-    const [rows, total] = await Promise.all([
-      this.places.listPublished(page, filter),
-      this.places.countPublished(filter),
-    ])
+  /**
+   * Published places for everyone. A host listing their own places (`owner_id`) sees every status;
+   * so does an admin, who may also filter anyone's places by status.
+   */
+  async list(
+    page: PageRequest,
+    filter: PlaceFilter = {},
+    query: { owner_id?: string; status?: PlaceStatus } = {},
+    actor: Actor | null = null,
+  ): Promise<Page<PlaceSummaryView>> {
+    const ownerId = query.owner_id === 'me' ? actor?.id : query.owner_id
+    if (query.owner_id === 'me' && !actor) throw unauthorized('Missing Authorization Header', 'missing_token')
+    const manages = actor !== null && (actor.isAdmin || (ownerId !== undefined && ownerId === actor.id))
+    if (query.status && query.status !== 'published' && !manages) {
+      throw forbidden('Only the owner and administrators see places that are not published', 'not_owner')
+    }
+    const statuses: PlaceStatus[] = query.status
+      ? [query.status]
+      : manages
+        ? ['draft', 'published', 'suspended']
+        : ['published']
+    const scoped = { ...filter, statuses, ...(ownerId ? { ownerId } : {}) }
+    const [rows, total] = await Promise.all([this.places.list(page, scoped), this.places.count(scoped)])
     return toPage(rows.map(toPlaceSummary), page.limit, total)
   }
 

@@ -25,7 +25,7 @@ export class SystemService {
     const [u, a, p, r] = await Promise.all([
       users.count(),
       amenities.count(),
-      places.countPublished(),
+      places.count(),
       reviews.count(),
     ])
     return { amenities: a, places: p, reviews: r, users: u }
