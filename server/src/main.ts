@@ -2,8 +2,10 @@
 import { parseArgs } from 'node:util'
 import { createApp } from './app.js'
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.js'
+import { bulkSeed, checkBulkOptions } from './db/bulk-seed.js'
 import { createDatabase, type Database } from './db/database.js'
 import { migrateDown, migrateUp, migrationStatus } from './db/migrate.js'
+import { createProgress } from './db/progress.js'
 import { seedDemoData, seedEssentials } from './db/seed.js'
 import { createLogger, type Logger } from './logger.js'
 
@@ -16,6 +18,9 @@ Commands:
   migrate down     revert the last migration
   migrate status   list migrations and when they were applied
   seed [--no-demo] add the admin and the default amenities, and demo data unless --no-demo
+  seed --places N [--bookings M] [--seed S]
+                   also add N generated listings and M taken nights (bookings and blocks) around
+                   today, the same for the same seed S (default 1); for benchmarks and load tests
 
 Settings come from HBNB_* environment variables (or a .env file); see the README.`
 
@@ -36,7 +41,7 @@ async function prepare(database: Database, config: Config, logger: Logger, demo:
   for (const line of await migrateUp(database)) logger.info(line)
   for (const line of await seedEssentials(database, config)) logger.info(`seeded ${line}`)
   if (demo) {
-    const summary = await seedDemoData(database)
+    const summary = await seedDemoData(database, config)
     if (summary) logger.info(summary, 'seeded demo data (demo users log in with password hbnb-demo-1234)')
   }
 }
@@ -85,7 +90,13 @@ async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' }, 'no-demo': { type: 'boolean' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      'no-demo': { type: 'boolean' },
+      places: { type: 'string' },
+      bookings: { type: 'string' },
+      seed: { type: 'string' },
+    },
   })
   const [command = 'all', sub] = positionals
   if (values.help || command === 'help') {
@@ -118,8 +129,34 @@ async function main(argv: string[]) {
           throw new UsageError(`unknown migrate command "${sub}": use up, down or status`)
         }
       })
-    case 'seed':
-      return withDatabase(config, logger, (db) => prepare(db, config, logger, !values['no-demo']))
+    case 'seed': {
+      if (values.places === undefined) {
+        if (values.bookings !== undefined || values.seed !== undefined) {
+          throw new UsageError('--bookings and --seed go with --places N')
+        }
+        return withDatabase(config, logger, (db) => prepare(db, config, logger, !values['no-demo']))
+      }
+      const whole = (raw: string | undefined, fallback: number) =>
+        raw === undefined ? fallback : /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN
+      const bulk = {
+        places: whole(values.places, 0),
+        nights: whole(values.bookings, 0),
+        seed: whole(values.seed, 1),
+        fees: { serviceFeePercent: config.serviceFeePercent, taxPercent: config.taxPercent },
+      }
+      try {
+        checkBulkOptions(bulk)
+      } catch (error) {
+        throw new UsageError((error as Error).message)
+      }
+      return withDatabase(config, logger, async (db) => {
+        await prepare(db, config, logger, !values['no-demo'])
+        const progress = createProgress('seeding', bulk.places, 'places')
+        const summary = await bulkSeed(db, { ...bulk, onProgress: (n) => progress.tick(n) })
+        progress.done()
+        logger.info(summary, `seeded ${summary.places} places and ${summary.nights} taken nights`)
+      })
+    }
     default:
       throw new UsageError(`unknown command "${command}"`)
   }

@@ -1,14 +1,16 @@
 // The contract's seed (admin and three amenities) and the demo data added on a first start.
 import type { Config } from '../config.js'
+import { addDays, nightsOf } from '../dates.js'
 import { nowIso, uuidv7 } from '../ids.js'
 import { hashPassword } from '../modules/auth/passwords.js'
 import { CANCELLATION_POLICIES } from '../modules/bookings/policies.js'
+import { type FeeRates, priceStay } from '../modules/bookings/pricing.js'
 import { toMinorUnits } from '../modules/places/money.js'
 import { DEFAULT_TERMS } from '../modules/places/service.js'
 import { NO_STAY_RATINGS } from '../modules/reviews/service.js'
 import type { Database } from './database.js'
 import { DEMO_CITIES, DEMO_EXTRA_AMENITIES, DEMO_KINDS, DEMO_PEOPLE, DEMO_REVIEWS } from './demo-data.js'
-import type { AmenityRow, PlaceRow, ReviewRow, UserRow } from './schema.js'
+import type { AmenityRow, BookingRow, BookingStatus, PlaceRow, ReviewRow, UserRow } from './schema.js'
 
 export const ADMIN_ID = '36c9050e-ddd3-4c3b-9731-9f487208bbc1'
 export const SEED_AMENITIES = ['WiFi', 'Swimming Pool', 'Air Conditioning']
@@ -81,13 +83,18 @@ export interface DemoSummary {
   users: number
   places: number
   reviews: number
+  bookings: number
 }
 
 /**
  * Hosts, guests, three places per demo city with amenities, and reviews. Runs once per database:
  * a marker row records it, so deleting the demo places does not bring them back.
  */
-export async function seedDemoData(database: Database, placesPerCity = 3): Promise<DemoSummary | null> {
+export async function seedDemoData(
+  database: Database,
+  rates: FeeRates = { serviceFeePercent: 12, taxPercent: 5 },
+  placesPerCity = 3,
+): Promise<DemoSummary | null> {
   const db = database.write
   const marker = await db
     .selectFrom('app_meta')
@@ -185,6 +192,8 @@ export async function seedDemoData(database: Database, placesPerCity = 3): Promi
       : 0
   }
 
+  const stays = demoStays(places, guests, hosts, Date.now(), rates)
+
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('users')
@@ -193,7 +202,83 @@ export async function seedDemoData(database: Database, placesPerCity = 3): Promi
     await trx.insertInto('places').values(places).execute()
     if (links.length) await trx.insertInto('place_amenities').values(links).execute()
     if (reviews.length) await trx.insertInto('reviews').values(reviews).execute()
+    for (const { booking, nights } of stays) {
+      await trx.insertInto('bookings').values(booking).execute()
+      await trx
+        .insertInto('place_nights')
+        .values(
+          nights.map((night) => ({
+            place_id: booking.place_id,
+            night,
+            kind: 'booking' as const,
+            booking_id: booking.id,
+            source: 'booking',
+            created_at: now,
+          })),
+        )
+        .execute()
+    }
     await trx.insertInto('app_meta').values({ key: DEMO_MARKER, value: now }).execute()
   })
-  return { users: hosts.length + guests.length, places: places.length, reviews: reviews.length }
+  return {
+    users: hosts.length + guests.length,
+    places: places.length,
+    reviews: reviews.length,
+    bookings: stays.length,
+  }
+}
+
+/**
+ * A few stays so every journey can be tried at once: each guest has a finished stay to review
+ * and an upcoming trip, and the first host has a request waiting for an answer.
+ */
+function demoStays(places: PlaceRow[], guests: UserRow[], hosts: UserRow[], nowMs: number, rates: FeeRates) {
+  const today = new Date(nowMs).toISOString().slice(0, 10)
+  const stay = (
+    place: PlaceRow,
+    guest: UserRow,
+    startOffset: number,
+    nights: number,
+    status: BookingStatus,
+  ) => {
+    const checkIn = addDays(today, startOffset)
+    const checkOut = addDays(checkIn, nights)
+    const nightly = nightsOf(checkIn, checkOut).map((date) => ({ date, price_minor: place.price_minor }))
+    const at = new Date(nowMs).toISOString()
+    const booking: BookingRow = {
+      id: uuidv7(),
+      place_id: place.id,
+      guest_id: guest.id,
+      host_id: place.owner_id,
+      check_in: checkIn,
+      check_out: checkOut,
+      nights,
+      guests: 1,
+      status,
+      cancelled_by: null,
+      currency: place.currency,
+      nightly_prices: JSON.stringify(nightly),
+      ...priceStay(nightly, place.cleaning_fee_minor, rates),
+      refund_minor: null,
+      cancellation_policy: place.cancellation_policy,
+      timezone: place.timezone,
+      check_in_time: place.check_in_time,
+      check_out_time: place.check_out_time,
+      idempotency_key: null,
+      expires_at: status === 'pending' ? new Date(nowMs + 24 * 3_600_000).toISOString() : null,
+      confirmed_at: status === 'pending' ? null : at,
+      cancelled_at: null,
+      created_at: at,
+      updated_at: at,
+    }
+    return { booking, nights: nightly.map((n) => n.date) }
+  }
+  const hostPlaces = places.filter((p) => p.owner_id === hosts[0]!.id)
+  return [
+    ...guests.map((guest, i) => stay(places[(i * 7) % places.length]!, guest, -5 - i, 2, 'completed')),
+    ...guests.map((guest, i) =>
+      stay(places[(i * 11 + 3) % places.length]!, guest, 20 + i * 3, 3, 'confirmed'),
+    ),
+    stay(hostPlaces[0] ?? places[0]!, guests[1]!, 40, 2, 'pending'),
+  ]
 }
