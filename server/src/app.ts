@@ -13,11 +13,16 @@ import { BookingRepository } from './modules/bookings/repository.js'
 import { BookingService } from './modules/bookings/service.js'
 import { CalendarRepository } from './modules/calendar/repository.js'
 import { CalendarService } from './modules/calendar/service.js'
+import { IcalFetcher } from './modules/ical/fetch.js'
+import { IcalRepository } from './modules/ical/repository.js'
+import { IcalService } from './modules/ical/service.js'
 import { PlaceRepository } from './modules/places/repository.js'
 import { PlaceService } from './modules/places/service.js'
 import { ReviewRepository } from './modules/reviews/repository.js'
 import { ReviewService } from './modules/reviews/service.js'
 import { StayReviewService } from './modules/reviews/stay-service.js'
+import { SearchRepository } from './modules/search/repository.js'
+import { SearchService } from './modules/search/service.js'
 import { SystemService } from './modules/system/service.js'
 import { UserRepository } from './modules/users/repository.js'
 import { UserService } from './modules/users/service.js'
@@ -29,12 +34,14 @@ export interface Services {
   bookings: BookingService
   stayReviews: StayReviewService
   calendar: CalendarService
+  ical: IcalService
   users: UserService
   auth: AuthService
   amenities: AmenityService
   places: PlaceService
   reviews: ReviewService
   system: SystemService
+  search: SearchService
 }
 
 export function createServices(config: Config, database: Database, logger?: Logger) {
@@ -45,6 +52,7 @@ export function createServices(config: Config, database: Database, logger?: Logg
     reviews: new ReviewRepository(database),
     refreshTokens: new RefreshTokenRepository(database),
     calendar: new CalendarRepository(database),
+    ical: new IcalRepository(database),
     bookings: new BookingRepository(database),
     wishlists: new WishlistRepository(database),
   }
@@ -62,7 +70,19 @@ export function createServices(config: Config, database: Database, logger?: Logg
     ),
     reviews: new ReviewService(repositories.reviews, repositories.places),
     system: new SystemService(database, repositories),
+    search: new SearchService(new SearchRepository(database), repositories.amenities, {
+      serviceFeePercent: config.serviceFeePercent,
+      taxPercent: config.taxPercent,
+      pageSizeMax: config.pageSizeMax,
+    }),
     calendar: new CalendarService(repositories.places, repositories.calendar),
+    ical: new IcalService(
+      repositories.places,
+      repositories.calendar,
+      repositories.ical,
+      new IcalFetcher({ allowPrivateAddresses: config.icalAllowPrivateAddresses }),
+      { logger },
+    ),
     wishlists: new WishlistService(repositories.wishlists, repositories.places),
     stayReviews: new StayReviewService(repositories.reviews, repositories.bookings, repositories.places),
     bookings: new BookingService(

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { createServices } from '../../src/app.js'
 import { addDays, localDate } from '../../src/dates.js'
 import { BookingService } from '../../src/modules/bookings/service.js'

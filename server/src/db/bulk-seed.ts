@@ -1,0 +1,544 @@
+// Synthetic data at scale, for benchmarks and load tests: `hbnb seed --places N --bookings M --seed S`.
+// N listings spread over the demo cities (clustered around neighbourhoods like real listings), their
+// amenities, reviews and terms, and exactly M taken nights (bookings and host blocks) around the day
+// of seeding. The same seed and day give the same data. Rows go in by batches, one transaction each.
+import { sql } from 'kysely'
+import { addDays, daysBetween, nightsOf } from '../dates.js'
+import { nowIso, uuidv7 } from '../ids.js'
+import { hashPassword } from '../modules/auth/passwords.js'
+import type { CancellationPolicy } from '../modules/bookings/policies.js'
+import { type FeeRates, priceStay } from '../modules/bookings/pricing.js'
+import { toMinorUnits } from '../modules/places/money.js'
+import { NO_STAY_RATINGS } from '../modules/reviews/service.js'
+import type { Database } from './database.js'
+import { DEMO_CITIES, DEMO_EXTRA_AMENITIES, DEMO_KINDS, DEMO_PEOPLE, DEMO_REVIEWS } from './demo-data.js'
+import type {
+  AmenityRow,
+  BookingRow,
+  DB,
+  NightPricesTable,
+  PlaceNightsTable,
+  PlaceRow,
+  ReviewRow,
+  UserRow,
+} from './schema.js'
+import { DEMO_PASSWORD, random, SEED_AMENITIES } from './seed.js'
+
+export interface BulkSeedOptions {
+  /** Listings to add. */
+  places: number
+  /** Taken nights (place_nights rows) to add, as bookings and host blocks. */
+  nights: number
+  seed: number
+  /** The day the nights are placed around (YYYY-MM-DD); today in UTC by default. */
+  anchor?: string
+  fees: FeeRates
+  /** Listings per batch (one transaction each). */
+  batchPlaces?: number
+  /** Called after each batch with the number of listings it added. */
+  onProgress?: (places: number) => void
+}
+
+export interface BulkSeedSummary {
+  seed: number
+  anchor: string
+  places: number
+  nights: number
+  bookings: number
+  blockedNights: number
+  nightPrices: number
+  reviews: number
+  hosts: number
+  guests: number
+}
+
+/** Nights of each listing's calendar that may be taken: from 90 days before the anchor to 510 after. */
+const WINDOW_START = -90
+const WINDOW_NIGHTS = 600
+/** At most half the window on average, so every listing's share fits in its calendar. */
+export const MAX_NIGHTS_PER_PLACE = WINDOW_NIGHTS / 2
+export const MAX_BULK_PLACES = 10_000_000
+const MARKER_PREFIX = 'bulk_seed_'
+/** Bound parameters per INSERT statement (SQLite allows 32766). */
+const MAX_PARAMETERS = 30_000
+
+const CITY_WEIGHTS: Record<string, number> = {
+  Paris: 4,
+  London: 4,
+  'New York': 4,
+  Tokyo: 3,
+  Barcelona: 3,
+  Rome: 3,
+  Lisbon: 2,
+  Amsterdam: 2,
+  Berlin: 2,
+  'San Francisco': 2,
+  Sydney: 2,
+  'Mexico City': 2,
+}
+const AMENITY_ODDS: Record<string, number> = {
+  WiFi: 0.92,
+  Kitchen: 0.78,
+  Heating: 0.7,
+  TV: 0.6,
+  Washer: 0.5,
+  'Dedicated workspace': 0.4,
+  'Air Conditioning': 0.35,
+  Balcony: 0.3,
+  'Free parking': 0.25,
+  'Pets allowed': 0.15,
+  'Swimming Pool': 0.08,
+}
+const STAY_LENGTHS = [1, 2, 2, 3, 3, 3, 4, 4, 5, 6, 7, 7, 10, 14]
+const POLICIES: CancellationPolicy[] = ['flexible', 'moderate', 'moderate', 'strict']
+const DAY_MS = 86_400_000
+
+type Rng = ReturnType<typeof random>
+
+function gaussian(rng: Rng): number {
+  return Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next())
+}
+
+function weightedPick<T>(rng: Rng, items: readonly T[], weights: readonly number[]): T {
+  let x = rng.next() * weights.reduce((sum, w) => sum + w, 0)
+  for (let i = 0; i < items.length; i++) {
+    x -= weights[i]!
+    if (x < 0) return items[i]!
+  }
+  return items[items.length - 1]!
+}
+
+/** UUIDv7 from a timestamp and the seeded generator: strictly increasing, so inserts stay in key order. */
+function idMaker(rng: Rng) {
+  let lastMs = 0
+  let sequence = 0
+  const hex32 = () => (Math.floor(rng.next() * 0x1_0000_0000) >>> 0).toString(16).padStart(8, '0')
+  return (ms: number): string => {
+    if (ms <= lastMs) {
+      sequence++
+      if (sequence > 0xfff) {
+        lastMs++
+        sequence = 0
+      }
+    } else {
+      lastMs = ms
+      sequence = 0
+    }
+    const time = lastMs.toString(16).padStart(12, '0')
+    const tail = hex32() + hex32()
+    const variant = (8 + (Number.parseInt(tail[0]!, 16) & 3)).toString(16)
+    return (
+      `${time.slice(0, 8)}-${time.slice(8, 12)}-7${sequence.toString(16).padStart(3, '0')}-` +
+      `${variant}${tail.slice(1, 4)}-${tail.slice(4, 16)}`
+    )
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+const dayMs = (date: string) => Date.parse(`${date}T00:00:00.000Z`)
+
+/** Each listing's share of the taken nights: random weights, rounded so they add up to exactly `total`. */
+function nightQuotas(count: number, total: number, seed: number): Uint16Array {
+  const rng = random(seed ^ 0x5bd1e995)
+  const weights = Float64Array.from({ length: count }, () => 0.2 + rng.next() * 1.6)
+  const sum = weights.reduce((a, b) => a + b, 0)
+  const quotas = new Uint16Array(count)
+  let given = 0
+  for (let i = 0; i < count; i++) {
+    quotas[i] = Math.min(WINDOW_NIGHTS, Math.floor((total * weights[i]!) / sum))
+    given += quotas[i]!
+  }
+  for (let i = 0; given < total; i = (i + 1) % count) {
+    if (quotas[i]! < WINDOW_NIGHTS) {
+      quotas[i]!++
+      given++
+    }
+  }
+  return quotas
+}
+
+export function checkBulkOptions(options: Pick<BulkSeedOptions, 'places' | 'nights' | 'seed'>): void {
+  const { places, nights, seed } = options
+  if (!Number.isSafeInteger(places) || places < 1 || places > MAX_BULK_PLACES) {
+    throw new Error(`--places must be a whole number from 1 to ${MAX_BULK_PLACES}`)
+  }
+  if (!Number.isSafeInteger(nights) || nights < 0 || nights > places * MAX_NIGHTS_PER_PLACE) {
+    throw new Error(
+      `--bookings must be a whole number from 0 to ${MAX_NIGHTS_PER_PLACE} per place (${places * MAX_NIGHTS_PER_PLACE} here)`,
+    )
+  }
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffff_ffff) {
+    throw new Error('--seed must be a whole number from 0 to 4294967295')
+  }
+}
+
+interface Batch {
+  places: PlaceRow[]
+  links: { place_id: string; amenity_id: string }[]
+  reviews: ReviewRow[]
+  bookings: BookingRow[]
+  nights: PlaceNightsTable[]
+  prices: NightPricesTable[]
+}
+
+/** The generator: deterministic for a seed and an anchor day, batch after batch. */
+class Generator {
+  private readonly rng: Rng
+  private readonly ids: ReturnType<typeof idMaker>
+  private readonly quotas: Uint16Array
+  private readonly anchorMs: number
+  private readonly firstCreatedMs: number
+  private readonly cities = DEMO_CITIES.map((city) => ({
+    city,
+    hotspots: [] as { lat: number; lng: number }[],
+  }))
+  private readonly cityWeights = DEMO_CITIES.map((c) => CITY_WEIGHTS[c.city] ?? 1)
+  private bookingClock: number
+  private reviewClock: number
+  readonly hosts: UserRow[]
+  readonly guests: UserRow[]
+  private made = 0
+
+  constructor(
+    private readonly options: BulkSeedOptions & { anchor: string },
+    private readonly amenityIds: Map<string, string>,
+    passwordHash: string,
+  ) {
+    this.rng = random(options.seed)
+    this.ids = idMaker(random(options.seed ^ 0x2545f491))
+    this.quotas = nightQuotas(options.places, options.nights, options.seed)
+    this.anchorMs = dayMs(options.anchor)
+    this.firstCreatedMs = this.anchorMs - 3 * 365 * DAY_MS
+    this.bookingClock = this.anchorMs - 400 * DAY_MS
+    this.reviewClock = this.anchorMs - 300 * DAY_MS
+    for (const entry of this.cities) {
+      for (let h = 0; h < 5; h++) {
+        entry.hotspots.push({
+          lat: entry.city.latitude + gaussian(this.rng) * 0.025,
+          lng: entry.city.longitude + gaussian(this.rng) * 0.035,
+        })
+      }
+    }
+    const people = (kind: 'host' | 'guest', count: number, names: readonly (readonly [string, string])[]) =>
+      Array.from({ length: count }, (_, i): UserRow => {
+        const email = `${kind}${i + 1}.seed${options.seed}@bulk.hbnb.io`
+        const [first, last] = names[i % names.length]!
+        const at = iso(this.firstCreatedMs - 30 * DAY_MS + i * 1000)
+        return {
+          id: this.ids(this.firstCreatedMs - 30 * DAY_MS + i),
+          email,
+          email_key: email,
+          first_name: first,
+          last_name: `${last} ${i + 1}`,
+          password_hash: passwordHash,
+          is_admin: 0,
+          created_at: at,
+          updated_at: at,
+        }
+      })
+    this.hosts = people('host', Math.max(1, Math.ceil(options.places / 25)), DEMO_PEOPLE.hosts)
+    this.guests = people(
+      'guest',
+      Math.min(2000, Math.max(20, Math.ceil(options.nights / 200))),
+      DEMO_PEOPLE.guests,
+    )
+  }
+
+  get done(): boolean {
+    return this.made >= this.options.places
+  }
+
+  next(size: number): Batch {
+    const batch: Batch = { places: [], links: [], reviews: [], bookings: [], nights: [], prices: [] }
+    const end = Math.min(this.options.places, this.made + size)
+    for (; this.made < end; this.made++) this.place(this.made, batch)
+    return batch
+  }
+
+  private place(index: number, batch: Batch): void {
+    const { rng } = this
+    const { city, hotspots } = weightedPick(rng, this.cities, this.cityWeights)
+    const clustered = rng.next() < 0.65
+    const spot = clustered ? rng.pick(hotspots) : { lat: city.latitude, lng: city.longitude }
+    const spread = clustered ? 0.008 : 0.04
+    const latitude = Math.max(-89.9, Math.min(89.9, spot.lat + gaussian(rng) * spread))
+    const longitude = spot.lng + gaussian(rng) * spread * 1.5
+    const bedrooms = weightedPick(rng, [0, 1, 2, 3, 4, 5], [14, 38, 26, 13, 6, 3])
+    const kind = rng.pick(DEMO_KINDS)
+    const sight = rng.pick(city.sights)
+    const nightly = Math.max(
+      1,
+      Math.round(city.price * Math.exp(gaussian(rng) * 0.4) * (0.8 + bedrooms * 0.2)),
+    )
+    const priceMinor = toMinorUnits(nightly, city.currency)
+    const cleaning = rng.next() < 0.4 ? 0 : Math.round(priceMinor * (0.1 + rng.next() * 0.3))
+    const minNights = weightedPick(rng, [1, 2, 3, 5, 7], [55, 25, 12, 5, 3])
+    const createdMs = Math.floor(
+      this.firstCreatedMs +
+        ((index + rng.next()) / this.options.places) * (this.anchorMs - this.firstCreatedMs),
+    )
+    const roll = rng.next()
+    const place: PlaceRow = {
+      id: this.ids(createdMs),
+      owner_id: rng.pick(this.hosts).id,
+      title: `${kind} ${rng.next() < 0.5 ? 'near' : 'by'} ${sight}`.slice(0, 100),
+      description:
+        `${kind} in ${city.city}, close to ${sight}. ` +
+        `${bedrooms === 0 ? 'Open-plan living with a sofa bed' : `${bedrooms} bedroom${bedrooms > 1 ? 's' : ''}`}` +
+        `, sleeps ${Math.max(1, bedrooms * 2)}.`,
+      price_minor: priceMinor,
+      currency: city.currency,
+      latitude: Number(latitude.toFixed(6)),
+      longitude: Number(longitude.toFixed(6)),
+      address: `${rng.int(1, 250)} ${sight.replace(/^the /, '')}`,
+      city: city.city,
+      country: city.country,
+      timezone: city.timezone,
+      max_guests: Math.max(1, bedrooms * 2) + (rng.next() < 0.3 ? 1 : 0),
+      bedrooms,
+      bathrooms: Math.max(1, Math.ceil(bedrooms / 2)),
+      status: roll < 0.95 ? 'published' : roll < 0.98 ? 'draft' : 'suspended',
+      cleaning_fee_minor: cleaning,
+      min_nights: minNights,
+      max_nights: Math.max(minNights, rng.pick([14, 30, 30, 60, 90, 365, 365])),
+      advance_notice_days: rng.pick([0, 0, 0, 1, 1, 2, 3, 7]),
+      booking_window_days: rng.pick([90, 180, 365, 365, 365]),
+      check_in_time: rng.pick(['14:00', '15:00', '15:00', '16:00']),
+      check_out_time: rng.pick(['10:00', '11:00', '11:00']),
+      instant_book: rng.next() < 0.4 ? 1 : 0,
+      cancellation_policy: rng.pick(POLICIES),
+      rating_avg: 0,
+      rating_count: 0,
+      ical_token: '',
+      created_at: iso(createdMs),
+      updated_at: iso(createdMs),
+    }
+    batch.places.push(place)
+    for (const [name, odds] of Object.entries(AMENITY_ODDS)) {
+      const amenityId = this.amenityIds.get(name)
+      if (rng.next() < odds && amenityId) batch.links.push({ place_id: place.id, amenity_id: amenityId })
+    }
+    if (place.status === 'published') this.reviews(place, batch)
+    const overrides = this.nightPrices(place, batch)
+    this.calendar(place, this.quotas[index]!, overrides, batch)
+  }
+
+  private reviews(place: PlaceRow, batch: Batch): void {
+    const { rng } = this
+    const count = rng.pick([0, 0, 1, 1, 2, 3, 4, 5])
+    const authors = new Set<number>()
+    while (authors.size < Math.min(count, this.guests.length)) authors.add(rng.int(0, this.guests.length - 1))
+    let sum = 0
+    for (const author of authors) {
+      const [rating, text] = rng.pick(DEMO_REVIEWS)
+      const at = iso(++this.reviewClock)
+      sum += rating
+      batch.reviews.push({
+        id: this.ids(this.reviewClock),
+        place_id: place.id,
+        user_id: this.guests[author]!.id,
+        text,
+        rating,
+        booking_id: '',
+        ...NO_STAY_RATINGS,
+        created_at: at,
+        updated_at: at,
+      })
+    }
+    place.rating_count = authors.size
+    place.rating_avg = authors.size ? Math.round((sum / authors.size) * 100) / 100 : 0
+  }
+
+  /** Weekend prices for the next two months on some listings. */
+  private nightPrices(place: PlaceRow, batch: Batch): Map<string, number> {
+    const overrides = new Map<string, number>()
+    if (place.status !== 'published' || this.rng.next() >= 0.08) return overrides
+    const factor = 1.2 + this.rng.next() * 0.2
+    for (const night of nightsOf(this.options.anchor, addDays(this.options.anchor, 60))) {
+      const weekday = new Date(dayMs(night)).getUTCDay()
+      if (weekday !== 5 && weekday !== 6) continue
+      const price = Math.round(place.price_minor * factor)
+      overrides.set(night, price)
+      batch.prices.push({ place_id: place.id, night, price_minor: price })
+    }
+    return overrides
+  }
+
+  /** Exactly `quota` taken nights: stays of usual lengths with random gaps, as bookings or host blocks. */
+  private calendar(place: PlaceRow, quota: number, overrides: Map<string, number>, batch: Batch): void {
+    if (quota === 0) return
+    const { rng } = this
+    const lengths: number[] = []
+    for (let left = quota; left > 0; ) {
+      const length = Math.min(left, rng.pick(STAY_LENGTHS))
+      lengths.push(length)
+      left -= length
+    }
+    const free = WINDOW_NIGHTS - quota
+    const gapWeights = Array.from({ length: lengths.length + 1 }, () => rng.next())
+    const weightSum = gapWeights.reduce((a, b) => a + b, 0)
+    let offset = WINDOW_START
+    for (const [i, length] of lengths.entries()) {
+      offset += Math.floor((free * gapWeights[i]!) / weightSum)
+      const checkIn = addDays(this.options.anchor, offset)
+      const checkOut = addDays(checkIn, length)
+      offset += length
+      const nights = nightsOf(checkIn, checkOut)
+      if (rng.next() < 0.3) {
+        const at = iso(dayMs(checkIn) - rng.int(1, 60) * DAY_MS)
+        for (const night of nights) {
+          batch.nights.push({
+            place_id: place.id,
+            night,
+            kind: 'blocked',
+            booking_id: null,
+            source: 'host',
+            created_at: at,
+          })
+        }
+        continue
+      }
+      this.bookingClock++
+      const createdMs = dayMs(checkIn) - rng.int(1, 90) * DAY_MS + rng.int(0, 86_399) * 1000
+      const nightly = nights.map((date) => ({ date, price_minor: overrides.get(date) ?? place.price_minor }))
+      const charges = priceStay(nightly, place.cleaning_fee_minor, this.options.fees)
+      const past = daysBetween(checkOut, this.options.anchor) >= 0
+      const booking: BookingRow = {
+        id: this.ids(this.bookingClock),
+        place_id: place.id,
+        guest_id: rng.pick(this.guests).id,
+        host_id: place.owner_id,
+        check_in: checkIn,
+        check_out: checkOut,
+        nights: length,
+        guests: rng.int(1, place.max_guests),
+        status: past ? 'completed' : 'confirmed',
+        cancelled_by: null,
+        currency: place.currency,
+        nightly_prices: JSON.stringify(nightly),
+        ...charges,
+        refund_minor: null,
+        cancellation_policy: place.cancellation_policy,
+        timezone: place.timezone,
+        check_in_time: place.check_in_time,
+        check_out_time: place.check_out_time,
+        idempotency_key: null,
+        expires_at: null,
+        confirmed_at: iso(createdMs),
+        cancelled_at: null,
+        created_at: iso(createdMs),
+        updated_at: past ? `${checkOut}T12:00:00.000Z` : iso(createdMs),
+      }
+      batch.bookings.push(booking)
+      for (const night of nights) {
+        batch.nights.push({
+          place_id: place.id,
+          night,
+          kind: 'booking',
+          booking_id: booking.id,
+          source: 'booking',
+          created_at: booking.created_at,
+        })
+      }
+    }
+  }
+}
+
+async function insertAll(
+  db: Pick<Database['write'], 'insertInto'>,
+  table: keyof DB,
+  rows: readonly object[],
+): Promise<void> {
+  if (rows.length === 0) return
+  const columns = Object.keys(rows[0]!).length
+  const perStatement = Math.max(1, Math.min(2000, Math.floor(MAX_PARAMETERS / columns)))
+  for (let i = 0; i < rows.length; i += perStatement) {
+    // The rows are the table's own row type; the union of every table's insert type is too wide to name.
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + perStatement) as never)
+      .execute()
+  }
+}
+
+/** Amenity ids by name, adding the demo amenities that are missing. */
+async function amenitiesByName(database: Database): Promise<Map<string, string>> {
+  const wanted = [...SEED_AMENITIES, ...DEMO_EXTRA_AMENITIES]
+  const existing = await database.write.selectFrom('amenities').select(['id', 'name', 'name_key']).execute()
+  const byKey = new Map(existing.map((a) => [a.name_key, a]))
+  const now = nowIso()
+  const missing: AmenityRow[] = []
+  for (const name of wanted) {
+    if (byKey.has(name.toLowerCase())) continue
+    const row = { id: uuidv7(), name, name_key: name.toLowerCase(), created_at: now, updated_at: now }
+    missing.push(row)
+    byKey.set(row.name_key, row)
+  }
+  if (missing.length) await database.write.insertInto('amenities').values(missing).execute()
+  return new Map(wanted.map((name) => [name, byKey.get(name.toLowerCase())!.id]))
+}
+
+/**
+ * Adds the listings, reviews, bookings, blocks and weekend prices. A seed can be used once per
+ * database (a marker row records it), so running the same command twice fails instead of colliding.
+ */
+export async function bulkSeed(database: Database, options: BulkSeedOptions): Promise<BulkSeedSummary> {
+  checkBulkOptions(options)
+  const anchor = options.anchor ?? nowIso().slice(0, 10)
+  const marker = `${MARKER_PREFIX}${options.seed}`
+  const previous = await database.write
+    .selectFrom('app_meta')
+    .select('value')
+    .where('key', '=', marker)
+    .executeTakeFirst()
+  if (previous) {
+    throw new Error(
+      `this database already holds the data of --seed ${options.seed} (${previous.value}): use another seed`,
+    )
+  }
+  const amenityIds = await amenitiesByName(database)
+  const generator = new Generator({ ...options, anchor }, amenityIds, await hashPassword(DEMO_PASSWORD))
+  const summary: BulkSeedSummary = {
+    seed: options.seed,
+    anchor,
+    places: 0,
+    nights: 0,
+    bookings: 0,
+    blockedNights: 0,
+    nightPrices: 0,
+    reviews: 0,
+    hosts: generator.hosts.length,
+    guests: generator.guests.length,
+  }
+  await database.write.transaction().execute(async (trx) => {
+    await insertAll(trx, 'users', [...generator.hosts, ...generator.guests])
+  })
+  const size = options.batchPlaces ?? 500
+  while (!generator.done) {
+    const batch = generator.next(size)
+    await database.write.transaction().execute(async (trx) => {
+      await insertAll(trx, 'places', batch.places)
+      await insertAll(trx, 'place_amenities', batch.links)
+      await insertAll(trx, 'reviews', batch.reviews)
+      await insertAll(trx, 'bookings', batch.bookings)
+      await insertAll(trx, 'place_nights', batch.nights)
+      await insertAll(trx, 'night_prices', batch.prices)
+    })
+    summary.places += batch.places.length
+    summary.nights += batch.nights.length
+    summary.bookings += batch.bookings.length
+    summary.blockedNights += batch.nights.filter((n) => n.kind === 'blocked').length
+    summary.nightPrices += batch.prices.length
+    summary.reviews += batch.reviews.length
+    options.onProgress?.(batch.places.length)
+  }
+  const value = JSON.stringify({ places: summary.places, nights: summary.nights, anchor })
+  await database.write.insertInto('app_meta').values({ key: marker, value }).execute()
+  // Fresh statistics, so the query planners know the new sizes of the tables.
+  if (database.dialect === 'sqlite') await sql`analyze`.execute(database.write)
+  else
+    await sql`analyze table places, place_amenities, place_nights, night_prices, bookings, reviews`.execute(
+      database.write,
+    )
+  return summary
+}

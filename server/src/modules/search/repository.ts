@@ -1,0 +1,305 @@
+import {
+  type AliasedRawBuilder,
+  CompiledQuery,
+  type ExpressionBuilder,
+  type SelectQueryBuilder,
+  sql,
+} from 'kysely'
+import type { Database } from '../../db/database.js'
+import type { DB, PlaceRow } from '../../db/schema.js'
+
+/** A longitude interval; `from > to` means it crosses the antimeridian. */
+export interface LngRange {
+  from: number
+  to: number
+}
+
+/** A latitude band and, unless it spans every longitude, a longitude interval. */
+export interface Area {
+  minLat: number
+  maxLat: number
+  lng?: LngRange
+}
+
+/** Base-price bounds, in minor units, for the currencies with the same number of decimals (all give the same sides). */
+export interface PriceBounds {
+  /** The currencies these bounds apply to; `others` is every currency not listed by another bound. */
+  currencies: string[] | 'others'
+  minMinor?: number
+  maxMinor?: number
+}
+
+/** What the database filters on. Everything here is exact except `stay`'s notice and window, which is a superset. */
+export interface SearchFilter {
+  /** Lower-cased; matched as a substring of title, description and city. */
+  text?: string
+  /** Lower-cased. */
+  city?: string
+  /** Upper-cased. */
+  country?: string
+  /** Every area must contain the place. */
+  areas: Area[]
+  minGuests?: number
+  stay?: {
+    checkIn: string
+    checkOut: string
+    nights: number
+    /** Days from the listing's local today to check-in, at most and at least, over every time zone. */
+    maxLead: number
+    minLead: number
+  }
+  prices?: PriceBounds[]
+  amenityIds: string[]
+  instantBook: boolean
+}
+
+/** What a search reads of each matching place besides its id and base price. */
+export interface CandidateColumns {
+  /** rating_avg and rating_count (rating sort). */
+  rating: boolean
+  /** created_at (newest first). */
+  created: boolean
+  /** latitude and longitude (distance). */
+  location: boolean
+  /**
+   * With dates: `settled` is 1 when the notice and window rules hold in every time zone for check-in
+   * this many days after today in UTC (the lead); 0 when the listing's own today decides.
+   */
+  lead?: number
+  /** Amenity ids by bit: column `amenities_<k>` has bit b set when the place has `amenityBits[k][b]`. */
+  amenityBits: string[][]
+}
+
+export interface Candidate {
+  id: string
+  price_minor: number
+  currency: string
+  rating_avg?: number
+  rating_count?: number
+  created_at?: string
+  latitude?: number
+  longitude?: number
+  settled?: number
+  [amenities: `amenities_${number}`]: number | null
+}
+
+export type PageRow = PlaceRow & { overrides?: string | null }
+
+/** The terms a stay is checked against, for the places whose notice and window depend on their time zone. */
+export type StayTerms = Pick<
+  PlaceRow,
+  | 'id'
+  | 'timezone'
+  | 'min_nights'
+  | 'max_nights'
+  | 'advance_notice_days'
+  | 'booking_window_days'
+  | 'max_guests'
+>
+
+/** `IN` lists are padded to these sizes (repeating an id changes nothing) so statements can be cached. */
+const IN_CHUNK = 1024
+
+function paddedChunks(ids: string[]): string[][] {
+  const chunks: string[][] = []
+  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+    const chunk = ids.slice(i, i + IN_CHUNK)
+    let size = 16
+    while (size < chunk.length) size *= 2
+    while (chunk.length < size) chunk.push(chunk[chunk.length - 1]!)
+    chunks.push(chunk)
+  }
+  return chunks
+}
+
+/** `%text%` for LIKE, with `!` escaping the wildcards of the text itself. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`
+}
+
+type PlacesQuery = SelectQueryBuilder<DB, 'places', object>
+
+function lowerLike(column: 'title' | 'description' | 'city', pattern: string) {
+  return sql<boolean>`lower(${sql.ref(`places.${column}`)}) like ${pattern} escape '!'`
+}
+
+function inArea(eb: ExpressionBuilder<DB, 'places'>, area: Area) {
+  const conditions = [eb('places.latitude', '>=', area.minLat), eb('places.latitude', '<=', area.maxLat)]
+  if (area.lng && area.lng.from <= area.lng.to) {
+    conditions.push(eb('places.longitude', '>=', area.lng.from), eb('places.longitude', '<=', area.lng.to))
+  } else if (area.lng) {
+    conditions.push(
+      eb.or([eb('places.longitude', '>=', area.lng.from), eb('places.longitude', '<=', area.lng.to)]),
+    )
+  }
+  return eb.and(conditions)
+}
+
+/**
+ * Base price within bounds that depend on the currency's decimals. The bound is a CASE on the
+ * currency rather than an OR of ranges: MariaDB's range optimizer would otherwise combine every
+ * currency with the area into thousands of index ranges, and spend longer on them than on the scan.
+ */
+function priceCondition(eb: ExpressionBuilder<DB, 'places'>, bounds: PriceBounds[]) {
+  const boundOf = (side: 'minMinor' | 'maxMinor') => {
+    const listed = bounds.filter((b) => b.currencies !== 'others')
+    const others = bounds.find((b) => b.currencies === 'others')
+    const whens = listed.map(
+      (b) => sql`when places.currency in (${sql.join(b.currencies as string[])}) then ${b[side]}`,
+    )
+    return sql<number>`case ${sql.join(whens, sql` `)} else ${others?.[side]} end`
+  }
+  const conditions = []
+  if (bounds[0]?.minMinor !== undefined) conditions.push(eb('places.price_minor', '>=', boundOf('minMinor')))
+  if (bounds[0]?.maxMinor !== undefined) conditions.push(eb('places.price_minor', '<=', boundOf('maxMinor')))
+  return eb.and(conditions)
+}
+
+/** Search reads: the matching places in one pass, then details of one page and the facets' counts. */
+export class SearchRepository {
+  constructor(private readonly db: Database) {}
+
+  private matching(filter: SearchFilter): PlacesQuery {
+    let query: PlacesQuery = this.db.read.selectFrom('places').where('places.status', '=', 'published')
+    for (const area of filter.areas) query = query.where((eb) => inArea(eb, area))
+    if (filter.country) query = query.where('places.country', '=', filter.country)
+    if (filter.city !== undefined) {
+      query = query.where((eb) => eb(eb.fn('lower', ['places.city']), '=', filter.city!))
+    }
+    if (filter.text) {
+      const pattern = containsPattern(filter.text)
+      query = query.where((eb) =>
+        eb.or([lowerLike('title', pattern), lowerLike('description', pattern), lowerLike('city', pattern)]),
+      )
+    }
+    if (filter.minGuests !== undefined) query = query.where('places.max_guests', '>=', filter.minGuests)
+    if (filter.instantBook) query = query.where('places.instant_book', '=', 1)
+    if (filter.prices) {
+      const prices = filter.prices
+      query = query.where((eb) => priceCondition(eb, prices))
+    }
+    const stay = filter.stay
+    if (stay) {
+      query = query
+        .where('places.min_nights', '<=', stay.nights)
+        .where('places.max_nights', '>=', stay.nights)
+        .where('places.advance_notice_days', '<=', stay.maxLead)
+        .where('places.booking_window_days', '>=', stay.minLead)
+      // Free every night: no place_nights row in [check_in, check_out). An anti-join rather than NOT
+      // EXISTS: MariaDB stops at the first taken night without running a subquery per place.
+      query = query
+        .leftJoin('place_nights as taken', (join) =>
+          join
+            .onRef('taken.place_id', '=', 'places.id')
+            .on('taken.night', '>=', stay.checkIn)
+            .on('taken.night', '<', stay.checkOut),
+        )
+        .where('taken.place_id', 'is', null) as unknown as PlacesQuery
+    }
+    for (const amenityId of filter.amenityIds) {
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('place_amenities')
+            .select(sql.lit(1).as('has'))
+            .whereRef('place_amenities.place_id', '=', 'places.id')
+            .where('place_amenities.amenity_id', '=', amenityId),
+        ),
+      )
+    }
+    return query
+  }
+
+  private candidatesQuery(filter: SearchFilter, columns: CandidateColumns) {
+    const selections: AliasedRawBuilder<unknown, string>[] = [
+      sql.ref('places.id').as('id'),
+      sql.ref('places.price_minor').as('price_minor'),
+    ]
+    selections.push(sql.ref('places.currency').as('currency'))
+    if (columns.rating) {
+      selections.push(sql.ref('places.rating_avg').as('rating_avg'))
+      selections.push(sql.ref('places.rating_count').as('rating_count'))
+    }
+    if (columns.created) selections.push(sql.ref('places.created_at').as('created_at'))
+    if (columns.location) {
+      selections.push(sql.ref('places.latitude').as('latitude'))
+      selections.push(sql.ref('places.longitude').as('longitude'))
+    }
+    if (columns.lead !== undefined) {
+      selections.push(
+        sql`case when places.advance_notice_days <= ${columns.lead - 1} and places.booking_window_days >= ${columns.lead + 1} then 1 else 0 end`.as(
+          'settled',
+        ),
+      )
+    }
+    // One look-up per place gives all its amenities as bits (a sum of distinct powers of two).
+    columns.amenityBits.forEach((ids, k) => {
+      const bits = sql.join(
+        ids.map((id, bit) => sql`when ${id} then ${2 ** bit}`),
+        sql` `,
+      )
+      selections.push(
+        sql`(select cast(sum(case pa.amenity_id ${bits} end) as signed) from place_amenities pa where pa.place_id = places.id)`.as(
+          `amenities_${k}`,
+        ),
+      )
+    })
+    return this.matching(filter).select(selections)
+  }
+
+  /** Every published place the filter matches, with what sorting, facets and the rule checks need. */
+  async candidates(filter: SearchFilter, columns: CandidateColumns): Promise<Candidate[]> {
+    return (await this.candidatesQuery(filter, columns).execute()) as unknown as Candidate[]
+  }
+
+  /** The plan the database chooses for the candidates query (EXPLAIN QUERY PLAN / EXPLAIN). */
+  async explain(filter: SearchFilter, columns: CandidateColumns): Promise<Record<string, unknown>[]> {
+    const compiled = this.candidatesQuery(filter, columns).compile()
+    const prefix = this.db.dialect === 'sqlite' ? 'explain query plan ' : 'explain '
+    const result = await this.db.read.executeQuery<Record<string, unknown>>(
+      CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]),
+    )
+    return result.rows
+  }
+
+  /**
+   * Full rows of the given places (any order) and, with a stay, their nightly price overrides in
+   * [from, to) as `night=price_minor` pairs joined by commas: one statement for the whole page.
+   */
+  async pageRows(ids: string[], stay?: { from: string; to: string }): Promise<PageRow[]> {
+    const rows: PageRow[] = []
+    for (const chunk of paddedChunks(ids)) {
+      let query = this.db.read.selectFrom('places').selectAll('places').where('places.id', 'in', chunk)
+      if (stay) {
+        query = query.select(
+          sql<string | null>`(select group_concat(concat(np.night, '=', np.price_minor)) from night_prices np
+            where np.place_id = places.id and np.night >= ${stay.from} and np.night < ${stay.to})`.as(
+            'overrides',
+          ),
+        ) as typeof query
+      }
+      rows.push(...((await query.execute()) as PageRow[]))
+    }
+    return rows
+  }
+
+  /** The stay terms of the given places. */
+  async stayTerms(ids: string[]): Promise<StayTerms[]> {
+    const rows: StayTerms[] = []
+    for (const chunk of paddedChunks(ids)) {
+      const found = await this.db.read
+        .selectFrom('places')
+        .select(['id', 'timezone', 'min_nights', 'max_nights', 'advance_notice_days', 'booking_window_days'])
+        .select('max_guests')
+        .where('id', 'in', chunk)
+        .execute()
+      rows.push(...found)
+    }
+    return rows
+  }
+
+  /** Every amenity, in a stable order (by id). */
+  amenities(): Promise<{ id: string; name: string }[]> {
+    return this.db.read.selectFrom('amenities').select(['id', 'name']).orderBy('id').execute()
+  }
+}

@@ -1,0 +1,36 @@
+import type { HttpContext } from '../../http/context.js'
+import { sendPage } from '../../http/pagination.js'
+import { errors } from '../../http/schemas.js'
+import { SearchQuery, SearchResponse } from './schemas.js'
+
+export function searchRoutes({ app, services, config }: HttpContext) {
+  const { search } = services
+
+  app.get(
+    '/api/v1/search',
+    {
+      schema: {
+        tags: ['Search'],
+        summary: 'Search published places: text, area, distance, dates, guests, price, amenities',
+        description:
+          'Every filter is optional and they combine. With `check_in` and `check_out`, only places free for every ' +
+          'night of the stay whose rules (notice, booking window, length, guests) accept it are kept, and each ' +
+          'result is priced like a quote. `facets` and `total` cover the whole matching set, not just the page. ' +
+          'Page with `limit` and `cursor` (the `next_cursor`, also sent as `Link: rel="next"`); `X-Total-Count` ' +
+          'has the total.',
+        querystring: SearchQuery,
+        response: { 200: SearchResponse, ...errors(400) },
+      },
+    },
+    async (request, reply) => {
+      const found = await search.find(request.query)
+      sendPage(
+        request,
+        reply,
+        { items: found.results, total: found.total, nextCursor: found.next_cursor ?? undefined },
+        config.publicUrl,
+      )
+      return found
+    },
+  )
+}

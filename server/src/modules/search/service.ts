@@ -1,0 +1,459 @@
+// Place search: the database narrows the published places with every filter it can apply exactly
+// (area, text, price, guests, free nights, amenities); the few checks that depend on each listing's
+// time zone or on exact great-circle distance are finished here. The whole matching set is then
+// sorted in one total order, counted into facets, and one page of it is priced like a quote.
+import { daysBetween, isCalendarDate, localDate, nightsOf } from '../../dates.js'
+import { badRequest } from '../../errors.js'
+import type { AmenityRepository } from '../amenities/repository.js'
+import { type FeeRates, priceStay } from '../bookings/pricing.js'
+import { type Stay, stayProblems } from '../bookings/rules.js'
+import { currencyDigits, toMajorUnits } from '../places/money.js'
+import { toPlaceSummary } from '../places/service.js'
+import type {
+  Area,
+  Candidate,
+  CandidateColumns,
+  PriceBounds,
+  SearchFilter,
+  SearchRepository,
+} from './repository.js'
+import {
+  type AmenityFacetView,
+  type PriceBucketView,
+  SEARCH_PAGE_SIZE,
+  type SearchQueryInput,
+  type SearchResponseView,
+  type SearchResultView,
+  type SearchSort,
+  SORTS,
+} from './schemas.js'
+
+export interface SearchOptions extends FeeRates {
+  pageSizeMax: number
+  now?: () => number
+}
+
+/** Mean Earth radius (IUGG), km. */
+export const EARTH_RADIUS_KM = 6371.0088
+/** A stay is at most this long (the largest `max_nights` a listing can set). */
+export const MAX_STAY_NIGHTS = 1095
+export const MAX_AMENITY_FILTERS = 50
+export const HISTOGRAM_BUCKETS = 10
+/** Amenities per bit column: 30 keeps every mask a positive 32-bit integer. */
+const AMENITY_BITS = 30
+/** Prices are compared as integers in 1/10^4 of a major unit: exact for every ISO 4217 currency. */
+const PRICE_SCALE_DIGITS = 4
+/** Slack, in degrees, so the bounding box of a radius never loses a point to rounding. */
+const BOX_SLACK = 1e-7
+const RAD = Math.PI / 180
+
+/** Great-circle (haversine) distance in km between two points given in degrees. */
+export function distanceKm(lat1: number, lng1: number, lat2: number, lng2: number): number {
+  const dLat = (lat2 - lat1) * RAD
+  const dLng = (lng2 - lng1) * RAD
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * RAD) * Math.cos(lat2 * RAD) * Math.sin(dLng / 2) ** 2
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)))
+}
+
+/** The smallest latitude/longitude box holding every point within `radiusKm` of (lat, lng). */
+export function radiusBox(lat: number, lng: number, radiusKm: number): Area {
+  const angle = radiusKm / EARTH_RADIUS_KM
+  const dLat = angle / RAD + BOX_SLACK
+  const minLat = lat - dLat
+  const maxLat = lat + dLat
+  // A circle reaching a pole covers every longitude.
+  if (minLat <= -90 || maxLat >= 90) return { minLat: Math.max(-90, minLat), maxLat: Math.min(90, maxLat) }
+  const dLng = Math.asin(Math.min(1, Math.sin(angle) / Math.cos(lat * RAD))) / RAD + BOX_SLACK
+  let from = lng - dLng
+  let to = lng + dLng
+  if (dLng >= 180 || (from < -180 && to > 180)) return { minLat, maxLat }
+  if (from < -180) from += 360
+  if (to > 180) to -= 360
+  return { minLat, maxLat, lng: { from, to } }
+}
+
+function invalid(message: string): never {
+  throw badRequest(message, 'validation_failed')
+}
+
+function numbers(name: string, raw: string, count: number, shape: string): number[] {
+  const parts = raw.split(',').map((part) => part.trim())
+  const values = parts.map(Number)
+  if (parts.length !== count || parts.some((p) => p === '') || values.some((v) => !Number.isFinite(v))) {
+    invalid(`${name} must be ${count} comma-separated numbers ${shape}, got "${raw}"`)
+  }
+  return values
+}
+
+function checkLatitude(name: string, value: number) {
+  if (value < -90 || value > 90) invalid(`${name}: latitude ${value} is outside -90..90`)
+}
+
+function checkLongitude(name: string, value: number) {
+  if (value < -180 || value > 180) invalid(`${name}: longitude ${value} is outside -180..180`)
+}
+
+function parseBbox(raw: string): Area {
+  const [minLng, minLat, maxLng, maxLat] = numbers('bbox', raw, 4, 'minLng,minLat,maxLng,maxLat') as [
+    number,
+    number,
+    number,
+    number,
+  ]
+  checkLongitude('bbox', minLng)
+  checkLongitude('bbox', maxLng)
+  checkLatitude('bbox', minLat)
+  checkLatitude('bbox', maxLat)
+  if (minLat > maxLat) invalid(`bbox: minLat ${minLat} is larger than maxLat ${maxLat}`)
+  return { minLat, maxLat, lng: { from: minLng, to: maxLng } }
+}
+
+function parseNear(raw: string): { lat: number; lng: number } {
+  const [lat, lng] = numbers('near', raw, 2, 'lat,lng') as [number, number]
+  checkLatitude('near', lat)
+  checkLongitude('near', lng)
+  return { lat, lng }
+}
+
+function parseAmenityIds(raw: string | undefined): string[] {
+  if (raw === undefined) return []
+  const ids = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
+  ]
+  if (ids.length > MAX_AMENITY_FILTERS) invalid(`amenities: at most ${MAX_AMENITY_FILTERS} amenity ids`)
+  if (ids.some((id) => id.length > 64)) invalid('amenities: an amenity id is at most 64 characters')
+  return ids
+}
+
+/** Currencies by number of decimals; two decimals is the common case and stands for every other code. */
+let currencyGroups: Map<number, string[]> | undefined
+
+function currenciesByDigits(): Map<number, string[]> {
+  if (!currencyGroups) {
+    currencyGroups = new Map()
+    for (const code of Intl.supportedValuesOf('currency')) {
+      const digits = currencyDigits(code)
+      if (digits === 2) continue
+      currencyGroups.set(digits, [...(currencyGroups.get(digits) ?? []), code])
+    }
+  }
+  return currencyGroups
+}
+
+/** A price in major units as minor units, rounding towards the inside of the range. */
+function minorBound(major: number, digits: number, direction: 'up' | 'down'): number {
+  const scaled = major * 10 ** digits
+  const nearest = Math.round(scaled)
+  if (Math.abs(scaled - nearest) < 1e-6) return nearest
+  return direction === 'up' ? Math.ceil(scaled) : Math.floor(scaled)
+}
+
+function priceBounds(min: number | undefined, max: number | undefined): PriceBounds[] | undefined {
+  if (min === undefined && max === undefined) return undefined
+  const bounds = (currencies: string[] | 'others', digits: number): PriceBounds => ({
+    currencies,
+    ...(min !== undefined ? { minMinor: minorBound(min, digits, 'up') } : {}),
+    ...(max !== undefined ? { maxMinor: minorBound(max, digits, 'down') } : {}),
+  })
+  return [...[...currenciesByDigits()].map(([digits, codes]) => bounds(codes, digits)), bounds('others', 2)]
+}
+
+/** The base price as an integer in 1/10^4 major units, comparable across currencies' decimals. */
+function scaledPrice(place: Pick<Candidate, 'price_minor' | 'currency'>): number {
+  return place.price_minor * 10 ** (PRICE_SCALE_DIGITS - currencyDigits(place.currency))
+}
+
+type SortKey = number[]
+
+interface Match {
+  place: Candidate
+  distance: number | undefined
+  key: SortKey
+}
+
+function sortKey(sort: SearchSort, place: Candidate, distance: number | undefined): SortKey {
+  switch (sort) {
+    case 'price':
+      return [scaledPrice(place)]
+    case '-price':
+      return [-scaledPrice(place)]
+    case 'rating':
+      return [-place.rating_avg!, -place.rating_count!]
+    case 'distance':
+      return [distance!]
+    case 'newest':
+      return [-Date.parse(place.created_at!)]
+  }
+}
+
+/** The search's total order: the sort key, then the id. */
+function compare(a: { key: SortKey; id: string }, b: { key: SortKey; id: string }): number {
+  for (let i = 0; i < a.key.length; i++) {
+    const diff = a.key[i]! - b.key[i]!
+    if (diff !== 0) return diff < 0 ? -1 : 1
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}
+
+function encodeCursor(sort: SearchSort, match: Match): string {
+  return Buffer.from(JSON.stringify([sort, ...match.key, match.place.id])).toString('base64url')
+}
+
+function decodeCursor(raw: string, sort: SearchSort): { key: SortKey; id: string } {
+  const bad = () => invalid('cursor is not valid for this search: use the next_cursor of the same search')
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
+  } catch {
+    return bad()
+  }
+  const keyLength = sort === 'rating' ? 2 : 1
+  if (!Array.isArray(parsed) || parsed.length !== keyLength + 2 || parsed[0] !== sort) return bad()
+  const key = parsed.slice(1, -1)
+  const id = parsed[parsed.length - 1]
+  if (!key.every((k) => typeof k === 'number' && Number.isFinite(k)) || typeof id !== 'string') return bad()
+  return { key: key as number[], id }
+}
+
+/** Equal buckets over the nightly base prices: the narrowest width of 1, 2 or 5 × 10^n that needs at most 10. */
+export function priceHistogram(places: Pick<Candidate, 'price_minor' | 'currency'>[]): PriceBucketView[] {
+  if (places.length === 0) return []
+  const scaled = places.map(scaledPrice)
+  let low = scaled[0]!
+  let high = scaled[0]!
+  for (const value of scaled) {
+    if (value < low) low = value
+    if (value > high) high = value
+  }
+  const unit = 10 ** PRICE_SCALE_DIGITS
+  const bucketOf = (value: number, width: number) => Math.floor(value / (width * unit))
+  let width = 1
+  for (let step = 1; bucketOf(high, width) - bucketOf(low, width) + 1 > HISTOGRAM_BUCKETS; step++) {
+    width = [1, 2, 5][step % 3]! * 10 ** Math.floor(step / 3)
+  }
+  const first = bucketOf(low, width)
+  const counts = new Array<number>(bucketOf(high, width) - first + 1).fill(0)
+  for (const value of scaled) counts[bucketOf(value, width) - first]!++
+  return counts.map((count, i) => ({ min: (first + i) * width, max: (first + i + 1) * width, count }))
+}
+
+interface ParsedSearch {
+  filter: SearchFilter
+  near: { lat: number; lng: number } | undefined
+  radiusKm: number | undefined
+  stay: Stay | undefined
+  lead: number
+  sort: SearchSort
+  limit: number
+  after: { key: SortKey; id: string } | undefined
+}
+
+export class SearchService {
+  private readonly now: () => number
+
+  constructor(
+    private readonly search: SearchRepository,
+    private readonly amenities: AmenityRepository,
+    private readonly options: SearchOptions,
+  ) {
+    this.now = options.now ?? Date.now
+  }
+
+  async find(query: SearchQueryInput): Promise<SearchResponseView> {
+    const now = this.now()
+    const parsed = await this.parse(query, now)
+    const empty = { results: [], facets: { amenities: [], price_histogram: [] }, total: 0, next_cursor: null }
+    // Check-in before today in every time zone: nothing can match.
+    if (parsed.stay && parsed.lead + 1 < 0) return empty
+
+    const amenities = await this.search.amenities()
+    const columns = this.columnsFor(parsed, amenities)
+    const candidates = await this.search.candidates(parsed.filter, columns)
+    const allowed = parsed.stay ? await this.allowedStays(candidates, parsed.stay, now) : undefined
+    const matches: Match[] = []
+    for (const place of candidates) {
+      const distance = parsed.near
+        ? distanceKm(parsed.near.lat, parsed.near.lng, place.latitude!, place.longitude!)
+        : undefined
+      if (parsed.radiusKm !== undefined && distance! > parsed.radiusKm) continue
+      if (allowed && place.settled !== 1 && !allowed.has(place.id)) continue
+      matches.push({ place, distance, key: sortKey(parsed.sort, place, distance) })
+    }
+    if (matches.length === 0) return empty
+    const byOrder = (a: Match, b: Match) =>
+      compare({ key: a.key, id: a.place.id }, { key: b.key, id: b.place.id })
+    matches.sort(byOrder)
+
+    const after = parsed.after
+    const start = after ? matches.findIndex((m) => compare({ key: m.key, id: m.place.id }, after) > 0) : 0
+    const page = start < 0 ? [] : matches.slice(start, start + parsed.limit)
+    const hasMore = start >= 0 && start + parsed.limit < matches.length
+    return {
+      results: await this.results(page, parsed.stay),
+      facets: {
+        amenities: amenityFacet(matches, columns.amenityBits, amenities),
+        price_histogram: priceHistogram(matches.map((m) => m.place)),
+      },
+      total: matches.length,
+      next_cursor: hasMore ? encodeCursor(parsed.sort, page[page.length - 1]!) : null,
+    }
+  }
+
+  /** The query plan of the database's part of a search, for benchmarks and tuning. */
+  async explain(query: SearchQueryInput): Promise<Record<string, unknown>[]> {
+    const parsed = await this.parse(query, this.now())
+    return this.search.explain(parsed.filter, this.columnsFor(parsed, await this.search.amenities()))
+  }
+
+  private columnsFor(parsed: ParsedSearch, amenities: { id: string }[]): CandidateColumns {
+    const amenityBits: string[][] = []
+    for (let i = 0; i < amenities.length; i += AMENITY_BITS) {
+      amenityBits.push(amenities.slice(i, i + AMENITY_BITS).map((a) => a.id))
+    }
+    return {
+      rating: parsed.sort === 'rating',
+      created: parsed.sort === 'newest',
+      location: parsed.near !== undefined,
+      ...(parsed.stay ? { lead: parsed.lead } : {}),
+      amenityBits,
+    }
+  }
+
+  /**
+   * The notice and window rules depend on each listing's local date. The database settles most
+   * places (the rules hold whatever the time zone); the others are checked here, exactly.
+   */
+  private async allowedStays(candidates: Candidate[], stay: Stay, now: number): Promise<Set<string>> {
+    const unsettled = candidates.filter((c) => c.settled !== 1).map((c) => c.id)
+    const allowed = new Set<string>()
+    for (const terms of await this.search.stayTerms(unsettled)) {
+      if (stayProblems(terms, stay, now).length === 0) allowed.add(terms.id)
+    }
+    return allowed
+  }
+
+  private async results(page: Match[], stay: Stay | undefined): Promise<SearchResultView[]> {
+    const ids = page.map((m) => m.place.id)
+    const rows = await this.search.pageRows(ids, stay && { from: stay.check_in, to: stay.check_out })
+    const byId = new Map(rows.map((row) => [row.id, row]))
+    const nights = stay ? nightsOf(stay.check_in, stay.check_out) : []
+    const results: SearchResultView[] = []
+    for (const match of page) {
+      const row = byId.get(match.place.id)
+      if (!row) continue // deleted since the candidates were read
+      const result: SearchResultView = toPlaceSummary(row)
+      if (stay) {
+        const overrides = new Map(
+          (row.overrides ? row.overrides.split(',') : []).map((pair) => {
+            const [night, price] = pair.split('=')
+            return [night!, Number(price)]
+          }),
+        )
+        const nightly = nights.map((date) => ({ date, price_minor: overrides.get(date) ?? row.price_minor }))
+        const charges = priceStay(nightly, row.cleaning_fee_minor, this.options)
+        result.nights = nightly.length
+        result.total_minor = charges.total_minor
+        result.total = toMajorUnits(charges.total_minor, row.currency)
+      }
+      if (match.distance !== undefined) result.distance_km = Math.round(match.distance * 1000) / 1000
+      results.push(result)
+    }
+    return results
+  }
+
+  private async parse(query: SearchQueryInput, now: number): Promise<ParsedSearch> {
+    const sort = (query.sort ?? (query.near !== undefined ? 'distance' : 'rating')) as SearchSort
+    if (!SORTS.includes(sort)) invalid(`sort must be one of ${SORTS.join(', ')}, got "${query.sort}"`)
+    const near = query.near !== undefined ? parseNear(query.near) : undefined
+    if (query.radius_km !== undefined && !near) invalid('radius_km needs near=lat,lng')
+    if (sort === 'distance' && !near) invalid('sort=distance needs near=lat,lng')
+    if (query.price_min !== undefined && query.price_max !== undefined && query.price_min > query.price_max) {
+      invalid(`price_min (${query.price_min}) must not be larger than price_max (${query.price_max})`)
+    }
+
+    const areas: Area[] = []
+    if (query.bbox !== undefined) areas.push(parseBbox(query.bbox))
+    if (near && query.radius_km !== undefined) areas.push(radiusBox(near.lat, near.lng, query.radius_km))
+
+    let stay: Stay | undefined
+    let lead = 0
+    const filter: SearchFilter = {
+      areas,
+      amenityIds: parseAmenityIds(query.amenities),
+      instantBook: query.instant_book === true,
+      prices: priceBounds(query.price_min, query.price_max),
+    }
+    if (query.check_in !== undefined || query.check_out !== undefined) {
+      if (query.check_in === undefined || query.check_out === undefined) {
+        invalid('check_in and check_out go together: give both, or neither')
+      }
+      if (!isCalendarDate(query.check_in)) invalid('check_in must be a date written YYYY-MM-DD')
+      if (!isCalendarDate(query.check_out)) invalid('check_out must be a date written YYYY-MM-DD')
+      const nights = daysBetween(query.check_in, query.check_out)
+      if (nights <= 0) invalid('check_out must be after check_in')
+      if (nights > MAX_STAY_NIGHTS) invalid(`a stay is at most ${MAX_STAY_NIGHTS} nights`)
+      stay = { check_in: query.check_in, check_out: query.check_out, guests: query.guests ?? 1 }
+      lead = daysBetween(localDate(now, 'UTC'), query.check_in)
+      filter.stay = {
+        checkIn: query.check_in,
+        checkOut: query.check_out,
+        nights,
+        maxLead: lead + 1,
+        minLead: lead - 1,
+      }
+    }
+    if (query.guests !== undefined) filter.minGuests = query.guests
+    const text = query.q?.trim().toLowerCase()
+    if (text) filter.text = text
+    const city = query.city?.trim().toLowerCase()
+    if (city) filter.city = city
+    if (query.country) filter.country = query.country.toUpperCase()
+
+    if (filter.amenityIds.length) {
+      const known = new Set(await this.amenities.existing(filter.amenityIds))
+      const unknown = filter.amenityIds.filter((id) => !known.has(id))
+      if (unknown.length) invalid(`amenities: unknown amenity id ${unknown.join(', ')}`)
+    }
+    return {
+      filter,
+      near,
+      radiusKm: query.radius_km,
+      stay,
+      lead,
+      sort,
+      limit: Math.min(query.limit ?? SEARCH_PAGE_SIZE, this.options.pageSizeMax),
+      after: query.cursor !== undefined ? decodeCursor(query.cursor, sort) : undefined,
+    }
+  }
+}
+
+function byCount(a: AmenityFacetView, b: AmenityFacetView): number {
+  return b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1)
+}
+
+/** How many matching places have each amenity, from the bits the database returned. */
+function amenityFacet(
+  matches: Match[],
+  amenityBits: string[][],
+  amenities: { id: string; name: string }[],
+): AmenityFacetView[] {
+  const names = new Map(amenities.map((a) => [a.id, a.name]))
+  const facet: AmenityFacetView[] = []
+  amenityBits.forEach((ids, k) => {
+    const counts = new Array<number>(ids.length).fill(0)
+    const column = `amenities_${k}` as const
+    for (const { place } of matches) {
+      for (let mask = place[column] ?? 0; mask !== 0; mask &= mask - 1)
+        counts[31 - Math.clz32(mask & -mask)]!++
+    }
+    ids.forEach((id, bit) => {
+      if (counts[bit]) facet.push({ id, name: names.get(id)!, count: counts[bit]! })
+    })
+  })
+  return facet.sort(byCount)
+}

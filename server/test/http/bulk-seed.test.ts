@@ -1,0 +1,163 @@
+// `hbnb seed --places N --bookings M --seed S`: exactly N places and M taken nights, the same for the same seed.
+import { expect, it } from 'vitest'
+import { bulkSeed, checkBulkOptions } from '../../src/db/bulk-seed.js'
+import { createDatabase, type Database } from '../../src/db/database.js'
+import { migrateUp } from '../../src/db/migrate.js'
+import { createProgress } from '../../src/db/progress.js'
+import { describeEachDriver } from '../helpers/test-app.js'
+
+const fees = { serviceFeePercent: 12, taxPercent: 5 }
+
+describeEachDriver('bulk seed', (t) => {
+  const count = async (table: 'places' | 'place_nights' | 'bookings' | 'reviews' | 'night_prices') =>
+    Number(
+      (
+        await t()
+          .app.database.write.selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
+
+  it('--places 200 --bookings 1000 adds exactly 200 places and 1000 taken nights', async () => {
+    const before = { places: await count('places'), nights: await count('place_nights') }
+    let reported = 0
+    const summary = await bulkSeed(t().app.database, {
+      places: 200,
+      nights: 1000,
+      seed: 7,
+      fees,
+      batchPlaces: 64,
+      onProgress: (n) => {
+        reported += n
+      },
+    })
+    expect(reported).toBe(200)
+    expect(summary).toMatchObject({ places: 200, nights: 1000 })
+    expect(await count('places')).toBe(before.places + 200)
+    expect(await count('place_nights')).toBe(before.nights + 1000)
+    expect(await count('bookings')).toBe(summary.bookings)
+    expect(await count('reviews')).toBe(summary.reviews)
+    expect(await count('night_prices')).toBe(summary.nightPrices)
+    expect(summary.bookings).toBeGreaterThan(0)
+    expect(summary.blockedNights).toBeGreaterThan(0)
+
+    // Every booked night belongs to a booking of the same place covering it.
+    const orphans = await t()
+      .app.database.write.selectFrom('place_nights')
+      .leftJoin('bookings', 'bookings.id', 'place_nights.booking_id')
+      .select('place_nights.night')
+      .where('place_nights.kind', '=', 'booking')
+      .where((eb) =>
+        eb.or([
+          eb('bookings.id', 'is', null),
+          eb('bookings.place_id', '!=', eb.ref('place_nights.place_id')),
+          eb('place_nights.night', '<', eb.ref('bookings.check_in')),
+          eb('place_nights.night', '>=', eb.ref('bookings.check_out')),
+        ]),
+      )
+      .execute()
+    expect(orphans).toEqual([])
+
+    // The listings are searchable, and the API serves them.
+    const search = await t().get('/api/v1/search?limit=5')
+    expect(search.status).toBe(200)
+    expect(search.body.total).toBeGreaterThan(150)
+  })
+
+  it('gives the same rows for the same seed, on any database, and refuses to add a seed twice', async () => {
+    const options = { places: 40, nights: 300, seed: 99, fees, anchor: '2030-01-01' }
+    const snapshot = async (database: Database) => ({
+      places: await database.write
+        .selectFrom('places')
+        .select([
+          'id',
+          'title',
+          'price_minor',
+          'currency',
+          'latitude',
+          'longitude',
+          'min_nights',
+          'rating_avg',
+        ])
+        .select(['created_at', 'status', 'owner_id'])
+        .where('created_at', '<', '2030-01-01')
+        .where('id', 'in', (eb) =>
+          eb.selectFrom('place_nights').select('place_id').where('night', '>=', '2029-10-01'),
+        )
+        .orderBy('id')
+        .execute(),
+      nights: await database.write
+        .selectFrom('place_nights')
+        .select(['place_id', 'night', 'kind', 'booking_id'])
+        .where('night', '>=', '2029-10-01')
+        .orderBy('place_id')
+        .orderBy('night')
+        .execute(),
+    })
+    await bulkSeed(t().app.database, options)
+    await expect(bulkSeed(t().app.database, options)).rejects.toThrow(/--seed 99/)
+
+    const elsewhere = createDatabase('sqlite::memory:')
+    try {
+      await migrateUp(elsewhere)
+      await bulkSeed(elsewhere, options)
+      const here = await snapshot(t().app.database)
+      expect(here.nights).toHaveLength(300)
+      expect(here.places.length).toBeGreaterThan(30)
+      expect(await snapshot(elsewhere)).toEqual(here)
+      // Another seed gives other data.
+      const other = createDatabase('sqlite::memory:')
+      await migrateUp(other)
+      await bulkSeed(other, { ...options, seed: 100 })
+      expect((await snapshot(other)).places.map((p) => p.title)).not.toEqual(here.places.map((p) => p.title))
+      await other.close()
+    } finally {
+      await elsewhere.close()
+    }
+  })
+
+  it('checks its options', () => {
+    expect(() => checkBulkOptions({ places: 0, nights: 0, seed: 1 })).toThrow(/--places/)
+    expect(() => checkBulkOptions({ places: 10, nights: 3001, seed: 1 })).toThrow(/--bookings/)
+    expect(() => checkBulkOptions({ places: 10, nights: 5, seed: -1 })).toThrow(/--seed/)
+    expect(() => checkBulkOptions({ places: 10, nights: 3000, seed: 1 })).not.toThrow()
+  })
+})
+
+it('draws a progress bar: redrawn with \\r on a terminal, plain lines elsewhere', () => {
+  let clock = 0
+  const tty: string[] = []
+  const bar = createProgress(
+    'seeding',
+    1000,
+    'places',
+    { isTTY: true, write: (s) => tty.push(s) },
+    () => clock,
+  )
+  for (let i = 0; i < 10; i++) {
+    clock += 1000
+    bar.tick(100)
+  }
+  bar.done()
+  expect(tty.every((line) => line.startsWith('\r'))).toBe(true)
+  expect(tty[0]).toContain('10.0% 100/1,000 places, 100/s, ETA 0:09')
+  expect(tty.at(-1)?.endsWith('100% 1,000/1,000 places, 100/s, took 0:10\x1b[K\n')).toBe(true)
+
+  clock = 0
+  const plain: string[] = []
+  const log = createProgress(
+    'seeding',
+    100,
+    'places',
+    { isTTY: false, write: (s) => plain.push(s) },
+    () => clock,
+  )
+  for (let i = 0; i < 100; i++) {
+    clock += 10
+    log.tick(1)
+  }
+  log.done()
+  expect(plain).toHaveLength(10)
+  expect(plain.every((line) => line.endsWith('\n') && !line.includes('\r'))).toBe(true)
+})
