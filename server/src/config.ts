@@ -1,9 +1,14 @@
 // The only reader of process.env: every setting of every process, typed and validated here.
 import { existsSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 export const DEMO_JWT_SECRET = 'hbnb-demo-secret-change-me-in-production-0000'
 export const DEFAULT_ADMIN_PASSWORD = 'admin1234'
+/** The web client's build, `web/dist` of this repository (from `server/src` and `server/dist` alike). */
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url))
+export const DEFAULT_MAP_TILES_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
+export const DEFAULT_MAP_ATTRIBUTION = '© OpenStreetMap contributors'
 
 export type Environment = 'development' | 'production' | 'test'
 
@@ -34,6 +39,9 @@ export interface Config {
   taxPercent: number
   bookingRequestTtlHours: number
   icalAllowPrivateAddresses: boolean
+  webDir: string
+  mapTilesUrl: string
+  mapAttribution: string
 }
 
 export class ConfigError extends Error {
@@ -271,6 +279,31 @@ export const SETTINGS = {
     default: 'false',
     parse: boolean,
   },
+  webDir: {
+    name: 'HBNB_WEB_DIR',
+    description:
+      'The built web client served at `/` (SPA fallback for other pages); `none` serves the API only.',
+    default: "the repository's `web/dist`",
+    parse: text,
+  },
+  mapTilesUrl: {
+    name: 'HBNB_MAP_TILES_URL',
+    description: 'Map tile URL template (`{z}`, `{x}`, `{y}`, optional `{s}`) used by the web client.',
+    default: "OpenStreetMap's public tiles",
+    parse: (raw: string) => {
+      const value = raw.trim()
+      if (!/^(https?:)?\/\/|^\//.test(value) || !['{z}', '{x}', '{y}'].every((p) => value.includes(p))) {
+        throw new Error('expected an http(s) URL template with {z}, {x} and {y}')
+      }
+      return value
+    },
+  },
+  mapAttribution: {
+    name: 'HBNB_MAP_ATTRIBUTION',
+    description: 'Attribution shown on the map for those tiles (plain text).',
+    default: '`© OpenStreetMap contributors`',
+    parse: text,
+  },
 } satisfies { [K in keyof Config]: Setting<Config[K]> }
 
 /** Reads `.env` from the working directory when present; real environment variables win. */
@@ -327,6 +360,9 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     taxPercent: read('taxPercent', 5),
     bookingRequestTtlHours: read('bookingRequestTtlHours', 24),
     icalAllowPrivateAddresses: read('icalAllowPrivateAddresses', false),
+    webDir: resolveWebDir(read('webDir', DEFAULT_WEB_DIR)),
+    mapTilesUrl: read('mapTilesUrl', DEFAULT_MAP_TILES_URL),
+    mapAttribution: read('mapAttribution', DEFAULT_MAP_ATTRIBUTION),
   }
 
   if (config.pageSizeDefault > config.pageSizeMax) {
@@ -342,6 +378,11 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config
+}
+
+function resolveWebDir(dir: string): string {
+  if (dir === 'none') return ''
+  return isAbsolute(dir) ? dir : resolve(dir)
 }
 
 /** The README's configuration table, made from the settings themselves so the two cannot drift. */

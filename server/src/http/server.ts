@@ -9,17 +9,23 @@ import type { Config } from '../config.js'
 import type { Logger } from '../logger.js'
 import { amenityRoutes } from '../modules/amenities/routes.js'
 import { authRoutes } from '../modules/auth/routes.js'
+import { bookingRoutes } from '../modules/bookings/routes.js'
+import { calendarRoutes } from '../modules/calendar/routes.js'
+import { icalRoutes } from '../modules/ical/routes.js'
 import { placeRoutes } from '../modules/places/routes.js'
 import { reviewRoutes } from '../modules/reviews/routes.js'
+import { searchRoutes } from '../modules/search/routes.js'
 import { systemRoutes } from '../modules/system/routes.js'
 import { userRoutes } from '../modules/users/routes.js'
+import { wishlistRoutes } from '../modules/wishlists/routes.js'
 import { AccessLog } from './access-log.js'
 import type { Authenticator } from './auth.js'
 import type { HttpApp, HttpContext } from './context.js'
-import { registerCors } from './cors.js'
-import { registerErrorHandlers } from './error-handler.js'
+import { corsHeaders, registerCors } from './cors.js'
+import { registerErrorHandlers, sendFrameworkError } from './error-handler.js'
 import { landingPage } from './landing.js'
 import { ErrorResponse } from './schemas.js'
+import { registerWebClient } from './web.js'
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
@@ -29,6 +35,8 @@ export async function createHttpServer(
   services: Services,
   auth: Authenticator,
 ) {
+  const cors = { anyOrigin: config.corsAnyOrigin, credentialOrigins: config.corsCredentialOrigins }
+  const setCorsHeaders = corsHeaders(cors)
   const app: HttpApp = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new AccessLog(),
@@ -40,13 +48,19 @@ export async function createHttpServer(
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
+    frameworkErrors: (error, request, reply) => {
+      setCorsHeaders(request, reply)
+      return sendFrameworkError(error, request, reply)
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // The API speaks JSON only: a text/plain body is a 415 like any other type, not a string body.
+  app.removeContentTypeParser('text/plain')
   app.addSchema(ErrorResponse)
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id)
   })
-  registerCors(app, { anyOrigin: config.corsAnyOrigin, credentialOrigins: config.corsCredentialOrigins })
+  registerCors(app, cors)
   registerErrorHandlers(app, config.bodyLimitBytes)
   await app.register(rateLimit, {
     global: false,
@@ -75,12 +89,27 @@ export async function createHttpServer(
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
   const context: HttpContext = { app, auth, services, config }
-  for (const routes of [systemRoutes, authRoutes, userRoutes, amenityRoutes, placeRoutes, reviewRoutes]) {
+  for (const routes of [
+    systemRoutes,
+    authRoutes,
+    userRoutes,
+    amenityRoutes,
+    placeRoutes,
+    reviewRoutes,
+    searchRoutes,
+    calendarRoutes,
+    icalRoutes,
+    bookingRoutes,
+    wishlistRoutes,
+  ]) {
     routes(context)
   }
-  const landing = landingPage(config.env !== 'production')
-  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(landing),
-  )
+  // The web client owns `/` when it is built; until then, the landing page says where to go.
+  if (!(await registerWebClient(context))) {
+    const landing = landingPage(config.env !== 'production')
+    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').send(landing),
+    )
+  }
   return app
 }

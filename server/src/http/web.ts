@@ -1,0 +1,103 @@
+// The web client: its settings at GET /api/v1/client-config, and in embedded mode its built files
+// (web/dist) at `/`, with index.html for every other page a browser asks for (the SPA's routes).
+import { existsSync, statSync } from 'node:fs'
+import { join, normalize, sep } from 'node:path'
+import fastifyStatic from '@fastify/static'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import Type from 'typebox'
+import type { HttpContext } from './context.js'
+
+const ClientConfig = Type.Object({
+  map: Type.Object({
+    tiles_url: Type.String({ description: 'Tile URL template: `{z}`, `{x}`, `{y}` and optional `{s}`' }),
+    attribution: Type.String({ description: 'Attribution to show on the map' }),
+  }),
+  signup: Type.Boolean({ description: 'Whether self sign-up is open' }),
+})
+
+/** Paths that belong to the API and the operators: never answered with the web client. */
+const NOT_THE_CLIENT = /^\/(api|healthz|readyz|metrics)(\/|$|\?)/
+
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+const REVALIDATE = 'no-cache'
+
+/** The directory of a built web client, or undefined when there is none to serve. */
+export function webClientDir(dir: string): string | undefined {
+  return dir && existsSync(join(dir, 'index.html')) ? dir : undefined
+}
+
+function acceptsHtml(request: FastifyRequest) {
+  return String(request.headers.accept ?? '').includes('text/html')
+}
+
+/** A file of the build the URL names, relative to the root, or undefined. */
+function builtFile(root: string, url: string): string | undefined {
+  let path: string
+  try {
+    path = decodeURIComponent(url.split('?')[0] ?? '/')
+  } catch {
+    return undefined
+  }
+  const relative = normalize(path).replace(/^([/\\])+/, '')
+  if (!relative || relative.startsWith('..') || relative.includes(`${sep}..`) || relative.includes('\0')) {
+    return undefined
+  }
+  const full = join(root, relative)
+  try {
+    return statSync(full).isFile() ? relative : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function sendShell(reply: FastifyReply) {
+  reply.header('Cache-Control', REVALIDATE)
+  return reply.type('text/html; charset=utf-8').sendFile('index.html')
+}
+
+/**
+ * Registers GET /api/v1/client-config, and the web client when `config.webDir` holds a build.
+ * Returns whether the client is served (then it owns `/`).
+ */
+export async function registerWebClient({ app, config }: HttpContext): Promise<boolean> {
+  app.get(
+    '/api/v1/client-config',
+    {
+      schema: {
+        tags: ['System'],
+        summary: 'Settings of the web client (map tiles, sign-up)',
+        response: { 200: ClientConfig },
+      },
+    },
+    async () => ({
+      map: { tiles_url: config.mapTilesUrl, attribution: config.mapAttribution },
+      signup: config.allowSignup,
+    }),
+  )
+
+  const root = webClientDir(config.webDir)
+  if (!root) return false
+  await app.register(fastifyStatic, {
+    root,
+    serve: false,
+    cacheControl: false,
+    setHeaders: (reply, path) => {
+      reply.header('X-Content-Type-Options', 'nosniff')
+      const name = path.split(sep).pop() ?? ''
+      const hashed = path.includes(`${sep}assets${sep}`)
+      reply.header('Cache-Control', hashed ? IMMUTABLE : REVALIDATE)
+      if (name === 'sw.js') reply.header('Service-Worker-Allowed', '/')
+    },
+  })
+
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => sendShell(reply))
+  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+    if (NOT_THE_CLIENT.test(request.url)) return reply.callNotFound()
+    const file = builtFile(root, request.url)
+    if (file) return reply.sendFile(file)
+    // A page of the client (its router decides): a browser navigation gets the shell.
+    if (acceptsHtml(request) && !/\.\w{1,8}$/.test(request.url.split('?')[0] ?? '')) return sendShell(reply)
+    return reply.callNotFound()
+  })
+  return true
+}

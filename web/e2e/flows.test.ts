@@ -1,0 +1,340 @@
+// The journeys of the issue, in a real browser, once on a desktop viewport and once on a phone:
+// sign up, search with dates, request to book, the host accepts, the guest sees it confirmed;
+// the guest cancels and sees the refund first; a host creates and publishes a listing that then
+// appears in search. Screenshots of the main pages go to web/test-results/screenshots/.
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  apiCall,
+  apiLogin,
+  DEMO_PASSWORD,
+  DEVICES,
+  daysFromNow,
+  type RunningBrowser,
+  type RunningServer,
+  screenshot,
+  startBrowser,
+  startServer,
+} from './harness'
+
+interface Place {
+  id: string
+  title: string
+  city: string
+  currency: string
+  instant_book: boolean
+  min_nights: number
+  max_guests: number
+  advance_notice_days: number
+  owner_id: string
+}
+
+function money(amountMinor: number, currency: string) {
+  const digits =
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(amountMinor / 10 ** digits)
+}
+
+async function logOut(page: Page) {
+  await page.locator('.account-menu summary').click()
+  await page.getByRole('button', { name: 'Log out' }).click()
+  await page.getByRole('link', { name: 'Log in' }).first().waitFor()
+}
+
+async function logIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.getByRole('link', { name: 'Log in' }).first().click()
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.locator('.account-menu summary').waitFor()
+}
+
+async function openMenuLink(page: Page, name: string) {
+  await page.locator('.account-menu summary').click()
+  await page.locator('.account-menu .menu').getByRole('link', { name, exact: true }).click()
+}
+
+for (const device of DEVICES) {
+  describe(`web client on a ${device.name} (${device.viewport.width}x${device.viewport.height})`, () => {
+    let server: RunningServer
+    let browser: RunningBrowser
+    let page: Page
+    let place: Place
+    let hostEmail: string
+    const guestEmail = `e2e-${device.name}-${Date.now()}@example.com`
+    const checkIn = daysFromNow(device.name === 'desktop' ? 30 : 44)
+    const checkOut = daysFromNow(device.name === 'desktop' ? 33 : 47)
+
+    beforeAll(async () => {
+      server = await startServer()
+      browser = await startBrowser(device)
+      page = browser.page
+      // A request-to-book listing (the host answers), bookable for three nights by two guests.
+      const places = await apiCall<Place[]>(server.url, 'GET', '/api/v1/places/?limit=1000')
+      const candidate = places.find(
+        (p) => !p.instant_book && p.min_nights <= 3 && p.max_guests >= 2 && p.advance_notice_days < 30,
+      )
+      if (!candidate) throw new Error('the demo data has no request-to-book listing')
+      place = candidate
+      const detail = await apiCall<{ owner: { email: string } }>(
+        server.url,
+        'GET',
+        `/api/v1/places/${place.id}`,
+      )
+      hostEmail = detail.owner.email
+    })
+
+    afterAll(async () => {
+      await browser?.close()
+      await server?.stop()
+    })
+
+    it('shows the home page and a search with markers on the map even without map tiles', async () => {
+      await page.goto(`${server.url}/`)
+      await page.getByRole('heading', { name: 'Find a place to stay' }).waitFor()
+      await page.locator('.place-card').first().waitFor()
+      await screenshot(page, device, '01-home')
+      // Installable: a web manifest, and a service worker that has cached the app shell.
+      const installable = await page.evaluate(async () => {
+        const manifest = await (await fetch('/manifest.webmanifest')).json()
+        const registration = await navigator.serviceWorker.ready
+        const cached = await caches.match('/')
+        return {
+          name: manifest.name,
+          icons: manifest.icons.length,
+          active: Boolean(registration.active),
+          cached: Boolean(cached),
+        }
+      })
+      expect(installable).toEqual({ name: 'HBNB', icons: 4, active: true, cached: true })
+      // English and French, switchable: the choice is kept for the next visit.
+      await page.getByLabel('Language').selectOption('fr')
+      await page.getByRole('heading', { name: 'Trouvez où séjourner' }).waitFor()
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr')
+      await screenshot(page, device, '01-home-fr')
+      await page.getByLabel('Langue').selectOption('en')
+      await page.getByRole('heading', { name: 'Find a place to stay' }).waitFor()
+
+      await page.getByLabel('Where').fill(place.city)
+      await page.getByRole('button', { name: 'Search' }).click()
+      await page.waitForURL(/\/search\?/)
+      await page.locator(`a[href^="/places/${place.id}"]`).first().waitFor()
+      await page.getByRole('button', { name: 'Filters' }).click()
+      await page.getByRole('dialog', { name: 'Filters' }).getByLabel('WiFi').waitFor()
+      await screenshot(page, device, '02-search-filters')
+      await page.getByRole('button', { name: 'Cancel' }).click()
+      if (device.mobile) await page.getByRole('button', { name: 'Show map' }).click()
+      await page.locator('.price-marker').first().waitFor()
+      expect(await page.locator('.price-marker').count()).toBeGreaterThan(0)
+      await screenshot(page, device, device.mobile ? '02-search-map' : '02-search')
+      if (device.mobile) {
+        await page.getByRole('button', { name: 'Show list' }).click()
+        await screenshot(page, device, '02-search')
+      }
+    })
+
+    it('signs a guest up, searches with dates and requests to book; the host accepts; the guest sees it confirmed', async () => {
+      await page.goto(`${server.url}/`)
+      await page.getByRole('link', { name: 'Log in' }).first().click()
+      // A wrong password says so, and what to do.
+      await page.getByLabel('Email').fill('guest1@hbnb.io')
+      await page.getByLabel('Password').fill('not-the-password')
+      await page.getByRole('button', { name: 'Log in' }).click()
+      await page.getByText('Wrong email or password. Check both and try again.').waitFor()
+      await screenshot(page, device, '03-login')
+      await page.getByRole('link', { name: 'Create an account' }).click()
+      await page.getByLabel('First name').fill('Ana')
+      await page.getByLabel('Last name').fill('Guest')
+      await page.getByLabel('Email').fill(guestEmail)
+      await page.getByLabel('Password').fill('short')
+      await page.getByRole('button', { name: 'Sign up' }).click()
+      await page.getByText('Use at least 8 characters.').waitFor()
+      await page.getByLabel('Password').fill('a-long-password-1')
+      await page.getByRole('button', { name: 'Sign up' }).click()
+      await page.getByLabel('Account menu for Ana').waitFor()
+
+      await page.getByLabel('Where').fill(place.city)
+      await page.getByLabel('Check-in').fill(checkIn)
+      await page.getByLabel('Check-out').fill(checkOut)
+      await page.getByLabel('Guests').fill('2')
+      await page.getByRole('button', { name: 'Search' }).click()
+      await page.waitForURL(/check_in=/)
+      const card = page.locator(`a[href^="/places/${place.id}"]`).first()
+      await card.waitFor()
+      expect(await card.textContent()).toMatch(/total for 3 nights/)
+      await card.click()
+
+      await page.getByRole('heading', { name: place.title, level: 1 }).waitFor()
+      const quote = await apiCall<{ total_minor: number; currency: string }>(
+        server.url,
+        'GET',
+        `/api/v1/places/${place.id}/quote?check_in=${checkIn}&check_out=${checkOut}&guests=2`,
+      )
+      const total = page.getByTestId('quote-total')
+      await total.waitFor()
+      expect(await total.textContent()).toBe(money(quote.total_minor, quote.currency))
+      await screenshot(page, device, '04-listing')
+      // Save it to a new wishlist.
+      await page.getByRole('button', { name: 'Save', exact: true }).click()
+      await page.getByLabel('New wishlist').fill('Summer')
+      await page.getByRole('button', { name: 'Create' }).click()
+      await page.getByRole('checkbox', { name: /Summer/, checked: true }).waitFor()
+      await page.getByRole('button', { name: 'Done' }).click()
+      await page.getByRole('button', { name: 'Saved', exact: true }).waitFor()
+      await page.getByRole('button', { name: 'Request to book' }).click()
+      await page.waitForURL(/\/trips\?booked=/)
+      await page.getByText(`Request sent to the host of ${place.title}`).waitFor()
+      await page.getByText('Waiting for the host').first().waitFor()
+      await screenshot(page, device, '05-trips-requested')
+
+      const guestToken = await apiLogin(server.url, guestEmail, 'a-long-password-1')
+      const [booking] = await apiCall<{ id: string; status: string }[]>(
+        server.url,
+        'GET',
+        '/api/v1/bookings?role=guest',
+        { token: guestToken },
+      )
+      expect(booking?.status).toBe('pending')
+
+      await logOut(page)
+      await logIn(page, hostEmail)
+      await openMenuLink(page, 'Reservations')
+      const request = page.locator(`[data-booking="${booking!.id}"]`)
+      await request.waitFor()
+      await screenshot(page, device, '06-host-reservations')
+      await request.getByRole('button', { name: 'Accept' }).click()
+      await request.getByText('Confirmed').waitFor()
+
+      await logOut(page)
+      await logIn(page, guestEmail, 'a-long-password-1')
+      await openMenuLink(page, 'Trips')
+      await page.locator(`[data-booking="${booking!.id}"]`).getByText('Confirmed').waitFor()
+      await screenshot(page, device, '07-trips-confirmed')
+    })
+
+    it('refreshes a refused or expiring access token transparently, once for two tabs at a time', async () => {
+      const refreshes: string[] = []
+      const count = (request: { url: () => string }) => {
+        if (request.url().endsWith('/api/v1/auth/refresh')) refreshes.push(request.url())
+      }
+      browser.context.on('request', count)
+      // The server refuses the access token (as once it has expired) while the client thinks it
+      // valid. Two tabs open at once both get a 401; a refresh token is single use, so only one of
+      // them may refresh: the other waits for it and takes the rotated tokens.
+      await page.evaluate(() => {
+        const session = JSON.parse(localStorage.getItem('hbnb.session') as string)
+        session.accessToken = `${session.accessToken.slice(0, -6)}AAAAAA`
+        localStorage.setItem('hbnb.session', JSON.stringify(session))
+      })
+      const second = await browser.context.newPage()
+      await Promise.all([page.goto(`${server.url}/trips`), second.goto(`${server.url}/trips`)])
+      await page.locator('[data-booking]').first().waitFor()
+      await second.locator('[data-booking]').first().waitFor()
+      await second.close()
+      expect(refreshes).toHaveLength(1)
+      // An access token about to expire is refreshed before it is used.
+      await page.evaluate(() => {
+        const session = JSON.parse(localStorage.getItem('hbnb.session') as string)
+        session.expiresAt = Date.now() + 1000
+        localStorage.setItem('hbnb.session', JSON.stringify(session))
+      })
+      await page.goto(`${server.url}/trips`)
+      await page.locator('[data-booking]').first().waitFor()
+      expect(refreshes).toHaveLength(2)
+      expect(await page.getByText('Your session has expired').count()).toBe(0)
+      browser.context.off('request', count)
+    })
+
+    it('lets the guest cancel, showing the refund before confirming', async () => {
+      const guestToken = await apiLogin(server.url, guestEmail, 'a-long-password-1')
+      const [booking] = await apiCall<{ id: string }[]>(server.url, 'GET', '/api/v1/bookings?role=guest', {
+        token: guestToken,
+      })
+      const preview = await apiCall<{ refund_minor: number; currency: string }>(
+        server.url,
+        'GET',
+        `/api/v1/bookings/${booking!.id}/cancellation`,
+        { token: guestToken },
+      )
+      const card = page.locator(`[data-booking="${booking!.id}"]`)
+      await card.getByRole('button', { name: 'Cancel booking' }).click()
+      const refund = page.getByTestId('refund')
+      await refund.waitFor()
+      expect(await refund.textContent()).toContain(
+        `You will be refunded ${money(preview.refund_minor, preview.currency)}`,
+      )
+      await screenshot(page, device, '08-cancel-refund')
+      await page.getByRole('button', { name: 'Cancel the booking' }).click()
+      await page.getByRole('tab', { name: 'Cancelled' }).click()
+      const cancelled = page.locator(`[data-booking="${booking!.id}"]`)
+      await cancelled.getByText('Cancelled', { exact: true }).waitFor()
+      expect(await cancelled.textContent()).toContain(
+        `${money(preview.refund_minor, preview.currency)} refunded`,
+      )
+      await logOut(page)
+    })
+
+    it('lets a host create and publish a listing that then appears in search', async () => {
+      const title = `Cliff-top cabin (${device.name})`
+      const city = device.name === 'desktop' ? 'Porto Covo' : 'Sagres'
+      await logIn(page, 'host2@hbnb.io')
+      await openMenuLink(page, 'Host')
+      await page.getByRole('link', { name: 'Create a listing' }).first().click()
+      await page.getByLabel('Title').fill(title)
+      await page
+        .getByLabel('Description')
+        .fill('A small wooden cabin above the ocean, with a deck for sunsets.')
+      await page.getByRole('button', { name: 'Next' }).click()
+      await page.getByLabel('Street address').fill('1 Rua do Mar')
+      await page.getByLabel('City').fill(city)
+      await page.getByLabel('Country code').fill('PT')
+      await page.getByLabel('Latitude').fill('37.852')
+      await page.getByLabel('Longitude').fill('-8.792')
+      await page.getByLabel('Time zone').fill('Europe/Lisbon')
+      await screenshot(page, device, '09-editor')
+      await page.getByRole('button', { name: 'Next' }).click()
+      await page.getByLabel('Guests').fill('3')
+      await page.getByLabel('WiFi').check()
+      await page.getByRole('button', { name: 'Next' }).click()
+      await page.getByLabel('Price per night').fill('95')
+      // A two-letter currency: the API refuses it and the editor shows its message on the field.
+      await page.getByLabel('Currency').fill('EU')
+      await page.getByRole('button', { name: 'Next' }).click()
+      await page.getByRole('button', { name: 'Publish', exact: true }).click()
+      const currency = page.getByLabel('Currency')
+      await page.locator('input[name="currency"][aria-invalid="true"]').waitFor()
+      expect(await page.locator('.field-error').first().textContent()).toMatch(/3 characters/)
+      await currency.fill('EUR')
+      await page.getByRole('button', { name: 'Next' }).click()
+      await page.getByRole('button', { name: 'Publish', exact: true }).click()
+      await page.waitForURL(/\/host\?saved=/)
+      const row = page.locator('.listing-row', { hasText: title })
+      await row.getByText('Published').waitFor()
+      await screenshot(page, device, '10-host-listings')
+
+      // Its calendar: choose a first and a last night, block them.
+      await row.getByRole('link', { name: 'Calendar' }).click()
+      await page.getByRole('heading', { name: 'Calendar and prices' }).waitFor()
+      const days = page.locator('.month').nth(1).locator('button.day-available:not([disabled])')
+      await days.nth(3).click()
+      await days.nth(5).click()
+      await page.getByRole('button', { name: 'Block these nights' }).click()
+      await page.getByText('Nights blocked.').waitFor()
+      const blocked = page.locator('.month').nth(1).locator('button.day-blocked')
+      await blocked.nth(2).waitFor()
+      expect(await blocked.count()).toBe(3)
+      await screenshot(page, device, '12-host-calendar')
+
+      await page.goto(`${server.url}/`)
+      await page.getByLabel('Where').fill(city)
+      await page.getByRole('button', { name: 'Search' }).click()
+      await page.getByRole('heading', { name: title }).waitFor()
+      await screenshot(page, device, '11-search-new-listing')
+      await logOut(page)
+    })
+
+    it('raised no script error in the page', () => {
+      expect(browser.errors).toEqual([])
+    })
+  })
+}

@@ -1,0 +1,190 @@
+// Starts the real HBNB server (built server + built web app) on a free port with a fresh data
+// directory and demo data, and drives Debian's chromium through playwright-core. Never downloads
+// a browser: CHROMIUM_PATH or /usr/bin/chromium must exist.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type BrowserContext, chromium, type Page } from 'playwright-core'
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export const SCREENSHOTS = join(ROOT, 'web/test-results/screenshots')
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const DEMO_PASSWORD = 'hbnb-demo-1234'
+
+export interface Device {
+  name: 'desktop' | 'phone'
+  viewport: { width: number; height: number }
+  mobile: boolean
+}
+
+export const DEVICES: Device[] = [
+  { name: 'desktop', viewport: { width: 1280, height: 800 }, mobile: false },
+  { name: 'phone', viewport: { width: 375, height: 812 }, mobile: true },
+]
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+export interface RunningServer {
+  url: string
+  stop: () => Promise<void>
+  logs: () => string
+}
+
+export async function startServer(): Promise<RunningServer> {
+  if (!existsSync(join(ROOT, 'server/dist/main.js')) || !existsSync(join(ROOT, 'web/dist/index.html'))) {
+    throw new Error('Build first: `npm run build` (server and web) before the end-to-end tests')
+  }
+  const port = await freePort()
+  const dataDir = mkdtempSync(join(tmpdir(), 'hbnb-e2e-'))
+  let output = ''
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'server/bin/hbnb.js'), 'all'], {
+    cwd: dataDir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? dataDir,
+      HBNB_ENV: 'development',
+      HBNB_HOST: '127.0.0.1',
+      HBNB_PORT: String(port),
+      HBNB_DATA_DIR: dataDir,
+      HBNB_SEED_DEMO: 'true',
+      HBNB_AUTH_RATE_LIMIT: '1000',
+      HBNB_LOG_LEVEL: 'warn',
+      HBNB_LOG_FORMAT: 'json',
+      HBNB_WEB_DIR: join(ROOT, 'web/dist'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout?.on('data', (chunk) => {
+    output += chunk
+  })
+  child.stderr?.on('data', (chunk) => {
+    output += chunk
+  })
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`)
+    try {
+      const response = await fetch(`${url}/readyz`)
+      if (response.ok) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not get ready in 60 s:\n${output}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return {
+    url,
+    logs: () => output,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+        if (child.exitCode === null) child.kill('SIGKILL')
+      }
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface RunningBrowser {
+  context: BrowserContext
+  page: Page
+  errors: string[]
+  close: () => Promise<void>
+}
+
+export async function startBrowser(device: Device): Promise<RunningBrowser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium)`)
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'hbnb-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: device.viewport,
+    isMobile: device.mobile,
+    hasTouch: device.mobile,
+    deviceScaleFactor: 1,
+    locale: 'en-GB',
+    timezoneId: 'Europe/Paris',
+    reducedMotion: 'reduce',
+  })
+  context.setDefaultTimeout(15_000)
+  // No network here: map tiles from the internet fail fast instead of hanging.
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort())
+  const page = context.pages()[0] ?? (await context.newPage())
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(String(error)))
+  return {
+    context,
+    page,
+    errors,
+    close: async () => {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function screenshot(page: Page, device: Device, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  await page.evaluate(() => document.fonts?.ready)
+  await page.screenshot({ path: join(SCREENSHOTS, `${device.name}-${name}.png`), fullPage: false })
+}
+
+/** Calls the API directly (test set-up and checks), as an optional user. */
+export async function apiCall<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+  })
+  const text = await response.text()
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`)
+  return (text ? JSON.parse(text) : undefined) as T
+}
+
+export async function apiLogin(base: string, email: string, password = DEMO_PASSWORD): Promise<string> {
+  const body = await apiCall<{ access_token: string }>(base, 'POST', '/api/v1/auth/login', {
+    body: { email, password },
+  })
+  return body.access_token
+}
+
+/** YYYY-MM-DD, `days` from today (UTC). */
+export function daysFromNow(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+}

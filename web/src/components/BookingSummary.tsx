@@ -1,0 +1,69 @@
+import type { ReactNode } from 'react'
+import type { Booking } from '../api/types'
+import { type MessageKey, useI18n } from '../i18n'
+import { Link } from '../lib/router'
+import { PlaceVisual } from './PlaceVisual'
+
+export function StatusBadge({ status, host }: { status: Booking['status']; host?: boolean }) {
+  const { t } = useI18n()
+  const key = host && status === 'pending' ? 'booking.status.pendingHost' : `booking.status.${status}`
+  return <span className={`status status-${status}`}>{t(key as MessageKey)}</span>
+}
+
+/** A booking as a card: place, dates in the listing's time zone, guests, total, status. */
+export function BookingSummary({
+  booking,
+  children,
+  host,
+}: {
+  booking: Booking
+  children?: ReactNode
+  /** Seen by the host (their reservations) rather than the guest. */
+  host?: boolean
+}) {
+  const { t, date, moneyMinor, dateTime } = useI18n()
+  return (
+    <article className="booking-card card" data-booking={booking.id}>
+      <Link to={`/places/${booking.place_id}`} className="booking-visual" tabIndex={-1} aria-hidden="true">
+        <PlaceVisual id={booking.place_id} />
+      </Link>
+      <div className="booking-body">
+        <div className="booking-top">
+          <h3>
+            <Link to={`/places/${booking.place_id}`}>{booking.place.title}</Link>
+          </h3>
+          <StatusBadge status={booking.status} host={host} />
+        </div>
+        <p className="muted">{[booking.place.city, booking.place.country].filter(Boolean).join(', ')}</p>
+        <p>
+          {date(booking.check_in)} → {date(booking.check_out)} ·{' '}
+          {t('book.nightsCount', { count: booking.nights })} · {t('place.guests', { count: booking.guests })}
+        </p>
+        <p className="muted small">
+          {t('trips.times', {
+            in: booking.check_in_time,
+            out: booking.check_out_time,
+            zone: booking.timezone,
+          })}
+        </p>
+        <p>
+          <strong>{moneyMinor(booking.total_minor, booking.currency)}</strong> {t('trips.total')}
+          {booking.refund_minor !== null && booking.status === 'cancelled' && (
+            <span className="muted">
+              {' '}
+              · {t('trips.refunded', { amount: moneyMinor(booking.refund_minor, booking.currency) })}
+            </span>
+          )}
+        </p>
+        {booking.status === 'pending' && booking.expires_at && (
+          <p className="muted small">
+            {t(host ? 'reservations.expires' : 'trips.expires', {
+              when: dateTime(booking.expires_at, booking.timezone),
+            })}
+          </p>
+        )}
+        {children && <div className="booking-actions">{children}</div>}
+      </div>
+    </article>
+  )
+}

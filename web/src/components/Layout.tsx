@@ -1,0 +1,163 @@
+import { useQueryClient } from '@tanstack/react-query'
+import type { ReactNode } from 'react'
+import { api } from '../api/client'
+import { clearSignedOutReason, currentSession, signOut } from '../api/session'
+import { LOCALES, type Locale, useI18n } from '../i18n'
+import { useSession } from '../lib/hooks'
+import { Link, navigate, useLocation } from '../lib/router'
+
+export async function logOut(clear: () => void) {
+  const session = currentSession()
+  if (session) {
+    await api
+      .POST('/api/v1/auth/logout', { body: { refresh_token: session.refreshToken } })
+      .catch(() => undefined)
+  }
+  signOut('logout')
+  clear()
+  navigate('/')
+}
+
+function NavLink({ to, children, icon }: { to: string; children: ReactNode; icon?: string }) {
+  const { pathname } = useLocation()
+  const active = to === '/' ? pathname === '/' : pathname.startsWith(to)
+  return (
+    <Link
+      to={to}
+      className={`nav-link ${active ? 'is-active' : ''}`}
+      aria-current={active ? 'page' : undefined}
+    >
+      {icon && (
+        <span className="nav-icon" aria-hidden="true">
+          {icon}
+        </span>
+      )}
+      <span>{children}</span>
+    </Link>
+  )
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { t, locale, setLocale } = useI18n()
+  const { session, signedOut } = useSession()
+  const queryClient = useQueryClient()
+  const user = session?.user
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        {t('nav.skip')}
+      </a>
+      <header className="site-header">
+        <div className="container header-inner">
+          <Link to="/" className="logo" aria-label={t('nav.homeLabel')}>
+            <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
+              <rect width="32" height="32" rx="7" fill="currentColor" />
+              <path d="M16 6 6 14v12h7v-7h6v7h7V14z" fill="#fff" />
+            </svg>
+            <span>HBNB</span>
+          </Link>
+          <nav className="main-nav" aria-label={t('nav.main')}>
+            <NavLink to="/search">{t('nav.explore')}</NavLink>
+            {user && <NavLink to="/trips">{t('nav.trips')}</NavLink>}
+            {user && <NavLink to="/wishlists">{t('nav.wishlists')}</NavLink>}
+            {user && <NavLink to="/host">{t('nav.host')}</NavLink>}
+            {user?.is_admin && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
+          </nav>
+          <div className="header-tools">
+            <label className="locale-select">
+              <span className="visually-hidden">{t('nav.language')}</span>
+              <select value={locale} onChange={(event) => setLocale(event.target.value as Locale)}>
+                {Object.entries(LOCALES).map(([code, name]) => (
+                  <option key={code} value={code} lang={code}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {user ? (
+              <details className="account-menu">
+                <summary aria-label={t('nav.accountMenu', { name: user.first_name })}>
+                  <span className="avatar" aria-hidden="true">
+                    {(user.first_name[0] ?? '?').toUpperCase()}
+                  </span>
+                  <span className="account-name">{user.first_name}</span>
+                </summary>
+                {/* biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: closes the menu after a choice */}
+                <div
+                  className="menu"
+                  onClick={(event) => {
+                    const details = event.currentTarget.closest('details')
+                    if (details && (event.target as HTMLElement).closest('a, button')) details.open = false
+                  }}
+                >
+                  <Link to="/account">{t('nav.profile')}</Link>
+                  <Link to="/trips">{t('nav.trips')}</Link>
+                  <Link to="/wishlists">{t('nav.wishlists')}</Link>
+                  <Link to="/host">{t('nav.host')}</Link>
+                  <Link to="/host/reservations">{t('nav.reservations')}</Link>
+                  {user.is_admin && <Link to="/admin">{t('nav.admin')}</Link>}
+                  <button type="button" onClick={() => void logOut(() => queryClient.clear())}>
+                    {t('nav.logout')}
+                  </button>
+                </div>
+              </details>
+            ) : (
+              <>
+                <Link to="/login" className="btn btn-ghost btn-small">
+                  {t('nav.login')}
+                </Link>
+                <Link to="/signup" className="btn btn-primary btn-small hide-phone">
+                  {t('nav.signup')}
+                </Link>
+              </>
+            )}
+          </div>
+        </div>
+      </header>
+      {signedOut === 'expired' && (
+        <div className="alert alert-info session-banner" role="status">
+          <div className="container banner-inner">
+            <span>{t('auth.sessionExpired')}</span>
+            <span>
+              <Link
+                to={`/login?next=${encodeURIComponent(window.location.pathname)}`}
+                className="btn btn-small btn-primary"
+              >
+                {t('nav.login')}
+              </Link>{' '}
+              <button type="button" className="btn btn-small btn-ghost" onClick={clearSignedOutReason}>
+                {t('common.dismiss')}
+              </button>
+            </span>
+          </div>
+        </div>
+      )}
+      <main id="main" className="site-main">
+        {children}
+      </main>
+      <footer className="site-footer">
+        <div className="container footer-inner">
+          <span>{t('footer.tagline')}</span>
+          <a href="/api/v1/">{t('footer.api')}</a>
+        </div>
+      </footer>
+      <nav className="tab-bar" aria-label={t('nav.mobile')}>
+        <NavLink to="/search" icon="⌕">
+          {t('nav.explore')}
+        </NavLink>
+        <NavLink to="/wishlists" icon="♡">
+          {t('nav.wishlists')}
+        </NavLink>
+        <NavLink to="/trips" icon="✈">
+          {t('nav.trips')}
+        </NavLink>
+        <NavLink to="/host" icon="⌂">
+          {t('nav.host')}
+        </NavLink>
+        <NavLink to={user ? '/account' : '/login'} icon="◉">
+          {user ? t('nav.profile') : t('nav.login')}
+        </NavLink>
+      </nav>
+    </>
+  )
+}

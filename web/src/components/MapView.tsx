@@ -1,0 +1,186 @@
+// Leaflet map of places. Markers are HTML (divIcons with the price), so they show even when no
+// tile loads (no network, tile server down); the tile server comes from the server's settings.
+import 'leaflet/dist/leaflet.css'
+import L from 'leaflet'
+import { useEffect, useRef, useState } from 'react'
+import { useClientConfig } from '../lib/hooks'
+import { navigate } from '../lib/router'
+
+export interface MapPlace {
+  id: string
+  latitude: number
+  longitude: number
+  label: string
+  title: string
+}
+
+interface Props {
+  places: MapPlace[]
+  selectedId?: string | undefined
+  onSelect?: (id: string) => void
+  onMoved?: (bbox: string) => void
+  /** Accessible name of the map region. */
+  label: string
+  /** Link text in a marker's popup. */
+  openLabel: string
+  /** Shown over the map when its tiles cannot load. */
+  noTilesLabel?: string
+  zoom?: number
+}
+
+export default function MapView({
+  places,
+  selectedId,
+  onSelect,
+  onMoved,
+  label,
+  openLabel,
+  noTilesLabel,
+  zoom,
+}: Props) {
+  const [tilesFailed, setTilesFailed] = useState(false)
+  const container = useRef<HTMLElement>(null)
+  const map = useRef<L.Map | null>(null)
+  const layer = useRef<L.LayerGroup | null>(null)
+  const markers = useRef(new Map<string, L.Marker>())
+  const config = useClientConfig()
+  const moved = useRef(onMoved)
+  moved.current = onMoved
+  const bounds = useRef<L.LatLngBounds | null>(null)
+  const pendingFit = useRef(false)
+  const maxZoom = zoom ?? 13
+
+  const fitMarkers = useRef(() => {})
+  fitMarkers.current = () => {
+    const instance = map.current
+    if (!instance || !bounds.current) return
+    if (!container.current?.offsetWidth) {
+      pendingFit.current = true
+      return
+    }
+    pendingFit.current = false
+    instance.fitBounds(bounds.current, { padding: [40, 40], maxZoom, animate: false })
+  }
+
+  useEffect(() => {
+    if (!container.current || map.current) return
+    const instance = L.map(container.current, {
+      zoomControl: true,
+      attributionControl: true,
+      worldCopyJump: true,
+    })
+    instance.setView([30, 0], 2)
+    layer.current = L.layerGroup().addTo(instance)
+    // Only a move the person made (drag, wheel, keys, zoom buttons) offers "search this area".
+    let byPerson = false
+    for (const type of ['pointerdown', 'wheel', 'keydown', 'touchstart']) {
+      container.current.addEventListener(type, () => {
+        byPerson = true
+      })
+    }
+    instance.on('moveend', () => {
+      if (!byPerson) return
+      byPerson = false
+      const b = instance.getBounds()
+      const r = (n: number) => n.toFixed(4)
+      moved.current?.(`${r(b.getWest())},${r(b.getSouth())},${r(b.getEast())},${r(b.getNorth())}`)
+    })
+    map.current = instance
+    // A map laid out while hidden (the phone's list view) has no size: measure again when shown,
+    // and fit the markers then.
+    const resize = new ResizeObserver(() => {
+      if (!container.current?.offsetWidth) return
+      instance.invalidateSize()
+      if (pendingFit.current) fitMarkers.current()
+    })
+    resize.observe(container.current)
+    return () => {
+      resize.disconnect()
+      instance.remove()
+      map.current = null
+    }
+  }, [])
+
+  useEffect(() => {
+    const instance = map.current
+    if (!instance || !config.map.tiles_url) return
+    const tiles = L.tileLayer(config.map.tiles_url, {
+      attribution: escapeHtml(config.map.attribution),
+      maxZoom: 19,
+    })
+    let loaded = false
+    tiles.on('tileload', () => {
+      loaded = true
+      setTilesFailed(false)
+    })
+    tiles.on('tileerror', () => {
+      if (!loaded) setTilesFailed(true)
+    })
+    tiles.addTo(instance)
+    return () => {
+      tiles.remove()
+    }
+  }, [config.map.tiles_url, config.map.attribution])
+
+  useEffect(() => {
+    const group = layer.current
+    const instance = map.current
+    if (!group || !instance) return
+    group.clearLayers()
+    markers.current.clear()
+    for (const place of places) {
+      const icon = L.divIcon({
+        className: 'price-marker-wrap',
+        html: `<span class="price-marker">${escapeHtml(place.label)}</span>`,
+        iconSize: undefined,
+        iconAnchor: [0, 0],
+      })
+      const marker = L.marker([place.latitude, place.longitude], {
+        icon,
+        title: place.title,
+        alt: place.title,
+        keyboard: true,
+        riseOnHover: true,
+      })
+      const popup = document.createElement('div')
+      popup.className = 'map-popup'
+      const title = document.createElement('strong')
+      title.textContent = place.title
+      const link = document.createElement('a')
+      link.href = `/places/${place.id}`
+      link.textContent = openLabel
+      link.addEventListener('click', (event) => {
+        event.preventDefault()
+        navigate(`/places/${place.id}`)
+      })
+      popup.append(title, document.createElement('br'), link)
+      marker.bindPopup(popup)
+      marker.on('click', () => onSelect?.(place.id))
+      marker.addTo(group)
+      markers.current.set(place.id, marker)
+    }
+    if (places.length > 0) {
+      bounds.current = L.latLngBounds(places.map((p) => [p.latitude, p.longitude] as [number, number]))
+      fitMarkers.current()
+    }
+  }, [places, onSelect, openLabel])
+
+  useEffect(() => {
+    for (const [id, marker] of markers.current) {
+      marker.getElement()?.classList.toggle('is-selected', id === selectedId)
+      if (id === selectedId) marker.setZIndexOffset(1000)
+      else marker.setZIndexOffset(0)
+    }
+  }, [selectedId])
+
+  return (
+    <div className="map-wrap">
+      <section ref={container} className="map" aria-label={label} />
+      {tilesFailed && noTilesLabel && <p className="map-notice">{noTilesLabel}</p>}
+    </div>
+  )
+}
+
+function escapeHtml(text: string) {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}

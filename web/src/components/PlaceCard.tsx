@@ -1,0 +1,54 @@
+import type { PlaceSummary, SearchResult } from '../api/types'
+import { useI18n } from '../i18n'
+import { Link } from '../lib/router'
+import { PlaceVisual } from './PlaceVisual'
+
+interface Props {
+  place: PlaceSummary | SearchResult
+  query?: string
+  selected?: boolean
+  onHover?: (id: string | undefined) => void
+}
+
+export function PlaceCard({ place, query, selected, onHover }: Props) {
+  const { t, money, number } = useI18n()
+  const result = place as SearchResult
+  return (
+    <article
+      className={`place-card ${selected ? 'is-selected' : ''}`}
+      onMouseEnter={() => onHover?.(place.id)}
+      onMouseLeave={() => onHover?.(undefined)}
+    >
+      <Link to={`/places/${place.id}${query ? `?${query}` : ''}`} className="place-card-link">
+        <PlaceVisual id={place.id} className="place-card-visual" />
+        <div className="place-card-body">
+          <div className="place-card-top">
+            <h3 className="place-card-title">{place.title}</h3>
+            {place.rating_count === 0 && <span className="place-card-rating">{t('place.new')}</span>}
+            {place.rating_count > 0 && (
+              <span className="place-card-rating">
+                <span aria-hidden="true">★ {number(place.rating_avg, 2)}</span>
+                <span className="visually-hidden">
+                  {t('place.ratingLabel', { rating: number(place.rating_avg, 2) })}
+                </span>
+              </span>
+            )}
+          </div>
+          <p className="muted">
+            {[place.city, place.country].filter(Boolean).join(', ')} ·{' '}
+            {t('place.guests', { count: place.max_guests })}
+          </p>
+          <p className="place-card-price">
+            <strong>{money(place.price, place.currency, { whole: true })}</strong> {t('place.perNight')}
+            {place.instant_book && <span className="badge">{t('place.instantBook')}</span>}
+          </p>
+          {result.total !== undefined && result.nights !== undefined && (
+            <p className="muted">
+              {t('search.totalFor', { total: money(result.total, place.currency), count: result.nights })}
+            </p>
+          )}
+        </div>
+      </Link>
+    </article>
+  )
+}

@@ -1,0 +1,35 @@
+import { useQuery } from '@tanstack/react-query'
+import { useEffect, useSyncExternalStore } from 'react'
+import { api, unwrap } from '../api/client'
+import { sessionStore } from '../api/session'
+import type { ClientConfig } from '../api/types'
+import { useI18n } from '../i18n'
+
+export function useSession() {
+  return useSyncExternalStore(sessionStore.subscribe, sessionStore.getSnapshot)
+}
+
+const FALLBACK_CONFIG: ClientConfig = {
+  map: { tiles_url: '', attribution: '' },
+  signup: true,
+}
+
+export function useClientConfig(): ClientConfig {
+  const { data } = useQuery({
+    queryKey: ['client-config'],
+    queryFn: () => unwrap(api.GET('/api/v1/client-config')),
+    staleTime: Number.POSITIVE_INFINITY,
+  })
+  return data ?? FALLBACK_CONFIG
+}
+
+/** Sets the document title: "<page> · HBNB". */
+export function useTitle(title: string | undefined) {
+  useEffect(() => {
+    document.title = title ? `${title} · HBNB` : 'HBNB'
+  }, [title])
+}
+
+export function useT() {
+  return useI18n().t
+}

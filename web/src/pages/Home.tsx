@@ -1,0 +1,69 @@
+import { useQuery } from '@tanstack/react-query'
+import { PlaceCard } from '../components/PlaceCard'
+import { SearchForm } from '../components/SearchForm'
+import { ErrorBox, Skeleton } from '../components/ui'
+import { useI18n } from '../i18n'
+import { useTitle } from '../lib/hooks'
+import { Link } from '../lib/router'
+import { searchPlaces } from '../lib/search'
+
+export function Home() {
+  const { t } = useI18n()
+  useTitle(undefined)
+  const top = useQuery({
+    queryKey: ['search', { sort: 'rating', home: true }],
+    queryFn: () => searchPlaces({ sort: 'rating' }),
+  })
+  const cities = [...new Set((top.data?.results ?? []).map((p) => p.city).filter(Boolean))].slice(0, 8)
+  return (
+    <>
+      <section className="hero">
+        <div className="container">
+          <h1 className="hero-title">{t('home.title')}</h1>
+          <p className="hero-lead">{t('home.lead')}</p>
+          <SearchForm initial={{ q: '', check_in: '', check_out: '', guests: '' }} />
+        </div>
+      </section>
+      <div className="container section">
+        {cities.length > 0 && (
+          <section aria-labelledby="cities-title" className="section">
+            <h2 id="cities-title">{t('home.destinations')}</h2>
+            <ul className="chips">
+              {cities.map((city) => (
+                <li key={city}>
+                  <Link className="chip" to={`/search?q=${encodeURIComponent(city)}`}>
+                    {city}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+        <section aria-labelledby="top-title" className="section">
+          <div className="section-head">
+            <h2 id="top-title">{t('home.topRated')}</h2>
+            <Link to="/search">{t('home.seeAll')}</Link>
+          </div>
+          {top.isPending && <Skeleton lines={4} />}
+          {top.error && <ErrorBox error={top.error} onRetry={() => top.refetch()} />}
+          {top.data && (
+            <div className="card-grid">
+              {top.data.results.slice(0, 8).map((place) => (
+                <PlaceCard key={place.id} place={place} />
+              ))}
+            </div>
+          )}
+        </section>
+        <section className="host-cta">
+          <div>
+            <h2>{t('home.hostTitle')}</h2>
+            <p>{t('home.hostLead')}</p>
+          </div>
+          <Link to="/host/listings/new" className="btn btn-dark">
+            {t('home.hostButton')}
+          </Link>
+        </section>
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,523 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { lazy, Suspense, useMemo, useState } from 'react'
+import { api, idempotencyKey, unwrap } from '../api/client'
+import type { Night, PlaceDetail, Quote } from '../api/types'
+import { MonthCalendar } from '../components/MonthCalendar'
+import { PlaceVisual } from '../components/PlaceVisual'
+import { ErrorBox, Loading, Notice, PageHeading, Skeleton, Stars } from '../components/ui'
+import { WishlistButton } from '../components/WishlistButton'
+import { type MessageKey, useI18n } from '../i18n'
+import { addDays, addMonths, daysBetween, isDate, monthStart, todayIn } from '../lib/dates'
+import { errorMessage } from '../lib/errors'
+import { useSession, useTitle } from '../lib/hooks'
+import { Link, loginPath, navigate, useSearchParams } from '../lib/router'
+
+const MapView = lazy(() => import('../components/MapView'))
+
+export function PlacePage({ id }: { id: string }) {
+  const { t } = useI18n()
+  const place = useQuery({
+    queryKey: ['place', id],
+    queryFn: () => unwrap(api.GET('/api/v1/places/{id}', { params: { path: { id } } })),
+  })
+  useTitle(place.data?.title)
+  if (place.isPending) {
+    return (
+      <div className="container section">
+        <Skeleton lines={8} />
+      </div>
+    )
+  }
+  if (place.error) {
+    return (
+      <div className="container section">
+        <PageHeading>{t('place.notFoundTitle')}</PageHeading>
+        <ErrorBox error={place.error} onRetry={() => place.refetch()} />
+        <Link to="/search">{t('place.backToSearch')}</Link>
+      </div>
+    )
+  }
+  return <PlaceView place={place.data} />
+}
+
+function PlaceView({ place }: { place: PlaceDetail }) {
+  const { t, money, number } = useI18n()
+  const { session } = useSession()
+  const params = useSearchParams()
+  const today = todayIn(place.timezone)
+  const [checkIn, setCheckIn] = useState(() =>
+    isDate(params.get('check_in')) ? params.get('check_in')! : '',
+  )
+  const [checkOut, setCheckOut] = useState(() =>
+    isDate(params.get('check_out')) ? params.get('check_out')! : '',
+  )
+  const [guests, setGuests] = useState(() => Math.max(1, Number(params.get('guests')) || 1))
+  const owner = session?.user.id === place.owner_id
+  const locationMarker = useMemo(
+    () => [
+      {
+        id: place.id,
+        latitude: place.latitude,
+        longitude: place.longitude,
+        title: place.title,
+        label: money(place.price, place.currency, { whole: true }),
+      },
+    ],
+    [place, money],
+  )
+
+  return (
+    <article className="container place-page">
+      <header className="place-header">
+        <PageHeading>{place.title}</PageHeading>
+        <div className="place-subline">
+          <Stars value={place.rating_avg} count={place.rating_count} />
+          <span>·</span>
+          <span>{[place.address, place.city, place.country].filter(Boolean).join(', ')}</span>
+          <span className="spacer" />
+          <WishlistButton placeId={place.id} />
+        </div>
+        {place.status !== 'published' && (
+          <Notice kind="info">{t(`place.status.${place.status}Notice` as MessageKey)}</Notice>
+        )}
+      </header>
+      <section className="gallery" aria-label={t('place.gallery')}>
+        <PlaceVisual
+          id={place.id}
+          className="gallery-main"
+          label={t('place.galleryImage', { city: place.city || place.title })}
+        />
+        {[1, 2, 3, 4].map((variant) => (
+          <PlaceVisual key={variant} id={place.id} variant={variant} className="gallery-thumb" />
+        ))}
+      </section>
+      <div className="place-columns">
+        <div className="place-main">
+          <section className="place-section host-line">
+            <span className="avatar avatar-large" aria-hidden="true">
+              {(place.owner.first_name[0] ?? '?').toUpperCase()}
+            </span>
+            <div>
+              <h2>{t('place.hostedBy', { name: place.owner.first_name })}</h2>
+              <p className="muted">
+                {t('place.guests', { count: place.max_guests })} ·{' '}
+                {t('place.bedrooms', { count: place.bedrooms })} ·{' '}
+                {t('place.bathrooms', { count: place.bathrooms })}
+              </p>
+            </div>
+          </section>
+          {owner && (
+            <Notice>
+              {t('place.yourListing')} <Link to={`/host/listings/${place.id}/edit`}>{t('host.edit')}</Link> ·{' '}
+              <Link to={`/host/listings/${place.id}/calendar`}>{t('host.calendar')}</Link>
+            </Notice>
+          )}
+          {session?.user.is_admin && <AdminSuspend place={place} />}
+          <section className="place-section">
+            <h2>{t('place.about')}</h2>
+            <p className="prose">{place.description || t('place.noDescription')}</p>
+          </section>
+          <section className="place-section">
+            <h2>{t('place.amenities')}</h2>
+            {place.amenities.length ? (
+              <ul className="amenity-list">
+                {place.amenities.map((amenity) => (
+                  <li key={amenity.id}>
+                    <span aria-hidden="true">✓ </span>
+                    {amenity.name}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">{t('place.noAmenities')}</p>
+            )}
+          </section>
+          <Availability
+            place={place}
+            today={today}
+            checkIn={checkIn}
+            checkOut={checkOut}
+            onPick={(date) => {
+              if (!checkIn || checkOut || date <= checkIn) {
+                setCheckIn(date)
+                setCheckOut('')
+              } else {
+                setCheckOut(date)
+              }
+            }}
+          />
+          <section className="place-section">
+            <h2>{t('place.rules')}</h2>
+            <dl className="facts">
+              <dt>{t('place.checkInTime')}</dt>
+              <dd>{t('place.fromTime', { time: place.check_in_time, zone: place.timezone })}</dd>
+              <dt>{t('place.checkOutTime')}</dt>
+              <dd>{t('place.untilTime', { time: place.check_out_time, zone: place.timezone })}</dd>
+              <dt>{t('place.stayLength')}</dt>
+              <dd>{t('place.stayRange', { min: place.min_nights, max: place.max_nights })}</dd>
+              <dt>{t('place.cancellation')}</dt>
+              <dd>
+                <strong>{t(`policy.${place.cancellation_policy}` as MessageKey)}</strong>:{' '}
+                {t(`policy.${place.cancellation_policy}.text` as MessageKey)}
+              </dd>
+            </dl>
+          </section>
+          <section className="place-section">
+            <h2>{t('place.location')}</h2>
+            <p className="muted">{[place.city, place.country].filter(Boolean).join(', ')}</p>
+            <div className="place-map">
+              <Suspense fallback={<Loading />}>
+                <MapView
+                  places={locationMarker}
+                  label={t('place.mapLabel')}
+                  openLabel={place.title}
+                  noTilesLabel={t('map.noTiles')}
+                  zoom={13}
+                />
+              </Suspense>
+            </div>
+          </section>
+          <Reviews place={place} />
+        </div>
+        <aside className="place-aside" aria-label={t('book.title')}>
+          <BookingBox
+            place={place}
+            today={today}
+            checkIn={checkIn}
+            checkOut={checkOut}
+            guests={guests}
+            setCheckIn={(value) => {
+              setCheckIn(value)
+              if (value && (!checkOut || checkOut <= value))
+                setCheckOut(addDays(value, Math.max(1, place.min_nights)))
+            }}
+            setCheckOut={setCheckOut}
+            setGuests={setGuests}
+          />
+          <p className="muted small center">
+            {t('place.priceFrom', { price: money(place.price, place.currency) })} ·{' '}
+            {place.rating_count > 0 ? `★ ${number(place.rating_avg, 2)}` : t('place.new')}
+          </p>
+        </aside>
+      </div>
+    </article>
+  )
+}
+
+function Availability({
+  place,
+  today,
+  checkIn,
+  checkOut,
+  onPick,
+}: {
+  place: PlaceDetail
+  today: string
+  checkIn: string
+  checkOut: string
+  onPick: (date: string) => void
+}) {
+  const { t } = useI18n()
+  const [first, setFirst] = useState(() => monthStart(isDate(checkIn) && checkIn > today ? checkIn : today))
+  const to = addMonths(first, 2)
+  const calendar = useQuery({
+    queryKey: ['calendar', place.id, first, to],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/places/{id}/calendar', {
+          params: { path: { id: place.id }, query: { from: first, to } },
+        }),
+      ),
+  })
+  const nights = useMemo(() => new Map((calendar.data ?? []).map((n) => [n.date, n])), [calendar.data])
+  const selectingOut = Boolean(checkIn && !checkOut)
+  const selectable = (date: string, night: Night | undefined) => {
+    if (selectingOut && date > checkIn) {
+      // Check-out: every night from check-in up to the day before must be free.
+      for (let d = checkIn; d < date; d = addDays(d, 1)) {
+        const n = nights.get(d)
+        if (n && n.status !== 'available') return false
+      }
+      return true
+    }
+    return night?.status === 'available'
+  }
+  return (
+    <section className="place-section" aria-labelledby="availability-title">
+      <div className="section-head">
+        <h2 id="availability-title">{t('place.availability')}</h2>
+        <div className="month-nav">
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            disabled={first <= monthStart(today)}
+            onClick={() => setFirst(addMonths(first, -1))}
+            aria-label={t('calendar.previous')}
+          >
+            ‹
+          </button>
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            onClick={() => setFirst(addMonths(first, 1))}
+            aria-label={t('calendar.next')}
+          >
+            ›
+          </button>
+        </div>
+      </div>
+      <p className="muted small">
+        {selectingOut ? t('calendar.pickCheckOut') : t('calendar.pickCheckIn')}{' '}
+        {t('calendar.zone', { zone: place.timezone })}
+      </p>
+      {calendar.error && <ErrorBox error={calendar.error} onRetry={() => calendar.refetch()} />}
+      <div className={`months ${calendar.isPending ? 'is-loading' : ''}`}>
+        {[first, addMonths(first, 1)].map((month) => (
+          <MonthCalendar
+            key={month}
+            month={month}
+            nights={nights}
+            today={today}
+            start={checkIn || undefined}
+            end={checkOut ? addDays(checkOut, 0) : undefined}
+            onPick={onPick}
+            selectable={selectable}
+          />
+        ))}
+      </div>
+      <p className="legend small">
+        <span className="legend-item legend-available">{t('calendar.status.available')}</span>
+        <span className="legend-item legend-booked">{t('calendar.status.booked')}</span>
+      </p>
+    </section>
+  )
+}
+
+interface BookingBoxProps {
+  place: PlaceDetail
+  today: string
+  checkIn: string
+  checkOut: string
+  guests: number
+  setCheckIn: (value: string) => void
+  setCheckOut: (value: string) => void
+  setGuests: (value: number) => void
+}
+
+function BookingBox({
+  place,
+  today,
+  checkIn,
+  checkOut,
+  guests,
+  setCheckIn,
+  setCheckOut,
+  setGuests,
+}: BookingBoxProps) {
+  const { t, money, moneyMinor } = useI18n()
+  const { session } = useSession()
+  const queryClient = useQueryClient()
+  const [attempt, setAttempt] = useState(idempotencyKey)
+  const ready = isDate(checkIn) && isDate(checkOut) && checkOut > checkIn
+  const quote = useQuery({
+    queryKey: ['quote', place.id, checkIn, checkOut, guests],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/places/{id}/quote', {
+          params: { path: { id: place.id }, query: { check_in: checkIn, check_out: checkOut, guests } },
+        }),
+      ),
+    enabled: ready,
+    retry: false,
+  })
+  const book = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/bookings', {
+          params: { header: { 'idempotency-key': attempt } },
+          body: { place_id: place.id, check_in: checkIn, check_out: checkOut, guests },
+        }),
+      ),
+    onSuccess: (booking) => {
+      void queryClient.invalidateQueries({ queryKey: ['bookings'] })
+      void queryClient.invalidateQueries({ queryKey: ['calendar', place.id] })
+      navigate(`/trips?booked=${booking.id}`)
+    },
+    onError: () => setAttempt(idempotencyKey()),
+  })
+  const q: Quote | undefined = quote.data
+  const nights = ready ? daysBetween(checkIn, checkOut) : 0
+  return (
+    <div className="booking-box card" id="book">
+      <p className="booking-price">
+        <strong>{money(place.price, place.currency)}</strong> {t('place.perNight')}
+      </p>
+      <div className="booking-dates">
+        <label className="field">
+          <span>{t('search.checkIn')}</span>
+          <input
+            type="date"
+            name="check_in"
+            min={today}
+            value={checkIn}
+            onChange={(event) => setCheckIn(event.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>{t('search.checkOut')}</span>
+          <input
+            type="date"
+            name="check_out"
+            min={checkIn ? addDays(checkIn, 1) : addDays(today, 1)}
+            value={checkOut}
+            onChange={(event) => setCheckOut(event.target.value)}
+          />
+        </label>
+      </div>
+      <label className="field">
+        <span>{t('search.guests')}</span>
+        <select name="guests" value={guests} onChange={(event) => setGuests(Number(event.target.value))}>
+          {Array.from({ length: place.max_guests }, (_, i) => i + 1).map((n) => (
+            <option key={n} value={n}>
+              {t('place.guests', { count: n })}
+            </option>
+          ))}
+        </select>
+      </label>
+      {!ready && <p className="muted small">{t('book.pickDates')}</p>}
+      {ready && quote.isPending && <Loading label={t('book.pricing')} />}
+      {quote.error && (
+        <p className="field-error" role="alert">
+          {errorMessage(t, quote.error)}
+        </p>
+      )}
+      {q && (
+        <div className="quote" aria-live="polite">
+          {!q.available && (
+            <p className="field-error" role="alert">
+              {t('book.unavailable', { count: q.unavailable_nights.length })}
+            </p>
+          )}
+          <dl className="quote-lines">
+            <dt>
+              {t('book.nights', {
+                count: nights,
+                price: moneyMinor(Math.round(q.subtotal_minor / Math.max(1, q.nights)), q.currency),
+              })}
+            </dt>
+            <dd>{moneyMinor(q.subtotal_minor, q.currency)}</dd>
+            {q.cleaning_fee_minor > 0 && (
+              <>
+                <dt>{t('book.cleaning')}</dt>
+                <dd>{moneyMinor(q.cleaning_fee_minor, q.currency)}</dd>
+              </>
+            )}
+            <dt>{t('book.serviceFee')}</dt>
+            <dd>{moneyMinor(q.service_fee_minor, q.currency)}</dd>
+            <dt>{t('book.taxes')}</dt>
+            <dd>{moneyMinor(q.taxes_minor, q.currency)}</dd>
+            <dt className="quote-total">{t('book.total')}</dt>
+            <dd className="quote-total" data-testid="quote-total">
+              {moneyMinor(q.total_minor, q.currency)}
+            </dd>
+          </dl>
+          <p className="muted small">
+            {t(`policy.${place.cancellation_policy}` as MessageKey)}:{' '}
+            {t(`policy.${place.cancellation_policy}.text` as MessageKey)}
+          </p>
+        </div>
+      )}
+      {book.error && <ErrorBox error={book.error} />}
+      {session ? (
+        session.user.id === place.owner_id ? (
+          <p className="muted small">{t('book.ownListing')}</p>
+        ) : (
+          <button
+            type="button"
+            className="btn btn-primary btn-block"
+            disabled={!q?.available || book.isPending || place.status !== 'published'}
+            onClick={() => book.mutate()}
+          >
+            {book.isPending ? t('book.booking') : place.instant_book ? t('book.book') : t('book.request')}
+          </button>
+        )
+      ) : (
+        <Link to={loginPath()} className="btn btn-primary btn-block">
+          {t('book.loginToBook')}
+        </Link>
+      )}
+      <p className="muted small center">
+        {place.instant_book ? t('book.instantNote') : t('book.requestNote')}
+      </p>
+    </div>
+  )
+}
+
+function Reviews({ place }: { place: PlaceDetail }) {
+  const { t, number, locale } = useI18n()
+  const format = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    month: 'long',
+    year: 'numeric',
+  })
+  return (
+    <section className="place-section" aria-labelledby="reviews-title">
+      <h2 id="reviews-title">
+        {place.rating_count > 0
+          ? `★ ${number(place.rating_avg, 2)} · ${t('place.reviewCount', { count: place.rating_count })}`
+          : t('place.reviews')}
+      </h2>
+      {place.reviews.length === 0 && <p className="muted">{t('place.noReviews')}</p>}
+      <ul className="reviews">
+        {place.reviews.map((review) => (
+          <li key={review.id} className="review">
+            <div className="review-head">
+              <span className="avatar" aria-hidden="true">
+                {(review.user.first_name[0] ?? '?').toUpperCase()}
+              </span>
+              <div>
+                <strong>{review.user.first_name}</strong>
+                <p className="muted small">
+                  {format.format(new Date(review.created_at))}
+                  {review.verified && ` · ${t('place.verifiedStay')}`}
+                </p>
+              </div>
+              <span className="review-rating">
+                <span aria-hidden="true">
+                  {'★'.repeat(review.rating)}
+                  <span className="muted">{'★'.repeat(5 - review.rating)}</span>
+                </span>
+                <span className="visually-hidden">{t('place.ratingOutOf', { rating: review.rating })}</span>
+              </span>
+            </div>
+            <p>{review.text}</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+function AdminSuspend({ place }: { place: PlaceDetail }) {
+  const { t } = useI18n()
+  const queryClient = useQueryClient()
+  const change = useMutation({
+    mutationFn: (status: 'published' | 'suspended') =>
+      unwrap(api.PUT('/api/v1/places/{id}', { params: { path: { id: place.id } }, body: { status } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['place', place.id] }),
+  })
+  const suspended = place.status === 'suspended'
+  return (
+    <div className="admin-box">
+      <span>{t('admin.listingStatus', { status: t(`host.status.${place.status}` as MessageKey) })}</span>
+      <button
+        type="button"
+        className={`btn btn-small ${suspended ? 'btn-ghost' : 'btn-danger'}`}
+        disabled={change.isPending}
+        onClick={() => change.mutate(suspended ? 'published' : 'suspended')}
+      >
+        {suspended ? t('admin.reinstate') : t('admin.suspend')}
+      </button>
+      {change.error && <ErrorBox error={change.error} />}
+    </div>
+  )
+}

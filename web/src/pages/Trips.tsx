@@ -1,0 +1,222 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useState } from 'react'
+import { api, unwrap } from '../api/client'
+import type { Booking, StayReviewInput } from '../api/types'
+import { BookingSummary } from '../components/BookingSummary'
+import { CancelDialog } from '../components/CancelDialog'
+import { Dialog, Empty, ErrorBox, Notice, PageHeading, Skeleton } from '../components/ui'
+import { type MessageKey, useI18n } from '../i18n'
+import { todayIn } from '../lib/dates'
+import { useSession, useTitle } from '../lib/hooks'
+import { Link, navigate, useSearchParams } from '../lib/router'
+import { NeedLogin } from './NotFound'
+
+type Tab = 'upcoming' | 'past' | 'cancelled'
+
+function tabOf(booking: Booking, today: string): Tab {
+  if (['cancelled', 'declined', 'expired'].includes(booking.status)) return 'cancelled'
+  if (booking.status === 'completed' || booking.check_out < today) return 'past'
+  return 'upcoming'
+}
+
+export default function Trips() {
+  const { t } = useI18n()
+  const { session } = useSession()
+  const params = useSearchParams()
+  const tab = (params.get('tab') as Tab | null) ?? 'upcoming'
+  const [cancelling, setCancelling] = useState<Booking>()
+  const [reviewing, setReviewing] = useState<Booking>()
+  useTitle(t('trips.title'))
+  const bookings = useQuery({
+    queryKey: ['bookings', 'guest', session?.user.id],
+    queryFn: () => unwrap(api.GET('/api/v1/bookings', { params: { query: { role: 'guest', limit: 200 } } })),
+    enabled: Boolean(session),
+  })
+  if (!session) return <NeedLogin />
+  const booked = params.get('booked')
+  const justBooked = bookings.data?.find((b) => b.id === booked)
+  const today = todayIn()
+  const shown = (bookings.data ?? [])
+    .filter((b) => tabOf(b, todayIn(b.timezone) ?? today) === tab)
+    .sort((a, b) =>
+      tab === 'upcoming' ? a.check_in.localeCompare(b.check_in) : b.check_in.localeCompare(a.check_in),
+    )
+  return (
+    <div className="container section">
+      <PageHeading>{t('trips.title')}</PageHeading>
+      {justBooked && (
+        <Notice kind="success">
+          {justBooked.status === 'confirmed'
+            ? t('trips.bookedConfirmed', { place: justBooked.place.title })
+            : t('trips.bookedRequested', { place: justBooked.place.title })}
+        </Notice>
+      )}
+      <div className="tabs" role="tablist" aria-label={t('trips.title')}>
+        {(['upcoming', 'past', 'cancelled'] as const).map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            aria-selected={tab === name}
+            className={`tab ${tab === name ? 'is-active' : ''}`}
+            onClick={() => navigate(`/trips?tab=${name}`, { replace: true })}
+          >
+            {t(`trips.tab.${name}` as MessageKey)}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" aria-label={t(`trips.tab.${tab}` as MessageKey)}>
+        {bookings.isPending && <Skeleton lines={4} />}
+        {bookings.error && <ErrorBox error={bookings.error} onRetry={() => bookings.refetch()} />}
+        {bookings.data && shown.length === 0 && (
+          <Empty title={t(`trips.empty.${tab}` as MessageKey)}>
+            <Link to="/search" className="btn btn-primary">
+              {t('trips.findPlace')}
+            </Link>
+          </Empty>
+        )}
+        <div className="booking-list">
+          {shown.map((booking) => (
+            <BookingSummary key={booking.id} booking={booking}>
+              {['pending', 'confirmed'].includes(booking.status) &&
+                booking.check_in >= todayIn(booking.timezone) && (
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-small"
+                    onClick={() => setCancelling(booking)}
+                  >
+                    {booking.status === 'pending' ? t('trips.withdraw') : t('trips.cancel')}
+                  </button>
+                )}
+              {booking.status === 'completed' && (
+                <button
+                  type="button"
+                  className="btn btn-primary btn-small"
+                  onClick={() => setReviewing(booking)}
+                >
+                  {t('trips.review')}
+                </button>
+              )}
+            </BookingSummary>
+          ))}
+        </div>
+      </div>
+      <CancelDialog booking={cancelling} onClose={() => setCancelling(undefined)} />
+      <ReviewDialog booking={reviewing} onClose={() => setReviewing(undefined)} />
+    </div>
+  )
+}
+
+const CATEGORIES = ['cleanliness', 'accuracy', 'communication', 'location', 'check_in', 'value'] as const
+
+function RatingInput({
+  name,
+  label,
+  value,
+  onChange,
+}: {
+  name: string
+  label: string
+  value: number
+  onChange: (n: number) => void
+}) {
+  const { t } = useI18n()
+  return (
+    <fieldset className="rating-input">
+      <legend>{label}</legend>
+      {[1, 2, 3, 4, 5].map((n) => (
+        <label key={n} className={n <= value ? 'is-on' : ''}>
+          <input type="radio" name={name} value={n} checked={value === n} onChange={() => onChange(n)} />
+          <span aria-hidden="true">★</span>
+          <span className="visually-hidden">{t('place.ratingOutOf', { rating: n })}</span>
+        </label>
+      ))}
+    </fieldset>
+  )
+}
+
+function ReviewDialog({ booking, onClose }: { booking: Booking | undefined; onClose: () => void }) {
+  const { t } = useI18n()
+  const queryClient = useQueryClient()
+  const [text, setText] = useState('')
+  const [rating, setRating] = useState(5)
+  const [ratings, setRatings] = useState<Record<(typeof CATEGORIES)[number], number>>({
+    cleanliness: 5,
+    accuracy: 5,
+    communication: 5,
+    location: 5,
+    check_in: 5,
+    value: 5,
+  })
+  const [done, setDone] = useState(false)
+  const send = useMutation({
+    mutationFn: (body: StayReviewInput) =>
+      unwrap(api.POST('/api/v1/bookings/{id}/review', { params: { path: { id: booking!.id } }, body })),
+    onSuccess: () => {
+      setDone(true)
+      void queryClient.invalidateQueries({ queryKey: ['place', booking?.place_id] })
+    },
+  })
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    send.mutate({ text: text.trim(), rating, ratings })
+  }
+  const close = () => {
+    setDone(false)
+    setText('')
+    send.reset()
+    onClose()
+  }
+  return (
+    <Dialog
+      open={Boolean(booking)}
+      title={t('review.title', { place: booking?.place.title ?? '' })}
+      onClose={close}
+    >
+      {done ? (
+        <>
+          <Notice kind="success">{t('review.thanks')}</Notice>
+          <div className="dialog-actions">
+            <button type="button" className="btn btn-primary" onClick={close}>
+              {t('common.done')}
+            </button>
+          </div>
+        </>
+      ) : (
+        <form onSubmit={submit} className="form">
+          <RatingInput name="overall" label={t('review.overall')} value={rating} onChange={setRating} />
+          <div className="rating-grid">
+            {CATEGORIES.map((category) => (
+              <RatingInput
+                key={category}
+                name={category}
+                label={t(`review.${category}` as MessageKey)}
+                value={ratings[category]}
+                onChange={(n) => setRatings((r) => ({ ...r, [category]: n }))}
+              />
+            ))}
+          </div>
+          <label className="field">
+            <span>{t('review.text')}</span>
+            <textarea
+              rows={4}
+              value={text}
+              onChange={(event) => setText(event.target.value)}
+              required
+              maxLength={5000}
+            />
+          </label>
+          {send.error && <ErrorBox error={send.error} />}
+          <div className="dialog-actions">
+            <button type="button" className="btn btn-ghost" onClick={close}>
+              {t('common.cancel')}
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={send.isPending || !text.trim()}>
+              {t('review.send')}
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  )
+}

@@ -1,0 +1,135 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useState } from 'react'
+import { api, unwrap } from '../api/client'
+import { PlaceCard } from '../components/PlaceCard'
+import { PlaceVisual } from '../components/PlaceVisual'
+import { Empty, ErrorBox, PageHeading, Skeleton } from '../components/ui'
+import { useI18n } from '../i18n'
+import { useSession, useTitle } from '../lib/hooks'
+import { Link, navigate } from '../lib/router'
+import { NeedLogin } from './NotFound'
+
+export default function Wishlists() {
+  const { t } = useI18n()
+  const { session } = useSession()
+  const queryClient = useQueryClient()
+  const [name, setName] = useState('')
+  useTitle(t('wishlist.title'))
+  const lists = useQuery({
+    queryKey: ['wishlists', session?.user.id],
+    queryFn: () => unwrap(api.GET('/api/v1/wishlists')),
+    enabled: Boolean(session),
+  })
+  const create = useMutation({
+    mutationFn: (listName: string) => unwrap(api.POST('/api/v1/wishlists', { body: { name: listName } })),
+    onSuccess: () => {
+      setName('')
+      void queryClient.invalidateQueries({ queryKey: ['wishlists'] })
+    },
+  })
+  if (!session) return <NeedLogin />
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    if (name.trim()) create.mutate(name.trim())
+  }
+  return (
+    <div className="container section">
+      <PageHeading>{t('wishlist.title')}</PageHeading>
+      <form onSubmit={submit} className="row row-end inline-form">
+        <label className="field grow">
+          <span>{t('wishlist.newName')}</span>
+          <input value={name} onChange={(event) => setName(event.target.value)} maxLength={100} />
+        </label>
+        <button type="submit" className="btn btn-primary" disabled={!name.trim() || create.isPending}>
+          {t('wishlist.create')}
+        </button>
+      </form>
+      {create.error && <ErrorBox error={create.error} />}
+      {lists.isPending && <Skeleton lines={3} />}
+      {lists.error && <ErrorBox error={lists.error} onRetry={() => lists.refetch()} />}
+      {lists.data?.length === 0 && (
+        <Empty title={t('wishlist.empty')}>
+          <p>{t('wishlist.emptyHint')}</p>
+          <Link to="/search" className="btn btn-primary">
+            {t('trips.findPlace')}
+          </Link>
+        </Empty>
+      )}
+      <div className="card-grid">
+        {lists.data?.map((list) => (
+          <Link key={list.id} to={`/wishlists/${list.id}`} className="wishlist-tile">
+            <PlaceVisual id={list.id} />
+            <strong>{list.name}</strong>
+            <span className="muted">{t('wishlist.count', { count: list.place_count })}</span>
+          </Link>
+        ))}
+      </div>
+    </div>
+  )
+}
+
+export function WishlistPage({ id }: { id: string }) {
+  const { t } = useI18n()
+  const { session } = useSession()
+  const queryClient = useQueryClient()
+  const list = useQuery({
+    queryKey: ['wishlist', id],
+    queryFn: () => unwrap(api.GET('/api/v1/wishlists/{id}', { params: { path: { id } } })),
+    enabled: Boolean(session),
+  })
+  useTitle(list.data?.name ?? t('wishlist.title'))
+  const remove = useMutation({
+    mutationFn: (placeId: string) =>
+      unwrap(
+        api.DELETE('/api/v1/wishlists/{id}/places/{place_id}', {
+          params: { path: { id, place_id: placeId } },
+        }),
+      ),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['wishlist', id] })
+      void queryClient.invalidateQueries({ queryKey: ['wishlists'] })
+    },
+  })
+  const destroy = useMutation({
+    mutationFn: () => unwrap(api.DELETE('/api/v1/wishlists/{id}', { params: { path: { id } } })),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['wishlists'] })
+      navigate('/wishlists')
+    },
+  })
+  if (!session) return <NeedLogin />
+  return (
+    <div className="container section">
+      <p>
+        <Link to="/wishlists">← {t('wishlist.title')}</Link>
+      </p>
+      <PageHeading>{list.data?.name ?? t('wishlist.title')}</PageHeading>
+      {list.isPending && <Skeleton lines={3} />}
+      {list.error && <ErrorBox error={list.error} onRetry={() => list.refetch()} />}
+      {list.data?.places.length === 0 && <Empty title={t('wishlist.listEmpty')} />}
+      <div className="card-grid">
+        {list.data?.places.map((place) => (
+          <div key={place.id} className="stack">
+            <PlaceCard place={place} />
+            <button type="button" className="btn btn-ghost btn-small" onClick={() => remove.mutate(place.id)}>
+              {t('wishlist.remove')}
+            </button>
+          </div>
+        ))}
+      </div>
+      {list.data && (
+        <p>
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            onClick={() => {
+              if (window.confirm(t('wishlist.deleteConfirm', { name: list.data.name }))) destroy.mutate()
+            }}
+          >
+            {t('wishlist.delete')}
+          </button>
+        </p>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,208 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useMemo, useState } from 'react'
+import { api, unwrap } from '../../api/client'
+import { MonthCalendar } from '../../components/MonthCalendar'
+import { ErrorBox, Notice, PageHeading, Skeleton } from '../../components/ui'
+import { useI18n } from '../../i18n'
+import { addDays, addMonths, monthStart, todayIn } from '../../lib/dates'
+import { useSession, useTitle } from '../../lib/hooks'
+import { Link } from '../../lib/router'
+import { NeedLogin } from '../NotFound'
+
+export default function HostCalendar({ id }: { id: string }) {
+  const { t, money, date } = useI18n()
+  const { session } = useSession()
+  const queryClient = useQueryClient()
+  const place = useQuery({
+    queryKey: ['place', id],
+    queryFn: () => unwrap(api.GET('/api/v1/places/{id}', { params: { path: { id } } })),
+    enabled: Boolean(session),
+  })
+  const today = todayIn(place.data?.timezone)
+  const [first, setFirst] = useState(() => monthStart(todayIn()))
+  const [start, setStart] = useState<string>()
+  const [end, setEnd] = useState<string>()
+  const [price, setPrice] = useState('')
+  const [done, setDone] = useState<string>()
+  const to = addMonths(first, 2)
+  useTitle(t('host.calendarTitle'))
+  const calendar = useQuery({
+    queryKey: ['calendar', id, first, to],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/places/{id}/calendar', { params: { path: { id }, query: { from: first, to } } }),
+      ),
+    enabled: Boolean(session),
+  })
+  const nights = useMemo(() => new Map((calendar.data ?? []).map((n) => [n.date, n])), [calendar.data])
+  const range = start ? { from: start, to: addDays(end ?? start, 1) } : undefined
+  const act = useMutation({
+    mutationFn: async (action: 'block' | 'unblock' | 'price' | 'reset') => {
+      if (!range) return
+      const path = { path: { id } }
+      if (action === 'block')
+        await unwrap(api.POST('/api/v1/places/{id}/calendar/block', { params: path, body: range }))
+      if (action === 'unblock')
+        await unwrap(api.POST('/api/v1/places/{id}/calendar/unblock', { params: path, body: range }))
+      if (action === 'price')
+        await unwrap(
+          api.PUT('/api/v1/places/{id}/calendar/prices', {
+            params: path,
+            body: { ...range, price: Number(price) },
+          }),
+        )
+      if (action === 'reset')
+        await unwrap(
+          api.PUT('/api/v1/places/{id}/calendar/prices', { params: path, body: { ...range, price: null } }),
+        )
+      return action
+    },
+    onSuccess: (action) => {
+      setDone(t(`host.calendarDone.${action ?? 'block'}` as 'host.calendarDone.block'))
+      // Clear the selection so the calendar shows the nights' new state.
+      setStart(undefined)
+      setEnd(undefined)
+      void queryClient.invalidateQueries({ queryKey: ['calendar', id] })
+      void queryClient.invalidateQueries({ queryKey: ['quote', id] })
+    },
+  })
+  if (!session) return <NeedLogin />
+  const pick = (day: string) => {
+    setDone(undefined)
+    if (!start || end || day < start) {
+      setStart(day)
+      setEnd(undefined)
+    } else {
+      setEnd(day)
+    }
+  }
+  const submitPrice = (event: FormEvent) => {
+    event.preventDefault()
+    if (Number(price) > 0) act.mutate('price')
+  }
+  return (
+    <div className="container section">
+      <p>
+        <Link to="/host">← {t('host.title')}</Link>
+      </p>
+      <PageHeading>{t('host.calendarTitle')}</PageHeading>
+      {place.data && (
+        <p className="muted">
+          {place.data.title} · {t('host.basePrice', { price: money(place.data.price, place.data.currency) })}{' '}
+          · {t('calendar.zone', { zone: place.data.timezone })}
+        </p>
+      )}
+      {place.error && <ErrorBox error={place.error} />}
+      <div className="host-calendar">
+        <div>
+          <div className="month-nav">
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              onClick={() => setFirst(addMonths(first, -1))}
+              aria-label={t('calendar.previous')}
+            >
+              ‹
+            </button>
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              onClick={() => setFirst(addMonths(first, 1))}
+              aria-label={t('calendar.next')}
+            >
+              ›
+            </button>
+          </div>
+          {calendar.isPending && <Skeleton lines={6} />}
+          {calendar.error && <ErrorBox error={calendar.error} onRetry={() => calendar.refetch()} />}
+          <div className="months">
+            {[first, addMonths(first, 1)].map((month) => (
+              <MonthCalendar
+                key={month}
+                month={month}
+                nights={nights}
+                today={today}
+                start={start}
+                end={end ?? start}
+                onPick={pick}
+                selectable={(_day, night) => night?.status !== 'booked'}
+                extra={(_day, night) =>
+                  night && place.data ? (
+                    <span className="day-price">
+                      {money(night.price, place.data.currency, { whole: true })}
+                    </span>
+                  ) : null
+                }
+              />
+            ))}
+          </div>
+          <p className="legend small">
+            <span className="legend-item legend-available">{t('calendar.status.available')}</span>
+            <span className="legend-item legend-blocked">{t('calendar.status.blocked')}</span>
+            <span className="legend-item legend-booked">{t('calendar.status.booked')}</span>
+          </p>
+        </div>
+        <aside className="card calendar-actions" aria-live="polite">
+          {!start && <p>{t('host.calendarPick')}</p>}
+          {start && (
+            <>
+              <p>
+                <strong>
+                  {date(start)}
+                  {end && end !== start ? ` → ${date(end)}` : ''}
+                </strong>
+              </p>
+              <div className="stack">
+                <button
+                  type="button"
+                  className="btn btn-dark"
+                  disabled={act.isPending}
+                  onClick={() => act.mutate('block')}
+                >
+                  {t('host.block')}
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-ghost"
+                  disabled={act.isPending}
+                  onClick={() => act.mutate('unblock')}
+                >
+                  {t('host.unblock')}
+                </button>
+              </div>
+              <form onSubmit={submitPrice} className="stack">
+                <label className="field">
+                  <span>{t('host.nightPrice', { currency: place.data?.currency ?? '' })}</span>
+                  <input
+                    type="number"
+                    min={1}
+                    step="0.01"
+                    value={price}
+                    onChange={(e) => setPrice(e.target.value)}
+                  />
+                </label>
+                <button
+                  type="submit"
+                  className="btn btn-primary"
+                  disabled={act.isPending || !(Number(price) > 0)}
+                >
+                  {t('host.setPrice')}
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-ghost"
+                  disabled={act.isPending}
+                  onClick={() => act.mutate('reset')}
+                >
+                  {t('host.resetPrice')}
+                </button>
+              </form>
+            </>
+          )}
+          {done && <Notice kind="success">{done}</Notice>}
+          {act.error && <ErrorBox error={act.error} />}
+        </aside>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,466 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react'
+import { api, unwrap } from '../../api/client'
+import type { PlaceDetail, PlaceInput } from '../../api/types'
+import { ErrorBox, Field, PageHeading, Skeleton } from '../../components/ui'
+import { type MessageKey, useI18n } from '../../i18n'
+import { fieldErrors } from '../../lib/errors'
+import { useSession, useTitle } from '../../lib/hooks'
+import { rememberListing } from '../../lib/host'
+import { navigate } from '../../lib/router'
+import { NeedLogin } from '../NotFound'
+
+const STEPS = ['basics', 'location', 'details', 'pricing', 'review'] as const
+type Step = (typeof STEPS)[number]
+
+interface Form {
+  title: string
+  description: string
+  address: string
+  city: string
+  country: string
+  latitude: string
+  longitude: string
+  timezone: string
+  max_guests: string
+  bedrooms: string
+  bathrooms: string
+  amenities: string[]
+  price: string
+  currency: string
+  cleaning_fee: string
+  min_nights: string
+  max_nights: string
+  advance_notice_days: string
+  booking_window_days: string
+  check_in_time: string
+  check_out_time: string
+  instant_book: boolean
+  cancellation_policy: 'flexible' | 'moderate' | 'strict'
+}
+
+const STEP_OF: Record<string, Step> = {
+  title: 'basics',
+  description: 'basics',
+  address: 'location',
+  city: 'location',
+  country: 'location',
+  latitude: 'location',
+  longitude: 'location',
+  timezone: 'location',
+  max_guests: 'details',
+  bedrooms: 'details',
+  bathrooms: 'details',
+  amenities: 'details',
+}
+
+function emptyForm(): Form {
+  return {
+    title: '',
+    description: '',
+    address: '',
+    city: '',
+    country: '',
+    latitude: '',
+    longitude: '',
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    max_guests: '2',
+    bedrooms: '1',
+    bathrooms: '1',
+    amenities: [],
+    price: '',
+    currency: 'EUR',
+    cleaning_fee: '0',
+    min_nights: '1',
+    max_nights: '365',
+    advance_notice_days: '0',
+    booking_window_days: '365',
+    check_in_time: '15:00',
+    check_out_time: '11:00',
+    instant_book: false,
+    cancellation_policy: 'moderate',
+  }
+}
+
+function fromPlace(place: PlaceDetail): Form {
+  const s = (n: number) => String(n)
+  return {
+    title: place.title,
+    description: place.description,
+    address: place.address,
+    city: place.city,
+    country: place.country,
+    latitude: s(place.latitude),
+    longitude: s(place.longitude),
+    timezone: place.timezone,
+    max_guests: s(place.max_guests),
+    bedrooms: s(place.bedrooms),
+    bathrooms: s(place.bathrooms),
+    amenities: place.amenities.map((a) => a.id),
+    price: s(place.price),
+    currency: place.currency,
+    cleaning_fee: s(place.cleaning_fee),
+    min_nights: s(place.min_nights),
+    max_nights: s(place.max_nights),
+    advance_notice_days: s(place.advance_notice_days),
+    booking_window_days: s(place.booking_window_days),
+    check_in_time: place.check_in_time,
+    check_out_time: place.check_out_time,
+    instant_book: place.instant_book,
+    cancellation_policy: place.cancellation_policy,
+  }
+}
+
+/** The body sent to the API: numbers as numbers; empty optional fields left out. */
+function toBody(form: Form): PlaceInput {
+  const num = (value: string) => (value.trim() === '' ? undefined : Number(value))
+  const body: Record<string, unknown> = {
+    title: form.title,
+    description: form.description,
+    address: form.address,
+    city: form.city,
+    country: form.country.toUpperCase(),
+    latitude: num(form.latitude),
+    longitude: num(form.longitude),
+    timezone: form.timezone,
+    max_guests: num(form.max_guests),
+    bedrooms: num(form.bedrooms),
+    bathrooms: num(form.bathrooms),
+    amenities: form.amenities,
+    price: num(form.price),
+    currency: form.currency.toUpperCase(),
+    cleaning_fee: num(form.cleaning_fee),
+    min_nights: num(form.min_nights),
+    max_nights: num(form.max_nights),
+    advance_notice_days: num(form.advance_notice_days),
+    booking_window_days: num(form.booking_window_days),
+    check_in_time: form.check_in_time,
+    check_out_time: form.check_out_time,
+    instant_book: form.instant_book,
+    cancellation_policy: form.cancellation_policy,
+  }
+  for (const [key, value] of Object.entries(body)) {
+    if (value === undefined || value === '' || (typeof value === 'number' && Number.isNaN(value)))
+      delete body[key]
+  }
+  return body as PlaceInput
+}
+
+export default function ListingEditor({ id }: { id?: string }) {
+  const { t } = useI18n()
+  const { session } = useSession()
+  const existing = useQuery({
+    queryKey: ['place', id],
+    queryFn: () => unwrap(api.GET('/api/v1/places/{id}', { params: { path: { id: id! } } })),
+    enabled: Boolean(id && session),
+  })
+  useTitle(id ? t('editor.editTitle') : t('editor.newTitle'))
+  if (!session) return <NeedLogin />
+  if (id && existing.isPending) {
+    return (
+      <div className="container section">
+        <Skeleton lines={6} />
+      </div>
+    )
+  }
+  if (id && existing.error) {
+    return (
+      <div className="container section">
+        <ErrorBox error={existing.error} onRetry={() => existing.refetch()} />
+      </div>
+    )
+  }
+  return <Editor place={existing.data} />
+}
+
+function Editor({ place }: { place: PlaceDetail | undefined }) {
+  const { t, money } = useI18n()
+  const { session } = useSession()
+  const queryClient = useQueryClient()
+  const [form, setForm] = useState<Form>(() => (place ? fromPlace(place) : emptyForm()))
+  const [step, setStep] = useState<Step>('basics')
+  const [local, setLocal] = useState<Record<string, string>>({})
+  const amenities = useQuery({
+    queryKey: ['amenities'],
+    queryFn: () => unwrap(api.GET('/api/v1/amenities/', { params: { query: { limit: 1000 } } })),
+    staleTime: 5 * 60_000,
+  })
+  const save = useMutation({
+    mutationFn: async (status: 'draft' | 'published' | undefined) => {
+      const body = { ...toBody(form), ...(status ? { status } : {}) }
+      if (place) return unwrap(api.PUT('/api/v1/places/{id}', { params: { path: { id: place.id } }, body }))
+      return unwrap(api.POST('/api/v1/places/', { body }))
+    },
+    onSuccess: (saved) => {
+      if (session) rememberListing(session.user.id, saved.id)
+      void queryClient.invalidateQueries({ queryKey: ['places'] })
+      void queryClient.invalidateQueries({ queryKey: ['place', saved.id] })
+      void queryClient.invalidateQueries({ queryKey: ['search'] })
+      navigate(`/host?saved=${saved.id}`)
+    },
+  })
+  const apiErrors = fieldErrors(save.error)
+  const errors = { ...apiErrors, ...local }
+  // An API error sends the host back to the step that holds the field.
+  const firstErrorField = Object.keys(apiErrors)[0]
+  useEffect(() => {
+    if (firstErrorField) setStep(STEP_OF[firstErrorField] ?? 'pricing')
+  }, [firstErrorField])
+
+  const set = (name: keyof Form) => (event: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [name]: event.target.value }))
+  const index = STEPS.indexOf(step)
+
+  /** The few checks the browser can make before asking the API; the API has the last word. */
+  const check = (current: Step): boolean => {
+    const problems: Record<string, string> = {}
+    if (current === 'basics' && !form.title.trim()) problems.title = t('editor.required')
+    if (current === 'location') {
+      const lat = Number(form.latitude)
+      const lng = Number(form.longitude)
+      if (form.latitude.trim() === '' || Number.isNaN(lat) || lat < -90 || lat > 90)
+        problems.latitude = t('editor.badLatitude')
+      if (form.longitude.trim() === '' || Number.isNaN(lng) || lng < -180 || lng > 180)
+        problems.longitude = t('editor.badLongitude')
+    }
+    if (current === 'pricing' && !(Number(form.price) > 0)) problems.price = t('editor.badPrice')
+    setLocal(problems)
+    return Object.keys(problems).length === 0
+  }
+  const next = (event: FormEvent) => {
+    event.preventDefault()
+    if (!check(step)) return
+    const following = STEPS[index + 1]
+    if (following) setStep(following)
+  }
+  const locate = () => {
+    navigator.geolocation?.getCurrentPosition((position) =>
+      setForm((f) => ({
+        ...f,
+        latitude: position.coords.latitude.toFixed(6),
+        longitude: position.coords.longitude.toFixed(6),
+      })),
+    )
+  }
+
+  const input = (
+    name: keyof Form,
+    label: string,
+    extra: Record<string, unknown> = {},
+    hint?: string,
+  ): ReactNode => (
+    <Field label={label} error={errors[name]} hint={hint}>
+      {(props) => (
+        <input {...props} name={name} value={form[name] as string} onChange={set(name)} {...extra} />
+      )}
+    </Field>
+  )
+
+  return (
+    <div className="container narrow section">
+      <PageHeading>{place ? t('editor.editTitle') : t('editor.newTitle')}</PageHeading>
+      <ol className="steps" aria-label={t('editor.steps')}>
+        {STEPS.map((name, i) => (
+          <li key={name} className={`${name === step ? 'is-current' : ''} ${i < index ? 'is-done' : ''}`}>
+            <button
+              type="button"
+              onClick={() => setStep(name)}
+              aria-current={name === step ? 'step' : undefined}
+              disabled={!place && i > index}
+            >
+              <span className="step-number">{i + 1}</span>
+              <span className="step-name">{t(`editor.step.${name}` as MessageKey)}</span>
+            </button>
+          </li>
+        ))}
+      </ol>
+      <form className="form card" onSubmit={next} noValidate>
+        <h2>{t(`editor.step.${step}` as MessageKey)}</h2>
+        {step === 'basics' && (
+          <>
+            {input('title', t('editor.title'), { maxLength: 300, required: true }, t('editor.titleHint'))}
+            <Field
+              label={t('editor.description')}
+              error={errors.description}
+              hint={t('editor.descriptionHint')}
+            >
+              {(props) => (
+                <textarea
+                  {...props}
+                  name="description"
+                  rows={6}
+                  value={form.description}
+                  onChange={set('description')}
+                />
+              )}
+            </Field>
+          </>
+        )}
+        {step === 'location' && (
+          <>
+            {input('address', t('editor.address'), { autoComplete: 'street-address' })}
+            <div className="row">
+              {input('city', t('editor.city'), { autoComplete: 'address-level2' })}
+              {input(
+                'country',
+                t('editor.country'),
+                { maxLength: 2, autoComplete: 'country' },
+                t('editor.countryHint'),
+              )}
+            </div>
+            <div className="row">
+              {input('latitude', t('editor.latitude'), { inputMode: 'decimal' })}
+              {input('longitude', t('editor.longitude'), { inputMode: 'decimal' })}
+            </div>
+            <p>
+              <button type="button" className="btn btn-ghost btn-small" onClick={locate}>
+                {t('editor.useLocation')}
+              </button>
+            </p>
+            {input('timezone', t('editor.timezone'), {}, t('editor.timezoneHint'))}
+          </>
+        )}
+        {step === 'details' && (
+          <>
+            <div className="row">
+              {input('max_guests', t('editor.maxGuests'), { type: 'number', min: 1, max: 50 })}
+              {input('bedrooms', t('editor.bedrooms'), { type: 'number', min: 0, max: 50 })}
+              {input('bathrooms', t('editor.bathrooms'), { type: 'number', min: 0, max: 50 })}
+            </div>
+            <fieldset>
+              <legend>{t('search.amenities')}</legend>
+              {amenities.error && <ErrorBox error={amenities.error} />}
+              <div className="checks">
+                {amenities.data?.map((amenity) => (
+                  <label key={amenity.id} className="check">
+                    <input
+                      type="checkbox"
+                      checked={form.amenities.includes(amenity.id)}
+                      onChange={(event) =>
+                        setForm((f) => ({
+                          ...f,
+                          amenities: event.target.checked
+                            ? [...f.amenities, amenity.id]
+                            : f.amenities.filter((a) => a !== amenity.id),
+                        }))
+                      }
+                    />
+                    <span>{amenity.name}</span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          </>
+        )}
+        {step === 'pricing' && (
+          <>
+            <div className="row">
+              {input('price', t('editor.price'), {
+                type: 'number',
+                min: 1,
+                step: '0.01',
+                inputMode: 'decimal',
+              })}
+              {input('currency', t('editor.currency'), { maxLength: 3 }, t('editor.currencyHint'))}
+              {input('cleaning_fee', t('editor.cleaningFee'), { type: 'number', min: 0, step: '0.01' })}
+            </div>
+            <div className="row">
+              {input('min_nights', t('editor.minNights'), { type: 'number', min: 1 })}
+              {input('max_nights', t('editor.maxNights'), { type: 'number', min: 1 })}
+            </div>
+            <div className="row">
+              {input('advance_notice_days', t('editor.notice'), { type: 'number', min: 0 })}
+              {input('booking_window_days', t('editor.window'), { type: 'number', min: 1 })}
+            </div>
+            <div className="row">
+              {input('check_in_time', t('place.checkInTime'), { type: 'time' })}
+              {input('check_out_time', t('place.checkOutTime'), { type: 'time' })}
+            </div>
+            <Field label={t('place.cancellation')} error={errors.cancellation_policy}>
+              {(props) => (
+                <select
+                  {...props}
+                  name="cancellation_policy"
+                  value={form.cancellation_policy}
+                  onChange={(e) =>
+                    setForm({ ...form, cancellation_policy: e.target.value as Form['cancellation_policy'] })
+                  }
+                >
+                  {(['flexible', 'moderate', 'strict'] as const).map((policy) => (
+                    <option key={policy} value={policy}>
+                      {t(`policy.${policy}` as MessageKey)}: {t(`policy.${policy}.text` as MessageKey)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <label className="check">
+              <input
+                type="checkbox"
+                name="instant_book"
+                checked={form.instant_book}
+                onChange={(e) => setForm({ ...form, instant_book: e.target.checked })}
+              />
+              <span>{t('editor.instantBook')}</span>
+            </label>
+          </>
+        )}
+        {step === 'review' && (
+          <dl className="facts">
+            <dt>{t('editor.title')}</dt>
+            <dd>{form.title || '—'}</dd>
+            <dt>{t('place.location')}</dt>
+            <dd>{[form.address, form.city, form.country.toUpperCase()].filter(Boolean).join(', ') || '—'}</dd>
+            <dt>{t('editor.maxGuests')}</dt>
+            <dd>{form.max_guests}</dd>
+            <dt>{t('editor.price')}</dt>
+            <dd>
+              {Number(form.price) > 0 ? money(Number(form.price), form.currency.toUpperCase() || 'EUR') : '—'}{' '}
+              {t('place.perNight')}
+            </dd>
+            <dt>{t('place.cancellation')}</dt>
+            <dd>{t(`policy.${form.cancellation_policy}` as MessageKey)}</dd>
+            <dt>{t('place.instantBook')}</dt>
+            <dd>{form.instant_book ? t('common.yes') : t('common.no')}</dd>
+          </dl>
+        )}
+        {save.error && <ErrorBox error={save.error} />}
+        <div className="form-actions">
+          {index > 0 && (
+            <button type="button" className="btn btn-ghost" onClick={() => setStep(STEPS[index - 1] as Step)}>
+              {t('editor.back')}
+            </button>
+          )}
+          <span className="spacer" />
+          {step !== 'review' && (
+            <button type="submit" className="btn btn-primary">
+              {t('editor.next')}
+            </button>
+          )}
+          {step === 'review' && (
+            <>
+              <button
+                type="button"
+                className="btn btn-ghost"
+                disabled={save.isPending}
+                onClick={() => save.mutate(place ? undefined : 'draft')}
+              >
+                {place ? t('common.save') : t('editor.saveDraft')}
+              </button>
+              {place?.status !== 'published' && place?.status !== 'suspended' && (
+                <button
+                  type="button"
+                  className="btn btn-primary"
+                  disabled={save.isPending}
+                  onClick={() => save.mutate('published')}
+                >
+                  {t('editor.publish')}
+                </button>
+              )}
+            </>
+          )}
+        </div>
+      </form>
+    </div>
+  )
+}

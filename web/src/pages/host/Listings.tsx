@@ -1,0 +1,124 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { api, unwrap } from '../../api/client'
+import type { PlaceSummary } from '../../api/types'
+import { PlaceVisual } from '../../components/PlaceVisual'
+import { Empty, ErrorBox, Notice, PageHeading, Skeleton } from '../../components/ui'
+import { type MessageKey, useI18n } from '../../i18n'
+import { useSession, useTitle } from '../../lib/hooks'
+import { useMyListings } from '../../lib/host'
+import { Link, useSearchParams } from '../../lib/router'
+import { NeedLogin } from '../NotFound'
+
+export default function HostListings() {
+  const { t } = useI18n()
+  const { session } = useSession()
+  const params = useSearchParams()
+  useTitle(t('host.title'))
+  const { listings, isPending, error, refetch } = useMyListings()
+  const pending = useQuery({
+    queryKey: ['bookings', 'host', session?.user.id, 'pending'],
+    queryFn: () =>
+      unwrap(api.GET('/api/v1/bookings', { params: { query: { role: 'host', status: 'pending' } } })),
+    enabled: Boolean(session),
+  })
+  if (!session) return <NeedLogin />
+  const saved = params.get('saved')
+  return (
+    <div className="container section">
+      <div className="section-head">
+        <PageHeading>{t('host.title')}</PageHeading>
+        <Link to="/host/listings/new" className="btn btn-primary">
+          {t('host.new')}
+        </Link>
+      </div>
+      {saved && <Notice kind="success">{t('host.savedNotice')}</Notice>}
+      {pending.data && pending.data.length > 0 && (
+        <Notice>
+          {t('host.pendingRequests', { count: pending.data.length })}{' '}
+          <Link to="/host/reservations">{t('host.answer')}</Link>
+        </Notice>
+      )}
+      <p>
+        <Link to="/host/reservations">{t('nav.reservations')} →</Link>
+      </p>
+      {isPending && <Skeleton lines={4} />}
+      {error && <ErrorBox error={error} onRetry={() => refetch()} />}
+      {!isPending && listings.length === 0 && (
+        <Empty title={t('host.empty')}>
+          <p>{t('host.emptyHint')}</p>
+          <Link to="/host/listings/new" className="btn btn-primary">
+            {t('host.new')}
+          </Link>
+        </Empty>
+      )}
+      <div className="listing-rows">
+        {listings.map((place) => (
+          <ListingRow key={place.id} place={place} />
+        ))}
+      </div>
+    </div>
+  )
+}
+
+function ListingRow({ place }: { place: PlaceSummary }) {
+  const { t, money } = useI18n()
+  const queryClient = useQueryClient()
+  const change = useMutation({
+    mutationFn: (status: 'draft' | 'published') =>
+      unwrap(api.PUT('/api/v1/places/{id}', { params: { path: { id: place.id } }, body: { status } })),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['places'] })
+      void queryClient.invalidateQueries({ queryKey: ['place', place.id] })
+      void queryClient.invalidateQueries({ queryKey: ['search'] })
+    },
+  })
+  return (
+    <article className="listing-row card" data-listing={place.id}>
+      <PlaceVisual id={place.id} className="listing-row-visual" />
+      <div className="listing-row-body">
+        <div className="booking-top">
+          <h2 className="h3">
+            <Link to={`/places/${place.id}`}>{place.title}</Link>
+          </h2>
+          <span className={`status status-${place.status}`}>
+            {t(`host.status.${place.status}` as MessageKey)}
+          </span>
+        </div>
+        <p className="muted">
+          {[place.city, place.country].filter(Boolean).join(', ')} · {money(place.price, place.currency)}{' '}
+          {t('place.perNight')}
+        </p>
+        <div className="booking-actions">
+          <Link to={`/host/listings/${place.id}/edit`} className="btn btn-ghost btn-small">
+            {t('host.edit')}
+          </Link>
+          <Link to={`/host/listings/${place.id}/calendar`} className="btn btn-ghost btn-small">
+            {t('host.calendar')}
+          </Link>
+          {place.status === 'draft' && (
+            <button
+              type="button"
+              className="btn btn-primary btn-small"
+              disabled={change.isPending}
+              onClick={() => change.mutate('published')}
+            >
+              {t('host.publish')}
+            </button>
+          )}
+          {place.status === 'published' && (
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              disabled={change.isPending}
+              onClick={() => change.mutate('draft')}
+            >
+              {t('host.unpublish')}
+            </button>
+          )}
+        </div>
+        {place.status === 'suspended' && <p className="muted small">{t('host.suspendedHint')}</p>}
+        {change.error && <ErrorBox error={change.error} />}
+      </div>
+    </article>
+  )
+}
