@@ -8,6 +8,8 @@ import { nowIso, uuidv7 } from '../ids.js'
 import { hashPassword } from '../modules/auth/passwords.js'
 import type { CancellationPolicy } from '../modules/bookings/policies.js'
 import { type FeeRates, priceStay } from '../modules/bookings/pricing.js'
+import { bookingRow } from '../modules/bookings/records.js'
+import { nightRows } from '../modules/calendar/repository.js'
 import { toMinorUnits } from '../modules/places/money.js'
 import { NO_STAY_RATINGS } from '../modules/reviews/service.js'
 import type { Database } from './database.js'
@@ -386,16 +388,7 @@ class Generator {
       const nights = nightsOf(checkIn, checkOut)
       if (rng.next() < 0.3) {
         const at = iso(dayMs(checkIn) - rng.int(1, 60) * DAY_MS)
-        for (const night of nights) {
-          batch.nights.push({
-            place_id: place.id,
-            night,
-            kind: 'blocked',
-            booking_id: null,
-            source: 'host',
-            created_at: at,
-          })
-        }
+        batch.nights.push(...nightRows(place.id, nights, { source: 'host' }, at))
         continue
       }
       this.bookingClock++
@@ -403,43 +396,27 @@ class Generator {
       const nightly = nights.map((date) => ({ date, price_minor: overrides.get(date) ?? place.price_minor }))
       const charges = priceStay(nightly, place.cleaning_fee_minor, this.options.fees)
       const past = daysBetween(checkOut, this.options.anchor) >= 0
-      const booking: BookingRow = {
-        id: this.ids(this.bookingClock),
-        place_id: place.id,
-        guest_id: rng.pick(this.guests).id,
-        host_id: place.owner_id,
-        check_in: checkIn,
-        check_out: checkOut,
-        nights: length,
-        guests: rng.int(1, place.max_guests),
-        status: past ? 'completed' : 'confirmed',
-        cancelled_by: null,
-        currency: place.currency,
-        nightly_prices: JSON.stringify(nightly),
-        ...charges,
-        refund_minor: null,
-        cancellation_policy: place.cancellation_policy,
-        timezone: place.timezone,
-        check_in_time: place.check_in_time,
-        check_out_time: place.check_out_time,
-        idempotency_key: null,
-        expires_at: null,
-        confirmed_at: iso(createdMs),
-        cancelled_at: null,
-        created_at: iso(createdMs),
-        updated_at: past ? `${checkOut}T12:00:00.000Z` : iso(createdMs),
-      }
+      const guestId = rng.pick(this.guests).id
+      const booking = bookingRow(
+        place,
+        {
+          id: this.ids(this.bookingClock),
+          guest_id: guestId,
+          check_in: checkIn,
+          check_out: checkOut,
+          guests: rng.int(1, place.max_guests),
+        },
+        nightly,
+        charges,
+        {
+          status: past ? 'completed' : 'confirmed',
+          confirmed_at: iso(createdMs),
+          created_at: iso(createdMs),
+          updated_at: past ? `${checkOut}T12:00:00.000Z` : iso(createdMs),
+        },
+      )
       batch.bookings.push(booking)
-      for (const night of nights) {
-        batch.nights.push({
-          place_id: place.id,
-          night,
-          kind: 'booking',
-          booking_id: booking.id,
-          source: 'booking',
-          created_at: booking.created_at,
-        })
-      }
+      batch.nights.push(...nightRows(place.id, nights, { booking_id: booking.id }, booking.created_at))
     }
   }
 }

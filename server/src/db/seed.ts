@@ -5,12 +5,14 @@ import { nowIso, uuidv7 } from '../ids.js'
 import { hashPassword } from '../modules/auth/passwords.js'
 import { CANCELLATION_POLICIES } from '../modules/bookings/policies.js'
 import { type FeeRates, priceStay } from '../modules/bookings/pricing.js'
+import { bookingRow } from '../modules/bookings/records.js'
+import { nightRows } from '../modules/calendar/repository.js'
 import { toMinorUnits } from '../modules/places/money.js'
 import { DEFAULT_TERMS } from '../modules/places/service.js'
 import { NO_STAY_RATINGS } from '../modules/reviews/service.js'
 import type { Database } from './database.js'
 import { DEMO_CITIES, DEMO_EXTRA_AMENITIES, DEMO_KINDS, DEMO_PEOPLE, DEMO_REVIEWS } from './demo-data.js'
-import type { AmenityRow, BookingRow, BookingStatus, PlaceRow, ReviewRow, UserRow } from './schema.js'
+import type { AmenityRow, BookingStatus, PlaceRow, ReviewRow, UserRow } from './schema.js'
 
 export const ADMIN_ID = '36c9050e-ddd3-4c3b-9731-9f487208bbc1'
 export const SEED_AMENITIES = ['WiFi', 'Swimming Pool', 'Air Conditioning']
@@ -206,16 +208,7 @@ export async function seedDemoData(
       await trx.insertInto('bookings').values(booking).execute()
       await trx
         .insertInto('place_nights')
-        .values(
-          nights.map((night) => ({
-            place_id: booking.place_id,
-            night,
-            kind: 'booking' as const,
-            booking_id: booking.id,
-            source: 'booking',
-            created_at: now,
-          })),
-        )
+        .values(nightRows(booking.place_id, nights, { booking_id: booking.id }, now))
         .execute()
     }
     await trx.insertInto('app_meta').values({ key: DEMO_MARKER, value: now }).execute()
@@ -245,32 +238,18 @@ function demoStays(places: PlaceRow[], guests: UserRow[], hosts: UserRow[], nowM
     const checkOut = addDays(checkIn, nights)
     const nightly = nightsOf(checkIn, checkOut).map((date) => ({ date, price_minor: place.price_minor }))
     const at = new Date(nowMs).toISOString()
-    const booking: BookingRow = {
-      id: uuidv7(),
-      place_id: place.id,
-      guest_id: guest.id,
-      host_id: place.owner_id,
-      check_in: checkIn,
-      check_out: checkOut,
-      nights,
-      guests: 1,
-      status,
-      cancelled_by: null,
-      currency: place.currency,
-      nightly_prices: JSON.stringify(nightly),
-      ...priceStay(nightly, place.cleaning_fee_minor, rates),
-      refund_minor: null,
-      cancellation_policy: place.cancellation_policy,
-      timezone: place.timezone,
-      check_in_time: place.check_in_time,
-      check_out_time: place.check_out_time,
-      idempotency_key: null,
-      expires_at: status === 'pending' ? new Date(nowMs + 24 * 3_600_000).toISOString() : null,
-      confirmed_at: status === 'pending' ? null : at,
-      cancelled_at: null,
-      created_at: at,
-      updated_at: at,
-    }
+    const booking = bookingRow(
+      place,
+      { id: uuidv7(), guest_id: guest.id, check_in: checkIn, check_out: checkOut, guests: 1 },
+      nightly,
+      priceStay(nightly, place.cleaning_fee_minor, rates),
+      {
+        status,
+        expires_at: status === 'pending' ? new Date(nowMs + 24 * 3_600_000).toISOString() : null,
+        confirmed_at: status === 'pending' ? null : at,
+        created_at: at,
+      },
+    )
     return { booking, nights: nightly.map((n) => n.date) }
   }
   const hostPlaces = places.filter((p) => p.owner_id === hosts[0]!.id)

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database.js'
 import type { BookingRow, BookingStatus } from '../../db/schema.js'
+import { nightRows } from '../calendar/repository.js'
 
 export interface BookingListFilter {
   role: 'guest' | 'host'
@@ -76,16 +77,7 @@ export class BookingRepository {
       await trx.insertInto('bookings').values(booking).execute()
       await trx
         .insertInto('place_nights')
-        .values(
-          nights.map((night) => ({
-            place_id: booking.place_id,
-            night,
-            kind: 'booking' as const,
-            booking_id: booking.id,
-            source: 'booking',
-            created_at: now,
-          })),
-        )
+        .values(nightRows(booking.place_id, nights, { booking_id: booking.id }, now))
         .execute()
     })
   }
@@ -114,18 +106,7 @@ export class BookingRepository {
   }
 
   list(filter: BookingListFilter): Promise<BookingWithPlace[]> {
-    let query = this.db.write
-      .selectFrom('bookings')
-      .innerJoin('places', 'places.id', 'bookings.place_id')
-      .innerJoin('users as guest', 'guest.id', 'bookings.guest_id')
-      .selectAll('bookings')
-      .select([
-        'places.title as place_title',
-        'places.city as place_city',
-        'places.country as place_country',
-        'guest.first_name as guest_first_name',
-        'guest.last_name as guest_last_name',
-      ])
+    let query = this.withPlace()
       .where(filter.role === 'guest' ? 'bookings.guest_id' : 'bookings.host_id', '=', filter.userId)
       .orderBy('bookings.check_in')
       .orderBy('bookings.id')

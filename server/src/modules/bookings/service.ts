@@ -11,6 +11,7 @@ import { toMajorUnits } from '../places/money.js'
 import type { PlaceRepository } from '../places/repository.js'
 import { type Charges, fullRefund, guestRefund, type Refund } from './policies.js'
 import { type FeeRates, type NightPrice, priceStay } from './pricing.js'
+import { bookingRow } from './records.js'
 import type { BookingRepository, BookingWithPlace } from './repository.js'
 import { assertStayAllowed, type Stay } from './rules.js'
 import { type BookingAction, transition } from './state.js'
@@ -142,32 +143,25 @@ export class BookingService {
     const [charges, nightly] = await this.price(place, input)
     const nowText = new Date(now).toISOString()
     const instant = place.instant_book === 1
-    const row: BookingRow = {
-      id: uuidv7(),
-      place_id: place.id,
-      guest_id: actor.id,
-      host_id: place.owner_id,
-      check_in: input.check_in,
-      check_out: input.check_out,
-      nights: nightly.length,
-      guests: input.guests,
-      status: instant ? 'confirmed' : 'pending',
-      cancelled_by: null,
-      currency: place.currency,
-      nightly_prices: JSON.stringify(nightly),
-      ...charges,
-      refund_minor: null,
-      cancellation_policy: place.cancellation_policy,
-      timezone: place.timezone,
-      check_in_time: place.check_in_time,
-      check_out_time: place.check_out_time,
-      idempotency_key: idempotencyKey ?? null,
-      expires_at: instant ? null : new Date(now + this.options.requestTtlHours * 3_600_000).toISOString(),
-      confirmed_at: instant ? nowText : null,
-      cancelled_at: null,
-      created_at: nowText,
-      updated_at: nowText,
-    }
+    const row = bookingRow(
+      place,
+      {
+        id: uuidv7(),
+        guest_id: actor.id,
+        check_in: input.check_in,
+        check_out: input.check_out,
+        guests: input.guests,
+      },
+      nightly,
+      charges,
+      {
+        status: instant ? 'confirmed' : 'pending',
+        idempotency_key: idempotencyKey ?? null,
+        expires_at: instant ? null : new Date(now + this.options.requestTtlHours * 3_600_000).toISOString(),
+        confirmed_at: instant ? nowText : null,
+        created_at: nowText,
+      },
+    )
     for (let attempt = 1; ; attempt++) {
       try {
         await this.bookings.insertHoldingNights(

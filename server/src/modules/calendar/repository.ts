@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import { addDays } from '../../dates.js'
 import type { Database } from '../../db/database.js'
-import type { DB, NightKind } from '../../db/schema.js'
+import type { DB, NightKind, PlaceNightsTable } from '../../db/schema.js'
 
 export interface OccupiedNight {
   night: string
@@ -11,6 +11,20 @@ export interface OccupiedNight {
 }
 
 export type Executor = Kysely<DB> | Transaction<DB>
+
+/** Rows holding nights: for a booking, or blocked by a source ('host' or an iCal feed's id). */
+export function nightRows(
+  placeId: string,
+  nights: string[],
+  holder: { booking_id: string } | { source: string },
+  at: string,
+): PlaceNightsTable[] {
+  const fields =
+    'booking_id' in holder
+      ? { kind: 'booking' as const, booking_id: holder.booking_id, source: 'booking' }
+      : { kind: 'blocked' as const, booking_id: null, source: holder.source }
+  return nights.map((night) => ({ place_id: placeId, night, ...fields, created_at: at }))
+}
 
 /** Place-night rows: the unique (place_id, night) key is the calendar's one source of truth. */
 export class CalendarRepository {
@@ -59,16 +73,7 @@ export class CalendarRepository {
       if (fresh.length) {
         await trx
           .insertInto('place_nights')
-          .values(
-            fresh.map((night) => ({
-              place_id: placeId,
-              night,
-              kind: 'blocked',
-              booking_id: null,
-              source,
-              created_at: at,
-            })),
-          )
+          .values(nightRows(placeId, fresh, { source }, at))
           .execute()
       }
       return fresh.length
@@ -112,16 +117,7 @@ export class CalendarRepository {
       for (let i = 0; i < free.length; i += 500) {
         await trx
           .insertInto('place_nights')
-          .values(
-            free.slice(i, i + 500).map((night) => ({
-              place_id: placeId,
-              night,
-              kind: 'blocked',
-              booking_id: null,
-              source,
-              created_at: at,
-            })),
-          )
+          .values(nightRows(placeId, free.slice(i, i + 500), { source }, at))
           .execute()
       }
       return { blocked: free.length, skipped: [...taken] }
