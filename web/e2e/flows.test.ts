@@ -1,7 +1,9 @@
 // The journeys of the issue, in a real browser, once on a desktop viewport and once on a phone:
 // sign up, search with dates, request to book, the host accepts, the guest sees it confirmed;
 // the guest cancels and sees the refund first; a host creates and publishes a listing that then
-// appears in search. Screenshots of the main pages go to web/test-results/screenshots/.
+// appears in search; a host sees their drafts and suspended listings, and an administrator finds
+// the suspended one and reinstates it; a demo guest reviews a finished stay; a demo host sees who
+// asks to stay. Screenshots of the main pages go to web/test-results/screenshots/.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -17,9 +19,21 @@ import {
   startServer,
 } from './harness'
 
+interface Booking {
+  id: string
+  status: string
+  place_id: string
+  check_out: string
+  place: { title: string }
+  guest: { first_name: string; last_name: string }
+}
+
+const ADMIN = { email: 'admin@hbnb.io', password: 'admin1234' }
+
 interface Place {
   id: string
   title: string
+  status: string
   city: string
   currency: string
   instant_book: boolean
@@ -330,6 +344,161 @@ for (const device of DEVICES) {
       await page.getByRole('button', { name: 'Search' }).click()
       await page.getByRole('heading', { name: title }).waitFor()
       await screenshot(page, device, '11-search-new-listing')
+      await logOut(page)
+    })
+
+    it("lists a host's listings in every status; an administrator finds a suspended one and reinstates it", async () => {
+      const hostToken = await apiLogin(server.url, 'host1@hbnb.io')
+      const mine = await apiCall<Place[]>(server.url, 'GET', '/api/v1/places/?owner_id=me&limit=1000', {
+        token: hostToken,
+      })
+      const [drafted, suspended] = mine.slice(-2) as [Place, Place]
+      await apiCall(server.url, 'PUT', `/api/v1/places/${drafted.id}`, {
+        token: hostToken,
+        body: { status: 'draft' },
+      })
+      const adminToken = await apiLogin(server.url, ADMIN.email, ADMIN.password)
+      await apiCall(server.url, 'PUT', `/api/v1/places/${suspended.id}`, {
+        token: adminToken,
+        body: { status: 'suspended' },
+      })
+
+      await page.goto(`${server.url}/`)
+      await logIn(page, 'host1@hbnb.io')
+      await openMenuLink(page, 'Host')
+      await page.locator(`[data-listing="${drafted.id}"]`).getByText('Draft', { exact: true }).waitFor()
+      const suspendedRow = page.locator(`[data-listing="${suspended.id}"]`)
+      await suspendedRow.getByText('Suspended', { exact: true }).waitFor()
+      await suspendedRow.getByText('An administrator suspended this listing').waitFor()
+      expect(await page.locator('.listing-row').count()).toBe(mine.length)
+      // Nothing about listings is kept in the browser: the API lists them all.
+      expect(
+        await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('hbnb.listings'))),
+      ).toEqual([])
+      await suspendedRow.scrollIntoViewIfNeeded()
+      await screenshot(page, device, '13-host-listings-statuses')
+      await logOut(page)
+
+      await logIn(page, ADMIN.email, ADMIN.password)
+      await openMenuLink(page, 'Admin')
+      await page.getByRole('tab', { name: 'Listings' }).click()
+      // Published listings come a page (50) at a time, following the API's Link header.
+      const published = await apiCall<Place[]>(server.url, 'GET', '/api/v1/places/?limit=1000')
+      expect(published.length).toBeGreaterThan(50)
+      await page.getByText(`${published.length} published listings`, { exact: true }).waitFor()
+      await page.getByText(`Showing 50 of ${published.length}`).waitFor()
+      expect(await page.locator('.admin-listing').count()).toBe(50)
+      await page.getByRole('button', { name: 'Show more listings' }).click()
+      await page
+        .locator('.admin-listing')
+        .nth(published.length - 1)
+        .waitFor()
+      expect(await page.getByRole('button', { name: 'Show more listings' }).count()).toBe(0)
+      expect(await page.locator('.admin-listing').count()).toBe(published.length)
+      await page.getByLabel('Status').selectOption('suspended')
+      await page.waitForURL(/status=suspended/)
+      const row = page.locator(`.admin-listing[data-listing="${suspended.id}"]`)
+      await row.waitFor()
+      expect(await page.locator('.admin-listing').count()).toBe(1)
+      await page.getByText('1 suspended listing', { exact: true }).waitFor()
+      await screenshot(page, device, '14-admin-suspended')
+      await row.getByRole('button', { name: 'Reinstate' }).click()
+      await page.getByText(`“${suspended.title}” is reinstated`).waitFor()
+      await page.getByText('No suspended listings').waitFor()
+      await screenshot(page, device, '15-admin-reinstated')
+      const reinstated = await apiCall<Place>(server.url, 'GET', `/api/v1/places/${suspended.id}`)
+      expect(reinstated.status).toBe('published')
+      await logOut(page)
+    })
+
+    it('lets a demo guest review a finished stay from the trips page, hidden until the host reviews too', async () => {
+      const guestToken = await apiLogin(server.url, 'guest1@hbnb.io')
+      const stays = await apiCall<Booking[]>(server.url, 'GET', '/api/v1/bookings?role=guest', {
+        token: guestToken,
+      })
+      const finished = stays.find((b) => b.status === 'completed')
+      const upcoming = stays.find((b) => b.status === 'confirmed')
+      if (!finished || !upcoming)
+        throw new Error('the demo data has no finished and upcoming stays for guest1')
+      const text = `Quiet street, spotless flat, and a very kind host (${device.name}).`
+
+      await page.goto(`${server.url}/`)
+      await logIn(page, 'guest1@hbnb.io')
+      await openMenuLink(page, 'Trips')
+      await page.locator(`[data-booking="${upcoming.id}"]`).getByText('Confirmed').waitFor()
+      await page.getByRole('tab', { name: 'Past' }).click()
+      const card = page.locator(`[data-booking="${finished.id}"]`)
+      await card.getByText('You can review this stay until').waitFor()
+      await screenshot(page, device, '16-trips-past')
+      await card.getByRole('button', { name: 'Write a review' }).click()
+      const dialog = page.getByRole('dialog', { name: `Review your stay at ${finished.place.title}` })
+      await dialog.getByText('Your review stays hidden until the host has reviewed your stay too').waitFor()
+      await dialog.getByRole('group', { name: 'Overall' }).getByRole('radio', { name: '4 out of 5' }).check()
+      await dialog.getByRole('group', { name: 'Location' }).getByRole('radio', { name: '3 out of 5' }).check()
+      await dialog.getByLabel('Your review').fill(text)
+      await screenshot(page, device, '17-review-form')
+      const sent = page.waitForResponse(
+        (r) => r.url().endsWith(`/api/v1/bookings/${finished.id}/review`) && r.request().method() === 'POST',
+      )
+      await dialog.getByRole('button', { name: 'Send the review' }).click()
+      const response = await sent
+      expect(response.status()).toBe(201)
+      expect(response.request().postDataJSON()).toEqual({
+        text,
+        rating: 4,
+        ratings: { cleanliness: 5, accuracy: 5, communication: 5, location: 3, check_in: 5, value: 5 },
+      })
+      const result = (await response.json()) as { visible: boolean; visible_from: string }
+      expect(result.visible).toBe(false)
+      const confirmation = dialog.getByTestId('review-sent')
+      await confirmation.waitFor()
+      expect(await confirmation.textContent()).toMatch(
+        /^Thank you! Your review is saved\. It will be shown once the host has reviewed your stay too, or when the 14-day review window closes on .+\d{4}/,
+      )
+      await screenshot(page, device, '18-review-sent')
+      await dialog.getByRole('button', { name: 'Done' }).click()
+      await card.getByText('Review sent').waitFor()
+      expect(await card.getByRole('button', { name: 'Write a review' }).count()).toBe(0)
+      // Not on the listing yet: the host has not reviewed the guest.
+      const listing = await apiCall<{ reviews: { text: string }[] }>(
+        server.url,
+        'GET',
+        `/api/v1/places/${finished.place_id}`,
+      )
+      expect(listing.reviews.some((r) => r.text === text)).toBe(false)
+      await logOut(page)
+    })
+
+    it("shows host1 the demo guest's pending request with the guest's name", async () => {
+      const hostToken = await apiLogin(server.url, 'host1@hbnb.io')
+      const [request] = await apiCall<Booking[]>(
+        server.url,
+        'GET',
+        '/api/v1/bookings?role=host&status=pending',
+        { token: hostToken },
+      )
+      if (!request) throw new Error('the demo data has no pending request for host1')
+      const name = `${request.guest.first_name} ${request.guest.last_name}`
+
+      await page.goto(`${server.url}/`)
+      await logIn(page, 'host1@hbnb.io')
+      await openMenuLink(page, 'Host')
+      await page.getByText('1 booking request is waiting for your answer.').waitFor()
+      await page.getByRole('link', { name: 'Answer now' }).click()
+      await page.getByRole('heading', { name: '1 request to answer' }).waitFor()
+      const card = page.locator(`[data-booking="${request.id}"]`)
+      await card.getByTestId('booking-guest').getByText(`Request from ${name}`, { exact: true }).waitFor()
+      await card.getByText('Needs your answer').waitFor()
+      await card.getByRole('button', { name: 'Accept' }).waitFor()
+      // Confirmed and past stays name their guest too.
+      const others = page
+        .locator('[data-booking]')
+        .filter({ hasNot: page.getByRole('button', { name: 'Accept' }) })
+      await others
+        .first()
+        .getByText(/^Guest: \S+/)
+        .waitFor()
+      await screenshot(page, device, '19-host-request')
       await logOut(page)
     })
 

@@ -79,6 +79,47 @@ export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
   )
 }
 
+/** One page of a list: the API sends lists as arrays, with the paging in headers. */
+export interface Page<T> {
+  items: T[]
+  /** The cursor of the next page (from `Link: rel="next"`), or undefined on the last page. */
+  next: string | undefined
+  /** How many items the whole list has (X-Total-Count), when the server says. */
+  total: number | undefined
+}
+
+/** The cursor in a `Link: <...?cursor=...>; rel="next"` header. */
+export function nextCursor(link: string | null): string | undefined {
+  if (!link) return undefined
+  for (const part of link.split(',')) {
+    const match = /<([^>]*)>\s*;\s*rel="?next"?/.exec(part)
+    if (!match?.[1]) continue
+    try {
+      return new URL(match[1], 'http://localhost').searchParams.get('cursor') ?? undefined
+    } catch {
+      return undefined
+    }
+  }
+  return undefined
+}
+
+/** A page of a list endpoint: its items, the next page's cursor and the total. */
+export async function unwrapPage<T>(call: Promise<FetchResult<T[]>>): Promise<Page<T>> {
+  let response: Response | undefined
+  const items = await unwrap(
+    call.then((result) => {
+      response = result.response
+      return result
+    }),
+  )
+  const total = response?.headers.get('X-Total-Count')
+  return {
+    items,
+    next: nextCursor(response?.headers.get('Link') ?? null),
+    total: total ? Number(total) : undefined,
+  }
+}
+
 /** A stable key per attempt, so a retried booking is not made twice. */
 export function idempotencyKey(): string {
   return crypto.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`

@@ -10,7 +10,31 @@ export function StatusBadge({ status, host }: { status: Booking['status']; host?
   return <span className={`status status-${status}`}>{t(key as MessageKey)}</span>
 }
 
-/** A booking as a card: place, dates in the listing's time zone, guests, total, status. */
+/** The guest's full name, as the host sees it on a booking. */
+export function guestName(booking: Booking): string {
+  return [booking.guest.first_name, booking.guest.last_name].filter(Boolean).join(' ')
+}
+
+/** Who booked, for the host: the guest's initial and full name. */
+export function GuestLine({ booking }: { booking: Booking }) {
+  const { t } = useI18n()
+  const name = guestName(booking)
+  return (
+    <p className="booking-guest" data-testid="booking-guest">
+      <span className="avatar" aria-hidden="true">
+        {(booking.guest.first_name[0] ?? '?').toUpperCase()}
+      </span>
+      <span>
+        {t(booking.status === 'pending' ? 'reservations.requestFrom' : 'reservations.guest', { name })}
+      </span>
+    </p>
+  )
+}
+
+/**
+ * A booking as a card: place, dates in the listing's time zone, guests, total, status; for the
+ * host, who the guest is.
+ */
 export function BookingSummary({
   booking,
   children,
@@ -34,6 +58,7 @@ export function BookingSummary({
           </h3>
           <StatusBadge status={booking.status} host={host} />
         </div>
+        {host && <GuestLine booking={booking} />}
         <p className="muted">{[booking.place.city, booking.place.country].filter(Boolean).join(', ')}</p>
         <p>
           {date(booking.check_in)} → {date(booking.check_out)} ·{' '}

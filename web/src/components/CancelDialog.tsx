@@ -2,10 +2,20 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../api/client'
 import type { Booking } from '../api/types'
 import { useI18n } from '../i18n'
+import { guestName } from './BookingSummary'
 import { Dialog, ErrorBox, Loading } from './ui'
 
 /** Cancelling a booking: the refund is shown first, then the person confirms. */
-export function CancelDialog({ booking, onClose }: { booking: Booking | undefined; onClose: () => void }) {
+export function CancelDialog({
+  booking,
+  onClose,
+  host,
+}: {
+  booking: Booking | undefined
+  onClose: () => void
+  /** The host cancels (their reservations) rather than the guest. */
+  host?: boolean
+}) {
   const { t, moneyMinor, date } = useI18n()
   const queryClient = useQueryClient()
   const preview = useQuery({
@@ -33,21 +43,41 @@ export function CancelDialog({ booking, onClose }: { booking: Booking | undefine
             <strong>{booking.place.title}</strong>
             <br />
             {date(booking.check_in)} → {date(booking.check_out)}
+            {host && (
+              <>
+                <br />
+                {t('reservations.guest', { name: guestName(booking) })}
+              </>
+            )}
           </p>
           {preview.isPending && <Loading label={t('trips.computingRefund')} />}
           {preview.error && <ErrorBox error={preview.error} onRetry={() => preview.refetch()} />}
           {p && (
             <div className="refund" data-testid="refund">
-              <p className="refund-amount">
-                {t('trips.refund', { amount: moneyMinor(p.refund_minor, p.currency) })}
-              </p>
-              <p className="muted">
-                {t('trips.refundDetail', {
-                  percent: p.percent,
-                  total: moneyMinor(p.total_minor, p.currency),
-                  policy: t(`policy.${booking.cancellation_policy}` as 'policy.flexible'),
-                })}
-              </p>
+              {p.cancelled_by === 'host' ? (
+                <>
+                  <p className="refund-amount">
+                    {t('reservations.refund', {
+                      name: booking.guest.first_name,
+                      amount: moneyMinor(p.refund_minor, p.currency),
+                    })}
+                  </p>
+                  <p className="muted">{t('reservations.refundDetail')}</p>
+                </>
+              ) : (
+                <>
+                  <p className="refund-amount">
+                    {t('trips.refund', { amount: moneyMinor(p.refund_minor, p.currency) })}
+                  </p>
+                  <p className="muted">
+                    {t('trips.refundDetail', {
+                      percent: p.percent,
+                      total: moneyMinor(p.total_minor, p.currency),
+                      policy: t(`policy.${booking.cancellation_policy}` as 'policy.flexible'),
+                    })}
+                  </p>
+                </>
+              )}
             </div>
           )}
           {cancel.error && <ErrorBox error={cancel.error} />}

@@ -149,3 +149,28 @@ export function PageHeading({ children, className }: { children: ReactNode; clas
     </h1>
   )
 }
+
+/** The end of a paged list: how much of it shows, and a button for the next page. */
+export function ShowMore({
+  shown,
+  total,
+  label,
+  loading,
+  onMore,
+}: {
+  shown: number
+  total: number
+  label: string
+  loading: boolean
+  onMore: () => void
+}) {
+  const { t } = useI18n()
+  return (
+    <div className="show-more">
+      <p className="muted small">{t('common.showing', { shown, count: total })}</p>
+      <button type="button" className="btn btn-ghost" disabled={loading} onClick={onMore}>
+        {loading ? t('common.loading') : label}
+      </button>
+    </div>
+  )
+}

@@ -2,9 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../api/client'
 import type { Amenity, UserView } from '../api/types'
-import { Empty, ErrorBox, PageHeading, Skeleton } from '../components/ui'
+import { Empty, ErrorBox, Notice, PageHeading, ShowMore, Skeleton } from '../components/ui'
 import { type MessageKey, useI18n } from '../i18n'
 import { useSession, useTitle } from '../lib/hooks'
+import { usePlaceList } from '../lib/places'
 import { Link, navigate, useSearchParams } from '../lib/router'
 import { NeedLogin } from './NotFound'
 
@@ -204,74 +205,130 @@ function AmenityRow({ amenity }: { amenity: Amenity }) {
   )
 }
 
+const STATUSES = ['published', 'suspended', 'draft'] as const
+type ListingStatus = (typeof STATUSES)[number]
+
 function Listings() {
   const { t, money } = useI18n()
+  const params = useSearchParams()
   const queryClient = useQueryClient()
   const [filter, setFilter] = useState('')
-  const places = useQuery({
-    queryKey: ['places', 'all'],
-    queryFn: () => unwrap(api.GET('/api/v1/places/', { params: { query: { limit: 1000 } } })),
-  })
-  const suspend = useMutation({
-    mutationFn: (id: string) =>
-      unwrap(api.PUT('/api/v1/places/{id}', { params: { path: { id } }, body: { status: 'suspended' } })),
-    onSuccess: () => {
+  const wanted = params.get('status') as ListingStatus | null
+  const status: ListingStatus = wanted && STATUSES.includes(wanted) ? wanted : 'published'
+  const places = usePlaceList({ status })
+  const change = useMutation({
+    mutationFn: ({ id, to }: { id: string; to: 'published' | 'suspended'; title: string }) =>
+      unwrap(api.PUT('/api/v1/places/{id}', { params: { path: { id } }, body: { status: to } })),
+    onSuccess: (_, { id }) => {
       void queryClient.invalidateQueries({ queryKey: ['places'] })
+      void queryClient.invalidateQueries({ queryKey: ['place', id] })
       void queryClient.invalidateQueries({ queryKey: ['search'] })
     },
   })
-  const shown = (places.data ?? []).filter((p) =>
-    `${p.title} ${p.city} ${p.id}`.toLowerCase().includes(filter.toLowerCase()),
+  const needle = filter.trim().toLowerCase()
+  const shown = places.places.filter((p) =>
+    `${p.title} ${p.city} ${p.country} ${p.id}`.toLowerCase().includes(needle),
   )
   return (
     <>
       <p className="muted">{t('admin.listingsHint')}</p>
-      <label className="field">
-        <span>{t('admin.filterListings')}</span>
-        <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
-      </label>
-      {places.isPending && <Skeleton lines={5} />}
-      {places.error && <ErrorBox error={places.error} />}
-      {suspend.error && <ErrorBox error={suspend.error} />}
-      {places.data && shown.length === 0 && <Empty title={t('search.noResults')} />}
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('editor.title')}</th>
-              <th scope="col">{t('editor.city')}</th>
-              <th scope="col">{t('editor.price')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('admin.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((place) => (
-              <tr key={place.id}>
-                <td>
-                  <Link to={`/places/${place.id}`}>{place.title}</Link>
-                </td>
-                <td>{place.city}</td>
-                <td>{money(place.price, place.currency)}</td>
-                <td>
-                  <button
-                    type="button"
-                    className="btn btn-danger btn-small"
-                    disabled={suspend.isPending}
-                    onClick={() => {
-                      if (window.confirm(t('admin.suspendConfirm', { title: place.title })))
-                        suspend.mutate(place.id)
-                    }}
-                  >
-                    {t('admin.suspend')}
-                  </button>
-                </td>
-              </tr>
+      <div className="row row-end inline-form">
+        <label className="field field-narrow">
+          <span>{t('admin.status')}</span>
+          <select
+            value={status}
+            onChange={(e) => {
+              setFilter('')
+              change.reset()
+              navigate(`/admin?tab=listings&status=${e.target.value}`, { replace: true })
+            }}
+          >
+            {STATUSES.map((name) => (
+              <option key={name} value={name}>
+                {t(`admin.statusFilter.${name}` as MessageKey)}
+              </option>
             ))}
-          </tbody>
-        </table>
+          </select>
+        </label>
+        <label className="field field-wide">
+          <span>{t('admin.filterListings')}</span>
+          <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        </label>
       </div>
+      {places.data && places.total > 0 && (
+        <p className="small" aria-live="polite">
+          {t(`admin.listingCount.${status}` as 'admin.listingCount.published', { count: places.total })}
+        </p>
+      )}
+      {places.isPending && <Skeleton lines={5} />}
+      {places.isError && !places.isFetchNextPageError && (
+        <ErrorBox error={places.error} onRetry={() => places.refetch()} />
+      )}
+      {change.error && <ErrorBox error={change.error} />}
+      {change.isSuccess && (
+        <Notice kind="success">
+          {t(change.variables.to === 'published' ? 'admin.reinstated' : 'admin.suspended', {
+            title: change.variables.title,
+          })}
+        </Notice>
+      )}
+      {places.data && shown.length === 0 && (
+        <Empty title={t(needle ? 'admin.noListingMatch' : (`admin.noListings.${status}` as MessageKey))} />
+      )}
+      {shown.length > 0 && (
+        <ul className="admin-listings">
+          {shown.map((place) => (
+            <li key={place.id} className="admin-listing" data-listing={place.id}>
+              <div className="admin-listing-main">
+                <Link to={`/places/${place.id}`} className="admin-listing-title">
+                  {place.title}
+                </Link>
+                <span className="muted small">
+                  {[place.city, place.country].filter(Boolean).join(', ')} ·{' '}
+                  {money(place.price, place.currency)} {t('place.perNight')}
+                </span>
+              </div>
+              <span className={`status status-${place.status}`}>
+                {t(`host.status.${place.status}` as MessageKey)}
+              </span>
+              {place.status === 'suspended' ? (
+                <button
+                  type="button"
+                  className="btn btn-primary btn-small"
+                  disabled={change.isPending}
+                  onClick={() => change.mutate({ id: place.id, to: 'published', title: place.title })}
+                >
+                  {t('admin.reinstate')}
+                </button>
+              ) : (
+                <button
+                  type="button"
+                  className="btn btn-danger btn-small"
+                  disabled={change.isPending}
+                  onClick={() => {
+                    if (window.confirm(t('admin.suspendConfirm', { title: place.title })))
+                      change.mutate({ id: place.id, to: 'suspended', title: place.title })
+                  }}
+                >
+                  {t('admin.suspend')}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {places.hasNextPage && (
+        <ShowMore
+          shown={places.places.length}
+          total={places.total}
+          label={t('admin.moreListings')}
+          loading={places.isFetchingNextPage}
+          onMore={() => places.fetchNextPage()}
+        />
+      )}
+      {places.isFetchNextPageError && (
+        <ErrorBox error={places.error} onRetry={() => places.fetchNextPage()} />
+      )}
     </>
   )
 }

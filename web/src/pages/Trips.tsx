@@ -1,17 +1,27 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { api, unwrap } from '../api/client'
-import type { Booking, StayReviewInput } from '../api/types'
+import { ApiError, api, unwrap } from '../api/client'
+import type { Booking, StayReviewInput, StayReviewResult } from '../api/types'
 import { BookingSummary } from '../components/BookingSummary'
 import { CancelDialog } from '../components/CancelDialog'
 import { Dialog, Empty, ErrorBox, Notice, PageHeading, Skeleton } from '../components/ui'
 import { type MessageKey, useI18n } from '../i18n'
-import { todayIn } from '../lib/dates'
+import { addDays, todayIn } from '../lib/dates'
 import { useSession, useTitle } from '../lib/hooks'
 import { Link, navigate, useSearchParams } from '../lib/router'
 import { NeedLogin } from './NotFound'
 
 type Tab = 'upcoming' | 'past' | 'cancelled'
+
+/** Days after check-out during which a stay can be reviewed (the API's review window). */
+const REVIEW_WINDOW_DAYS = 14
+
+/** The last day a finished stay can be reviewed, or null when it cannot (or no longer). */
+function reviewUntil(booking: Booking): string | null {
+  if (booking.status !== 'completed') return null
+  const last = addDays(booking.check_out, REVIEW_WINDOW_DAYS)
+  return last >= todayIn(booking.timezone) ? last : null
+}
 
 function tabOf(booking: Booking, today: string): Tab {
   if (['cancelled', 'declined', 'expired'].includes(booking.status)) return 'cancelled'
@@ -20,12 +30,14 @@ function tabOf(booking: Booking, today: string): Tab {
 }
 
 export default function Trips() {
-  const { t } = useI18n()
+  const { t, date } = useI18n()
   const { session } = useSession()
   const params = useSearchParams()
   const tab = (params.get('tab') as Tab | null) ?? 'upcoming'
   const [cancelling, setCancelling] = useState<Booking>()
   const [reviewing, setReviewing] = useState<Booking>()
+  // Stays reviewed on this page (bookings do not say whether their guest has reviewed them).
+  const [reviewed, setReviewed] = useState<ReadonlySet<string>>(new Set())
   useTitle(t('trips.title'))
   const bookings = useQuery({
     queryKey: ['bookings', 'guest', session?.user.id],
@@ -88,21 +100,37 @@ export default function Trips() {
                     {booking.status === 'pending' ? t('trips.withdraw') : t('trips.cancel')}
                   </button>
                 )}
-              {booking.status === 'completed' && (
-                <button
-                  type="button"
-                  className="btn btn-primary btn-small"
-                  onClick={() => setReviewing(booking)}
-                >
-                  {t('trips.review')}
-                </button>
+              {reviewed.has(booking.id) ? (
+                <span className="review-sent">
+                  <span aria-hidden="true">✓ </span>
+                  {t('trips.reviewSent')}
+                </span>
+              ) : (
+                reviewUntil(booking) && (
+                  <>
+                    <button
+                      type="button"
+                      className="btn btn-primary btn-small"
+                      onClick={() => setReviewing(booking)}
+                    >
+                      {t('trips.review')}
+                    </button>
+                    <span className="muted small">
+                      {t('trips.reviewUntil', { date: date(reviewUntil(booking) as string) })}
+                    </span>
+                  </>
+                )
               )}
             </BookingSummary>
           ))}
         </div>
       </div>
       <CancelDialog booking={cancelling} onClose={() => setCancelling(undefined)} />
-      <ReviewDialog booking={reviewing} onClose={() => setReviewing(undefined)} />
+      <ReviewDialog
+        booking={reviewing}
+        onClose={() => setReviewing(undefined)}
+        onReviewed={(id) => setReviewed((ids) => new Set(ids).add(id))}
+      />
     </div>
   )
 }
@@ -135,8 +163,16 @@ function RatingInput({
   )
 }
 
-function ReviewDialog({ booking, onClose }: { booking: Booking | undefined; onClose: () => void }) {
-  const { t } = useI18n()
+function ReviewDialog({
+  booking,
+  onClose,
+  onReviewed,
+}: {
+  booking: Booking | undefined
+  onClose: () => void
+  onReviewed: (bookingId: string) => void
+}) {
+  const { t, dateTime } = useI18n()
   const queryClient = useQueryClient()
   const [text, setText] = useState('')
   const [rating, setRating] = useState(5)
@@ -148,13 +184,17 @@ function ReviewDialog({ booking, onClose }: { booking: Booking | undefined; onCl
     check_in: 5,
     value: 5,
   })
-  const [done, setDone] = useState(false)
+  const [done, setDone] = useState<StayReviewResult>()
   const send = useMutation({
     mutationFn: (body: StayReviewInput) =>
       unwrap(api.POST('/api/v1/bookings/{id}/review', { params: { path: { id: booking!.id } }, body })),
-    onSuccess: () => {
-      setDone(true)
+    onSuccess: (result) => {
+      setDone(result)
+      onReviewed(result.booking_id)
       void queryClient.invalidateQueries({ queryKey: ['place', booking?.place_id] })
+    },
+    onError: (error) => {
+      if (booking && error instanceof ApiError && error.code === 'already_reviewed') onReviewed(booking.id)
     },
   })
   const submit = (event: FormEvent) => {
@@ -162,7 +202,7 @@ function ReviewDialog({ booking, onClose }: { booking: Booking | undefined; onCl
     send.mutate({ text: text.trim(), rating, ratings })
   }
   const close = () => {
-    setDone(false)
+    setDone(undefined)
     setText('')
     send.reset()
     onClose()
@@ -175,7 +215,13 @@ function ReviewDialog({ booking, onClose }: { booking: Booking | undefined; onCl
     >
       {done ? (
         <>
-          <Notice kind="success">{t('review.thanks')}</Notice>
+          <Notice kind="success">
+            <p className="review-done" data-testid="review-sent">
+              {done.visible || !done.visible_from || !booking
+                ? t('review.published')
+                : t('review.pending', { when: dateTime(done.visible_from, booking.timezone) })}
+            </p>
+          </Notice>
           <div className="dialog-actions">
             <button type="button" className="btn btn-primary" onClick={close}>
               {t('common.done')}
@@ -184,6 +230,7 @@ function ReviewDialog({ booking, onClose }: { booking: Booking | undefined; onCl
         </>
       ) : (
         <form onSubmit={submit} className="form">
+          <p className="muted small">{t('review.intro')}</p>
           <RatingInput name="overall" label={t('review.overall')} value={rating} onChange={setRating} />
           <div className="rating-grid">
             {CATEGORIES.map((category) => (

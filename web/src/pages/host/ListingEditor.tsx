@@ -6,7 +6,6 @@ import { ErrorBox, Field, PageHeading, Skeleton } from '../../components/ui'
 import { type MessageKey, useI18n } from '../../i18n'
 import { fieldErrors } from '../../lib/errors'
 import { useSession, useTitle } from '../../lib/hooks'
-import { rememberListing } from '../../lib/host'
 import { navigate } from '../../lib/router'
 import { NeedLogin } from '../NotFound'
 
@@ -175,7 +174,6 @@ export default function ListingEditor({ id }: { id?: string }) {
 
 function Editor({ place }: { place: PlaceDetail | undefined }) {
   const { t, money } = useI18n()
-  const { session } = useSession()
   const queryClient = useQueryClient()
   const [form, setForm] = useState<Form>(() => (place ? fromPlace(place) : emptyForm()))
   const [step, setStep] = useState<Step>('basics')
@@ -192,7 +190,6 @@ function Editor({ place }: { place: PlaceDetail | undefined }) {
       return unwrap(api.POST('/api/v1/places/', { body }))
     },
     onSuccess: (saved) => {
-      if (session) rememberListing(session.user.id, saved.id)
       void queryClient.invalidateQueries({ queryKey: ['places'] })
       void queryClient.invalidateQueries({ queryKey: ['place', saved.id] })
       void queryClient.invalidateQueries({ queryKey: ['search'] })

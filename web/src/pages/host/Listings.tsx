@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useRef } from 'react'
 import { api, unwrap } from '../../api/client'
 import type { PlaceSummary } from '../../api/types'
 import { PlaceVisual } from '../../components/PlaceVisual'
-import { Empty, ErrorBox, Notice, PageHeading, Skeleton } from '../../components/ui'
+import { Empty, ErrorBox, Notice, PageHeading, ShowMore, Skeleton } from '../../components/ui'
 import { type MessageKey, useI18n } from '../../i18n'
 import { useSession, useTitle } from '../../lib/hooks'
-import { useMyListings } from '../../lib/host'
+import { useMyListings } from '../../lib/places'
 import { Link, useSearchParams } from '../../lib/router'
 import { NeedLogin } from '../NotFound'
 
@@ -14,7 +15,7 @@ export default function HostListings() {
   const { session } = useSession()
   const params = useSearchParams()
   useTitle(t('host.title'))
-  const { listings, isPending, error, refetch } = useMyListings()
+  const listings = useMyListings()
   const pending = useQuery({
     queryKey: ['bookings', 'host', session?.user.id, 'pending'],
     queryFn: () =>
@@ -41,9 +42,11 @@ export default function HostListings() {
       <p>
         <Link to="/host/reservations">{t('nav.reservations')} →</Link>
       </p>
-      {isPending && <Skeleton lines={4} />}
-      {error && <ErrorBox error={error} onRetry={() => refetch()} />}
-      {!isPending && listings.length === 0 && (
+      {listings.isPending && <Skeleton lines={4} />}
+      {listings.isError && !listings.isFetchNextPageError && (
+        <ErrorBox error={listings.error} onRetry={() => listings.refetch()} />
+      )}
+      {listings.data && listings.places.length === 0 && (
         <Empty title={t('host.empty')}>
           <p>{t('host.emptyHint')}</p>
           <Link to="/host/listings/new" className="btn btn-primary">
@@ -52,17 +55,34 @@ export default function HostListings() {
         </Empty>
       )}
       <div className="listing-rows">
-        {listings.map((place) => (
-          <ListingRow key={place.id} place={place} />
+        {listings.places.map((place) => (
+          <ListingRow key={place.id} place={place} saved={place.id === saved} />
         ))}
       </div>
+      {listings.hasNextPage && (
+        <ShowMore
+          shown={listings.places.length}
+          total={listings.total}
+          label={t('host.more')}
+          loading={listings.isFetchingNextPage}
+          onMore={() => listings.fetchNextPage()}
+        />
+      )}
+      {listings.isFetchNextPageError && (
+        <ErrorBox error={listings.error} onRetry={() => listings.fetchNextPage()} />
+      )}
     </div>
   )
 }
 
-function ListingRow({ place }: { place: PlaceSummary }) {
+function ListingRow({ place, saved }: { place: PlaceSummary; saved: boolean }) {
   const { t, money } = useI18n()
   const queryClient = useQueryClient()
+  const ref = useRef<HTMLElement>(null)
+  // The listing just saved may be far down the list: bring it into view.
+  useEffect(() => {
+    if (saved) ref.current?.scrollIntoView({ block: 'center' })
+  }, [saved])
   const change = useMutation({
     mutationFn: (status: 'draft' | 'published') =>
       unwrap(api.PUT('/api/v1/places/{id}', { params: { path: { id: place.id } }, body: { status } })),
@@ -73,7 +93,7 @@ function ListingRow({ place }: { place: PlaceSummary }) {
     },
   })
   return (
-    <article className="listing-row card" data-listing={place.id}>
+    <article ref={ref} className={`listing-row card ${saved ? 'is-saved' : ''}`} data-listing={place.id}>
       <PlaceVisual id={place.id} className="listing-row-visual" />
       <div className="listing-row-body">
         <div className="booking-top">
@@ -88,6 +108,12 @@ function ListingRow({ place }: { place: PlaceSummary }) {
           {[place.city, place.country].filter(Boolean).join(', ')} · {money(place.price, place.currency)}{' '}
           {t('place.perNight')}
         </p>
+        {saved && (
+          <p className="saved-tag">
+            <span aria-hidden="true">✓ </span>
+            {t('host.justSaved')}
+          </p>
+        )}
         <div className="booking-actions">
           <Link to={`/host/listings/${place.id}/edit`} className="btn btn-ghost btn-small">
             {t('host.edit')}

@@ -77,7 +77,7 @@ export default function Reservations() {
           </div>
         </section>
       )}
-      <CancelDialog booking={cancelling} onClose={() => setCancelling(undefined)} />
+      <CancelDialog booking={cancelling} onClose={() => setCancelling(undefined)} host />
     </div>
   )
 }
