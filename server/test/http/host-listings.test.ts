@@ -31,5 +31,7 @@ describeEachDriver('host and admin place lists', (t) => {
     const suspended = await t().get('/api/v1/places/?status=suspended', { token: admin })
     expect(suspended.body.map((p: { id: string }) => p.id)).toContain(place.id)
     expect((await t().get('/api/v1/places/?status=suspended', { token: host.token })).status).toBe(403)
+    const publicList = await t().get('/api/v1/places/?limit=1000', { token: admin })
+    expect(publicList.body.some((p: { id: string }) => p.id === place.id)).toBe(false)
   })
 })

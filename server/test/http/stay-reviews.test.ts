@@ -57,6 +57,8 @@ describeEachDriver('stay reviews', (t) => {
     expect((await t().get(`/api/v1/reviews/${first.body.id}`, { token: guest.token })).status).toBe(200)
     expect((await t().get(`/api/v1/places/${place.id}`)).body.rating_count).toBe(0)
 
+    const seen = await t().get(`/api/v1/bookings/${bookingId}`, { token: guest.token })
+    expect(seen.body.reviewed).toEqual({ by_guest: true, by_host: false })
     const second = await t().post(
       `/api/v1/bookings/${bookingId}/review`,
       { text: 'A tidy guest', rating: 5 },

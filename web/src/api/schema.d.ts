@@ -792,6 +792,11 @@ export interface paths {
                             };
                             place_id: string;
                             refund_minor: number | null;
+                            /** @description Whether each side already reviewed the stay */
+                            reviewed: {
+                                by_guest: boolean;
+                                by_host: boolean;
+                            };
                             service_fee_minor: number;
                             status: "pending" | "confirmed" | "declined" | "expired" | "cancelled" | "completed";
                             subtotal_minor: number;
@@ -895,6 +900,11 @@ export interface paths {
                             };
                             place_id: string;
                             refund_minor: number | null;
+                            /** @description Whether each side already reviewed the stay */
+                            reviewed: {
+                                by_guest: boolean;
+                                by_host: boolean;
+                            };
                             service_fee_minor: number;
                             status: "pending" | "confirmed" | "declined" | "expired" | "cancelled" | "completed";
                             subtotal_minor: number;
@@ -951,6 +961,11 @@ export interface paths {
                             };
                             place_id: string;
                             refund_minor: number | null;
+                            /** @description Whether each side already reviewed the stay */
+                            reviewed: {
+                                by_guest: boolean;
+                                by_host: boolean;
+                            };
                             service_fee_minor: number;
                             status: "pending" | "confirmed" | "declined" | "expired" | "cancelled" | "completed";
                             subtotal_minor: number;
@@ -1070,6 +1085,11 @@ export interface paths {
                             };
                             place_id: string;
                             refund_minor: number | null;
+                            /** @description Whether each side already reviewed the stay */
+                            reviewed: {
+                                by_guest: boolean;
+                                by_host: boolean;
+                            };
                             service_fee_minor: number;
                             status: "pending" | "confirmed" | "declined" | "expired" | "cancelled" | "completed";
                             subtotal_minor: number;
@@ -1175,6 +1195,11 @@ export interface paths {
                             };
                             place_id: string;
                             refund_minor: number | null;
+                            /** @description Whether each side already reviewed the stay */
+                            reviewed: {
+                                by_guest: boolean;
+                                by_host: boolean;
+                            };
                             service_fee_minor: number;
                             status: "pending" | "confirmed" | "declined" | "expired" | "cancelled" | "completed";
                             subtotal_minor: number;
@@ -1296,6 +1321,11 @@ export interface paths {
                             };
                             place_id: string;
                             refund_minor: number | null;
+                            /** @description Whether each side already reviewed the stay */
+                            reviewed: {
+                                by_guest: boolean;
+                                by_host: boolean;
+                            };
                             service_fee_minor: number;
                             status: "pending" | "confirmed" | "declined" | "expired" | "cancelled" | "completed";
                             subtotal_minor: number;
@@ -1492,6 +1522,11 @@ export interface paths {
                             };
                             place_id: string;
                             refund_minor: number | null;
+                            /** @description Whether each side already reviewed the stay */
+                            reviewed: {
+                                by_guest: boolean;
+                                by_host: boolean;
+                            };
                             service_fee_minor: number;
                             status: "pending" | "confirmed" | "declined" | "expired" | "cancelled" | "completed";
                             subtotal_minor: number;

@@ -36,7 +36,7 @@ export default function Trips() {
   const tab = (params.get('tab') as Tab | null) ?? 'upcoming'
   const [cancelling, setCancelling] = useState<Booking>()
   const [reviewing, setReviewing] = useState<Booking>()
-  // Stays reviewed on this page (bookings do not say whether their guest has reviewed them).
+  // Stays reviewed on this page since the list was loaded (the list says `reviewed.by_guest`).
   const [reviewed, setReviewed] = useState<ReadonlySet<string>>(new Set())
   useTitle(t('trips.title'))
   const bookings = useQuery({
@@ -100,7 +100,7 @@ export default function Trips() {
                     {booking.status === 'pending' ? t('trips.withdraw') : t('trips.cancel')}
                   </button>
                 )}
-              {reviewed.has(booking.id) ? (
+              {booking.reviewed.by_guest || reviewed.has(booking.id) ? (
                 <span className="review-sent">
                   <span aria-hidden="true">✓ </span>
                   {t('trips.reviewSent')}

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.js'
-import type { BookingRow, BookingStatus } from '../../db/schema.js'
+import type { BookingRow, BookingStatus, OutboxRow } from '../../db/schema.js'
 import { nightRows } from '../calendar/repository.js'
 
 export interface BookingListFilter {
@@ -21,6 +21,9 @@ export interface BookingWithPlace extends BookingRow {
   place_country: string
   guest_first_name: string
   guest_last_name: string
+  /** Whether each side reviewed the stay (0/1 from SQLite and MariaDB). */
+  guest_reviewed: unknown
+  host_reviewed: unknown
 }
 
 export class BookingRepository {
@@ -50,13 +53,34 @@ export class BookingRepository {
         'guest.first_name as guest_first_name',
         'guest.last_name as guest_last_name',
       ])
+      .select((eb) => [
+        eb
+          .exists(
+            eb.selectFrom('reviews').select('reviews.id').whereRef('reviews.booking_id', '=', 'bookings.id'),
+          )
+          .as('guest_reviewed'),
+        eb
+          .exists(
+            eb
+              .selectFrom('guest_reviews')
+              .select('guest_reviews.id')
+              .whereRef('guest_reviews.booking_id', '=', 'bookings.id'),
+          )
+          .as('host_reviewed'),
+      ])
   }
 
   /**
    * Inserts a booking and one row per night in one transaction. A night already taken fails the
    * insert on the (place_id, night) key. Expired requests of the place release their nights first.
+   * The outbox rows are written in the same transaction.
    */
-  async insertHoldingNights(booking: BookingRow, nights: string[], now: string): Promise<void> {
+  async insertHoldingNights(
+    booking: BookingRow,
+    nights: string[],
+    now: string,
+    outbox: OutboxRow[] = [],
+  ): Promise<void> {
     await this.db.write.transaction().execute(async (trx) => {
       const stale = await trx
         .selectFrom('bookings')
@@ -79,18 +103,21 @@ export class BookingRepository {
         .insertInto('place_nights')
         .values(nightRows(booking.place_id, nights, { booking_id: booking.id }, now))
         .execute()
+      if (outbox.length) await trx.insertInto('outbox').values(outbox).execute()
     })
   }
 
   /**
    * Moves a booking from one status to another, only if it is still in `from` (a concurrent
-   * change wins otherwise, and this returns false). Releases its nights when asked.
+   * change wins otherwise, and this returns false). Releases its nights when asked. The outbox
+   * rows are written in the same transaction, only when the status changed.
    */
   async changeStatus(
     id: string,
     from: BookingStatus,
     changes: Partial<BookingRow> & { status: BookingStatus; updated_at: string },
     releaseNights: boolean,
+    outbox: OutboxRow[] = [],
   ): Promise<boolean> {
     return this.db.write.transaction().execute(async (trx) => {
       const result = await trx
@@ -101,6 +128,7 @@ export class BookingRepository {
         .executeTakeFirst()
       if (Number(result.numUpdatedRows) !== 1) return false
       if (releaseNights) await trx.deleteFrom('place_nights').where('booking_id', '=', id).execute()
+      if (outbox.length) await trx.insertInto('outbox').values(outbox).execute()
       return true
     })
   }

@@ -80,6 +80,10 @@ export const Booking = Type.Object({
     country: Type.String(),
   }),
   guest: Type.Object({ id: Type.String(), first_name: Type.String(), last_name: Type.String() }),
+  reviewed: Type.Object(
+    { by_guest: Type.Boolean(), by_host: Type.Boolean() },
+    { description: 'Whether each side already reviewed the stay' },
+  ),
   ...Timestamps,
 })
 

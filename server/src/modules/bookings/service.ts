@@ -4,6 +4,8 @@ import type { BookingRow, BookingStatus, PlaceRow } from '../../db/schema.js'
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js'
 import type { Actor } from '../../http/auth.js'
 import { uuidv7 } from '../../ids.js'
+import { outboxRow } from '../../jobs/outbox.js'
+import { type BookingEvent, bookingNotification } from '../../jobs/tasks.js'
 import type { Logger } from '../../logger.js'
 import type { CalendarRepository } from '../calendar/repository.js'
 import { findVisiblePlace } from '../places/access.js'
@@ -41,6 +43,7 @@ export interface BookingView extends Omit<BookingRow, 'nightly_prices' | 'idempo
   total: number
   place: { id: string; title: string; city: string; country: string }
   guest: { id: string; first_name: string; last_name: string }
+  reviewed: { by_guest: boolean; by_host: boolean }
 }
 
 export interface CancellationPreview extends Refund {
@@ -62,6 +65,8 @@ function toView(row: BookingWithPlace): BookingView {
     place_country,
     guest_first_name,
     guest_last_name,
+    guest_reviewed,
+    host_reviewed,
     ...rest
   } = row
   const nights = JSON.parse(nightly_prices) as NightPrice[]
@@ -71,7 +76,16 @@ function toView(row: BookingWithPlace): BookingView {
     total: toMajorUnits(row.total_minor, row.currency),
     place: { id: row.place_id, title: place_title, city: place_city, country: place_country },
     guest: { id: row.guest_id, first_name: guest_first_name, last_name: guest_last_name },
+    reviewed: { by_guest: Boolean(Number(guest_reviewed)), by_host: Boolean(Number(host_reviewed)) },
   }
+}
+
+/** What each action tells the guest and host about. */
+const EVENT_OF: Partial<Record<BookingAction, BookingEvent>> = {
+  accept: 'accepted',
+  decline: 'declined',
+  guest_cancel: 'cancelled',
+  host_cancel: 'cancelled',
 }
 
 const isDeadlock = (error: unknown) => (error as { code?: string } | null)?.code === 'ER_LOCK_DEADLOCK'
@@ -168,6 +182,7 @@ export class BookingService {
           row,
           nightly.map((n) => n.date),
           nowText,
+          [this.notification(row.id, instant ? 'confirmed' : 'requested', now)],
         )
         break
       } catch (error) {
@@ -271,6 +286,7 @@ export class BookingService {
           'pending',
           { status: 'expired', refund_minor: booking.total_minor, updated_at: nowText },
           true,
+          [this.notification(booking.id, 'expired', now)],
         )
       )
         expired++
@@ -326,12 +342,14 @@ export class BookingService {
     release: boolean,
   ): Promise<BookingView> {
     const status: BookingStatus = transition(booking.status, action)
-    const updatedAt = new Date(this.now()).toISOString()
+    const now = this.now()
+    const event = EVENT_OF[action]
     const applied = await this.bookings.changeStatus(
       booking.id,
       booking.status,
-      { ...changes, status, updated_at: updatedAt },
+      { ...changes, status, updated_at: new Date(now).toISOString() },
       release,
+      event ? [this.notification(booking.id, event, now)] : [],
     )
     if (!applied) {
       const current = await this.bookings.findById(booking.id)
@@ -345,6 +363,11 @@ export class BookingService {
       'booking status changed',
     )
     return toView((await this.bookings.findById(booking.id))!)
+  }
+
+  /** The outbox row that tells the guest and host about a booking change. */
+  private notification(bookingId: string, event: BookingEvent, now: number) {
+    return outboxRow(bookingNotification(bookingId, event), now)
   }
 
   private async visibleTo(id: string, actor: Actor): Promise<BookingWithPlace> {

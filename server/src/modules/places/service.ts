@@ -170,7 +170,7 @@ export class PlaceService {
     }
     const statuses: PlaceStatus[] = query.status
       ? [query.status]
-      : manages
+      : manages && ownerId !== undefined
         ? ['draft', 'published', 'suspended']
         : ['published']
     const scoped = { ...filter, statuses, ...(ownerId ? { ownerId } : {}) }
