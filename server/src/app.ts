@@ -3,6 +3,12 @@ import type { Config } from './config.js'
 import { createDatabase, type Database } from './db/database.js'
 import { Authenticator } from './http/auth.js'
 import { createHttpServer } from './http/server.js'
+import { createMailSender } from './infra/mail/index.js'
+import { OutboxTaskQueue } from './infra/queue/outbox.js'
+import type { TaskQueue } from './infra/queue/port.js'
+import { RabbitTaskQueue } from './infra/queue/rabbitmq.js'
+import { Jobs } from './jobs/runner.js'
+import { NOTIFICATIONS } from './jobs/tasks.js'
 import type { Logger } from './logger.js'
 import { AmenityRepository } from './modules/amenities/repository.js'
 import { AmenityService } from './modules/amenities/service.js'
@@ -16,6 +22,8 @@ import { CalendarService } from './modules/calendar/service.js'
 import { IcalFetcher } from './modules/ical/fetch.js'
 import { IcalRepository } from './modules/ical/repository.js'
 import { IcalService } from './modules/ical/service.js'
+import { NotificationRepository } from './modules/notifications/repository.js'
+import { NotificationService } from './modules/notifications/service.js'
 import { PlaceRepository } from './modules/places/repository.js'
 import { PlaceService } from './modules/places/service.js'
 import { ReviewRepository } from './modules/reviews/repository.js'
@@ -100,6 +108,28 @@ export function createServices(config: Config, database: Database, logger?: Logg
   return { services, repositories, accessTokens }
 }
 
+/**
+ * Background work: the task queue (RabbitMQ when `HBNB_AMQP_URL` is set, else the outbox table),
+ * the mail driver and the handler of every task name.
+ */
+export function createJobs(config: Config, database: Database, logger?: Logger) {
+  const retry = { maxAttempts: config.taskMaxAttempts }
+  const queue: TaskQueue = config.amqpUrl
+    ? new RabbitTaskQueue(config.amqpUrl, { ...retry, logger })
+    : new OutboxTaskQueue(database, { ...retry, pollMs: config.taskPollMs, logger })
+  const mail = createMailSender(config)
+  const notifications = new NotificationService(new NotificationRepository(database), mail, logger)
+  const jobs = new Jobs({
+    config,
+    database,
+    queue,
+    handlers: { [NOTIFICATIONS]: (delivery) => notifications.handle(delivery) },
+    logger,
+    onClose: () => mail.close(),
+  })
+  return { jobs, notifications, mail }
+}
+
 export async function createApp(
   config: Config,
   logger: Logger,
@@ -107,13 +137,17 @@ export async function createApp(
 ) {
   const { services, accessTokens } = createServices(config, database, logger)
   const http = await createHttpServer(config, logger, services, new Authenticator(accessTokens))
+  const { jobs, notifications } = createJobs(config, database, logger)
   return {
     config,
     database,
     services,
     http,
+    jobs,
+    notifications,
     async close() {
       await http.close()
+      await jobs.close()
       await database.close()
     },
   }

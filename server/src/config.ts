@@ -42,6 +42,11 @@ export interface Config {
   webDir: string
   mapTilesUrl: string
   mapAttribution: string
+  smtpUrl: string | undefined
+  mailFrom: string
+  amqpUrl: string | undefined
+  taskMaxAttempts: number
+  taskPollMs: number
 }
 
 export class ConfigError extends Error {
@@ -304,6 +309,47 @@ export const SETTINGS = {
     default: '`© OpenStreetMap contributors`',
     parse: text,
   },
+  smtpUrl: {
+    name: 'HBNB_SMTP_URL',
+    description:
+      'SMTP server for outgoing email (`smtp://user:pass@host:587`); unset: emails are written to `<data dir>/mail`.',
+    default: 'none',
+    parse: (raw: string) => {
+      const value = raw.trim()
+      if (!/^smtps?:\/\//.test(value)) throw new Error('expected smtp://host:port or smtps://host:port')
+      return value
+    },
+  },
+  mailFrom: {
+    name: 'HBNB_MAIL_FROM',
+    description: 'Sender address of outgoing email.',
+    default: '`HBNB <no-reply@hbnb.local>`',
+    parse: text,
+  },
+  amqpUrl: {
+    name: 'HBNB_AMQP_URL',
+    description:
+      'RabbitMQ for background tasks (`amqp://user:pass@host:5672`), consumed by `hbnb worker`; unset: tasks run in-process from the outbox table.',
+    default: 'none',
+    parse: (raw: string) => {
+      const value = raw.trim()
+      if (!/^amqps?:\/\//.test(value)) throw new Error('expected amqp://user:password@host:5672')
+      return value
+    },
+  },
+  taskMaxAttempts: {
+    name: 'HBNB_TASK_MAX_ATTEMPTS',
+    description: 'Tries of a background task (exponential backoff between them) before it is dead-lettered.',
+    default: '5',
+    parse: integer(1, 100),
+  },
+  taskPollMs: {
+    name: 'HBNB_TASK_POLL_MS',
+    description:
+      'How often the outbox is polled for due tasks (in-process runner) or rows to relay to RabbitMQ.',
+    default: '1000',
+    parse: integer(10, 3_600_000),
+  },
 } satisfies { [K in keyof Config]: Setting<Config[K]> }
 
 /** Reads `.env` from the working directory when present; real environment variables win. */
@@ -363,6 +409,11 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     webDir: resolveWebDir(read('webDir', DEFAULT_WEB_DIR)),
     mapTilesUrl: read('mapTilesUrl', DEFAULT_MAP_TILES_URL),
     mapAttribution: read('mapAttribution', DEFAULT_MAP_ATTRIBUTION),
+    smtpUrl: read('smtpUrl', undefined),
+    mailFrom: read('mailFrom', 'HBNB <no-reply@hbnb.local>'),
+    amqpUrl: read('amqpUrl', undefined),
+    taskMaxAttempts: read('taskMaxAttempts', 5),
+    taskPollMs: read('taskPollMs', 1000),
   }
 
   if (config.pageSizeDefault > config.pageSizeMax) {

@@ -1,6 +1,6 @@
 // The `hbnb` command: one codebase, several roles.
 import { parseArgs } from 'node:util'
-import { createApp } from './app.js'
+import { createApp, createJobs } from './app.js'
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.js'
 import { bulkSeed, checkBulkOptions } from './db/bulk-seed.js'
 import { createDatabase, type Database } from './db/database.js'
@@ -13,7 +13,9 @@ const USAGE = `Usage: hbnb <command>
 
 Commands:
   all              migrate, seed on first start, and serve (the embedded default of npm start)
-  serve            serve the API (the database must be migrated)
+  serve            serve the API (the database must be migrated); without HBNB_AMQP_URL it also
+                   runs background tasks (emails) in-process, with it it relays them to RabbitMQ
+  worker           consume background tasks from RabbitMQ (needs HBNB_AMQP_URL) and relay the outbox
   migrate up       apply every pending migration
   migrate down     revert the last migration
   migrate status   list migrations and when they were applied
@@ -58,6 +60,8 @@ async function serve(config: Config, logger: Logger, options: { prepare: boolean
     }
   }
   const app = await createApp(config, logger, database)
+  if (config.amqpUrl) app.jobs.startRelay()
+  else await app.jobs.start()
   const address = await app.http.listen({ host: config.host, port: config.port })
   const base = address.replace('://127.0.0.1', '://localhost').replace('://0.0.0.0', '://localhost')
   logger.info(
@@ -79,6 +83,42 @@ async function serve(config: Config, logger: Logger, options: { prepare: boolean
     clearInterval(dueTransitions)
     logger.info(`${signal} received: finishing open requests, then stopping`)
     await app.close()
+    logger.flush()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+/** `hbnb worker`: consumes every task name from RabbitMQ and relays the outbox to it. */
+async function worker(config: Config, logger: Logger) {
+  if (!config.amqpUrl) {
+    throw new UsageError(
+      'worker needs HBNB_AMQP_URL (RabbitMQ); without it `hbnb all` and `hbnb serve` run tasks in-process',
+    )
+  }
+  const database = createDatabase(config.databaseUrl, logger)
+  const pending = (await migrationStatus(database)).filter((m) => !m.appliedAt)
+  if (pending.length) {
+    await database.close()
+    throw new Error(`${pending.length} migration(s) pending: run \`hbnb migrate up\` first`)
+  }
+  const { jobs } = createJobs(config, database, logger)
+  const missing = jobs.missingHandlers()
+  if (missing.length) {
+    await jobs.close()
+    await database.close()
+    throw new Error(`refusing to start: no handler for task(s) ${missing.join(', ')}`)
+  }
+  await jobs.start()
+  logger.info('HBNB worker is consuming RabbitMQ and relaying the outbox')
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    logger.info(`${signal} received: finishing running tasks, then stopping`)
+    await jobs.close()
+    await database.close()
     logger.flush()
     process.exit(0)
   }
@@ -111,6 +151,8 @@ async function main(argv: string[]) {
       return serve(config, logger, { prepare: true })
     case 'serve':
       return serve(config, logger, { prepare: false })
+    case 'worker':
+      return worker(config, logger)
     case 'migrate':
       return withDatabase(config, logger, async (db) => {
         if (sub === 'up' || sub === undefined) {

@@ -200,6 +200,29 @@ export interface AppMetaTable {
   value: string
 }
 
+/** Background work written in the transaction of the change that causes it. */
+export interface OutboxTable {
+  id: string
+  task: string
+  /** JSON text. */
+  payload: string
+  dedupe_key: string
+  /** `pending` until handled (embedded queue) or relayed (RabbitMQ); `dead` after its last failed try. */
+  status: 'pending' | 'sent' | 'dead'
+  attempts: number
+  available_at: string
+  last_error: string | null
+  created_at: string
+  sent_at: string | null
+}
+
+/** Every email sent, by dedupe key: a redelivered task never sends twice. */
+export interface SentMessagesTable {
+  dedupe_key: string
+  recipient: string
+  sent_at: string
+}
+
 export interface DB {
   app_meta: AppMetaTable
   users: UsersTable
@@ -215,6 +238,8 @@ export interface DB {
   wishlists: WishlistsTable
   wishlist_places: WishlistPlacesTable
   ical_feeds: IcalFeedsTable
+  outbox: OutboxTable
+  sent_messages: SentMessagesTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -230,3 +255,4 @@ export type BookingRow = Selectable<BookingsTable>
 export type WishlistRow = Selectable<WishlistsTable>
 export type IcalFeedRow = Selectable<IcalFeedsTable>
 export type GuestReviewRow = Selectable<GuestReviewsTable>
+export type OutboxRow = Selectable<OutboxTable>

@@ -13,6 +13,8 @@ import { createLogger } from '../../src/logger.js'
 export type Driver = 'sqlite' | 'mysql'
 
 export const MYSQL_URL = process.env.HBNB_TEST_MYSQL_URL
+/** RabbitMQ for the production queue driver's tests (it runs on loopback wherever tests run). */
+export const AMQP_URL = process.env.HBNB_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
 const IN_CI = process.env.CI === 'true'
 
 export const ADMIN = {

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely'
 import * as initial from './0001_initial.js'
 import * as marketplace from './0002_marketplace.js'
 import * as search from './0003_search.js'
+import * as outbox from './0004_outbox.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_marketplace': marketplace,
   '0003_search': search,
+  '0004_outbox': outbox,
 }
 
 export const migrationProvider: MigrationProvider = {

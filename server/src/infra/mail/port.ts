@@ -1,0 +1,21 @@
+// The mail port: business code sends messages; the driver decides where they go.
+
+export interface MailMessage {
+  to: string
+  subject: string
+  text: string
+  html: string
+  /** Stable key of this message (sent as `X-HBNB-Dedupe-Key`), so duplicates can be recognised. */
+  dedupeKey?: string
+}
+
+export interface MailSender {
+  send(message: MailMessage): Promise<void>
+  close(): Promise<void>
+}
+
+export const DEDUPE_HEADER = 'X-HBNB-Dedupe-Key'
+
+export function headersOf(message: MailMessage): Record<string, string> {
+  return message.dedupeKey ? { [DEDUPE_HEADER]: message.dedupeKey } : {}
+}

@@ -1,0 +1,172 @@
+// Embedded queue driver: the `outbox` table itself, polled in-process. A row is claimed by moving
+// its `available_at` forward (a lease) in a conditional update, so several pollers never run the
+// same try; it is `sent` once its handler resolved, or `dead` after its last failed try.
+import type { Database } from '../../db/database.js'
+import { isUniqueViolation } from '../../db/database.js'
+import type { OutboxRow } from '../../db/schema.js'
+import { outboxRow } from '../../jobs/outbox.js'
+import type { Logger } from '../../logger.js'
+import {
+  backoffMs,
+  type ConsumeOptions,
+  DEFAULT_RETRY,
+  type DeadLetter,
+  errorText,
+  type RetryPolicy,
+  type Task,
+  type TaskHandler,
+  type TaskQueue,
+} from './port.js'
+
+export interface OutboxQueueOptions extends Partial<RetryPolicy> {
+  pollMs?: number
+  /** How long a claimed try may run before another poller may take the task again. */
+  leaseMs?: number
+  now?: () => number
+  logger?: Logger
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+export class OutboxTaskQueue implements TaskQueue {
+  private readonly policy: RetryPolicy
+  private readonly pollMs: number
+  private readonly leaseMs: number
+  private readonly now: () => number
+  private readonly timers = new Set<NodeJS.Timeout>()
+  private readonly running = new Set<Promise<void>>()
+  private closed = false
+
+  constructor(
+    private readonly database: Database,
+    private readonly options: OutboxQueueOptions = {},
+  ) {
+    this.policy = {
+      maxAttempts: options.maxAttempts ?? DEFAULT_RETRY.maxAttempts,
+      baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
+    }
+    this.pollMs = options.pollMs ?? 1000
+    this.leaseMs = options.leaseMs ?? 5 * 60_000
+    this.now = options.now ?? Date.now
+  }
+
+  /** Publishing the same dedupe key twice keeps the first task. */
+  async publish(task: Task): Promise<void> {
+    try {
+      await this.database.write.insertInto('outbox').values(outboxRow(task, this.now())).execute()
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error
+    }
+  }
+
+  async consume(name: string, handler: TaskHandler, options: ConsumeOptions = {}): Promise<void> {
+    const concurrency = Math.max(1, options.concurrency ?? 1)
+    let active = 0
+    const tick = async () => {
+      if (this.closed || active >= concurrency) return
+      const due = await this.database.write
+        .selectFrom('outbox')
+        .selectAll()
+        .where('status', '=', 'pending')
+        .where('task', '=', name)
+        .where('available_at', '<=', iso(this.now()))
+        .orderBy('available_at')
+        .orderBy('id')
+        .limit(concurrency - active)
+        .execute()
+      for (const row of due) {
+        if (this.closed || !(await this.claim(row))) continue
+        active++
+        const run = this.run(row, handler).finally(() => {
+          active--
+          this.running.delete(run)
+        })
+        this.running.add(run)
+      }
+    }
+    const loop = () => {
+      if (this.closed) return
+      const timer = setTimeout(() => {
+        this.timers.delete(timer)
+        const polling = tick()
+          .catch((error: unknown) =>
+            this.options.logger?.error({ err: error, task: name }, 'outbox poll failed'),
+          )
+          .finally(() => {
+            this.running.delete(polling)
+            loop()
+          })
+        this.running.add(polling)
+      }, this.pollMs)
+      this.timers.add(timer)
+    }
+    await tick()
+    loop()
+  }
+
+  private async claim(row: OutboxRow): Promise<boolean> {
+    const result = await this.database.write
+      .updateTable('outbox')
+      .set({ attempts: row.attempts + 1, available_at: iso(this.now() + this.leaseMs) })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .where('attempts', '=', row.attempts)
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
+  private async run(row: OutboxRow, handler: TaskHandler): Promise<void> {
+    const attempt = row.attempts + 1
+    try {
+      await handler({
+        name: row.task,
+        payload: JSON.parse(row.payload),
+        dedupeKey: row.dedupe_key,
+        attempt,
+      })
+      await this.database.write
+        .updateTable('outbox')
+        .set({ status: 'sent', sent_at: iso(this.now()), last_error: null })
+        .where('id', '=', row.id)
+        .execute()
+    } catch (error) {
+      const dead = attempt >= this.policy.maxAttempts
+      this.options.logger?.warn(
+        { err: error, task: row.task, dedupe_key: row.dedupe_key, attempt, dead },
+        dead ? 'task failed for the last time: dead-lettered' : 'task failed: will retry',
+      )
+      await this.database.write
+        .updateTable('outbox')
+        .set({
+          status: dead ? 'dead' : 'pending',
+          last_error: errorText(error),
+          available_at: iso(this.now() + (dead ? 0 : backoffMs(this.policy, attempt))),
+        })
+        .where('id', '=', row.id)
+        .execute()
+    }
+  }
+
+  async deadLetters(name: string): Promise<DeadLetter[]> {
+    const rows = await this.database.write
+      .selectFrom('outbox')
+      .selectAll()
+      .where('task', '=', name)
+      .where('status', '=', 'dead')
+      .orderBy('id')
+      .execute()
+    return rows.map((row) => ({
+      name: row.task,
+      payload: JSON.parse(row.payload),
+      dedupeKey: row.dedupe_key,
+      attempts: row.attempts,
+      error: row.last_error ?? '',
+    }))
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    for (const timer of this.timers) clearTimeout(timer)
+    this.timers.clear()
+    await Promise.allSettled([...this.running])
+  }
+}

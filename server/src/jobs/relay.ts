@@ -1,0 +1,87 @@
+// The outbox relay: moves pending outbox rows to the task queue (RabbitMQ) and marks them sent.
+// A row is leased (its `available_at` moved forward in a conditional update) before it is
+// published, so concurrent relays do not publish it twice; a relay that dies after publishing and
+// before marking leaves the row to be published again once the lease ends, which the handlers'
+// dedupe keys make harmless.
+import type { Database } from '../db/database.js'
+import type { TaskQueue } from '../infra/queue/port.js'
+import type { Logger } from '../logger.js'
+
+export interface RelayOptions {
+  leaseMs?: number
+  batch?: number
+  now?: () => number
+  logger?: Logger
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+export class OutboxRelay {
+  private readonly now: () => number
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<unknown> | undefined
+
+  constructor(
+    private readonly database: Database,
+    private readonly queue: TaskQueue,
+    private readonly options: RelayOptions = {},
+  ) {
+    this.now = options.now ?? Date.now
+  }
+
+  /** Relays every due pending row once; returns how many were published. */
+  async runOnce(): Promise<number> {
+    const rows = await this.database.write
+      .selectFrom('outbox')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('available_at', '<=', iso(this.now()))
+      .orderBy('available_at')
+      .orderBy('id')
+      .limit(this.options.batch ?? 100)
+      .execute()
+    let published = 0
+    for (const row of rows) {
+      const leased = await this.database.write
+        .updateTable('outbox')
+        .set({ available_at: iso(this.now() + (this.options.leaseMs ?? 60_000)) })
+        .where('id', '=', row.id)
+        .where('status', '=', 'pending')
+        .where('available_at', '=', row.available_at)
+        .executeTakeFirst()
+      if (Number(leased.numUpdatedRows) !== 1) continue
+      await this.queue.publish({
+        name: row.task,
+        payload: JSON.parse(row.payload),
+        dedupeKey: row.dedupe_key,
+      })
+      await this.database.write
+        .updateTable('outbox')
+        .set({ status: 'sent', sent_at: iso(this.now()) })
+        .where('id', '=', row.id)
+        .execute()
+      published++
+    }
+    return published
+  }
+
+  /** Relays every `intervalMs` until stopped. */
+  start(intervalMs: number): void {
+    const loop = () => {
+      this.timer = setTimeout(() => {
+        this.running = this.runOnce()
+          .catch((error: unknown) => this.options.logger?.error({ err: error }, 'outbox relay failed'))
+          .finally(() => {
+            if (this.timer) loop()
+          })
+      }, intervalMs)
+    }
+    loop()
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    await this.running
+  }
+}
