@@ -1,0 +1,74 @@
+// What `hbnb beat` runs, and when. Schedules live here, in code.
+import type { Services } from '../app.js'
+import type { Config } from '../config.js'
+import { backupDatabase, pruneBackups } from '../db/backup.js'
+import type { Database } from '../db/database.js'
+import type { Logger } from '../logger.js'
+import { RefreshTokenRepository } from '../modules/auth/repository.js'
+import { type Clock, type ScheduledJob, Scheduler } from './schedule.js'
+
+/** Rows of `scheduler_runs` older than this are deleted by the cleanup job. */
+const KEEP_RUNS_DAYS = 14
+
+export function beatJobs(options: {
+  config: Config
+  database: Database
+  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical'>
+  now?: () => number
+}): ScheduledJob[] {
+  const { config, database, services } = options
+  const now = options.now ?? Date.now
+  const refreshTokens = new RefreshTokenRepository(database)
+  return [
+    {
+      // Expires booking requests past their deadline and completes finished stays.
+      name: 'bookings.transitions',
+      schedule: { everySeconds: 60 },
+      run: () => services.bookings.runDueTransitions(),
+    },
+    {
+      name: 'reviews.reveal',
+      schedule: { everySeconds: 60 },
+      run: () => services.stayReviews.revealDue(),
+    },
+    {
+      name: 'ical.import',
+      schedule: { everySeconds: 3600 },
+      run: () => services.ical.syncAll(),
+    },
+    {
+      // Expired refresh tokens (used, revoked or not) and old scheduler runs.
+      name: 'cleanup',
+      schedule: { everySeconds: 3600 },
+      run: async () => {
+        const at = now()
+        const tokens = await refreshTokens.deleteExpired(new Date(at).toISOString())
+        const runs = await database.write
+          .deleteFrom('scheduler_runs')
+          .where('started_at', '<', new Date(at - KEEP_RUNS_DAYS * 86_400_000).toISOString())
+          .executeTakeFirst()
+        return { refreshTokens: tokens, schedulerRuns: Number(runs.numDeletedRows) }
+      },
+    },
+    {
+      name: 'database.backup',
+      schedule: { dailyAt: config.backupAt },
+      run: async () => {
+        const file = await backupDatabase(database, config.backupDir, new Date(now()))
+        const pruned = await pruneBackups(config.backupDir, config.backupKeep)
+        return { file, pruned: pruned.length }
+      },
+    },
+  ]
+}
+
+export function createBeat(options: {
+  config: Config
+  database: Database
+  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical'>
+  logger?: Logger
+  clock?: Clock
+}): Scheduler {
+  const jobs = beatJobs({ ...options, now: options.clock ? () => options.clock!.now() : undefined })
+  return new Scheduler(options.database, jobs, { logger: options.logger, clock: options.clock })
+}
