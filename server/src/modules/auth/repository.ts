@@ -37,6 +37,18 @@ export class RefreshTokenRepository {
       .execute()
   }
 
+  /**
+   * Deletes refresh tokens past their expiry (used, revoked or not): an expired token is refused
+   * anyway, so its row no longer serves reuse detection. Returns how many were deleted.
+   */
+  async deleteExpired(now: string): Promise<number> {
+    const result = await this.db.write
+      .deleteFrom('refresh_tokens')
+      .where('expires_at', '<', now)
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
   async revokeAllOfUser(userId: string, at: string): Promise<void> {
     await this.db.write
       .updateTable('refresh_tokens')

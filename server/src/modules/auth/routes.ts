@@ -1,9 +1,11 @@
 import type { HttpContext } from '../../http/context.js'
 import { bearerAuth, errors, MessageResponse } from '../../http/schemas.js'
 import { UserCreateBody, UserPublic } from '../users/schemas.js'
+import { accountRoutes } from './account-routes.js'
 import { LoginBody, ProtectedResponse, RefreshBody, SessionResponse } from './schemas.js'
 
-export function authRoutes({ app, auth, services, config }: HttpContext) {
+export function authRoutes(context: HttpContext) {
+  const { app, auth, services, config } = context
   const { auth: authService } = services
   const tags = ['Auth']
   const rateLimit = { max: config.authRateLimitPerMinute, timeWindow: '1 minute' }
@@ -112,4 +114,6 @@ export function authRoutes({ app, auth, services, config }: HttpContext) {
       return { message: `Hello, user ${actor.id}`, is_admin: actor.isAdmin }
     },
   )
+
+  accountRoutes(context)
 }

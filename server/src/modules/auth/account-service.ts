@@ -1,0 +1,159 @@
+// Account emails: email verification and password reset, through single-use, expiring tokens.
+import type { EmailTokenPurpose, EmailTokensTable, UserLocale } from '../../db/schema.js'
+import { badRequest, Messages, notFound } from '../../errors.js'
+import { uuidv7 } from '../../ids.js'
+import type { MailSender } from '../../infra/mail/port.js'
+import type { Logger } from '../../logger.js'
+import type { UserRepository } from '../users/repository.js'
+import * as rules from '../validation.js'
+import { type AccountEmail, passwordResetEmail, verificationEmail } from './account-emails.js'
+import type { EmailTokenRepository } from './email-tokens.js'
+import { hashPassword } from './passwords.js'
+import type { RefreshTokenRepository } from './repository.js'
+import { type Actor, hashRefreshToken, newRefreshToken } from './tokens.js'
+
+export interface AccountOptions {
+  emailVerifyTtlSeconds: number
+  passwordResetTtlSeconds: number
+  /** Base of the links in emails (the web client's pages `/verify-email` and `/reset-password`). */
+  linkBaseUrl: string
+  logger?: Logger
+  now?: () => number
+}
+
+const RESET_MIN_PASSWORD = 8
+
+export const AccountMessages = {
+  invalidToken: 'This link is invalid: ask for a new one',
+  expiredToken: 'This link has expired: ask for a new one',
+  usedToken: 'This link was already used: ask for a new one if you need to',
+  emailChanged: 'This link was sent to an address that is no longer yours: ask for a new one',
+  alreadyVerified: 'Your email address is already verified',
+  forgotAccepted: 'If an account uses this address, an email with a reset link is on its way',
+}
+
+export class AccountService {
+  private readonly now: () => number
+  private readonly pending = new Set<Promise<void>>()
+
+  constructor(
+    private readonly users: UserRepository,
+    private readonly tokens: EmailTokenRepository,
+    private readonly refreshTokens: RefreshTokenRepository,
+    private readonly mail: MailSender,
+    private readonly options: AccountOptions,
+  ) {
+    this.now = options.now ?? Date.now
+  }
+
+  /** Emails the caller a link proving they own their address. */
+  async requestVerification(actor: Actor): Promise<void> {
+    const user = await this.users.findById(actor.id)
+    if (!user) throw notFound(Messages.userNotFound)
+    if (user.email_verified_at) throw badRequest(AccountMessages.alreadyVerified, 'email_already_verified')
+    const token = await this.issue(user.id, user.email, 'verify_email', this.options.emailVerifyTtlSeconds)
+    const email = verificationEmail(localeOf(user.locale), {
+      firstName: user.first_name,
+      token,
+      link: `${this.options.linkBaseUrl}/verify-email?token=${token}`,
+      validMinutes: Math.round(this.options.emailVerifyTtlSeconds / 60),
+    })
+    await this.send(user.email, email, `verify-email:${user.id}:${hashRefreshToken(token).slice(0, 16)}`)
+  }
+
+  async verify(token: string): Promise<void> {
+    const row = await this.redeem('verify_email', token)
+    const user = await this.users.findById(row.user_id)
+    if (!user) throw badRequest(AccountMessages.invalidToken, 'invalid_token')
+    if (user.email_key !== row.email.toLowerCase())
+      throw badRequest(AccountMessages.emailChanged, 'email_changed')
+    if (!user.email_verified_at) await this.users.update(user.id, { email_verified_at: this.iso() })
+  }
+
+  /**
+   * Emails a reset link when an account uses this address. Answers the same, as fast, either way:
+   * the email is sent in the background, so neither the answer nor its timing reveals the account.
+   */
+  async forgotPassword(address: string): Promise<void> {
+    const user = await this.users.findByEmail(address.trim())
+    if (!user) return
+    const issued = (async () => {
+      const token = await this.issue(
+        user.id,
+        user.email,
+        'reset_password',
+        this.options.passwordResetTtlSeconds,
+      )
+      const email = passwordResetEmail(localeOf(user.locale), {
+        firstName: user.first_name,
+        token,
+        link: `${this.options.linkBaseUrl}/reset-password?token=${token}`,
+        validMinutes: Math.round(this.options.passwordResetTtlSeconds / 60),
+      })
+      await this.send(user.email, email, `reset-password:${user.id}:${hashRefreshToken(token).slice(0, 16)}`)
+    })().catch((error: unknown) => {
+      this.options.logger?.error({ err: error, user_id: user.id }, 'password reset email could not be sent')
+    })
+    this.pending.add(issued)
+    void issued.finally(() => this.pending.delete(issued))
+  }
+
+  /** Sets a new password, spends the token (and every other reset link) and ends every login of the user. */
+  async resetPassword(token: string, password: string): Promise<void> {
+    const valid = rules.password(password, RESET_MIN_PASSWORD)
+    const row = await this.redeem('reset_password', token)
+    const user = await this.users.findById(row.user_id)
+    if (!user) throw badRequest(AccountMessages.invalidToken, 'invalid_token')
+    const now = this.iso()
+    await this.users.update(user.id, { password_hash: await hashPassword(valid), updated_at: now })
+    await this.tokens.spendAllOfUser(user.id, 'reset_password', now)
+    await this.refreshTokens.revokeAllOfUser(user.id, now)
+  }
+
+  /** Waits for background emails (on shutdown). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.pending])
+  }
+
+  private async issue(userId: string, email: string, purpose: EmailTokenPurpose, ttlSeconds: number) {
+    const now = this.now()
+    // A new link supersedes the earlier ones of the same kind.
+    await this.tokens.spendAllOfUser(userId, purpose, new Date(now).toISOString())
+    const token = newRefreshToken()
+    const row: EmailTokensTable = {
+      id: uuidv7(),
+      user_id: userId,
+      purpose,
+      token_hash: hashRefreshToken(token),
+      email,
+      expires_at: new Date(now + ttlSeconds * 1000).toISOString(),
+      used_at: null,
+      created_at: new Date(now).toISOString(),
+    }
+    await this.tokens.insert(row)
+    return token
+  }
+
+  /** Finds a token and spends it: unknown, expired and used tokens are refused, each with its own 400. */
+  private async redeem(purpose: EmailTokenPurpose, token: string): Promise<EmailTokensTable> {
+    const row = token ? await this.tokens.findByHash(purpose, hashRefreshToken(token)) : undefined
+    if (!row) throw badRequest(AccountMessages.invalidToken, 'invalid_token')
+    if (row.used_at) throw badRequest(AccountMessages.usedToken, 'token_used')
+    const now = this.iso()
+    if (row.expires_at <= now) throw badRequest(AccountMessages.expiredToken, 'token_expired')
+    if (!(await this.tokens.markUsed(row.id, now))) throw badRequest(AccountMessages.usedToken, 'token_used')
+    return row
+  }
+
+  private async send(to: string, email: AccountEmail, dedupeKey: string) {
+    await this.mail.send({ to, subject: email.subject, text: email.text, html: email.html, dedupeKey })
+  }
+
+  private iso() {
+    return new Date(this.now()).toISOString()
+  }
+}
+
+function localeOf(value: string | null | undefined): UserLocale {
+  return value === 'fr' ? 'fr' : 'en'
+}
