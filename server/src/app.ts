@@ -4,14 +4,18 @@ import { createDatabase, type Database } from './db/database.js'
 import { Authenticator } from './http/auth.js'
 import { createHttpServer } from './http/server.js'
 import { createMailSender } from './infra/mail/index.js'
+import type { MailSender } from './infra/mail/port.js'
 import { OutboxTaskQueue } from './infra/queue/outbox.js'
 import type { TaskQueue } from './infra/queue/port.js'
 import { RabbitTaskQueue } from './infra/queue/rabbitmq.js'
+import { createSmsSender } from './infra/sms/index.js'
 import { Jobs } from './jobs/runner.js'
 import { NOTIFICATIONS } from './jobs/tasks.js'
 import type { Logger } from './logger.js'
 import { AmenityRepository } from './modules/amenities/repository.js'
 import { AmenityService } from './modules/amenities/service.js'
+import { AccountService } from './modules/auth/account-service.js'
+import { EmailTokenRepository } from './modules/auth/email-tokens.js'
 import { RefreshTokenRepository } from './modules/auth/repository.js'
 import { AuthService } from './modules/auth/service.js'
 import { AccessTokens } from './modules/auth/tokens.js'
@@ -45,6 +49,7 @@ export interface Services {
   ical: IcalService
   users: UserService
   auth: AuthService
+  account: AccountService
   amenities: AmenityService
   places: PlaceService
   reviews: ReviewService
@@ -52,7 +57,12 @@ export interface Services {
   search: SearchService
 }
 
-export function createServices(config: Config, database: Database, logger?: Logger) {
+export function createServices(
+  config: Config,
+  database: Database,
+  logger?: Logger,
+  mail: MailSender = createMailSender(config),
+) {
   const repositories = {
     users: new UserRepository(database),
     amenities: new AmenityRepository(database),
@@ -69,6 +79,18 @@ export function createServices(config: Config, database: Database, logger?: Logg
   const services: Services = {
     users,
     auth: new AuthService(repositories.users, users, repositories.refreshTokens, accessTokens, config),
+    account: new AccountService(
+      repositories.users,
+      new EmailTokenRepository(database),
+      repositories.refreshTokens,
+      mail,
+      {
+        emailVerifyTtlSeconds: config.emailVerifyTtlSeconds,
+        passwordResetTtlSeconds: config.passwordResetTtlSeconds,
+        linkBaseUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+        logger,
+      },
+    ),
     amenities: new AmenityService(repositories.amenities),
     places: new PlaceService(
       repositories.places,
@@ -118,6 +140,7 @@ export function createJobs(config: Config, database: Database, logger?: Logger) 
     ? new RabbitTaskQueue(config.amqpUrl, { ...retry, logger })
     : new OutboxTaskQueue(database, { ...retry, pollMs: config.taskPollMs, logger })
   const mail = createMailSender(config)
+  const sms = createSmsSender(config)
   const notifications = new NotificationService(new NotificationRepository(database), mail, logger)
   const jobs = new Jobs({
     config,
@@ -125,9 +148,12 @@ export function createJobs(config: Config, database: Database, logger?: Logger) 
     queue,
     handlers: { [NOTIFICATIONS]: (delivery) => notifications.handle(delivery) },
     logger,
-    onClose: () => mail.close(),
+    onClose: async () => {
+      await mail.close()
+      await sms.close()
+    },
   })
-  return { jobs, notifications, mail }
+  return { jobs, notifications, mail, sms }
 }
 
 export async function createApp(
@@ -135,9 +161,9 @@ export async function createApp(
   logger: Logger,
   database = createDatabase(config.databaseUrl, logger),
 ) {
-  const { services, accessTokens } = createServices(config, database, logger)
+  const { jobs, notifications, mail } = createJobs(config, database, logger)
+  const { services, accessTokens } = createServices(config, database, logger, mail)
   const http = await createHttpServer(config, logger, services, new Authenticator(accessTokens))
-  const { jobs, notifications } = createJobs(config, database, logger)
   return {
     config,
     database,
@@ -147,6 +173,7 @@ export async function createApp(
     notifications,
     async close() {
       await http.close()
+      await services.account.settle()
       await jobs.close()
       await database.close()
     },

@@ -1,6 +1,6 @@
 // The only reader of process.env: every setting of every process, typed and validated here.
 import { existsSync } from 'node:fs'
-import { isAbsolute, resolve } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const DEMO_JWT_SECRET = 'hbnb-demo-secret-change-me-in-production-0000'
@@ -21,6 +21,8 @@ export interface Config {
   jwtSecret: string
   accessTokenTtlSeconds: number
   refreshTokenTtlSeconds: number
+  emailVerifyTtlSeconds: number
+  passwordResetTtlSeconds: number
   adminEmail: string
   adminPassword: string
   allowSignup: boolean
@@ -44,9 +46,16 @@ export interface Config {
   mapAttribution: string
   smtpUrl: string | undefined
   mailFrom: string
+  smsApiUrl: string | undefined
+  smsAccountSid: string | undefined
+  smsAuthToken: string | undefined
+  smsFrom: string
   amqpUrl: string | undefined
   taskMaxAttempts: number
   taskPollMs: number
+  backupDir: string
+  backupKeep: number
+  backupAt: string
 }
 
 export class ConfigError extends Error {
@@ -169,6 +178,18 @@ export const SETTINGS = {
     description: 'Refresh token lifetime in seconds.',
     default: '2592000 (30 days)',
     parse: integer(60, 365 * 86400),
+  },
+  emailVerifyTtlSeconds: {
+    name: 'HBNB_EMAIL_VERIFY_TTL',
+    description: 'Lifetime of an email verification link, in seconds.',
+    default: '86400 (1 day)',
+    parse: integer(60, 30 * 86400),
+  },
+  passwordResetTtlSeconds: {
+    name: 'HBNB_PASSWORD_RESET_TTL',
+    description: 'Lifetime of a password reset link, in seconds.',
+    default: '3600 (1 hour)',
+    parse: integer(60, 7 * 86400),
   },
   adminEmail: {
     name: 'HBNB_ADMIN_EMAIL',
@@ -326,6 +347,35 @@ export const SETTINGS = {
     default: '`HBNB <no-reply@hbnb.local>`',
     parse: text,
   },
+  smsApiUrl: {
+    name: 'HBNB_SMS_API_URL',
+    description:
+      'Base URL of a Twilio-compatible SMS API (`https://api.twilio.com`); unset: text messages are written to `<data dir>/sms`.',
+    default: 'none',
+    parse: (raw: string) => {
+      const url = new URL(raw.trim())
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('expected an http(s) URL')
+      return url.toString().replace(/\/$/, '')
+    },
+  },
+  smsAccountSid: {
+    name: 'HBNB_SMS_ACCOUNT_SID',
+    description: 'Account SID for the SMS API (user name of its HTTP basic auth).',
+    default: 'none',
+    parse: text,
+  },
+  smsAuthToken: {
+    name: 'HBNB_SMS_AUTH_TOKEN',
+    description: 'Auth token for the SMS API (password of its HTTP basic auth; never logged).',
+    default: 'none',
+    parse: text,
+  },
+  smsFrom: {
+    name: 'HBNB_SMS_FROM',
+    description: 'Sender number (E.164) or alphanumeric sender id of outgoing text messages.',
+    default: '`HBNB`',
+    parse: text,
+  },
   amqpUrl: {
     name: 'HBNB_AMQP_URL',
     description:
@@ -350,6 +400,29 @@ export const SETTINGS = {
     default: '1000',
     parse: integer(10, 3_600_000),
   },
+  backupDir: {
+    name: 'HBNB_BACKUP_DIR',
+    description: 'Where the nightly database backups of `hbnb beat` are written.',
+    default: '`<data dir>/backups`',
+    parse: text,
+  },
+  backupKeep: {
+    name: 'HBNB_BACKUP_KEEP',
+    description: 'How many backups to keep: after each backup, all but the newest N are deleted.',
+    default: '7',
+    parse: integer(1, 10_000),
+  },
+  backupAt: {
+    name: 'HBNB_BACKUP_AT',
+    description: 'Time of day (UTC, `HH:MM`) of the nightly database backup.',
+    default: '`03:00`',
+    parse: (raw: string) => {
+      const value = raw.trim()
+      const match = /^(\d{2}):(\d{2})$/.exec(value)
+      if (!match || Number(match[1]) > 23 || Number(match[2]) > 59) throw new Error('expected HH:MM (UTC)')
+      return value
+    },
+  },
 } satisfies { [K in keyof Config]: Setting<Config[K]> }
 
 /** Reads `.env` from the working directory when present; real environment variables win. */
@@ -366,7 +439,10 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     try {
       return setting.parse(value)
     } catch (error) {
-      const shown = key === 'jwtSecret' || key === 'adminPassword' ? '(hidden)' : JSON.stringify(value)
+      const shown =
+        key === 'jwtSecret' || key === 'adminPassword' || key === 'smsAuthToken'
+          ? '(hidden)'
+          : JSON.stringify(value)
       problems.push(`${setting.name}: ${(error as Error).message}, got ${shown}`)
       return fallback
     }
@@ -385,6 +461,8 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     jwtSecret: read('jwtSecret', DEMO_JWT_SECRET),
     accessTokenTtlSeconds: read('accessTokenTtlSeconds', 3600),
     refreshTokenTtlSeconds: read('refreshTokenTtlSeconds', 30 * 86400),
+    emailVerifyTtlSeconds: read('emailVerifyTtlSeconds', 86400),
+    passwordResetTtlSeconds: read('passwordResetTtlSeconds', 3600),
     adminEmail: read('adminEmail', 'admin@hbnb.io'),
     adminPassword: read('adminPassword', DEFAULT_ADMIN_PASSWORD),
     allowSignup: read('allowSignup', true),
@@ -411,13 +489,23 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     mapAttribution: read('mapAttribution', DEFAULT_MAP_ATTRIBUTION),
     smtpUrl: read('smtpUrl', undefined),
     mailFrom: read('mailFrom', 'HBNB <no-reply@hbnb.local>'),
+    smsApiUrl: read('smsApiUrl', undefined),
+    smsAccountSid: read('smsAccountSid', undefined),
+    smsAuthToken: read('smsAuthToken', undefined),
+    smsFrom: read('smsFrom', 'HBNB'),
     amqpUrl: read('amqpUrl', undefined),
     taskMaxAttempts: read('taskMaxAttempts', 5),
     taskPollMs: read('taskPollMs', 1000),
+    backupDir: resolve(read('backupDir', join(dataDir, 'backups'))),
+    backupKeep: read('backupKeep', 7),
+    backupAt: read('backupAt', '03:00'),
   }
 
   if (config.pageSizeDefault > config.pageSizeMax) {
     problems.push('HBNB_PAGE_SIZE: must not be larger than HBNB_PAGE_SIZE_MAX')
+  }
+  if (config.smsApiUrl && (!config.smsAccountSid || !config.smsAuthToken)) {
+    problems.push('HBNB_SMS_API_URL: needs HBNB_SMS_ACCOUNT_SID and HBNB_SMS_AUTH_TOKEN as well')
   }
   if (production) {
     if (config.jwtSecret === DEMO_JWT_SECRET) {

@@ -14,6 +14,9 @@ export const REDACTED_PATHS = [
   '*.refresh_token',
   '*.jwtSecret',
   '*.adminPassword',
+  '*.smsAuthToken',
+  '*.authToken',
+  '*.token',
 ]
 
 export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>, name = 'hbnb'): Logger {

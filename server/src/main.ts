@@ -1,20 +1,28 @@
 // The `hbnb` command: one codebase, several roles.
 import { parseArgs } from 'node:util'
-import { createApp, createJobs } from './app.js'
+import { createApp, createJobs, createServices } from './app.js'
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.js'
+import { RestoreError, restoreDatabase } from './db/backup.js'
 import { bulkSeed, checkBulkOptions } from './db/bulk-seed.js'
 import { createDatabase, type Database } from './db/database.js'
 import { migrateDown, migrateUp, migrationStatus } from './db/migrate.js'
 import { createProgress } from './db/progress.js'
 import { seedDemoData, seedEssentials } from './db/seed.js'
+import { createBeat } from './jobs/beat.js'
 import { createLogger, type Logger } from './logger.js'
 
 const USAGE = `Usage: hbnb <command>
 
 Commands:
-  all              migrate, seed on first start, and serve (the embedded default of npm start)
+  all              migrate, seed on first start, and serve (the embedded default of npm start);
+                   also runs the scheduled jobs of \`hbnb beat\` in-process
   serve            serve the API (the database must be migrated); without HBNB_AMQP_URL it also
-                   runs background tasks (emails) in-process, with it it relays them to RabbitMQ
+                   runs background tasks (emails) in-process, with it it relays them to RabbitMQ.
+                   It runs no scheduled jobs: run \`hbnb beat\` next to it in production
+  beat             run the scheduled jobs (booking expiries and completions, review reveals, iCal
+                   import, token cleanup, nightly backup); any number of beats may run, each
+                   scheduled run fires once
+  restore <file>   restore a backup (from HBNB_BACKUP_DIR) into an empty database
   worker           consume background tasks from RabbitMQ (needs HBNB_AMQP_URL) and relay the outbox
   migrate up       apply every pending migration
   migrate down     revert the last migration
@@ -68,20 +76,17 @@ async function serve(config: Config, logger: Logger, options: { prepare: boolean
     `HBNB is serving on ${base}/ — API ${base}/api/v1/places, docs ${base}/api/v1/, health ${base}/healthz` +
       (config.env === 'production' ? '' : ` — admin ${config.adminEmail}`),
   )
-  // Until the scheduler process exists, each API process applies due booking transitions itself;
-  // the conditional status updates make concurrent runs safe.
-  const dueTransitions = setInterval(() => {
-    app.services.bookings
-      .runDueTransitions()
-      .catch((error: unknown) => logger.error({ err: error }, 'booking transitions failed'))
-  }, 60_000)
-  dueTransitions.unref()
+  // Embedded (`hbnb all`): the scheduled jobs run in this process. `hbnb serve` leaves them to `hbnb beat`.
+  const scheduler = options.prepare
+    ? createBeat({ config, database, services: app.services, logger })
+    : undefined
+  void scheduler?.start()
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
     closing = true
-    clearInterval(dueTransitions)
     logger.info(`${signal} received: finishing open requests, then stopping`)
+    await scheduler?.stop()
     await app.close()
     logger.flush()
     process.exit(0)
@@ -126,6 +131,32 @@ async function worker(config: Config, logger: Logger) {
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
 }
 
+/** `hbnb beat`: runs the scheduled jobs until SIGINT/SIGTERM, then waits for the runs in progress. */
+async function beat(config: Config, logger: Logger) {
+  const database = createDatabase(config.databaseUrl, logger)
+  const pending = (await migrationStatus(database)).filter((m) => !m.appliedAt)
+  if (pending.length) {
+    await database.close()
+    throw new Error(`${pending.length} migration(s) pending: run \`hbnb migrate up\` first`)
+  }
+  const { services } = createServices(config, database, logger)
+  const scheduler = createBeat({ config, database, services, logger })
+  logger.info(`HBNB beat is scheduling ${scheduler.jobs.map((job) => job.name).join(', ')}`)
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    logger.info(`${signal} received: finishing running jobs, then stopping`)
+    await scheduler.stop()
+    await database.close()
+    logger.flush()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  await scheduler.start()
+}
+
 async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -153,6 +184,19 @@ async function main(argv: string[]) {
       return serve(config, logger, { prepare: false })
     case 'worker':
       return worker(config, logger)
+    case 'beat':
+      return beat(config, logger)
+    case 'restore': {
+      if (!sub) throw new UsageError('restore needs the backup file: hbnb restore <file>')
+      try {
+        console.log(await restoreDatabase(config.databaseUrl, sub))
+      } catch (error) {
+        if (!(error instanceof RestoreError)) throw error
+        console.error(`hbnb: ${error.message}`)
+        process.exitCode = 1
+      }
+      return
+    }
     case 'migrate':
       return withDatabase(config, logger, async (db) => {
         if (sub === 'up' || sub === undefined) {

@@ -236,6 +236,8 @@ class Generator {
           is_admin: 0,
           created_at: at,
           updated_at: at,
+          email_verified_at: null,
+          locale: 'en',
         }
       })
     this.hosts = people('host', Math.max(1, Math.ceil(options.places / 25)), DEMO_PEOPLE.hosts)

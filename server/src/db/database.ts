@@ -1,5 +1,6 @@
 // The database port: a primary for writes and transactions, and a handle for plain reads.
 // Two drivers, chosen by the URL: SQLite (embedded) and MariaDB/MySQL (production).
+import type BetterSqlite3 from 'better-sqlite3'
 import type { Kysely } from 'kysely'
 import type { Logger } from '../logger.js'
 import { createMysqlDatabase } from './mysql.js'
@@ -14,6 +15,8 @@ export interface Database {
   write: Kysely<DB>
   /** Plain reads. */
   read: Kysely<DB>
+  /** SQLite only: the better-sqlite3 connection itself (for online backups). */
+  sqlite?: BetterSqlite3.Database
   /** Throws when the database cannot answer. */
   ping(): Promise<void>
   close(): Promise<void>

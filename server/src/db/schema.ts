@@ -14,6 +14,27 @@ export interface UsersTable {
   is_admin: Generated<number>
   created_at: string
   updated_at: string
+  /** When the user proved they own `email`; null until then (and again after an email change). */
+  email_verified_at: Generated<string | null>
+  /** Language of the user's emails. */
+  locale: Generated<UserLocale>
+}
+
+export type UserLocale = 'en' | 'fr'
+
+export type EmailTokenPurpose = 'verify_email' | 'reset_password'
+
+/** Single-use, expiring tokens sent by email; only a SHA-256 of each token is stored. */
+export interface EmailTokensTable {
+  id: string
+  user_id: string
+  purpose: EmailTokenPurpose
+  token_hash: string
+  /** The address the token was sent to. */
+  email: string
+  expires_at: string
+  used_at: string | null
+  created_at: string
 }
 
 export interface AmenitiesTable {
@@ -200,6 +221,17 @@ export interface AppMetaTable {
   value: string
 }
 
+/** One run of a scheduled job (`hbnb beat`); (job, slot) is unique. */
+export interface SchedulerRunsTable {
+  job: string
+  /** The scheduled time the run is for (ISO), not when it started. */
+  slot: string
+  owner: string
+  started_at: string
+  finished_at: string | null
+  error: string | null
+}
+
 /** Background work written in the transaction of the change that causes it. */
 export interface OutboxTable {
   id: string
@@ -240,6 +272,8 @@ export interface DB {
   ical_feeds: IcalFeedsTable
   outbox: OutboxTable
   sent_messages: SentMessagesTable
+  scheduler_runs: SchedulerRunsTable
+  email_tokens: EmailTokensTable
 }
 
 export type UserRow = Selectable<UsersTable>

@@ -126,6 +126,8 @@ export async function seedDemoData(
     is_admin: 0,
     created_at: now,
     updated_at: now,
+    email_verified_at: null,
+    locale: 'en',
   })
   const hosts = DEMO_PEOPLE.hosts.map((name, i) => person('host', i, name))
   const guests = DEMO_PEOPLE.guests.map((name, i) => person('guest', i, name))

@@ -131,7 +131,7 @@ export class TestApp {
   }
 }
 
-async function freshDatabase(driver: Driver): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshDatabase(driver: Driver): Promise<{ url: string; drop: () => Promise<void> }> {
   if (driver === 'sqlite') return { url: 'sqlite::memory:', drop: async () => {} }
   const base = new URL(MYSQL_URL!)
   const name = `${base.pathname.slice(1) || 'hbnb_test'}_${randomBytes(4).toString('hex')}`

@@ -281,10 +281,14 @@ export interface paths {
                                 /** Format: date-time */
                                 created_at: string;
                                 email: string;
+                                /** @description When the user verified their email address; null until then */
+                                email_verified_at: string | null;
                                 first_name: string;
                                 id: string;
                                 is_admin: boolean;
                                 last_name: string;
+                                /** @description Language of the emails the user receives */
+                                locale: "en" | "fr";
                                 /** Format: date-time */
                                 updated_at: string;
                             };
@@ -453,10 +457,14 @@ export interface paths {
                             /** Format: date-time */
                             created_at: string;
                             email: string;
+                            /** @description When the user verified their email address; null until then */
+                            email_verified_at: string | null;
                             first_name: string;
                             id: string;
                             is_admin: boolean;
                             last_name: string;
+                            /** @description Language of the emails the user receives */
+                            locale: "en" | "fr";
                             /** Format: date-time */
                             updated_at: string;
                         };
@@ -484,6 +492,133 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email a password reset link (same answer whether or not the address has an account) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with the code sent by email; ends every login of the account */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The new password, at least 8 characters */
+                        password: string;
+                        /** @description The code sent by email */
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -582,10 +717,14 @@ export interface paths {
                                 /** Format: date-time */
                                 created_at: string;
                                 email: string;
+                                /** @description When the user verified their email address; null until then */
+                                email_verified_at: string | null;
                                 first_name: string;
                                 id: string;
                                 is_admin: boolean;
                                 last_name: string;
+                                /** @description Language of the emails the user receives */
+                                locale: "en" | "fr";
                                 /** Format: date-time */
                                 updated_at: string;
                             };
@@ -652,6 +791,8 @@ export interface paths {
                         /** @description Admins only */
                         is_admin?: boolean;
                         last_name: string;
+                        /** @description Language of the emails the user receives */
+                        locale?: "en" | "fr";
                         password: string;
                     };
                 };
@@ -676,10 +817,14 @@ export interface paths {
                                 /** Format: date-time */
                                 created_at: string;
                                 email: string;
+                                /** @description When the user verified their email address; null until then */
+                                email_verified_at: string | null;
                                 first_name: string;
                                 id: string;
                                 is_admin: boolean;
                                 last_name: string;
+                                /** @description Language of the emails the user receives */
+                                locale: "en" | "fr";
                                 /** Format: date-time */
                                 updated_at: string;
                             };
@@ -697,6 +842,143 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify an email address with the code sent by email (single use) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The code sent by email */
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-email/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email the caller a link to verify their address */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1782,10 +2064,14 @@ export interface paths {
                                 /** Format: date-time */
                                 created_at: string;
                                 email: string;
+                                /** @description When the user verified their email address; null until then */
+                                email_verified_at: string | null;
                                 first_name: string;
                                 id: string;
                                 is_admin: boolean;
                                 last_name: string;
+                                /** @description Language of the emails the user receives */
+                                locale: "en" | "fr";
                                 /** Format: date-time */
                                 updated_at: string;
                             };
@@ -4439,10 +4725,14 @@ export interface paths {
                             /** Format: date-time */
                             created_at: string;
                             email: string;
+                            /** @description When the user verified their email address; null until then */
+                            email_verified_at: string | null;
                             first_name: string;
                             id: string;
                             is_admin: boolean;
                             last_name: string;
+                            /** @description Language of the emails the user receives */
+                            locale: "en" | "fr";
                             /** Format: date-time */
                             updated_at: string;
                         }[];
@@ -4467,6 +4757,8 @@ export interface paths {
                         /** @description Admins only */
                         is_admin?: boolean;
                         last_name: string;
+                        /** @description Language of the emails the user receives */
+                        locale?: "en" | "fr";
                         password: string;
                     };
                 };
@@ -4556,10 +4848,14 @@ export interface paths {
                             /** Format: date-time */
                             created_at: string;
                             email: string;
+                            /** @description When the user verified their email address; null until then */
+                            email_verified_at: string | null;
                             first_name: string;
                             id: string;
                             is_admin: boolean;
                             last_name: string;
+                            /** @description Language of the emails the user receives */
+                            locale: "en" | "fr";
                             /** Format: date-time */
                             updated_at: string;
                         };
@@ -4595,6 +4891,8 @@ export interface paths {
                         /** @description Admins only */
                         is_admin?: boolean;
                         last_name?: string;
+                        /** @description Language of the emails the user receives */
+                        locale?: "en" | "fr";
                         /** @description Admins only */
                         password?: string;
                     };
@@ -4611,10 +4909,14 @@ export interface paths {
                             /** Format: date-time */
                             created_at: string;
                             email: string;
+                            /** @description When the user verified their email address; null until then */
+                            email_verified_at: string | null;
                             first_name: string;
                             id: string;
                             is_admin: boolean;
                             last_name: string;
+                            /** @description Language of the emails the user receives */
+                            locale: "en" | "fr";
                             /** Format: date-time */
                             updated_at: string;
                         };

@@ -3,6 +3,8 @@ import * as initial from './0001_initial.js'
 import * as marketplace from './0002_marketplace.js'
 import * as search from './0003_search.js'
 import * as outbox from './0004_outbox.js'
+import * as scheduler from './0005_scheduler.js'
+import * as accountEmails from './0006_account_emails.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +12,8 @@ const migrations: Record<string, Migration> = {
   '0002_marketplace': marketplace,
   '0003_search': search,
   '0004_outbox': outbox,
+  '0005_scheduler': scheduler,
+  '0006_account_emails': accountEmails,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,12 +1,20 @@
 import Type from 'typebox'
 import { Timestamps } from '../../http/schemas.js'
 
+export const UserLocale = Type.Union([Type.Literal('en'), Type.Literal('fr')], {
+  description: 'Language of the emails the user receives',
+})
+
 export const UserPublic = Type.Object({
   id: Type.String(),
   first_name: Type.String(),
   last_name: Type.String(),
   email: Type.String(),
   is_admin: Type.Boolean(),
+  locale: UserLocale,
+  email_verified_at: Type.Union([Type.String(), Type.Null()], {
+    description: 'When the user verified their email address; null until then',
+  }),
   ...Timestamps,
 })
 
@@ -26,6 +34,7 @@ export const UserCreateBody = Type.Object({
   email: Type.String({ maxLength: 254 }),
   password: Type.String({ maxLength: 256 }),
   is_admin: Type.Optional(Type.Boolean({ description: 'Admins only' })),
+  locale: Type.Optional(UserLocale),
 })
 
 export const UserUpdateBody = Type.Object({
@@ -34,6 +43,7 @@ export const UserUpdateBody = Type.Object({
   email: Type.Optional(Type.String({ maxLength: 254, description: 'Admins only' })),
   password: Type.Optional(Type.String({ maxLength: 256, description: 'Admins only' })),
   is_admin: Type.Optional(Type.Boolean({ description: 'Admins only' })),
+  locale: Type.Optional(UserLocale),
 })
 
 export type UserCreateInput = Type.Static<typeof UserCreateBody>

@@ -18,6 +18,8 @@ export function toUserView(row: UserRow): UserView {
     last_name: row.last_name,
     email: row.email,
     is_admin: row.is_admin === 1,
+    locale: row.locale === 'fr' ? 'fr' : 'en',
+    email_verified_at: row.email_verified_at ?? null,
     created_at: row.created_at,
     updated_at: row.updated_at,
   }
@@ -46,6 +48,8 @@ export class UserService {
       is_admin: options.asAdmin && input.is_admin === true ? 1 : 0,
       created_at: now,
       updated_at: now,
+      email_verified_at: null,
+      locale: input.locale ?? 'en',
     }
     const password = rules.password(input.password, options.minPasswordLength)
     if (await this.users.findByEmail(email)) throw badRequest(Messages.emailRegistered, 'email_taken')
@@ -84,12 +88,15 @@ export class UserService {
     if (input.last_name !== undefined)
       changes.last_name = rules.requiredText('last_name', input.last_name, NAME_MAX)
     if (actor.isAdmin && input.is_admin !== undefined) changes.is_admin = input.is_admin ? 1 : 0
+    if (input.locale !== undefined && input.locale !== current.locale) changes.locale = input.locale
     if (input.email !== undefined) {
       const email = rules.email(input.email)
       const owner = await this.users.findByEmail(email)
       if (owner && owner.id !== id) throw badRequest(Messages.emailInUse, 'email_taken')
       changes.email = email
       changes.email_key = email.toLowerCase()
+      // A new address is not verified yet.
+      if (changes.email_key !== current.email_key) changes.email_verified_at = null
     }
     if (input.password !== undefined)
       changes.password_hash = await hashPassword(rules.password(input.password, 1))
