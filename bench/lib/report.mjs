@@ -1,0 +1,113 @@
+// What the benchmark prints: the machine, a Markdown table of figures, and a look at the issue's targets.
+import { readFileSync } from 'node:fs'
+import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os'
+
+export function machine() {
+  const cpuList = cpus()
+  const autocannonVersion = JSON.parse(
+    readFileSync(new URL('../../node_modules/autocannon/package.json', import.meta.url), 'utf8'),
+  ).version
+  return {
+    node: process.version,
+    cpuModel: cpuList[0]?.model.trim() ?? 'unknown',
+    cores: cpuList.length,
+    availableParallelism: availableParallelism(),
+    memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    os: `${process.platform} ${release()}`,
+    autocannon: autocannonVersion,
+    loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
+  }
+}
+
+const fixed = (value, digits) => (value === null || value === undefined ? 'n/a' : value.toFixed(digits))
+const ms = (value) => fixed(value, value !== null && value < 10 ? 2 : 1)
+const rps = (value) => Math.round(value).toLocaleString('en-US')
+
+function markdown(header, rows) {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)))
+  const line = (cells) =>
+    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`
+  const rule = `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`
+  return [line(header), rule, ...rows.map(line)].join('\n')
+}
+
+/**
+ * What each request cost the server in CPU time (robust to other load on the machine, unlike req/s),
+ * and how many cores other processes used meanwhile (above ~0.1 the req/s and latencies are disturbed).
+ */
+export function cpuTable(results) {
+  const header = [
+    'endpoint',
+    'HBNB CPU ms/req',
+    'bare CPU ms/req',
+    'CPU ratio (bare/HBNB)',
+    'other cores (HBNB / bare)',
+  ]
+  const rows = results.map(({ label, hbnb, bare }) => [
+    label,
+    fixed(hbnb.serverCpuMsPerRequest, 3),
+    fixed(bare?.serverCpuMsPerRequest, 3),
+    hbnb.serverCpuMsPerRequest && bare?.serverCpuMsPerRequest
+      ? `${fixed((bare.serverCpuMsPerRequest / hbnb.serverCpuMsPerRequest) * 100, 1)} %`
+      : 'n/a',
+    `${fixed(hbnb.cpu?.otherCores, 2)} / ${fixed(bare?.cpu?.otherCores, 2)}`,
+  ])
+  return markdown(header, rows)
+}
+
+/** The figures as a Markdown table (so it can be pasted into docs/benchmarks.md as printed). */
+export function table(results) {
+  const header = [
+    'endpoint',
+    'HBNB req/s',
+    'p50 ms',
+    'p99 ms',
+    'bare req/s',
+    'bare p50',
+    'bare p99',
+    'ratio (HBNB/bare)',
+  ]
+  const rows = results.map(({ label, hbnb, bare, ratio }) => [
+    label,
+    rps(hbnb.requestsPerSecond),
+    ms(hbnb.latencyMs.p50),
+    ms(hbnb.latencyMs.p99),
+    rps(bare.requestsPerSecond),
+    ms(bare.latencyMs.p50),
+    ms(bare.latencyMs.p99),
+    `${fixed(ratio * 100, 1)} %`,
+  ])
+  return markdown(header, rows)
+}
+
+/** The issue's targets, read against the figures: information only, never the exit code. */
+export function targets(results, peakRssMb) {
+  const checks = []
+  const byKey = Object.fromEntries(results.map((result) => [result.key, result]))
+  const ratio = (key, minimum) => {
+    if (!byKey[key]) return
+    const value = byKey[key].ratio
+    checks.push({
+      target: `${byKey[key].label}: >= ${minimum * 100} % of the bare server's req/s`,
+      measured: `${fixed(value * 100, 1)} %`,
+      met: value >= minimum,
+    })
+  }
+  ratio('detail', 0.4)
+  ratio('list', 0.2)
+  for (const result of results) {
+    checks.push({
+      target: `${result.label}: p99 <= 25 ms`,
+      measured: `${ms(result.hbnb.latencyMs.p99)} ms`,
+      met: result.hbnb.latencyMs.p99 <= 25,
+    })
+  }
+  if (peakRssMb !== null) {
+    checks.push({
+      target: 'HBNB peak RSS < 250 MB',
+      measured: `${fixed(peakRssMb, 1)} MB`,
+      met: peakRssMb < 250,
+    })
+  }
+  return checks
+}
