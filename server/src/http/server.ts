@@ -28,6 +28,7 @@ import { ErrorResponse } from './schemas.js'
 import { registerWebClient } from './web.js'
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
+const LARGE_BODY_CHARS = 8192
 
 export async function createHttpServer(
   config: Config,
@@ -62,6 +63,11 @@ export async function createHttpServer(
   })
   registerCors(app, cors)
   registerErrorHandlers(app, config.bodyLimitBytes)
+  // Fastify measures a string body (Buffer.byteLength) and then encodes it again on write; for large
+  // bodies with non-ASCII text both passes are costly. Encoding once to a Buffer does the work once.
+  app.addHook('onSend', async (_request, _reply, payload) =>
+    typeof payload === 'string' && payload.length > LARGE_BODY_CHARS ? Buffer.from(payload) : payload,
+  )
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => ({
