@@ -29,12 +29,16 @@ export function toPage<T extends { id: string }>(rows: T[], limit: number, total
   return { items, total, nextCursor }
 }
 
+/** The base URL clients reach this server at: the configured public URL, else the request's own. */
+export function publicBase(request: FastifyRequest, publicUrl?: string): string {
+  return publicUrl ?? `${request.protocol}://${request.host}`
+}
+
 /** Lists stay JSON arrays (HBnB clients rely on it); paging travels in headers. */
 export function sendPage<T>(request: FastifyRequest, reply: FastifyReply, page: Page<T>, publicUrl?: string) {
   if (page.total !== undefined) reply.header('X-Total-Count', String(page.total))
   if (page.nextCursor) {
-    const base = publicUrl ?? `${request.protocol}://${request.host}`
-    const url = new URL(request.url, base)
+    const url = new URL(request.url, publicBase(request, publicUrl))
     url.searchParams.set('cursor', page.nextCursor)
     reply.header('Link', `<${url.toString()}>; rel="next"`)
   }

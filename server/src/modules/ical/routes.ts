@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
+import { publicBase } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, MessageResponse } from '../../http/schemas.js'
 import { ExportQuery, Feed, FeedCreateBody, FeedParams, IcalSettings, SyncResult } from './schemas.js'
 
@@ -21,7 +22,7 @@ export function matchesIfNoneMatch(header: string | undefined, tag: string): boo
 export function icalRoutes({ app, auth, services, config }: HttpContext) {
   const { ical } = services
   const tags = ['Calendar']
-  const baseUrl = (request: FastifyRequest) => config.publicUrl ?? `${request.protocol}://${request.host}`
+  const baseUrl = (request: FastifyRequest) => publicBase(request, config.publicUrl)
 
   app.get(
     '/api/v1/places/:id/calendar.ics',
