@@ -4,6 +4,7 @@ import { createDatabase, type Database } from './db/database.js'
 import { Authenticator } from './http/auth.js'
 import { createHttpServer } from './http/server.js'
 import { createMailSender } from './infra/mail/index.js'
+import { createRedis, type Redis } from './infra/redis.js'
 import type { MailSender } from './infra/mail/port.js'
 import { OutboxTaskQueue } from './infra/queue/outbox.js'
 import type { TaskQueue } from './infra/queue/port.js'
@@ -161,8 +162,18 @@ export async function createApp(
   logger: Logger,
   database = createDatabase(config.databaseUrl, logger),
 ) {
+  const redis: Redis | undefined = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const { jobs, notifications, mail } = createJobs(config, database, logger)
   const { services, accessTokens } = createServices(config, database, logger, mail)
+  if (redis) {
+    services.system.addDependency({
+      name: 'redis',
+      critical: false,
+      check: async () => {
+        await redis.ping()
+      },
+    })
+  }
   const http = await createHttpServer(config, logger, services, new Authenticator(accessTokens))
   return {
     config,
@@ -171,11 +182,13 @@ export async function createApp(
     http,
     jobs,
     notifications,
+    redis,
     async close() {
       await http.close()
       await services.account.settle()
       await jobs.close()
       await database.close()
+      redis?.disconnect()
     },
   }
 }

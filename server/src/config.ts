@@ -51,6 +51,7 @@ export interface Config {
   smsAuthToken: string | undefined
   smsFrom: string
   amqpUrl: string | undefined
+  redisUrl: string | undefined
   taskMaxAttempts: number
   taskPollMs: number
   backupDir: string
@@ -387,6 +388,17 @@ export const SETTINGS = {
       return value
     },
   },
+  redisUrl: {
+    name: 'HBNB_REDIS_URL',
+    description:
+      'Redis for the cache, sessions and rate limits shared by all API processes (`redis://host:6379/0`); unset: in-process memory.',
+    default: 'none',
+    parse: (raw: string) => {
+      const value = raw.trim()
+      if (!/^rediss?:\/\//.test(value)) throw new Error('expected redis://host:6379')
+      return value
+    },
+  },
   taskMaxAttempts: {
     name: 'HBNB_TASK_MAX_ATTEMPTS',
     description: 'Tries of a background task (exponential backoff between them) before it is dead-lettered.',
@@ -494,6 +506,7 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     smsAuthToken: read('smsAuthToken', undefined),
     smsFrom: read('smsFrom', 'HBNB'),
     amqpUrl: read('amqpUrl', undefined),
+    redisUrl: read('redisUrl', undefined),
     taskMaxAttempts: read('taskMaxAttempts', 5),
     taskPollMs: read('taskPollMs', 1000),
     backupDir: resolve(read('backupDir', join(dataDir, 'backups'))),

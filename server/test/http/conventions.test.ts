@@ -365,6 +365,13 @@ describeEachDriver('conventions', (t) => {
     expect(ready.body).toMatchObject({ status: 'ok', checks: { database: { status: 'ok' } } })
   })
 
+  it('serves Prometheus metrics at /metrics', async () => {
+    const response = await t().get('/metrics')
+    expect(response.status).toBe(200)
+    expect(String(response.headers['content-type'])).toMatch(/^text\/plain/)
+    expect(response.text).toMatch(/^hbnb_process_cpu_seconds_total /m)
+  })
+
   it('never returns a password or a password hash, anywhere', async () => {
     const host = await t().user()
     const guest = await t().user()

@@ -55,7 +55,7 @@ describe('web client (embedded mode)', () => {
   })
 
   it('keeps JSON 404s for the API, health, metrics, missing files and non-HTML requests', async () => {
-    for (const path of ['/api/v1/nothing', '/api', '/healthz/x', '/metrics', '/readyz/more']) {
+    for (const path of ['/api/v1/nothing', '/api', '/healthz/x', '/metrics/x', '/readyz/more']) {
       const res = await t.get(path, { headers: html })
       expect(res.status, path).toBe(404)
       expect(res.headers['content-type']).toContain('application/json')

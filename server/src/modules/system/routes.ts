@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
+import { registry } from '../../metrics.js'
 
 const CheckStatus = Type.Object({ status: Type.String(), error: Type.Optional(Type.String()) })
 const ReadinessResponse = Type.Object({
@@ -61,7 +62,13 @@ export function systemRoutes({ app, services }: HttpContext) {
     },
     async (_request, reply) => {
       const readiness = await system.readiness()
-      return reply.code(readiness.status === 'ok' ? 200 : 503).send(readiness)
+      return reply.code(readiness.status === 'unavailable' ? 503 : 200).send(readiness)
     },
+  )
+
+  app.get(
+    '/metrics',
+    { schema: { tags, summary: 'Prometheus metrics of this process (text exposition format)' } },
+    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
   )
 }

@@ -5,8 +5,16 @@ import type { ReviewRepository } from '../reviews/repository.js'
 import type { UserRepository } from '../users/repository.js'
 
 export interface Readiness {
-  status: 'ok' | 'unavailable'
+  /** `degraded`: a dependency the API can do without (the cache) is down; requests still succeed. */
+  status: 'ok' | 'degraded' | 'unavailable'
   checks: Record<string, { status: 'ok' | 'down'; error?: string }>
+}
+
+/** A dependency checked by /readyz. `critical`: the API cannot serve without it. */
+export interface DependencyCheck {
+  name: string
+  critical: boolean
+  check(): Promise<void>
 }
 
 export class SystemService {
@@ -18,7 +26,13 @@ export class SystemService {
       places: PlaceRepository
       reviews: ReviewRepository
     },
+    private readonly dependencies: DependencyCheck[] = [],
   ) {}
+
+  /** Adds a dependency to /readyz (drivers register theirs in the composition root). */
+  addDependency(dependency: DependencyCheck) {
+    this.dependencies.push(dependency)
+  }
 
   async stats() {
     const { users, amenities, places, reviews } = this.repositories
@@ -32,14 +46,22 @@ export class SystemService {
   }
 
   async readiness(): Promise<Readiness> {
-    try {
-      await this.database.ping()
-      return { status: 'ok', checks: { database: { status: 'ok' } } }
-    } catch (error) {
-      return {
-        status: 'unavailable',
-        checks: { database: { status: 'down', error: (error as Error).message } },
-      }
-    }
+    const all: DependencyCheck[] = [
+      { name: 'database', critical: true, check: () => this.database.ping() },
+      ...this.dependencies,
+    ]
+    const results = await Promise.all(
+      all.map(async ({ name, critical, check }) => {
+        try {
+          await check()
+          return { name, critical, result: { status: 'ok' as const } }
+        } catch (error) {
+          return { name, critical, result: { status: 'down' as const, error: (error as Error).message } }
+        }
+      }),
+    )
+    const down = results.filter((r) => r.result.status === 'down')
+    const status = down.some((r) => r.critical) ? 'unavailable' : down.length ? 'degraded' : 'ok'
+    return { status, checks: Object.fromEntries(results.map((r) => [r.name, r.result])) }
   }
 }

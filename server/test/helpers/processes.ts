@@ -1,0 +1,116 @@
+// Real processes for multi-process tests: a Redis server the test may stop and start, and
+// `hbnb serve` API processes on loopback.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const HBNB_BIN = fileURLToPath(new URL('../../bin/hbnb.js', import.meta.url))
+
+/** A TCP port that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+async function portAnswers(port: number): Promise<boolean> {
+  const { connect } = await import('node:net')
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill(signal)
+  })
+}
+
+/** A private redis-server (no persistence) on a free port; `stop()` and `start()` it at will. */
+export async function startRedis() {
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'hbnb-redis-'))
+  let child: ChildProcess | undefined
+  const redis = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      child = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+        { stdio: 'ignore' },
+      )
+      await waitFor(() => portAnswers(port), `redis-server on port ${port}`)
+    },
+    async stop() {
+      await stopProcess(child)
+      child = undefined
+    },
+  }
+  await redis.start()
+  return redis
+}
+
+export type RedisProcess = Awaited<ReturnType<typeof startRedis>>
+
+/**
+ * `hbnb serve` in its own process with the given HBNB_* settings (the database must be migrated).
+ * Resolves once /healthz answers; its output is kept for error messages.
+ */
+export async function startApiProcess(env: Record<string, string>) {
+  const port = await freePort()
+  const output: string[] = []
+  const child = spawn(process.execPath, [HBNB_BIN, 'serve'], {
+    env: {
+      PATH: process.env.PATH,
+      HBNB_ENV: 'test',
+      HBNB_LOG_LEVEL: 'warn',
+      HBNB_HOST: '127.0.0.1',
+      ...env,
+      HBNB_PORT: String(port),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout?.on('data', (chunk) => output.push(String(chunk)))
+  child.stderr?.on('data', (chunk) => output.push(String(chunk)))
+  const url = `http://127.0.0.1:${port}`
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`hbnb serve exited: ${output.join('')}`)
+      return (await fetch(`${url}/healthz`)).ok
+    }, `hbnb serve on port ${port}`)
+  } catch (error) {
+    await stopProcess(child, 'SIGKILL')
+    throw new Error(`${(error as Error).message}\n${output.join('')}`)
+  }
+  return {
+    url,
+    port,
+    output,
+    child,
+    stop: (signal: NodeJS.Signals = 'SIGTERM') => stopProcess(child, signal),
+  }
+}
+
+export type ApiProcess = Awaited<ReturnType<typeof startApiProcess>>
