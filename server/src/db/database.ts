@@ -2,6 +2,8 @@
 // Two drivers, chosen by the URL: SQLite (embedded) and MariaDB/MySQL (production).
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Kysely } from 'kysely'
+import type { Config } from '../config.js'
+import type { RecentWrites } from '../infra/recent-writes/port.js'
 import type { Logger } from '../logger.js'
 import { createMysqlDatabase } from './mysql.js'
 import type { DB } from './schema.js'
@@ -17,16 +19,64 @@ export interface Database {
   read: Kysely<DB>
   /** SQLite only: the better-sqlite3 connection itself (for online backups). */
   sqlite?: BetterSqlite3.Database
+  /** MariaDB with read replicas only. */
+  replication?: Replication
   /** Throws when the database cannot answer. */
   ping(): Promise<void>
   close(): Promise<void>
 }
 
-export function createDatabase(url: string, logger?: Logger): Database {
+export interface Replication {
+  readonly replicas: readonly ReplicaState[]
+  /** Keeps clients' last write positions in `store` (shared by API processes) instead of memory. */
+  useRecentWrites(store: RecentWrites): void
+}
+
+export interface ReplicaState {
+  /** `host:port` of the replica. */
+  readonly name: string
+  readonly healthy: boolean
+  /** Why the replica gets no reads, when it gets none. */
+  readonly problem: string | undefined
+  /** Checks the replica now (the background checks run every `checkIntervalMs`). */
+  check(): Promise<void>
+}
+
+export interface ReplicaOptions {
+  urls: string[]
+  maxLagSeconds: number
+  checkIntervalMs: number
+  gtidWaitMs: number
+  /** How long a client's last write position is remembered. */
+  recentWriteTtlMs: number
+}
+
+/** The replica settings of `config`; unset when there are no replicas. */
+export function replicaOptions(config: Config): ReplicaOptions | undefined {
+  if (config.databaseReplicaUrls.length === 0) return undefined
+  return {
+    urls: config.databaseReplicaUrls.map(mysqlUrl),
+    maxLagSeconds: config.replicaMaxLagSeconds,
+    checkIntervalMs: config.replicaCheckIntervalMs,
+    gtidWaitMs: config.replicaGtidWaitMs,
+    // A replica in rotation is at most the maximum lag behind (as of its last check), so past
+    // twice that a client's write is on every replica that gets reads.
+    recentWriteTtlMs: Math.max(
+      60_000,
+      2 * config.replicaMaxLagSeconds * 1000 + config.replicaCheckIntervalMs,
+    ),
+  }
+}
+
+export function createDatabase(url: string, logger?: Logger, replicas?: ReplicaOptions): Database {
   if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
-    return createMysqlDatabase(url.replace(/^mariadb:/, 'mysql:'), logger)
+    return createMysqlDatabase(mysqlUrl(url), logger, replicas)
   }
   return createSqliteDatabase(sqlitePath(url))
+}
+
+function mysqlUrl(url: string): string {
+  return url.replace(/^mariadb:/, 'mysql:')
 }
 
 /** `sqlite:data/x.sqlite`, `sqlite:///abs/x.sqlite`, `file:x.sqlite` or `sqlite::memory:`. */

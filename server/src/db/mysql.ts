@@ -1,21 +1,13 @@
 import { Kysely, MysqlDialect, sql } from 'kysely'
-import { createPool } from 'mysql2'
 import type { Logger } from '../logger.js'
-import type { Database } from './database.js'
+import type { Database, ReplicaOptions } from './database.js'
+import { createMysqlPool } from './mysql-pool.js'
+import { createReplicatedDatabase } from './replicated.js'
 import type { DB } from './schema.js'
 
-export function createMysqlDatabase(url: string, logger?: Logger): Database {
-  const pool = createPool({
-    uri: url,
-    connectionLimit: 10,
-    charset: 'utf8mb4',
-    timezone: 'Z',
-    dateStrings: true,
-    enableKeepAlive: true,
-  })
-  pool.on('connection', (connection) => {
-    connection.on('error', (error) => logger?.warn({ err: error }, 'database connection error'))
-  })
+export function createMysqlDatabase(url: string, logger?: Logger, replicas?: ReplicaOptions): Database {
+  const pool = createMysqlPool(url, logger)
+  if (replicas && replicas.urls.length > 0) return createReplicatedDatabase(pool, replicas, logger)
   const kysely = new Kysely<DB>({ dialect: new MysqlDialect({ pool }) })
   return {
     dialect: 'mysql',
