@@ -1,12 +1,16 @@
 import type { FastifyRequest } from 'fastify'
+import { identifyReader } from '../db/read-context.js'
 import { forbidden, Messages, unauthorized } from '../errors.js'
-import type { AccessTokens, Actor } from '../modules/auth/tokens.js'
+import type { AccessTokenVerifier, Actor } from '../modules/auth/tokens.js'
 
 export type { Actor }
 
-/** Reads the caller from `Authorization: Bearer <jwt>`; routes call it where the contract needs a login. */
+/**
+ * Reads the caller from `Authorization: Bearer <jwt>`; routes call it where the contract needs a login.
+ * The verifier refuses tokens of ended logins (see modules/auth/sessions.ts).
+ */
 export class Authenticator {
-  constructor(private readonly tokens: AccessTokens) {}
+  constructor(private readonly tokens: AccessTokenVerifier) {}
 
   async optional(request: FastifyRequest): Promise<Actor | null> {
     const header = request.headers.authorization
@@ -15,7 +19,9 @@ export class Authenticator {
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
       throw unauthorized('Malformed Authorization header: expected "Bearer <token>"', 'invalid_token')
     }
-    return this.tokens.verify(token)
+    const actor = await this.tokens.verify(token)
+    identifyReader(actor.id)
+    return actor
   }
 
   async require(request: FastifyRequest): Promise<Actor> {

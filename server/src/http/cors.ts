@@ -10,7 +10,7 @@ export interface CorsOptions {
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS'
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, If-None-Match, X-Request-Id'
 const EXPOSED_HEADERS =
-  'Link, X-Total-Count, X-Request-Id, ETag, Retry-After, RateLimit-Limit, RateLimit-Remaining'
+  'Link, X-Total-Count, X-Request-Id, ETag, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset'
 
 function originMatcher(patterns: string[]) {
   const regexes = patterns.map((pattern) => {

@@ -22,6 +22,7 @@ function authAt(): AuthService {
     wiring.services.users,
     new RefreshTokenRepository(database),
     wiring.accessTokens,
+    wiring.sessions,
     { ...config, now: () => clock },
   )
 }
@@ -144,13 +145,13 @@ describe('refresh tokens', () => {
 describe('access tokens', () => {
   const tokens = new AccessTokens(config.jwtSecret, 60)
 
-  it('carry sub and is_admin, and verify', async () => {
-    const token = await tokens.sign({ id: 'u-1', isAdmin: true })
-    expect(await tokens.verify(token)).toEqual({ id: 'u-1', isAdmin: true })
+  it('carry sub, is_admin and the login (sid), and verify', async () => {
+    const token = await tokens.sign({ id: 'u-1', isAdmin: true }, 'login-1')
+    expect(await tokens.verify(token)).toEqual({ id: 'u-1', isAdmin: true, sessionId: 'login-1' })
   })
 
   it('are refused once expired', async () => {
-    const token = await tokens.sign({ id: 'u-1', isAdmin: false }, Date.now() - 120_000)
+    const token = await tokens.sign({ id: 'u-1', isAdmin: false }, 'login-1', Date.now() - 120_000)
     const error = await rejection(tokens.verify(token))
     expect([error.status, error.message]).toEqual([401, 'Token has expired'])
   })
@@ -162,7 +163,7 @@ describe('access tokens', () => {
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode('another-secret-of-sufficient-length-000'))
     expect((await rejection(tokens.verify(forged))).status).toBe(401)
-    const [, payload] = (await tokens.sign({ id: 'u-1', isAdmin: false })).split('.')
+    const [, payload] = (await tokens.sign({ id: 'u-1', isAdmin: false }, 'login-1')).split('.')
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`
     expect((await rejection(tokens.verify(unsigned))).status).toBe(401)
   })

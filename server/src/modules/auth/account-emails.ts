@@ -1,5 +1,6 @@
-// The account emails (verification, password reset) in English and French, as plain text and HTML.
+// The account emails (welcome, verification, password reset) in English and French, as plain text and HTML.
 import type { UserLocale } from '../../db/schema.js'
+import { escapeHtml } from '../notifications/templates/format.js'
 
 export interface AccountEmail {
   subject: string
@@ -14,12 +15,6 @@ interface LinkEmail {
   validMinutes: number
 }
 
-const escapeHtml = (value: string) =>
-  value.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  )
-
 interface Copy {
   subject: string
   greeting: (name: string) => string
@@ -29,8 +24,17 @@ interface Copy {
   ignore: string
 }
 
-const COPY: Record<UserLocale, { verify: Copy; reset: Copy }> = {
+const COPY: Record<UserLocale, { welcome: Copy; verify: Copy; reset: Copy }> = {
   en: {
+    welcome: {
+      subject: 'Welcome to HBNB: confirm your email address',
+      greeting: (name: string) => `Welcome to HBNB, ${name}!`,
+      intro: 'Your account is ready. Please confirm that this is your email address by opening this link:',
+      code: 'Or enter this code in the app:',
+      validity: (minutes: number) =>
+        `This link is valid for ${duration(minutes, 'en')} and can be used once.`,
+      ignore: 'If you did not create this account, you can ignore this email.',
+    },
     verify: {
       subject: 'Confirm your email address',
       greeting: (name: string) => `Hello ${name},`,
@@ -51,6 +55,16 @@ const COPY: Record<UserLocale, { verify: Copy; reset: Copy }> = {
     },
   },
   fr: {
+    welcome: {
+      subject: 'Bienvenue sur HBNB : confirmez votre adresse e-mail',
+      greeting: (name: string) => `Bienvenue sur HBNB, ${name} !`,
+      intro:
+        'Votre compte est prêt. Merci de confirmer que cette adresse e-mail est bien la vôtre en ouvrant ce lien :',
+      code: "Ou saisissez ce code dans l'application :",
+      validity: (minutes: number) =>
+        `Ce lien est valable ${duration(minutes, 'fr')} et ne peut servir qu'une fois.`,
+      ignore: "Si vous n'avez pas créé ce compte, vous pouvez ignorer cet e-mail.",
+    },
     verify: {
       subject: 'Confirmez votre adresse e-mail',
       greeting: (name: string) => `Bonjour ${name},`,
@@ -107,6 +121,11 @@ function render(copy: Copy, email: LinkEmail): AccountEmail {
     '<p>— HBNB</p>',
   ].join('\n')
   return { subject: copy.subject, text, html }
+}
+
+/** Sent after sign-up: a welcome that carries the email verification link. */
+export function welcomeEmail(locale: UserLocale, email: LinkEmail): AccountEmail {
+  return render(COPY[locale].welcome, email)
 }
 
 export function verificationEmail(locale: UserLocale, email: LinkEmail): AccountEmail {

@@ -1,6 +1,7 @@
 // Email verification and password reset (registered by `authRoutes`).
 import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
+import { authAttemptLimits } from '../../http/rate-limit.js'
 import { bearerAuth, errors, MessageResponse } from '../../http/schemas.js'
 import { AccountMessages } from './account-service.js'
 
@@ -16,12 +17,12 @@ const ResetBody = Type.Object({
 export function accountRoutes({ app, auth, services, config }: HttpContext) {
   const { account } = services
   const tags = ['Auth']
-  const rateLimit = { max: config.authRateLimitPerMinute, timeWindow: '1 minute' }
+  const limits = authAttemptLimits(config)
 
   app.post(
     '/api/v1/auth/verify-email/request',
     {
-      config: { rateLimit },
+      config: { rateLimit: limits.perAddress },
       schema: {
         tags,
         summary: 'Email the caller a link to verify their address',
@@ -38,7 +39,7 @@ export function accountRoutes({ app, auth, services, config }: HttpContext) {
   app.post(
     '/api/v1/auth/verify-email',
     {
-      config: { rateLimit },
+      config: { rateLimit: limits.perAddress },
       schema: {
         tags,
         summary: 'Verify an email address with the code sent by email (single use)',
@@ -55,7 +56,7 @@ export function accountRoutes({ app, auth, services, config }: HttpContext) {
   app.post(
     '/api/v1/auth/password/forgot',
     {
-      config: { rateLimit },
+      config: { rateLimit: limits.perAddressAndAccount() },
       schema: {
         tags,
         summary: 'Email a password reset link (same answer whether or not the address has an account)',
@@ -72,7 +73,7 @@ export function accountRoutes({ app, auth, services, config }: HttpContext) {
   app.post(
     '/api/v1/auth/password/reset',
     {
-      config: { rateLimit },
+      config: { rateLimit: limits.perAddress },
       schema: {
         tags,
         summary: 'Set a new password with the code sent by email; ends every login of the account',

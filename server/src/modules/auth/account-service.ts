@@ -1,15 +1,16 @@
 // Account emails: email verification and password reset, through single-use, expiring tokens.
-import type { EmailTokenPurpose, EmailTokensTable, UserLocale } from '../../db/schema.js'
+import type { EmailTokenPurpose, EmailTokensTable, UserRow } from '../../db/schema.js'
 import { badRequest, Messages, notFound } from '../../errors.js'
 import { uuidv7 } from '../../ids.js'
 import type { MailSender } from '../../infra/mail/port.js'
 import type { Logger } from '../../logger.js'
+import { localeOf } from '../notifications/templates/format.js'
 import type { UserRepository } from '../users/repository.js'
 import * as rules from '../validation.js'
-import { type AccountEmail, passwordResetEmail, verificationEmail } from './account-emails.js'
+import { type AccountEmail, passwordResetEmail, verificationEmail, welcomeEmail } from './account-emails.js'
 import type { EmailTokenRepository } from './email-tokens.js'
 import { hashPassword } from './passwords.js'
-import type { RefreshTokenRepository } from './repository.js'
+import type { Sessions } from './sessions.js'
 import { type Actor, hashRefreshToken, newRefreshToken } from './tokens.js'
 
 export interface AccountOptions {
@@ -19,6 +20,8 @@ export interface AccountOptions {
   linkBaseUrl: string
   logger?: Logger
   now?: () => number
+  /** Told after a change to a user's row, so that cached views of the user are rebuilt. */
+  userChanged?: (id: string) => Promise<void>
 }
 
 const RESET_MIN_PASSWORD = 8
@@ -39,7 +42,7 @@ export class AccountService {
   constructor(
     private readonly users: UserRepository,
     private readonly tokens: EmailTokenRepository,
-    private readonly refreshTokens: RefreshTokenRepository,
+    private readonly sessions: Pick<Sessions, 'endAllOfUser'>,
     private readonly mail: MailSender,
     private readonly options: AccountOptions,
   ) {
@@ -51,14 +54,33 @@ export class AccountService {
     const user = await this.users.findById(actor.id)
     if (!user) throw notFound(Messages.userNotFound)
     if (user.email_verified_at) throw badRequest(AccountMessages.alreadyVerified, 'email_already_verified')
+    await this.sendVerification(user, verificationEmail, 'verify-email')
+  }
+
+  /**
+   * Welcomes a user who just signed up, with the link that verifies their address. Sent in the
+   * background: sign-up never waits for (or fails with) the mail server.
+   */
+  welcome(userId: string): void {
+    this.background(
+      (async () => {
+        const user = await this.users.findById(userId)
+        if (user && !user.email_verified_at) await this.sendVerification(user, welcomeEmail, 'welcome')
+      })(),
+      userId,
+      'welcome email could not be sent',
+    )
+  }
+
+  private async sendVerification(user: UserRow, template: typeof verificationEmail, kind: string) {
     const token = await this.issue(user.id, user.email, 'verify_email', this.options.emailVerifyTtlSeconds)
-    const email = verificationEmail(localeOf(user.locale), {
+    const email = template(localeOf(user.locale), {
       firstName: user.first_name,
       token,
       link: `${this.options.linkBaseUrl}/verify-email?token=${token}`,
       validMinutes: Math.round(this.options.emailVerifyTtlSeconds / 60),
     })
-    await this.send(user.email, email, `verify-email:${user.id}:${hashRefreshToken(token).slice(0, 16)}`)
+    await this.send(user.email, email, `${kind}:${user.id}:${hashRefreshToken(token).slice(0, 16)}`)
   }
 
   async verify(token: string): Promise<void> {
@@ -67,7 +89,10 @@ export class AccountService {
     if (!user) throw badRequest(AccountMessages.invalidToken, 'invalid_token')
     if (user.email_key !== row.email.toLowerCase())
       throw badRequest(AccountMessages.emailChanged, 'email_changed')
-    if (!user.email_verified_at) await this.users.update(user.id, { email_verified_at: this.iso() })
+    if (!user.email_verified_at) {
+      await this.users.update(user.id, { email_verified_at: this.iso() })
+      await this.options.userChanged?.(user.id)
+    }
   }
 
   /**
@@ -77,25 +102,38 @@ export class AccountService {
   async forgotPassword(address: string): Promise<void> {
     const user = await this.users.findByEmail(address.trim())
     if (!user) return
-    const issued = (async () => {
-      const token = await this.issue(
-        user.id,
-        user.email,
-        'reset_password',
-        this.options.passwordResetTtlSeconds,
-      )
-      const email = passwordResetEmail(localeOf(user.locale), {
-        firstName: user.first_name,
-        token,
-        link: `${this.options.linkBaseUrl}/reset-password?token=${token}`,
-        validMinutes: Math.round(this.options.passwordResetTtlSeconds / 60),
-      })
-      await this.send(user.email, email, `reset-password:${user.id}:${hashRefreshToken(token).slice(0, 16)}`)
-    })().catch((error: unknown) => {
-      this.options.logger?.error({ err: error, user_id: user.id }, 'password reset email could not be sent')
+    this.background(
+      (async () => {
+        const token = await this.issue(
+          user.id,
+          user.email,
+          'reset_password',
+          this.options.passwordResetTtlSeconds,
+        )
+        const email = passwordResetEmail(localeOf(user.locale), {
+          firstName: user.first_name,
+          token,
+          link: `${this.options.linkBaseUrl}/reset-password?token=${token}`,
+          validMinutes: Math.round(this.options.passwordResetTtlSeconds / 60),
+        })
+        await this.send(
+          user.email,
+          email,
+          `reset-password:${user.id}:${hashRefreshToken(token).slice(0, 16)}`,
+        )
+      })(),
+      user.id,
+      'password reset email could not be sent',
+    )
+  }
+
+  /** Keeps track of an email sent in the background (awaited by `settle`); logs its failure. */
+  private background(work: Promise<void>, userId: string, failure: string): void {
+    const tracked = work.catch((error: unknown) => {
+      this.options.logger?.error({ err: error, user_id: userId }, failure)
     })
-    this.pending.add(issued)
-    void issued.finally(() => this.pending.delete(issued))
+    this.pending.add(tracked)
+    void tracked.finally(() => this.pending.delete(tracked))
   }
 
   /** Sets a new password, spends the token (and every other reset link) and ends every login of the user. */
@@ -106,8 +144,9 @@ export class AccountService {
     if (!user) throw badRequest(AccountMessages.invalidToken, 'invalid_token')
     const now = this.iso()
     await this.users.update(user.id, { password_hash: await hashPassword(valid), updated_at: now })
+    await this.options.userChanged?.(user.id)
     await this.tokens.spendAllOfUser(user.id, 'reset_password', now)
-    await this.refreshTokens.revokeAllOfUser(user.id, now)
+    await this.sessions.endAllOfUser(user.id)
   }
 
   /** Waits for background emails (on shutdown). */
@@ -152,8 +191,4 @@ export class AccountService {
   private iso() {
     return new Date(this.now()).toISOString()
   }
-}
-
-function localeOf(value: string | null | undefined): UserLocale {
-  return value === 'fr' ? 'fr' : 'en'
 }

@@ -49,12 +49,34 @@ export class RefreshTokenRepository {
     return Number(result.numDeletedRows)
   }
 
-  async revokeAllOfUser(userId: string, at: string): Promise<void> {
+  /** Revokes every open login of the user; answers their family ids (the `sid` of their access tokens). */
+  async revokeAllOfUser(userId: string, at: string): Promise<string[]> {
     await this.db.write
       .updateTable('refresh_tokens')
       .set({ revoked_at: at })
       .where('user_id', '=', userId)
       .where('revoked_at', 'is', null)
       .execute()
+    const rows = await this.db.write
+      .selectFrom('refresh_tokens')
+      .select('family_id')
+      .distinct()
+      .where('user_id', '=', userId)
+      .where('revoked_at', '=', at)
+      .execute()
+    return rows.map((row) => row.family_id)
+  }
+
+  /**
+   * Whether a login is still open: its family has tokens and none was revoked. Read on the primary:
+   * a lagging replica could still show a revocation as not done.
+   */
+  async isFamilyOpen(familyId: string): Promise<boolean> {
+    const row = await this.db.write
+      .selectFrom('refresh_tokens')
+      .select((eb) => [eb.fn.countAll().as('tokens'), eb.fn.count('revoked_at').as('revoked')])
+      .where('family_id', '=', familyId)
+      .executeTakeFirst()
+    return Number(row?.tokens ?? 0) > 0 && Number(row?.revoked ?? 0) === 0
   }
 }

@@ -1,4 +1,5 @@
 import type { HttpContext } from '../../http/context.js'
+import { authAttemptLimits } from '../../http/rate-limit.js'
 import { bearerAuth, errors, MessageResponse } from '../../http/schemas.js'
 import { UserCreateBody, UserPublic } from '../users/schemas.js'
 import { accountRoutes } from './account-routes.js'
@@ -8,13 +9,13 @@ export function authRoutes(context: HttpContext) {
   const { app, auth, services, config } = context
   const { auth: authService } = services
   const tags = ['Auth']
-  const rateLimit = { max: config.authRateLimitPerMinute, timeWindow: '1 minute' }
+  const limits = authAttemptLimits(config)
 
   for (const url of ['/api/v1/auth/login', '/api/v1/login']) {
     app.post(
       url,
       {
-        config: { rateLimit },
+        config: { rateLimit: limits.perAddressAndAccount('login') },
         schema: {
           tags,
           summary: 'Log in with email and password',
@@ -29,21 +30,25 @@ export function authRoutes(context: HttpContext) {
   app.post(
     '/api/v1/auth/register',
     {
-      config: { rateLimit },
+      config: { rateLimit: limits.perAddressAndAccount() },
       schema: {
         tags,
-        summary: 'Sign up (when the server allows it) and log in',
+        summary: 'Sign up (when the server allows it) and log in; emails a welcome with a verification link',
         body: UserCreateBody,
         response: { 201: SessionResponse, ...errors(400, 403, 429) },
       },
     },
-    async (request, reply) => reply.code(201).send(await authService.register(request.body)),
+    async (request, reply) => {
+      const session = await authService.register(request.body)
+      services.account.welcome(session.user.id)
+      return reply.code(201).send(session)
+    },
   )
 
   app.post(
     '/api/v1/auth/refresh',
     {
-      config: { rateLimit },
+      config: { rateLimit: limits.perAddress },
       schema: {
         tags,
         summary: 'Trade a refresh token for a new access token and refresh token',

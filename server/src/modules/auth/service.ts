@@ -5,6 +5,7 @@ import type { UserCreateInput, UserView } from '../users/schemas.js'
 import { toUserView, type UserService } from '../users/service.js'
 import { checkAgainstDecoy, checkPassword, hashPassword } from './passwords.js'
 import type { RefreshTokenRepository } from './repository.js'
+import type { Sessions } from './sessions.js'
 import { type AccessTokens, type Actor, hashRefreshToken, newRefreshToken } from './tokens.js'
 
 export interface Session {
@@ -31,6 +32,7 @@ export class AuthService {
     private readonly userService: UserService,
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly accessTokens: AccessTokens,
+    private readonly sessions: Sessions,
     private readonly options: AuthOptions,
   ) {
     this.now = options.now ?? Date.now
@@ -60,7 +62,11 @@ export class AuthService {
     return this.openSession(user, uuidv7())
   }
 
-  /** Rotates a refresh token. Presenting a spent token revokes its whole family (it was stolen or replayed). */
+  /**
+   * Rotates a refresh token. Presenting a spent token ends its whole login (it was stolen or
+   * replayed), access tokens included. An ended login cannot be refreshed, even with a token
+   * issued while it was being ended.
+   */
   async refresh(token: string): Promise<Session> {
     const row = await this.refreshTokens.findByHash(hashRefreshToken(token))
     if (!row) throw unauthorized('Invalid refresh token: log in again', 'invalid_refresh_token')
@@ -68,25 +74,26 @@ export class AuthService {
     if (row.expires_at <= now)
       throw unauthorized('Refresh token has expired: log in again', 'refresh_token_expired')
     if (!(await this.refreshTokens.markUsed(row.id, now))) {
-      await this.refreshTokens.revokeFamily(row.family_id, now)
+      await this.sessions.end(row.family_id)
       throw unauthorized(
         'Refresh token was already used: every session of this login is closed; log in again',
         'refresh_token_reused',
       )
     }
     const user = await this.users.findById(row.user_id)
-    if (!user) throw unauthorized('Invalid refresh token: log in again', 'invalid_refresh_token')
+    if (!user || !(await this.sessions.isOpen(row.family_id)))
+      throw unauthorized('Invalid refresh token: log in again', 'invalid_refresh_token')
     return this.openSession(toUserView(user), row.family_id)
   }
 
   /** Ends the login the refresh token belongs to. Unknown tokens are ignored: logging out twice is fine. */
   async logout(token: string): Promise<void> {
     const row = await this.refreshTokens.findByHash(hashRefreshToken(token))
-    if (row) await this.refreshTokens.revokeFamily(row.family_id, new Date(this.now()).toISOString())
+    if (row) await this.sessions.end(row.family_id)
   }
 
   async logoutEverywhere(actor: Actor): Promise<void> {
-    await this.refreshTokens.revokeAllOfUser(actor.id, new Date(this.now()).toISOString())
+    await this.sessions.endAllOfUser(actor.id)
   }
 
   async me(actor: Actor): Promise<UserView> {
@@ -109,7 +116,7 @@ export class AuthService {
       created_at: new Date(now).toISOString(),
     })
     return {
-      access_token: await this.accessTokens.sign({ id: user.id, isAdmin: user.is_admin }, now),
+      access_token: await this.accessTokens.sign({ id: user.id, isAdmin: user.is_admin }, familyId, now),
       refresh_token: refreshToken,
       token_type: 'Bearer',
       expires_in: this.accessTokens.ttlSeconds,

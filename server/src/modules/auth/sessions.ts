@@ -1,0 +1,113 @@
+// Which logins are still open, the same answer in every API process. A login is a refresh-token
+// family; its access tokens carry its id (`sid`). Ending a login revokes its family in the database
+// (the durable record) and records the revocation in the session store, which every process reads
+// before accepting an access token. When the store fails, the database answers instead.
+import { unauthorized } from '../../errors.js'
+import { ThrottledWarning } from '../../infra/redis.js'
+import type { SessionStore } from '../../infra/sessions/port.js'
+import type { Logger } from '../../logger.js'
+import { counter } from '../../metrics.js'
+import type { RefreshTokenRepository } from './repository.js'
+import type { AccessTokens, AccessTokenVerifier, Actor } from './tokens.js'
+
+const fallbacks = counter(
+  'hbnb_session_store_fallbacks_total',
+  'Session checks and revocations that fell back to the database because the session store failed',
+)
+
+export interface SessionOptions {
+  /**
+   * How long a process may rely on a login being open before asking again. Bounds how late a
+   * revocation takes effect in the one case the store misses it (the store failed for the process
+   * revoking, not for the others).
+   */
+  openCacheMs?: number
+  logger?: Logger
+  now?: () => number
+}
+
+const OPEN_CACHE_MS = 60_000
+
+export class Sessions implements AccessTokenVerifier {
+  private readonly warning: ThrottledWarning
+  private readonly openCacheMs: number
+  private readonly now: () => number
+
+  constructor(
+    private readonly refreshTokens: RefreshTokenRepository,
+    private readonly store: SessionStore,
+    private readonly tokens: AccessTokens,
+    options: SessionOptions = {},
+  ) {
+    this.warning = new ThrottledWarning(options.logger, 30_000)
+    this.openCacheMs = Math.min(options.openCacheMs ?? OPEN_CACHE_MS, tokens.ttlSeconds * 1000)
+    this.now = options.now ?? Date.now
+  }
+
+  /** The caller of a valid access token whose login is still open; else a 401. */
+  async verify(token: string): Promise<Actor> {
+    const claims = await this.tokens.verify(token)
+    if (claims.sessionId === undefined) {
+      throw unauthorized('Invalid token: log in again to get a new one', 'invalid_token')
+    }
+    if (!(await this.isOpen(claims.sessionId))) {
+      throw unauthorized('This login was ended (logout or password change): log in again', 'token_revoked')
+    }
+    return { id: claims.id, isAdmin: claims.isAdmin }
+  }
+
+  /** Whether the login is open: the store's answer when it has one, else the database's (remembered). */
+  async isOpen(sessionId: string): Promise<boolean> {
+    let state: Awaited<ReturnType<SessionStore['state']>>
+    try {
+      state = await this.store.state(sessionId)
+      this.warning.recovered('sessions: the session store answers again')
+    } catch (error) {
+      this.storeFailed(error)
+      return this.refreshTokens.isFamilyOpen(sessionId)
+    }
+    if (state !== undefined) return state === 'active'
+    const open = await this.refreshTokens.isFamilyOpen(sessionId)
+    await this.record(() =>
+      open
+        ? this.store.rememberActive(sessionId, this.openCacheMs)
+        : this.store.revoke([sessionId], this.revokedTtlMs()),
+    )
+    return open
+  }
+
+  /** Ends one login: its refresh tokens and its access tokens stop working in every process. */
+  async end(sessionId: string): Promise<void> {
+    await this.refreshTokens.revokeFamily(sessionId, this.iso())
+    await this.record(() => this.store.revoke([sessionId], this.revokedTtlMs()))
+  }
+
+  /** Ends every login of a user (logout everywhere, password reset). */
+  async endAllOfUser(userId: string): Promise<void> {
+    const sessionIds = await this.refreshTokens.revokeAllOfUser(userId, this.iso())
+    await this.record(() => this.store.revoke(sessionIds, this.revokedTtlMs()))
+  }
+
+  /** A revocation is worth remembering as long as an access token of the login can be valid. */
+  private revokedTtlMs() {
+    return this.tokens.ttlSeconds * 1000
+  }
+
+  private iso() {
+    return new Date(this.now()).toISOString()
+  }
+
+  /** Writes to the store; a failure is logged (once per interval) and the database stays the record. */
+  private async record(write: () => Promise<void>) {
+    try {
+      await write()
+    } catch (error) {
+      this.storeFailed(error)
+    }
+  }
+
+  private storeFailed(error: unknown) {
+    fallbacks.inc()
+    this.warning.warn(error, 'sessions: the session store (redis) failed; checking logins in the database')
+  }
+}
