@@ -22,8 +22,9 @@ function cleanEnv() {
 /**
  * `hbnb all` (migrate, seed the demo, serve) on `port` with its data in `dataDir`. The working directory
  * is `dataDir` too, so no `.env` file is picked up. JSON logs at the default level go to /dev/null.
+ * The response cache is off (the figures are the database path) unless `extra` settings turn it on.
  */
-export async function startHbnb({ port, dataDir, authRateLimit, nodeOptions = [] }) {
+export async function startHbnb({ port, dataDir, authRateLimit, nodeOptions = [], extra = {} }) {
   const settings = {
     HBNB_PORT: String(port),
     HBNB_HOST: '127.0.0.1',
@@ -31,6 +32,10 @@ export async function startHbnb({ port, dataDir, authRateLimit, nodeOptions = []
     HBNB_LOG_FORMAT: 'json',
     HBNB_LOG_LEVEL: 'info',
     HBNB_AUTH_RATE_LIMIT: String(authRateLimit),
+    // The load comes from loopback: the API's rate limits would measure themselves, not the API.
+    HBNB_RATE_LIMIT_ALLOW: 'loopback',
+    HBNB_CACHE: 'off',
+    ...extra,
   }
   mkdirSync(dataDir, { recursive: true })
   const proc = startNode('HBNB server', [HBNB_BIN, 'all'], {

@@ -1,0 +1,204 @@
+// `npm run bench:cache`: the response cache. Place detail and a search page, served by HBNB with the
+// cache off (the database path), with the in-process memory cache and with Redis, next to a bare
+// node:http server answering the same bytes, all measured in the same run.
+// Settings: BENCH_DURATION (seconds per target, default 10), BENCH_WARMUP (default 2), BENCH_RETRIES
+// (default 0; see bench/run.mjs), BENCH_CACHE_MODES (comma-separated: off,memory,redis; default all).
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { benchBare, measureQuietly, NOISE_CORES, noiseOf } from './lib/bare.mjs'
+import { atExit, freePort, installCleanup, stop } from './lib/children.mjs'
+import { cpuAccount } from './lib/cpu.mjs'
+import { createPlaces, pickPlace, startHbnb } from './lib/hbnb.mjs'
+import { request } from './lib/http.mjs'
+import { failures, measure } from './lib/load.mjs'
+import { cpuTable, machine, table } from './lib/report.mjs'
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url))
+const CONNECTIONS = 32
+const MODES = { off: 'no cache', memory: 'memory cache', redis: 'Redis cache' }
+/** Cached place detail must reach this share of the bare server's req/s. */
+const CACHED_DETAIL_TARGET = 0.6
+
+const log = (message) => console.log(`bench: ${message}`)
+
+function number(name, fallback) {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`${name} must be a non-negative number, got "${raw}"`)
+  return value
+}
+
+/** A private redis-server (no persistence) on a free port, stopped on exit. */
+async function startRedisServer() {
+  const port = await freePort()
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  )
+  atExit(() => child.kill('SIGKILL'))
+  const url = `redis://127.0.0.1:${port}`
+  const { Redis } = await import('ioredis')
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 100 })
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.connect()
+      await client.ping()
+      break
+    } catch (error) {
+      if (attempt > 50) throw new Error(`redis-server did not start: ${error.message}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+  client.disconnect()
+  return url
+}
+
+function endpointsFor(placeId) {
+  return [
+    { key: 'detail', label: 'GET /api/v1/places/<id>', method: 'GET', path: `/api/v1/places/${placeId}` },
+    {
+      key: 'search',
+      label: 'GET /api/v1/search (20 results)',
+      method: 'GET',
+      path: '/api/v1/search?q=loft&sort=price&limit=20',
+    },
+  ]
+}
+
+async function main() {
+  installCleanup()
+  const load = {
+    connections: CONNECTIONS,
+    duration: number('BENCH_DURATION', 10),
+    warmup: number('BENCH_WARMUP', 2),
+  }
+  const retries = Math.floor(number('BENCH_RETRIES', 0))
+  const modes = (process.env.BENCH_CACHE_MODES ?? 'off,memory,redis').split(',').map((m) => m.trim())
+  for (const mode of modes) if (!(mode in MODES)) throw new Error(`BENCH_CACHE_MODES: unknown mode "${mode}"`)
+  const workDir = mkdtempSync(join(tmpdir(), 'hbnb-bench-cache-'))
+  atExit(() => rmSync(workDir, { recursive: true, force: true }))
+  const dataDir = join(workDir, 'data')
+  const host = machine()
+  log(`Node ${host.node}, ${host.cpuModel}, ${host.cores} cores; autocannon ${host.autocannon}`)
+  log(`${load.connections} connections, ${load.warmup} s warm-up then ${load.duration} s per target`)
+  const redisUrl = modes.includes('redis') ? await startRedisServer() : undefined
+
+  const results = []
+  const captures = new Map()
+  let endpoints
+  for (const mode of modes) {
+    const extra = {
+      HBNB_CACHE: mode,
+      // One client address sends every request: the per-address and per-user limits would answer 429.
+      HBNB_RATE_LIMIT_IP: '0',
+      HBNB_RATE_LIMIT_USER: '0',
+      ...(mode === 'redis' ? { HBNB_REDIS_URL: redisUrl } : {}),
+    }
+    const hbnb = await startHbnb({ port: await freePort(), dataDir, authRateLimit: 1_000_000, extra })
+    log(`HBNB with ${MODES[mode]} on ${hbnb.baseUrl} (pid ${hbnb.proc.pid})`)
+    try {
+      if (!endpoints) {
+        const places = await createPlaces(hbnb.baseUrl)
+        const { place } = await pickPlace(hbnb.baseUrl)
+        log(`data: ${places.existing + places.created} places; detail of place ${place.id}`)
+        endpoints = endpointsFor(place.id)
+      }
+      for (const endpoint of endpoints) {
+        const capture = await request(hbnb.baseUrl, endpoint)
+        if (capture.status !== 200) throw new Error(`${endpoint.label} answered ${capture.status}`)
+        const first = captures.get(endpoint.key)
+        if (first && !first.body.equals(capture.body))
+          throw new Error(`${endpoint.label}: ${mode} answered other bytes`)
+        if (!first) captures.set(endpoint.key, capture)
+        const run = await measureQuietly('HBNB', retries, () =>
+          measure(hbnb.baseUrl + endpoint.path, endpoint, load, () => cpuAccount(hbnb.proc.pid)),
+        )
+        results.push({
+          key: `${endpoint.key}-${mode}`,
+          endpoint,
+          label: `${endpoint.label}, ${MODES[mode]}`,
+          hbnb: run,
+        })
+        log(`  ${endpoint.label}, ${MODES[mode]}: ${Math.round(run.requestsPerSecond)} req/s`)
+      }
+    } finally {
+      await stop(hbnb.proc, 15_000)
+    }
+  }
+
+  const bare = new Map()
+  for (const endpoint of endpoints) {
+    const run = await benchBare(endpoint, captures.get(endpoint.key), load, retries, workDir)
+    bare.set(endpoint.key, run)
+    log(`  ${endpoint.label}, bare server: ${Math.round(run.requestsPerSecond)} req/s`)
+  }
+  for (const result of results) {
+    result.bare = bare.get(result.endpoint.key)
+    result.ratio = result.hbnb.requestsPerSecond / result.bare.requestsPerSecond
+    result.problems = [
+      ...failures(result.hbnb).map((p) => `HBNB: ${p}`),
+      ...failures(result.bare).map((p) => `bare: ${p}`),
+    ]
+    result.noise = [result.hbnb, result.bare]
+      .filter((run) => noiseOf(run) > NOISE_CORES)
+      .map((run) => run.cpu)
+    delete result.endpoint
+  }
+
+  const checks = results
+    .filter((result) => result.key === 'detail-memory' || result.key === 'detail-redis')
+    .map((result) => ({
+      target: `${result.label}: >= ${CACHED_DETAIL_TARGET * 100} % of the bare server's req/s`,
+      measured: `${(result.ratio * 100).toFixed(1)} %`,
+      met: result.ratio >= CACHED_DETAIL_TARGET,
+    }))
+  console.log('')
+  console.log(table(results))
+  console.log('')
+  console.log(cpuTable(results))
+  if (checks.length) {
+    console.log('\nTargets (information only; they do not affect the exit code):')
+    for (const check of checks)
+      console.log(`  ${check.met ? 'met   ' : 'missed'}  ${check.target} — ${check.measured}`)
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  const jsonPath = join(RESULTS_DIR, 'cache-latest.json')
+  const report = {
+    date: new Date().toISOString(),
+    machine: { ...host, loadAverageAtEnd: loadavg().map((value) => Math.round(value * 100) / 100) },
+    settings: {
+      connections: load.connections,
+      durationSeconds: load.duration,
+      warmupSeconds: load.warmup,
+      retries,
+      modes,
+    },
+    results,
+    targets: checks,
+  }
+  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`)
+  console.log(`\nResults written to ${jsonPath}`)
+  const disturbed = results.filter((result) => result.noise.length).map((result) => result.label)
+  if (disturbed.length) {
+    console.log(`\nWarning: other processes competed for the CPU during: ${disturbed.join('; ')}.`)
+    console.log('Run again on a quiet machine before trusting those figures.')
+  }
+  const problems = results.flatMap((result) => result.problems.map((p) => `${result.label}: ${p}`))
+  if (problems.length) {
+    console.error(`\nbench: the load runs did not go cleanly:\n  ${problems.join('\n  ')}`)
+    process.exitCode = 1
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`)
+  process.exit(1)
+})

@@ -1,0 +1,30 @@
+// The cache driver chosen once from the configuration: Redis when HBNB_REDIS_URL is set (shared by
+// every process), else a bounded in-process LRU; HBNB_CACHE=off builds every response.
+import type { Config } from '../../config.js'
+import type { Logger } from '../../logger.js'
+import type { Redis } from '../redis.js'
+import { MemoryCacheStore } from './memory.js'
+import type { CacheStore } from './port.js'
+import { RedisCacheStore } from './redis.js'
+import { ResponseCache } from './response-cache.js'
+
+const HOUR_MS = 3_600_000
+
+export function createCacheStore(config: Config, redis: Redis | undefined): CacheStore | undefined {
+  const driver = config.cache === 'auto' ? (redis ? 'redis' : 'memory') : config.cache
+  if (driver === 'off') return undefined
+  if (driver === 'memory') return new MemoryCacheStore(config.cacheMaxEntries)
+  if (!redis) throw new Error('HBNB_CACHE=redis needs HBNB_REDIS_URL')
+  const longestTtlMs = Math.max(config.cacheTtlSeconds, config.cacheSearchTtlSeconds) * 1000
+  return new RedisCacheStore(redis, { tagTtlMs: Math.max(HOUR_MS, 2 * longestTtlMs) })
+}
+
+export function createResponseCache(config: Config, redis: Redis | undefined, logger?: Logger) {
+  return new ResponseCache(createCacheStore(config, redis), {
+    ttlMs: config.cacheTtlSeconds * 1000,
+    lockWaitMs: config.cacheLockWaitMs,
+    logger,
+  })
+}
+
+export { type CachedResponse, ResponseCache, type Serialize, toResponse } from './response-cache.js'

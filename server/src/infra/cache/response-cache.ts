@@ -1,0 +1,203 @@
+// Cache-aside of serialized responses, in front of the database. Services ask for a response by key
+// and the tags it depends on, and give a builder; writes bump the tags they change before they
+// answer. One rebuild per key at a time (in-process single-flight, and a lock across processes);
+// every cache failure falls back to the builder, so a cache outage is never an outage.
+import { createHash } from 'node:crypto'
+import { readFromPrimary } from '../../db/read-context.js'
+import type { Logger } from '../../logger.js'
+import { counter } from '../../metrics.js'
+import { ThrottledWarning } from '../redis.js'
+import type { CacheStore } from './port.js'
+
+/** A response body serialized once, with its strong ETag and the paging headers of a list. */
+export interface CachedResponse {
+  body: Buffer
+  etag: string
+  total?: number
+  next?: string
+}
+
+/** What a builder returns: the response's value, and for a list its total and next cursor. */
+export interface Built {
+  value: unknown
+  total?: number
+  next?: string
+}
+
+/** Turns a response's value into its body: the route's response-schema serializer (which drops
+ * every field the schema does not list), JSON.stringify by default. */
+export type Serialize = (value: unknown) => string
+
+export interface ResponseCacheOptions {
+  /** Life of an entry unless the caller gives another. */
+  ttlMs: number
+  /** Longest wait for another process's rebuild of the same entry before building it here too. */
+  lockWaitMs: number
+  pollMs?: number
+  logger?: Logger
+}
+
+const hits = counter('hbnb_cache_hits_total', 'Responses served from the cache', ['cache'])
+const misses = counter('hbnb_cache_misses_total', 'Responses built because the cache had none', ['cache'])
+const failures = counter(
+  'hbnb_cache_failures_total',
+  'Cache operations that failed (the response came from the database)',
+  ['cache'],
+)
+
+export function toResponse(
+  { value, total, next }: Built,
+  serialize: Serialize = JSON.stringify,
+): CachedResponse {
+  const body = Buffer.from(serialize(value))
+  const etag = `"${createHash('sha1').update(body).digest('base64url')}"`
+  return { body, etag, ...(total !== undefined ? { total } : {}), ...(next !== undefined ? { next } : {}) }
+}
+
+const NEWLINE = 10
+
+/** `<etag> <total> <next>\n<body>`: a hit is decoded without parsing the body. */
+export function encodeEntry(response: CachedResponse): Buffer {
+  const head = `${response.etag} ${response.total ?? ''} ${response.next ?? ''}\n`
+  return Buffer.concat([Buffer.from(head), response.body])
+}
+
+export function decodeEntry(entry: Buffer): CachedResponse {
+  const end = entry.indexOf(NEWLINE)
+  const [etag = '', total = '', next = ''] = entry.toString('latin1', 0, end).split(' ')
+  return {
+    body: entry.subarray(end + 1),
+    etag,
+    ...(total !== '' ? { total: Number(total) } : {}),
+    ...(next !== '' ? { next } : {}),
+  }
+}
+
+/** The tag of every entry: a new version of it empties the whole cache. */
+export const EVERYTHING = 'all'
+
+export class ResponseCache {
+  /** A cache that caches nothing: every response is built (HBNB_CACHE=off, and services built bare). */
+  static readonly off = new ResponseCache(undefined, { ttlMs: 0, lockWaitMs: 0 })
+
+  private readonly inFlight = new Map<string, Promise<CachedResponse>>()
+  private readonly warning: ThrottledWarning
+  private readonly lockTtlMs: number
+
+  /** `store` undefined: caching is off and every response is built. */
+  constructor(
+    private readonly store: CacheStore | undefined,
+    private readonly options: ResponseCacheOptions,
+  ) {
+    this.warning = new ThrottledWarning(options.logger, 30_000)
+    this.lockTtlMs = Math.max(2000, options.lockWaitMs * 4)
+  }
+
+  get enabled(): boolean {
+    return this.store !== undefined
+  }
+
+  /** The response of `key`, from the cache when it holds one for the current versions of `tags`. */
+  async get(
+    name: string,
+    key: string,
+    tags: readonly string[],
+    build: () => Promise<Built>,
+    { ttlMs = this.options.ttlMs, serialize }: { ttlMs?: number; serialize?: Serialize } = {},
+  ): Promise<CachedResponse> {
+    const store = this.store
+    if (!store) return toResponse(await build(), serialize)
+    const allTags = [EVERYTHING, ...tags]
+    let read: Awaited<ReturnType<CacheStore['read']>>
+    try {
+      read = await store.read(key, allTags)
+    } catch (error) {
+      this.failed(name, error)
+      return toResponse(await build(), serialize)
+    }
+    this.warning.recovered('cache is back')
+    if (read.value) {
+      hits.inc({ cache: name })
+      return decodeEntry(read.value)
+    }
+    misses.inc({ cache: name })
+    const flight = `${key}@${read.version}`
+    let pending = this.inFlight.get(flight)
+    if (!pending) {
+      const fill = async () => toResponse(await build(), serialize)
+      pending = this.fill(store, name, key, allTags, read.version, ttlMs, fill).finally(() =>
+        this.inFlight.delete(flight),
+      )
+      this.inFlight.set(flight, pending)
+    }
+    return pending
+  }
+
+  /** Makes every entry depending on one of `tags` unreachable; call it before answering the write. */
+  async invalidate(tags: readonly string[]): Promise<void> {
+    if (!this.store || tags.length === 0) return
+    try {
+      await this.store.bump(tags)
+    } catch (error) {
+      // The store renews its epoch before it serves anything again (see the Redis driver).
+      this.failed('invalidate', error)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.store?.close()
+  }
+
+  private async fill(
+    store: CacheStore,
+    name: string,
+    key: string,
+    tags: readonly string[],
+    version: string,
+    ttlMs: number,
+    build: () => Promise<CachedResponse>,
+  ): Promise<CachedResponse> {
+    let locked: boolean
+    try {
+      locked = await store.lock(key, version, this.lockTtlMs)
+      if (!locked) {
+        const ready = await this.waitForRebuild(store, key, tags, version)
+        if (ready) return ready
+      }
+    } catch (error) {
+      this.failed(name, error)
+      return build()
+    }
+    try {
+      // A shared entry must never hold what a lagging replica returned.
+      const response = await readFromPrimary(build)
+      await store.write(key, version, encodeEntry(response), ttlMs).catch((error) => this.failed(name, error))
+      return response
+    } finally {
+      if (locked) await store.unlock(key, version).catch(() => {})
+    }
+  }
+
+  /** Polls for the entry another process is rebuilding; undefined when it takes too long or moved on. */
+  private async waitForRebuild(
+    store: CacheStore,
+    key: string,
+    tags: readonly string[],
+    version: string,
+  ): Promise<CachedResponse | undefined> {
+    const deadline = Date.now() + this.options.lockWaitMs
+    const pollMs = this.options.pollMs ?? 10
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, pollMs))
+      const read = await store.read(key, tags)
+      if (read.value) return decodeEntry(read.value)
+      if (read.version !== version) return undefined
+    }
+    return undefined
+  }
+
+  private failed(name: string, error: unknown) {
+    failures.inc({ cache: name })
+    this.warning.warn(error, 'cache unavailable: serving from the database')
+  }
+}
