@@ -12,6 +12,7 @@ import { bookingRow } from '../modules/bookings/records.js'
 import { nightRows } from '../modules/calendar/repository.js'
 import { toMinorUnits } from '../modules/places/money.js'
 import { NO_STAY_RATINGS } from '../modules/reviews/service.js'
+import { amenityBits, assignAmenityBits, MASK_BITS, maskOf } from '../modules/search/amenity-bits.js'
 import type { Database } from './database.js'
 import { DEMO_CITIES, DEMO_EXTRA_AMENITIES, DEMO_KINDS, DEMO_PEOPLE, DEMO_REVIEWS } from './demo-data.js'
 import type {
@@ -174,8 +175,11 @@ export function checkBulkOptions(options: Pick<BulkSeedOptions, 'places' | 'nigh
   }
 }
 
+/** A listing with the mask of its amenities (a column search reads, not in PlaceRow). */
+type SeedPlace = PlaceRow & { amenity_mask: number | null }
+
 interface Batch {
-  places: PlaceRow[]
+  places: SeedPlace[]
   links: { place_id: string; amenity_id: string }[]
   reviews: ReviewRow[]
   bookings: BookingRow[]
@@ -204,6 +208,8 @@ class Generator {
   constructor(
     private readonly options: BulkSeedOptions & { anchor: string },
     private readonly amenityIds: Map<string, string>,
+    /** Bits of the amenities, by id. */
+    private readonly bits: Map<string, number>,
     passwordHash: string,
   ) {
     this.rng = random(options.seed)
@@ -238,6 +244,8 @@ class Generator {
           updated_at: at,
           email_verified_at: null,
           locale: 'en',
+          phone: null,
+          phone_verified_at: null,
         }
       })
     this.hosts = people('host', Math.max(1, Math.ceil(options.places / 25)), DEMO_PEOPLE.hosts)
@@ -282,7 +290,7 @@ class Generator {
         ((index + rng.next()) / this.options.places) * (this.anchorMs - this.firstCreatedMs),
     )
     const roll = rng.next()
-    const place: PlaceRow = {
+    const place: SeedPlace = {
       id: this.ids(createdMs),
       owner_id: rng.pick(this.hosts).id,
       title: `${kind} ${rng.next() < 0.5 ? 'near' : 'by'} ${sight}`.slice(0, 100),
@@ -316,12 +324,18 @@ class Generator {
       ical_token: '',
       created_at: iso(createdMs),
       updated_at: iso(createdMs),
+      amenity_mask: null,
     }
     batch.places.push(place)
+    const bits: number[] = []
     for (const [name, odds] of Object.entries(AMENITY_ODDS)) {
       const amenityId = this.amenityIds.get(name)
-      if (rng.next() < odds && amenityId) batch.links.push({ place_id: place.id, amenity_id: amenityId })
+      if (rng.next() < odds && amenityId) {
+        batch.links.push({ place_id: place.id, amenity_id: amenityId })
+        bits.push(this.bits.get(amenityId) ?? MASK_BITS)
+      }
     }
+    place.amenity_mask = bits.every((bit) => bit < MASK_BITS) ? maskOf(bits) : null
     if (place.status === 'published') this.reviews(place, batch)
     const overrides = this.nightPrices(place, batch)
     this.calendar(place, this.quotas[index]!, overrides, batch)
@@ -476,7 +490,13 @@ export async function bulkSeed(database: Database, options: BulkSeedOptions): Pr
     )
   }
   const amenityIds = await amenitiesByName(database)
-  const generator = new Generator({ ...options, anchor }, amenityIds, await hashPassword(DEMO_PASSWORD))
+  await assignAmenityBits(database.write, [...amenityIds.values()])
+  const generator = new Generator(
+    { ...options, anchor },
+    amenityIds,
+    await amenityBits(database.write),
+    await hashPassword(DEMO_PASSWORD),
+  )
   const summary: BulkSeedSummary = {
     seed: options.seed,
     anchor,

@@ -1,6 +1,7 @@
 // GET /api/v1/search: a property test against a brute-force search written here from the spec, and
 // focused tests for each filter, the facets, paging and bad parameters. The property test's data and
 // queries come from a seeded PRNG: set HBNB_SEARCH_SEED to replay a failure (the seed is printed).
+import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { createServices } from '../../src/app.js'
 import { addDays, localDate } from '../../src/dates.js'
@@ -769,6 +770,65 @@ describeEachDriver('search', (t) => {
       { id: first, name: 'Extra 0', count: 1 },
     ])
     expect((await c.search(`amenities=${last},${first}`)).total).toBe(1)
+  })
+
+  it("keeps each place's amenity mask on every write, and reads place_amenities where the mask is not known", async () => {
+    const c = await cell()
+    const admin = await t().adminToken()
+    const token = await owner()
+    const amenity = async (name: string) =>
+      (await t().post('/api/v1/amenities/', { name }, { token: admin })).body.id as string
+    const x = await amenity('Mask X')
+    const y = await amenity('Mask Y')
+    const z = await amenity('Mask Z')
+    const p1 = await c.place({ amenities: [x, y] })
+    const p2 = await c.place({ amenities: [y] })
+    expect((await t().request('POST', `/api/v1/places/${p2}/amenities/${z}`, { token })).status).toBe(201)
+    expect(
+      (await t().request('DELETE', `/api/v1/places/${p2}/amenities/${y}`, { token })).status,
+    ).toBeLessThan(300)
+    expect(
+      (await t().request('PUT', `/api/v1/places/${p1}`, { token, body: { amenities: [x, z] } })).status,
+    ).toBe(200)
+    const masks = async () =>
+      (
+        await sql<{
+          id: string
+          amenity_mask: number | null
+        }>`select id, amenity_mask from places where id in (${p1}, ${p2})`.execute(t().app.database.write)
+      ).rows.map((row) => row.amenity_mask)
+    const check = async () => {
+      const found = await c.search()
+      expect(found.facets.amenities).toEqual([
+        { id: z, name: 'Mask Z', count: 2 },
+        { id: x, name: 'Mask X', count: 1 },
+      ])
+      expect(sorted(ids(await c.search(`amenities=${z}`)))).toEqual(sorted([p1, p2]))
+      expect(ids(await c.search(`amenities=${x},${z}`))).toEqual([p1])
+      expect((await c.search(`amenities=${y}`)).total).toBe(0)
+    }
+    expect((await masks()).every((mask) => typeof mask === 'number' && mask > 0)).toBe(true)
+    await check()
+    await sql`update places set amenity_mask = null where id = ${p1}`.execute(t().app.database.write)
+    await check()
+
+    // Amenities past the mask's 53 bits: such a place has no mask and is read through place_amenities.
+    const many: string[] = []
+    for (let i = 0; i < 56; i++) many.push(await amenity(`Mask many ${i}`))
+    const p3 = await c.place({ amenities: many })
+    const [{ amenity_mask }] = (
+      await sql<{ amenity_mask: number | null }>`select amenity_mask from places where id = ${p3}`.execute(
+        t().app.database.write,
+      )
+    ).rows as [{ amenity_mask: number | null }]
+    expect(amenity_mask).toBeNull()
+    const last = many[many.length - 1]!
+    expect(ids(await c.search(`amenities=${last}`))).toEqual([p3])
+    expect(ids(await c.search(`amenities=${last},${many[0]}`))).toEqual([p3])
+    expect((await c.search(`amenities=${last},${x}`)).total).toBe(0)
+    const facets = (await c.search()).facets.amenities as { id: string; count: number }[]
+    expect(facets.filter((f) => many.includes(f.id)).map((f) => f.count)).toEqual(many.map(() => 1))
+    expect(facets.find((f) => f.id === z)?.count).toBe(2)
   })
 
   it('pages with limit and cursor, with Link and X-Total-Count headers', async () => {

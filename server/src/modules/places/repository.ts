@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Database } from '../../db/database.js'
 import type { AmenityRow, NewPlace, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
 import type { PageRequest } from '../../http/pagination.js'
+import { assignAmenityBits, clearAmenityMask, refreshAmenityMask } from '../search/amenity-bits.js'
 
 export interface PlaceFilter {
   /** Default: published only. */
@@ -69,7 +70,11 @@ export class PlaceRepository {
     return Number(row.n)
   }
 
+  // Every write of place_amenities also sets the place's amenity_mask (search reads it), in the
+  // same transaction; the amenities get their bits first (see search/amenity-bits.ts).
+
   async insert(place: NewPlace, amenityIds: string[]): Promise<void> {
+    await assignAmenityBits(this.db.write, amenityIds)
     await this.db.write.transaction().execute(async (trx) => {
       await trx.insertInto('places').values(place).execute()
       if (amenityIds.length) {
@@ -78,14 +83,17 @@ export class PlaceRepository {
           .values(amenityIds.map((amenity_id) => ({ place_id: place.id, amenity_id })))
           .execute()
       }
+      await refreshAmenityMask(trx, place.id)
     })
   }
 
   /** Applies changes and, when `amenityIds` is given, replaces the place's amenities. */
   async update(id: string, changes: PlaceUpdate, amenityIds?: string[]): Promise<void> {
+    if (amenityIds) await assignAmenityBits(this.db.write, amenityIds)
     await this.db.write.transaction().execute(async (trx) => {
       await trx.updateTable('places').set(changes).where('id', '=', id).execute()
       if (amenityIds) {
+        await clearAmenityMask(trx, id)
         await trx.deleteFrom('place_amenities').where('place_id', '=', id).execute()
         if (amenityIds.length) {
           await trx
@@ -93,6 +101,7 @@ export class PlaceRepository {
             .values(amenityIds.map((amenity_id) => ({ place_id: id, amenity_id })))
             .execute()
         }
+        await refreshAmenityMask(trx, id)
       }
     })
   }
@@ -113,26 +122,34 @@ export class PlaceRepository {
 
   /** Links an amenity; false when it was already linked. */
   async linkAmenity(placeId: string, amenityId: string): Promise<boolean> {
-    const existing = await this.db.write
-      .selectFrom('place_amenities')
-      .select('place_id')
-      .where('place_id', '=', placeId)
-      .where('amenity_id', '=', amenityId)
-      .executeTakeFirst()
-    if (existing) return false
-    await this.db.write
-      .insertInto('place_amenities')
-      .values({ place_id: placeId, amenity_id: amenityId })
-      .execute()
-    return true
+    await assignAmenityBits(this.db.write, [amenityId])
+    return this.db.write.transaction().execute(async (trx) => {
+      // Locks the place's row first, so concurrent links of one place queue instead of deadlocking.
+      await clearAmenityMask(trx, placeId)
+      const existing = await trx
+        .selectFrom('place_amenities')
+        .select('place_id')
+        .where('place_id', '=', placeId)
+        .where('amenity_id', '=', amenityId)
+        .executeTakeFirst()
+      if (!existing) {
+        await trx.insertInto('place_amenities').values({ place_id: placeId, amenity_id: amenityId }).execute()
+      }
+      await refreshAmenityMask(trx, placeId)
+      return !existing
+    })
   }
 
   async unlinkAmenity(placeId: string, amenityId: string): Promise<void> {
-    await this.db.write
-      .deleteFrom('place_amenities')
-      .where('place_id', '=', placeId)
-      .where('amenity_id', '=', amenityId)
-      .execute()
+    await this.db.write.transaction().execute(async (trx) => {
+      await clearAmenityMask(trx, placeId)
+      await trx
+        .deleteFrom('place_amenities')
+        .where('place_id', '=', placeId)
+        .where('amenity_id', '=', amenityId)
+        .execute()
+      await refreshAmenityMask(trx, placeId)
+    })
   }
 
   /** Recomputes a place's rating from its visible reviews, in one statement so concurrent writes cannot leave it stale. */

@@ -1,5 +1,5 @@
+import { sendCached, serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
-import { sendPage } from '../../http/pagination.js'
 import { errors } from '../../http/schemas.js'
 import { SearchQuery, SearchResponse } from './schemas.js'
 
@@ -22,15 +22,12 @@ export function searchRoutes({ app, services, config }: HttpContext) {
         response: { 200: SearchResponse, ...errors(400) },
       },
     },
-    async (request, reply) => {
-      const found = await search.find(request.query)
-      sendPage(
+    async (request, reply) =>
+      sendCached(
         request,
         reply,
-        { items: found.results, total: found.total, nextCursor: found.next_cursor ?? undefined },
+        await search.findResponse(request.query, serializerOf(reply)),
         config.publicUrl,
-      )
-      return found
-    },
+      ),
   )
 }

@@ -2,11 +2,14 @@
 // (area, text, price, guests, free nights, amenities); the few checks that depend on each listing's
 // time zone or on exact great-circle distance are finished here. The whole matching set is then
 // sorted in one total order, counted into facets, and one page of it is priced like a quote.
+import { createHash } from 'node:crypto'
 import { daysBetween, isCalendarDate, localDate, nightsOf } from '../../dates.js'
 import { badRequest } from '../../errors.js'
+import { type CachedResponse, ResponseCache, type Serialize } from '../../infra/cache/index.js'
 import type { AmenityRepository } from '../amenities/repository.js'
 import { type FeeRates, priceStay } from '../bookings/pricing.js'
 import { type Stay, stayProblems } from '../bookings/rules.js'
+import { Tags } from '../cache-scopes.js'
 import { currencyDigits, toMajorUnits } from '../places/money.js'
 import { toPlaceSummary } from '../places/service.js'
 import type {
@@ -31,6 +34,9 @@ import {
 export interface SearchOptions extends FeeRates {
   pageSizeMax: number
   now?: () => number
+  cache?: ResponseCache
+  /** Life of a cached search page. */
+  cacheTtlMs?: number
 }
 
 /** Mean Earth radius (IUGG), km. */
@@ -262,6 +268,25 @@ export class SearchService {
     private readonly options: SearchOptions,
   ) {
     this.now = options.now ?? Date.now
+  }
+
+  /**
+   * `find` serialized, from the cache: a search page is the same for everyone. The key holds the
+   * query and today's UTC date (searches with dates depend on it).
+   */
+  async findResponse(query: SearchQueryInput, serialize?: Serialize): Promise<CachedResponse> {
+    const cache = this.options.cache ?? ResponseCache.off
+    const entries = Object.entries(query).filter(([, value]) => value !== undefined)
+    entries.sort(([a], [b]) => (a < b ? -1 : 1))
+    const dated = query.check_in !== undefined || query.check_out !== undefined
+    const hash = createHash('sha1').update(JSON.stringify(entries)).digest('base64url')
+    const today = new Date(this.now()).toISOString().slice(0, 10)
+    const key = `search:${today}:${hash}`
+    const build = async () => {
+      const found = await this.find(query)
+      return { value: found, total: found.total, next: found.next_cursor ?? undefined }
+    }
+    return cache.get('search', key, Tags.search(dated), build, { ttlMs: this.options.cacheTtlMs, serialize })
   }
 
   async find(query: SearchQueryInput): Promise<SearchResponseView> {
