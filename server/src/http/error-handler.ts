@@ -66,6 +66,8 @@ export function sendFrameworkError(error: FastifyError, request: FastifyRequest,
 export function registerErrorHandlers(app: FastifyInstance, bodyLimit: number) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
+      const retryAfter = (error.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds
+      if (typeof retryAfter === 'number') reply.header('Retry-After', String(retryAfter))
       return send(reply, request, error.status, {
         error: error.message,
         code: error.code,

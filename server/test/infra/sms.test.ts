@@ -1,6 +1,4 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,6 +7,7 @@ import { FileSmsSender } from '../../src/infra/sms/file.js'
 import { HttpSmsSender } from '../../src/infra/sms/http.js'
 import { createSmsSender } from '../../src/infra/sms/index.js'
 import { SmsDeliveryError } from '../../src/infra/sms/port.js'
+import { FakeSmsApi } from '../helpers/fake-sms-api.js'
 import { type ReceivedSms, smsContract } from './sms-contract.js'
 
 const FROM = '+15005550006'
@@ -36,57 +35,6 @@ describe('SMS port: file driver', () => {
     }
   })
 })
-
-/** A local server speaking the Twilio Messages API: checks basic auth, records messages, can fail on demand. */
-class FakeSmsApi {
-  readonly messages: ReceivedSms[] = []
-  readonly requests: { path: string; authorized: boolean; idempotency?: string }[] = []
-  failWith: number | undefined
-  private server: Server | undefined
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res))
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()))
-    const { port } = this.server.address() as AddressInfo
-    return `http://127.0.0.1:${port}`
-  }
-
-  private async handle(req: IncomingMessage, res: import('node:http').ServerResponse) {
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const expected = `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`
-    const authorized = req.headers.authorization === expected
-    const idempotency = req.headers['i-twilio-idempotency-token'] as string | undefined
-    this.requests.push({ path: req.url ?? '', authorized, idempotency })
-    const answer = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' })
-      res.end(JSON.stringify(body))
-    }
-    if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${SID}/Messages.json`) {
-      return answer(404, { code: 20404, message: 'The requested resource was not found', status: 404 })
-    }
-    if (!authorized) return answer(401, { code: 20003, message: 'Authenticate', status: 401 })
-    if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') {
-      return answer(415, { message: 'expected a form', status: 415 })
-    }
-    if (this.failWith) {
-      const message = this.failWith === 429 ? 'Too Many Requests' : 'Internal Server Error'
-      return answer(this.failWith, {
-        code: this.failWith === 429 ? 20429 : 20500,
-        message,
-        status: this.failWith,
-      })
-    }
-    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
-    const message = { to: form.get('To') ?? '', from: form.get('From') ?? '', body: form.get('Body') ?? '' }
-    this.messages.push(message)
-    answer(201, { sid: `SM${this.messages.length}`, status: 'queued', ...message })
-  }
-
-  async close() {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()))
-  }
-}
 
 describe('SMS port: HTTP driver (Twilio-shaped API on loopback)', () => {
   smsContract(async () => {

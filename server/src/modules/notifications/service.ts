@@ -1,24 +1,31 @@
-// The `notifications` task: emails the guest and/or host about a booking change. Each email is
-// claimed in `sent_messages` by its dedupe key before it is sent, so a redelivered task never
-// emails twice; a failed send releases its claim and fails the task, which is retried.
+// The `notifications` task: emails (and, for a few kinds, texts) the guest and/or host about a
+// booking change or a reminder, in each one's language, as each one's preferences allow. Each
+// message is claimed in `sent_messages` by its dedupe key before it is sent, so a redelivered task
+// never sends twice; a failed send releases its claim and fails the task, which is retried.
 import type { MailSender } from '../../infra/mail/port.js'
 import type { Delivery } from '../../infra/queue/port.js'
-import type { BookingNotification } from '../../jobs/tasks.js'
+import { SmsDeliveryError, type SmsSender } from '../../infra/sms/port.js'
+import type { Notification } from '../../jobs/tasks.js'
 import type { Logger } from '../../logger.js'
-import { bookingDrafts, render } from './messages.js'
+import { bookingMessages, type Message, reminderMessages } from './compose.js'
+import type { NotificationPreferenceRepository } from './preference-repository.js'
+import { type StoredChoice, wants } from './preferences.js'
 import type { NotificationRepository } from './repository.js'
 
 export class NotificationService {
   constructor(
     private readonly repository: NotificationRepository,
+    private readonly preferences: NotificationPreferenceRepository,
     private readonly mail: MailSender,
+    private readonly sms: SmsSender,
     private readonly logger?: Logger,
     private readonly now: () => number = Date.now,
   ) {}
 
   async handle(delivery: Delivery): Promise<void> {
-    const payload = delivery.payload as BookingNotification
-    if (payload.kind !== 'booking') throw new Error(`unknown notification kind "${String(payload.kind)}"`)
+    const payload = delivery.payload as Notification
+    if (payload.kind !== 'booking' && payload.kind !== 'reminder')
+      throw new Error(`unknown notification kind "${String((payload as { kind?: unknown }).kind)}"`)
     const booking = await this.repository.bookingContext(payload.booking_id)
     if (!booking) {
       this.logger?.warn(
@@ -27,17 +34,51 @@ export class NotificationService {
       )
       return
     }
-    for (const draft of bookingDrafts(payload.event, booking)) {
-      const to = draft.recipient === 'guest' ? booking.guest_email : booking.host_email
-      const key = `${delivery.dedupeKey}:${draft.recipient}`
-      if (!(await this.repository.claim(key, to, new Date(this.now()).toISOString()))) continue
-      try {
-        await this.mail.send({ to, ...render(draft), dedupeKey: key })
-      } catch (error) {
-        await this.repository.release(key)
-        throw error
-      }
-      this.logger?.info({ dedupe_key: key, event: payload.event }, 'email sent')
+    const messages =
+      payload.kind === 'booking'
+        ? bookingMessages(payload.event, booking)
+        : reminderMessages(payload.reminder, booking)
+    const choices = new Map<string, StoredChoice[]>()
+    for (const message of messages) {
+      const userId = message.party.id
+      if (!choices.has(userId)) choices.set(userId, await this.preferences.choicesOf(userId))
+      await this.deliver(`${delivery.dedupeKey}:${message.recipient}`, message, choices.get(userId)!)
     }
+  }
+
+  private async deliver(key: string, message: Message, choices: StoredChoice[]): Promise<void> {
+    const { party, kind } = message
+    if (wants(choices, 'email', kind)) {
+      await this.once(key, party.email, () =>
+        this.mail.send({ to: party.email, ...message.email, dedupeKey: key }),
+      )
+    }
+    // Text messages go to verified numbers only (`party.phone` is null otherwise).
+    if (message.sms && party.phone && wants(choices, 'sms', kind)) {
+      const body = message.sms
+      const phone = party.phone
+      await this.once(`${key}:sms`, phone, () => this.sms.send({ to: phone, body, dedupeKey: `${key}:sms` }))
+    }
+  }
+
+  /** Sends a message unless its key was claimed before; a failed send gives the claim back. */
+  private async once(key: string, to: string, send: () => Promise<void>): Promise<void> {
+    const claim = await this.repository.claim(key, to, new Date(this.now()).toISOString())
+    if (claim === 'sent') return
+    // Another try is sending it now, or died doing so and its claim has not expired yet: try later.
+    if (claim === 'sending') throw new Error(`message ${key} is being sent by another try; will retry`)
+    try {
+      await send()
+    } catch (error) {
+      await this.repository.release(key)
+      // A number the provider refuses for good (not a passing outage) is not retried.
+      if (error instanceof SmsDeliveryError && !error.retryable) {
+        this.logger?.warn({ err: error, dedupe_key: key }, 'text message refused by the provider: dropped')
+        return
+      }
+      throw error
+    }
+    await this.repository.markSent(key)
+    this.logger?.info({ dedupe_key: key }, 'message sent')
   }
 }

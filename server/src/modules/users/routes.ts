@@ -1,4 +1,5 @@
 import Type from 'typebox'
+import { sendCached, serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
 import { pageRequest, sendPage } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, PageQuery } from '../../http/schemas.js'
@@ -52,7 +53,8 @@ export function userRoutes({ app, auth, services, config }: HttpContext) {
         response: { 200: UserPublic, ...errors(404) },
       },
     },
-    async (request) => users.get(request.params.id),
+    async (request, reply) =>
+      sendCached(request, reply, await users.getResponse(request.params.id, serializerOf(reply))),
   )
 
   app.put(

@@ -4,7 +4,10 @@ import { badRequest, forbidden, Messages, notFound } from '../../errors.js'
 import type { Actor } from '../../http/auth.js'
 import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
 import { nowIso, uuidv7 } from '../../ids.js'
+import { type CachedResponse, ResponseCache, type Serialize } from '../../infra/cache/index.js'
 import { hashPassword } from '../auth/passwords.js'
+import type { Sessions } from '../auth/sessions.js'
+import { Changes, Tags } from '../cache-scopes.js'
 import * as rules from '../validation.js'
 import type { UserRepository } from './repository.js'
 import type { UserCreateInput, UserUpdateInput, UserView } from './schemas.js'
@@ -26,7 +29,12 @@ export function toUserView(row: UserRow): UserView {
 }
 
 export class UserService {
-  constructor(private readonly users: UserRepository) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly cache: ResponseCache = ResponseCache.off,
+    /** A new password ends every login of the user. */
+    private readonly sessions?: Pick<Sessions, 'endAllOfUser'>,
+  ) {}
 
   /**
    * Creates an account. `minPasswordLength` is 1 for the HBnB admin endpoint (old clients send
@@ -50,6 +58,8 @@ export class UserService {
       updated_at: now,
       email_verified_at: null,
       locale: input.locale ?? 'en',
+      phone: null,
+      phone_verified_at: null,
     }
     const password = rules.password(input.password, options.minPasswordLength)
     if (await this.users.findByEmail(email)) throw badRequest(Messages.emailRegistered, 'email_taken')
@@ -67,6 +77,17 @@ export class UserService {
     const row = await this.users.findById(id)
     if (!row) throw notFound(Messages.userNotFound)
     return toUserView(row)
+  }
+
+  /** The public profile (`get`) serialized, from the cache. */
+  getResponse(id: string, serialize?: Serialize): Promise<CachedResponse> {
+    const build = async () => ({ value: await this.get(id) })
+    return this.cache.get('users', `user:${id}`, Tags.userProfile(id), build, { serialize })
+  }
+
+  /** Every cached response showing the user is rebuilt; call it after any change to their row. */
+  async changed(id: string): Promise<void> {
+    await this.cache.invalidate(Changes.user(id))
   }
 
   async list(page: PageRequest): Promise<Page<UserView>> {
@@ -109,6 +130,8 @@ export class UserService {
       if (isUniqueViolation(error)) throw badRequest(Messages.emailInUse, 'email_taken')
       throw error
     }
+    await this.changed(id)
+    if (changes.password_hash !== undefined) await this.sessions?.endAllOfUser(id)
     return toUserView({ ...current, ...changes } as UserRow)
   }
 }
