@@ -13,7 +13,7 @@ const KEEP_RUNS_DAYS = 14
 export function beatJobs(options: {
   config: Config
   database: Database
-  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical'>
+  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical' | 'reminders'>
   now?: () => number
 }): ScheduledJob[] {
   const { config, database, services } = options
@@ -30,6 +30,18 @@ export function beatJobs(options: {
       name: 'reviews.reveal',
       schedule: { everySeconds: 60 },
       run: () => services.stayReviews.revealDue(),
+    },
+    {
+      // A day before check-in (the listing's local time), once per booking.
+      name: 'reminders.check_in',
+      schedule: { everySeconds: 300 },
+      run: () => services.reminders.enqueueCheckInReminders(now()),
+    },
+    {
+      // A day after check-out, to each side that has not reviewed the stay, once per booking.
+      name: 'reminders.review',
+      schedule: { everySeconds: 3600 },
+      run: () => services.reminders.enqueueReviewReminders(now()),
     },
     {
       name: 'ical.import',
@@ -65,7 +77,7 @@ export function beatJobs(options: {
 export function createBeat(options: {
   config: Config
   database: Database
-  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical'>
+  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical' | 'reminders'>
   logger?: Logger
   clock?: Clock
 }): Scheduler {

@@ -14,6 +14,7 @@ export function outboxRow(task: Task, now: number): OutboxRow {
     attempts: 0,
     available_at: at,
     last_error: null,
+    errors: null,
     created_at: at,
     sent_at: null,
   }

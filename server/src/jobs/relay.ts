@@ -2,7 +2,8 @@
 // A row is leased (its `available_at` moved forward in a conditional update) before it is
 // published, so concurrent relays do not publish it twice; a relay that dies after publishing and
 // before marking leaves the row to be published again once the lease ends, which the handlers'
-// dedupe keys make harmless.
+// dedupe keys make harmless. A publish that fails (RabbitMQ down) gives the lease back, so the row
+// goes out as soon as RabbitMQ is back.
 import type { Database } from '../db/database.js'
 import type { TaskQueue } from '../infra/queue/port.js'
 import type { Logger } from '../logger.js'
@@ -50,11 +51,23 @@ export class OutboxRelay {
         .where('available_at', '=', row.available_at)
         .executeTakeFirst()
       if (Number(leased.numUpdatedRows) !== 1) continue
-      await this.queue.publish({
-        name: row.task,
-        payload: JSON.parse(row.payload),
-        dedupeKey: row.dedupe_key,
-      })
+      try {
+        await this.queue.publish({
+          name: row.task,
+          payload: JSON.parse(row.payload),
+          dedupeKey: row.dedupe_key,
+        })
+      } catch (error) {
+        // RabbitMQ unreachable: the row is due again at once (not after its lease), and this run
+        // stops; the next one tries again.
+        await this.database.write
+          .updateTable('outbox')
+          .set({ available_at: row.available_at })
+          .where('id', '=', row.id)
+          .where('status', '=', 'pending')
+          .execute()
+        throw error
+      }
       await this.database.write
         .updateTable('outbox')
         .set({ status: 'sent', sent_at: iso(this.now()) })

@@ -10,9 +10,28 @@ export interface BookingNotification {
   booking_id: string
 }
 
-export const TASK_NAMES = [NOTIFICATIONS] as const
+export type ReminderKind = 'check_in' | 'review'
+
+export interface ReminderNotification {
+  kind: 'reminder'
+  reminder: ReminderKind
+  booking_id: string
+}
+
+export type Notification = BookingNotification | ReminderNotification
+
+/** Does nothing: proves a worker consumes (smoke tests, `npm run bench:tasks`). */
+export const PING = 'ping'
+
+export const TASK_NAMES = [NOTIFICATIONS, PING] as const
 
 export function bookingNotification(bookingId: string, event: BookingEvent) {
   const payload: BookingNotification = { kind: 'booking', event, booking_id: bookingId }
   return { name: NOTIFICATIONS, payload, dedupeKey: `booking:${bookingId}:${event}` }
+}
+
+/** One reminder per booking and kind: the dedupe key (unique in the outbox) makes it once. */
+export function reminderNotification(bookingId: string, reminder: ReminderKind) {
+  const payload: ReminderNotification = { kind: 'reminder', reminder, booking_id: bookingId }
+  return { name: NOTIFICATIONS, payload, dedupeKey: `reminder:${bookingId}:${reminder}` }
 }

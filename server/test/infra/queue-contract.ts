@@ -1,5 +1,6 @@
 // The contract every task queue driver passes: once on success, retried with backoff, then
-// dead-lettered with the error; a task that fails once completes on its retry.
+// dead-lettered with every try's error; a task that fails once completes on its retry; a dead
+// letter requeued by id runs again; queue depths; a handler pool resized while it runs.
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Delivery, TaskQueue } from '../../src/infra/queue/port.js'
@@ -53,8 +54,86 @@ export function queueContract(start: () => Promise<QueueHarness>) {
     }, 'the dead letter')
     expect(attempts).toEqual([1, 2, 3])
     expect(letters).toEqual([
-      { name, payload: { x: true }, dedupeKey: `${name}:1`, attempts: 3, error: 'Error: boom 3' },
+      {
+        id: expect.any(String),
+        name,
+        payload: { x: true },
+        dedupeKey: `${name}:1`,
+        attempts: 3,
+        error: 'Error: boom 3',
+        errors: [1, 2, 3].map((attempt) => ({
+          attempt,
+          error: `Error: boom ${attempt}`,
+          at: expect.any(String),
+        })),
+        deadAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
     ])
+    // Reading dead letters leaves them in place.
+    expect((await harness.queue.deadLetters(name)).map((l) => l.id)).toEqual([letters[0]!.id])
+    expect(await harness.queue.depth(name)).toMatchObject({ dead: 1 })
+  })
+
+  it('requeues a dead letter by id for a fresh series of tries, keeping its error history', async () => {
+    const name = `contract-requeue-${run}`
+    let broken = true
+    const attempts: number[] = []
+    const done: string[] = []
+    await harness.queue.consume(name, async (d) => {
+      attempts.push(d.attempt)
+      if (broken) throw new Error(`down ${d.attempt}`)
+      done.push(d.dedupeKey)
+    })
+    for (const n of [1, 2]) await harness.queue.publish({ name, payload: { n }, dedupeKey: `${name}:${n}` })
+    const letters = await waitFor(async () => {
+      const dead = await harness.queue.deadLetters(name)
+      return dead.length === 2 ? dead : undefined
+    }, 'two dead letters')
+    expect(await harness.queue.requeueDead(name, 'no-such-id')).toEqual([])
+    broken = false
+    const first = letters.find((l) => l.dedupeKey === `${name}:1`)!
+    expect(await harness.queue.requeueDead(name, first.id)).toEqual([first.id])
+    await waitFor(async () => (done.length ? true : undefined), 'the requeued task')
+    expect(done).toEqual([`${name}:1`])
+    expect(attempts.slice(-1)).toEqual([1])
+    const left = await harness.queue.deadLetters(name)
+    expect(left.map((l) => l.dedupeKey)).toEqual([`${name}:2`])
+    expect(left[0]!.errors.map((e) => e.error)).toEqual(['Error: down 1', 'Error: down 2', 'Error: down 3'])
+    // Every remaining one.
+    expect(await harness.queue.requeueDead(name)).toEqual([left[0]!.id])
+    await waitFor(async () => (done.length === 2 ? true : undefined), 'the second requeued task')
+    expect(await harness.queue.deadLetters(name)).toEqual([])
+    expect(await harness.queue.depth(name)).toEqual({ ready: 0, delayed: 0, dead: 0 })
+  })
+
+  it('runs more handlers at once when its pool is resized', async () => {
+    const name = `contract-pool-${run}`
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let running = 0
+    let most = 0
+    const pool = await harness.queue.consume(
+      name,
+      async () => {
+        running++
+        most = Math.max(most, running)
+        await gate
+        running--
+      },
+      { concurrency: 1, maxConcurrency: 3 },
+    )
+    expect(pool.size).toBe(1)
+    for (const n of [1, 2, 3]) await harness.queue.publish({ name, payload: {}, dedupeKey: `${name}:${n}` })
+    await waitFor(async () => (running === 1 ? true : undefined), 'the first handler')
+    pool.resize(3)
+    await waitFor(async () => (running === 3 ? true : undefined), 'three handlers at once')
+    release()
+    await waitFor(async () => (running === 0 && pool.running === 0 ? true : undefined), 'all done')
+    expect(most).toBe(3)
+    pool.resize(10)
+    expect(pool.size).toBe(3)
   })
 
   it('completes a task on its retry when the handler throws once', async () => {

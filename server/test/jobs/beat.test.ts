@@ -5,24 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { backupDatabase, pruneBackups, restoreDatabase } from '../../src/db/backup.js'
 import { createDatabase, type Database } from '../../src/db/database.js'
 import { beatJobs } from '../../src/jobs/beat.js'
-import { type Clock, type ScheduledJob, Scheduler, slotAt } from '../../src/jobs/schedule.js'
+import { type ScheduledJob, Scheduler, slotAt } from '../../src/jobs/schedule.js'
+import { fakeClock } from '../helpers/fake-clock.js'
 import { describeEachDriver, freshDatabase } from '../helpers/test-app.js'
 
 const START = Date.parse('2030-01-01T00:00:00.000Z')
 const MINUTE = 60_000
-
-/** A clock that jumps instead of waiting; it stops the scheduler once past `end`. */
-function fakeClock(end: number, scheduler: () => Scheduler): Clock {
-  let now = START
-  return {
-    now: () => now,
-    sleep: async (ms) => {
-      await scheduler().idle()
-      now += ms
-      if (now > end) void scheduler().stop()
-    },
-  }
-}
 
 async function runsOf(database: Database, jobs: string[]) {
   return database.write
@@ -80,8 +68,14 @@ describeEachDriver('hbnb beat', (t) => {
       job('twice.daily', { dailyAt: '00:05' }),
     ]
     const end = START + 10 * MINUTE
-    const a: Scheduler = new Scheduler(database, jobs(), { owner: 'a', clock: fakeClock(end, () => a) })
-    const b: Scheduler = new Scheduler(database, jobs(), { owner: 'b', clock: fakeClock(end, () => b) })
+    const a: Scheduler = new Scheduler(database, jobs(), {
+      owner: 'a',
+      clock: fakeClock(START, end, () => a),
+    })
+    const b: Scheduler = new Scheduler(database, jobs(), {
+      owner: 'b',
+      clock: fakeClock(START, end, () => b),
+    })
     await Promise.all([a.start(), b.start()])
     await Promise.all([a.stop(), b.stop()])
 

@@ -2,6 +2,16 @@
 import nodemailer, { type Transporter } from 'nodemailer'
 import { headersOf, type MailMessage, type MailSender } from './port.js'
 
+/**
+ * The URL asking nodemailer for a pool of reused SMTP connections (5 at most), unless it says
+ * otherwise (`?pool=false`): a connection and its greeting per email cost more than the email.
+ */
+function pooled(url: string): string {
+  const parsed = new URL(url)
+  if (!parsed.searchParams.has('pool')) parsed.searchParams.set('pool', 'true')
+  return parsed.toString()
+}
+
 export class SmtpMailSender implements MailSender {
   private readonly transport: Transporter
 
@@ -9,7 +19,7 @@ export class SmtpMailSender implements MailSender {
     url: string,
     private readonly from: string,
   ) {
-    this.transport = nodemailer.createTransport(url)
+    this.transport = nodemailer.createTransport(pooled(url))
   }
 
   async send(message: MailMessage): Promise<void> {

@@ -6,16 +6,21 @@ import { isUniqueViolation } from '../../db/database.js'
 import type { OutboxRow } from '../../db/schema.js'
 import { outboxRow } from '../../jobs/outbox.js'
 import type { Logger } from '../../logger.js'
+import { countFailedTry } from './metrics.js'
+import { HandlerPool } from './pool.js'
 import {
   backoffMs,
   type ConsumeOptions,
   DEFAULT_RETRY,
   type DeadLetter,
   errorText,
+  parseFailures,
+  type QueueDepth,
   type RetryPolicy,
   type Task,
   type TaskHandler,
   type TaskQueue,
+  withFailure,
 } from './port.js'
 
 export interface OutboxQueueOptions extends Partial<RetryPolicy> {
@@ -58,11 +63,11 @@ export class OutboxTaskQueue implements TaskQueue {
     }
   }
 
-  async consume(name: string, handler: TaskHandler, options: ConsumeOptions = {}): Promise<void> {
+  async consume(name: string, handler: TaskHandler, options: ConsumeOptions = {}): Promise<HandlerPool> {
     const concurrency = Math.max(1, options.concurrency ?? 1)
-    let active = 0
+    const pool = new HandlerPool(concurrency, Math.max(concurrency, options.maxConcurrency ?? concurrency))
     const tick = async () => {
-      if (this.closed || active >= concurrency) return
+      if (this.closed || pool.free === 0) return
       const due = await this.database.write
         .selectFrom('outbox')
         .selectAll()
@@ -71,15 +76,11 @@ export class OutboxTaskQueue implements TaskQueue {
         .where('available_at', '<=', iso(this.now()))
         .orderBy('available_at')
         .orderBy('id')
-        .limit(concurrency - active)
+        .limit(pool.free)
         .execute()
       for (const row of due) {
         if (this.closed || !(await this.claim(row))) continue
-        active++
-        const run = this.run(row, handler).finally(() => {
-          active--
-          this.running.delete(run)
-        })
+        const run = pool.run(() => this.run(row, handler)).finally(() => this.running.delete(run))
         this.running.add(run)
       }
     }
@@ -101,6 +102,7 @@ export class OutboxTaskQueue implements TaskQueue {
     }
     await tick()
     loop()
+    return pool
   }
 
   private async claim(row: OutboxRow): Promise<boolean> {
@@ -130,6 +132,7 @@ export class OutboxTaskQueue implements TaskQueue {
         .execute()
     } catch (error) {
       const dead = attempt >= this.policy.maxAttempts
+      countFailedTry(row.task, dead)
       this.options.logger?.warn(
         { err: error, task: row.task, dedupe_key: row.dedupe_key, attempt, dead },
         dead ? 'task failed for the last time: dead-lettered' : 'task failed: will retry',
@@ -139,6 +142,7 @@ export class OutboxTaskQueue implements TaskQueue {
         .set({
           status: dead ? 'dead' : 'pending',
           last_error: errorText(error),
+          errors: JSON.stringify(withFailure(parseFailures(row.errors), attempt, error, this.now())),
           available_at: iso(this.now() + (dead ? 0 : backoffMs(this.policy, attempt))),
         })
         .where('id', '=', row.id)
@@ -155,12 +159,63 @@ export class OutboxTaskQueue implements TaskQueue {
       .orderBy('id')
       .execute()
     return rows.map((row) => ({
+      id: row.id,
       name: row.task,
       payload: JSON.parse(row.payload),
       dedupeKey: row.dedupe_key,
       attempts: row.attempts,
       error: row.last_error ?? '',
+      errors: parseFailures(row.errors),
+      // A dead row is made due at once (it never runs again unless requeued): that is when it died.
+      deadAt: row.available_at,
     }))
+  }
+
+  async requeueDead(name: string, id?: string): Promise<string[]> {
+    let dead = this.database.write
+      .selectFrom('outbox')
+      .select('id')
+      .where('task', '=', name)
+      .where('status', '=', 'dead')
+    if (id !== undefined) dead = dead.where('id', '=', id)
+    const requeued: string[] = []
+    for (const row of await dead.orderBy('id').execute()) {
+      const result = await this.database.write
+        .updateTable('outbox')
+        .set({ status: 'pending', attempts: 0, available_at: iso(this.now()) })
+        .where('id', '=', row.id)
+        .where('status', '=', 'dead')
+        .executeTakeFirst()
+      if (Number(result.numUpdatedRows) === 1) requeued.push(row.id)
+    }
+    return requeued
+  }
+
+  async depth(name: string): Promise<QueueDepth> {
+    const rows = await this.database.write
+      .selectFrom('outbox')
+      .select((eb) => [
+        'status',
+        eb.fn.countAll<number | string>().as('count'),
+        eb
+          .fn<number | string | null>('sum', [
+            eb.case().when('available_at', '<=', iso(this.now())).then(1).else(0).end(),
+          ])
+          .as('due'),
+      ])
+      .where('task', '=', name)
+      .where('status', 'in', ['pending', 'dead'])
+      .groupBy('status')
+      .execute()
+    const depth: QueueDepth = { ready: 0, delayed: 0, dead: 0 }
+    for (const row of rows) {
+      if (row.status === 'dead') depth.dead = Number(row.count)
+      else {
+        depth.ready = Number(row.due ?? 0)
+        depth.delayed = Number(row.count) - depth.ready
+      }
+    }
+    return depth
   }
 
   async close(): Promise<void> {
