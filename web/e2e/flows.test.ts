@@ -3,20 +3,29 @@
 // the guest cancels and sees the refund first; a host creates and publishes a listing that then
 // appears in search; a host sees their drafts and suspended listings, and an administrator finds
 // the suspended one and reinstates it; a demo guest reviews a finished stay; a demo host sees who
-// asks to stay. Screenshots of the main pages go to web/test-results/screenshots/.
+// asks to stay; a guest resets a forgotten password and confirms their email address from the
+// links the server emails (its file mail driver writes .eml files to its data directory); a host
+// reviews the guest of a finished stay; a member verifies a phone number with the code texted to
+// it (the embedded SMS driver writes JSON files to the data directory) and turns messages off by
+// email and by SMS. Screenshots of the main pages go to
+// web/test-results/screenshots/.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   apiCall,
   apiLogin,
+  codeIn,
   DEMO_PASSWORD,
   DEVICES,
   daysFromNow,
+  linkIn,
   type RunningBrowser,
   type RunningServer,
   screenshot,
   startBrowser,
   startServer,
+  waitForMail,
+  waitForSms,
 } from './harness'
 
 interface Booking {
@@ -51,7 +60,7 @@ function money(amountMinor: number, currency: string) {
 
 async function logOut(page: Page) {
   await page.locator('.account-menu summary').click()
-  await page.getByRole('button', { name: 'Log out' }).click()
+  await page.locator('.account-menu').getByRole('button', { name: 'Log out' }).click()
   await page.getByRole('link', { name: 'Log in' }).first().waitFor()
 }
 
@@ -499,6 +508,290 @@ for (const device of DEVICES) {
         .getByText(/^Guest: \S+/)
         .waitFor()
       await screenshot(page, device, '19-host-request')
+      await logOut(page)
+    })
+
+    it('resets a forgotten password from the emailed link, then logs in with the new password', async () => {
+      const email = 'guest4@hbnb.io'
+      const newPassword = `a-new-password-${device.name}`
+      const seen = new Set<string>()
+      await page.goto(`${server.url}/`)
+      await page.getByRole('link', { name: 'Log in' }).first().click()
+      await page.getByRole('link', { name: 'Forgot password?' }).click()
+      await page.getByRole('heading', { name: 'Reset your password' }).waitFor()
+      await page.getByLabel('Email').fill('not-an-address')
+      await page.getByRole('button', { name: 'Email me a reset link' }).click()
+      await page.getByText('Enter an email address such as name@example.com.').waitFor()
+      // An unknown address gets the same answer as a known one: the page never tells them apart.
+      await page.getByLabel('Email').fill(`nobody-${device.name}@example.com`)
+      await page.getByRole('button', { name: 'Email me a reset link' }).click()
+      const sent = page.getByTestId('reset-sent')
+      await sent.getByText(`If an account uses nobody-${device.name}@example.com, an email`).waitFor()
+      const unknownAnswer = (await sent.textContent())?.replace(`nobody-${device.name}@example.com`, '@')
+      await page.getByRole('button', { name: 'Send the link again' }).click()
+      await page.getByLabel('Email').fill(email)
+      await page.getByRole('button', { name: 'Email me a reset link' }).click()
+      await sent.getByText(`If an account uses ${email}, an email`).waitFor()
+      expect((await sent.textContent())?.replace(email, '@')).toBe(unknownAnswer)
+      await screenshot(page, device, '20-forgot-password-sent')
+
+      const mail = await waitForMail(server, email, { subject: /Reset your password/, seen })
+      const link = linkIn(mail, '/reset-password')
+      await page.goto(`${server.url}${link}`)
+      await page.getByRole('heading', { name: 'Choose a new password' }).waitFor()
+      // The server's rules, checked before sending: at least 8 characters, the same twice.
+      await page.getByLabel('New password', { exact: true }).fill('short')
+      await page.getByRole('button', { name: 'Save the new password' }).click()
+      await page.getByText('Use at least 8 characters.').waitFor()
+      await page.getByLabel('New password', { exact: true }).fill(newPassword)
+      await page.getByLabel('New password again').fill(`${newPassword}-typo`)
+      await page.getByRole('button', { name: 'Save the new password' }).click()
+      await page.getByText('The two passwords differ.').waitFor()
+      expect(await page.locator('input[name="confirm"][aria-invalid="true"]').count()).toBe(1)
+      await screenshot(page, device, '21-reset-password')
+      await page.getByLabel('New password again').fill(newPassword)
+      await page.getByRole('button', { name: 'Save the new password' }).click()
+      await page.waitForURL(/\/login\?reset=1/)
+      await page.getByText('Your password has changed. Log in with your new password.').waitFor()
+      await screenshot(page, device, '22-password-changed')
+      await page.getByLabel('Email').fill(email)
+      await page.getByLabel('Password').fill(newPassword)
+      await page.getByRole('button', { name: 'Log in' }).click()
+      await page.getByLabel('Account menu for Mateo').waitFor()
+      await expect(apiLogin(server.url, email)).rejects.toThrow(/401/)
+      await logOut(page)
+
+      // The link works once: used again, it says so and offers a new one.
+      await page.goto(`${server.url}${link}`)
+      await page.getByLabel('New password', { exact: true }).fill(`${newPassword}-2`)
+      await page.getByLabel('New password again').fill(`${newPassword}-2`)
+      await page.getByRole('button', { name: 'Save the new password' }).click()
+      const problem = page.getByTestId('reset-problem')
+      await problem.getByText('This link was already used').waitFor()
+      await screenshot(page, device, '23-reset-link-used')
+      await problem.getByRole('link', { name: 'Ask for a new link' }).click()
+      await page.getByRole('heading', { name: 'Reset your password' }).waitFor()
+    })
+
+    it('confirms an email address from the emailed link, and says what to do with a bad link', async () => {
+      const email = 'guest3@hbnb.io'
+      const seen = new Set<string>()
+      // A link that is not valid, opened signed out: what is wrong, and how to get a new one.
+      await page.goto(`${server.url}/verify-email?token=not-a-real-token`)
+      const box = page.getByTestId('verify-email')
+      await box.getByText('This link is not valid.').waitFor()
+      await box.getByRole('link', { name: 'Log in to get a new link' }).waitFor()
+      await screenshot(page, device, '24-verify-email-invalid')
+      await page.getByLabel('Language').selectOption('fr')
+      await page.getByRole('heading', { name: 'Confirmez votre adresse e-mail' }).waitFor()
+      await box.getByText('Ce lien n’est pas valide.').waitFor()
+      await screenshot(page, device, '24-verify-email-invalid-fr')
+      await page.getByLabel('Langue').selectOption('en')
+      await page.getByRole('heading', { name: 'Confirm your email address' }).waitFor()
+
+      await page.goto(`${server.url}/`)
+      await logIn(page, email)
+      await openMenuLink(page, 'Profile')
+      const unverified = page.getByTestId('email-unverified')
+      await unverified.getByText('Your email address is not confirmed yet.').waitFor()
+      await unverified.getByRole('button', { name: 'Send a new verification email' }).click()
+      await unverified.getByText(`A new link is on its way to ${email}.`).waitFor()
+      await screenshot(page, device, '25-account-verification-sent')
+
+      const mail = await waitForMail(server, email, { subject: /Confirm your email address/, seen })
+      const link = linkIn(mail, '/verify-email')
+      await page.goto(`${server.url}${link}`)
+      await box.getByText('Thank you! Your email address is confirmed.').waitFor()
+      await screenshot(page, device, '26-verify-email-done')
+      await box.getByRole('link', { name: 'Go to your profile' }).click()
+      await page.getByTestId('email-verified').getByText('Email address confirmed').waitFor()
+      expect(await page.getByTestId('email-unverified').count()).toBe(0)
+      const token = await apiLogin(server.url, email)
+      const me = await apiCall<{ email_verified_at: string | null }>(server.url, 'GET', '/api/v1/auth/me', {
+        token,
+      })
+      expect(me.email_verified_at).not.toBeNull()
+      // Opened a second time, the link says it was used; a new one is not needed.
+      await page.goto(`${server.url}${link}`)
+      await box.getByText('This link was already used').waitFor()
+      await box.getByRole('button', { name: 'Send a new verification email' }).click()
+      await box.getByText('Your email address is already confirmed.').waitFor()
+      await logOut(page)
+    })
+
+    it('lets a host review the guest of a finished stay from the reservations page', async () => {
+      const guestToken = await apiLogin(server.url, 'guest2@hbnb.io')
+      const stays = await apiCall<(Booking & { reviewed: { by_host: boolean } })[]>(
+        server.url,
+        'GET',
+        '/api/v1/bookings?role=guest&status=completed',
+        { token: guestToken },
+      )
+      const finished = stays.find((b) => b.status === 'completed' && !b.reviewed.by_host)
+      if (!finished) throw new Error('the demo data has no finished stay for guest2')
+      const { owner } = await apiCall<{ owner: { email: string } }>(
+        server.url,
+        'GET',
+        `/api/v1/places/${finished.place_id}`,
+      )
+      const name = `${finished.guest.first_name} ${finished.guest.last_name}`
+      const text = `A friendly, tidy guest who left the flat as they found it (${device.name}).`
+
+      await page.goto(`${server.url}/`)
+      await logIn(page, owner.email)
+      await openMenuLink(page, 'Reservations')
+      const card = page.locator(`[data-booking="${finished.id}"]`)
+      await card.getByText('You can review this guest until').waitFor()
+      await card.scrollIntoViewIfNeeded()
+      await screenshot(page, device, '27-host-review-action')
+      await card.getByRole('button', { name: 'Review guest' }).click()
+      const dialog = page.getByRole('dialog', { name: `Review ${name}` })
+      await dialog.getByText(`Your review stays hidden until ${name} has reviewed the stay too`).waitFor()
+      // The text is required: said on the field, nothing sent.
+      await dialog.getByRole('button', { name: 'Send the review' }).click()
+      await dialog.getByText('Write a few words about the stay.').waitFor()
+      await dialog
+        .getByRole('group', { name: 'Overall rating' })
+        .getByRole('radio', { name: '4 out of 5' })
+        .check()
+      await dialog.getByLabel(`Your review of ${name}`).fill(text)
+      await screenshot(page, device, '28-host-review-form')
+      const posted = page.waitForResponse(
+        (r) => r.url().endsWith(`/api/v1/bookings/${finished.id}/review`) && r.request().method() === 'POST',
+      )
+      await dialog.getByRole('button', { name: 'Send the review' }).click()
+      const response = await posted
+      expect(response.status()).toBe(201)
+      expect(response.request().postDataJSON()).toEqual({ rating: 4, text })
+      const result = (await response.json()) as { about: string; visible: boolean }
+      expect(result).toMatchObject({ about: 'guest', visible: false })
+      const confirmation = dialog.getByTestId('guest-review-sent')
+      await confirmation.waitFor()
+      expect(await confirmation.textContent()).toMatch(
+        new RegExp(
+          `^Thank you! Your review is saved\\. It will be shown once ${name} has reviewed the stay too`,
+        ),
+      )
+      await screenshot(page, device, '29-host-review-sent')
+      await dialog.getByRole('button', { name: 'Done' }).click()
+      await card.getByText('Guest reviewed').waitFor()
+      expect(await card.getByRole('button', { name: 'Review guest' }).count()).toBe(0)
+      // Kept by the server: the reservations list says so after a reload.
+      await page.reload()
+      await card.getByText('Guest reviewed').waitFor()
+      expect(await card.getByRole('button', { name: 'Review guest' }).count()).toBe(0)
+      await logOut(page)
+    })
+
+    it('verifies a phone number with the texted code, then turns messages off by email and by SMS', async () => {
+      const email = `phone-${device.name}-${Date.now()}@example.com`
+      const password = 'a-long-password-1'
+      await apiCall(server.url, 'POST', '/api/v1/auth/register', {
+        body: { email, password, first_name: 'Paula', last_name: 'Phone' },
+      })
+      const [phone, typed] =
+        device.name === 'desktop'
+          ? ['+33612345678', '+33 6 12 34 56 78']
+          : ['+447700900123', '+44 7700 900123']
+      const focusedName = () => page.evaluate(() => document.activeElement?.getAttribute('name'))
+
+      await page.goto(`${server.url}/`)
+      await logIn(page, email, password)
+      await openMenuLink(page, 'Profile')
+      const phoneCard = page.locator('#phone')
+      const settings = page.getByTestId('notifications')
+      // No verified number yet: the SMS switches are off and disabled, and the page says why.
+      await settings.getByText('Text messages (SMS) need a verified phone number').waitFor()
+      const smsCheckIn = settings.getByLabel('Check-in reminders by SMS')
+      expect(await smsCheckIn.isDisabled()).toBe(true)
+      expect(await smsCheckIn.isChecked()).toBe(false)
+      // Security emails are always on.
+      const security = settings.getByLabel('Account security by email')
+      expect(await security.isDisabled()).toBe(true)
+      expect(await security.isChecked()).toBe(true)
+      await settings
+        .getByRole('row', { name: /Account security/ })
+        .getByText('Always on')
+        .waitFor()
+      const showSettings = () => settings.evaluate((section) => section.scrollIntoView())
+      await showSettings()
+      await screenshot(page, device, '30-notifications-no-phone')
+      await settings.getByRole('button', { name: 'Add a phone number' }).click()
+      expect(await focusedName()).toBe('phone')
+
+      // A number without its country code is refused before anything is sent.
+      await page.keyboard.type('06 12 34 56 78')
+      await phoneCard.getByRole('button', { name: 'Text me a code' }).click()
+      await phoneCard.getByText('Enter the number with a plus and your country code').waitFor()
+      expect(await focusedName()).toBe('phone')
+      await phoneCard.getByLabel('Mobile number').fill(typed)
+      await phoneCard.getByRole('button', { name: 'Text me a code' }).click()
+      const codeInput = phoneCard.getByLabel('Code from the text message')
+      await codeInput.waitFor()
+      await phoneCard.getByText(`We sent a 6-digit code by text message to ${phone}.`).waitFor()
+      expect(await focusedName()).toBe('code')
+      const code = codeIn(await waitForSms(server, phone))
+
+      // A wrong code says how many attempts are left; another code is not sent within a minute.
+      await codeInput.fill(code === '000000' ? '111111' : '000000')
+      await phoneCard.getByRole('button', { name: 'Verify the number' }).click()
+      await phoneCard.getByTestId('phone-code-error').getByText('Wrong code: 4 attempts left.').waitFor()
+      expect(await codeInput.getAttribute('aria-invalid')).toBe('true')
+      await screenshot(page, device, '31-phone-wrong-code')
+      await phoneCard.getByRole('button', { name: 'Send a new code' }).click()
+      await phoneCard
+        .getByText(/^A code was just sent\. Wait \d+ seconds before asking for another\.$/)
+        .waitFor()
+      await codeInput.fill(code)
+      await phoneCard.getByRole('button', { name: 'Verify the number' }).click()
+      const done = phoneCard.getByTestId('phone-done')
+      await done.getByText(`Thank you! ${phone} is verified.`).waitFor()
+      await phoneCard.getByTestId('phone-verified').getByText(phone, { exact: true }).waitFor()
+      // The SMS switches turn on with the verified number; each change is saved at once.
+      await settings.getByTestId('sms-to').getByText(`Text messages go to ${phone}.`).waitFor()
+      await screenshot(page, device, '32-phone-verified')
+      expect(await smsCheckIn.isDisabled()).toBe(false)
+      expect(await smsCheckIn.isChecked()).toBe(true)
+      const emailReview = settings.getByLabel('Review reminders by email')
+      await emailReview.uncheck()
+      await settings.getByTestId('saved-review_reminder').getByText('Emails off: saved.').waitFor()
+      await smsCheckIn.uncheck()
+      await settings.getByTestId('saved-check_in_reminder').getByText('SMS off: saved.').waitFor()
+      await settings.getByRole('row', { name: /Check-in reminders/ }).scrollIntoViewIfNeeded()
+      await screenshot(page, device, '33-notifications-saved')
+
+      // Kept by the server: a reload shows them off, and the others still on.
+      await page.reload()
+      await settings.getByTestId('sms-to').waitFor()
+      expect(await emailReview.isChecked()).toBe(false)
+      expect(await smsCheckIn.isChecked()).toBe(false)
+      expect(await settings.getByLabel('Check-in reminders by email').isChecked()).toBe(true)
+      expect(await settings.getByLabel('Booking requests by SMS').isChecked()).toBe(true)
+      const token = await apiLogin(server.url, email, password)
+      const preferences = await apiCall(server.url, 'GET', '/api/v1/users/me/notification-preferences', {
+        token,
+      })
+      expect(preferences).toMatchObject({
+        email: { security: true, review_reminder: false, check_in_reminder: true },
+        sms: { check_in_reminder: false, booking_requested: true, booking_confirmed: true },
+        phone,
+      })
+      // In French too.
+      await page.locator('form.form').getByLabel('Language').selectOption('fr')
+      await settings.getByRole('heading', { name: 'Notifications' }).waitFor()
+      await settings.getByLabel('Rappels d’avis par e-mail').waitFor()
+      await showSettings()
+      await screenshot(page, device, '33-notifications-fr')
+      await page.locator('form.form').getByLabel('Langue').selectOption('en')
+
+      // Removing the number asks first, then turns the SMS switches off again.
+      await phoneCard.getByRole('button', { name: 'Remove', exact: true }).click()
+      await phoneCard.getByText(`Remove ${phone}?`).waitFor()
+      await screenshot(page, device, '34-phone-remove')
+      await phoneCard.getByRole('button', { name: 'Remove the number' }).click()
+      await done.getByText('Phone number removed').waitFor()
+      await settings.getByText('Text messages (SMS) need a verified phone number').waitFor()
+      expect(await smsCheckIn.isDisabled()).toBe(true)
       await logOut(page)
     })
 

@@ -2,7 +2,7 @@
 // directory and demo data, and drives Debian's chromium through playwright-core. Never downloads
 // a browser: CHROMIUM_PATH or /usr/bin/chromium must exist.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +12,8 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core'
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const SCREENSHOTS = join(ROOT, 'web/test-results/screenshots')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+/** The built server to run: this repository's, or another build of it (HBNB_E2E_SERVER_DIR). */
+export const SERVER_DIR = process.env.HBNB_E2E_SERVER_DIR ?? join(ROOT, 'server')
 export const DEMO_PASSWORD = 'hbnb-demo-1234'
 
 export interface Device {
@@ -39,18 +41,20 @@ async function freePort(): Promise<number> {
 
 export interface RunningServer {
   url: string
+  /** The server's data directory: its file mail driver writes each email to `<dataDir>/mail/*.eml`. */
+  dataDir: string
   stop: () => Promise<void>
   logs: () => string
 }
 
 export async function startServer(): Promise<RunningServer> {
-  if (!existsSync(join(ROOT, 'server/dist/main.js')) || !existsSync(join(ROOT, 'web/dist/index.html'))) {
+  if (!existsSync(join(SERVER_DIR, 'dist/main.js')) || !existsSync(join(ROOT, 'web/dist/index.html'))) {
     throw new Error('Build first: `npm run build` (server and web) before the end-to-end tests')
   }
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'hbnb-e2e-'))
   let output = ''
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'server/bin/hbnb.js'), 'all'], {
+  const child: ChildProcess = spawn(process.execPath, [join(SERVER_DIR, 'bin/hbnb.js'), 'all'], {
     cwd: dataDir,
     env: {
       PATH: process.env.PATH ?? '',
@@ -61,6 +65,7 @@ export async function startServer(): Promise<RunningServer> {
       HBNB_DATA_DIR: dataDir,
       HBNB_SEED_DEMO: 'true',
       HBNB_AUTH_RATE_LIMIT: '1000',
+      HBNB_RATE_LIMIT_ACCOUNT: '1000',
       HBNB_LOG_LEVEL: 'warn',
       HBNB_LOG_FORMAT: 'json',
       HBNB_WEB_DIR: join(ROOT, 'web/dist'),
@@ -88,6 +93,7 @@ export async function startServer(): Promise<RunningServer> {
   }
   return {
     url,
+    dataDir,
     logs: () => output,
     stop: async () => {
       if (child.exitCode === null) {
@@ -187,4 +193,145 @@ export async function apiLogin(base: string, email: string, password = DEMO_PASS
 /** YYYY-MM-DD, `days` from today (UTC). */
 export function daysFromNow(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+export interface Mail {
+  file: string
+  to: string
+  subject: string
+  /** The text/plain part, decoded. */
+  text: string
+}
+
+function decodeQuotedPrintable(body: string): string {
+  const joined = body.replace(/=\r?\n/g, '')
+  const bytes: number[] = []
+  for (let i = 0; i < joined.length; i++) {
+    const hex = joined[i] === '=' ? joined.slice(i + 1, i + 3) : ''
+    if (/^[0-9A-F]{2}$/i.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16))
+      i += 2
+    } else {
+      bytes.push(...Buffer.from(joined[i] as string, 'utf8'))
+    }
+  }
+  return Buffer.from(bytes).toString('utf8')
+}
+
+function decodeBody(body: string, encoding: string): string {
+  if (/quoted-printable/i.test(encoding)) return decodeQuotedPrintable(body)
+  if (/base64/i.test(encoding)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+  return body
+}
+
+/** An RFC 2047 header (`=?UTF-8?Q?...?=` / `=?UTF-8?B?...?=`), decoded. */
+function decodeHeader(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_all, kind: string, data: string) =>
+      kind.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+    )
+}
+
+/** Reads an .eml the server's file mail driver wrote (nodemailer's MIME): recipient, subject, text. */
+export function parseMail(file: string): Mail {
+  const raw = readFileSync(file, 'utf8').replace(/\r\n/g, '\n')
+  const split = raw.indexOf('\n\n')
+  const headers = raw.slice(0, split).replace(/\n[ \t]+/g, ' ')
+  const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(headers)?.[1]?.trim() ?? ''
+  const body = raw.slice(split + 2)
+  let text = body
+  const part =
+    /Content-Type: text\/plain[^\n]*\n(?:[^\n]+\n)*?Content-Transfer-Encoding: ([^\n]+)\n(?:[^\n]+\n)*\n([\s\S]*?)\n--/i.exec(
+      body,
+    )
+  if (part) text = decodeBody(part[2] as string, part[1] as string)
+  else if (!/^Content-Type: multipart/im.test(headers))
+    text = decodeBody(body, header('Content-Transfer-Encoding'))
+  return { file, to: header('To'), subject: decodeHeader(header('Subject')), text }
+}
+
+/** Waits for an email to `to` (the newest matching one that is not in `seen`), as the server writes it. */
+export async function waitForMail(
+  server: RunningServer,
+  to: string,
+  options: { subject?: RegExp; seen?: Set<string>; timeoutMs?: number } = {},
+): Promise<Mail> {
+  const dir = join(server.dataDir, 'mail')
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000)
+  for (;;) {
+    const files = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((name) => name.endsWith('.eml'))
+          .sort()
+          .reverse()
+      : []
+    for (const name of files) {
+      const file = join(dir, name)
+      if (options.seen?.has(file)) continue
+      const mail = parseMail(file)
+      if (!mail.to.toLowerCase().includes(to.toLowerCase())) continue
+      if (options.subject && !options.subject.test(mail.subject)) continue
+      options.seen?.add(file)
+      return mail
+    }
+    if (Date.now() > deadline)
+      throw new Error(`no email to ${to} in ${dir} after ${options.timeoutMs ?? 15_000} ms`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+/** The path and query of the link to `path` in an email (its origin is the server's public URL). */
+export function linkIn(mail: Mail, path: string): string {
+  const match = new RegExp(`https?://\\S+${path.replace(/[/?]/g, '\\$&')}\\?token=[\\w-]+`).exec(mail.text)
+  if (!match) throw new Error(`no ${path} link in the email "${mail.subject}":\n${mail.text}`)
+  const url = new URL(match[0])
+  return `${url.pathname}${url.search}`
+}
+
+export interface Sms {
+  file: string
+  to: string
+  body: string
+}
+
+/**
+ * Waits for a text message to `to` (the newest one not in `seen`), as the server's embedded SMS
+ * driver writes it: one JSON file per message in `<dataDir>/sms/`.
+ */
+export async function waitForSms(
+  server: RunningServer,
+  to: string,
+  options: { seen?: Set<string>; timeoutMs?: number } = {},
+): Promise<Sms> {
+  const dir = join(server.dataDir, 'sms')
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000)
+  for (;;) {
+    const files = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
+          .sort()
+          .reverse()
+      : []
+    for (const name of files) {
+      const file = join(dir, name)
+      if (options.seen?.has(file)) continue
+      const message = JSON.parse(readFileSync(file, 'utf8')) as { to: string; body: string }
+      if (message.to !== to) continue
+      options.seen?.add(file)
+      return { file, to: message.to, body: message.body }
+    }
+    if (Date.now() > deadline)
+      throw new Error(`no text message to ${to} in ${dir} after ${options.timeoutMs ?? 15_000} ms`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+/** The 6-digit verification code in a text message. */
+export function codeIn(sms: Sms): string {
+  const match = /\b(\d{6})\b/.exec(sms.body)
+  if (!match?.[1]) throw new Error(`no code in the text message: ${sms.body}`)
+  return match[1]
 }

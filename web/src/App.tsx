@@ -17,6 +17,13 @@ const ListingEditor = lazy(() => import('./pages/host/ListingEditor'))
 const HostCalendar = lazy(() => import('./pages/host/HostCalendar'))
 const Reservations = lazy(() => import('./pages/host/Reservations'))
 const Admin = lazy(() => import('./pages/Admin'))
+const VerifyEmail = lazy(() => import('./pages/AccountRecovery').then((m) => ({ default: m.VerifyEmail })))
+const ForgotPassword = lazy(() =>
+  import('./pages/AccountRecovery').then((m) => ({ default: m.ForgotPassword })),
+)
+const ResetPassword = lazy(() =>
+  import('./pages/AccountRecovery').then((m) => ({ default: m.ResetPassword })),
+)
 
 // biome-ignore lint/suspicious/noExplicitAny: pages take their route params as props
 type Page = ComponentType<any>
@@ -26,6 +33,9 @@ const ROUTES: [string, Page][] = [
   ['/places/:id', PlacePage],
   ['/login', Login],
   ['/signup', Signup],
+  ['/forgot-password', ForgotPassword],
+  ['/reset-password', ResetPassword],
+  ['/verify-email', VerifyEmail],
   ['/trips', Trips],
   ['/wishlists', Wishlists],
   ['/wishlists/:id', WishlistPage],

@@ -775,7 +775,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign up (when the server allows it) and log in */
+        /** Sign up (when the server allows it) and log in; emails a welcome with a verification link */
         post: {
             parameters: {
                 query?: never;
@@ -5026,6 +5026,467 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The messages the caller gets, by channel (email, sms) and kind */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            email: {
+                                /** @description A booking was cancelled */
+                                booking_cancelled: boolean;
+                                /** @description A booking was confirmed or a request accepted */
+                                booking_confirmed: boolean;
+                                /** @description A booking request was declined */
+                                booking_declined: boolean;
+                                /** @description A booking request expired unanswered */
+                                booking_expired: boolean;
+                                /** @description A booking request was sent (guest) or received (host) */
+                                booking_requested: boolean;
+                                /** @description Reminder a day before check-in (guest) */
+                                check_in_reminder: boolean;
+                                /** @description Reminder to review a finished stay */
+                                review_reminder: boolean;
+                                /** @description Welcome and address verification, password reset (always on) */
+                                security: boolean;
+                            };
+                            /** @description The verified phone number text messages go to (null: none) */
+                            phone: string | null;
+                            /** @description Text messages, sent only once a phone number is verified */
+                            sms: {
+                                /** @description A booking was confirmed or a request accepted */
+                                booking_confirmed: boolean;
+                                /** @description A booking request was sent (guest) or received (host) */
+                                booking_requested: boolean;
+                                /** @description Reminder a day before check-in (guest) */
+                                check_in_reminder: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Turn kinds of messages on or off, per channel (only the kinds given change) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email?: {
+                            /** @description A booking was cancelled */
+                            booking_cancelled?: boolean;
+                            /** @description A booking was confirmed or a request accepted */
+                            booking_confirmed?: boolean;
+                            /** @description A booking request was declined */
+                            booking_declined?: boolean;
+                            /** @description A booking request expired unanswered */
+                            booking_expired?: boolean;
+                            /** @description A booking request was sent (guest) or received (host) */
+                            booking_requested?: boolean;
+                            /** @description Reminder a day before check-in (guest) */
+                            check_in_reminder?: boolean;
+                            /** @description Reminder to review a finished stay */
+                            review_reminder?: boolean;
+                            /** @description Welcome and address verification, password reset (always on) */
+                            security?: boolean;
+                        };
+                        sms?: {
+                            /** @description A booking was confirmed or a request accepted */
+                            booking_confirmed?: boolean;
+                            /** @description A booking request was sent (guest) or received (host) */
+                            booking_requested?: boolean;
+                            /** @description Reminder a day before check-in (guest) */
+                            check_in_reminder?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            email: {
+                                /** @description A booking was cancelled */
+                                booking_cancelled: boolean;
+                                /** @description A booking was confirmed or a request accepted */
+                                booking_confirmed: boolean;
+                                /** @description A booking request was declined */
+                                booking_declined: boolean;
+                                /** @description A booking request expired unanswered */
+                                booking_expired: boolean;
+                                /** @description A booking request was sent (guest) or received (host) */
+                                booking_requested: boolean;
+                                /** @description Reminder a day before check-in (guest) */
+                                check_in_reminder: boolean;
+                                /** @description Reminder to review a finished stay */
+                                review_reminder: boolean;
+                                /** @description Welcome and address verification, password reset (always on) */
+                                security: boolean;
+                            };
+                            /** @description The verified phone number text messages go to (null: none) */
+                            phone: string | null;
+                            /** @description Text messages, sent only once a phone number is verified */
+                            sms: {
+                                /** @description A booking was confirmed or a request accepted */
+                                booking_confirmed: boolean;
+                                /** @description A booking request was sent (guest) or received (host) */
+                                booking_requested: boolean;
+                                /** @description Reminder a day before check-in (guest) */
+                                check_in_reminder: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/phone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's verified phone number and any number waiting for its code */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pending: {
+                                attempts_left: number;
+                                /** Format: date-time */
+                                expires_at: string;
+                                /** @description The number the code was sent to */
+                                phone: string;
+                            } | null;
+                            /** @description The verified number (E.164), or null */
+                            phone: string | null;
+                            verified_at: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Text a 6-digit code to a number; the number is used once verified with the code */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Number in E.164 form, e.g. +33612345678 */
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pending: {
+                                attempts_left: number;
+                                /** Format: date-time */
+                                expires_at: string;
+                                /** @description The number the code was sent to */
+                                phone: string;
+                            } | null;
+                            /** @description The verified number (E.164), or null */
+                            phone: string | null;
+                            verified_at: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the phone number: no more text messages */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/phone/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify the pending number with the code sent to it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The 6-digit code sent by SMS */
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pending: {
+                                attempts_left: number;
+                                /** Format: date-time */
+                                expires_at: string;
+                                /** @description The number the code was sent to */
+                                phone: string;
+                            } | null;
+                            /** @description The verified number (E.164), or null */
+                            phone: string | null;
+                            verified_at: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/wishlists": {
         parameters: {
             query?: never;
@@ -5534,6 +5995,40 @@ export interface paths {
                             status: string;
                         };
                     };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics of this process (text exposition format) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };

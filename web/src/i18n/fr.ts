@@ -60,6 +60,10 @@ export const fr: Record<MessageKey, string> = {
   'error.code.invalid_transition':
     'Cette réservation a changé entre-temps. Rechargez la page pour voir où elle en est.',
   'error.code.request_expired': 'Cette demande a expiré : l’hôte n’a pas répondu à temps.',
+  'error.code.stay_not_completed':
+    'Ce séjour n’est pas encore terminé : donnez votre avis une fois qu’il l’est.',
+  'error.code.not_party': 'Seuls le voyageur et l’hôte d’un séjour peuvent donner leur avis.',
+  'error.code.email_already_verified': 'Votre adresse e-mail est déjà confirmée.',
 
   'home.title': 'Trouvez où séjourner',
   'home.lead':
@@ -226,6 +230,54 @@ export const fr: Record<MessageKey, string> = {
   'auth.needLogin': 'Connectez-vous pour continuer',
   'auth.needLoginText':
     'Cette page est réservée aux membres. Connectez-vous ou créez un compte, et vous reviendrez ici.',
+  'auth.forgotLink': 'Mot de passe oublié ?',
+  'auth.passwordChanged': 'Votre mot de passe a changé. Connectez-vous avec le nouveau.',
+
+  'recover.forgotTitle': 'Réinitialiser votre mot de passe',
+  'recover.forgotLead':
+    'Saisissez l’adresse e-mail de votre compte. Nous vous enverrons un lien pour choisir un nouveau mot de passe.',
+  'recover.send': 'M’envoyer un lien',
+  'recover.sending': 'Envoi…',
+  'recover.sent':
+    'Si un compte utilise {email}, un e-mail avec un lien de réinitialisation est en route. Le lien ne sert qu’une fois, pendant une durée limitée.',
+  'recover.sentHint':
+    'Rien après quelques minutes ? Regardez dans vos indésirables et vérifiez l’adresse saisie, puis renvoyez le lien.',
+  'recover.sendAgain': 'Renvoyer le lien',
+  'recover.backToLogin': 'Retour à la connexion',
+  'recover.resetTitle': 'Choisissez un nouveau mot de passe',
+  'recover.resetLead': 'Saisissez deux fois votre nouveau mot de passe.',
+  'recover.newPassword': 'Nouveau mot de passe',
+  'recover.confirmPassword': 'Nouveau mot de passe (encore)',
+  'recover.mismatch': 'Les deux mots de passe diffèrent. Saisissez le même dans les deux champs.',
+  'recover.longPassword': 'Utilisez au plus 256 caractères.',
+  'recover.resetNote':
+    'Cela vous déconnecte sur tous vos appareils : connectez-vous ensuite avec le nouveau mot de passe.',
+  'recover.save': 'Enregistrer le mot de passe',
+  'recover.saving': 'Enregistrement…',
+  'recover.newLink': 'Demander un nouveau lien',
+  'link.invalid_token':
+    'Ce lien n’est pas valide. Ouvrez le lien complet de l’e-mail (ou copiez-le dans la barre d’adresse), ou demandez-en un nouveau.',
+  'link.token_expired':
+    'Ce lien a expiré : les liens ne servent que pendant une durée limitée. Demandez-en un nouveau.',
+  'link.token_used':
+    'Ce lien a déjà servi : chaque lien ne sert qu’une fois. Demandez-en un nouveau si besoin.',
+  'link.email_changed':
+    'Ce lien a été envoyé à une adresse qui n’est plus celle de votre compte. Demandez-en un nouveau.',
+  'verify.title': 'Confirmez votre adresse e-mail',
+  'verify.checking': 'Confirmation de votre adresse e-mail…',
+  'verify.done': 'Merci ! Votre adresse e-mail est confirmée.',
+  'verify.continue': 'Continuer sur HBNB',
+  'verify.profile': 'Voir votre profil',
+  'verify.used':
+    'Ce lien a déjà servi : chaque lien ne sert qu’une fois. Si vous l’avez déjà ouvert, votre adresse est confirmée ; votre profil l’indique.',
+  'verify.loginToResendText':
+    'Connectez-vous : vous pourrez vous envoyer un nouveau lien depuis votre profil.',
+  'verify.loginToResend': 'Se connecter pour un nouveau lien',
+  'verify.resend': 'Renvoyer l’e-mail de confirmation',
+  'verify.resending': 'Envoi…',
+  'verify.resent':
+    'Un nouveau lien est en route vers {email}. Ouvrez-le depuis cette boîte pour confirmer l’adresse.',
+  'verify.alreadyVerified': 'Votre adresse e-mail est déjà confirmée.',
 
   'notFound.title': 'Page introuvable',
   'notFound.text': 'Cette page n’existe pas, ou elle a été déplacée.',
@@ -302,6 +354,106 @@ export const fr: Record<MessageKey, string> = {
   'account.emailHint': 'Seul un administrateur peut changer l’e-mail d’un compte.',
   'account.saved': 'Enregistré.',
   'account.shortcuts': 'Votre HBNB',
+  'account.emailVerified': 'Adresse e-mail confirmée',
+  'account.emailUnverified':
+    'Votre adresse e-mail n’est pas encore confirmée. Nous vous enverrons un lien : ouvrez-le pour la confirmer.',
+
+  'phone.title': 'Numéro de téléphone',
+  'phone.lead':
+    'Ajoutez un numéro de mobile pour recevoir des SMS sur vos réservations. Il n’apparaît jamais sur votre profil.',
+  'phone.label': 'Numéro de mobile',
+  'phone.newLabel': 'Nouveau numéro de mobile',
+  'phone.hint':
+    'Avec l’indicatif du pays, par exemple +33 6 12 34 56 78. Nous vous envoyons un code à 6 chiffres par SMS pour le vérifier.',
+  'phone.required': 'Saisissez votre numéro de mobile.',
+  'phone.send': 'M’envoyer un code',
+  'phone.sending': 'Envoi…',
+  'phone.codeSent': 'Nous avons envoyé un code à 6 chiffres par SMS au {phone}.',
+  'phone.resent': 'Un nouveau code est en route vers le {phone}.',
+  'phone.codeUntil': 'Il est valable jusqu’à {time}.',
+  'phone.code': 'Code reçu par SMS',
+  'phone.codeHint': 'Les 6 chiffres, par exemple 123456.',
+  'phone.codeFormat': 'Saisissez les 6 chiffres du code, par exemple 123456.',
+  'phone.verify': 'Vérifier le numéro',
+  'phone.verifying': 'Vérification…',
+  'phone.resend': 'Envoyer un nouveau code',
+  'phone.otherNumber': 'Utiliser un autre numéro',
+  'phone.current': 'Numéro actuel : {phone}',
+  'phone.keep': 'Garder le {phone}',
+  'phone.verified': 'Vérifié',
+  'phone.verifiedOn': 'Vérifié le {date}',
+  'phone.verifiedNotice':
+    'Merci ! Le {phone} est vérifié. Choisissez ci-dessous les SMS que vous voulez recevoir.',
+  'phone.change': 'Changer de numéro',
+  'phone.remove': 'Supprimer',
+  'phone.removeConfirm':
+    'Supprimer le {phone} ? Vous ne recevrez plus de SMS tant que vous n’aurez pas ajouté un numéro.',
+  'phone.removeYes': 'Supprimer le numéro',
+  'phone.removeNo': 'Le garder',
+  'phone.removing': 'Suppression…',
+  'phone.removedNotice': 'Numéro supprimé : vous ne recevrez plus de SMS.',
+  'phone.error.wrongCode_one':
+    'Code incorrect : il reste {count} essai. Vérifiez le SMS et saisissez le code à nouveau.',
+  'phone.error.wrongCode_other':
+    'Code incorrect : il reste {count} essais. Vérifiez le SMS et saisissez le code à nouveau.',
+  'phone.error.noAttemptsLeft':
+    'Code incorrect, et plus aucun essai : ce code ne fonctionne plus. Envoyez un nouveau code.',
+  'phone.error.code_expired':
+    'Ce code a expiré : les codes ne sont valables que quelques minutes. Envoyez un nouveau code.',
+  'phone.error.too_many_attempts':
+    'Trop de codes incorrects : ce code ne fonctionne plus. Envoyez un nouveau code.',
+  'phone.error.no_code': 'Ce code ne fonctionne plus. Envoyez un nouveau code.',
+  'phone.error.code_used': 'Ce code a déjà servi. Envoyez un nouveau code si besoin.',
+  'phone.error.code_sent_recently':
+    'Un code vient d’être envoyé. Attendez une minute avant d’en demander un autre.',
+  'phone.error.codeSentRecentlyIn':
+    'Un code vient d’être envoyé. Attendez {seconds} secondes avant d’en demander un autre.',
+  'phone.error.too_many_codes': 'Trop de codes ont été envoyés dans l’heure. Réessayez plus tard.',
+  'phone.error.sms_unavailable':
+    'Le SMS n’a pas pu être envoyé. Vérifiez le numéro, ou réessayez dans quelques minutes.',
+  'phone.error.invalid_phone':
+    'Saisissez le numéro avec un + et l’indicatif du pays, par exemple +33 6 12 34 56 78.',
+  'phone.error.phone_already_verified': 'Ce numéro est déjà vérifié.',
+
+  'notify.title': 'Notifications',
+  'notify.lead':
+    'Choisissez les messages que vous recevez sur vos réservations. Chaque changement est enregistré aussitôt.',
+  'notify.caption': 'Messages par e-mail et par SMS',
+  'notify.kind': 'Message',
+  'notify.email': 'E-mail',
+  'notify.sms': 'SMS',
+  'notify.byEmail': '{kind} par e-mail',
+  'notify.bySms': '{kind} par SMS',
+  'notify.notByEmail': 'Pas envoyé par e-mail',
+  'notify.notBySms': 'Pas envoyé par SMS',
+  'notify.smsNeedsPhone':
+    'Les SMS demandent un numéro de téléphone vérifié : leurs interrupteurs s’activent dès que vous en ajoutez un.',
+  'notify.addPhone': 'Ajouter un numéro',
+  'notify.smsTo': 'Les SMS sont envoyés au {phone}.',
+  'notify.alwaysOn': 'Toujours activé : ces e-mails protègent votre compte.',
+  'notify.saving': 'Enregistrement…',
+  'notify.saved.emailOn': 'E-mails activés : enregistré.',
+  'notify.saved.emailOff': 'E-mails désactivés : enregistré.',
+  'notify.saved.smsOn': 'SMS activés : enregistré.',
+  'notify.saved.smsOff': 'SMS désactivés : enregistré.',
+  'notify.failed': 'Non enregistré : {reason}',
+  'notify.kind.security': 'Sécurité du compte',
+  'notify.hint.security': 'Bienvenue, confirmation de l’adresse e-mail, nouveau mot de passe.',
+  'notify.kind.booking_requested': 'Demandes de réservation',
+  'notify.hint.booking_requested':
+    'Un voyageur demande à réserver votre logement, ou votre demande part chez un hôte.',
+  'notify.kind.booking_confirmed': 'Réservations confirmées',
+  'notify.hint.booking_confirmed': 'Une réservation est confirmée, ou un hôte accepte votre demande.',
+  'notify.kind.booking_declined': 'Demandes refusées',
+  'notify.hint.booking_declined': 'Un hôte refuse une demande de réservation.',
+  'notify.kind.booking_cancelled': 'Annulations',
+  'notify.hint.booking_cancelled': 'Un voyageur ou un hôte annule une réservation.',
+  'notify.kind.booking_expired': 'Demandes expirées',
+  'notify.hint.booking_expired': 'Une demande de réservation reste sans réponse à temps.',
+  'notify.kind.check_in_reminder': 'Rappels d’arrivée',
+  'notify.hint.check_in_reminder': 'La veille du début de votre séjour.',
+  'notify.kind.review_reminder': 'Rappels d’avis',
+  'notify.hint.review_reminder': 'Après un séjour, tant que vous pouvez encore donner votre avis.',
 
   'host.title': 'Vos logements',
   'host.new': 'Créer un logement',
@@ -348,6 +500,24 @@ export const fr: Record<MessageKey, string> = {
   'reservations.guest': 'Voyageur : {name}',
   'reservations.refund': '{name} sera remboursé de {amount}.',
   'reservations.refundDetail': 'Quand l’hôte annule, le voyageur récupère tout ce qu’il a payé.',
+
+  'hostReview.action': 'Évaluer le voyageur',
+  'hostReview.actionFor': 'Évaluer le voyageur {name}',
+  'hostReview.until': 'Vous pouvez évaluer ce voyageur jusqu’au {date}.',
+  'hostReview.done': 'Voyageur évalué',
+  'hostReview.title': 'Évaluer {name}',
+  'hostReview.intro':
+    'Comment s’est passé le séjour de {name} ? Votre avis reste masqué jusqu’à ce que {name} ait aussi donné son avis, ou jusqu’à la fin du délai de 14 jours.',
+  'hostReview.rating': 'Note globale',
+  'hostReview.text': 'Votre avis sur {name}',
+  'hostReview.textHint':
+    'Ce que les autres hôtes devraient savoir : communication, soin du logement, règlement intérieur.',
+  'hostReview.textRequired': 'Écrivez quelques mots sur le séjour.',
+  'hostReview.send': 'Envoyer l’avis',
+  'hostReview.sending': 'Envoi…',
+  'hostReview.pending':
+    'Merci ! Votre avis est enregistré. Il sera affiché quand {name} aura aussi donné son avis, ou à la fin du délai le {when}.',
+  'hostReview.published': 'Merci ! Votre avis sur {name} est maintenant publié.',
 
   'editor.newTitle': 'Créer un logement',
   'editor.editTitle': 'Modifier votre logement',

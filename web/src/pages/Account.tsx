@@ -1,8 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useState } from 'react'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useEffect, useState } from 'react'
 import { api, unwrap } from '../api/client'
 import { updateUser } from '../api/session'
 import { logOut } from '../components/Layout'
+import { NotificationSettings } from '../components/NotificationSettings'
+import { PhoneSettings } from '../components/PhoneSettings'
+import { ResendVerification } from '../components/ResendVerification'
 import { ErrorBox, Field, Notice, PageHeading } from '../components/ui'
 import { LOCALES, type Locale, useI18n } from '../i18n'
 import { fieldErrors } from '../lib/errors'
@@ -22,6 +25,16 @@ export default function Account() {
       unwrap(api.PUT('/api/v1/users/{id}', { params: { path: { id: user!.id } }, body: form })),
     onSuccess: (updated) => updateUser(updated),
   })
+  // The account as the server has it now: the address may have been verified in another tab.
+  const me = useQuery({
+    queryKey: ['me', user?.id],
+    queryFn: () => unwrap(api.GET('/api/v1/auth/me')),
+    enabled: Boolean(user),
+    staleTime: 0,
+  })
+  useEffect(() => {
+    if (me.data) updateUser(me.data)
+  }, [me.data])
   if (!user) return <NeedLogin />
   const errors = fieldErrors(save.error)
   const submit = (event: FormEvent) => {
@@ -57,6 +70,17 @@ export default function Account() {
         <Field label={t('auth.email')} hint={t('account.emailHint')}>
           {(props) => <input {...props} value={user.email} readOnly />}
         </Field>
+        {user.email_verified_at ? (
+          <p className="email-verified" data-testid="email-verified">
+            <span aria-hidden="true">✓ </span>
+            {t('account.emailVerified')}
+          </p>
+        ) : (
+          <div className="email-unverified stack" data-testid="email-unverified">
+            <p>{t('account.emailUnverified')}</p>
+            <ResendVerification email={user.email} />
+          </div>
+        )}
         <Field label={t('nav.language')}>
           {(props) => (
             <select {...props} value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
@@ -74,6 +98,8 @@ export default function Account() {
           {t('common.save')}
         </button>
       </form>
+      <PhoneSettings userId={user.id} />
+      <NotificationSettings userId={user.id} />
       <div className="card section-tight">
         <h2>{t('account.shortcuts')}</h2>
         <ul className="link-list">

@@ -38,6 +38,7 @@ export function Login() {
     <div className="container narrow section">
       <PageHeading>{t('auth.loginTitle')}</PageHeading>
       {signedOut === 'expired' && <Notice>{t('auth.sessionExpired')}</Notice>}
+      {params.get('reset') && <Notice kind="success">{t('auth.passwordChanged')}</Notice>}
       <form className="form card" onSubmit={submit} noValidate>
         <Field label={t('auth.email')}>
           {(props) => (
@@ -65,6 +66,9 @@ export function Login() {
             />
           )}
         </Field>
+        <p className="forgot-link small">
+          <Link to="/forgot-password">{t('auth.forgotLink')}</Link>
+        </p>
         {login.error && <ErrorBox error={login.error} />}
         <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending}>
           {login.isPending ? t('auth.loggingIn') : t('auth.login')}

@@ -4,6 +4,7 @@ import { ApiError, api, unwrap } from '../api/client'
 import type { Booking, StayReviewInput, StayReviewResult } from '../api/types'
 import { BookingSummary } from '../components/BookingSummary'
 import { CancelDialog } from '../components/CancelDialog'
+import { RatingInput } from '../components/RatingInput'
 import { Dialog, Empty, ErrorBox, Notice, PageHeading, Skeleton } from '../components/ui'
 import { type MessageKey, useI18n } from '../i18n'
 import { addDays, todayIn } from '../lib/dates'
@@ -136,32 +137,6 @@ export default function Trips() {
 }
 
 const CATEGORIES = ['cleanliness', 'accuracy', 'communication', 'location', 'check_in', 'value'] as const
-
-function RatingInput({
-  name,
-  label,
-  value,
-  onChange,
-}: {
-  name: string
-  label: string
-  value: number
-  onChange: (n: number) => void
-}) {
-  const { t } = useI18n()
-  return (
-    <fieldset className="rating-input">
-      <legend>{label}</legend>
-      {[1, 2, 3, 4, 5].map((n) => (
-        <label key={n} className={n <= value ? 'is-on' : ''}>
-          <input type="radio" name={name} value={n} checked={value === n} onChange={() => onChange(n)} />
-          <span aria-hidden="true">★</span>
-          <span className="visually-hidden">{t('place.ratingOutOf', { rating: n })}</span>
-        </label>
-      ))}
-    </fieldset>
-  )
-}
 
 function ReviewDialog({
   booking,

@@ -1,20 +1,35 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useState } from 'react'
-import { api, unwrap } from '../../api/client'
-import type { Booking } from '../../api/types'
-import { BookingSummary } from '../../components/BookingSummary'
+import { type FormEvent, useState } from 'react'
+import { ApiError, api, unwrap } from '../../api/client'
+import type { Booking, StayReviewResult } from '../../api/types'
+import { BookingSummary, guestName } from '../../components/BookingSummary'
 import { CancelDialog } from '../../components/CancelDialog'
-import { Empty, ErrorBox, PageHeading, Skeleton } from '../../components/ui'
+import { RatingInput } from '../../components/RatingInput'
+import { Dialog, Empty, ErrorBox, Field, Notice, PageHeading, Skeleton } from '../../components/ui'
 import { useI18n } from '../../i18n'
-import { todayIn } from '../../lib/dates'
+import { addDays, todayIn } from '../../lib/dates'
 import { useSession, useTitle } from '../../lib/hooks'
 import { Link } from '../../lib/router'
 import { NeedLogin } from '../NotFound'
 
+/** Days after check-out during which a stay can be reviewed (the API's review window). */
+const REVIEW_WINDOW_DAYS = 14
+const REVIEW_TEXT_MAX = 5000
+
+/** The last day the host can review the guest of a finished stay, or null when they cannot (or no longer). */
+function reviewUntil(booking: Booking): string | null {
+  if (booking.status !== 'completed') return null
+  const last = addDays(booking.check_out, REVIEW_WINDOW_DAYS)
+  return last >= todayIn(booking.timezone) ? last : null
+}
+
 export default function Reservations() {
-  const { t } = useI18n()
+  const { t, date } = useI18n()
   const { session } = useSession()
   const [cancelling, setCancelling] = useState<Booking>()
+  const [reviewing, setReviewing] = useState<Booking>()
+  // Guests reviewed on this page since the list was loaded (the list says `reviewed.by_host`).
+  const [reviewed, setReviewed] = useState<ReadonlySet<string>>(new Set())
   useTitle(t('reservations.title'))
   const bookings = useQuery({
     queryKey: ['bookings', 'host', session?.user.id],
@@ -27,7 +42,10 @@ export default function Reservations() {
   const upcoming = all
     .filter((b) => b.status === 'confirmed' && b.check_out >= todayIn(b.timezone))
     .sort((a, b) => a.check_in.localeCompare(b.check_in))
-  const other = all.filter((b) => !pending.includes(b) && !upcoming.includes(b))
+  // Most recent first: finished stays still to review come before older ones.
+  const other = all
+    .filter((b) => !pending.includes(b) && !upcoming.includes(b))
+    .sort((a, b) => b.check_out.localeCompare(a.check_out))
   return (
     <div className="container section">
       <p>
@@ -71,13 +89,52 @@ export default function Reservations() {
         <section className="section-tight" aria-labelledby="other-title">
           <h2 id="other-title">{t('reservations.other')}</h2>
           <div className="booking-list">
-            {other.map((booking) => (
-              <BookingSummary key={booking.id} booking={booking} host />
-            ))}
+            {other.map((booking) => {
+              const until = reviewUntil(booking)
+              const done = booking.reviewed.by_host || reviewed.has(booking.id)
+              return (
+                <BookingSummary key={booking.id} booking={booking} host>
+                  {booking.status === 'completed' && done && (
+                    <span className="review-sent" tabIndex={-1}>
+                      <span aria-hidden="true">✓ </span>
+                      {t('hostReview.done')}
+                    </span>
+                  )}
+                  {!done && until && (
+                    <>
+                      <button
+                        type="button"
+                        className="btn btn-primary btn-small"
+                        aria-label={t('hostReview.actionFor', { name: guestName(booking) })}
+                        onClick={() => setReviewing(booking)}
+                      >
+                        {t('hostReview.action')}
+                      </button>
+                      <span className="muted small">{t('hostReview.until', { date: date(until) })}</span>
+                    </>
+                  )}
+                </BookingSummary>
+              )
+            })}
           </div>
         </section>
       )}
       <CancelDialog booking={cancelling} onClose={() => setCancelling(undefined)} host />
+      <GuestReviewDialog
+        booking={reviewing}
+        onClose={() => {
+          const id = reviewing?.id
+          setReviewing(undefined)
+          // The button that opened the dialog is gone once the guest is reviewed: focus its mark.
+          if (id) {
+            requestAnimationFrame(() => {
+              const mark = document.querySelector<HTMLElement>(`[data-booking="${id}"] .review-sent`)
+              mark?.focus()
+            })
+          }
+        }}
+        onReviewed={(id) => setReviewed((ids) => new Set(ids).add(id))}
+      />
     </div>
   )
 }
@@ -114,5 +171,110 @@ function PendingRequest({ booking }: { booking: Booking }) {
       </button>
       {answer.error && <ErrorBox error={answer.error} />}
     </BookingSummary>
+  )
+}
+
+/** The host reviews the guest of a finished stay: an overall rating and a text (POST /bookings/{id}/review). */
+function GuestReviewDialog({
+  booking,
+  onClose,
+  onReviewed,
+}: {
+  booking: Booking | undefined
+  onClose: () => void
+  onReviewed: (bookingId: string) => void
+}) {
+  const { t, dateTime } = useI18n()
+  const queryClient = useQueryClient()
+  const [rating, setRating] = useState(5)
+  const [text, setText] = useState('')
+  const [problem, setProblem] = useState<string>()
+  const [done, setDone] = useState<StayReviewResult>()
+  const name = booking ? guestName(booking) : ''
+  const send = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/bookings/{id}/review', {
+          params: { path: { id: booking!.id } },
+          body: { rating, text: text.trim() },
+        }),
+      ),
+    onSuccess: (result) => {
+      setDone(result)
+      onReviewed(result.booking_id)
+    },
+    onError: (error) => {
+      if (booking && error instanceof ApiError && error.code === 'already_reviewed') onReviewed(booking.id)
+    },
+  })
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const wrong = text.trim() ? undefined : t('hostReview.textRequired')
+    setProblem(wrong)
+    if (!wrong) send.mutate()
+  }
+  const close = () => {
+    if (done) void queryClient.invalidateQueries({ queryKey: ['bookings'] })
+    setDone(undefined)
+    setText('')
+    setRating(5)
+    setProblem(undefined)
+    send.reset()
+    onClose()
+  }
+  return (
+    <Dialog open={Boolean(booking)} title={t('hostReview.title', { name })} onClose={close}>
+      {done ? (
+        <>
+          <Notice kind="success">
+            <p data-testid="guest-review-sent">
+              {done.visible || !done.visible_from || !booking
+                ? t('hostReview.published', { name })
+                : t('hostReview.pending', { name, when: dateTime(done.visible_from, booking.timezone) })}
+            </p>
+          </Notice>
+          <div className="dialog-actions">
+            <button type="button" className="btn btn-primary" onClick={close}>
+              {t('common.done')}
+            </button>
+          </div>
+        </>
+      ) : (
+        <form onSubmit={submit} className="form" noValidate>
+          <p className="muted small">{t('hostReview.intro', { name })}</p>
+          <RatingInput
+            name="guest-rating"
+            label={t('hostReview.rating')}
+            value={rating}
+            onChange={setRating}
+          />
+          <Field label={t('hostReview.text', { name })} error={problem} hint={t('hostReview.textHint')}>
+            {(props) => (
+              <textarea
+                {...props}
+                name="text"
+                rows={4}
+                required
+                maxLength={REVIEW_TEXT_MAX}
+                value={text}
+                onChange={(event) => {
+                  setText(event.target.value)
+                  if (problem && event.target.value.trim()) setProblem(undefined)
+                }}
+              />
+            )}
+          </Field>
+          {send.error && <ErrorBox error={send.error} />}
+          <div className="dialog-actions">
+            <button type="button" className="btn btn-ghost" onClick={close}>
+              {t('common.cancel')}
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={send.isPending}>
+              {send.isPending ? t('hostReview.sending') : t('hostReview.send')}
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
   )
 }

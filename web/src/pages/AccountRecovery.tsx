@@ -1,0 +1,272 @@
+// The pages the account emails link to: verify an email address (`/verify-email?token=...`), ask
+// for a password reset link (`/forgot-password`) and choose a new password (`/reset-password?token=...`).
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useEffect, useRef, useState } from 'react'
+import { ApiError, api, unwrap } from '../api/client'
+import { currentSession, signOut } from '../api/session'
+import { ResendVerification, refreshMe } from '../components/ResendVerification'
+import { ErrorBox, Field, Loading, Notice, PageHeading } from '../components/ui'
+import { type MessageKey, type Translate, useI18n } from '../i18n'
+import { fieldErrors } from '../lib/errors'
+import { useSession, useTitle } from '../lib/hooks'
+import { Link, navigate, useSearchParams } from '../lib/router'
+
+/** The server's password rules (POST /auth/password/reset): 8 to 256 characters. */
+export const PASSWORD_MIN = 8
+export const PASSWORD_MAX = 256
+
+/** The codes the API answers for a link that cannot be used (all HTTP 400). */
+const LINK_PROBLEMS = ['invalid_token', 'token_expired', 'token_used', 'email_changed'] as const
+type LinkProblem = (typeof LINK_PROBLEMS)[number]
+
+function linkProblem(error: unknown): LinkProblem | null {
+  if (!(error instanceof ApiError)) return null
+  return (LINK_PROBLEMS as readonly string[]).includes(error.code) ? (error.code as LinkProblem) : null
+}
+
+/** What is wrong with an email link, and what to do about it. */
+function linkMessage(t: Translate, problem: LinkProblem, kind: 'verify' | 'reset'): string {
+  if (problem === 'token_used' && kind === 'verify') return t('verify.used')
+  return t(`link.${problem}` as MessageKey)
+}
+
+function tokenOf(params: URLSearchParams): string {
+  return (params.get('token') ?? '').trim()
+}
+
+export function VerifyEmail() {
+  const { t } = useI18n()
+  const token = tokenOf(useSearchParams())
+  const { session } = useSession()
+  const signedIn = Boolean(session)
+  useTitle(t('verify.title'))
+  // A query rather than an effect: the token is single use, and the query runs once per token even
+  // when React mounts the page twice (StrictMode). Never retried for the same reason.
+  const verify = useQuery({
+    queryKey: ['verify-email', token],
+    queryFn: async () => {
+      await unwrap(api.POST('/api/v1/auth/verify-email', { body: { token } }))
+      return true
+    },
+    enabled: Boolean(token),
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: Number.POSITIVE_INFINITY,
+  })
+  useEffect(() => {
+    if (verify.isSuccess && signedIn) void refreshMe()
+  }, [verify.isSuccess, signedIn])
+  const problem = token ? linkProblem(verify.error) : 'invalid_token'
+  return (
+    <div className="container narrow section">
+      <PageHeading>{t('verify.title')}</PageHeading>
+      <div className="card stack" data-testid="verify-email">
+        {token && verify.isPending && <Loading label={t('verify.checking')} />}
+        {verify.isSuccess && (
+          <>
+            <Notice kind="success">{t('verify.done')}</Notice>
+            <div className="form-actions start">
+              {signedIn ? (
+                <>
+                  <Link to="/" className="btn btn-primary">
+                    {t('verify.continue')}
+                  </Link>
+                  <Link to="/account" className="btn btn-ghost">
+                    {t('verify.profile')}
+                  </Link>
+                </>
+              ) : (
+                <Link to="/login?next=%2F" className="btn btn-primary">
+                  {t('nav.login')}
+                </Link>
+              )}
+            </div>
+          </>
+        )}
+        {problem && (
+          <>
+            <Notice kind="error">{linkMessage(t, problem, 'verify')}</Notice>
+            {session ? (
+              <ResendVerification email={session.user.email} />
+            ) : (
+              <>
+                <p>{t('verify.loginToResendText')}</p>
+                <div>
+                  <Link to={`/login?next=${encodeURIComponent('/account')}`} className="btn btn-primary">
+                    {t('verify.loginToResend')}
+                  </Link>
+                </div>
+              </>
+            )}
+          </>
+        )}
+        {verify.error && !problem && <ErrorBox error={verify.error} onRetry={() => verify.refetch()} />}
+      </div>
+    </div>
+  )
+}
+
+const looksLikeEmail = (value: string) => /^\S+@\S+\.\S+$/.test(value)
+
+export function ForgotPassword() {
+  const { t } = useI18n()
+  const [email, setEmail] = useState('')
+  const [problem, setProblem] = useState<string>()
+  const [sentTo, setSentTo] = useState<string>()
+  const sentRef = useRef<HTMLDivElement>(null)
+  useTitle(t('recover.forgotTitle'))
+  const forgot = useMutation({
+    mutationFn: (address: string) =>
+      unwrap(api.POST('/api/v1/auth/password/forgot', { body: { email: address } })),
+    onSuccess: (_body, address) => setSentTo(address),
+  })
+  useEffect(() => {
+    if (sentTo) sentRef.current?.focus()
+  }, [sentTo])
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const address = email.trim()
+    const wrong = !address ? t('auth.required') : looksLikeEmail(address) ? undefined : t('auth.badEmail')
+    setProblem(wrong)
+    if (!wrong) forgot.mutate(address)
+  }
+  const again = () => {
+    setSentTo(undefined)
+    forgot.reset()
+  }
+  return (
+    <div className="container narrow section">
+      <PageHeading>{t('recover.forgotTitle')}</PageHeading>
+      {sentTo ? (
+        <div className="card stack" ref={sentRef} tabIndex={-1} data-testid="reset-sent">
+          <Notice kind="success">
+            <p>{t('recover.sent', { email: sentTo })}</p>
+          </Notice>
+          <p className="muted">{t('recover.sentHint')}</p>
+          <div className="form-actions start">
+            <Link to="/login" className="btn btn-primary">
+              {t('recover.backToLogin')}
+            </Link>
+            <button type="button" className="btn btn-ghost" onClick={again}>
+              {t('recover.sendAgain')}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <form className="form card" onSubmit={submit} noValidate>
+          <p>{t('recover.forgotLead')}</p>
+          <Field label={t('auth.email')} error={problem}>
+            {(props) => (
+              <input
+                {...props}
+                type="email"
+                name="email"
+                autoComplete="email"
+                required
+                value={email}
+                onChange={(event) => setEmail(event.target.value)}
+              />
+            )}
+          </Field>
+          {forgot.error && <ErrorBox error={forgot.error} />}
+          <button type="submit" className="btn btn-primary btn-block" disabled={forgot.isPending}>
+            {forgot.isPending ? t('recover.sending') : t('recover.send')}
+          </button>
+          <p className="center">
+            <Link to="/login">{t('recover.backToLogin')}</Link>
+          </p>
+        </form>
+      )}
+    </div>
+  )
+}
+
+export function ResetPassword() {
+  const { t } = useI18n()
+  const token = tokenOf(useSearchParams())
+  const queryClient = useQueryClient()
+  const [password, setPassword] = useState('')
+  const [confirm, setConfirm] = useState('')
+  const [local, setLocal] = useState<Record<string, string>>({})
+  useTitle(t('recover.resetTitle'))
+  const reset = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/auth/password/reset', { body: { token, password } })),
+    onSuccess: () => {
+      // The reset ended every login of the account: a session kept here would fail at its next refresh.
+      if (currentSession()) {
+        signOut('logout')
+        queryClient.clear()
+      }
+      navigate('/login?reset=1', { replace: true })
+    },
+  })
+  const problem = token ? linkProblem(reset.error) : 'invalid_token'
+  const errors = { ...fieldErrors(reset.error), ...local }
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const problems: Record<string, string> = {}
+    if (!password) problems.password = t('auth.required')
+    else if (password.length < PASSWORD_MIN) problems.password = t('auth.shortPassword')
+    else if (password.length > PASSWORD_MAX) problems.password = t('recover.longPassword')
+    if (!confirm) problems.confirm = t('auth.required')
+    else if (!problems.password && confirm !== password) problems.confirm = t('recover.mismatch')
+    setLocal(problems)
+    if (Object.keys(problems).length === 0) reset.mutate()
+  }
+  return (
+    <div className="container narrow section">
+      <PageHeading>{t('recover.resetTitle')}</PageHeading>
+      {problem ? (
+        <div className="card stack" data-testid="reset-problem">
+          <Notice kind="error">{linkMessage(t, problem, 'reset')}</Notice>
+          <div className="form-actions start">
+            <Link to="/forgot-password" className="btn btn-primary">
+              {t('recover.newLink')}
+            </Link>
+            <Link to="/login" className="btn btn-ghost">
+              {t('recover.backToLogin')}
+            </Link>
+          </div>
+        </div>
+      ) : (
+        <form className="form card" onSubmit={submit} noValidate>
+          <p>{t('recover.resetLead')}</p>
+          <Field label={t('recover.newPassword')} error={errors.password} hint={t('auth.passwordHint')}>
+            {(props) => (
+              <input
+                {...props}
+                type="password"
+                name="password"
+                autoComplete="new-password"
+                required
+                minLength={PASSWORD_MIN}
+                maxLength={PASSWORD_MAX}
+                value={password}
+                onChange={(event) => setPassword(event.target.value)}
+              />
+            )}
+          </Field>
+          <Field label={t('recover.confirmPassword')} error={errors.confirm}>
+            {(props) => (
+              <input
+                {...props}
+                type="password"
+                name="confirm"
+                autoComplete="new-password"
+                required
+                maxLength={PASSWORD_MAX}
+                value={confirm}
+                onChange={(event) => setConfirm(event.target.value)}
+              />
+            )}
+          </Field>
+          {reset.error && !errors.password && <ErrorBox error={reset.error} />}
+          <p className="muted small">{t('recover.resetNote')}</p>
+          <button type="submit" className="btn btn-primary btn-block" disabled={reset.isPending}>
+            {reset.isPending ? t('recover.saving') : t('recover.save')}
+          </button>
+        </form>
+      )}
+    </div>
+  )
+}
