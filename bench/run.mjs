@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { atExit, freePort, installCleanup, startNode, stop, waitUntil } from './lib/children.mjs'
+import { benchBare, measureQuietly, NOISE_CORES, noiseOf } from './lib/bare.mjs'
+import { atExit, freePort, installCleanup, stop } from './lib/children.mjs'
 import { cpuAccount } from './lib/cpu.mjs'
 import { ADMIN, createPlaces, pickPlace, startHbnb } from './lib/hbnb.mjs'
 import { request } from './lib/http.mjs'
@@ -16,13 +17,10 @@ import { failures, measure } from './lib/load.mjs'
 import { toMb, watchMemory } from './lib/memory.mjs'
 import { cpuTable, machine, table, targets } from './lib/report.mjs'
 
-const BARE_SERVER = fileURLToPath(new URL('./bare-server.mjs', import.meta.url))
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url))
 const CONNECTIONS = 32
 /** Far above what argon2id lets one process answer in a minute, so the login limiter never answers 429. */
 const AUTH_RATE_LIMIT = 1_000_000
-/** Average cores used by other processes above which a measurement is flagged as disturbed. */
-const NOISE_CORES = 0.1
 
 /** A non-negative number from the environment (`what` names it in the error message). */
 function number(name, fallback, what) {
@@ -50,52 +48,6 @@ function endpointsFor(placeId) {
 }
 
 const log = (message) => console.log(`bench: ${message}`)
-const noiseOf = (run) => (run.cpu ? run.cpu.otherCores + run.cpu.stealCores : 0)
-
-/** Measures, and measures again (up to `retries` times) while other processes took CPU meanwhile. */
-async function measureQuietly(label, retries, run) {
-  let best
-  for (let attempt = 1; attempt <= retries + 1; attempt++) {
-    const result = { ...(await run()), attempts: attempt }
-    if (!best || noiseOf(result) < noiseOf(best)) best = result
-    if (noiseOf(result) <= NOISE_CORES || attempt > retries) break
-    log(`  ${label}: other processes used ${noiseOf(result)} cores meanwhile, measuring again`)
-  }
-  return best
-}
-
-async function benchBare(endpoint, capture, load, retries, workDir) {
-  const fixturePath = join(workDir, `fixture-${endpoint.key}.json`)
-  writeFileSync(
-    fixturePath,
-    JSON.stringify({
-      method: endpoint.method,
-      path: endpoint.path,
-      status: capture.status,
-      contentType: capture.headers['content-type'],
-      body: capture.body.toString('base64'),
-    }),
-  )
-  const port = await freePort()
-  const bare = startNode('bare server', [BARE_SERVER, fixturePath, String(port)], { stdin: 'pipe' })
-  const baseUrl = `http://127.0.0.1:${port}`
-  try {
-    // Ready means: it answers this endpoint with exactly HBNB's status, content type and bytes.
-    await waitUntil(bare, async () => {
-      const res = await request(baseUrl, endpoint)
-      return (
-        res.status === capture.status &&
-        res.headers['content-type'] === capture.headers['content-type'] &&
-        res.body.equals(capture.body)
-      )
-    })
-    return await measureQuietly('bare', retries, () =>
-      measure(baseUrl + endpoint.path, endpoint, load, () => cpuAccount(bare.pid)),
-    )
-  } finally {
-    await stop(bare)
-  }
-}
 
 async function main() {
   installCleanup()

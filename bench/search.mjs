@@ -321,6 +321,10 @@ async function benchDriver(driver, urls, workDir) {
       HBNB_HOST: '127.0.0.1',
       HBNB_LOG_FORMAT: 'json',
       HBNB_LOG_LEVEL: 'info',
+      // The load comes from loopback: no rate limit applies to it.
+      HBNB_RATE_LIMIT_ALLOW: 'loopback',
+      // The database's search, not the response cache (bench/cache.mjs measures that).
+      HBNB_CACHE: 'off',
     }),
   })
   const baseUrl = `http://127.0.0.1:${port}`

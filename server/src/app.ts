@@ -1,17 +1,24 @@
 // Composition root: drivers -> repositories -> services -> HTTP. Drivers are chosen here, once.
 import type { Config } from './config.js'
-import { createDatabase, type Database } from './db/database.js'
+import { createDatabase, type Database, replicaOptions } from './db/database.js'
+import { setUpReplication } from './db/replication-setup.js'
 import { Authenticator } from './http/auth.js'
 import { createHttpServer } from './http/server.js'
+import { createResponseCache, type ResponseCache } from './infra/cache/index.js'
 import { createMailSender } from './infra/mail/index.js'
-import { createRedis, type Redis } from './infra/redis.js'
 import type { MailSender } from './infra/mail/port.js'
 import { OutboxTaskQueue } from './infra/queue/outbox.js'
 import type { TaskQueue } from './infra/queue/port.js'
 import { RabbitTaskQueue } from './infra/queue/rabbitmq.js'
+import { createRateLimitStore } from './infra/rate-limit/index.js'
+import { createRedis, type Redis } from './infra/redis.js'
+import { createSessionStore } from './infra/sessions/index.js'
+import { MemorySessionStore } from './infra/sessions/memory.js'
+import type { SessionStore } from './infra/sessions/port.js'
 import { createSmsSender } from './infra/sms/index.js'
+import type { SmsSender } from './infra/sms/port.js'
 import { Jobs } from './jobs/runner.js'
-import { NOTIFICATIONS } from './jobs/tasks.js'
+import { NOTIFICATIONS, PING } from './jobs/tasks.js'
 import type { Logger } from './logger.js'
 import { AmenityRepository } from './modules/amenities/repository.js'
 import { AmenityService } from './modules/amenities/service.js'
@@ -19,6 +26,7 @@ import { AccountService } from './modules/auth/account-service.js'
 import { EmailTokenRepository } from './modules/auth/email-tokens.js'
 import { RefreshTokenRepository } from './modules/auth/repository.js'
 import { AuthService } from './modules/auth/service.js'
+import { Sessions } from './modules/auth/sessions.js'
 import { AccessTokens } from './modules/auth/tokens.js'
 import { BookingRepository } from './modules/bookings/repository.js'
 import { BookingService } from './modules/bookings/service.js'
@@ -27,6 +35,9 @@ import { CalendarService } from './modules/calendar/service.js'
 import { IcalFetcher } from './modules/ical/fetch.js'
 import { IcalRepository } from './modules/ical/repository.js'
 import { IcalService } from './modules/ical/service.js'
+import { NotificationPreferenceRepository } from './modules/notifications/preference-repository.js'
+import { NotificationPreferenceService } from './modules/notifications/preference-service.js'
+import { ReminderService } from './modules/notifications/reminders.js'
 import { NotificationRepository } from './modules/notifications/repository.js'
 import { NotificationService } from './modules/notifications/service.js'
 import { PlaceRepository } from './modules/places/repository.js'
@@ -37,6 +48,8 @@ import { StayReviewService } from './modules/reviews/stay-service.js'
 import { SearchRepository } from './modules/search/repository.js'
 import { SearchService } from './modules/search/service.js'
 import { SystemService } from './modules/system/service.js'
+import { PhoneCodeRepository } from './modules/users/phone-codes.js'
+import { PhoneService } from './modules/users/phone-service.js'
 import { UserRepository } from './modules/users/repository.js'
 import { UserService } from './modules/users/service.js'
 import { WishlistRepository } from './modules/wishlists/repository.js'
@@ -56,6 +69,9 @@ export interface Services {
   reviews: ReviewService
   system: SystemService
   search: SearchService
+  phone: PhoneService
+  notificationPreferences: NotificationPreferenceService
+  reminders: ReminderService
 }
 
 export function createServices(
@@ -63,6 +79,9 @@ export function createServices(
   database: Database,
   logger?: Logger,
   mail: MailSender = createMailSender(config),
+  sms: SmsSender = createSmsSender(config),
+  sessionStore: SessionStore = new MemorySessionStore(),
+  cache: ResponseCache = createResponseCache(config, undefined, logger),
 ) {
   const repositories = {
     users: new UserRepository(database),
@@ -76,46 +95,67 @@ export function createServices(
     wishlists: new WishlistRepository(database),
   }
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds)
-  const users = new UserService(repositories.users)
+  const sessions = new Sessions(repositories.refreshTokens, sessionStore, accessTokens, { logger })
+  const users = new UserService(repositories.users, cache, sessions)
   const services: Services = {
     users,
-    auth: new AuthService(repositories.users, users, repositories.refreshTokens, accessTokens, config),
-    account: new AccountService(
+    auth: new AuthService(
       repositories.users,
-      new EmailTokenRepository(database),
+      users,
       repositories.refreshTokens,
-      mail,
-      {
-        emailVerifyTtlSeconds: config.emailVerifyTtlSeconds,
-        passwordResetTtlSeconds: config.passwordResetTtlSeconds,
-        linkBaseUrl: config.publicUrl ?? `http://localhost:${config.port}`,
-        logger,
-      },
+      accessTokens,
+      sessions,
+      config,
     ),
-    amenities: new AmenityService(repositories.amenities),
+    account: new AccountService(repositories.users, new EmailTokenRepository(database), sessions, mail, {
+      emailVerifyTtlSeconds: config.emailVerifyTtlSeconds,
+      passwordResetTtlSeconds: config.passwordResetTtlSeconds,
+      linkBaseUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+      logger,
+      userChanged: (id) => users.changed(id),
+    }),
+    amenities: new AmenityService(repositories.amenities, cache),
     places: new PlaceService(
       repositories.places,
       repositories.users,
       repositories.amenities,
       repositories.reviews,
+      cache,
     ),
-    reviews: new ReviewService(repositories.reviews, repositories.places),
+    reviews: new ReviewService(repositories.reviews, repositories.places, cache),
     system: new SystemService(database, repositories),
     search: new SearchService(new SearchRepository(database), repositories.amenities, {
       serviceFeePercent: config.serviceFeePercent,
       taxPercent: config.taxPercent,
       pageSizeMax: config.pageSizeMax,
+      cache,
+      cacheTtlMs: config.cacheSearchTtlSeconds * 1000,
     }),
-    calendar: new CalendarService(repositories.places, repositories.calendar),
+    calendar: new CalendarService(repositories.places, repositories.calendar, cache),
     ical: new IcalService(
       repositories.places,
       repositories.calendar,
       repositories.ical,
       new IcalFetcher({ allowPrivateAddresses: config.icalAllowPrivateAddresses }),
-      { logger },
+      { logger, cache },
     ),
     wishlists: new WishlistService(repositories.wishlists, repositories.places),
-    stayReviews: new StayReviewService(repositories.reviews, repositories.bookings, repositories.places),
+    phone: new PhoneService(repositories.users, new PhoneCodeRepository(database), sms, {
+      secret: config.jwtSecret,
+      logger,
+    }),
+    notificationPreferences: new NotificationPreferenceService(
+      new NotificationPreferenceRepository(database),
+      repositories.users,
+    ),
+    reminders: new ReminderService(new NotificationRepository(database), logger),
+    stayReviews: new StayReviewService(
+      repositories.reviews,
+      repositories.bookings,
+      repositories.places,
+      undefined,
+      cache,
+    ),
     bookings: new BookingService(
       repositories.bookings,
       repositories.places,
@@ -124,30 +164,47 @@ export function createServices(
         serviceFeePercent: config.serviceFeePercent,
         taxPercent: config.taxPercent,
         requestTtlHours: config.bookingRequestTtlHours,
+        cache,
       },
       logger,
     ),
   }
-  return { services, repositories, accessTokens }
+  return { services, repositories, accessTokens, sessions }
 }
 
-/**
- * Background work: the task queue (RabbitMQ when `HBNB_AMQP_URL` is set, else the outbox table),
- * the mail driver and the handler of every task name.
- */
+/** The task queue: RabbitMQ when `HBNB_AMQP_URL` is set, else the outbox table. */
+export function createTaskQueue(config: Config, database: Database, logger?: Logger): TaskQueue {
+  const retry = { maxAttempts: config.taskMaxAttempts, baseDelayMs: config.taskRetryDelayMs }
+  return config.amqpUrl
+    ? new RabbitTaskQueue(config.amqpUrl, { ...retry, prefix: config.amqpQueuePrefix, logger })
+    : new OutboxTaskQueue(database, {
+        ...retry,
+        pollMs: config.taskPollMs,
+        leaseMs: config.taskLeaseSeconds * 1000,
+        logger,
+      })
+}
+
+/** Background work: the task queue, the mail driver and the handler of every task name. */
 export function createJobs(config: Config, database: Database, logger?: Logger) {
-  const retry = { maxAttempts: config.taskMaxAttempts }
-  const queue: TaskQueue = config.amqpUrl
-    ? new RabbitTaskQueue(config.amqpUrl, { ...retry, logger })
-    : new OutboxTaskQueue(database, { ...retry, pollMs: config.taskPollMs, logger })
+  const queue = createTaskQueue(config, database, logger)
   const mail = createMailSender(config)
   const sms = createSmsSender(config)
-  const notifications = new NotificationService(new NotificationRepository(database), mail, logger)
+  const notifications = new NotificationService(
+    new NotificationRepository(database, config.taskLeaseSeconds * 1000),
+    new NotificationPreferenceRepository(database),
+    mail,
+    sms,
+    logger,
+  )
   const jobs = new Jobs({
     config,
     database,
     queue,
-    handlers: { [NOTIFICATIONS]: (delivery) => notifications.handle(delivery) },
+    handlers: {
+      [NOTIFICATIONS]: (delivery) => notifications.handle(delivery),
+      [PING]: async () => {},
+    },
     logger,
     onClose: async () => {
       await mail.close()
@@ -160,11 +217,20 @@ export function createJobs(config: Config, database: Database, logger?: Logger) 
 export async function createApp(
   config: Config,
   logger: Logger,
-  database = createDatabase(config.databaseUrl, logger),
+  database = createDatabase(config.databaseUrl, logger, replicaOptions(config)),
 ) {
   const redis: Redis | undefined = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
-  const { jobs, notifications, mail } = createJobs(config, database, logger)
-  const { services, accessTokens } = createServices(config, database, logger, mail)
+  const cache = createResponseCache(config, redis, logger)
+  const { jobs, notifications, mail, sms } = createJobs(config, database, logger)
+  const { services, accessTokens, sessions } = createServices(
+    config,
+    database,
+    logger,
+    mail,
+    sms,
+    createSessionStore(redis),
+    cache,
+  )
   if (redis) {
     services.system.addDependency({
       name: 'redis',
@@ -174,7 +240,11 @@ export async function createApp(
       },
     })
   }
-  const http = await createHttpServer(config, logger, services, new Authenticator(accessTokens))
+  setUpReplication(config, database, services.system, redis)
+  const http = await createHttpServer(config, logger, services, new Authenticator(sessions), {
+    store: createRateLimitStore(redis, logger),
+    tokens: accessTokens,
+  })
   return {
     config,
     database,
@@ -183,11 +253,13 @@ export async function createApp(
     jobs,
     notifications,
     redis,
+    cache,
     async close() {
       await http.close()
       await services.account.settle()
       await jobs.close()
       await database.close()
+      await cache.close()
       redis?.disconnect()
     },
   }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { addressList } from './addresses.js'
 
 export const DEMO_JWT_SECRET = 'hbnb-demo-secret-change-me-in-production-0000'
 export const DEFAULT_ADMIN_PASSWORD = 'admin1234'
@@ -18,6 +19,10 @@ export interface Config {
   port: number
   dataDir: string
   databaseUrl: string
+  databaseReplicaUrls: string[]
+  replicaMaxLagSeconds: number
+  replicaCheckIntervalMs: number
+  replicaGtidWaitMs: number
   jwtSecret: string
   accessTokenTtlSeconds: number
   refreshTokenTtlSeconds: number
@@ -33,7 +38,11 @@ export interface Config {
   pageSizeDefault: number
   pageSizeMax: number
   authRateLimitPerMinute: number
-  trustProxy: boolean
+  rateLimitPerAddress: number
+  rateLimitPerUser: number
+  rateLimitPerAccount: number
+  rateLimitAllow: string[]
+  trustProxy: boolean | string[]
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   logFormat: 'json' | 'pretty'
   publicUrl: string | undefined
@@ -52,8 +61,20 @@ export interface Config {
   smsFrom: string
   amqpUrl: string | undefined
   redisUrl: string | undefined
+  cache: 'auto' | 'memory' | 'redis' | 'off'
+  cacheTtlSeconds: number
+  cacheSearchTtlSeconds: number
+  cacheMaxEntries: number
+  cacheLockWaitMs: number
   taskMaxAttempts: number
   taskPollMs: number
+  amqpQueuePrefix: string
+  taskLeaseSeconds: number
+  taskRetryDelayMs: number
+  workerMinConcurrency: number
+  workerMaxConcurrency: number
+  workerScaleDownAfterSeconds: number
+  workerMetricsPort: number | undefined
   backupDir: string
   backupKeep: number
   backupAt: string
@@ -159,6 +180,32 @@ export const SETTINGS = {
     default: '`sqlite:<data dir>/hbnb.sqlite`',
     parse: databaseUrl,
   },
+  databaseReplicaUrls: {
+    name: 'HBNB_DATABASE_REPLICA_URLS',
+    description:
+      "Comma-separated MariaDB/MySQL read replicas of the primary (`mysql://user:pass@replica1:3306/db,...`): plain reads of API requests go to a healthy replica, round robin; writes, transactions and reads that must see a client's own writes go to the primary. Needs a `mysql://` primary.",
+    default: 'none',
+    parse: (raw: string) => list(raw).map(databaseUrl),
+  },
+  replicaMaxLagSeconds: {
+    name: 'HBNB_DATABASE_REPLICA_MAX_LAG_SECONDS',
+    description: 'A replica further behind the primary than this (`Seconds_Behind_Master`) gets no reads.',
+    default: '30',
+    parse: integer(1, 86_400),
+  },
+  replicaCheckIntervalMs: {
+    name: 'HBNB_DATABASE_REPLICA_CHECK_MS',
+    description: "How often each replica's health and lag are checked, in milliseconds.",
+    default: '2000',
+    parse: integer(100, 600_000),
+  },
+  replicaGtidWaitMs: {
+    name: 'HBNB_DATABASE_REPLICA_WAIT_MS',
+    description:
+      "How long a read may wait for a replica to apply the reading client's last write before it goes to the primary instead.",
+    default: '50',
+    parse: integer(0, 10_000),
+  },
   jwtSecret: {
     name: 'HBNB_JWT_SECRET',
     description: 'HS256 signing secret for access tokens, at least 32 characters.',
@@ -251,15 +298,44 @@ export const SETTINGS = {
   },
   authRateLimitPerMinute: {
     name: 'HBNB_AUTH_RATE_LIMIT',
-    description: 'Login, sign-up and refresh attempts allowed per client address per minute.',
+    description:
+      'Attempts per client address per minute at each of login, sign-up, refresh, password forgot/reset and email verification.',
     default: '20',
     parse: integer(1, 1_000_000),
   },
+  rateLimitPerAccount: {
+    name: 'HBNB_RATE_LIMIT_ACCOUNT',
+    description:
+      'Attempts per account (the email in the body) per minute at each of login, sign-up and password forgot, from any address; `0`: no limit.',
+    default: '10',
+    parse: integer(0, 1_000_000),
+  },
+  rateLimitPerAddress: {
+    name: 'HBNB_RATE_LIMIT_IP',
+    description: 'API requests per client address per minute, all routes together; `0`: no limit.',
+    default: '1200',
+    parse: integer(0, 100_000_000),
+  },
+  rateLimitPerUser: {
+    name: 'HBNB_RATE_LIMIT_USER',
+    description: 'API requests per logged-in user per minute, all routes together; `0`: no limit.',
+    default: '1200',
+    parse: integer(0, 100_000_000),
+  },
+  rateLimitAllow: {
+    name: 'HBNB_RATE_LIMIT_ALLOW',
+    description:
+      'Comma-separated client addresses and CIDRs (or `loopback`, `private`) that no rate limit applies to.',
+    default: 'none',
+    parse: addressList,
+  },
   trustProxy: {
     name: 'HBNB_TRUST_PROXY',
-    description: 'Take the client address from `X-Forwarded-For` (set behind NGINX only).',
+    description:
+      'Which proxies may set `X-Forwarded-For`: `false`, a comma-separated list of proxy addresses/CIDRs (or `loopback`, `private`), or `true` (any: only when nothing else can reach the port).',
     default: 'false',
-    parse: boolean,
+    parse: (raw: string) =>
+      /^\s*(true|false|yes|no|on|off|1|0)\s*$/i.test(raw) ? boolean(raw) : addressList(raw),
   },
   logLevel: {
     name: 'HBNB_LOG_LEVEL',
@@ -399,6 +475,40 @@ export const SETTINGS = {
       return value
     },
   },
+  cache: {
+    name: 'HBNB_CACHE',
+    description:
+      'Response cache of place details, listings, search pages, amenities and profiles: `auto` (Redis when `HBNB_REDIS_URL` is set, else in-process memory), `memory`, `redis` or `off`. Tests default to `off`.',
+    default: '`auto`',
+    parse: oneOf(['auto', 'memory', 'redis', 'off'] as const),
+  },
+  cacheTtlSeconds: {
+    name: 'HBNB_CACHE_TTL_SECONDS',
+    description:
+      'Longest life of a cached place detail, listing page, amenity or profile (writes invalidate them at once; this bounds what a missed invalidation can cost).',
+    default: '300',
+    parse: integer(1, 86_400),
+  },
+  cacheSearchTtlSeconds: {
+    name: 'HBNB_CACHE_SEARCH_TTL_SECONDS',
+    description:
+      'Longest life of a cached search page (search also depends on the clock: notice periods end at local midnights).',
+    default: '60',
+    parse: integer(1, 86_400),
+  },
+  cacheMaxEntries: {
+    name: 'HBNB_CACHE_MAX_ENTRIES',
+    description: 'Size bound of the in-process memory cache (least recently used entries go first).',
+    default: '10000',
+    parse: integer(10, 10_000_000),
+  },
+  cacheLockWaitMs: {
+    name: 'HBNB_CACHE_LOCK_WAIT_MS',
+    description:
+      'How long a request waits for another process rebuilding the same cache entry before building it too.',
+    default: '500',
+    parse: integer(0, 60_000),
+  },
   taskMaxAttempts: {
     name: 'HBNB_TASK_MAX_ATTEMPTS',
     description: 'Tries of a background task (exponential backoff between them) before it is dead-lettered.',
@@ -411,6 +521,58 @@ export const SETTINGS = {
       'How often the outbox is polled for due tasks (in-process runner) or rows to relay to RabbitMQ.',
     default: '1000',
     parse: integer(10, 3_600_000),
+  },
+  amqpQueuePrefix: {
+    name: 'HBNB_AMQP_QUEUE_PREFIX',
+    description:
+      'Prefix of every RabbitMQ queue name (`<prefix><task>`, `.retry.<ms>`, `.dead`): several HBNB installations may share one broker.',
+    default: '`hbnb.`',
+    parse: (raw: string) => {
+      const value = raw.trim()
+      if (!/^[\w.:-]{1,100}$/.test(value)) throw new Error('expected letters, digits, ".", ":", "_" or "-"')
+      return value
+    },
+  },
+  taskLeaseSeconds: {
+    name: 'HBNB_TASK_LEASE_SECONDS',
+    description:
+      'How long a try of a task (and each message it sends) is reserved for its process: after a crash, another process takes it over once this has passed.',
+    default: '300',
+    parse: integer(1, 86_400),
+  },
+  taskRetryDelayMs: {
+    name: 'HBNB_TASK_RETRY_DELAY_MS',
+    description:
+      'Wait before the second try of a failed task, in milliseconds; doubled before each further try.',
+    default: '10000',
+    parse: integer(10, 86_400_000),
+  },
+  workerMinConcurrency: {
+    name: 'HBNB_WORKER_MIN_CONCURRENCY',
+    description:
+      'Fewest handlers of each task name a worker (or the in-process runner) runs at once; the autoscaler never goes below.',
+    default: '1',
+    parse: integer(1, 1000),
+  },
+  workerMaxConcurrency: {
+    name: 'HBNB_WORKER_MAX_CONCURRENCY',
+    description:
+      'Most handlers of each task name run at once: the autoscaler grows towards it while tasks wait (it is also the RabbitMQ prefetch).',
+    default: '16',
+    parse: integer(1, 1000),
+  },
+  workerScaleDownAfterSeconds: {
+    name: 'HBNB_WORKER_SCALE_DOWN_AFTER',
+    description: 'Seconds with fewer waiting tasks than handlers before the autoscaler shrinks a pool.',
+    default: '30',
+    parse: integer(0, 86_400),
+  },
+  workerMetricsPort: {
+    name: 'HBNB_WORKER_METRICS_PORT',
+    description:
+      '`hbnb worker` serves Prometheus metrics on `http://<HBNB_HOST>:<port>/metrics` (and `/healthz`); unset: no HTTP server.',
+    default: 'none',
+    parse: integer(0, 65535),
   },
   backupDir: {
     name: 'HBNB_BACKUP_DIR',
@@ -470,6 +632,10 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     port: read('port', 8080, portFallback),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
     databaseUrl: read('databaseUrl', `sqlite:${resolve(dataDir, 'hbnb.sqlite')}`),
+    databaseReplicaUrls: read('databaseReplicaUrls', []),
+    replicaMaxLagSeconds: read('replicaMaxLagSeconds', 30),
+    replicaCheckIntervalMs: read('replicaCheckIntervalMs', 2000),
+    replicaGtidWaitMs: read('replicaGtidWaitMs', 50),
     jwtSecret: read('jwtSecret', DEMO_JWT_SECRET),
     accessTokenTtlSeconds: read('accessTokenTtlSeconds', 3600),
     refreshTokenTtlSeconds: read('refreshTokenTtlSeconds', 30 * 86400),
@@ -488,6 +654,10 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     pageSizeDefault: read('pageSizeDefault', 100),
     pageSizeMax: read('pageSizeMax', 1000),
     authRateLimitPerMinute: read('authRateLimitPerMinute', 20),
+    rateLimitPerAccount: read('rateLimitPerAccount', 10),
+    rateLimitPerAddress: read('rateLimitPerAddress', 1200),
+    rateLimitPerUser: read('rateLimitPerUser', 1200),
+    rateLimitAllow: read('rateLimitAllow', []),
     trustProxy: read('trustProxy', false),
     logLevel: read('logLevel', mode === 'test' ? 'silent' : 'info'),
     logFormat: read('logFormat', isTty ? 'pretty' : 'json'),
@@ -507,8 +677,20 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     smsFrom: read('smsFrom', 'HBNB'),
     amqpUrl: read('amqpUrl', undefined),
     redisUrl: read('redisUrl', undefined),
+    cache: read('cache', mode === 'test' ? 'off' : 'auto'),
+    cacheTtlSeconds: read('cacheTtlSeconds', 300),
+    cacheSearchTtlSeconds: read('cacheSearchTtlSeconds', 60),
+    cacheMaxEntries: read('cacheMaxEntries', 10_000),
+    cacheLockWaitMs: read('cacheLockWaitMs', 500),
     taskMaxAttempts: read('taskMaxAttempts', 5),
     taskPollMs: read('taskPollMs', 1000),
+    amqpQueuePrefix: read('amqpQueuePrefix', 'hbnb.'),
+    taskLeaseSeconds: read('taskLeaseSeconds', 300),
+    taskRetryDelayMs: read('taskRetryDelayMs', 10_000),
+    workerMinConcurrency: read('workerMinConcurrency', 1),
+    workerMaxConcurrency: read('workerMaxConcurrency', 16),
+    workerScaleDownAfterSeconds: read('workerScaleDownAfterSeconds', 30),
+    workerMetricsPort: read('workerMetricsPort', undefined),
     backupDir: resolve(read('backupDir', join(dataDir, 'backups'))),
     backupKeep: read('backupKeep', 7),
     backupAt: read('backupAt', '03:00'),
@@ -516,6 +698,21 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
 
   if (config.pageSizeDefault > config.pageSizeMax) {
     problems.push('HBNB_PAGE_SIZE: must not be larger than HBNB_PAGE_SIZE_MAX')
+  }
+  if (config.workerMinConcurrency > config.workerMaxConcurrency) {
+    problems.push('HBNB_WORKER_MIN_CONCURRENCY: must not be larger than HBNB_WORKER_MAX_CONCURRENCY')
+  }
+  if (config.databaseReplicaUrls.length > 0) {
+    const mysql = /^(mysql|mariadb):\/\//
+    if (!mysql.test(config.databaseUrl)) {
+      problems.push('HBNB_DATABASE_REPLICA_URLS: replicas need a MariaDB/MySQL primary in HBNB_DATABASE_URL')
+    }
+    if (!config.databaseReplicaUrls.every((url) => mysql.test(url))) {
+      problems.push('HBNB_DATABASE_REPLICA_URLS: every replica must be a mysql:// URL')
+    }
+  }
+  if (config.cache === 'redis' && !config.redisUrl) {
+    problems.push('HBNB_CACHE: `redis` needs HBNB_REDIS_URL')
   }
   if (config.smsApiUrl && (!config.smsAccountSid || !config.smsAuthToken)) {
     problems.push('HBNB_SMS_API_URL: needs HBNB_SMS_ACCOUNT_SID and HBNB_SMS_AUTH_TOKEN as well')

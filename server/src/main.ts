@@ -4,11 +4,21 @@ import { createApp, createJobs, createServices } from './app.js'
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.js'
 import { RestoreError, restoreDatabase } from './db/backup.js'
 import { bulkSeed, checkBulkOptions } from './db/bulk-seed.js'
-import { createDatabase, type Database } from './db/database.js'
+import { createDatabase, type Database, replicaOptions } from './db/database.js'
 import { migrateDown, migrateUp, migrationStatus } from './db/migrate.js'
 import { createProgress } from './db/progress.js'
 import { seedDemoData, seedEssentials } from './db/seed.js'
+import { createResponseCache } from './infra/cache/index.js'
+import { createRedis } from './infra/redis.js'
+import {
+  inspectDeadLetter,
+  JobsCommandError,
+  listDeadLetters,
+  retryDeadLetters,
+  showQueueStats,
+} from './jobs/admin.js'
 import { createBeat } from './jobs/beat.js'
+import { startMetricsServer } from './jobs/metrics-server.js'
 import { createLogger, type Logger } from './logger.js'
 
 const USAGE = `Usage: hbnb <command>
@@ -23,7 +33,15 @@ Commands:
                    import, token cleanup, nightly backup); any number of beats may run, each
                    scheduled run fires once
   restore <file>   restore a backup (from HBNB_BACKUP_DIR) into an empty database
-  worker           consume background tasks from RabbitMQ (needs HBNB_AMQP_URL) and relay the outbox
+  worker           consume background tasks from RabbitMQ (needs HBNB_AMQP_URL) and relay the outbox;
+                   autoscales between HBNB_WORKER_MIN_CONCURRENCY and HBNB_WORKER_MAX_CONCURRENCY
+                   handlers per task, serves /metrics on HBNB_WORKER_METRICS_PORT when set
+  jobs dead        list dead letters (tasks that failed their last try): id, task, tries, error
+  jobs inspect <id>
+                   show a dead letter's payload and the error of every try
+  jobs retry <id>  requeue one dead letter for a fresh series of tries; --all: every one
+  jobs stats       tasks waiting per task name (ready, delayed for a retry, dead)
+                   (jobs commands act on RabbitMQ with HBNB_AMQP_URL, else on the outbox table)
   migrate up       apply every pending migration
   migrate down     revert the last migration
   migrate status   list migrations and when they were applied
@@ -57,7 +75,7 @@ async function prepare(database: Database, config: Config, logger: Logger, demo:
 }
 
 async function serve(config: Config, logger: Logger, options: { prepare: boolean }) {
-  const database = createDatabase(config.databaseUrl, logger)
+  const database = createDatabase(config.databaseUrl, logger, replicaOptions(config))
   if (options.prepare) {
     await prepare(database, config, logger, config.seedDemoData)
   } else {
@@ -116,12 +134,20 @@ async function worker(config: Config, logger: Logger) {
     throw new Error(`refusing to start: no handler for task(s) ${missing.join(', ')}`)
   }
   await jobs.start()
-  logger.info('HBNB worker is consuming RabbitMQ and relaying the outbox')
+  const metrics =
+    config.workerMetricsPort === undefined
+      ? undefined
+      : await startMetricsServer(config.host, config.workerMetricsPort, logger)
+  logger.info(
+    `HBNB worker is consuming RabbitMQ and relaying the outbox (${config.workerMinConcurrency} to ` +
+      `${config.workerMaxConcurrency} handlers per task)`,
+  )
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
     closing = true
     logger.info(`${signal} received: finishing running tasks, then stopping`)
+    metrics?.close()
     await jobs.close()
     await database.close()
     logger.flush()
@@ -139,7 +165,10 @@ async function beat(config: Config, logger: Logger) {
     await database.close()
     throw new Error(`${pending.length} migration(s) pending: run \`hbnb migrate up\` first`)
   }
-  const { services } = createServices(config, database, logger)
+  // Scheduled jobs change bookings and ratings: they invalidate the cache the API processes share.
+  const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
+  const cache = createResponseCache(config, redis, logger)
+  const { services } = createServices(config, database, logger, undefined, undefined, undefined, cache)
   const scheduler = createBeat({ config, database, services, logger })
   logger.info(`HBNB beat is scheduling ${scheduler.jobs.map((job) => job.name).join(', ')}`)
   let closing = false
@@ -149,6 +178,8 @@ async function beat(config: Config, logger: Logger) {
     logger.info(`${signal} received: finishing running jobs, then stopping`)
     await scheduler.stop()
     await database.close()
+    await cache.close()
+    redis?.disconnect()
     logger.flush()
     process.exit(0)
   }
@@ -167,6 +198,7 @@ async function main(argv: string[]) {
       places: { type: 'string' },
       bookings: { type: 'string' },
       seed: { type: 'string' },
+      all: { type: 'boolean' },
     },
   })
   const [command = 'all', sub] = positionals
@@ -186,6 +218,8 @@ async function main(argv: string[]) {
       return worker(config, logger)
     case 'beat':
       return beat(config, logger)
+    case 'jobs':
+      return jobs(config, logger, sub, positionals[2], values.all === true)
     case 'restore': {
       if (!sub) throw new UsageError('restore needs the backup file: hbnb restore <file>')
       try {
@@ -246,6 +280,41 @@ async function main(argv: string[]) {
     default:
       throw new UsageError(`unknown command "${command}"`)
   }
+}
+
+/** `hbnb jobs <sub> [id] [--all]` */
+async function jobs(
+  config: Config,
+  logger: Logger,
+  sub: string | undefined,
+  id: string | undefined,
+  all: boolean,
+) {
+  if (all && sub !== 'retry') throw new UsageError('--all goes with `hbnb jobs retry`')
+  try {
+    if (sub === 'dead') return await listDeadLetters(config, logger)
+    if (sub === 'stats') return await showQueueStats(config, logger)
+    if (sub === 'inspect') {
+      if (!id) throw new UsageError('inspect needs the id of a dead letter (from `hbnb jobs dead`)')
+      return await inspectDeadLetter(config, logger, id)
+    }
+    if (sub === 'retry') {
+      if (Boolean(id) === all) {
+        throw new UsageError('retry needs either the id of a dead letter or --all (not both)')
+      }
+      return await retryDeadLetters(config, logger, all ? undefined : id)
+    }
+  } catch (error) {
+    if (!(error instanceof JobsCommandError)) throw error
+    console.error(`hbnb: ${error.message}`)
+    process.exitCode = 1
+    return
+  }
+  throw new UsageError(
+    sub
+      ? `unknown jobs command "${sub}": use dead, inspect, retry or stats`
+      : 'jobs needs a command: dead, inspect, retry or stats',
+  )
 }
 
 class UsageError extends Error {}

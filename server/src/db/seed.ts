@@ -128,6 +128,8 @@ export async function seedDemoData(
     updated_at: now,
     email_verified_at: null,
     locale: 'en',
+    phone: null,
+    phone_verified_at: null,
   })
   const hosts = DEMO_PEOPLE.hosts.map((name, i) => person('host', i, name))
   const guests = DEMO_PEOPLE.guests.map((name, i) => person('guest', i, name))

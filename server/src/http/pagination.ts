@@ -36,11 +36,21 @@ export function publicBase(request: FastifyRequest, publicUrl?: string): string 
 
 /** Lists stay JSON arrays (HBnB clients rely on it); paging travels in headers. */
 export function sendPage<T>(request: FastifyRequest, reply: FastifyReply, page: Page<T>, publicUrl?: string) {
+  pageHeaders(request, reply, page, publicUrl)
+  return page.items
+}
+
+/** `X-Total-Count` and `Link: rel="next"` of a page. */
+export function pageHeaders(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: { total?: number; nextCursor?: string },
+  publicUrl?: string,
+) {
   if (page.total !== undefined) reply.header('X-Total-Count', String(page.total))
   if (page.nextCursor) {
     const url = new URL(request.url, publicBase(request, publicUrl))
     url.searchParams.set('cursor', page.nextCursor)
     reply.header('Link', `<${url.toString()}>; rel="next"`)
   }
-  return page.items
 }

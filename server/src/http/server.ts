@@ -1,21 +1,24 @@
 import { randomUUID } from 'node:crypto'
-import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import type { Services } from '../app.js'
 import type { Config } from '../config.js'
+import type { RateLimitStore } from '../infra/rate-limit/port.js'
 import type { Logger } from '../logger.js'
 import { amenityRoutes } from '../modules/amenities/routes.js'
 import { authRoutes } from '../modules/auth/routes.js'
+import type { AccessTokens } from '../modules/auth/tokens.js'
 import { bookingRoutes } from '../modules/bookings/routes.js'
 import { calendarRoutes } from '../modules/calendar/routes.js'
 import { icalRoutes } from '../modules/ical/routes.js'
+import { notificationRoutes } from '../modules/notifications/routes.js'
 import { placeRoutes } from '../modules/places/routes.js'
 import { reviewRoutes } from '../modules/reviews/routes.js'
 import { searchRoutes } from '../modules/search/routes.js'
 import { systemRoutes } from '../modules/system/routes.js'
+import { phoneRoutes } from '../modules/users/phone-routes.js'
 import { userRoutes } from '../modules/users/routes.js'
 import { wishlistRoutes } from '../modules/wishlists/routes.js'
 import { AccessLog } from './access-log.js'
@@ -24,6 +27,8 @@ import type { HttpApp, HttpContext } from './context.js'
 import { corsHeaders, registerCors } from './cors.js'
 import { registerErrorHandlers, sendFrameworkError } from './error-handler.js'
 import { landingPage } from './landing.js'
+import { registerRateLimits } from './rate-limit.js'
+import { registerReadScope } from './read-scope.js'
 import { ErrorResponse } from './schemas.js'
 import { registerWebClient } from './web.js'
 
@@ -35,6 +40,7 @@ export async function createHttpServer(
   logger: Logger,
   services: Services,
   auth: Authenticator,
+  limits: { store: RateLimitStore; tokens: AccessTokens },
 ) {
   const cors = { anyOrigin: config.corsAnyOrigin, credentialOrigins: config.corsCredentialOrigins }
   const setCorsHeaders = corsHeaders(cors)
@@ -61,6 +67,7 @@ export async function createHttpServer(
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id)
   })
+  registerReadScope(app)
   registerCors(app, cors)
   registerErrorHandlers(app, config.bodyLimitBytes)
   // Fastify measures a string body (Buffer.byteLength) and then encodes it again on write; for large
@@ -68,12 +75,10 @@ export async function createHttpServer(
   app.addHook('onSend', async (_request, _reply, payload) =>
     typeof payload === 'string' && payload.length > LARGE_BODY_CHARS ? Buffer.from(payload) : payload,
   )
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      message: `Too many attempts: try again in ${context.after}`,
-    }),
+  registerRateLimits(app, limits.store, limits.tokens, {
+    perAddress: config.rateLimitPerAddress,
+    perUser: config.rateLimitPerUser,
+    allow: config.rateLimitAllow,
   })
 
   await app.register(swagger, {
@@ -107,6 +112,8 @@ export async function createHttpServer(
     icalRoutes,
     bookingRoutes,
     wishlistRoutes,
+    phoneRoutes,
+    notificationRoutes,
   ]) {
     routes(context)
   }

@@ -12,6 +12,7 @@ export function createRedis(url: string, logger?: Logger, options: { logInterval
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
+    commandTimeout: 1000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   })
   const failures = new ThrottledWarning(logger, options.logIntervalMs ?? 30_000)

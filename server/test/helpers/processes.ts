@@ -1,6 +1,6 @@
-// Real processes for multi-process tests: a Redis server the test may stop and start, and
-// `hbnb serve` API processes on loopback.
-import { type ChildProcess, spawn } from 'node:child_process'
+// Real processes for multi-process tests: a Redis server the test may stop and start,
+// `hbnb serve` API processes and `hbnb worker` processes on loopback, and `hbnb` CLI commands.
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -74,32 +74,35 @@ export async function startRedis() {
 
 export type RedisProcess = Awaited<ReturnType<typeof startRedis>>
 
+/** The settings every `hbnb` process of a test starts from (no setting of the caller's shell). */
+function hbnbEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HBNB_ENV: 'test', HBNB_LOG_LEVEL: 'warn', HBNB_HOST: '127.0.0.1', ...env }
+}
+
 /**
- * `hbnb serve` in its own process with the given HBNB_* settings (the database must be migrated).
- * Resolves once /healthz answers; its output is kept for error messages.
+ * `hbnb <command>` in its own process, serving HTTP on a free port given in the `portSetting`
+ * variable. Resolves once /healthz answers; its output is kept for error messages.
  */
-export async function startApiProcess(env: Record<string, string>) {
+async function startHbnbProcess(command: string, portSetting: string, env: Record<string, string>) {
   const port = await freePort()
   const output: string[] = []
-  const child = spawn(process.execPath, [HBNB_BIN, 'serve'], {
-    env: {
-      PATH: process.env.PATH,
-      HBNB_ENV: 'test',
-      HBNB_LOG_LEVEL: 'warn',
-      HBNB_HOST: '127.0.0.1',
-      ...env,
-      HBNB_PORT: String(port),
-    },
+  const child = spawn(process.execPath, [HBNB_BIN, command], {
+    env: hbnbEnv({ ...env, [portSetting]: String(port) }),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout?.on('data', (chunk) => output.push(String(chunk)))
   child.stderr?.on('data', (chunk) => output.push(String(chunk)))
   const url = `http://127.0.0.1:${port}`
   try {
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`hbnb serve exited: ${output.join('')}`)
-      return (await fetch(`${url}/healthz`)).ok
-    }, `hbnb serve on port ${port}`)
+    // A loaded machine (tests beside builds and benchmarks) can take tens of seconds to start one.
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`hbnb ${command} exited: ${output.join('')}`)
+        return (await fetch(`${url}/healthz`)).ok
+      },
+      `hbnb ${command} on port ${port}`,
+      90_000,
+    )
   } catch (error) {
     await stopProcess(child, 'SIGKILL')
     throw new Error(`${(error as Error).message}\n${output.join('')}`)
@@ -113,4 +116,32 @@ export async function startApiProcess(env: Record<string, string>) {
   }
 }
 
+/** `hbnb serve` with the given HBNB_* settings (the database must be migrated). */
+export function startApiProcess(env: Record<string, string>) {
+  return startHbnbProcess('serve', 'HBNB_PORT', env)
+}
+
 export type ApiProcess = Awaited<ReturnType<typeof startApiProcess>>
+
+/**
+ * `hbnb worker` with the given HBNB_* settings (HBNB_AMQP_URL among them; the database must be
+ * migrated), serving /metrics on a free port; resolves once it consumes.
+ */
+export function startWorkerProcess(env: Record<string, string>) {
+  return startHbnbProcess('worker', 'HBNB_WORKER_METRICS_PORT', env)
+}
+
+export type WorkerProcess = Awaited<ReturnType<typeof startWorkerProcess>>
+
+/** Runs an `hbnb` CLI command to its end. */
+export function runHbnb(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [HBNB_BIN, ...args], { env: hbnbEnv(env) }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+      resolve({ code, stdout, stderr })
+    })
+  })
+}

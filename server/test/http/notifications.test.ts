@@ -167,7 +167,7 @@ describeEachDriver(
       ).toEqual([])
     })
 
-    it('tells the guest when a request is declined, and both when one expires', async () => {
+    it('tells both sides when a request is declined or expires', async () => {
       const { owner, place, guest } = await setUp(t())
       const book = (offset: number) =>
         t().post(
@@ -195,9 +195,10 @@ describeEachDriver(
         .where('dedupe_key', '=', `booking:${expiringId}:expired`)
         .execute()
 
-      const declined = await waitForMails(declinedId, 3)
+      const declined = await waitForMails(declinedId, 4)
       expect(declined.map((m) => [m.key.split(':').slice(2).join(':'), m.to])).toEqual([
         ['declined:guest', guest.email],
+        ['declined:host', owner.email],
         ['requested:guest', guest.email],
         ['requested:host', owner.email],
       ])

@@ -5,6 +5,9 @@ import * as search from './0003_search.js'
 import * as outbox from './0004_outbox.js'
 import * as scheduler from './0005_scheduler.js'
 import * as accountEmails from './0006_account_emails.js'
+import * as notificationPreferences from './0007_notification_preferences.js'
+import * as deadLetters from './0008_dead_letters.js'
+import * as searchAmenityBits from './0010_search_amenity_bits.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +17,9 @@ const migrations: Record<string, Migration> = {
   '0004_outbox': outbox,
   '0005_scheduler': scheduler,
   '0006_account_emails': accountEmails,
+  '0008_dead_letters': deadLetters,
+  '0007_notification_preferences': notificationPreferences,
+  '0010_search_amenity_bits': searchAmenityBits,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,7 @@
 import Type from 'typebox'
+import { sendCached, serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
-import { pageRequest, sendPage } from '../../http/pagination.js'
+import { pageRequest } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, PageQuery } from '../../http/schemas.js'
 import { Amenity, AmenityBody, AmenityUpdated } from './schemas.js'
 
@@ -36,8 +37,8 @@ export function amenityRoutes({ app, auth, services, config }: HttpContext) {
       },
     },
     async (request, reply) => {
-      const page = await amenities.list(pageRequest(request.query, config))
-      return sendPage(request, reply, page, config.publicUrl)
+      const page = await amenities.listResponse(pageRequest(request.query, config), serializerOf(reply))
+      return sendCached(request, reply, page, config.publicUrl)
     },
   )
 
@@ -51,7 +52,8 @@ export function amenityRoutes({ app, auth, services, config }: HttpContext) {
         response: { 200: Amenity, ...errors(404) },
       },
     },
-    async (request) => amenities.get(request.params.id),
+    async (request, reply) =>
+      sendCached(request, reply, await amenities.getResponse(request.params.id, serializerOf(reply))),
   )
 
   app.put(

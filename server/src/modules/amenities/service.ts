@@ -3,6 +3,8 @@ import type { AmenityRow } from '../../db/schema.js'
 import { badRequest, Messages, notFound } from '../../errors.js'
 import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
 import { nowIso, uuidv7 } from '../../ids.js'
+import { type CachedResponse, ResponseCache, type Serialize } from '../../infra/cache/index.js'
+import { Changes, Tags } from '../cache-scopes.js'
 import { requiredText } from '../validation.js'
 import type { AmenityRepository } from './repository.js'
 import type { AmenityView } from './schemas.js'
@@ -16,7 +18,10 @@ export function toAmenityView(row: AmenityRow): AmenityView {
 const nameTaken = (name: string) => badRequest(`Amenity "${name}" already exists`, 'amenity_exists')
 
 export class AmenityService {
-  constructor(private readonly amenities: AmenityRepository) {}
+  constructor(
+    private readonly amenities: AmenityRepository,
+    private readonly cache: ResponseCache = ResponseCache.off,
+  ) {}
 
   async create(input: { name: unknown }): Promise<AmenityView> {
     const name = requiredText('name', input.name, NAME_MAX)
@@ -35,6 +40,7 @@ export class AmenityService {
       if (isUniqueViolation(error)) throw nameTaken(name)
       throw error
     }
+    await this.cache.invalidate(Changes.amenities())
     return toAmenityView(row)
   }
 
@@ -42,6 +48,22 @@ export class AmenityService {
     const row = await this.amenities.findById(id)
     if (!row) throw notFound(Messages.amenityNotFound)
     return toAmenityView(row)
+  }
+
+  /** `get` serialized, from the cache. */
+  getResponse(id: string, serialize?: Serialize): Promise<CachedResponse> {
+    const build = async () => ({ value: await this.get(id) })
+    return this.cache.get('amenities', `amenity:${id}`, Tags.amenities(), build, { serialize })
+  }
+
+  /** `list` serialized, from the cache. */
+  listResponse(page: PageRequest, serialize?: Serialize): Promise<CachedResponse> {
+    const build = async () => {
+      const built = await this.list(page)
+      return { value: built.items, total: built.total, next: built.nextCursor }
+    }
+    const key = `amenities:${page.limit}:${page.after ?? ''}`
+    return this.cache.get('amenities', key, Tags.amenities(), build, { serialize })
   }
 
   async list(page: PageRequest): Promise<Page<AmenityView>> {
@@ -62,6 +84,7 @@ export class AmenityService {
       if (isUniqueViolation(error)) throw nameTaken(name)
       throw error
     }
+    await this.cache.invalidate(Changes.amenities())
     return toAmenityView({ ...current, name, updated_at: now })
   }
 }

@@ -1,12 +1,15 @@
 import { addDays, localTimeToInstant, nightsOf } from '../../dates.js'
 import { isUniqueViolation } from '../../db/database.js'
+import { readFromPrimary } from '../../db/read-context.js'
 import type { BookingRow, BookingStatus, PlaceRow } from '../../db/schema.js'
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js'
 import type { Actor } from '../../http/auth.js'
 import { uuidv7 } from '../../ids.js'
+import { ResponseCache } from '../../infra/cache/index.js'
 import { outboxRow } from '../../jobs/outbox.js'
 import { type BookingEvent, bookingNotification } from '../../jobs/tasks.js'
 import type { Logger } from '../../logger.js'
+import { Changes } from '../cache-scopes.js'
 import type { CalendarRepository } from '../calendar/repository.js'
 import { findVisiblePlace } from '../places/access.js'
 import { toMajorUnits } from '../places/money.js'
@@ -21,6 +24,8 @@ import { type BookingAction, transition } from './state.js'
 export interface BookingOptions extends FeeRates {
   requestTtlHours: number
   now?: () => number
+  /** Told when nights are taken or released (search results with dates change). */
+  cache?: ResponseCache
 }
 
 export interface Quote extends Charges {
@@ -149,7 +154,8 @@ export class BookingService {
       const previous = await this.bookings.findByIdempotencyKey(actor.id, idempotencyKey)
       if (previous) return { booking: this.replay(previous, input), replayed: true }
     }
-    const place = await findVisiblePlace(this.places, input.place_id, actor)
+    // The stay is priced from the listing as the primary has it, never from a lagging replica.
+    const place = await readFromPrimary(() => findVisiblePlace(this.places, input.place_id, actor))
     if (place.owner_id === actor.id) throw badRequest('You cannot book your own place', 'own_place')
     if (place.status !== 'published') throw conflict('This listing is not open for booking', 'not_bookable')
     const now = this.now()
@@ -198,6 +204,7 @@ export class BookingService {
         )
       }
     }
+    await this.availabilityChanged()
     this.logger?.info({ booking_id: row.id, place_id: row.place_id, status: row.status }, 'booking created')
     return { booking: toView((await this.bookings.findById(row.id))!), replayed: false }
   }
@@ -305,6 +312,7 @@ export class BookingService {
       )
         completed++
     }
+    if (expired) await this.availabilityChanged()
     if (expired || completed) this.logger?.info({ expired, completed }, 'booking transitions applied')
     return { expired, completed }
   }
@@ -351,6 +359,7 @@ export class BookingService {
       release,
       event ? [this.notification(booking.id, event, now)] : [],
     )
+    if (applied && release) await this.availabilityChanged()
     if (!applied) {
       const current = await this.bookings.findById(booking.id)
       throw conflict(
@@ -363,6 +372,10 @@ export class BookingService {
       'booking status changed',
     )
     return toView((await this.bookings.findById(booking.id))!)
+  }
+
+  private availabilityChanged(): Promise<void> {
+    return (this.options.cache ?? ResponseCache.off).invalidate(Changes.availability())
   }
 
   /** The outbox row that tells the guest and host about a booking change. */

@@ -3,6 +3,8 @@ import { isUniqueViolation } from '../../db/database.js'
 import { badRequest, conflict } from '../../errors.js'
 import type { Actor } from '../../http/auth.js'
 import { nowIso } from '../../ids.js'
+import { ResponseCache } from '../../infra/cache/index.js'
+import { Changes } from '../cache-scopes.js'
 import { findManagedPlace, findVisiblePlace } from '../places/access.js'
 import { toMajorUnits, toMinorUnits } from '../places/money.js'
 import type { PlaceRepository } from '../places/repository.js'
@@ -40,6 +42,7 @@ export class CalendarService {
   constructor(
     private readonly places: PlaceRepository,
     private readonly calendar: CalendarRepository,
+    private readonly cache: ResponseCache = ResponseCache.off,
   ) {}
 
   /** Each night's status and price; who booked is shown to the host and admins only. */
@@ -72,7 +75,9 @@ export class CalendarService {
     const nights = rangeNights(range)
     const place = await findManagedPlace(this.places, placeId, actor)
     try {
-      return { blocked: await this.calendar.block(place.id, nights, HOST_SOURCE, nowIso()) }
+      const blocked = await this.calendar.block(place.id, nights, HOST_SOURCE, nowIso())
+      await this.cache.invalidate(Changes.availability())
+      return { blocked }
     } catch (error) {
       if (!isUniqueViolation(error)) throw error
       const taken = await this.calendar.occupied(place.id, range.from, range.to)
@@ -89,7 +94,9 @@ export class CalendarService {
   async unblock(placeId: string, range: DateRange, actor: Actor): Promise<{ unblocked: number }> {
     rangeNights(range)
     const place = await findManagedPlace(this.places, placeId, actor)
-    return { unblocked: await this.calendar.unblock(place.id, range.from, range.to, HOST_SOURCE) }
+    const unblocked = await this.calendar.unblock(place.id, range.from, range.to, HOST_SOURCE)
+    await this.cache.invalidate(Changes.availability())
+    return { unblocked }
   }
 
   /** Sets a nightly price on a range, or returns it to the listing's base price with `price: null`. */
@@ -102,6 +109,7 @@ export class CalendarService {
     const place = await findManagedPlace(this.places, placeId, actor)
     const priceMinor = range.price === null ? null : toMinorUnits(range.price, place.currency)
     await this.calendar.setPrices(place.id, nights, priceMinor)
+    await this.cache.invalidate(Changes.availability())
     return { nights: nights.length }
   }
 }

@@ -5,7 +5,9 @@ import type { IcalFeedRow, PlaceRow } from '../../db/schema.js'
 import { badRequest, conflict, Messages, notFound } from '../../errors.js'
 import type { Actor } from '../../http/auth.js'
 import { nowIso, uuidv7 } from '../../ids.js'
+import { ResponseCache } from '../../infra/cache/index.js'
 import type { Logger } from '../../logger.js'
+import { Changes } from '../cache-scopes.js'
 import type { CalendarRepository } from '../calendar/repository.js'
 import { findManagedPlace } from '../places/access.js'
 import type { PlaceRepository } from '../places/repository.js'
@@ -32,6 +34,7 @@ export const SUMMARIES = { booking: 'Reserved', blocked: 'Not available' } as co
 export interface IcalOptions {
   now?: () => number
   logger?: Logger
+  cache?: ResponseCache
 }
 
 export interface SyncAllResult {
@@ -102,6 +105,7 @@ function feedUrl(raw: string): string {
 export class IcalService {
   private readonly now: () => number
   private readonly logger: Logger | undefined
+  private readonly cache: ResponseCache
 
   constructor(
     private readonly places: PlaceRepository,
@@ -112,6 +116,7 @@ export class IcalService {
   ) {
     this.now = options.now ?? Date.now
     this.logger = options.logger
+    this.cache = options.cache ?? ResponseCache.off
   }
 
   /** The listing's calendar as iCalendar text, for whoever holds its secret token; 404 otherwise. */
@@ -190,6 +195,7 @@ export class IcalService {
     const feed = await this.feeds.findForPlace(place.id, feedId)
     if (!feed) throw notFound('Feed not found', 'feed_not_found')
     await this.feeds.delete(place.id, feed.id)
+    await this.cache.invalidate(Changes.availability())
   }
 
   /** "Sync now": fetches the feed and replaces its blocked nights. */
@@ -255,6 +261,7 @@ export class IcalService {
     })
     // Deleted while it synced: the nights it just blocked must not outlive it.
     if (!recorded) await this.calendar.replaceBlocks(place.id, feed.id, [], at)
+    await this.cache.invalidate(Changes.availability())
     return { status: 'ok', events: events.length, blocked, skipped: skipped.sort(), error: null }
   }
 

@@ -1,4 +1,5 @@
 import Type from 'typebox'
+import { sendCached, serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
 import { pageRequest, sendPage } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, MessageResponse, PageQuery } from '../../http/schemas.js'
@@ -58,8 +59,14 @@ export function placeRoutes({ app, auth, services, config }: HttpContext) {
     async (request, reply) => {
       const { owner_id, status } = request.query
       const actor = await auth.optional(request)
-      const page = await places.list(pageRequest(request.query, config), {}, { owner_id, status }, actor)
-      return sendPage(request, reply, page, config.publicUrl)
+      const query = { owner_id, status }
+      const page = await places.listResponse(
+        pageRequest(request.query, config),
+        query,
+        actor,
+        serializerOf(reply),
+      )
+      return sendCached(request, reply, page, config.publicUrl)
     },
   )
 
@@ -73,7 +80,12 @@ export function placeRoutes({ app, auth, services, config }: HttpContext) {
         response: { 200: PlaceDetail, ...errors(404) },
       },
     },
-    async (request) => places.detail(request.params.id, await auth.optional(request)),
+    async (request, reply) =>
+      sendCached(
+        request,
+        reply,
+        await places.detailResponse(request.params.id, await auth.optional(request), serializerOf(reply)),
+      ),
   )
 
   app.put(

@@ -1,10 +1,12 @@
 import { isUniqueViolation } from '../../db/database.js'
 import type { AmenityRow, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
-import { badRequest, forbidden, Messages, notFound, unauthorized } from '../../errors.js'
+import { AppError, badRequest, forbidden, Messages, notFound, unauthorized } from '../../errors.js'
 import type { Actor } from '../../http/auth.js'
 import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
 import { nowIso, uuidv7 } from '../../ids.js'
+import { type CachedResponse, ResponseCache, type Serialize, toResponse } from '../../infra/cache/index.js'
 import type { AmenityRepository } from '../amenities/repository.js'
+import { Changes, Tags } from '../cache-scopes.js'
 import type { ReviewRepository } from '../reviews/repository.js'
 import { toPlaceReviewView } from '../reviews/service.js'
 import type { UserRepository } from '../users/repository.js'
@@ -118,6 +120,7 @@ export class PlaceService {
     private readonly users: UserRepository,
     private readonly amenities: AmenityRepository,
     private readonly reviews: ReviewRepository,
+    private readonly cache: ResponseCache = ResponseCache.off,
   ) {}
 
   async create(input: PlaceCreateInput, actor: Actor) {
@@ -148,6 +151,7 @@ export class PlaceService {
       updated_at: now,
     }
     await this.places.insert(row, amenityIds)
+    await this.cache.invalidate(Changes.place(row.id))
     const amenities = await this.places.amenitiesOf(row.id)
     return { ...toPlaceSummary(row), amenities: amenities.map(amenityRef) }
   }
@@ -178,6 +182,28 @@ export class PlaceService {
     return toPage(rows.map(toPlaceSummary), page.limit, total)
   }
 
+  /**
+   * `list` serialized. Published-only pages are the same for every caller and are cached; a manager's
+   * view of other statuses is built for them alone.
+   */
+  async listResponse(
+    page: PageRequest,
+    query: { owner_id?: string; status?: PlaceStatus } = {},
+    actor: Actor | null = null,
+    serialize?: Serialize,
+  ): Promise<CachedResponse> {
+    const build = async () => {
+      const built = await this.list(page, {}, query, actor)
+      return { value: built.items, total: built.total, next: built.nextCursor }
+    }
+    const ownerId = query.owner_id === 'me' ? actor?.id : query.owner_id
+    const managed = actor !== null && ownerId !== undefined && (actor.isAdmin || ownerId === actor.id)
+    const publicOnly = (query.status ?? (managed ? undefined : 'published')) === 'published'
+    if (!publicOnly || (query.owner_id === 'me' && !actor)) return toResponse(await build(), serialize)
+    const key = `places:${page.limit}:${page.after ?? ''}:${ownerId ?? ''}`
+    return this.cache.get('places', key, Tags.placeList(), build, { serialize })
+  }
+
   /** Published places are public; drafts and suspended ones only to their owner and admins. */
   async detail(id: string, actor: Actor | null): Promise<PlaceDetailView> {
     const place = await this.visible(id, actor)
@@ -192,6 +218,22 @@ export class PlaceService {
       owner: { id: owner.id, first_name: owner.first_name, last_name: owner.last_name, email: owner.email },
       amenities: amenities.map(amenityRef),
       reviews: reviews.slice(0, DETAIL_REVIEWS).map(toPlaceReviewView),
+    }
+  }
+
+  /**
+   * `detail` serialized. A published place looks the same to everyone and is cached; a draft or
+   * suspended one is built for its owner or an admin alone.
+   */
+  async detailResponse(id: string, actor: Actor | null, serialize?: Serialize): Promise<CachedResponse> {
+    try {
+      const build = async () => ({ value: await this.detail(id, null) })
+      return await this.cache.get('place', `place:${id}`, Tags.placeDetail(id), build, { serialize })
+    } catch (error) {
+      if (actor && error instanceof AppError && error.status === 404) {
+        return toResponse({ value: await this.detail(id, actor) }, serialize)
+      }
+      throw error
     }
   }
 
@@ -227,12 +269,14 @@ export class PlaceService {
     const amenityIds = input.amenities ? await this.checkAmenities(input.amenities) : undefined
     changes.updated_at = nowIso()
     await this.places.update(id, changes, amenityIds)
+    await this.cache.invalidate(Changes.place(id))
     return this.detail(id, actor)
   }
 
   async delete(id: string, actor: Actor): Promise<void> {
     await this.ownedBy(id, actor)
     await this.places.delete(id)
+    await this.cache.invalidate(Changes.place(id))
   }
 
   async amenitiesOf(id: string, actor: Actor | null) {
@@ -245,7 +289,9 @@ export class PlaceService {
     await this.ownedBy(id, actor)
     if (!(await this.amenities.findById(amenityId))) throw notFound(Messages.amenityNotFound)
     try {
-      return await this.places.linkAmenity(id, amenityId)
+      const linked = await this.places.linkAmenity(id, amenityId)
+      await this.cache.invalidate(Changes.place(id))
+      return linked
     } catch (error) {
       if (isUniqueViolation(error)) return false
       throw error
@@ -256,6 +302,7 @@ export class PlaceService {
     await this.ownedBy(id, actor)
     if (!(await this.amenities.findById(amenityId))) throw notFound(Messages.amenityNotFound)
     await this.places.unlinkAmenity(id, amenityId)
+    await this.cache.invalidate(Changes.place(id))
   }
 
   private async visible(id: string, actor: Actor | null): Promise<PlaceRow> {

@@ -4,6 +4,8 @@ import { badRequest, forbidden, Messages, notFound } from '../../errors.js'
 import type { Actor } from '../../http/auth.js'
 import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
 import { nowIso, uuidv7 } from '../../ids.js'
+import { ResponseCache } from '../../infra/cache/index.js'
+import { Changes } from '../cache-scopes.js'
 import type { PlaceRepository } from '../places/repository.js'
 import { requiredText } from '../validation.js'
 import type { ReviewRepository, ReviewWithAuthor } from './repository.js'
@@ -60,6 +62,7 @@ export class ReviewService {
   constructor(
     private readonly reviews: ReviewRepository,
     private readonly places: PlaceRepository,
+    private readonly cache: ResponseCache = ResponseCache.off,
   ) {}
 
   async create(input: ReviewCreateInput, actor: Actor): Promise<ReviewView> {
@@ -87,6 +90,7 @@ export class ReviewService {
       throw error
     }
     await this.places.refreshRating(place.id)
+    await this.cache.invalidate(Changes.place(place.id))
     return toReviewView(row)
   }
 
@@ -121,6 +125,7 @@ export class ReviewService {
     changes.updated_at = nowIso()
     await this.reviews.update(id, changes)
     if (changes.rating !== undefined) await this.places.refreshRating(current.place_id)
+    await this.cache.invalidate(Changes.place(current.place_id))
     return toReviewView({ ...current, ...changes })
   }
 
@@ -128,6 +133,7 @@ export class ReviewService {
     const review = await this.authoredBy(id, actor)
     await this.reviews.delete(id)
     await this.places.refreshRating(review.place_id)
+    await this.cache.invalidate(Changes.place(review.place_id))
   }
 
   private async authoredBy(id: string, actor: Actor): Promise<ReviewRow> {

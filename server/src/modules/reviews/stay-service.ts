@@ -8,7 +8,9 @@ import { badRequest, conflict, forbidden, notFound } from '../../errors.js'
 import type { Actor } from '../../http/auth.js'
 import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
 import { uuidv7 } from '../../ids.js'
+import { ResponseCache } from '../../infra/cache/index.js'
 import type { BookingRepository } from '../bookings/repository.js'
+import { Changes } from '../cache-scopes.js'
 import type { PlaceRepository } from '../places/repository.js'
 import { requiredText } from '../validation.js'
 import type { ReviewRepository } from './repository.js'
@@ -35,6 +37,7 @@ export class StayReviewService {
     private readonly bookings: BookingRepository,
     private readonly places: PlaceRepository,
     now?: () => number,
+    private readonly cache: ResponseCache = ResponseCache.off,
   ) {
     this.now = now ?? Date.now
   }
@@ -113,6 +116,7 @@ export class StayReviewService {
     if (counterpart) {
       await this.reviews.revealStay(booking.id)
       await this.places.refreshRating(booking.place_id)
+      await this.cache.invalidate(Changes.place(booking.place_id))
     }
     return {
       id,
@@ -142,7 +146,10 @@ export class StayReviewService {
   /** Reveals reviews whose window closed and refreshes the ratings they change. */
   async revealDue(): Promise<number> {
     const places = await this.reviews.revealDue(new Date(this.now()).toISOString())
-    for (const placeId of places) await this.places.refreshRating(placeId)
+    for (const placeId of places) {
+      await this.places.refreshRating(placeId)
+      await this.cache.invalidate(Changes.place(placeId))
+    }
     return places.length
   }
 }
