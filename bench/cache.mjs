@@ -4,34 +4,33 @@
 // Settings: BENCH_DURATION (seconds per target, default 10), BENCH_WARMUP (default 2), BENCH_RETRIES
 // (default 0; see bench/run.mjs), BENCH_CACHE_MODES (comma-separated: off,memory,redis; default all).
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { benchBare, measureQuietly, NOISE_CORES, noiseOf } from './lib/bare.mjs'
 import { atExit, freePort, installCleanup, stop } from './lib/children.mjs'
 import { cpuAccount } from './lib/cpu.mjs'
 import { createPlaces, pickPlace, startHbnb } from './lib/hbnb.mjs'
 import { request } from './lib/http.mjs'
 import { failures, measure } from './lib/load.mjs'
-import { cpuTable, machine, table } from './lib/report.mjs'
+import {
+  cpuTable,
+  loadProblems,
+  machine,
+  printTargets,
+  reportHead,
+  table,
+  warnDisturbed,
+  writeResults,
+} from './lib/report.mjs'
+import { number } from './lib/settings.mjs'
 
-const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url))
 const CONNECTIONS = 32
 const MODES = { off: 'no cache', memory: 'memory cache', redis: 'Redis cache' }
 /** Cached place detail must reach this share of the bare server's req/s. */
 const CACHED_DETAIL_TARGET = 0.6
 
 const log = (message) => console.log(`bench: ${message}`)
-
-function number(name, fallback) {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isFinite(value) || value < 0)
-    throw new Error(`${name} must be a non-negative number, got "${raw}"`)
-  return value
-}
 
 /** A private redis-server (no persistence) on a free port, stopped on exit. */
 async function startRedisServer() {
@@ -164,34 +163,15 @@ async function main() {
   console.log(table(results))
   console.log('')
   console.log(cpuTable(results))
-  if (checks.length) {
-    console.log('\nTargets (information only; they do not affect the exit code):')
-    for (const check of checks)
-      console.log(`  ${check.met ? 'met   ' : 'missed'}  ${check.target} — ${check.measured}`)
-  }
-  mkdirSync(RESULTS_DIR, { recursive: true })
-  const jsonPath = join(RESULTS_DIR, 'cache-latest.json')
+  printTargets(checks)
   const report = {
-    date: new Date().toISOString(),
-    machine: { ...host, loadAverageAtEnd: loadavg().map((value) => Math.round(value * 100) / 100) },
-    settings: {
-      connections: load.connections,
-      durationSeconds: load.duration,
-      warmupSeconds: load.warmup,
-      retries,
-      modes,
-    },
+    ...reportHead(host, load, retries, { modes }),
     results,
     targets: checks,
   }
-  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`)
-  console.log(`\nResults written to ${jsonPath}`)
-  const disturbed = results.filter((result) => result.noise.length).map((result) => result.label)
-  if (disturbed.length) {
-    console.log(`\nWarning: other processes competed for the CPU during: ${disturbed.join('; ')}.`)
-    console.log('Run again on a quiet machine before trusting those figures.')
-  }
-  const problems = results.flatMap((result) => result.problems.map((p) => `${result.label}: ${p}`))
+  writeResults('cache-latest.json', report)
+  warnDisturbed(results)
+  const problems = loadProblems(results)
   if (problems.length) {
     console.error(`\nbench: the load runs did not go cleanly:\n  ${problems.join('\n  ')}`)
     process.exitCode = 1

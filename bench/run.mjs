@@ -4,10 +4,9 @@
 // BENCH_RETRIES (default 0: how many times to measure a target again while other processes competed for
 // the CPU; the least disturbed measurement is kept),
 // BENCH_CPU_PROF (a directory: runs HBNB under `node --cpu-prof` and writes the profile there on exit).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { benchBare, measureQuietly, NOISE_CORES, noiseOf } from './lib/bare.mjs'
 import { atExit, freePort, installCleanup, stop } from './lib/children.mjs'
 import { cpuAccount } from './lib/cpu.mjs'
@@ -15,21 +14,22 @@ import { ADMIN, createPlaces, pickPlace, startHbnb } from './lib/hbnb.mjs'
 import { request } from './lib/http.mjs'
 import { failures, measure } from './lib/load.mjs'
 import { toMb, watchMemory } from './lib/memory.mjs'
-import { cpuTable, machine, table, targets } from './lib/report.mjs'
+import {
+  cpuTable,
+  loadProblems,
+  machine,
+  printTargets,
+  reportHead,
+  table,
+  targets,
+  warnDisturbed,
+  writeResults,
+} from './lib/report.mjs'
+import { number } from './lib/settings.mjs'
 
-const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url))
 const CONNECTIONS = 32
 /** Far above what argon2id lets one process answer in a minute, so the login limiter never answers 429. */
 const AUTH_RATE_LIMIT = 1_000_000
-
-/** A non-negative number from the environment (`what` names it in the error message). */
-function number(name, fallback, what) {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be ${what}, got "${raw}"`)
-  return value
-}
 
 function endpointsFor(placeId) {
   return [
@@ -139,18 +139,9 @@ async function main() {
   if (cpuProfDir) log(`HBNB stopped (${exit}); its CPU profile is in ${cpuProfDir}`)
 
   const peakRssMb = toMb(hwmKb ?? peakSampledKb)
-  const problems = results.flatMap((result) => result.problems.map((p) => `${result.label}: ${p}`))
+  const problems = loadProblems(results)
   const report = {
-    date: new Date().toISOString(),
-    machine: { ...host, loadAverageAtEnd: loadavg().map((value) => Math.round(value * 100) / 100) },
-    settings: {
-      connections: load.connections,
-      durationSeconds: load.duration,
-      warmupSeconds: load.warmup,
-      retries,
-      hbnb: hbnb.settings,
-      cpuProfile: Boolean(cpuProfDir),
-    },
+    ...reportHead(host, load, retries, { hbnb: hbnb.settings, cpuProfile: Boolean(cpuProfDir) }),
     data: { places: places.existing + places.created, detailPlace: place },
     memory: {
       startupRssMb: toMb(startupRssKb),
@@ -184,23 +175,10 @@ async function main() {
     `${load.connections} connections, ${load.duration} s per target after ${load.warmup} s of warm-up; ` +
       `HBNB_AUTH_RATE_LIMIT=${AUTH_RATE_LIMIT} for the login benchmark`,
   )
-  if (report.targets.length) {
-    console.log('\nTargets (information only; they do not affect the exit code):')
-    for (const check of report.targets) {
-      console.log(`  ${check.met ? 'met   ' : 'missed'}  ${check.target} — ${check.measured}`)
-    }
-  }
+  printTargets(report.targets)
 
-  mkdirSync(RESULTS_DIR, { recursive: true })
-  const jsonPath = join(RESULTS_DIR, cpuProfDir ? 'profile-run.json' : 'latest.json')
-  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`)
-  console.log(`\nResults written to ${jsonPath}`)
-
-  const disturbed = results.filter((result) => result.noise.length).map((result) => result.label)
-  if (disturbed.length) {
-    console.log(`\nWarning: other processes competed for the CPU during: ${disturbed.join('; ')}.`)
-    console.log('Run again on a quiet machine before trusting those figures.')
-  }
+  writeResults(cpuProfDir ? 'profile-run.json' : 'latest.json', report)
+  warnDisturbed(results)
   if (problems.length) {
     console.error(`\nbench: the load runs did not go cleanly:\n  ${problems.join('\n  ')}`)
     process.exitCode = 1

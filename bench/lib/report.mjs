@@ -1,6 +1,8 @@
 // What the benchmark prints: the machine, a Markdown table of figures, and a look at the issue's targets.
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 export function machine() {
   const cpuList = cpus()
@@ -15,7 +17,7 @@ export function machine() {
     memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     os: `${process.platform} ${release()}`,
     autocannon: autocannonVersion,
-    loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
+    loadAverageAtStart: loadAverage(),
   }
 }
 
@@ -110,4 +112,54 @@ export function targets(results, peakRssMb) {
     })
   }
   return checks
+}
+
+/** The machine's load averages (1, 5, 15 minutes), to two decimals. */
+export function loadAverage() {
+  return loadavg().map((value) => Math.round(value * 100) / 100)
+}
+
+/** Writes a run's report as JSON to bench/results/<fileName> and says where. */
+export function writeResults(fileName, report) {
+  const dir = fileURLToPath(new URL('../results/', import.meta.url))
+  mkdirSync(dir, { recursive: true })
+  const jsonPath = join(dir, fileName)
+  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`)
+  console.log(`\nResults written to ${jsonPath}`)
+}
+
+/** Warns of the targets measured while other processes competed for the CPU. */
+export function warnDisturbed(results) {
+  const disturbed = results.filter((result) => result.noise.length).map((result) => result.label)
+  if (disturbed.length) {
+    console.log(`\nWarning: other processes competed for the CPU during: ${disturbed.join('; ')}.`)
+    console.log('Run again on a quiet machine before trusting those figures.')
+  }
+}
+
+/** What went wrong in the load runs of the results, each named by its target. */
+export const loadProblems = (results) =>
+  results.flatMap((result) => result.problems.map((p) => `${result.label}: ${p}`))
+
+/** The start of a load run's report: when, on what machine, and with which load settings (then `extra`). */
+export function reportHead(host, load, retries, extra) {
+  return {
+    date: new Date().toISOString(),
+    machine: { ...host, loadAverageAtEnd: loadAverage() },
+    settings: {
+      connections: load.connections,
+      durationSeconds: load.duration,
+      warmupSeconds: load.warmup,
+      retries,
+      ...extra,
+    },
+  }
+}
+
+/** Prints whether each target was met, when there are any. */
+export function printTargets(checks) {
+  if (!checks.length) return
+  console.log('\nTargets (information only; they do not affect the exit code):')
+  for (const check of checks)
+    console.log(`  ${check.met ? 'met   ' : 'missed'}  ${check.target} — ${check.measured}`)
 }

@@ -4,6 +4,7 @@
 // two API processes sharing a database and a Redis.
 import { expect } from 'vitest'
 import { addDays } from '../../src/dates.js'
+import { random } from '../../src/db/seed.js'
 import { ADMIN } from './test-app.js'
 
 export interface ApiResponse {
@@ -40,19 +41,6 @@ export function httpClient(base: string): Client {
   }
 }
 
-/** A small seeded PRNG (mulberry32): a failing run can be replayed from its seed. */
-export function random(seed: number) {
-  let state = seed >>> 0
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]! }
-}
-
 async function ok(response: Promise<ApiResponse>, what: string, ...statuses: number[]): Promise<ApiResponse> {
   const answer = await response
   const expected = statuses.length ? statuses : [200, 201]
@@ -69,6 +57,7 @@ interface Booking {
 }
 
 export async function cacheProperty(write: Client, read: Client, options: { seed: number; steps: number }) {
+  // Seeded (mulberry32): a failing run can be replayed from its seed.
   const rnd = random(options.seed)
   const tag = `${options.seed.toString(36)}${Date.now().toString(36)}`
   const admin = (await ok(write.request('POST', '/api/v1/auth/login', { body: ADMIN }), 'admin login')).body

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
 import { hashRefreshToken } from '../../src/modules/auth/tokens.js'
+import { decodeHeader, decodeQuotedPrintable } from '../helpers/smtp.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
 import { waitFor } from '../infra/mail-contract.js'
 
@@ -16,26 +17,6 @@ interface Mail {
   subject: string
   raw: string
   token: string
-}
-
-function decodeQuotedPrintable(raw: string): string {
-  return Buffer.from(
-    raw
-      .replace(/=\r?\n/g, '')
-      .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
-    'latin1',
-  ).toString('utf8')
-}
-
-/** Decodes RFC 2047 encoded words (`=?UTF-8?Q?...?=`, `=?UTF-8?B?...?=`) of a header. */
-function decodeHeader(value: string): string {
-  return value
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?UTF-8\?([QB])\?(.*?)\?=/gi, (_m, kind: string, data: string) =>
-      kind.toUpperCase() === 'B'
-        ? Buffer.from(data, 'base64').toString('utf8')
-        : decodeQuotedPrintable(data.replace(/_/g, ' ')),
-    )
 }
 
 /** Every email sent to an address, oldest first. */

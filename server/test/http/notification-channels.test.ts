@@ -8,12 +8,12 @@ import { beatJobs } from '../../src/jobs/beat.js'
 import { Scheduler } from '../../src/jobs/schedule.js'
 import { fakeClock } from '../helpers/fake-clock.js'
 import { FakeSmsApi } from '../helpers/fake-sms-api.js'
-import { type CapturedMail, SmtpCapture } from '../helpers/smtp-capture.js'
+import { type CapturedMail, startSmtpServer } from '../helpers/smtp.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
 import { waitFor } from '../infra/mail-contract.js'
 
-const smtp = new SmtpCapture()
-const smtpUrl = await smtp.start()
+const smtp = await startSmtpServer()
+const smtpUrl = smtp.url
 const smsApi = new FakeSmsApi()
 const smsUrl = await smsApi.start()
 afterAll(async () => {
@@ -350,12 +350,12 @@ describeEachDriver(
       expect(smsApi.to(guestPhone)).toHaveLength(2) // the verification code and the confirmation
 
       // Exactly once: handling the tasks again sends nothing.
-      const before = smtp.mails.length
+      const before = smtp.messages.length
       const texts = smsApi.messages.length
       await redeliver(t(), requested)
       await redeliver(t(), requested)
       await redeliver(t(), `booking:${request.id}:accepted`)
-      expect(smtp.mails.length).toBe(before)
+      expect(smtp.messages.length).toBe(before)
       expect(smsApi.messages.length).toBe(texts)
     })
 
@@ -493,11 +493,11 @@ describeEachDriver(
       )
 
       // Once: the job running again, and the task handled again, send nothing more.
-      const before = [smtp.mails.length, smsApi.messages.length]
+      const before = [smtp.messages.length, smsApi.messages.length]
       await runBeat(t(), ['reminders.check_in'], tokyoCheckIn - 2 * HOUR, tokyoCheckIn - HOUR)
       await redeliver(t(), tokyoKey)
       await redeliver(t(), tokyoKey)
-      expect([smtp.mails.length, smsApi.messages.length]).toEqual(before)
+      expect([smtp.messages.length, smsApi.messages.length]).toEqual(before)
     })
 
     it('reminds each side that has not reviewed a finished stay, once, a day after check-out', async () => {
@@ -538,10 +538,10 @@ describeEachDriver(
       expect(reminder.subject).toMatch(/^Comment s'est passé le séjour de First\d+ \?$/)
       expect(smtp.to(guest.email).some((m) => m.dedupeKey.startsWith(key))).toBe(false)
 
-      const before = smtp.mails.length
+      const before = smtp.messages.length
       await runBeat(t(), ['reminders.review'], checkOut + 30 * HOUR, checkOut + 32 * HOUR)
       await redeliver(t(), key)
-      expect(smtp.mails.length).toBe(before)
+      expect(smtp.messages.length).toBe(before)
     })
 
     it('welcomes a new sign-up in their language with the verification link', async () => {

@@ -119,7 +119,7 @@ describe('background tasks under faults (RabbitMQ, SMTP and hbnb worker processe
       expect(
         smtp
           .about(id)
-          .map((m) => m.key)
+          .map((m) => m.dedupeKey)
           .sort(),
       ).toEqual([`booking:${id}:confirmed:guest`, `booking:${id}:confirmed:host`])
     }
@@ -138,7 +138,7 @@ describe('background tasks under faults (RabbitMQ, SMTP and hbnb worker processe
     for (const id of during) expect(await outboxStatus(id)).toBe('pending')
     await new Promise((resolve) => setTimeout(resolve, 1500)) // the outage lasts a while
     for (const id of during) expect(await outboxStatus(id)).toBe('pending')
-    expect(smtp.messages.filter((m) => during.some((id) => m.key.includes(id)))).toEqual([])
+    expect(smtp.messages.filter((m) => during.some((id) => m.dedupeKey.includes(id)))).toEqual([])
     proxy.restore()
 
     const after = [await book()]

@@ -4,16 +4,21 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { ApiError, api, unwrap } from '../api/client'
 import { currentSession, signOut } from '../api/session'
+import {
+  AuthPage,
+  EmailField,
+  looksLikeEmail,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  PasswordField,
+  SubmitButton,
+} from '../components/AuthForm'
 import { ResendVerification, refreshMe } from '../components/ResendVerification'
-import { ErrorBox, Field, Loading, Notice, PageHeading } from '../components/ui'
+import { ErrorBox, Loading, Notice } from '../components/ui'
 import { type MessageKey, type Translate, useI18n } from '../i18n'
 import { fieldErrors } from '../lib/errors'
 import { useSession, useTitle } from '../lib/hooks'
 import { Link, navigate, useSearchParams } from '../lib/router'
-
-/** The server's password rules (POST /auth/password/reset): 8 to 256 characters. */
-export const PASSWORD_MIN = 8
-export const PASSWORD_MAX = 256
 
 /** The codes the API answers for a link that cannot be used (all HTTP 400). */
 const LINK_PROBLEMS = ['invalid_token', 'token_expired', 'token_used', 'email_changed'] as const
@@ -58,8 +63,7 @@ export function VerifyEmail() {
   }, [verify.isSuccess, signedIn])
   const problem = token ? linkProblem(verify.error) : 'invalid_token'
   return (
-    <div className="container narrow section">
-      <PageHeading>{t('verify.title')}</PageHeading>
+    <AuthPage title={t('verify.title')}>
       <div className="card stack" data-testid="verify-email">
         {token && verify.isPending && <Loading label={t('verify.checking')} />}
         {verify.isSuccess && (
@@ -102,11 +106,9 @@ export function VerifyEmail() {
         )}
         {verify.error && !problem && <ErrorBox error={verify.error} onRetry={() => verify.refetch()} />}
       </div>
-    </div>
+    </AuthPage>
   )
 }
-
-const looksLikeEmail = (value: string) => /^\S+@\S+\.\S+$/.test(value)
 
 export function ForgotPassword() {
   const { t } = useI18n()
@@ -135,8 +137,7 @@ export function ForgotPassword() {
     forgot.reset()
   }
   return (
-    <div className="container narrow section">
-      <PageHeading>{t('recover.forgotTitle')}</PageHeading>
+    <AuthPage title={t('recover.forgotTitle')}>
       {sentTo ? (
         <div className="card stack" ref={sentRef} tabIndex={-1} data-testid="reset-sent">
           <Notice kind="success">
@@ -155,29 +156,25 @@ export function ForgotPassword() {
       ) : (
         <form className="form card" onSubmit={submit} noValidate>
           <p>{t('recover.forgotLead')}</p>
-          <Field label={t('auth.email')} error={problem}>
-            {(props) => (
-              <input
-                {...props}
-                type="email"
-                name="email"
-                autoComplete="email"
-                required
-                value={email}
-                onChange={(event) => setEmail(event.target.value)}
-              />
-            )}
-          </Field>
+          <EmailField
+            label={t('auth.email')}
+            error={problem}
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
           {forgot.error && <ErrorBox error={forgot.error} />}
-          <button type="submit" className="btn btn-primary btn-block" disabled={forgot.isPending}>
-            {forgot.isPending ? t('recover.sending') : t('recover.send')}
-          </button>
+          <SubmitButton
+            pending={forgot.isPending}
+            label={t('recover.send')}
+            pendingLabel={t('recover.sending')}
+          />
           <p className="center">
             <Link to="/login">{t('recover.backToLogin')}</Link>
           </p>
         </form>
       )}
-    </div>
+    </AuthPage>
   )
 }
 
@@ -214,8 +211,7 @@ export function ResetPassword() {
     if (Object.keys(problems).length === 0) reset.mutate()
   }
   return (
-    <div className="container narrow section">
-      <PageHeading>{t('recover.resetTitle')}</PageHeading>
+    <AuthPage title={t('recover.resetTitle')}>
       {problem ? (
         <div className="card stack" data-testid="reset-problem">
           <Notice kind="error">{linkMessage(t, problem, 'reset')}</Notice>
@@ -231,42 +227,36 @@ export function ResetPassword() {
       ) : (
         <form className="form card" onSubmit={submit} noValidate>
           <p>{t('recover.resetLead')}</p>
-          <Field label={t('recover.newPassword')} error={errors.password} hint={t('auth.passwordHint')}>
-            {(props) => (
-              <input
-                {...props}
-                type="password"
-                name="password"
-                autoComplete="new-password"
-                required
-                minLength={PASSWORD_MIN}
-                maxLength={PASSWORD_MAX}
-                value={password}
-                onChange={(event) => setPassword(event.target.value)}
-              />
-            )}
-          </Field>
-          <Field label={t('recover.confirmPassword')} error={errors.confirm}>
-            {(props) => (
-              <input
-                {...props}
-                type="password"
-                name="confirm"
-                autoComplete="new-password"
-                required
-                maxLength={PASSWORD_MAX}
-                value={confirm}
-                onChange={(event) => setConfirm(event.target.value)}
-              />
-            )}
-          </Field>
+          <PasswordField
+            label={t('recover.newPassword')}
+            error={errors.password}
+            hint={t('auth.passwordHint')}
+            autoComplete="new-password"
+            required
+            minLength={PASSWORD_MIN}
+            maxLength={PASSWORD_MAX}
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+          <PasswordField
+            label={t('recover.confirmPassword')}
+            error={errors.confirm}
+            name="confirm"
+            autoComplete="new-password"
+            required
+            maxLength={PASSWORD_MAX}
+            value={confirm}
+            onChange={(event) => setConfirm(event.target.value)}
+          />
           {reset.error && !errors.password && <ErrorBox error={reset.error} />}
           <p className="muted small">{t('recover.resetNote')}</p>
-          <button type="submit" className="btn btn-primary btn-block" disabled={reset.isPending}>
-            {reset.isPending ? t('recover.saving') : t('recover.save')}
-          </button>
+          <SubmitButton
+            pending={reset.isPending}
+            label={t('recover.save')}
+            pendingLabel={t('recover.saving')}
+          />
         </form>
       )}
-    </div>
+    </AuthPage>
   )
 }

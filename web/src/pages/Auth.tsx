@@ -2,7 +2,16 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../api/client'
 import { signIn } from '../api/session'
-import { ErrorBox, Field, Notice, PageHeading } from '../components/ui'
+import {
+  AuthPage,
+  EmailField,
+  InputField,
+  looksLikeEmail,
+  PASSWORD_MIN,
+  PasswordField,
+  SubmitButton,
+} from '../components/AuthForm'
+import { ErrorBox, Notice } from '../components/ui'
 import { useI18n } from '../i18n'
 import { fieldErrors } from '../lib/errors'
 import { useClientConfig, useSession, useTitle } from '../lib/hooks'
@@ -35,44 +44,28 @@ export function Login() {
     login.mutate()
   }
   return (
-    <div className="container narrow section">
-      <PageHeading>{t('auth.loginTitle')}</PageHeading>
+    <AuthPage title={t('auth.loginTitle')}>
       {signedOut === 'expired' && <Notice>{t('auth.sessionExpired')}</Notice>}
       {params.get('reset') && <Notice kind="success">{t('auth.passwordChanged')}</Notice>}
       <form className="form card" onSubmit={submit} noValidate>
-        <Field label={t('auth.email')}>
-          {(props) => (
-            <input
-              {...props}
-              type="email"
-              name="email"
-              autoComplete="email"
-              required
-              value={email}
-              onChange={(event) => setEmail(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('auth.password')}>
-          {(props) => (
-            <input
-              {...props}
-              type="password"
-              name="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-          )}
-        </Field>
+        <EmailField
+          label={t('auth.email')}
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+        <PasswordField
+          label={t('auth.password')}
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
         <p className="forgot-link small">
           <Link to="/forgot-password">{t('auth.forgotLink')}</Link>
         </p>
         {login.error && <ErrorBox error={login.error} />}
-        <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending}>
-          {login.isPending ? t('auth.loggingIn') : t('auth.login')}
-        </button>
+        <SubmitButton pending={login.isPending} label={t('auth.login')} pendingLabel={t('auth.loggingIn')} />
         <p className="center">
           {t('auth.noAccount')}{' '}
           <Link to={`/signup${params.get('next') ? `?next=${encodeURIComponent(nextPath(params))}` : ''}`}>
@@ -81,7 +74,7 @@ export function Login() {
         </p>
       </form>
       <p className="muted small center">{t('auth.demoHint')}</p>
-    </div>
+    </AuthPage>
   )
 }
 
@@ -119,79 +112,60 @@ export function Signup() {
     const problems: Record<string, string> = {}
     if (!form.first_name.trim()) problems.first_name = t('auth.required')
     if (!form.last_name.trim()) problems.last_name = t('auth.required')
-    if (!/^\S+@\S+\.\S+$/.test(form.email.trim())) problems.email = t('auth.badEmail')
-    if (form.password.length < 8) problems.password = t('auth.shortPassword')
+    if (!looksLikeEmail(form.email.trim())) problems.email = t('auth.badEmail')
+    if (form.password.length < PASSWORD_MIN) problems.password = t('auth.shortPassword')
     setLocal(problems)
     if (Object.keys(problems).length === 0) signup.mutate()
   }
   if (!config.signup) {
     return (
-      <div className="container narrow section">
-        <PageHeading>{t('auth.signupTitle')}</PageHeading>
+      <AuthPage title={t('auth.signupTitle')}>
         <Notice>{t('auth.signupClosed')}</Notice>
-      </div>
+      </AuthPage>
     )
   }
   return (
-    <div className="container narrow section">
-      <PageHeading>{t('auth.signupTitle')}</PageHeading>
+    <AuthPage title={t('auth.signupTitle')}>
       <form className="form card" onSubmit={submit} noValidate>
         <div className="row">
-          <Field label={t('auth.firstName')} error={errors.first_name} className="grow">
-            {(props) => (
-              <input
-                {...props}
-                name="first_name"
-                autoComplete="given-name"
-                value={form.first_name}
-                onChange={set('first_name')}
-              />
-            )}
-          </Field>
-          <Field label={t('auth.lastName')} error={errors.last_name} className="grow">
-            {(props) => (
-              <input
-                {...props}
-                name="last_name"
-                autoComplete="family-name"
-                value={form.last_name}
-                onChange={set('last_name')}
-              />
-            )}
-          </Field>
+          <InputField
+            label={t('auth.firstName')}
+            error={errors.first_name}
+            className="grow"
+            name="first_name"
+            autoComplete="given-name"
+            value={form.first_name}
+            onChange={set('first_name')}
+          />
+          <InputField
+            label={t('auth.lastName')}
+            error={errors.last_name}
+            className="grow"
+            name="last_name"
+            autoComplete="family-name"
+            value={form.last_name}
+            onChange={set('last_name')}
+          />
         </div>
-        <Field label={t('auth.email')} error={errors.email}>
-          {(props) => (
-            <input
-              {...props}
-              type="email"
-              name="email"
-              autoComplete="email"
-              value={form.email}
-              onChange={set('email')}
-            />
-          )}
-        </Field>
-        <Field label={t('auth.password')} error={errors.password} hint={t('auth.passwordHint')}>
-          {(props) => (
-            <input
-              {...props}
-              type="password"
-              name="password"
-              autoComplete="new-password"
-              value={form.password}
-              onChange={set('password')}
-            />
-          )}
-        </Field>
+        <EmailField label={t('auth.email')} error={errors.email} value={form.email} onChange={set('email')} />
+        <PasswordField
+          label={t('auth.password')}
+          error={errors.password}
+          hint={t('auth.passwordHint')}
+          autoComplete="new-password"
+          value={form.password}
+          onChange={set('password')}
+        />
         {signup.error && <ErrorBox error={signup.error} />}
-        <button type="submit" className="btn btn-primary btn-block" disabled={signup.isPending}>
-          {signup.isPending ? t('auth.signingUp') : t('auth.signup')}
-        </button>
+        <SubmitButton
+          pending={signup.isPending}
+          label={t('auth.signup')}
+          pendingLabel={t('auth.signingUp')}
+        />
         <p className="center">
           {t('auth.haveAccount')} <Link to="/login">{t('auth.loginLink')}</Link>
         </p>
       </form>
-    </div>
+    </AuthPage>
   )
 }

@@ -1,28 +1,20 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { ApiError, api, unwrap } from '../api/client'
-import type { Booking, StayReviewInput, StayReviewResult } from '../api/types'
+import { api, unwrap } from '../api/client'
+import type { Booking } from '../api/types'
 import { BookingSummary } from '../components/BookingSummary'
 import { CancelDialog } from '../components/CancelDialog'
 import { RatingInput } from '../components/RatingInput'
+import { ReviewSent } from '../components/ReviewSent'
 import { Dialog, Empty, ErrorBox, Notice, PageHeading, Skeleton } from '../components/ui'
 import { type MessageKey, useI18n } from '../i18n'
-import { addDays, todayIn } from '../lib/dates'
+import { todayIn } from '../lib/dates'
 import { useSession, useTitle } from '../lib/hooks'
+import { reviewUntil, type StayReviewDialogProps, useStayReview } from '../lib/reviews'
 import { Link, navigate, useSearchParams } from '../lib/router'
 import { NeedLogin } from './NotFound'
 
 type Tab = 'upcoming' | 'past' | 'cancelled'
-
-/** Days after check-out during which a stay can be reviewed (the API's review window). */
-const REVIEW_WINDOW_DAYS = 14
-
-/** The last day a finished stay can be reviewed, or null when it cannot (or no longer). */
-function reviewUntil(booking: Booking): string | null {
-  if (booking.status !== 'completed') return null
-  const last = addDays(booking.check_out, REVIEW_WINDOW_DAYS)
-  return last >= todayIn(booking.timezone) ? last : null
-}
 
 function tabOf(booking: Booking, today: string): Tab {
   if (['cancelled', 'declined', 'expired'].includes(booking.status)) return 'cancelled'
@@ -138,16 +130,8 @@ export default function Trips() {
 
 const CATEGORIES = ['cleanliness', 'accuracy', 'communication', 'location', 'check_in', 'value'] as const
 
-function ReviewDialog({
-  booking,
-  onClose,
-  onReviewed,
-}: {
-  booking: Booking | undefined
-  onClose: () => void
-  onReviewed: (bookingId: string) => void
-}) {
-  const { t, dateTime } = useI18n()
+function ReviewDialog({ booking, onClose, onReviewed }: StayReviewDialogProps) {
+  const { t } = useI18n()
   const queryClient = useQueryClient()
   const [text, setText] = useState('')
   const [rating, setRating] = useState(5)
@@ -159,27 +143,16 @@ function ReviewDialog({
     check_in: 5,
     value: 5,
   })
-  const [done, setDone] = useState<StayReviewResult>()
-  const send = useMutation({
-    mutationFn: (body: StayReviewInput) =>
-      unwrap(api.POST('/api/v1/bookings/{id}/review', { params: { path: { id: booking!.id } }, body })),
-    onSuccess: (result) => {
-      setDone(result)
-      onReviewed(result.booking_id)
-      void queryClient.invalidateQueries({ queryKey: ['place', booking?.place_id] })
-    },
-    onError: (error) => {
-      if (booking && error instanceof ApiError && error.code === 'already_reviewed') onReviewed(booking.id)
-    },
+  const { send, done, reset } = useStayReview(booking, onReviewed, () => {
+    void queryClient.invalidateQueries({ queryKey: ['place', booking?.place_id] })
   })
   const submit = (event: FormEvent) => {
     event.preventDefault()
     send.mutate({ text: text.trim(), rating, ratings })
   }
   const close = () => {
-    setDone(undefined)
+    reset()
     setText('')
-    send.reset()
     onClose()
   }
   return (
@@ -189,20 +162,15 @@ function ReviewDialog({
       onClose={close}
     >
       {done ? (
-        <>
-          <Notice kind="success">
-            <p className="review-done" data-testid="review-sent">
-              {done.visible || !done.visible_from || !booking
-                ? t('review.published')
-                : t('review.pending', { when: dateTime(done.visible_from, booking.timezone) })}
-            </p>
-          </Notice>
-          <div className="dialog-actions">
-            <button type="button" className="btn btn-primary" onClick={close}>
-              {t('common.done')}
-            </button>
-          </div>
-        </>
+        <ReviewSent
+          booking={booking}
+          done={done}
+          published={t('review.published')}
+          pending={(when) => t('review.pending', { when })}
+          onDone={close}
+          testId="review-sent"
+          className="review-done"
+        />
       ) : (
         <form onSubmit={submit} className="form">
           <p className="muted small">{t('review.intro')}</p>

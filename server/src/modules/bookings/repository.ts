@@ -1,6 +1,26 @@
+import type { ExpressionBuilder } from 'kysely'
 import type { Database } from '../../db/database.js'
-import type { BookingRow, BookingStatus, OutboxRow } from '../../db/schema.js'
+import type { BookingRow, BookingStatus, DB, OutboxRow } from '../../db/schema.js'
 import { nightRows } from '../calendar/repository.js'
+
+/** Whether the guest (`guest_reviewed`) and the host (`host_reviewed`) have reviewed the booking's stay. */
+export function reviewedFlags(eb: ExpressionBuilder<DB, 'bookings'>) {
+  return [
+    eb
+      .exists(
+        eb.selectFrom('reviews').select('reviews.id').whereRef('reviews.booking_id', '=', 'bookings.id'),
+      )
+      .as('guest_reviewed'),
+    eb
+      .exists(
+        eb
+          .selectFrom('guest_reviews')
+          .select('guest_reviews.id')
+          .whereRef('guest_reviews.booking_id', '=', 'bookings.id'),
+      )
+      .as('host_reviewed'),
+  ]
+}
 
 export interface BookingListFilter {
   role: 'guest' | 'host'
@@ -53,21 +73,7 @@ export class BookingRepository {
         'guest.first_name as guest_first_name',
         'guest.last_name as guest_last_name',
       ])
-      .select((eb) => [
-        eb
-          .exists(
-            eb.selectFrom('reviews').select('reviews.id').whereRef('reviews.booking_id', '=', 'bookings.id'),
-          )
-          .as('guest_reviewed'),
-        eb
-          .exists(
-            eb
-              .selectFrom('guest_reviews')
-              .select('guest_reviews.id')
-              .whereRef('guest_reviews.booking_id', '=', 'bookings.id'),
-          )
-          .as('host_reviewed'),
-      ])
+      .select(reviewedFlags)
   }
 
   /**

@@ -1,5 +1,6 @@
 import { type Database, isUniqueViolation } from '../../db/database.js'
 import type { BookingStatus, OutboxRow } from '../../db/schema.js'
+import { reviewedFlags } from '../bookings/repository.js'
 
 /** What the messages about a booking need: the stay, and each side's address, phone and language. */
 export interface BookingContext {
@@ -95,19 +96,7 @@ export class NotificationRepository {
           .else(null)
           .end()
           .as('host_phone'),
-        eb
-          .exists(
-            eb.selectFrom('reviews').select('reviews.id').whereRef('reviews.booking_id', '=', 'bookings.id'),
-          )
-          .as('guest_reviewed'),
-        eb
-          .exists(
-            eb
-              .selectFrom('guest_reviews')
-              .select('guest_reviews.id')
-              .whereRef('guest_reviews.booking_id', '=', 'bookings.id'),
-          )
-          .as('host_reviewed'),
+        ...reviewedFlags(eb),
       ])
       .where('bookings.id', '=', id)
       .executeTakeFirst() as Promise<BookingContext | undefined>

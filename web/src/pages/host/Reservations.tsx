@@ -1,27 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { ApiError, api, unwrap } from '../../api/client'
-import type { Booking, StayReviewResult } from '../../api/types'
+import { api, unwrap } from '../../api/client'
+import type { Booking } from '../../api/types'
 import { BookingSummary, guestName } from '../../components/BookingSummary'
 import { CancelDialog } from '../../components/CancelDialog'
 import { RatingInput } from '../../components/RatingInput'
-import { Dialog, Empty, ErrorBox, Field, Notice, PageHeading, Skeleton } from '../../components/ui'
+import { ReviewSent } from '../../components/ReviewSent'
+import { Dialog, Empty, ErrorBox, Field, PageHeading, Skeleton } from '../../components/ui'
 import { useI18n } from '../../i18n'
-import { addDays, todayIn } from '../../lib/dates'
+import { todayIn } from '../../lib/dates'
 import { useSession, useTitle } from '../../lib/hooks'
+import { reviewUntil, type StayReviewDialogProps, useStayReview } from '../../lib/reviews'
 import { Link } from '../../lib/router'
 import { NeedLogin } from '../NotFound'
 
-/** Days after check-out during which a stay can be reviewed (the API's review window). */
-const REVIEW_WINDOW_DAYS = 14
 const REVIEW_TEXT_MAX = 5000
-
-/** The last day the host can review the guest of a finished stay, or null when they cannot (or no longer). */
-function reviewUntil(booking: Booking): string | null {
-  if (booking.status !== 'completed') return null
-  const last = addDays(booking.check_out, REVIEW_WINDOW_DAYS)
-  return last >= todayIn(booking.timezone) ? last : null
-}
 
 export default function Reservations() {
   const { t, date } = useI18n()
@@ -175,70 +168,39 @@ function PendingRequest({ booking }: { booking: Booking }) {
 }
 
 /** The host reviews the guest of a finished stay: an overall rating and a text (POST /bookings/{id}/review). */
-function GuestReviewDialog({
-  booking,
-  onClose,
-  onReviewed,
-}: {
-  booking: Booking | undefined
-  onClose: () => void
-  onReviewed: (bookingId: string) => void
-}) {
-  const { t, dateTime } = useI18n()
+function GuestReviewDialog({ booking, onClose, onReviewed }: StayReviewDialogProps) {
+  const { t } = useI18n()
   const queryClient = useQueryClient()
   const [rating, setRating] = useState(5)
   const [text, setText] = useState('')
   const [problem, setProblem] = useState<string>()
-  const [done, setDone] = useState<StayReviewResult>()
   const name = booking ? guestName(booking) : ''
-  const send = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/bookings/{id}/review', {
-          params: { path: { id: booking!.id } },
-          body: { rating, text: text.trim() },
-        }),
-      ),
-    onSuccess: (result) => {
-      setDone(result)
-      onReviewed(result.booking_id)
-    },
-    onError: (error) => {
-      if (booking && error instanceof ApiError && error.code === 'already_reviewed') onReviewed(booking.id)
-    },
-  })
+  const { send, done, reset } = useStayReview(booking, onReviewed)
   const submit = (event: FormEvent) => {
     event.preventDefault()
     const wrong = text.trim() ? undefined : t('hostReview.textRequired')
     setProblem(wrong)
-    if (!wrong) send.mutate()
+    if (!wrong) send.mutate({ rating, text: text.trim() })
   }
   const close = () => {
     if (done) void queryClient.invalidateQueries({ queryKey: ['bookings'] })
-    setDone(undefined)
+    reset()
     setText('')
     setRating(5)
     setProblem(undefined)
-    send.reset()
     onClose()
   }
   return (
     <Dialog open={Boolean(booking)} title={t('hostReview.title', { name })} onClose={close}>
       {done ? (
-        <>
-          <Notice kind="success">
-            <p data-testid="guest-review-sent">
-              {done.visible || !done.visible_from || !booking
-                ? t('hostReview.published', { name })
-                : t('hostReview.pending', { name, when: dateTime(done.visible_from, booking.timezone) })}
-            </p>
-          </Notice>
-          <div className="dialog-actions">
-            <button type="button" className="btn btn-primary" onClick={close}>
-              {t('common.done')}
-            </button>
-          </div>
-        </>
+        <ReviewSent
+          booking={booking}
+          done={done}
+          published={t('hostReview.published', { name })}
+          pending={(when) => t('hostReview.pending', { name, when })}
+          onDone={close}
+          testId="guest-review-sent"
+        />
       ) : (
         <form onSubmit={submit} className="form" noValidate>
           <p className="muted small">{t('hostReview.intro', { name })}</p>
