@@ -1,4 +1,5 @@
 // Composition root: drivers -> repositories -> services -> HTTP. Drivers are chosen here, once.
+import { join } from 'node:path'
 import type { Config } from './config.js'
 import { createDatabase, type Database, replicaOptions } from './db/database.js'
 import { setUpReplication } from './db/replication-setup.js'
@@ -32,6 +33,7 @@ import { BookingRepository } from './modules/bookings/repository.js'
 import { BookingService } from './modules/bookings/service.js'
 import { CalendarRepository } from './modules/calendar/repository.js'
 import { CalendarService } from './modules/calendar/service.js'
+import { DevOutboxService } from './modules/dev-outbox/service.js'
 import { IcalFetcher } from './modules/ical/fetch.js'
 import { IcalRepository } from './modules/ical/repository.js'
 import { IcalService } from './modules/ical/service.js'
@@ -72,6 +74,8 @@ export interface Services {
   phone: PhoneService
   notificationPreferences: NotificationPreferenceService
   reminders: ReminderService
+  /** Outside production, while mail or text messages go to files: the /dev/outbox pages. */
+  devOutbox?: DevOutboxService
 }
 
 export function createServices(
@@ -168,6 +172,9 @@ export function createServices(
       },
       logger,
     ),
+  }
+  if (config.env !== 'production' && (!config.smtpUrl || !config.smsApiUrl)) {
+    services.devOutbox = new DevOutboxService(join(config.dataDir, 'mail'), join(config.dataDir, 'sms'))
   }
   return { services, repositories, accessTokens, sessions }
 }

@@ -1,9 +1,16 @@
-// Embedded mail driver: each message is an .eml file under <data dir>/mail, browsable in development.
+// Embedded mail driver: each message is an .eml file under <data dir>/mail, with a JSON summary
+// beside it for the development outbox page (/dev/outbox).
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import nodemailer from 'nodemailer'
 import { uuidv7 } from '../../ids.js'
 import { headersOf, type MailMessage, type MailSender } from './port.js'
+
+/** What the JSON file beside each .eml holds. */
+export interface MailSummary extends MailMessage {
+  from: string
+  sentAt: string
+}
 
 export class FileMailSender implements MailSender {
   private readonly composer = nodemailer.createTransport({
@@ -27,10 +34,16 @@ export class FileMailSender implements MailSender {
       headers: headersOf(message),
     })
     await mkdir(this.dir, { recursive: true })
-    const name = `${uuidv7()}.eml`
-    // Written under a temporary name first, so a reader never sees half a message.
+    const id = uuidv7()
+    const summary: MailSummary = { ...message, from: this.from, sentAt: new Date().toISOString() }
+    await this.writeWhole(`${id}.json`, `${JSON.stringify(summary, null, 2)}\n`)
+    await this.writeWhole(`${id}.eml`, info.message as Buffer)
+  }
+
+  /** Written under a temporary name first, so a reader never sees half a file. */
+  private async writeWhole(name: string, content: string | Buffer) {
     const temporary = join(this.dir, `.${name}.tmp`)
-    await writeFile(temporary, info.message as Buffer)
+    await writeFile(temporary, content)
     await rename(temporary, join(this.dir, name))
   }
 
