@@ -178,7 +178,10 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`)
-  process.exit(1)
-})
+// The private redis-server child would keep the event loop alive: exit (which stops it) when done.
+main()
+  .then(() => process.exit())
+  .catch((error) => {
+    console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`)
+    process.exit(1)
+  })

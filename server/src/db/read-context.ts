@@ -30,7 +30,12 @@ export function currentReadContext(): ReadContext | undefined {
 
 /** Runs `work` with all its reads on the primary, so that it never sees a lagging replica. */
 export function readFromPrimary<T>(work: () => Promise<T>): Promise<T> {
-  return storage.run({ ...storage.getStore(), primaryOnly: true }, work)
+  const context = storage.getStore()
+  // Without a client (no read scope: no replicas, or outside requests) every read goes to the
+  // primary already. Not entering a scope then keeps AsyncLocalStorage, whose first `run` installs
+  // promise hooks that slow down every promise of the process, out of single-database servers.
+  if (!context?.client || context.primaryOnly) return work()
+  return storage.run({ ...context, primaryOnly: true }, work)
 }
 
 /** The read context of one API request from `address`. */

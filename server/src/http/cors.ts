@@ -49,8 +49,8 @@ export function corsHeaders(options: CorsOptions) {
  */
 export function registerCors(app: FastifyInstance, options: CorsOptions) {
   const setHeaders = corsHeaders(options)
-  app.addHook('onRequest', async (request, reply) => {
-    if (!setHeaders(request, reply)) return
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!setHeaders(request, reply)) return done()
     if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
       reply.header('Access-Control-Allow-Methods', ALLOWED_METHODS)
       const requested = request.headers['access-control-request-headers']
@@ -59,7 +59,10 @@ export function registerCors(app: FastifyInstance, options: CorsOptions) {
         requested ? `${ALLOWED_HEADERS}, ${requested}` : ALLOWED_HEADERS,
       )
       reply.header('Access-Control-Max-Age', '600')
-      return reply.code(204).send()
+      // Answered here: the remaining hooks and the route do not run (`done` is not called).
+      reply.code(204).send()
+      return
     }
+    done()
   })
 }

@@ -88,14 +88,17 @@ export function registerRateLimits(
   const allowed = new AddressMatcher(settings.allow)
   const applied = new WeakMap<FastifyRequest, Outcome>()
 
-  const userOf = async (request: FastifyRequest) => {
-    const [scheme, token] = (request.headers.authorization ?? '').split(' ')
-    if (scheme?.toLowerCase() !== 'bearer' || !token) return undefined
-    return tokens.verify(token).then(
+  const bearerToken = (request: FastifyRequest) => {
+    const header = request.headers.authorization
+    if (!header) return undefined
+    const [scheme, token] = header.split(' ')
+    return scheme?.toLowerCase() === 'bearer' && token ? token : undefined
+  }
+  const userOf = (token: string) =>
+    tokens.verify(token).then(
       (claims) => claims.id,
       () => undefined,
     )
-  }
 
   const enforce = async (request: FastifyRequest, reply: FastifyReply, limits: Limit[]) => {
     if (limits.length === 0) return
@@ -124,14 +127,15 @@ export function registerRateLimits(
     limit.name ?? `${request.method} ${request.routeOptions.url}`
 
   // Before the body is read: the client address and the user, and the route's limit per address.
-  app.addHook('onRequest', async (request, reply) => {
-    if (exempt(request)) return
+  // Callback hooks, so that a request no limit applies to (an allowed address, limits off) costs no
+  // promise: this runs on every request, cached answers included.
+  const limitRequest = async (request: FastifyRequest, reply: FastifyReply, token: string | undefined) => {
     const address = plainAddress(request.ip)
     const limits: Limit[] = []
     if (settings.perAddress > 0) {
       limits.push({ key: `ip:${address}`, max: settings.perAddress, windowMs: MINUTE_MS })
     }
-    const user = settings.perUser > 0 ? await userOf(request) : undefined
+    const user = token ? await userOf(token) : undefined
     if (user) limits.push({ key: `user:${user}`, max: settings.perUser, windowMs: MINUTE_MS })
     const route = request.routeOptions.config?.rateLimit
     if (route) {
@@ -142,21 +146,27 @@ export function registerRateLimits(
       })
     }
     await enforce(request, reply, limits)
+  }
+  app.addHook('onRequest', (request, reply, done) => {
+    if (exempt(request)) return done()
+    const token = settings.perUser > 0 ? bearerToken(request) : undefined
+    if (settings.perAddress <= 0 && !token && !request.routeOptions.config?.rateLimit) return done()
+    limitRequest(request, reply, token).then(() => done(), done)
   })
 
   // Once the body is validated: the route's limit per account.
-  app.addHook('preHandler', async (request, reply) => {
+  app.addHook('preHandler', (request, reply, done) => {
     const route = request.routeOptions.config?.rateLimit
-    if (!route?.perAccount || route.perAccount.max <= 0 || exempt(request)) return
+    if (!route?.perAccount || route.perAccount.max <= 0 || exempt(request)) return done()
     const account = route.perAccount.account(request)
-    if (account === undefined) return
-    await enforce(request, reply, [
+    if (account === undefined) return done()
+    enforce(request, reply, [
       {
         key: `route:${routeName(request, route)}:account:${accountKey(account)}`,
         max: route.perAccount.max,
         windowMs: windowMs(route.timeWindow),
       },
-    ])
+    ]).then(() => done(), done)
   })
 }
 
