@@ -19,7 +19,8 @@ function initialScripts(): string[] {
 }
 
 describe('bundle size', () => {
-  it.skipIf(!existsSync(join(DIST, 'index.html')))(
+  // Without a build there is nothing to measure; CI always builds first, so there it must run.
+  it.skipIf(!existsSync(join(DIST, 'index.html')) && process.env.CI !== 'true')(
     'keeps the initial JavaScript under 200 kB gzipped',
     () => {
       const files = initialScripts()
