@@ -9,6 +9,18 @@ import { fileURLToPath } from 'node:url'
 
 const HBNB_BIN = fileURLToPath(new URL('../../bin/hbnb.js', import.meta.url))
 
+// Processes started here die with the test process, even when a test ends without stopping them.
+const started = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of started) child.kill('SIGKILL')
+})
+
+function tracked(child: ChildProcess): ChildProcess {
+  started.add(child)
+  child.once('exit', () => started.delete(child))
+  return child
+}
+
 /** A TCP port that was free a moment ago. */
 export async function freePort(): Promise<number> {
   const server = createServer()
@@ -56,10 +68,12 @@ export async function startRedis() {
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      child = spawn(
-        'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-        { stdio: 'ignore' },
+      child = tracked(
+        spawn(
+          'redis-server',
+          ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+          { stdio: 'ignore' },
+        ),
       )
       await waitFor(() => portAnswers(port), `redis-server on port ${port}`)
     },
@@ -86,10 +100,12 @@ function hbnbEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 async function startHbnbProcess(command: string, portSetting: string, env: Record<string, string>) {
   const port = await freePort()
   const output: string[] = []
-  const child = spawn(process.execPath, [HBNB_BIN, command], {
-    env: hbnbEnv({ ...env, [portSetting]: String(port) }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = tracked(
+    spawn(process.execPath, [HBNB_BIN, command], {
+      env: hbnbEnv({ ...env, [portSetting]: String(port) }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  )
   child.stdout?.on('data', (chunk) => output.push(String(chunk)))
   child.stderr?.on('data', (chunk) => output.push(String(chunk)))
   const url = `http://127.0.0.1:${port}`
