@@ -28,12 +28,11 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
 import { createConnection } from 'mysql2/promise'
 import { atExit, freePort, installCleanup, startNode, stop, waitUntil } from './lib/children.mjs'
 import { cpuAccount } from './lib/cpu.mjs'
 import { request } from './lib/http.mjs'
-import { failures } from './lib/load.mjs'
+import { failures, measure } from './lib/load.mjs'
 import { loadAverage, machine, writeResults } from './lib/report.mjs'
 import { number } from './lib/settings.mjs'
 
@@ -254,51 +253,15 @@ async function searchUrls() {
   return urls
 }
 
-function percentile(sorted, p) {
-  if (sorted.length === 0) return null
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
-}
-
-function runAutocannon(options, onLatency) {
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)))
-    if (onLatency) {
-      instance.on('response', (_client, statusCode, _bytes, ms) => {
-        if (statusCode >= 200 && statusCode < 300) onLatency(ms)
-      })
-    }
-  })
-}
-
-/** Like lib/load.mjs's measure(), but cycling through `paths`, and with p95. */
-async function measure(baseUrl, paths) {
+/** Cycles through `paths`, one per request. */
+function measureSearch(baseUrl, paths) {
   let next = 0
-  const options = {
-    url: baseUrl,
-    connections: CONNECTIONS,
-    pipelining: 1,
-    timeout: 10,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length] }) }],
-  }
-  if (settings.warmup > 0) await runAutocannon({ ...options, duration: settings.warmup })
-  const latencies = []
-  const result = await runAutocannon({ ...options, duration: settings.duration }, (ms) => latencies.push(ms))
-  const sorted = Float64Array.from(latencies).sort()
-  return {
-    requestsPerSecond: result.requests.average,
-    latencyMs: {
-      p50: percentile(sorted, 50),
-      p95: percentile(sorted, 95),
-      p99: percentile(sorted, 99),
-      max: percentile(sorted, 100),
-      mean: sorted.reduce((sum, ms) => sum + ms, 0) / (sorted.length || 1),
-    },
-    requests: result.requests.total,
-    ok: result['2xx'],
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-  }
+  const setupRequest = (request) => ({ ...request, path: paths[next++ % paths.length] })
+  return measure(
+    baseUrl,
+    { requests: [{ method: 'GET', setupRequest }] },
+    { connections: CONNECTIONS, duration: settings.duration, warmup: settings.warmup },
+  )
 }
 
 async function queryPlan(databaseUrl, url) {
@@ -380,7 +343,7 @@ async function benchDriver(driver, urls, workDir) {
         `${data.averageResults} results and ${data.averageBytes} bytes per response`,
     )
     const cpu = cpuWithDatabase(server.pid, driver)
-    const hbnbRun = { ...(await measure(baseUrl, urls)), cpu: cpu.finish() }
+    const hbnbRun = { ...(await measureSearch(baseUrl, urls)), cpu: cpu.finish() }
     log(`${driver}: HBNB ${Math.round(hbnbRun.requestsPerSecond)} req/s, p95 ${hbnbRun.latencyMs.p95} ms`)
 
     const fixturesPath = join(workDir, `fixtures-${driver}.json`)
@@ -395,7 +358,7 @@ async function benchDriver(driver, urls, workDir) {
         return res.status === 200 && res.body.equals(Buffer.from(fixtures[0].body, 'base64'))
       })
       const bareCpu = cpuAccount(bare.pid)
-      bareRun = { ...(await measure(bareUrl, urls)), cpu: bareCpu.finish() }
+      bareRun = { ...(await measureSearch(bareUrl, urls)), cpu: bareCpu.finish() }
     } finally {
       await stop(bare)
     }

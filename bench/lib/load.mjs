@@ -21,17 +21,17 @@ function percentile(sorted, p) {
 
 /**
  * Warms `url` up for `warmup` seconds, then measures it for `duration` seconds with `connections`
- * keep-alive connections. Returns requests per second, latency percentiles (ms) and failure counts.
+ * keep-alive connections (`requests`: autocannon's request list, e.g. to vary the path). Returns requests per second, latency percentiles (ms) and failure counts.
  * `watch()`, when given, is called as the measured part starts; what its `finish()` returns at the
  * end of it is kept as `cpu`.
  */
 export async function measure(
   url,
-  { method = 'GET', headers, body },
+  { method = 'GET', headers, body, requests },
   { connections, duration, warmup },
   watch,
 ) {
-  const options = { url, method, headers, body, connections, pipelining: 1, timeout: 10 }
+  const options = { url, method, headers, body, requests, connections, pipelining: 1, timeout: 10 }
   if (warmup > 0) await run({ ...options, duration: warmup })
   const latencies = []
   const watcher = watch?.()
@@ -46,6 +46,7 @@ export async function measure(
     latencyMs: {
       p50: percentile(sorted, 50),
       p90: percentile(sorted, 90),
+      p95: percentile(sorted, 95),
       p99: percentile(sorted, 99),
       max: percentile(sorted, 100),
       mean: sorted.reduce((sum, ms) => sum + ms, 0) / (sorted.length || 1),

@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react'
 import { useI18n } from '../i18n'
 import { errorMessage } from '../lib/errors'
+import { navigate } from '../lib/router'
 
 export function Loading({ label }: { label?: string }) {
   const { t } = useI18n()
@@ -171,6 +172,38 @@ export function ShowMore({
       <button type="button" className="btn btn-ghost" disabled={loading} onClick={onMore}>
         {loading ? t('common.loading') : label}
       </button>
+    </div>
+  )
+}
+
+/** Tabs that live in the page's URL (`<path>?tab=<name>`), so a tab can be linked and reloaded. */
+export function UrlTabs<T extends string>({
+  label,
+  path,
+  tabs,
+  current,
+  labelOf,
+}: {
+  label: string
+  path: string
+  tabs: readonly T[]
+  current: T
+  labelOf: (tab: T) => string
+}) {
+  return (
+    <div className="tabs" role="tablist" aria-label={label}>
+      {tabs.map((name) => (
+        <button
+          key={name}
+          type="button"
+          role="tab"
+          aria-selected={current === name}
+          className={`tab ${current === name ? 'is-active' : ''}`}
+          onClick={() => navigate(`${path}?tab=${name}`, { replace: true })}
+        >
+          {labelOf(name)}
+        </button>
+      ))}
     </div>
   )
 }

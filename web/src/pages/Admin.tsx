@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../api/client'
 import type { Amenity, UserView } from '../api/types'
-import { Empty, ErrorBox, Notice, PageHeading, ShowMore, Skeleton } from '../components/ui'
+import { Empty, ErrorBox, Notice, PageHeading, ShowMore, Skeleton, UrlTabs } from '../components/ui'
 import { type MessageKey, useI18n } from '../i18n'
 import { useSession, useTitle } from '../lib/hooks'
 import { usePlaceList } from '../lib/places'
@@ -29,20 +29,13 @@ export default function Admin() {
   return (
     <div className="container section">
       <PageHeading>{t('admin.title')}</PageHeading>
-      <div className="tabs" role="tablist" aria-label={t('admin.title')}>
-        {(['users', 'amenities', 'listings'] as const).map((name) => (
-          <button
-            key={name}
-            type="button"
-            role="tab"
-            aria-selected={tab === name}
-            className={`tab ${tab === name ? 'is-active' : ''}`}
-            onClick={() => navigate(`/admin?tab=${name}`, { replace: true })}
-          >
-            {t(`admin.tab.${name}` as MessageKey)}
-          </button>
-        ))}
-      </div>
+      <UrlTabs
+        label={t('admin.title')}
+        path="/admin"
+        tabs={['users', 'amenities', 'listings'] as const}
+        current={tab}
+        labelOf={(name) => t(`admin.tab.${name}` as MessageKey)}
+      />
       <div role="tabpanel">
         {tab === 'users' && <Users />}
         {tab === 'amenities' && <Amenities />}

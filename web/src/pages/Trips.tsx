@@ -6,12 +6,12 @@ import { BookingSummary } from '../components/BookingSummary'
 import { CancelDialog } from '../components/CancelDialog'
 import { RatingInput } from '../components/RatingInput'
 import { ReviewSent } from '../components/ReviewSent'
-import { Dialog, Empty, ErrorBox, Notice, PageHeading, Skeleton } from '../components/ui'
+import { Dialog, Empty, ErrorBox, Notice, PageHeading, Skeleton, UrlTabs } from '../components/ui'
 import { type MessageKey, useI18n } from '../i18n'
 import { todayIn } from '../lib/dates'
 import { useSession, useTitle } from '../lib/hooks'
 import { reviewUntil, type StayReviewDialogProps, useStayReview } from '../lib/reviews'
-import { Link, navigate, useSearchParams } from '../lib/router'
+import { Link, useSearchParams } from '../lib/router'
 import { NeedLogin } from './NotFound'
 
 type Tab = 'upcoming' | 'past' | 'cancelled'
@@ -56,20 +56,13 @@ export default function Trips() {
             : t('trips.bookedRequested', { place: justBooked.place.title })}
         </Notice>
       )}
-      <div className="tabs" role="tablist" aria-label={t('trips.title')}>
-        {(['upcoming', 'past', 'cancelled'] as const).map((name) => (
-          <button
-            key={name}
-            type="button"
-            role="tab"
-            aria-selected={tab === name}
-            className={`tab ${tab === name ? 'is-active' : ''}`}
-            onClick={() => navigate(`/trips?tab=${name}`, { replace: true })}
-          >
-            {t(`trips.tab.${name}` as MessageKey)}
-          </button>
-        ))}
-      </div>
+      <UrlTabs
+        label={t('trips.title')}
+        path="/trips"
+        tabs={['upcoming', 'past', 'cancelled'] as const}
+        current={tab}
+        labelOf={(name) => t(`trips.tab.${name}` as MessageKey)}
+      />
       <div role="tabpanel" aria-label={t(`trips.tab.${tab}` as MessageKey)}>
         {bookings.isPending && <Skeleton lines={4} />}
         {bookings.error && <ErrorBox error={bookings.error} onRetry={() => bookings.refetch()} />}
