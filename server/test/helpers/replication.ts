@@ -144,7 +144,7 @@ export async function startReplicatedApp(env: Record<string, string> = {}): Prom
   await migrateUp(database)
   await seedEssentials(database, config)
   const app = await createApp(config, logger, database)
-  await app.http.ready()
+  const testApp = await TestApp.listen(app, 'mysql', drop)
   await replicasCaughtUp()
   // Checked here rather than left to the checks' interval, which some suites set far apart.
   const { replicas } = database.replication!
@@ -155,7 +155,7 @@ export async function startReplicatedApp(env: Record<string, string> = {}): Prom
     },
     () => `replicas in rotation (${replicas.map((r) => `${r.name}: ${r.problem ?? 'ok'}`).join(', ')})`,
   )
-  return new TestApp(app, 'mysql', drop)
+  return testApp
 }
 
 export async function eventually(

@@ -1,6 +1,7 @@
-// Starts the real app on a fresh database (SQLite always, MariaDB when HBNB_TEST_MYSQL_URL is set)
-// and drives it over HTTP with Fastify's inject.
+// Starts the real app on a fresh database (SQLite always, MariaDB when HBNB_TEST_MYSQL_URL is set),
+// listening on a loopback port, and drives it over HTTP.
 import { randomBytes } from 'node:crypto'
+import { Agent, request as httpRequest } from 'node:http'
 import { createConnection } from 'mysql2/promise'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { type App, createApp } from '../../src/app.js'
@@ -36,35 +37,65 @@ export interface RequestOptions {
   body?: unknown
   /** Raw payload sent as is (with headers given by the caller). */
   payload?: string | Buffer
+  /** The client's address: any 127.x.y.z (loopback answers them all). */
+  localAddress?: string
 }
 
 export class TestApp {
   private adminTokenCache?: string
   private counter = 0
+  private readonly agent = new Agent({ keepAlive: true })
 
   constructor(
     readonly app: App,
     readonly driver: Driver,
     private readonly dropDatabase: () => Promise<void>,
+    /** Where the app listens: `http://127.0.0.1:<port>`. */
+    readonly baseUrl: string,
   ) {}
+
+  /** Starts `app` listening on a free loopback port. */
+  static async listen(app: App, driver: Driver, dropDatabase: () => Promise<void>): Promise<TestApp> {
+    await app.http.listen({ host: '127.0.0.1', port: 0 })
+    const { port } = app.http.server.address() as { port: number }
+    return new TestApp(app, driver, dropDatabase, `http://127.0.0.1:${port}`)
+  }
 
   async request<T = any>(method: string, url: string, options: RequestOptions = {}): Promise<Response<T>> {
     const headers: Record<string, string> = { ...options.headers }
     if (options.token) headers.authorization = `Bearer ${options.token}`
-    const response = await this.app.http.inject({
-      method: method as 'GET',
-      url,
-      headers,
-      ...(options.payload !== undefined
-        ? { payload: options.payload }
-        : options.body !== undefined
-          ? { payload: options.body as object }
-          : {}),
+    let payload = options.payload
+    if (payload === undefined && options.body !== undefined) {
+      payload = JSON.stringify(options.body)
+      headers['content-type'] ??= 'application/json'
+    }
+    const { status, responseHeaders, text } = await new Promise<{
+      status: number
+      responseHeaders: Response['headers']
+      text: string
+    }>((resolve, reject) => {
+      const outgoing = httpRequest(
+        new URL(url, this.baseUrl),
+        { method, headers, agent: this.agent, localAddress: options.localAddress },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (chunk: Buffer) => chunks.push(chunk))
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode!,
+              responseHeaders: res.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          )
+          res.on('error', reject)
+        },
+      )
+      outgoing.on('error', reject)
+      outgoing.end(payload)
     })
-    let body: unknown = response.body
-    if (String(response.headers['content-type'] ?? '').includes('json') && response.body)
-      body = response.json()
-    return { status: response.statusCode, body: body as T, headers: response.headers, text: response.body }
+    let body: unknown = text
+    if (String(responseHeaders['content-type'] ?? '').includes('json') && text) body = JSON.parse(text)
+    return { status, body: body as T, headers: responseHeaders, text }
   }
 
   get = <T = any>(url: string, options?: RequestOptions) => this.request<T>('GET', url, options)
@@ -126,6 +157,7 @@ export class TestApp {
   }
 
   async close() {
+    this.agent.destroy()
     await this.app.close()
     await this.dropDatabase()
   }
@@ -177,8 +209,7 @@ export async function startTestApp(driver: Driver, env: Record<string, string> =
   await migrateUp(database)
   await seedEssentials(database, config)
   const app = await createApp(config, logger, database)
-  await app.http.ready()
-  return new TestApp(app, driver, drop)
+  return TestApp.listen(app, driver, drop)
 }
 
 /**

@@ -196,7 +196,7 @@ describeEachDriver(
         expect(settings.body.feeds).toEqual([])
         expect(settings.body.export_url).toMatch(
           new RegExp(
-            `^http://localhost(:\\d+)?/api/v1/places/${place.id}/calendar\\.ics\\?token=[\\w-]{43}$`,
+            `^http://(localhost|127\\.0\\.0\\.1)(:\\d+)?/api/v1/places/${place.id}/calendar\\.ics\\?token=[\\w-]{43}$`,
           ),
         )
         const again = await t().get(`/api/v1/places/${place.id}/ical`, { token: host.token })
