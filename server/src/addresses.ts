@@ -47,9 +47,13 @@ export function plainAddress(address: string): string {
   return mapped ? mapped[1]! : address
 }
 
+/** Answers remembered per address: a client sends many requests, and each check costs a parse. */
+const REMEMBERED_ADDRESSES = 1024
+
 /** Tells whether a client address is in a list made by `addressList`. */
 export class AddressMatcher {
   private readonly list = new BlockList()
+  private readonly answers = new Map<string, boolean>()
   readonly empty: boolean
 
   constructor(entries: string[]) {
@@ -62,6 +66,16 @@ export class AddressMatcher {
 
   matches(address: string): boolean {
     if (this.empty) return false
+    let answer = this.answers.get(address)
+    if (answer === undefined) {
+      answer = this.check(address)
+      if (this.answers.size >= REMEMBERED_ADDRESSES) this.answers.clear()
+      this.answers.set(address, answer)
+    }
+    return answer
+  }
+
+  private check(address: string): boolean {
     const plain = plainAddress(address)
     const version = isIP(plain)
     if (version === 0) return false

@@ -19,6 +19,24 @@ export const REDACTED_PATHS = [
   '*.token',
 ]
 
+const MESSAGE_KEY = 'message'
+const LEVEL_KEY = 'log.level'
+/** Loggers with the JSON (Elastic Common Schema) format of `createLogger`. */
+const ecsLoggers = new WeakSet<Logger>()
+
+let lastMs = 0
+let lastTimestamp = ''
+
+/** The `@timestamp` field, formatted once per millisecond: a busy server logs many lines in one. */
+function isoTimestamp(): string {
+  const now = Date.now()
+  if (now !== lastMs) {
+    lastMs = now
+    lastTimestamp = `,"@timestamp":"${new Date(now).toISOString()}"`
+  }
+  return lastTimestamp
+}
+
 export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>, name = 'hbnb'): Logger {
   const redact = { paths: REDACTED_PATHS, censor: '[redacted]' }
   if (config.logFormat === 'pretty') {
@@ -31,12 +49,38 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>, nam
       },
     })
   }
-  return pino({
+  const logger = pino({
     level: config.logLevel,
     redact,
-    messageKey: 'message',
+    messageKey: MESSAGE_KEY,
     base: { 'ecs.version': '8.11.0', 'service.name': name, 'process.pid': process.pid },
-    timestamp: () => `,"@timestamp":"${new Date().toISOString()}"`,
-    formatters: { level: (label) => ({ 'log.level': label }) },
+    timestamp: isoTimestamp,
+    formatters: { level: (label) => ({ [LEVEL_KEY]: label }) },
   })
+  ecsLoggers.add(logger)
+  return logger
+}
+
+/** A log line's own fields: plain values only (the caller knows them to need no redaction). */
+export type LineFields = Record<string, string | number>
+
+/**
+ * For one hot path (the access line of every request): writes exactly what `logger.info(fields,
+ * message)` would, for a JSON logger made by `createLogger`, formatting it directly (pino's generic
+ * serializer cost a third of a cached answer). Undefined for other loggers: use `logger.info`.
+ */
+export function directInfoLine(logger: Logger): ((fields: LineFields, message: string) => void) | undefined {
+  if (!ecsLoggers.has(logger)) return undefined
+  const internals = logger as unknown as Record<symbol, unknown>
+  const stream = internals[pino.symbols.streamSym] as { write(line: string): void }
+  const bindings = internals[pino.symbols.chindingsSym] as string
+  const head = `{"${LEVEL_KEY}":"info"`
+  return (fields, message) => {
+    let line = head + isoTimestamp() + bindings
+    for (const key in fields) {
+      const value = fields[key]
+      line += `,"${key}":${typeof value === 'number' ? value : JSON.stringify(value)}`
+    }
+    stream.write(`${line},"${MESSAGE_KEY}":${JSON.stringify(message)}}\n`)
+  }
 }

@@ -1,5 +1,5 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
-import type { Logger } from '../logger.js'
+import { directInfoLine, type LineFields, type Logger } from '../logger.js'
 
 const SECRET_QUERY = /([?&](?:token|access_token|refresh_token)=)[^&]*/gi
 const REQUEST_ID_LABEL = 'http.request.id'
@@ -9,6 +9,17 @@ export function loggableUrl(url: string): string {
   return url.includes('?') ? url.replace(SECRET_QUERY, '$1[redacted]') : url
 }
 
+/** What the access line of a successful request says. */
+export interface AccessLine {
+  id: string
+  method: string
+  /** As requested: secrets in the query string are hidden here. */
+  url: string
+  status: number
+  durationNs: number
+  clientIp: string
+}
+
 /** One log line per request, when it completes, with Elastic Common Schema field names. */
 export class AccessLog extends LogController {
   /**
@@ -16,10 +27,12 @@ export class AccessLog extends LogController {
    * secrets hidden), so they skip pino's redaction, which costs more than the rest of the line.
    */
   private readonly lines: Logger
+  private readonly write: (fields: LineFields, message: string) => void
 
   constructor(logger: Logger) {
     super({ requestIdLogLabel: REQUEST_ID_LABEL })
     this.lines = logger.child({}, { redact: [] })
+    this.write = directInfoLine(logger) ?? ((fields, message) => this.lines.info(fields, message))
   }
 
   override incomingRequest(): void {}
@@ -30,10 +43,10 @@ export class AccessLog extends LogController {
     reply: FastifyReply,
   ): void {
     const status = reply.statusCode
-    const url = loggableUrl(request.url)
-    const message = `${request.method} ${url} ${status}`
     if (error || status >= 500) {
       // Errors go through the request's logger, with redaction: an error may carry anything.
+      const url = loggableUrl(request.url)
+      const message = `${request.method} ${url} ${status}`
       const fields = {
         'http.request.method': request.method,
         'url.path': url,
@@ -46,17 +59,30 @@ export class AccessLog extends LogController {
       else reply.log.info(fields, message)
       return
     }
+    this.line({
+      id: request.id,
+      method: request.method,
+      url: request.url,
+      status,
+      durationNs: Math.round(reply.elapsedTime * 1e6),
+      clientIp: request.ip,
+    })
+  }
+
+  /** The access line of a successful request (also of those answered before the framework). */
+  line({ id, method, url, status, durationNs, clientIp }: AccessLine): void {
     if (!this.lines.isLevelEnabled('info')) return
-    this.lines.info(
+    const path = loggableUrl(url)
+    this.write(
       {
-        [REQUEST_ID_LABEL]: request.id,
-        'http.request.method': request.method,
-        'url.path': url,
+        [REQUEST_ID_LABEL]: id,
+        'http.request.method': method,
+        'url.path': path,
         'http.response.status_code': status,
-        'event.duration': Math.round(reply.elapsedTime * 1e6),
-        'client.ip': request.ip,
+        'event.duration': durationNs,
+        'client.ip': clientIp,
       },
-      message,
+      `${method} ${path} ${status}`,
     )
   }
 }

@@ -1,5 +1,19 @@
+import pino from 'pino'
 import { describe, expect, it } from 'vitest'
-import { loggableUrl } from '../../src/http/access-log.js'
+import { AccessLog, loggableUrl } from '../../src/http/access-log.js'
+import { createLogger } from '../../src/logger.js'
+
+/** A JSON logger whose lines land in `lines` (pino's own writes and direct ones alike). */
+function capturedLogger() {
+  const lines: string[] = []
+  const logger = createLogger({ logLevel: 'info', logFormat: 'json' })
+  ;(logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = {
+    write: (line: string) => lines.push(line),
+  }
+  return { logger, lines }
+}
+
+const withoutTime = (line: string) => JSON.parse(line.replace(/"@timestamp":"[^"]+"/, '"@timestamp":"T"'))
 
 describe('access log', () => {
   it('hides secrets in query strings', () => {
@@ -8,5 +22,49 @@ describe('access log', () => {
     )
     expect(loggableUrl('/x?a=1&refresh_token=abc')).toBe('/x?a=1&refresh_token=[redacted]')
     expect(loggableUrl('/api/v1/places/?limit=2')).toBe('/api/v1/places/?limit=2')
+  })
+
+  it('writes the line pino would write, byte for byte but the time, with secrets hidden and text escaped', () => {
+    const { logger, lines } = capturedLogger()
+    const line = {
+      id: 'r-1',
+      method: 'GET',
+      url: '/api/v1/search?q="quoted"\\é&token=s3cret',
+      status: 200,
+      durationNs: 1234,
+      clientIp: '::1',
+    }
+    new AccessLog(logger).line(line)
+    const path = loggableUrl(line.url)
+    logger.info(
+      {
+        'http.request.id': line.id,
+        'http.request.method': line.method,
+        'url.path': path,
+        'http.response.status_code': line.status,
+        'event.duration': line.durationNs,
+        'client.ip': line.clientIp,
+      },
+      `GET ${path} 200`,
+    )
+    expect(lines).toHaveLength(2)
+    expect(lines[0]!.endsWith('\n')).toBe(true)
+    expect(withoutTime(lines[0]!)).toEqual(withoutTime(lines[1]!))
+    expect(lines[0]!.replace(/"@timestamp":"[^"]+"/, '')).toBe(lines[1]!.replace(/"@timestamp":"[^"]+"/, ''))
+    expect(lines[0]).not.toContain('s3cret')
+  })
+
+  it('writes nothing below its level', () => {
+    const { logger, lines } = capturedLogger()
+    logger.level = 'warn'
+    new AccessLog(logger).line({
+      id: 'r',
+      method: 'GET',
+      url: '/',
+      status: 200,
+      durationNs: 1,
+      clientIp: '::1',
+    })
+    expect(lines).toHaveLength(0)
   })
 })
