@@ -66,6 +66,7 @@ export interface Config {
   cacheSearchTtlSeconds: number
   cacheMaxEntries: number
   cacheLockWaitMs: number
+  cacheLeaseMs: number
   taskMaxAttempts: number
   taskPollMs: number
   amqpQueuePrefix: string
@@ -509,6 +510,13 @@ export const SETTINGS = {
     default: '500',
     parse: integer(0, 60_000),
   },
+  cacheLeaseMs: {
+    name: 'HBNB_CACHE_LEASE_MS',
+    description:
+      'With the Redis cache: how long a process answers from an entry it has just found current in Redis without asking Redis again. Every write waits this long before it answers, so no answer is older than a write its client has seen. `0`: ask Redis on every hit.',
+    default: '20',
+    parse: integer(0, 1000),
+  },
   taskMaxAttempts: {
     name: 'HBNB_TASK_MAX_ATTEMPTS',
     description: 'Tries of a background task (exponential backoff between them) before it is dead-lettered.',
@@ -682,6 +690,7 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     cacheSearchTtlSeconds: read('cacheSearchTtlSeconds', 60),
     cacheMaxEntries: read('cacheMaxEntries', 10_000),
     cacheLockWaitMs: read('cacheLockWaitMs', 500),
+    cacheLeaseMs: read('cacheLeaseMs', 20),
     taskMaxAttempts: read('taskMaxAttempts', 5),
     taskPollMs: read('taskPollMs', 1000),
     amqpQueuePrefix: read('amqpQueuePrefix', 'hbnb.'),

@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { MemoryCacheStore } from '../../src/infra/cache/memory.js'
 import { RedisCacheStore } from '../../src/infra/cache/redis.js'
 import { decodeEntry, encodeEntry, ResponseCache, toResponse } from '../../src/infra/cache/response-cache.js'
@@ -12,13 +12,15 @@ describe('cache port: memory driver', () => {
   cacheContract(async () => ({ store: new MemoryCacheStore(1000), close: async () => {} }))
 
   it('stays within its size bound, dropping the least recently used entries first', async () => {
-    const store = new MemoryCacheStore(10)
+    let now = 0
+    const store = new MemoryCacheStore(10, () => now)
     const versions: string[] = []
     for (let i = 0; i < 10; i++) {
       const { version } = await store.read(`k${i}`, ['t'])
       versions.push(version)
       await store.write(`k${i}`, version, Buffer.from(String(i)), 60_000)
     }
+    now += 1000 // recency is kept to the second
     await store.read('k0', ['t']) // k0 is now the most recently used
     await store.write('k10', versions[0]!, Buffer.from('10'), 60_000)
     expect(String((await store.read('k0', ['t'])).value)).toBe('0')
@@ -136,6 +138,41 @@ describe('response cache', () => {
       expect(builds).toBe(1)
       expect(answers.every((answer) => answer.body.toString() === '"once"')).toBe(true)
     } finally {
+      a.disconnect()
+      b.disconnect()
+      await server.stop()
+    }
+  })
+
+  it('answers from a lease without asking Redis, and a write returns only once every lease before it ended', async () => {
+    const server = await startRedis()
+    const [a, b] = [await connect(server.url), await connect(server.url)]
+    const leaseMs = 300
+    const options = { ttlMs: 60_000, lockWaitMs: 500, leaseMs }
+    const storeB = new RedisCacheStore(b, { tagTtlMs: 3_600_000 })
+    const writer = new ResponseCache(new RedisCacheStore(a, { tagTtlMs: 3_600_000 }), options)
+    const reader = new ResponseCache(storeB, options)
+    let value = 'first'
+    const build = async () => ({ value })
+    const entry = { name: 't', key: 'leased', tags: ['x'] }
+    try {
+      expect((await reader.get('t', 'leased', ['x'], build)).body.toString()).toBe('"first"')
+      const reads = vi.spyOn(storeB, 'read')
+      expect((await reader.get('t', 'leased', ['x'], build)).body.toString()).toBe('"first"')
+      expect((await reader.peek(entry))?.body.toString()).toBe('"first"')
+      const askedRedis = reads.mock.calls.length
+      expect((await reader.peek(entry))?.body.toString()).toBe('"first"')
+      expect(reads.mock.calls.length).toBe(askedRedis) // within the lease: no round trip
+
+      value = 'second'
+      const started = performance.now()
+      await writer.invalidate(['x'])
+      expect(performance.now() - started).toBeGreaterThanOrEqual(leaseMs - 1)
+      // The write has returned: no process may answer with what it leased before it.
+      expect(await reader.peek(entry)).toBeUndefined()
+      expect((await reader.get('t', 'leased', ['x'], build)).body.toString()).toBe('"second"')
+    } finally {
+      vi.restoreAllMocks()
       a.disconnect()
       b.disconnect()
       await server.stop()

@@ -20,11 +20,20 @@ export function createCacheStore(config: Config, redis: Redis | undefined): Cach
 }
 
 export function createResponseCache(config: Config, redis: Redis | undefined, logger?: Logger) {
-  return new ResponseCache(createCacheStore(config, redis), {
+  const store = createCacheStore(config, redis)
+  return new ResponseCache(store, {
     ttlMs: config.cacheTtlSeconds * 1000,
     lockWaitMs: config.cacheLockWaitMs,
+    // The memory store is this process's own: what it holds is always current.
+    leaseMs: store instanceof RedisCacheStore ? config.cacheLeaseMs : 0,
     logger,
   })
 }
 
-export { type CachedResponse, ResponseCache, type Serialize, toResponse } from './response-cache.js'
+export {
+  type CachedResponse,
+  type CacheEntry,
+  ResponseCache,
+  type Serialize,
+  toResponse,
+} from './response-cache.js'

@@ -4,9 +4,16 @@ import { type CacheRead, type CacheStore, freshVersion } from './port.js'
 interface Slot<T> {
   value: T
   expiresAt: number
+  movedAt: number
 }
 
-/** A Map in least-recently-used order with a size bound and per-entry expiry. */
+/** How stale the recency order may be: a read moves its entry to the young end at most this often. */
+const RECENCY_RESOLUTION_MS = 1000
+
+/**
+ * A Map in least-recently-used order (to within a second: moving an entry on every read costs more
+ * than the rest of a cache hit) with a size bound and per-entry expiry.
+ */
 export class Lru<T> {
   private readonly map = new Map<string, Slot<T>>()
 
@@ -18,15 +25,23 @@ export class Lru<T> {
   get(key: string): T | undefined {
     const slot = this.map.get(key)
     if (!slot) return undefined
-    this.map.delete(key)
-    if (slot.expiresAt <= this.now()) return undefined
-    this.map.set(key, slot)
+    const now = this.now()
+    if (slot.expiresAt <= now) {
+      this.map.delete(key)
+      return undefined
+    }
+    if (now - slot.movedAt >= RECENCY_RESOLUTION_MS) {
+      slot.movedAt = now
+      this.map.delete(key)
+      this.map.set(key, slot)
+    }
     return slot.value
   }
 
   set(key: string, value: T, ttlMs = Number.POSITIVE_INFINITY): void {
     this.map.delete(key)
-    this.map.set(key, { value, expiresAt: this.now() + ttlMs })
+    const now = this.now()
+    this.map.set(key, { value, expiresAt: now + ttlMs, movedAt: now })
     while (this.map.size > this.maxEntries) this.map.delete(this.map.keys().next().value!)
   }
 
@@ -39,21 +54,39 @@ export class Lru<T> {
   }
 }
 
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((tag, i) => tag === b[i])
+}
+
 export class MemoryCacheStore implements CacheStore {
   private readonly entries: Lru<Buffer>
   private readonly tags: Lru<string>
   private readonly locks: Lru<true>
+  /** Each key's tag versions, joined, as of `bumps`: unchanged until the next bump. */
+  private readonly versions: Lru<{
+    bumps: number
+    tags: readonly string[]
+    version: string
+    entryKey: string
+  }>
+  private bumps = 0
 
   constructor(maxEntries: number, now: () => number = Date.now) {
     this.entries = new Lru(maxEntries, now)
     // A forgotten tag gets a fresh version: its entries become unreachable, never stale.
     this.tags = new Lru(maxEntries, now)
     this.locks = new Lru(maxEntries, now)
+    this.versions = new Lru(maxEntries, now)
   }
 
   async read(key: string, tags: readonly string[]): Promise<CacheRead> {
-    const version = tags.map((tag) => this.versionOf(tag)).join('.')
-    return { version, value: this.entries.get(`${key}@${version}`) }
+    let known = this.versions.get(key)
+    if (known?.bumps !== this.bumps || !sameTags(known.tags, tags)) {
+      const version = tags.map((tag) => this.versionOf(tag)).join('.')
+      known = { bumps: this.bumps, tags, version, entryKey: `${key}@${version}` }
+      this.versions.set(key, known)
+    }
+    return { version: known.version, value: this.entries.get(known.entryKey) }
   }
 
   async write(key: string, version: string, value: Buffer, ttlMs: number): Promise<void> {
@@ -61,6 +94,7 @@ export class MemoryCacheStore implements CacheStore {
   }
 
   async bump(tags: readonly string[]): Promise<void> {
+    this.bumps++
     for (const tag of tags) this.tags.set(tag, freshVersion())
   }
 

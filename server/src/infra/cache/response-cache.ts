@@ -3,10 +3,12 @@
 // answer. One rebuild per key at a time (in-process single-flight, and a lock across processes);
 // every cache failure falls back to the builder, so a cache outage is never an outage.
 import { createHash } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { readFromPrimary } from '../../db/read-context.js'
 import type { Logger } from '../../logger.js'
 import { counter } from '../../metrics.js'
 import { ThrottledWarning } from '../redis.js'
+import { Lru } from './memory.js'
 import type { CacheStore } from './port.js'
 
 /** A response body serialized once, with its strong ETag and the paging headers of a list. */
@@ -15,6 +17,15 @@ export interface CachedResponse {
   etag: string
   total?: number
   next?: string
+  /** Where the cache keeps it (absent when caching is off or the response is not cacheable). */
+  entry?: CacheEntry
+}
+
+/** A cache entry's name (for metrics), key and the tags it depends on. */
+export interface CacheEntry {
+  name: string
+  key: string
+  tags: readonly string[]
 }
 
 /** What a builder returns: the response's value, and for a list its total and next cursor. */
@@ -34,6 +45,11 @@ export interface ResponseCacheOptions {
   /** Longest wait for another process's rebuild of the same entry before building it here too. */
   lockWaitMs: number
   pollMs?: number
+  /**
+   * With a shared store: how long this process may answer from an entry it found current without
+   * asking the store again. Every write then waits this long before it answers (see `invalidate`).
+   */
+  leaseMs?: number
   logger?: Logger
 }
 
@@ -73,6 +89,9 @@ export function decodeEntry(entry: Buffer): CachedResponse {
   }
 }
 
+/** Entries a process holds leases on at most (the hottest ones: leases matter under load). */
+const LEASED_ENTRIES = 1000
+
 /** The tag of every entry: a new version of it empties the whole cache. */
 export const EVERYTHING = 'all'
 
@@ -81,6 +100,12 @@ export class ResponseCache {
   static readonly off = new ResponseCache(undefined, { ttlMs: 0, lockWaitMs: 0 })
 
   private readonly inFlight = new Map<string, Promise<CachedResponse>>()
+  /** Entries decoded once: the memory driver returns the same Buffer on every hit. */
+  private readonly decoded = new WeakMap<Buffer, CachedResponse>()
+  private readonly hitCounters = new Map<string, { inc(): void }>()
+  /** Entries found current in the shared store, answered here until their lease ends. */
+  private readonly leases: Lru<CachedResponse> | undefined
+  private readonly leaseMs: number
   private readonly warning: ThrottledWarning
   private readonly lockTtlMs: number
 
@@ -91,6 +116,8 @@ export class ResponseCache {
   ) {
     this.warning = new ThrottledWarning(options.logger, 30_000)
     this.lockTtlMs = Math.max(2000, options.lockWaitMs * 4)
+    this.leaseMs = options.leaseMs ?? 0
+    if (this.leaseMs > 0) this.leases = new Lru(LEASED_ENTRIES, () => performance.now())
   }
 
   get enabled(): boolean {
@@ -107,7 +134,11 @@ export class ResponseCache {
   ): Promise<CachedResponse> {
     const store = this.store
     if (!store) return toResponse(await build(), serialize)
+    const entry: CacheEntry = { name, key, tags }
+    const leased = this.leased(entry)
+    if (leased) return leased
     const allTags = [EVERYTHING, ...tags]
+    const sentAt = performance.now()
     let read: Awaited<ReturnType<CacheStore['read']>>
     try {
       read = await store.read(key, allTags)
@@ -116,10 +147,7 @@ export class ResponseCache {
       return toResponse(await build(), serialize)
     }
     this.warning.recovered('cache is back')
-    if (read.value) {
-      hits.inc({ cache: name })
-      return decodeEntry(read.value)
-    }
+    if (read.value) return this.hit(read.value, entry, sentAt)
     misses.inc({ cache: name })
     const flight = `${key}@${read.version}`
     let pending = this.inFlight.get(flight)
@@ -130,10 +158,30 @@ export class ResponseCache {
       )
       this.inFlight.set(flight, pending)
     }
-    return pending
+    return { ...(await pending), entry }
   }
 
-  /** Makes every entry depending on one of `tags` unreachable; call it before answering the write. */
+  /** The entry's response when the cache holds it for the current versions of its tags; never builds. */
+  async peek(entry: CacheEntry): Promise<CachedResponse | undefined> {
+    const store = this.store
+    if (!store) return undefined
+    const leased = this.leased(entry)
+    if (leased) return leased
+    try {
+      const sentAt = performance.now()
+      const read = await store.read(entry.key, [EVERYTHING, ...entry.tags])
+      return read.value && this.hit(read.value, entry, sentAt)
+    } catch (error) {
+      this.failed(entry.name, error)
+      return undefined
+    }
+  }
+
+  /**
+   * Makes every entry depending on one of `tags` unreachable; call it before answering the write.
+   * With leases, it returns once every lease taken before the change has ended, in every process:
+   * a lease starts when its read was sent, so it ends within `leaseMs` of the change.
+   */
   async invalidate(tags: readonly string[]): Promise<void> {
     if (!this.store || tags.length === 0) return
     try {
@@ -142,6 +190,7 @@ export class ResponseCache {
       // The store renews its epoch before it serves anything again (see the Redis driver).
       this.failed('invalidate', error)
     }
+    if (this.leaseMs > 0) await sleep(this.leaseMs)
   }
 
   async close(): Promise<void> {
@@ -194,6 +243,33 @@ export class ResponseCache {
       if (read.version !== version) return undefined
     }
     return undefined
+  }
+
+  /** A hit read from the store at `sentAt`: decoded once, and leased from `sentAt` on. */
+  private hit(value: Buffer, entry: CacheEntry, sentAt: number): CachedResponse {
+    this.countHit(entry)
+    let response = this.decoded.get(value)
+    if (!response) {
+      response = { ...decodeEntry(value), entry }
+      this.decoded.set(value, response)
+    }
+    this.leases?.set(entry.key, response, sentAt + this.leaseMs - performance.now())
+    return response
+  }
+
+  private leased(entry: CacheEntry): CachedResponse | undefined {
+    const response = this.leases?.get(entry.key)
+    if (response) this.countHit(entry)
+    return response
+  }
+
+  private countHit(entry: CacheEntry) {
+    let counter = this.hitCounters.get(entry.name)
+    if (!counter) {
+      counter = hits.labels({ cache: entry.name })
+      this.hitCounters.set(entry.name, counter)
+    }
+    counter.inc()
   }
 
   private failed(name: string, error: unknown) {
