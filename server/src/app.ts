@@ -248,10 +248,17 @@ export async function createApp(
     })
   }
   setUpReplication(config, database, services.system, redis)
-  const http = await createHttpServer(config, logger, services, new Authenticator(sessions), {
-    store: createRateLimitStore(redis, logger),
-    tokens: accessTokens,
-  })
+  const http = await createHttpServer(
+    config,
+    logger,
+    services,
+    new Authenticator(sessions),
+    {
+      store: createRateLimitStore(redis, logger),
+      tokens: accessTokens,
+    },
+    cache,
+  )
   return {
     config,
     database,

@@ -9,6 +9,7 @@ import type {
 import type { Services } from '../app.js'
 import type { Config } from '../config.js'
 import type { Authenticator } from './auth.js'
+import type { CachedResponses } from './cached-response.js'
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -24,4 +25,6 @@ export interface HttpContext {
   auth: Authenticator
   services: Services
   config: Config
+  /** Sends cacheable responses (and answers repeated anonymous GETs of them early). */
+  cached: CachedResponses
 }

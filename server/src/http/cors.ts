@@ -21,25 +21,48 @@ function originMatcher(patterns: string[]) {
 }
 
 /**
+ * The CORS response headers for a request's `Origin`: undefined without one; `allowed` is false for
+ * an origin outside the configuration (which still gets `Vary: Origin`).
+ */
+export function corsHeadersFor(options: CorsOptions) {
+  const isCredentialOrigin = originMatcher(options.credentialOrigins)
+  const refused = { allowed: false, headers: { Vary: 'Origin' } }
+  const anyOrigin = {
+    allowed: true,
+    headers: {
+      Vary: 'Origin',
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Expose-Headers': EXPOSED_HEADERS,
+    },
+  }
+  return (origin: string | undefined): { allowed: boolean; headers: Record<string, string> } | undefined => {
+    if (!origin) return undefined
+    if (isCredentialOrigin(origin)) {
+      return {
+        allowed: true,
+        headers: {
+          Vary: 'Origin',
+          'Access-Control-Allow-Origin': origin,
+          'Access-Control-Allow-Credentials': 'true',
+          'Access-Control-Expose-Headers': EXPOSED_HEADERS,
+        },
+      }
+    }
+    return options.anyOrigin ? anyOrigin : refused
+  }
+}
+
+/**
  * Sets the CORS response headers for the request's origin. Returns false when the origin gets
  * none (no `Origin` header, or an origin outside the configuration).
  */
 export function corsHeaders(options: CorsOptions) {
-  const isCredentialOrigin = originMatcher(options.credentialOrigins)
+  const headersFor = corsHeadersFor(options)
   return (request: FastifyRequest, reply: FastifyReply): boolean => {
-    const origin = request.headers.origin
-    if (!origin) return false
-    reply.header('Vary', 'Origin')
-    if (isCredentialOrigin(origin)) {
-      reply.header('Access-Control-Allow-Origin', origin)
-      reply.header('Access-Control-Allow-Credentials', 'true')
-    } else if (options.anyOrigin) {
-      reply.header('Access-Control-Allow-Origin', '*')
-    } else {
-      return false
-    }
-    reply.header('Access-Control-Expose-Headers', EXPOSED_HEADERS)
-    return true
+    const cors = headersFor(request.headers.origin)
+    if (!cors) return false
+    reply.headers(cors.headers)
+    return cors.allowed
   }
 }
 

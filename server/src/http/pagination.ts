@@ -48,9 +48,13 @@ export function pageHeaders(
   publicUrl?: string,
 ) {
   if (page.total !== undefined) reply.header('X-Total-Count', String(page.total))
-  if (page.nextCursor) {
-    const url = new URL(request.url, publicBase(request, publicUrl))
-    url.searchParams.set('cursor', page.nextCursor)
-    reply.header('Link', `<${url.toString()}>; rel="next"`)
-  }
+  if (page.nextCursor)
+    reply.header('Link', nextPageLink(request.url, publicBase(request, publicUrl), page.nextCursor))
+}
+
+/** The `Link` header to the page after `url`'s. */
+export function nextPageLink(url: string, base: string, cursor: string): string {
+  const next = new URL(url, base)
+  next.searchParams.set('cursor', cursor)
+  return `<${next.toString()}>; rel="next"`
 }

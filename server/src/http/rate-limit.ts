@@ -39,7 +39,7 @@ interface Limit {
   windowMs: number
 }
 
-interface Outcome extends RateLimitHit {
+export interface Outcome extends RateLimitHit {
   max: number
 }
 
@@ -79,13 +79,47 @@ function seconds(ms: number) {
   return Math.max(1, Math.ceil(ms / 1000))
 }
 
-export function registerRateLimits(
-  app: FastifyInstance,
-  store: RateLimitStore,
-  tokens: AccessTokens,
-  settings: RateLimitSettings,
-) {
-  const allowed = new AddressMatcher(settings.allow)
+/**
+ * The store and settings every limit is counted with; the per-address limit, which every API request
+ * counts against, is also applied by the cache's early answers (see cached-response.ts).
+ */
+export class RateLimits {
+  private readonly allowed: AddressMatcher
+
+  constructor(
+    readonly store: RateLimitStore,
+    readonly settings: RateLimitSettings,
+  ) {
+    this.allowed = new AddressMatcher(settings.allow)
+  }
+
+  /** No limit applies outside the API, nor to an allow-listed client. */
+  exempt(url: string, clientIp: string): boolean {
+    return !url.startsWith('/api/') || this.allowed.matches(clientIp)
+  }
+
+  /** The limit of the client address; undefined when per-address limits are off. */
+  perAddress(clientIp: string): Limit | undefined {
+    if (this.settings.perAddress <= 0) return undefined
+    return { key: `ip:${plainAddress(clientIp)}`, max: this.settings.perAddress, windowMs: MINUTE_MS }
+  }
+
+  async count(limit: Limit): Promise<Outcome> {
+    return { max: limit.max, ...(await this.store.hit(limit.key, limit.windowMs)) }
+  }
+}
+
+/** The `RateLimit-*` headers of the limit that binds (see `tightest`). */
+export function rateLimitHeaders(binding: Outcome): Record<string, number> {
+  return {
+    'RateLimit-Limit': binding.max,
+    'RateLimit-Remaining': Math.max(0, binding.max - binding.count),
+    'RateLimit-Reset': seconds(binding.resetMs),
+  }
+}
+
+export function registerRateLimits(app: FastifyInstance, limits: RateLimits, tokens: AccessTokens) {
+  const { settings } = limits
   const applied = new WeakMap<FastifyRequest, Outcome>()
 
   const bearerToken = (request: FastifyRequest) => {
@@ -100,19 +134,15 @@ export function registerRateLimits(
       () => undefined,
     )
 
-  const enforce = async (request: FastifyRequest, reply: FastifyReply, limits: Limit[]) => {
-    if (limits.length === 0) return
-    const outcomes = await Promise.all(
-      limits.map(async (limit) => ({ max: limit.max, ...(await store.hit(limit.key, limit.windowMs)) })),
-    )
+  const enforce = async (request: FastifyRequest, reply: FastifyReply, toCount: Limit[]) => {
+    if (toCount.length === 0) return
+    const outcomes = await Promise.all(toCount.map((limit) => limits.count(limit)))
     const before = applied.get(request)
     const binding = tightest(before ? [before, ...outcomes] : outcomes)!
     applied.set(request, binding)
-    const reset = seconds(binding.resetMs)
-    reply.header('RateLimit-Limit', binding.max)
-    reply.header('RateLimit-Remaining', Math.max(0, binding.max - binding.count))
-    reply.header('RateLimit-Reset', reset)
+    reply.headers(rateLimitHeaders(binding))
     if (binding.count > binding.max) {
+      const reset = seconds(binding.resetMs)
       reply.header('Retry-After', reset)
       throw new AppError(
         429,
@@ -122,7 +152,7 @@ export function registerRateLimits(
     }
   }
 
-  const exempt = (request: FastifyRequest) => !request.url.startsWith('/api/') || allowed.matches(request.ip)
+  const exempt = (request: FastifyRequest) => limits.exempt(request.url, request.ip)
   const routeName = (request: FastifyRequest, limit: RouteRateLimit) =>
     limit.name ?? `${request.method} ${request.routeOptions.url}`
 
@@ -131,21 +161,20 @@ export function registerRateLimits(
   // promise: this runs on every request, cached answers included.
   const limitRequest = async (request: FastifyRequest, reply: FastifyReply, token: string | undefined) => {
     const address = plainAddress(request.ip)
-    const limits: Limit[] = []
-    if (settings.perAddress > 0) {
-      limits.push({ key: `ip:${address}`, max: settings.perAddress, windowMs: MINUTE_MS })
-    }
+    const toCount: Limit[] = []
+    const perAddress = limits.perAddress(address)
+    if (perAddress) toCount.push(perAddress)
     const user = token ? await userOf(token) : undefined
-    if (user) limits.push({ key: `user:${user}`, max: settings.perUser, windowMs: MINUTE_MS })
+    if (user) toCount.push({ key: `user:${user}`, max: settings.perUser, windowMs: MINUTE_MS })
     const route = request.routeOptions.config?.rateLimit
     if (route) {
-      limits.push({
+      toCount.push({
         key: `route:${routeName(request, route)}:ip:${address}`,
         max: route.max,
         windowMs: windowMs(route.timeWindow),
       })
     }
-    await enforce(request, reply, limits)
+    await enforce(request, reply, toCount)
   }
   app.addHook('onRequest', (request, reply, done) => {
     if (exempt(request)) return done()

@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:http'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import type { Services } from '../app.js'
 import type { Config } from '../config.js'
+import type { ResponseCache } from '../infra/cache/index.js'
 import type { RateLimitStore } from '../infra/rate-limit/port.js'
 import type { Logger } from '../logger.js'
 import { amenityRoutes } from '../modules/amenities/routes.js'
@@ -24,16 +25,19 @@ import { userRoutes } from '../modules/users/routes.js'
 import { wishlistRoutes } from '../modules/wishlists/routes.js'
 import { AccessLog } from './access-log.js'
 import type { Authenticator } from './auth.js'
+import { CachedResponses } from './cached-response.js'
+import { clientAddressOf, linkBaseOf } from './client-address.js'
 import type { HttpApp, HttpContext } from './context.js'
-import { corsHeaders, registerCors } from './cors.js'
+import { corsHeaders, corsHeadersFor, registerCors } from './cors.js'
 import { registerErrorHandlers, sendFrameworkError } from './error-handler.js'
 import { landingPage } from './landing.js'
-import { registerRateLimits } from './rate-limit.js'
+import { RateLimits, registerRateLimits } from './rate-limit.js'
 import { registerReadScope } from './read-scope.js'
+import { requestIdOf } from './request-id.js'
+import { lazyRequestLogger } from './request-logger.js'
 import { ErrorResponse } from './schemas.js'
 import { registerWebClient } from './web.js'
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/
 const LARGE_BODY_CHARS = 8192
 
 export async function createHttpServer(
@@ -42,19 +46,34 @@ export async function createHttpServer(
   services: Services,
   auth: Authenticator,
   limits: { store: RateLimitStore; tokens: AccessTokens },
+  cache: ResponseCache,
 ) {
   const cors = { anyOrigin: config.corsAnyOrigin, credentialOrigins: config.corsCredentialOrigins }
   const setCorsHeaders = corsHeaders(cors)
+  const accessLog = new AccessLog(logger)
+  const rateLimits = new RateLimits(limits.store, {
+    perAddress: config.rateLimitPerAddress,
+    perUser: config.rateLimitPerUser,
+    allow: config.rateLimitAllow,
+  })
+  const cached = new CachedResponses(cache, {
+    requestId: requestIdOf,
+    cors: corsHeadersFor(cors),
+    clientIp: clientAddressOf(config.trustProxy),
+    limits: rateLimits,
+    accessLog,
+    publicUrl: config.publicUrl,
+    linkBase: linkBaseOf(config.publicUrl, config.trustProxy),
+  })
   const app: HttpApp = Fastify({
+    serverFactory: (framework) => createServer(cached.answerEarly(framework)),
     loggerInstance: logger as FastifyBaseLogger,
-    logController: new AccessLog(logger),
+    logController: accessLog,
+    childLoggerFactory: lazyRequestLogger,
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    genReqId: (request) => {
-      const given = request.headers['x-request-id']
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
-    },
+    genReqId: (request) => requestIdOf(request.headers),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
     frameworkErrors: (error, request, reply) => {
       setCorsHeaders(request, reply)
@@ -84,11 +103,7 @@ export async function createHttpServer(
       typeof payload === 'string' && payload.length > LARGE_BODY_CHARS ? Buffer.from(payload) : payload,
     )
   })
-  registerRateLimits(app, limits.store, limits.tokens, {
-    perAddress: config.rateLimitPerAddress,
-    perUser: config.rateLimitPerUser,
-    allow: config.rateLimitAllow,
-  })
+  registerRateLimits(app, rateLimits, limits.tokens)
 
   await app.register(swagger, {
     openapi: {
@@ -108,7 +123,7 @@ export async function createHttpServer(
   await app.register(swaggerUi, { routePrefix: '/api/v1', uiConfig: { deepLinking: true } })
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
-  const context: HttpContext = { app, auth, services, config }
+  const context: HttpContext = { app, auth, services, config, cached }
   for (const routes of [
     systemRoutes,
     authRoutes,

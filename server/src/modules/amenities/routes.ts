@@ -1,11 +1,11 @@
 import Type from 'typebox'
-import { sendCached, serializerOf } from '../../http/cached-response.js'
+import { serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
 import { pageRequest } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, PageQuery } from '../../http/schemas.js'
 import { Amenity, AmenityBody, AmenityUpdated } from './schemas.js'
 
-export function amenityRoutes({ app, auth, services, config }: HttpContext) {
+export function amenityRoutes({ app, auth, services, config, cached }: HttpContext) {
   const { amenities } = services
   const tags = ['Amenities']
 
@@ -38,7 +38,7 @@ export function amenityRoutes({ app, auth, services, config }: HttpContext) {
     },
     async (request, reply) => {
       const page = await amenities.listResponse(pageRequest(request.query, config), serializerOf(reply))
-      return sendCached(request, reply, page, config.publicUrl)
+      return cached.send(request, reply, page)
     },
   )
 
@@ -53,7 +53,7 @@ export function amenityRoutes({ app, auth, services, config }: HttpContext) {
       },
     },
     async (request, reply) =>
-      sendCached(request, reply, await amenities.getResponse(request.params.id, serializerOf(reply))),
+      cached.send(request, reply, await amenities.getResponse(request.params.id, serializerOf(reply))),
   )
 
   app.put(

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { sendCached, serializerOf } from '../../http/cached-response.js'
+import { serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
 import { pageRequest, sendPage } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, MessageResponse, PageQuery } from '../../http/schemas.js'
@@ -24,7 +24,7 @@ const PlaceListQuery = Type.Object({
   ),
 })
 
-export function placeRoutes({ app, auth, services, config }: HttpContext) {
+export function placeRoutes({ app, auth, services, config, cached }: HttpContext) {
   const { places } = services
   const tags = ['Places']
   const AmenityList = Type.Array(Type.Object({ id: Type.String(), name: Type.String() }))
@@ -66,7 +66,7 @@ export function placeRoutes({ app, auth, services, config }: HttpContext) {
         actor,
         serializerOf(reply),
       )
-      return sendCached(request, reply, page, config.publicUrl)
+      return cached.send(request, reply, page)
     },
   )
 
@@ -81,7 +81,7 @@ export function placeRoutes({ app, auth, services, config }: HttpContext) {
       },
     },
     async (request, reply) =>
-      sendCached(
+      cached.send(
         request,
         reply,
         await places.detailResponse(request.params.id, await auth.optional(request), serializerOf(reply)),
@@ -189,7 +189,7 @@ export function placeRoutes({ app, auth, services, config }: HttpContext) {
       const body = request.body ?? {}
       const filter = { countries: body.states, cities: body.cities, amenityIds: body.amenities }
       const page = await places.list(pageRequest(request.query, config), filter)
-      return sendPage(request, reply, page, config.publicUrl)
+      return sendPage(request, reply, page)
     },
   )
 }

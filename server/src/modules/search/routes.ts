@@ -1,9 +1,9 @@
-import { sendCached, serializerOf } from '../../http/cached-response.js'
+import { serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
 import { errors } from '../../http/schemas.js'
 import { SearchQuery, SearchResponse } from './schemas.js'
 
-export function searchRoutes({ app, services, config }: HttpContext) {
+export function searchRoutes({ app, services, cached }: HttpContext) {
   const { search } = services
 
   app.get(
@@ -23,11 +23,6 @@ export function searchRoutes({ app, services, config }: HttpContext) {
       },
     },
     async (request, reply) =>
-      sendCached(
-        request,
-        reply,
-        await search.findResponse(request.query, serializerOf(reply)),
-        config.publicUrl,
-      ),
+      cached.send(request, reply, await search.findResponse(request.query, serializerOf(reply))),
   )
 }

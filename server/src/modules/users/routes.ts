@@ -1,11 +1,11 @@
 import Type from 'typebox'
-import { sendCached, serializerOf } from '../../http/cached-response.js'
+import { serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
 import { pageRequest, sendPage } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, PageQuery } from '../../http/schemas.js'
 import { UserCreateBody, UserCreated, UserPublic, UserUpdateBody } from './schemas.js'
 
-export function userRoutes({ app, auth, services, config }: HttpContext) {
+export function userRoutes({ app, auth, services, config, cached }: HttpContext) {
   const { users } = services
   const tags = ['Users']
 
@@ -39,7 +39,7 @@ export function userRoutes({ app, auth, services, config }: HttpContext) {
     },
     async (request, reply) => {
       const page = await users.list(pageRequest(request.query, config))
-      return sendPage(request, reply, page, config.publicUrl)
+      return sendPage(request, reply, page)
     },
   )
 
@@ -54,7 +54,7 @@ export function userRoutes({ app, auth, services, config }: HttpContext) {
       },
     },
     async (request, reply) =>
-      sendCached(request, reply, await users.getResponse(request.params.id, serializerOf(reply))),
+      cached.send(request, reply, await users.getResponse(request.params.id, serializerOf(reply))),
   )
 
   app.put(
