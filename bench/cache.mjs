@@ -2,7 +2,8 @@
 // cache off (the database path), with the in-process memory cache and with Redis, next to a bare
 // node:http server answering the same bytes, all measured in the same run.
 // Settings: BENCH_DURATION (seconds per target, default 10), BENCH_WARMUP (default 2), BENCH_RETRIES
-// (default 0; see bench/run.mjs), BENCH_CACHE_MODES (comma-separated: off,memory,redis; default all).
+// (default 0; see bench/run.mjs), BENCH_CACHE_MODES (comma-separated: off,memory,redis,redis-no-lease;
+// default all).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -26,7 +27,12 @@ import {
 import { number } from './lib/settings.mjs'
 
 const CONNECTIONS = 32
-const MODES = { off: 'no cache', memory: 'memory cache', redis: 'Redis cache' }
+const MODES = {
+  off: 'no cache',
+  memory: 'memory cache',
+  redis: 'Redis cache',
+  'redis-no-lease': 'Redis cache, no lease (a Redis round trip per hit)',
+}
 /** Cached place detail must reach this share of the bare server's req/s. */
 const CACHED_DETAIL_TARGET = 0.6
 
@@ -80,7 +86,9 @@ async function main() {
     warmup: number('BENCH_WARMUP', 2),
   }
   const retries = Math.floor(number('BENCH_RETRIES', 0))
-  const modes = (process.env.BENCH_CACHE_MODES ?? 'off,memory,redis').split(',').map((m) => m.trim())
+  const modes = (process.env.BENCH_CACHE_MODES ?? Object.keys(MODES).join(','))
+    .split(',')
+    .map((m) => m.trim())
   for (const mode of modes) if (!(mode in MODES)) throw new Error(`BENCH_CACHE_MODES: unknown mode "${mode}"`)
   const workDir = mkdtempSync(join(tmpdir(), 'hbnb-bench-cache-'))
   atExit(() => rmSync(workDir, { recursive: true, force: true }))
@@ -88,18 +96,19 @@ async function main() {
   const host = machine()
   log(`Node ${host.node}, ${host.cpuModel}, ${host.cores} cores; autocannon ${host.autocannon}`)
   log(`${load.connections} connections, ${load.warmup} s warm-up then ${load.duration} s per target`)
-  const redisUrl = modes.includes('redis') ? await startRedisServer() : undefined
+  const redisUrl = modes.some((mode) => mode.startsWith('redis')) ? await startRedisServer() : undefined
 
   const results = []
   const captures = new Map()
   let endpoints
   for (const mode of modes) {
     const extra = {
-      HBNB_CACHE: mode,
+      HBNB_CACHE: mode === 'redis-no-lease' ? 'redis' : mode,
+      ...(mode === 'redis-no-lease' ? { HBNB_CACHE_LEASE_MS: '0' } : {}),
       // One client address sends every request: the per-address and per-user limits would answer 429.
       HBNB_RATE_LIMIT_IP: '0',
       HBNB_RATE_LIMIT_USER: '0',
-      ...(mode === 'redis' ? { HBNB_REDIS_URL: redisUrl } : {}),
+      ...(mode.startsWith('redis') ? { HBNB_REDIS_URL: redisUrl } : {}),
     }
     const hbnb = await startHbnb({ port: await freePort(), dataDir, authRateLimit: 1_000_000, extra })
     log(`HBNB with ${MODES[mode]} on ${hbnb.baseUrl} (pid ${hbnb.proc.pid})`)
