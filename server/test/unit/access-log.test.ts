@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { AccessLog, loggableUrl } from '../../src/http/access-log.js'
@@ -24,7 +25,7 @@ describe('access log', () => {
     expect(loggableUrl('/api/v1/places/?limit=2')).toBe('/api/v1/places/?limit=2')
   })
 
-  it('writes the line pino would write, byte for byte but the time, with secrets hidden and text escaped', () => {
+  it('writes the line pino would write, byte for byte but the time, with secrets hidden and text escaped', async () => {
     const { logger, lines } = capturedLogger()
     const line = {
       id: 'r-1',
@@ -35,6 +36,7 @@ describe('access log', () => {
       clientIp: '::1',
     }
     new AccessLog(logger).line(line)
+    await new Promise((resolve) => setImmediate(resolve))
     const path = loggableUrl(line.url)
     logger.info(
       {
@@ -66,5 +68,23 @@ describe('access log', () => {
       clientIp: '::1',
     })
     expect(lines).toHaveLength(0)
+  })
+})
+
+describe('access lines on exit', () => {
+  it('are written even when the process exits in the same event-loop turn', () => {
+    const dist = new URL('../../dist/', import.meta.url).href
+    const script = `
+      const { AccessLog } = await import('${dist}http/access-log.js')
+      const { createLogger } = await import('${dist}logger.js')
+      const log = new AccessLog(createLogger({ logLevel: 'info', logFormat: 'json' }))
+      for (let i = 0; i < 3; i++) log.line({ id: 'exit-' + i, method: 'GET', url: '/x', status: 200, durationNs: 1, clientIp: '::1' })
+      process.exit(0)`
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })
+    expect(output.match(/"http.request.id":"exit-\d"/g)).toEqual([
+      '"http.request.id":"exit-0"',
+      '"http.request.id":"exit-1"',
+      '"http.request.id":"exit-2"',
+    ])
   })
 })

@@ -9,6 +9,8 @@ import { RedisCacheStore } from './redis.js'
 import { ResponseCache } from './response-cache.js'
 
 const HOUR_MS = 3_600_000
+/** Leases on memory entries: they only bound how far past its TTL an entry may be answered. */
+const LOCAL_LEASE_MS = 1000
 
 export function createCacheStore(config: Config, redis: Redis | undefined): CacheStore | undefined {
   const driver = config.cache === 'auto' ? (redis ? 'redis' : 'memory') : config.cache
@@ -21,11 +23,13 @@ export function createCacheStore(config: Config, redis: Redis | undefined): Cach
 
 export function createResponseCache(config: Config, redis: Redis | undefined, logger?: Logger) {
   const store = createCacheStore(config, redis)
+  const shared = store instanceof RedisCacheStore
   return new ResponseCache(store, {
     ttlMs: config.cacheTtlSeconds * 1000,
     lockWaitMs: config.cacheLockWaitMs,
-    // The memory store is this process's own: what it holds is always current.
-    leaseMs: store instanceof RedisCacheStore ? config.cacheLeaseMs : 0,
+    // Only this process writes to its memory store, and its writes end its leases at once.
+    leaseMs: shared ? config.cacheLeaseMs : LOCAL_LEASE_MS,
+    shared,
     logger,
   })
 }

@@ -49,6 +49,10 @@ export class Lru<T> {
     this.map.delete(key)
   }
 
+  clear(): void {
+    this.map.clear()
+  }
+
   get size(): number {
     return this.map.size
   }

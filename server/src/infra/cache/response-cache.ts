@@ -46,10 +46,13 @@ export interface ResponseCacheOptions {
   lockWaitMs: number
   pollMs?: number
   /**
-   * With a shared store: how long this process may answer from an entry it found current without
-   * asking the store again. Every write then waits this long before it answers (see `invalidate`).
+   * How long this process may answer from an entry it found current without asking the store again
+   * (its own writes end its leases at once). With a `shared` store, every write also waits this long
+   * before it answers, so that the leases of other processes have ended too (see `invalidate`).
    */
   leaseMs?: number
+  /** The store is shared by several processes (Redis). */
+  shared?: boolean
   logger?: Logger
 }
 
@@ -106,6 +109,8 @@ export class ResponseCache {
   /** Entries found current in the shared store, answered here until their lease ends. */
   private readonly leases: Lru<CachedResponse> | undefined
   private readonly leaseMs: number
+  /** Counts this process's invalidations: a read that saw an older count takes no lease. */
+  private generation = 0
   private readonly warning: ThrottledWarning
   private readonly lockTtlMs: number
 
@@ -139,6 +144,7 @@ export class ResponseCache {
     if (leased) return leased
     const allTags = [EVERYTHING, ...tags]
     const sentAt = performance.now()
+    const generation = this.generation
     let read: Awaited<ReturnType<CacheStore['read']>>
     try {
       read = await store.read(key, allTags)
@@ -147,7 +153,7 @@ export class ResponseCache {
       return toResponse(await build(), serialize)
     }
     this.warning.recovered('cache is back')
-    if (read.value) return this.hit(read.value, entry, sentAt)
+    if (read.value) return this.hit(read.value, entry, sentAt, generation)
     misses.inc({ cache: name })
     const flight = `${key}@${read.version}`
     let pending = this.inFlight.get(flight)
@@ -169,8 +175,9 @@ export class ResponseCache {
     if (leased) return leased
     try {
       const sentAt = performance.now()
+      const generation = this.generation
       const read = await store.read(entry.key, [EVERYTHING, ...entry.tags])
-      return read.value && this.hit(read.value, entry, sentAt)
+      return read.value && this.hit(read.value, entry, sentAt, generation)
     } catch (error) {
       this.failed(entry.name, error)
       return undefined
@@ -179,8 +186,9 @@ export class ResponseCache {
 
   /**
    * Makes every entry depending on one of `tags` unreachable; call it before answering the write.
-   * With leases, it returns once every lease taken before the change has ended, in every process:
-   * a lease starts when its read was sent, so it ends within `leaseMs` of the change.
+   * This process's leases end at once; with a shared store, it returns once every lease taken
+   * before the change has ended in every process: a lease starts when its read was sent, so it ends
+   * within `leaseMs` of the change.
    */
   async invalidate(tags: readonly string[]): Promise<void> {
     if (!this.store || tags.length === 0) return
@@ -189,8 +197,11 @@ export class ResponseCache {
     } catch (error) {
       // The store renews its epoch before it serves anything again (see the Redis driver).
       this.failed('invalidate', error)
+    } finally {
+      this.generation++
+      this.leases?.clear()
     }
-    if (this.leaseMs > 0) await sleep(this.leaseMs)
+    if (this.options.shared && this.leaseMs > 0) await sleep(this.leaseMs)
   }
 
   async close(): Promise<void> {
@@ -245,15 +256,18 @@ export class ResponseCache {
     return undefined
   }
 
-  /** A hit read from the store at `sentAt`: decoded once, and leased from `sentAt` on. */
-  private hit(value: Buffer, entry: CacheEntry, sentAt: number): CachedResponse {
+  /** A hit read from the store at `sentAt`: decoded once, and leased from `sentAt` on unless this
+   * process invalidated something meanwhile. */
+  private hit(value: Buffer, entry: CacheEntry, sentAt: number, generation: number): CachedResponse {
     this.countHit(entry)
     let response = this.decoded.get(value)
     if (!response) {
       response = { ...decodeEntry(value), entry }
       this.decoded.set(value, response)
     }
-    this.leases?.set(entry.key, response, sentAt + this.leaseMs - performance.now())
+    if (generation === this.generation) {
+      this.leases?.set(entry.key, response, sentAt + this.leaseMs - performance.now())
+    }
     return response
   }
 
