@@ -117,6 +117,25 @@ describe('response cache', () => {
     expect((await cache.get('t', 'k', ['x'], build)).body.toString()).toBe('{"n":2}')
   })
 
+  it("ends the memory cache's leases at its own writes, also those of reads racing the write", async () => {
+    const cache = new ResponseCache(new MemoryCacheStore(100), {
+      ttlMs: 60_000,
+      lockWaitMs: 100,
+      leaseMs: 60_000,
+    })
+    let value = 'a'
+    const build = async () => ({ value })
+    await cache.get('t', 'k', ['x'], build)
+    expect((await cache.get('t', 'k', ['x'], build)).body.toString()).toBe('"a"')
+    const racing = [cache.get('t', 'k', ['x'], build), cache.peek({ name: 't', key: 'k', tags: ['x'] })]
+    value = 'b'
+    await cache.invalidate(['x'])
+    await Promise.all(racing)
+    expect((await cache.peek({ name: 't', key: 'k', tags: ['x'] }))?.body.toString()).toBeUndefined()
+    expect((await cache.get('t', 'k', ['x'], build)).body.toString()).toBe('"b"')
+    expect((await cache.peek({ name: 't', key: 'k', tags: ['x'] }))?.body.toString()).toBe('"b"')
+  })
+
   it('waits for a rebuild another process holds the lock of, instead of rebuilding too', async () => {
     const server = await startRedis()
     const [a, b] = [await connect(server.url), await connect(server.url)]
@@ -148,7 +167,7 @@ describe('response cache', () => {
     const server = await startRedis()
     const [a, b] = [await connect(server.url), await connect(server.url)]
     const leaseMs = 300
-    const options = { ttlMs: 60_000, lockWaitMs: 500, leaseMs }
+    const options = { ttlMs: 60_000, lockWaitMs: 500, leaseMs, shared: true }
     const storeB = new RedisCacheStore(b, { tagTtlMs: 3_600_000 })
     const writer = new ResponseCache(new RedisCacheStore(a, { tagTtlMs: 3_600_000 }), options)
     const reader = new ResponseCache(storeB, options)
