@@ -66,7 +66,20 @@ export async function createHttpServer(
     linkBase: linkBaseOf(config.publicUrl, config.trustProxy),
   })
   const app: HttpApp = Fastify({
-    serverFactory: (framework) => createServer(cached.answerEarly(framework)),
+    // Our own server, to put the cache's early answers in front of Fastify; the timeouts Fastify
+    // sets on the servers it makes itself (keep-alive 72 s, longer than a proxy's idle upstreams).
+    serverFactory: (framework, options) => {
+      const timeouts = options as {
+        keepAliveTimeout: number
+        requestTimeout: number
+        connectionTimeout: number
+      }
+      const server = createServer(cached.answerEarly(framework))
+      server.keepAliveTimeout = timeouts.keepAliveTimeout
+      server.requestTimeout = timeouts.requestTimeout
+      server.setTimeout(timeouts.connectionTimeout)
+      return server
+    },
     loggerInstance: logger as FastifyBaseLogger,
     logController: accessLog,
     childLoggerFactory: lazyRequestLogger,

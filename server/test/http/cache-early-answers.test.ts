@@ -64,6 +64,13 @@ describeEachDriver(
       }
     })
 
+    it("runs on a server with Fastify's own timeouts (keep-alive longer than a proxy's)", () => {
+      const { server } = t().app.http
+      expect(server.keepAliveTimeout).toBe(72_000)
+      expect(server.requestTimeout).toBe(0)
+      expect(server.timeout).toBe(0)
+    })
+
     it('keeps the paging headers, with links on the host the client asked', async () => {
       const { early } = await expectSameAnswerEarly(t(), '/api/v1/search?q=early&limit=1&sort=price')
       expect(early.headers['x-total-count']).toBe('2')
