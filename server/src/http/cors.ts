@@ -21,18 +21,19 @@ function originMatcher(patterns: string[]) {
 }
 
 /**
- * The CORS response headers for a request's `Origin`: undefined without one; `allowed` is false for
- * an origin outside the configuration (which still gets `Vary: Origin`).
+ * The CORS response headers for a request's `Origin` (named as Fastify sends them): undefined
+ * without one; `allowed` is false for an origin outside the configuration (which still gets
+ * `Vary: Origin`).
  */
 export function corsHeadersFor(options: CorsOptions) {
   const isCredentialOrigin = originMatcher(options.credentialOrigins)
-  const refused = { allowed: false, headers: { Vary: 'Origin' } }
+  const refused = { allowed: false, headers: { vary: 'Origin' } }
   const anyOrigin = {
     allowed: true,
     headers: {
-      Vary: 'Origin',
-      'Access-Control-Allow-Origin': '*',
-      'Access-Control-Expose-Headers': EXPOSED_HEADERS,
+      vary: 'Origin',
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers': EXPOSED_HEADERS,
     },
   }
   return (origin: string | undefined): { allowed: boolean; headers: Record<string, string> } | undefined => {
@@ -41,10 +42,10 @@ export function corsHeadersFor(options: CorsOptions) {
       return {
         allowed: true,
         headers: {
-          Vary: 'Origin',
-          'Access-Control-Allow-Origin': origin,
-          'Access-Control-Allow-Credentials': 'true',
-          'Access-Control-Expose-Headers': EXPOSED_HEADERS,
+          vary: 'Origin',
+          'access-control-allow-origin': origin,
+          'access-control-allow-credentials': 'true',
+          'access-control-expose-headers': EXPOSED_HEADERS,
         },
       }
     }

@@ -109,12 +109,12 @@ export class RateLimits {
   }
 }
 
-/** The `RateLimit-*` headers of the limit that binds (see `tightest`). */
+/** The `RateLimit-*` headers of the limit that binds (see `tightest`), named as Fastify sends them. */
 export function rateLimitHeaders(binding: Outcome): Record<string, number> {
   return {
-    'RateLimit-Limit': binding.max,
-    'RateLimit-Remaining': Math.max(0, binding.max - binding.count),
-    'RateLimit-Reset': seconds(binding.resetMs),
+    'ratelimit-limit': binding.max,
+    'ratelimit-remaining': Math.max(0, binding.max - binding.count),
+    'ratelimit-reset': seconds(binding.resetMs),
   }
 }
 

@@ -28,6 +28,8 @@ export interface Response<T = any> {
   status: number
   body: T
   headers: Record<string, string | string[] | number | undefined>
+  /** Header names as sent (case kept), in order; over real HTTP only. */
+  headerNames?: string[]
   text: string
 }
 
@@ -69,9 +71,10 @@ export class TestApp {
       payload = JSON.stringify(options.body)
       headers['content-type'] ??= 'application/json'
     }
-    const { status, responseHeaders, text } = await new Promise<{
+    const { status, responseHeaders, headerNames, text } = await new Promise<{
       status: number
       responseHeaders: Response['headers']
+      headerNames: string[]
       text: string
     }>((resolve, reject) => {
       const outgoing = httpRequest(
@@ -84,6 +87,7 @@ export class TestApp {
             resolve({
               status: res.statusCode!,
               responseHeaders: res.headers,
+              headerNames: res.rawHeaders.filter((_, i) => i % 2 === 0),
               text: Buffer.concat(chunks).toString('utf8'),
             }),
           )
@@ -95,7 +99,7 @@ export class TestApp {
     })
     let body: unknown = text
     if (String(responseHeaders['content-type'] ?? '').includes('json') && text) body = JSON.parse(text)
-    return { status, body: body as T, headers: responseHeaders, text }
+    return { status, body: body as T, headers: responseHeaders, headerNames, text }
   }
 
   get = <T = any>(url: string, options?: RequestOptions) => this.request<T>('GET', url, options)

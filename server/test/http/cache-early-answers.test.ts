@@ -37,6 +37,7 @@ async function expectSameAnswerEarly(t: TestApp, url: string, headers: Record<st
   expect(early.status).toBe(routed.status)
   expect(early.text).toBe(routed.text)
   expect(comparable(early.headers)).toEqual(comparable(routed.headers))
+  expect(new Set(early.headerNames)).toEqual(new Set(routed.headerNames)) // as sent, case included
   return { routed, early }
 }
 
