@@ -228,14 +228,14 @@ function cacheSuite(t: () => TestApp, driver: 'redis' | 'memory') {
   })
 
   it('reflects every write in every read that follows it (random interleavings)', async () => {
-    await cacheProperty(injectClient(t()), injectClient(t()), {
+    await cacheProperty(appClient(t()), appClient(t()), {
       seed: driver === 'redis' ? 7 : 11,
       steps: 25,
     })
   })
 }
 
-function injectClient(t: TestApp) {
+function appClient(t: TestApp) {
   return {
     request: (
       method: string,
