@@ -57,6 +57,8 @@ export function serializerOf(reply: FastifyReply): Serialize {
 
 export class CachedResponses {
   private readonly entries = new Lru<CacheEntry>(REMEMBERED_URLS)
+  /** `Link` headers already built, by base, URL and cursor (building one parses a URL). */
+  private readonly links = new Lru<string>(REMEMBERED_URLS)
 
   constructor(
     private readonly cache: ResponseCache,
@@ -88,6 +90,16 @@ export class CachedResponses {
     }
   }
 
+  private nextLink(url: string, base: string, cursor: string): string {
+    const key = `${base} ${url} ${cursor}`
+    let link = this.links.get(key)
+    if (link === undefined) {
+      link = nextPageLink(url, base, cursor)
+      this.links.set(key, link)
+    }
+    return link
+  }
+
   private async answer(request: IncomingMessage, response: ServerResponse, entry: CacheEntry) {
     const started = performance.now()
     const { rules } = this
@@ -109,7 +121,7 @@ export class CachedResponses {
     if (outcome) Object.assign(headers, rateLimitHeaders(outcome))
     headers.etag = cached.etag
     if (cached.total !== undefined) headers['x-total-count'] = String(cached.total)
-    if (cached.next && linkBase) headers.link = nextPageLink(url, linkBase, cached.next)
+    if (cached.next && linkBase) headers.link = this.nextLink(url, linkBase, cached.next)
     let status = 200
     if (matches(request.headers['if-none-match'], cached.etag)) {
       status = 304
