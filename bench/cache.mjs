@@ -1,6 +1,6 @@
 // `npm run bench:cache`: the response cache. Place detail and a search page, served by HBNB with the
-// cache off (the database path), with the in-process memory cache and with Redis, next to a bare
-// node:http server answering the same bytes, all measured in the same run.
+// cache off (the database path), with the in-process memory cache and with Redis, each next to a bare
+// node:http server answering the same bytes, measured right after it.
 // Settings: BENCH_DURATION (seconds per target, default 10), BENCH_WARMUP (default 2), BENCH_RETRIES
 // (default 0; see bench/run.mjs), BENCH_CACHE_MODES (comma-separated: off,memory,redis,redis-no-lease;
 // default all).
@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { benchBare, measureQuietly, NOISE_CORES, noiseOf } from './lib/bare.mjs'
+import { measureQuietly, NOISE_CORES, noiseOf, startBare } from './lib/bare.mjs'
 import { atExit, freePort, installCleanup, stop } from './lib/children.mjs'
 import { cpuAccount } from './lib/cpu.mjs'
 import { createPlaces, pickPlace, startHbnb } from './lib/hbnb.mjs'
@@ -100,6 +100,8 @@ async function main() {
 
   const results = []
   const captures = new Map()
+  /** One bare server per endpoint, measured right after each HBNB run: the machine's speed drifts. */
+  const bareServers = new Map()
   let endpoints
   for (const mode of modes) {
     const extra = {
@@ -125,31 +127,34 @@ async function main() {
         const first = captures.get(endpoint.key)
         if (first && !first.body.equals(capture.body))
           throw new Error(`${endpoint.label}: ${mode} answered other bytes`)
-        if (!first) captures.set(endpoint.key, capture)
+        if (!first) {
+          captures.set(endpoint.key, capture)
+          bareServers.set(endpoint.key, await startBare(endpoint, capture, workDir))
+        }
         const run = await measureQuietly('HBNB', retries, () =>
           measure(hbnb.baseUrl + endpoint.path, endpoint, load, () => cpuAccount(hbnb.proc.pid)),
         )
+        const bare = await bareServers.get(endpoint.key).measure(load, retries)
         results.push({
           key: `${endpoint.key}-${mode}`,
           endpoint,
           label: `${endpoint.label}, ${MODES[mode]}`,
           hbnb: run,
+          bare,
         })
-        log(`  ${endpoint.label}, ${MODES[mode]}: ${Math.round(run.requestsPerSecond)} req/s`)
+        log(
+          `  ${endpoint.label}, ${MODES[mode]}: ${Math.round(run.requestsPerSecond)} req/s, ` +
+            `bare server right after: ${Math.round(bare.requestsPerSecond)} req/s`,
+        )
       }
     } finally {
       await stop(hbnb.proc, 15_000)
     }
   }
 
-  const bare = new Map()
-  for (const endpoint of endpoints) {
-    const run = await benchBare(endpoint, captures.get(endpoint.key), load, retries, workDir)
-    bare.set(endpoint.key, run)
-    log(`  ${endpoint.label}, bare server: ${Math.round(run.requestsPerSecond)} req/s`)
-  }
+  for (const bare of bareServers.values()) await bare.stop()
+  bareServers.clear()
   for (const result of results) {
-    result.bare = bare.get(result.endpoint.key)
     result.ratio = result.hbnb.requestsPerSecond / result.bare.requestsPerSecond
     result.problems = [
       ...failures(result.hbnb).map((p) => `HBNB: ${p}`),

@@ -27,7 +27,11 @@ export async function measureQuietly(label, retries, run) {
   return best
 }
 
-export async function benchBare(endpoint, capture, load, retries, workDir) {
+/**
+ * Starts the bare server answering `capture` for `endpoint`; `measure()` measures it (again and
+ * again: the cache benchmark measures it next to each HBNB run), `stop()` ends it.
+ */
+export async function startBare(endpoint, capture, workDir) {
   const fixturePath = join(workDir, `fixture-${endpoint.key}.json`)
   writeFileSync(
     fixturePath,
@@ -52,10 +56,24 @@ export async function benchBare(endpoint, capture, load, retries, workDir) {
         res.body.equals(capture.body)
       )
     })
-    return await measureQuietly('bare', retries, () =>
-      measure(baseUrl + endpoint.path, endpoint, load, () => cpuAccount(bare.pid)),
-    )
-  } finally {
+  } catch (error) {
     await stop(bare)
+    throw error
+  }
+  return {
+    measure: (load, retries) =>
+      measureQuietly('bare', retries, () =>
+        measure(baseUrl + endpoint.path, endpoint, load, () => cpuAccount(bare.pid)),
+      ),
+    stop: () => stop(bare),
+  }
+}
+
+export async function benchBare(endpoint, capture, load, retries, workDir) {
+  const bare = await startBare(endpoint, capture, workDir)
+  try {
+    return await bare.measure(load, retries)
+  } finally {
+    await bare.stop()
   }
 }
