@@ -18,6 +18,8 @@ import { type RateLimits, rateLimitHeaders } from './rate-limit.js'
 
 /** URLs remembered per process: each is only a pointer to its entry. */
 const REMEMBERED_URLS = 10_000
+/** Longer URLs are not remembered (they always go through the router): bounds the memory it takes. */
+const LONGEST_REMEMBERED_URL = 1024
 const JSON_TYPE = 'application/json; charset=utf-8'
 
 const earlyAnswers = counter(
@@ -67,7 +69,11 @@ export class CachedResponses {
 
   /** Sends a route's response; an anonymous GET served from a cache entry is remembered. */
   send(request: FastifyRequest, reply: FastifyReply, response: CachedResponse) {
-    if (response.entry && isAnonymousGet(request.method, request.headers)) {
+    if (
+      response.entry &&
+      request.url.length <= LONGEST_REMEMBERED_URL &&
+      isAnonymousGet(request.method, request.headers)
+    ) {
       this.entries.set(request.url, response.entry)
     }
     reply.header('ETag', response.etag)
