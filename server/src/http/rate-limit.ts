@@ -87,7 +87,7 @@ export class RateLimits {
   private readonly allowed: AddressMatcher
 
   constructor(
-    readonly store: RateLimitStore,
+    private readonly store: RateLimitStore,
     readonly settings: RateLimitSettings,
   ) {
     this.allowed = new AddressMatcher(settings.allow)
