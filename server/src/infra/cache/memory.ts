@@ -58,39 +58,21 @@ export class Lru<T> {
   }
 }
 
-function sameTags(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((tag, i) => tag === b[i])
-}
-
 export class MemoryCacheStore implements CacheStore {
   private readonly entries: Lru<Buffer>
   private readonly tags: Lru<string>
   private readonly locks: Lru<true>
-  /** Each key's tag versions, joined, as of `bumps`: unchanged until the next bump. */
-  private readonly versions: Lru<{
-    bumps: number
-    tags: readonly string[]
-    version: string
-    entryKey: string
-  }>
-  private bumps = 0
 
   constructor(maxEntries: number, now: () => number = Date.now) {
     this.entries = new Lru(maxEntries, now)
     // A forgotten tag gets a fresh version: its entries become unreachable, never stale.
     this.tags = new Lru(maxEntries, now)
     this.locks = new Lru(maxEntries, now)
-    this.versions = new Lru(maxEntries, now)
   }
 
   async read(key: string, tags: readonly string[]): Promise<CacheRead> {
-    let known = this.versions.get(key)
-    if (known?.bumps !== this.bumps || !sameTags(known.tags, tags)) {
-      const version = tags.map((tag) => this.versionOf(tag)).join('.')
-      known = { bumps: this.bumps, tags, version, entryKey: `${key}@${version}` }
-      this.versions.set(key, known)
-    }
-    return { version: known.version, value: this.entries.get(known.entryKey) }
+    const version = tags.map((tag) => this.versionOf(tag)).join('.')
+    return { version, value: this.entries.get(`${key}@${version}`) }
   }
 
   async write(key: string, version: string, value: Buffer, ttlMs: number): Promise<void> {
@@ -98,7 +80,6 @@ export class MemoryCacheStore implements CacheStore {
   }
 
   async bump(tags: readonly string[]): Promise<void> {
-    this.bumps++
     for (const tag of tags) this.tags.set(tag, freshVersion())
   }
 
