@@ -106,7 +106,7 @@ export class ResponseCache {
   /** Entries decoded once: the memory driver returns the same Buffer on every hit. */
   private readonly decoded = new WeakMap<Buffer, CachedResponse>()
   private readonly hitCounters = new Map<string, { inc(): void }>()
-  /** Entries found current in the shared store, answered here until their lease ends. */
+  /** Entries found current in the store, answered here until their lease ends. */
   private readonly leases: Lru<CachedResponse> | undefined
   private readonly leaseMs: number
   /** Counts this process's invalidations: a read that saw an older count takes no lease. */
