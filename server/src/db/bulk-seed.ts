@@ -322,6 +322,7 @@ class Generator {
       rating_avg: 0,
       rating_count: 0,
       ical_token: '',
+      deleted_at: null,
       created_at: iso(createdMs),
       updated_at: iso(createdMs),
       amenity_mask: null,

@@ -109,6 +109,8 @@ export interface PlacesTable {
   rating_count: Generated<number>
   /** Secret of the listing's iCal export URL; '' until the host first asks for it. */
   ical_token: Generated<string>
+  /** Set when the place was deleted while bookings of it are on record (see PlaceRepository.delete). */
+  deleted_at: Generated<string | null>
   created_at: string
   updated_at: string
 }

@@ -314,6 +314,7 @@ async function buildWorld(t: TestApp, rng: ReturnType<typeof mulberry32>): Promi
       rating_avg: rng.pick([0, 3.5, 4, 4.25, 5]),
       rating_count: rng.pick([0, 1, 7]),
       ical_token: '',
+      deleted_at: null,
       created_at: rng.pick(createdAt),
       updated_at: createdAt[0]!,
     }

@@ -8,6 +8,7 @@ import * as accountEmails from './0006_account_emails.js'
 import * as notificationPreferences from './0007_notification_preferences.js'
 import * as deadLetters from './0008_dead_letters.js'
 import * as searchAmenityBits from './0010_search_amenity_bits.js'
+import * as placeDeletion from './0011_place_deletion.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0008_dead_letters': deadLetters,
   '0007_notification_preferences': notificationPreferences,
   '0010_search_amenity_bits': searchAmenityBits,
+  '0011_place_deletion': placeDeletion,
 }
 
 export const migrationProvider: MigrationProvider = {

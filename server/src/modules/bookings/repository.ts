@@ -78,44 +78,61 @@ export class BookingRepository {
 
   /**
    * Inserts a booking and one row per night in one transaction. A night already taken fails the
-   * insert on the (place_id, night) key. Expired requests of the place release their nights first.
-   * The outbox rows are written in the same transaction.
+   * insert on the (place_id, night) key. Expired requests of the place release their nights first
+   * (refunded in full, with `expiredNotice` telling their guest and host). The place's row is read
+   * with a lock first, so a booking never lands on a place that was unpublished or deleted
+   * meanwhile: then nothing is written and this returns 'not_bookable'. The outbox rows are written
+   * in the same transaction.
    */
   async insertHoldingNights(
     booking: BookingRow,
     nights: string[],
     now: string,
     outbox: OutboxRow[] = [],
-  ): Promise<void> {
-    await this.db.write.transaction().execute(async (trx) => {
+    expiredNotice?: (bookingId: string) => OutboxRow,
+  ): Promise<'inserted' | 'not_bookable'> {
+    return this.db.write.transaction().execute(async (trx) => {
+      let placeQuery = trx
+        .selectFrom('places')
+        .select(['status', 'deleted_at'])
+        .where('id', '=', booking.place_id)
+      if (this.db.dialect === 'mysql') placeQuery = placeQuery.forUpdate()
+      const place = await placeQuery.executeTakeFirst()
+      if (!place || place.status !== 'published' || place.deleted_at !== null) return 'not_bookable'
       const stale = await trx
         .selectFrom('bookings')
-        .select('id')
+        .select(['id', 'total_minor'])
         .where('place_id', '=', booking.place_id)
         .where('status', '=', 'pending')
         .where('expires_at', '<=', now)
         .execute()
-      for (const { id } of stale) {
-        await trx
+      const notices: OutboxRow[] = []
+      for (const { id, total_minor } of stale) {
+        const expired = await trx
           .updateTable('bookings')
-          .set({ status: 'expired', refund_minor: 0, updated_at: now })
+          .set({ status: 'expired', refund_minor: total_minor, updated_at: now })
           .where('id', '=', id)
           .where('status', '=', 'pending')
-          .execute()
+          .executeTakeFirst()
+        // Answered meanwhile: its nights are not this booking's to release.
+        if (Number(expired.numUpdatedRows) !== 1) continue
         await trx.deleteFrom('place_nights').where('booking_id', '=', id).execute()
+        if (expiredNotice) notices.push(expiredNotice(id))
       }
       await trx.insertInto('bookings').values(booking).execute()
       await trx
         .insertInto('place_nights')
         .values(nightRows(booking.place_id, nights, { booking_id: booking.id }, now))
         .execute()
-      if (outbox.length) await trx.insertInto('outbox').values(outbox).execute()
+      if (outbox.length || notices.length) await trx.insertInto('outbox').values([...outbox, ...notices]).execute()
+      return 'inserted'
     })
   }
 
   /**
    * Moves a booking from one status to another, only if it is still in `from` (a concurrent
-   * change wins otherwise, and this returns false). Releases its nights when asked. The outbox
+   * change wins otherwise, and this returns false). Whatever `changes` carries (a refund) must have
+   * been decided from a read that saw the booking in `from`. Releases its nights when asked. The outbox
    * rows are written in the same transaction, only when the status changed.
    */
   async changeStatus(

@@ -184,12 +184,14 @@ export class BookingService {
     )
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.bookings.insertHoldingNights(
+        const outcome = await this.bookings.insertHoldingNights(
           row,
           nightly.map((n) => n.date),
           nowText,
           [this.notification(row.id, instant ? 'confirmed' : 'requested', now)],
+          (expiredId) => this.notification(expiredId, 'expired', now),
         )
+        if (outcome === 'not_bookable') throw conflict('This listing is not open for booking', 'not_bookable')
         break
       } catch (error) {
         if (isDeadlock(error) && attempt < MAX_RETRIES) continue
@@ -253,10 +255,30 @@ export class BookingService {
 
   /** What cancelling now would refund, without cancelling. */
   async cancellationPreview(id: string, actor: Actor): Promise<CancellationPreview> {
+    return this.priceCancellation(await this.visibleTo(id, actor), actor)
+  }
+
+  /**
+   * Cancels at the refund priced from the booking as read here. The status change is conditional
+   * on the status that refund was priced for: if the booking changed meanwhile (a host accepted the
+   * request a moment before), nothing changes and the caller gets a 409 to look at the new refund,
+   * rather than a refund priced for a status the booking no longer has.
+   */
+  async cancel(id: string, actor: Actor): Promise<BookingView> {
     const booking = await this.visibleTo(id, actor)
+    const priced = this.priceCancellation(booking, actor)
+    const now = new Date(this.now()).toISOString()
+    return this.apply(
+      booking,
+      priced.cancelled_by === 'guest' ? 'guest_cancel' : 'host_cancel',
+      { cancelled_by: priced.cancelled_by, cancelled_at: now, refund_minor: priced.refund_minor },
+      true,
+    )
+  }
+
+  private priceCancellation(booking: BookingRow, actor: Actor): CancellationPreview {
     const by = booking.guest_id === actor.id ? 'guest' : 'host'
-    const action: BookingAction = by === 'guest' ? 'guest_cancel' : 'host_cancel'
-    transition(booking.status, action)
+    transition(booking.status, by === 'guest' ? 'guest_cancel' : 'host_cancel')
     this.assertNotOver(booking)
     const refund = this.refundFor(booking, by)
     return {
@@ -267,18 +289,6 @@ export class BookingService {
       ...refund,
       refund: toMajorUnits(refund.refund_minor, booking.currency),
     }
-  }
-
-  async cancel(id: string, actor: Actor): Promise<BookingView> {
-    const preview = await this.cancellationPreview(id, actor)
-    const booking = (await this.bookings.findById(id))!
-    const now = new Date(this.now()).toISOString()
-    return this.apply(
-      booking,
-      preview.cancelled_by === 'guest' ? 'guest_cancel' : 'host_cancel',
-      { cancelled_by: preview.cancelled_by, cancelled_at: now, refund_minor: preview.refund_minor },
-      true,
-    )
   }
 
   /** Expires unanswered requests and completes finished stays. Safe to run from several processes. */

@@ -119,7 +119,12 @@ export class IcalService {
     this.cache = options.cache ?? ResponseCache.off
   }
 
-  /** The listing's calendar as iCalendar text, for whoever holds its secret token; 404 otherwise. */
+  /**
+   * The listing's calendar as iCalendar text, for whoever holds its secret token; 404 otherwise.
+   * The token is the host's own grant to the sites they sync with, so it acts for the host: a
+   * listing unpublished here keeps telling those sites which nights are taken (a deleted one has no
+   * token and is not found).
+   */
   async exportCalendar(placeId: string, token: string | undefined): Promise<string> {
     const place = await this.places.findById(placeId)
     if (!place?.ical_token || !token || !sameSecret(token, place.ical_token)) {

@@ -17,14 +17,21 @@ export interface PlaceFilter {
 export class PlaceRepository {
   constructor(private readonly db: Database) {}
 
+  /** The place, unless it does not exist or was deleted. */
   findById(id: string): Promise<PlaceRow | undefined> {
-    return this.db.read.selectFrom('places').selectAll().where('id', '=', id).executeTakeFirst()
+    return this.db.read
+      .selectFrom('places')
+      .selectAll()
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst()
   }
 
   private matching(filter: PlaceFilter) {
-    let query = this.db.read
-      .selectFrom('places')
-      .where('places.status', 'in', filter.statuses ?? ['published'])
+    const statuses = filter.statuses ?? ['published']
+    let query = this.db.read.selectFrom('places').where('places.status', 'in', statuses)
+    // A deleted place is never published (deleting unpublishes it), so published-only reads need no check.
+    if (statuses.some((status) => status !== 'published')) query = query.where('places.deleted_at', 'is', null)
     if (filter.ownerId) query = query.where('places.owner_id', '=', filter.ownerId)
     if (filter.cities?.length) {
       query = query.where(
@@ -106,8 +113,40 @@ export class PlaceRepository {
     })
   }
 
-  async delete(id: string): Promise<void> {
-    await this.db.write.deleteFrom('places').where('id', '=', id).execute()
+  /**
+   * Deletes a place, unless it has live bookings (pending or confirmed): then nothing changes and
+   * this returns 'live_bookings'. A place that never had a booking is deleted with everything that
+   * hangs off it ('deleted'). A place with bookings on record (past, cancelled, declined...) keeps
+   * its row, unpublished and marked `deleted_at`, so those bookings, refunds and stay reviews stay
+   * readable; its calendar, prices, amenity links, wishlist entries, iCal feeds and export secret
+   * go ('retired'). The place's row is locked first: a booking being made meanwhile (which locks it
+   * too) either is seen here or finds the place gone.
+   */
+  async delete(id: string, at: string): Promise<'deleted' | 'retired' | 'live_bookings'> {
+    const mysql = this.db.dialect === 'mysql'
+    return this.db.write.transaction().execute(async (trx) => {
+      let place = trx.selectFrom('places').select('id').where('id', '=', id).where('deleted_at', 'is', null)
+      if (mysql) place = place.forUpdate()
+      if (!(await place.executeTakeFirst())) return 'deleted'
+      let bookings = trx.selectFrom('bookings').select('status').where('place_id', '=', id)
+      if (mysql) bookings = bookings.forUpdate()
+      const statuses = (await bookings.execute()).map((b) => b.status)
+      if (statuses.some((status) => status === 'pending' || status === 'confirmed')) return 'live_bookings'
+      if (statuses.length === 0) {
+        await trx.deleteFrom('places').where('id', '=', id).execute()
+        return 'deleted'
+      }
+      for (const table of ['place_amenities', 'place_nights', 'night_prices', 'wishlist_places', 'ical_feeds'] as const) {
+        await trx.deleteFrom(table).where('place_id', '=', id).execute()
+      }
+      await refreshAmenityMask(trx, id)
+      await trx
+        .updateTable('places')
+        .set({ status: 'draft', deleted_at: at, ical_token: '', updated_at: at })
+        .where('id', '=', id)
+        .execute()
+      return 'retired'
+    })
   }
 
   amenitiesOf(placeId: string): Promise<AmenityRow[]> {

@@ -112,9 +112,12 @@ export function placeRoutes({ app, auth, services, config, cached }: HttpContext
       schema: {
         tags,
         summary: 'Delete a place (owner or admin)',
+        description:
+          'Refused (409) while the place has pending or confirmed bookings: unlist it (status draft) or ' +
+          'cancel them first. Past and cancelled bookings of a deleted place stay readable by their guests and host.',
         security: bearerAuth,
         params: IdParams,
-        response: { 200: MessageResponse, ...errors(401, 403, 404) },
+        response: { 200: MessageResponse, ...errors(401, 403, 404, 409) },
       },
     },
     async (request) => {

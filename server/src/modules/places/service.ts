@@ -1,6 +1,6 @@
 import { isUniqueViolation } from '../../db/database.js'
 import type { AmenityRow, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
-import { AppError, badRequest, forbidden, Messages, notFound, unauthorized } from '../../errors.js'
+import { AppError, badRequest, conflict, forbidden, Messages, notFound, unauthorized } from '../../errors.js'
 import type { Actor } from '../../http/auth.js'
 import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
 import { nowIso, uuidv7 } from '../../ids.js'
@@ -11,6 +11,7 @@ import type { ReviewRepository } from '../reviews/repository.js'
 import { toPlaceReviewView } from '../reviews/service.js'
 import type { UserRepository } from '../users/repository.js'
 import { requiredText } from '../validation.js'
+import { findManagedPlace, findVisiblePlace } from './access.js'
 import { currencyCode, toMajorUnits, toMinorUnits } from './money.js'
 import type { PlaceFilter, PlaceRepository } from './repository.js'
 import type { PlaceCreateInput, PlaceDetailView, PlaceSummaryView, PlaceUpdateInput } from './schemas.js'
@@ -31,6 +32,7 @@ export const DEFAULT_TERMS = {
   rating_avg: 0,
   rating_count: 0,
   ical_token: '',
+  deleted_at: null,
 } as const
 const timeZones = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])
 /** The place detail shows this many reviews; the full list is paginated at /places/<id>/reviews. */
@@ -273,9 +275,17 @@ export class PlaceService {
     return this.detail(id, actor)
   }
 
+  /** Refused while the place has bookings to honour; see PlaceRepository.delete for what stays. */
   async delete(id: string, actor: Actor): Promise<void> {
     await this.ownedBy(id, actor)
-    await this.places.delete(id)
+    const outcome = await this.places.delete(id, nowIso())
+    if (outcome === 'live_bookings') {
+      throw conflict(
+        'This place has current or upcoming bookings: unlist it instead (set its status to draft), ' +
+          'or cancel those bookings, before deleting it',
+        'place_has_bookings',
+      )
+    }
     await this.cache.invalidate(Changes.place(id))
   }
 
@@ -305,19 +315,12 @@ export class PlaceService {
     await this.cache.invalidate(Changes.place(id))
   }
 
-  private async visible(id: string, actor: Actor | null): Promise<PlaceRow> {
-    const place = await this.places.findById(id)
-    const canSee = place && (place.status === 'published' || actor?.isAdmin || actor?.id === place.owner_id)
-    if (!canSee) throw notFound(Messages.placeNotFound)
-    return place
+  private visible(id: string, actor: Actor | null): Promise<PlaceRow> {
+    return findVisiblePlace(this.places, id, actor)
   }
 
-  private async ownedBy(id: string, actor: Actor): Promise<PlaceRow> {
-    const place = await this.places.findById(id)
-    if (!place) throw notFound(Messages.placeNotFound)
-    if (place.owner_id !== actor.id && !actor.isAdmin)
-      throw forbidden(Messages.unauthorizedAction, 'not_owner')
-    return place
+  private ownedBy(id: string, actor: Actor): Promise<PlaceRow> {
+    return findManagedPlace(this.places, id, actor)
   }
 
   /**

@@ -26,24 +26,29 @@ export class ReviewRepository {
   }
 
   /** Public lists show visible reviews only: a stay review is hidden until both sides reviewed. */
+  /** Visible reviews of published places (the others belong to places only their owners see). */
   listPage(page: PageRequest): Promise<ReviewRow[]> {
-    let query = this.db.read
-      .selectFrom('reviews')
-      .selectAll()
-      .where('hidden_until', 'is', null)
-      .orderBy('id')
+    let query = this.ofPublishedPlaces()
+      .selectAll('reviews')
+      .orderBy('reviews.id')
       .limit(page.limit + 1)
-    if (page.after) query = query.where('id', '>', page.after)
+    if (page.after) query = query.where('reviews.id', '>', page.after)
     return query.execute()
   }
 
   async count(): Promise<number> {
-    const row = await this.db.read
-      .selectFrom('reviews')
+    const row = await this.ofPublishedPlaces()
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('hidden_until', 'is', null)
       .executeTakeFirstOrThrow()
     return Number(row.n)
+  }
+
+  private ofPublishedPlaces() {
+    return this.db.read
+      .selectFrom('reviews')
+      .innerJoin('places', 'places.id', 'reviews.place_id')
+      .where('reviews.hidden_until', 'is', null)
+      .where('places.status', '=', 'published')
   }
 
   /** A place's reviews with their authors' names, oldest first. */

@@ -103,7 +103,11 @@ export function reviewRoutes({ app, auth, services, config }: HttpContext) {
   }
   for (const url of ['/api/v1/places/:id/reviews', '/api/v1/reviews/places/:id/reviews']) {
     app.get(url, placeReviews, async (request, reply) => {
-      const page = await reviews.listForPlace(request.params.id, pageRequest(request.query, config))
+      const page = await reviews.listForPlace(
+        request.params.id,
+        pageRequest(request.query, config),
+        await auth.optional(request),
+      )
       return sendPage(request, reply, page, config.publicUrl)
     })
   }

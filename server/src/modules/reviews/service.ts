@@ -6,6 +6,7 @@ import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
 import { nowIso, uuidv7 } from '../../ids.js'
 import { ResponseCache } from '../../infra/cache/index.js'
 import { Changes } from '../cache-scopes.js'
+import { canSeePlace, findVisiblePlace } from '../places/access.js'
 import type { PlaceRepository } from '../places/repository.js'
 import { requiredText } from '../validation.js'
 import type { ReviewRepository, ReviewWithAuthor } from './repository.js'
@@ -67,8 +68,7 @@ export class ReviewService {
 
   async create(input: ReviewCreateInput, actor: Actor): Promise<ReviewView> {
     const text = requiredText('text', input.text, TEXT_MAX)
-    const place = await this.places.findById(input.place_id)
-    if (!place) throw notFound(Messages.placeNotFound)
+    const place = await findVisiblePlace(this.places, input.place_id, actor)
     if (place.owner_id === actor.id) throw badRequest(Messages.ownPlaceReview, 'own_place')
     if (await this.reviews.findOpenReview(place.id, actor.id)) throw alreadyReviewed()
     const now = nowIso()
@@ -94,11 +94,14 @@ export class ReviewService {
     return toReviewView(row)
   }
 
-  /** A hidden stay review exists only for its author and admins until it is revealed. */
+  /**
+   * A hidden stay review exists only for its author and admins until it is revealed; a review of a
+   * place the caller cannot see does not exist for them either.
+   */
   async get(id: string, actor: Actor | null): Promise<ReviewView> {
-    const row = await this.reviews.findById(id)
-    const canSee = row && (row.hidden_until === null || actor?.isAdmin || actor?.id === row.user_id)
-    if (!canSee) throw notFound(Messages.reviewNotFound)
+    const row = await this.ofVisiblePlace(id, actor)
+    if (row.hidden_until !== null && !actor?.isAdmin && actor?.id !== row.user_id)
+      throw notFound(Messages.reviewNotFound)
     return toReviewView(row)
   }
 
@@ -107,8 +110,8 @@ export class ReviewService {
     return toPage(rows.map(toReviewView), page.limit, total)
   }
 
-  async listForPlace(placeId: string, page: PageRequest): Promise<Page<PlaceReviewView>> {
-    if (!(await this.places.findById(placeId))) throw notFound(Messages.placeNotFound)
+  async listForPlace(placeId: string, page: PageRequest, actor: Actor | null): Promise<Page<PlaceReviewView>> {
+    await findVisiblePlace(this.places, placeId, actor)
     const [rows, total] = await Promise.all([
       this.reviews.forPlace(placeId, page),
       this.reviews.countForPlace(placeId),
@@ -137,9 +140,16 @@ export class ReviewService {
   }
 
   private async authoredBy(id: string, actor: Actor): Promise<ReviewRow> {
-    const row = await this.reviews.findById(id)
-    if (!row) throw notFound(Messages.reviewNotFound)
+    const row = await this.ofVisiblePlace(id, actor)
     if (row.user_id !== actor.id && !actor.isAdmin) throw forbidden(Messages.unauthorizedAction, 'not_author')
+    return row
+  }
+
+  /** The review, when the actor can see its place (see places/access.ts); 404 otherwise. */
+  private async ofVisiblePlace(id: string, actor: Actor | null): Promise<ReviewRow> {
+    const row = await this.reviews.findById(id)
+    const place = row && (await this.places.findById(row.place_id))
+    if (!row || !place || !canSeePlace(place, actor)) throw notFound(Messages.reviewNotFound)
     return row
   }
 }
