@@ -98,7 +98,7 @@ export class BookingRepository {
         .where('id', '=', booking.place_id)
       if (this.db.dialect === 'mysql') placeQuery = placeQuery.forUpdate()
       const place = await placeQuery.executeTakeFirst()
-      if (!place || place.status !== 'published' || place.deleted_at !== null) return 'not_bookable'
+      if (place?.status !== 'published' || place.deleted_at !== null) return 'not_bookable'
       const stale = await trx
         .selectFrom('bookings')
         .select(['id', 'total_minor'])
@@ -124,7 +124,11 @@ export class BookingRepository {
         .insertInto('place_nights')
         .values(nightRows(booking.place_id, nights, { booking_id: booking.id }, now))
         .execute()
-      if (outbox.length || notices.length) await trx.insertInto('outbox').values([...outbox, ...notices]).execute()
+      if (outbox.length || notices.length)
+        await trx
+          .insertInto('outbox')
+          .values([...outbox, ...notices])
+          .execute()
       return 'inserted'
     })
   }

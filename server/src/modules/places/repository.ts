@@ -31,7 +31,8 @@ export class PlaceRepository {
     const statuses = filter.statuses ?? ['published']
     let query = this.db.read.selectFrom('places').where('places.status', 'in', statuses)
     // A deleted place is never published (deleting unpublishes it), so published-only reads need no check.
-    if (statuses.some((status) => status !== 'published')) query = query.where('places.deleted_at', 'is', null)
+    if (statuses.some((status) => status !== 'published'))
+      query = query.where('places.deleted_at', 'is', null)
     if (filter.ownerId) query = query.where('places.owner_id', '=', filter.ownerId)
     if (filter.cities?.length) {
       query = query.where(
@@ -136,7 +137,13 @@ export class PlaceRepository {
         await trx.deleteFrom('places').where('id', '=', id).execute()
         return 'deleted'
       }
-      for (const table of ['place_amenities', 'place_nights', 'night_prices', 'wishlist_places', 'ical_feeds'] as const) {
+      for (const table of [
+        'place_amenities',
+        'place_nights',
+        'night_prices',
+        'wishlist_places',
+        'ical_feeds',
+      ] as const) {
         await trx.deleteFrom(table).where('place_id', '=', id).execute()
       }
       await refreshAmenityMask(trx, id)

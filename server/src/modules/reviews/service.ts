@@ -110,7 +110,11 @@ export class ReviewService {
     return toPage(rows.map(toReviewView), page.limit, total)
   }
 
-  async listForPlace(placeId: string, page: PageRequest, actor: Actor | null): Promise<Page<PlaceReviewView>> {
+  async listForPlace(
+    placeId: string,
+    page: PageRequest,
+    actor: Actor | null,
+  ): Promise<Page<PlaceReviewView>> {
     await findVisiblePlace(this.places, placeId, actor)
     const [rows, total] = await Promise.all([
       this.reviews.forPlace(placeId, page),
