@@ -1,7 +1,9 @@
 // Integrity under races and deletions (issue 11): refunds decided from the status they apply to,
 // places that cannot be deleted from under their guests, and one visibility rule for a place's children.
 import { describe, expect, it } from 'vitest'
+import { createServices } from '../../src/app.js'
 import { addDays, localDate } from '../../src/dates.js'
+import { BookingService } from '../../src/modules/bookings/service.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
 
 const day = (offset: number) => addDays(localDate(Date.now(), 'UTC'), offset)
@@ -127,6 +129,35 @@ describeEachDriver('integrity', (t) => {
         token: guest.token,
       })
       expect(cancelled.body.refund_minor).toBe(created.body.cleaning_fee_minor)
+    })
+  })
+
+  describe('a request that expires as its nights are booked again', () => {
+    it('is refunded in full and notified, like any expired request', async () => {
+      const owner = await t().user()
+      const [first, second] = [await t().user(), await t().user()]
+      const place = await t().place(owner.token, { cancellation_policy: 'strict', cleaning_fee: 10 })
+      const stay = { place_id: place.id, check_in: day(5), check_out: day(7), guests: 1 }
+      const stale = await t().post<Booking>('/api/v1/bookings', stay, { token: first.token })
+      expect(stale.body.status).toBe('pending')
+      // A day and more later, before any expiry run, another guest books the same nights.
+      const { repositories } = createServices(t().app.config, t().app.database)
+      const later = new BookingService(repositories.bookings, repositories.places, repositories.calendar, {
+        serviceFeePercent: t().app.config.serviceFeePercent,
+        taxPercent: t().app.config.taxPercent,
+        requestTtlHours: 24,
+        now: () => Date.now() + 25 * 3_600_000,
+      })
+      const { booking } = await later.create({ id: second.id, isAdmin: false }, stay)
+      expect(booking.status).toBe('pending')
+      const expired = await t().get<Booking>(`/api/v1/bookings/${stale.body.id}`, { token: first.token })
+      expect(expired.body).toMatchObject({ status: 'expired', refund_minor: stale.body.total_minor })
+      const notice = await t()
+        .app.database.write.selectFrom('outbox')
+        .select('payload')
+        .where('dedupe_key', '=', `booking:${stale.body.id}:expired`)
+        .executeTakeFirst()
+      expect(JSON.parse(notice!.payload)).toMatchObject({ event: 'expired', booking_id: stale.body.id })
     })
   })
 
