@@ -433,5 +433,33 @@ describeEachDriver('integrity', (t) => {
       const listed = await t().get(`/api/v1/places/${place.id}/reviews`)
       expect(listed.body.map((r: { id: string }) => r.id)).toEqual([review.body.id])
     })
+
+    it('still lets the guest of a completed stay review it after the host unlisted the place', async () => {
+      const owner = await t().user()
+      const guest = await t().user()
+      const place = await t().place(owner.token, { instant_book: true })
+      const stay = await t().post<Booking>(
+        '/api/v1/bookings',
+        { place_id: place.id, check_in: day(1), check_out: day(2), guests: 1 },
+        { token: guest.token },
+      )
+      const { repositories } = createServices(t().app.config, t().app.database)
+      await new BookingService(repositories.bookings, repositories.places, repositories.calendar, {
+        serviceFeePercent: 12,
+        taxPercent: 5,
+        requestTtlHours: 24,
+        now: () => Date.now() + 3 * 86_400_000,
+      }).runDueTransitions()
+      await t().put(`/api/v1/places/${place.id}`, { status: 'draft' }, { token: owner.token })
+      const ratings = { cleanliness: 5, accuracy: 5, communication: 5, location: 5, check_in: 5, value: 5 }
+      const review = await t().post(
+        `/api/v1/bookings/${stay.body.id}/review`,
+        { text: 'Lovely stay', rating: 5, ratings },
+        { token: guest.token },
+      )
+      expect(review.status).toBe(201)
+      // Not a way in for anyone else: the place and its reviews stay hidden from strangers.
+      expect((await t().get(`/api/v1/places/${place.id}/reviews`, { token: guest.token })).status).toBe(404)
+    })
   })
 })
