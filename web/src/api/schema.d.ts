@@ -2756,7 +2756,10 @@ export interface paths {
             };
         };
         post?: never;
-        /** Delete a place (owner or admin) */
+        /**
+         * Delete a place (owner or admin)
+         * @description Refused (409) while the place has pending or confirmed bookings: unlist it (status draft) or cancel them first. Past and cancelled bookings of a deleted place stay readable by their guests and host.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2799,6 +2802,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
