@@ -124,6 +124,9 @@ async function runCell(
   testCase.after?.(world, person, response.status)
   if (testCase.endsLogins && person) await world.renewLogins()
 
+  if (response.status === 404 && response.body?.code === 'route_not_found') {
+    return `${where}: no route answered (${response.text.slice(0, 120)})`
+  }
   if (!matches(expected, caller, response.status)) {
     return `${where}: expected ${describeOutcome(expected, caller)}, got ${response.status} ${response.text.slice(0, 160)}`
   }

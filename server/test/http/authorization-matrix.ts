@@ -418,6 +418,15 @@ export const MATRIX: Record<string, Entry> = {
       expect: { ...SEEN_BY_OWNER_AND_ADMIN, party: 'hidden' },
       request: (w) => ({ url: `/api/v1/reviews/${w.hiddenReview}` }),
     },
+    // A review of a place that went back to draft: a child of an invisible place, seen by the
+    // place's host (`owner`), its author (`party`) and admins.
+    {
+      on: 'review of a draft place',
+      owner: 'host',
+      party: 'guest',
+      expect: { ...SEEN_BY_OWNER_AND_ADMIN, party: 'allow' },
+      request: (w) => ({ url: `/api/v1/reviews/${w.draftPlaceReview}` }),
+    },
   ],
   'PUT /api/v1/reviews/:id': {
     owner: 'guest',

@@ -53,6 +53,8 @@ export class World {
   amenity = ''
   /** `guest`'s open (HBnB) review of `place`. */
   review = ''
+  /** `guest`'s review of a place of `host` that went back to draft after it. */
+  draftPlaceReview = ''
   /** `guest`'s review of a completed stay at `place`, hidden until `host` reviews `guest`. */
   hiddenReview = ''
   /** A completed stay of `guest` at a place of `host`, reviewed by neither yet. */
@@ -109,6 +111,13 @@ export class World {
     this.amenity = await this.newAmenity()
     this.review = await this.newReview(this.place)
     this.pendingBooking = await this.newBooking(this.place)
+    const unpublished = await this.newPlace()
+    this.draftPlaceReview = await this.newReview(unpublished)
+    await expectStatus(
+      await this.t.put(`/api/v1/places/${unpublished}`, { status: 'draft' }, { token: host.token }),
+      200,
+      'unpublishing',
+    )
     this.confirmedBooking = await this.newConfirmedBooking()
     this.wishlist = await this.newWishlist()
     await expectStatus(
