@@ -428,20 +428,42 @@ export const MATRIX: Record<string, Entry> = {
       request: (w) => ({ url: `/api/v1/reviews/${w.draftPlaceReview}` }),
     },
   ],
-  'PUT /api/v1/reviews/:id': {
-    owner: 'guest',
-    party: 'host',
-    expect: { ...OWNER_OR_ADMIN, party: 'deny' },
-    forbidden: UNAUTHORIZED_ACTION,
-    request: (w) => ({ url: `/api/v1/reviews/${w.review}`, body: { text: nextName(w, 'Edited') } }),
-  },
-  'DELETE /api/v1/reviews/:id': {
-    owner: 'guest',
-    party: 'host',
-    expect: { ...OWNER_OR_ADMIN, party: 'deny' },
-    forbidden: UNAUTHORIZED_ACTION,
-    request: async (w) => ({ url: `/api/v1/reviews/${await w.newReview(await w.newPlace())}` }),
-  },
+  'PUT /api/v1/reviews/:id': [
+    {
+      on: 'open review',
+      owner: 'guest',
+      party: 'host',
+      expect: { ...OWNER_OR_ADMIN, party: 'deny' },
+      forbidden: UNAUTHORIZED_ACTION,
+      request: (w) => ({ url: `/api/v1/reviews/${w.review}`, body: { text: nextName(w, 'Edited') } }),
+    },
+    // Those who may not see a hidden stay review are not told it exists.
+    {
+      on: 'hidden stay review',
+      owner: 'guest',
+      party: 'host',
+      expect: { ...OWNER_OR_ADMIN_HIDDEN, party: 'hidden' },
+      request: (w) => ({ url: `/api/v1/reviews/${w.hiddenReview}`, body: { text: nextName(w, 'Edited') } }),
+    },
+  ],
+  // A fresh review per cell.
+  'DELETE /api/v1/reviews/:id': [
+    {
+      on: 'open review',
+      owner: 'guest',
+      party: 'host',
+      expect: { ...OWNER_OR_ADMIN, party: 'deny' },
+      forbidden: UNAUTHORIZED_ACTION,
+      request: async (w) => ({ url: `/api/v1/reviews/${await w.newReview(await w.newPlace())}` }),
+    },
+    {
+      on: 'hidden stay review',
+      owner: 'guest',
+      party: 'host',
+      expect: { ...OWNER_OR_ADMIN_HIDDEN, party: 'hidden' },
+      request: (w) => ({ url: `/api/v1/reviews/${w.takeHiddenReview()}` }),
+    },
+  ],
   'GET /api/v1/places/:id/reviews': placeRead((_w, id) => ({ url: `/api/v1/places/${id}/reviews` })),
   'GET /api/v1/reviews/places/:id/reviews': placeRead((_w, id) => ({
     url: `/api/v1/reviews/places/${id}/reviews`,

@@ -36,6 +36,8 @@ export function suiteDirectories() {
 
 const day = (offset: number) => addDays(localDate(Date.now(), 'UTC'), offset)
 const DAY = 86_400_000
+/** Hidden stay reviews made for the cells that delete one (one per caller of the case). */
+const HIDDEN_REVIEW_POOL = 6
 const RATINGS = { cleanliness: 5, accuracy: 4, communication: 5, location: 3, check_in: 5, value: 4 }
 
 async function expectStatus(response: { status: number; text: string }, status: number, what: string) {
@@ -57,6 +59,8 @@ export class World {
   draftPlaceReview = ''
   /** `guest`'s review of a completed stay at `place`, hidden until `host` reviews `guest`. */
   hiddenReview = ''
+  /** More such hidden reviews, one per cell that deletes one. */
+  private hiddenReviewPool: string[] = []
   /** A completed stay of `guest` at a place of `host`, reviewed by neither yet. */
   completedBooking = ''
   pendingBooking = ''
@@ -87,7 +91,8 @@ export class World {
     const { host, guest, otherHost } = this.people
     // Completed stays first: completing them runs the due transitions days ahead, which would
     // also expire any pending request made before.
-    const completed = [await this.newConfirmedBooking(), await this.newConfirmedBooking()]
+    const completed: string[] = []
+    for (let i = 0; i < 2 + HIDDEN_REVIEW_POOL; i++) completed.push(await this.newConfirmedBooking())
     const { repositories } = createServices(this.t.app.config, this.t.app.database)
     const bookings = new BookingService(repositories.bookings, repositories.places, repositories.calendar, {
       serviceFeePercent: 0,
@@ -96,14 +101,19 @@ export class World {
       now: () => Date.now() + 3 * DAY,
     })
     await bookings.runDueTransitions()
-    const hidden = await this.t.post(
-      `/api/v1/bookings/${completed[0]}/review`,
-      { text: 'Lovely stay', rating: 5, ratings: RATINGS },
-      { token: guest.token },
-    )
-    await expectStatus(hidden, 201, 'stay review')
-    this.hiddenReview = hidden.body.id
-    this.completedBooking = completed[1]!
+    this.completedBooking = completed.pop()!
+    const hidden: string[] = []
+    for (const booking of completed) {
+      const review = await this.t.post(
+        `/api/v1/bookings/${booking}/review`,
+        { text: 'Lovely stay', rating: 5, ratings: RATINGS },
+        { token: guest.token },
+      )
+      await expectStatus(review, 201, 'stay review')
+      hidden.push(review.body.id)
+    }
+    this.hiddenReview = hidden.pop()!
+    this.hiddenReviewPool = hidden
 
     this.place = await this.newPlace()
     this.draft = await this.newPlace({ status: 'draft' })
@@ -135,6 +145,14 @@ export class World {
       201,
       'amenity link',
     )
+  }
+
+  /** A hidden stay review of `guest` no cell used yet. */
+  takeHiddenReview(): string {
+    const review = this.hiddenReviewPool.pop()
+    if (!review)
+      throw new Error(`only ${HIDDEN_REVIEW_POOL} hidden reviews are made: raise HIDDEN_REVIEW_POOL`)
+    return review
   }
 
   next(): number {

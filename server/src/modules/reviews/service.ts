@@ -94,12 +94,8 @@ export class ReviewService {
     return toReviewView(row)
   }
 
-  /** A hidden stay review exists only for its author and admins until it is revealed. */
   async get(id: string, actor: Actor | null): Promise<ReviewView> {
-    const row = await this.reviews.findById(id)
-    const canSee = row && (row.hidden_until === null || actor?.isAdmin || actor?.id === row.user_id)
-    if (!canSee) throw notFound(Messages.reviewNotFound)
-    return toReviewView(row)
+    return toReviewView(await this.visible(id, actor))
   }
 
   async list(page: PageRequest): Promise<Page<ReviewView>> {
@@ -136,9 +132,17 @@ export class ReviewService {
     await this.cache.invalidate(Changes.place(review.place_id))
   }
 
-  private async authoredBy(id: string, actor: Actor): Promise<ReviewRow> {
+  /** A hidden stay review exists only for its author and admins until it is revealed. */
+  private async visible(id: string, actor: Actor | null): Promise<ReviewRow> {
     const row = await this.reviews.findById(id)
-    if (!row) throw notFound(Messages.reviewNotFound)
+    const canSee = row && (row.hidden_until === null || actor?.isAdmin || actor?.id === row.user_id)
+    if (!canSee) throw notFound(Messages.reviewNotFound)
+    return row
+  }
+
+  /** The review, when the actor wrote it or is an admin; others may not learn that a hidden one exists. */
+  private async authoredBy(id: string, actor: Actor): Promise<ReviewRow> {
+    const row = await this.visible(id, actor)
     if (row.user_id !== actor.id && !actor.isAdmin) throw forbidden(Messages.unauthorizedAction, 'not_author')
     return row
   }
