@@ -115,8 +115,16 @@ function onPlaces(
 }
 
 /** Reading a place's data: public when published, the host's and admins' alone when a draft. */
-const placeRead = (request: (w: World, placeId: string) => CellRequest | Promise<CellRequest>) =>
-  onPlaces(PUBLIC, SEEN_BY_OWNER_AND_ADMIN, (w, id) => request(w, id))
+const placeRead = (request: (w: World, placeId: string) => CellRequest | Promise<CellRequest>): Case[] => [
+  ...onPlaces(PUBLIC, SEEN_BY_OWNER_AND_ADMIN, (w, id) => request(w, id)),
+  // Suspended by an admin: like a draft, it exists only for its host and admins.
+  {
+    on: 'suspended place',
+    owner: 'host',
+    expect: SEEN_BY_OWNER_AND_ADMIN,
+    request: (w) => request(w, w.suspended),
+  },
+]
 /** Managing a place: its host and admins; a draft is not revealed to others. */
 const placeManage = (
   request: (w: World, placeId: string, caller: Person | null) => CellRequest | Promise<CellRequest>,

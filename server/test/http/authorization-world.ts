@@ -50,6 +50,8 @@ export class World {
   place = ''
   /** A draft of `host`: it exists only for them and admins. */
   draft = ''
+  /** A place of `host` suspended by an admin. */
+  suspended = ''
   /** Published, owned by `otherHost`. */
   otherPlace = ''
   amenity = ''
@@ -118,6 +120,12 @@ export class World {
     this.place = await this.newPlace()
     this.draft = await this.newPlace({ status: 'draft' })
     this.otherPlace = await this.newPlace({}, otherHost)
+    this.suspended = await this.newPlace()
+    await expectStatus(
+      await this.t.put(`/api/v1/places/${this.suspended}`, { status: 'suspended' }, { token: admin }),
+      200,
+      'suspension',
+    )
     this.amenity = await this.newAmenity()
     this.review = await this.newReview(this.place)
     this.pendingBooking = await this.newBooking(this.place)
