@@ -72,6 +72,7 @@ export class World {
   /** An iCal feed imported by `place`. */
   feed = ''
   private counter = 0
+  private mail?: string
   private readonly codes = new Map<string, string>()
 
   constructor(
@@ -317,12 +318,15 @@ export class World {
 
   /** The id (as /dev/outbox names it) of an email in the outbox. */
   async mailId(): Promise<string> {
-    await this.verificationToken()
-    const names = (await readdir(join(this.dataDir, 'mail'))).filter((name) => name.endsWith('.eml'))
-    return names
-      .sort()
-      .at(-1)!
-      .replace(/\.eml$/, '')
+    if (!this.mail) {
+      await this.verificationToken()
+      const names = (await readdir(join(this.dataDir, 'mail'))).filter((name) => name.endsWith('.eml'))
+      this.mail = names
+        .sort()
+        .at(-1)!
+        .replace(/\.eml$/, '')
+    }
+    return this.mail
   }
 
   private async tokenMailedTo(address: string, subject: RegExp): Promise<string> {
