@@ -40,6 +40,19 @@ import { registerWebClient } from './web.js'
 
 const LARGE_BODY_CHARS = 8192
 
+/** A route the server answers: its method and URL pattern, as registered. */
+export interface RouteKey {
+  method: string
+  url: string
+}
+
+const registeredRoutes = new WeakMap<object, RouteKey[]>()
+
+/** Every route of a server made by `createHttpServer`, plugins' routes included (`HEAD` too). */
+export function routesOf(app: object): readonly RouteKey[] {
+  return registeredRoutes.get(app) ?? []
+}
+
 export async function createHttpServer(
   config: Config,
   logger: Logger,
@@ -93,6 +106,12 @@ export async function createHttpServer(
       return sendFrameworkError(error, request, reply)
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const routes: RouteKey[] = []
+  registeredRoutes.set(app, routes)
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url })
+  })
 
   // The API speaks JSON only: a text/plain body is a 415 like any other type, not a string body.
   app.removeContentTypeParser('text/plain')

@@ -94,15 +94,8 @@ export class ReviewService {
     return toReviewView(row)
   }
 
-  /**
-   * A hidden stay review exists only for its author and admins until it is revealed; a review of a
-   * place the caller cannot see does not exist for them either.
-   */
   async get(id: string, actor: Actor | null): Promise<ReviewView> {
-    const row = await this.ofVisiblePlace(id, actor)
-    if (row.hidden_until !== null && !actor?.isAdmin && actor?.id !== row.user_id)
-      throw notFound(Messages.reviewNotFound)
-    return toReviewView(row)
+    return toReviewView(await this.visible(id, actor))
   }
 
   async list(page: PageRequest): Promise<Page<ReviewView>> {
@@ -143,15 +136,28 @@ export class ReviewService {
     await this.cache.invalidate(Changes.place(review.place_id))
   }
 
-  private async authoredBy(id: string, actor: Actor): Promise<ReviewRow> {
+  /**
+   * The review as the actor may see it: a review of a place the caller cannot see does not exist
+   * for them, and a hidden stay review exists only for its author and admins until it is revealed.
+   */
+  private async visible(id: string, actor: Actor | null): Promise<ReviewRow> {
     const row = await this.ofVisiblePlace(id, actor)
+    if (row.hidden_until !== null && !actor?.isAdmin && actor?.id !== row.user_id)
+      throw notFound(Messages.reviewNotFound)
+    return row
+  }
+
+  /** The review, when the actor wrote it or is an admin; others may not learn that a hidden one exists. */
+  private async authoredBy(id: string, actor: Actor): Promise<ReviewRow> {
+    const row = await this.visible(id, actor)
     if (row.user_id !== actor.id && !actor.isAdmin) throw forbidden(Messages.unauthorizedAction, 'not_author')
     return row
   }
 
-  /** The review, when the actor can see its place (see places/access.ts); 404 otherwise. */
+  /** The review, when the actor wrote it or can see its place (see places/access.ts); 404 otherwise. */
   private async ofVisiblePlace(id: string, actor: Actor | null): Promise<ReviewRow> {
     const row = await this.reviews.findById(id)
+    if (row && actor?.id === row.user_id) return row
     const place = row && (await this.places.findById(row.place_id))
     if (!row || !place || !canSeePlace(place, actor)) throw notFound(Messages.reviewNotFound)
     return row

@@ -27,6 +27,7 @@ export interface StayReviewResult {
   visible_from: string | null
 }
 
+const NOT_PARTY = 'Only the guest and the host of a stay can review it'
 const alreadyReviewed = () => conflict('You already reviewed this stay', 'already_reviewed')
 
 export class StayReviewService {
@@ -44,8 +45,10 @@ export class StayReviewService {
 
   async review(bookingId: string, input: StayReviewInput, actor: Actor): Promise<StayReviewResult> {
     const booking = await this.bookings.findById(bookingId)
-    if (!booking || (booking.guest_id !== actor.id && booking.host_id !== actor.id))
-      throw notFound('Booking not found')
+    const isParty = booking && (booking.guest_id === actor.id || booking.host_id === actor.id)
+    // Admins see every booking (GET /bookings/<id>), but only its guest and host review the stay.
+    if (!booking || (!isParty && !actor.isAdmin)) throw notFound('Booking not found')
+    if (!isParty) throw forbidden(NOT_PARTY, 'not_party')
     if (booking.status !== 'completed') {
       throw conflict(
         `A stay can be reviewed once it is completed; this booking is ${booking.status}`,
@@ -106,7 +109,7 @@ export class StayReviewService {
         about = 'guest'
         counterpart = await this.reviews.findStayReview(booking.id)
       } else {
-        throw forbidden('Only the guest and the host of a stay can review it', 'not_party')
+        throw forbidden(NOT_PARTY, 'not_party')
       }
     } catch (error) {
       if (isUniqueViolation(error)) throw alreadyReviewed()
