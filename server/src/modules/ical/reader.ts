@@ -105,9 +105,7 @@ function expandFeed(text: string, window: ImportWindow, maxOccurrences: number):
       }
       const occurrences = expandEvent(event, window, budget)
       reading.events++
-      reading.occurrences.push(
-        ...occurrences.map((range) => ({ uid, summary: event.summary ?? '', ...range })),
-      )
+      reading.occurrences.push(...occurrences.map((occurrence) => ({ uid, ...occurrence })))
     } catch (error) {
       if (error instanceof FeedError) throw error
       reading.unreadable.push({ uid, reason: (error as Error).message })
@@ -123,11 +121,12 @@ interface Budget {
 }
 
 /** The occurrences of one event (its series when it recurs) that take nights of the window. */
-function expandEvent(event: Event, window: ImportWindow, budget: Budget): { start: string; end: string }[] {
+function expandEvent(event: Event, window: ImportWindow, budget: Budget): Omit<Occurrence, 'uid'>[] {
   if (!event.component.hasProperty('dtstart')) throw new Error('no DTSTART')
-  const ranges: { start: string; end: string }[] = []
-  const take = (range: { start: string; end: string }) => {
-    if (range.start < window.to && range.end > window.from) ranges.push(range)
+  const ranges: Omit<Occurrence, 'uid'>[] = []
+  const take = (item: Event, range: { start: string; end: string }) => {
+    if (range.start < window.to && range.end > window.from)
+      ranges.push({ summary: item.summary ?? '', ...range })
   }
   const spend = () => {
     if (--budget.left < 0) {
@@ -138,7 +137,7 @@ function expandEvent(event: Event, window: ImportWindow, budget: Budget): { star
   }
   if (!event.isRecurring()) {
     spend()
-    take(nightsTaken(event, event.startDate, event.endDate, window.timeZone))
+    take(event, nightsTaken(event, event.startDate, event.endDate, window.timeZone))
     return ranges
   }
   // Wall-clock dates of any zone are within a day of the listing's: past this, nothing more counts.
@@ -149,7 +148,7 @@ function expandEvent(event: Event, window: ImportWindow, budget: Budget): { star
     const details = event.getOccurrenceDetails(recurrenceId)
     const item = details.item
     if (item !== event && isCancelled(item.component)) return
-    take(nightsTaken(item, details.startDate, details.endDate, window.timeZone))
+    take(item, nightsTaken(item, details.startDate, details.endDate, window.timeZone))
   }
   let sawStart = false
   const iterator = event.iterator()
