@@ -138,6 +138,17 @@ describe('recurrence', () => {
     ])
   })
 
+  it('finds the nights of a long series begun years ago that reach into the window', () => {
+    const text = calendar(
+      ...event('y', 'DTSTART;VALUE=DATE:20161225', 'DTEND;VALUE=DATE:20170104', 'RRULE:FREQ=YEARLY'),
+    )
+    expect(nights(text, 'UTC')).toEqual([
+      ...nightsOf('2027-01-01', '2027-01-04'),
+      ...nightsOf('2027-12-25', '2028-01-04'),
+      ...nightsOf('2028-12-25', '2029-01-01'),
+    ])
+  })
+
   it('keeps DTSTART as the first occurrence with RDATEs only, or an RRULE it does not match', () => {
     const rdates = calendar(
       ...event('r', 'DTSTART;VALUE=DATE:20270105', 'RDATE;VALUE=DATE:20270110,20270120'),

@@ -150,12 +150,18 @@ function expandEvent(event: Event, window: ImportWindow, budget: Budget): Omit<O
     if (item !== event && isCancelled(item.component)) return
     take(item, nightsTaken(item, details.startDate, details.endDate, window.timeZone))
   }
+  // An occurrence starting this early ends before the window, unless an override changes it.
+  const spanDays = Math.ceil(Math.max(0, event.duration.toSeconds()) / 86_400)
+  const skipBefore =
+    Object.keys(event.exceptions).length === 0 ? addDays(window.from, -(spanDays + 2)) : undefined
   let sawStart = false
   const iterator = event.iterator()
   for (let next = iterator.next(); next; next = iterator.next()) {
-    if (dateOf(next) > stop) break
+    const date = dateOf(next)
+    if (date > stop) break
     if (next.compare(start) === 0) sawStart = true
-    occurrence(next)
+    if (skipBefore && date < skipBefore) spend()
+    else occurrence(next)
   }
   // DTSTART is the first occurrence (RFC 5545 3.8.5.3), even where ical.js leaves it out: with
   // RDATE and no RRULE, or a DTSTART the RRULE does not match (ical.js issues 294 and 534).
