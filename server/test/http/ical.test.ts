@@ -547,6 +547,28 @@ describeEachDriver(
         await book(t(), place.id, day(21), day(22))
       })
 
+      it('imports what it can read and says which events it left out', async () => {
+        const { host, place } = await listing(t())
+        serve('/partly.ics', () =>
+          ics(allDay('fine@other', day(3), day(5)), ['UID:broken@other', 'SUMMARY:no start']),
+        )
+        const feed = await addFeed(t(), host.token, place.id, `${base}/partly.ics`)
+        const warning = '1 event could not be read and was left out (broken@other: no DTSTART)'
+        expect(await sync(t(), host.token, place.id, feed.id)).toEqual({
+          status: 'ok',
+          events: 1,
+          blocked: 2,
+          skipped: [],
+          error: warning,
+        })
+        expect(await feedOf(t(), host.token, place.id, feed.id)).toMatchObject({
+          last_status: 'ok',
+          last_error: warning,
+          last_event_count: 1,
+        })
+        expect(Object.keys(await takenNights(t(), host.token, place.id))).toEqual([day(3), day(4)])
+      })
+
       it('stops reading a feed that would take unbounded work, records why, and keeps its nights', async () => {
         const { host, place } = await listing(t())
         let body = ics(allDay('x@other', day(5), day(7)))

@@ -3416,6 +3416,7 @@ export interface paths {
                                 /** Format: date-time */
                                 created_at: string;
                                 id: string;
+                                /** @description Why the last sync failed; after one that succeeded, the events it could not read */
                                 last_error: string | null;
                                 last_event_count: number | null;
                                 /** @description Outcome of the last sync; null before the first */
@@ -3496,6 +3497,7 @@ export interface paths {
                             /** Format: date-time */
                             created_at: string;
                             id: string;
+                            /** @description Why the last sync failed; after one that succeeded, the events it could not read */
                             last_error: string | null;
                             last_event_count: number | null;
                             /** @description Outcome of the last sync; null before the first */
@@ -3570,6 +3572,7 @@ export interface paths {
                             /** Format: date-time */
                             created_at: string;
                             id: string;
+                            /** @description Why the last sync failed; after one that succeeded, the events it could not read */
                             last_error: string | null;
                             last_event_count: number | null;
                             /** @description Outcome of the last sync; null before the first */
@@ -3738,8 +3741,9 @@ export interface paths {
                         "application/json": {
                             /** @description Nights now blocked by this feed */
                             blocked: number;
+                            /** @description Why the sync failed; with status ok, the events left out because they could not be read */
                             error: string | null;
-                            /** @description Events read from the feed (cancelled ones excluded) */
+                            /** @description Events read from the feed (cancelled ones excluded; a recurring event counts once) */
                             events: number;
                             /** @description Nights of the feed left alone because a booking or another block has them */
                             skipped: string[];
@@ -3816,6 +3820,7 @@ export interface paths {
                                 /** Format: date-time */
                                 created_at: string;
                                 id: string;
+                                /** @description Why the last sync failed; after one that succeeded, the events it could not read */
                                 last_error: string | null;
                                 last_event_count: number | null;
                                 /** @description Outcome of the last sync; null before the first */
