@@ -77,7 +77,9 @@ function expandFeed(text: string, window: ImportWindow, maxOccurrences: number):
     for (const component of calendar.getAllSubcomponents('vevent')) {
       if (component.hasProperty('recurrence-id')) {
         const uid = uidOf(component)
-        overrides.set(uid, [...(overrides.get(uid) ?? []), component])
+        const series = overrides.get(uid)
+        if (series) series.push(component)
+        else overrides.set(uid, [component])
       } else masters.push(component)
     }
   }
