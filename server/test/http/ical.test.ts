@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices } from '../../src/app.js'
 import { addDays, localDate, nightsOf } from '../../src/dates.js'
 import { FeedError, IcalFetcher, type ResolvedAddress } from '../../src/modules/ical/fetch.js'
-import { eventRange, parseCalendar } from '../../src/modules/ical/format.js'
+import { type ReadLimits, readFeed } from '../../src/modules/ical/reader.js'
 import { IcalService } from '../../src/modules/ical/service.js'
 import { expectError } from '../helpers/contract.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
@@ -14,6 +14,8 @@ const TZ = 'Asia/Tokyo'
 const today = () => localDate(Date.now(), TZ)
 const day = (offset: number) => addDays(today(), offset)
 const compact = (date: string) => date.replaceAll('-', '')
+/** The events of iCalendar text as nights of the listing's dates, read as an import reads them. */
+const readBack = (text: string) => readFeed(text, { from: day(-1), to: day(800), timeZone: TZ }).occurrences
 
 // ---------------------------------------------------------------------------------------------
 // A local feed server: each path answers with a handler the tests set.
@@ -174,9 +176,11 @@ async function feedOf(t: TestApp, token: string, placeId: string, feedId: string
 }
 
 /** An IcalService like the app's, with its own fetcher (a short time limit, for instance). */
-function serviceWith(t: TestApp, fetcher: IcalFetcher) {
+function serviceWith(t: TestApp, fetcher: IcalFetcher, readLimits?: ReadLimits) {
   const { repositories } = createServices(t.app.config, t.app.database)
-  return new IcalService(repositories.places, repositories.calendar, repositories.ical, fetcher)
+  return new IcalService(repositories.places, repositories.calendar, repositories.ical, fetcher, {
+    ...(readLimits ? { readLimits } : {}),
+  })
 }
 
 describeEachDriver(
@@ -214,8 +218,8 @@ describeEachDriver(
         expect(text).toMatch(/\r\nPRODID:[^\r]+\r\n/)
         expect(text).toContain('\r\nVERSION:2.0\r\n')
 
-        const { events } = parseCalendar(text)
-        const ranges = events.map((event) => ({ ...eventRange(event, TZ), summary: event.summary }))
+        const events = readBack(text)
+        const ranges = events.map(({ start, end, summary }) => ({ start, end, summary }))
         expect(ranges).toEqual([
           { start: day(3), end: day(6), summary: 'Reserved' },
           { start: day(6), end: day(8), summary: 'Not available' },
@@ -454,8 +458,8 @@ describeEachDriver(
         })
 
         // Imported nights are exported like any other blocked night.
-        const exported = parseCalendar((await t().get(await exportPath(t(), host.token, place.id))).text)
-        expect(exported.events.map((e) => eventRange(e, TZ))).toEqual([
+        const exported = readBack((await t().get(await exportPath(t(), host.token, place.id))).text)
+        expect(exported.map(({ start, end }) => ({ start, end }))).toEqual([
           { start: day(14), end: day(16) },
           { start: day(20), end: day(22) },
           { start: day(40), end: day(42) },
@@ -475,6 +479,141 @@ describeEachDriver(
           await t().delete(`/api/v1/places/${place.id}/ical/feeds/${feed.id}`, { token: host.token }),
           404,
         )
+      })
+
+      it('expands recurring events: every occurrence blocked, the EXDATE and cancelled ones free', async () => {
+        const { host, place } = await listing(t())
+        const d = (offset: number) => compact(day(offset))
+        serve('/recurring.ics', () =>
+          ics(
+            // Two nights every week, six times (COUNT): from days 7, 14, 21 (EXDATE), 28 (moved to
+            // days 30-32 by its override), 35 (cancelled by its override) and 42.
+            [
+              'UID:weekly@other',
+              `DTSTART;VALUE=DATE:${d(7)}`,
+              `DTEND;VALUE=DATE:${d(9)}`,
+              'RRULE:FREQ=WEEKLY;COUNT=6',
+              `EXDATE;VALUE=DATE:${d(21)}`,
+              'SUMMARY:Owner stays',
+            ],
+            [
+              'UID:weekly@other',
+              `RECURRENCE-ID;VALUE=DATE:${d(28)}`,
+              `DTSTART;VALUE=DATE:${d(30)}`,
+              `DTEND;VALUE=DATE:${d(33)}`,
+            ],
+            [
+              'UID:weekly@other',
+              `RECURRENCE-ID;VALUE=DATE:${d(35)}`,
+              `DTSTART;VALUE=DATE:${d(35)}`,
+              `DTEND;VALUE=DATE:${d(37)}`,
+              'STATUS:CANCELLED',
+            ],
+            // 14:00 to 23:00 UTC every third day until day 56: 23:00 to 08:00 the next morning in
+            // Tokyo, the night of days 50, 53 and 56.
+            [
+              'UID:timed@other',
+              `DTSTART:${d(50)}T140000Z`,
+              `DTEND:${d(50)}T230000Z`,
+              `RRULE:FREQ=DAILY;INTERVAL=3;UNTIL=${d(56)}T235959Z`,
+            ],
+            // Every night from day 700, without end: up to the import horizon, 730 days ahead.
+            ['UID:daily@other', `DTSTART;VALUE=DATE:${d(700)}`, 'RRULE:FREQ=DAILY'],
+          ),
+        )
+        const feed = await addFeed(t(), host.token, place.id, `${base}/recurring.ics`)
+        const result = await sync(t(), host.token, place.id, feed.id)
+        expect(result).toEqual({ status: 'ok', events: 3, blocked: 9 + 3 + 30, skipped: [], error: null })
+        const src = `blocked:${feed.id}`
+        const near = [7, 8, 14, 15, 30, 31, 32, 42, 43, 50, 53, 56]
+        expect(await takenNights(t(), host.token, place.id)).toEqual(
+          Object.fromEntries(near.map((offset) => [day(offset), src])),
+        )
+        const far = await takenNights(t(), host.token, place.id, day(690), day(740))
+        expect(far).toEqual(Object.fromEntries(nightsOf(day(700), day(730)).map((night) => [night, src])))
+        // The EXDATE night, the moved instance's old nights and the cancelled ones are free.
+        for (const offset of [21, 22, 28, 29, 35, 36]) {
+          const [night] = await calendar(t(), host.token, place.id, day(offset), day(offset + 1))
+          expect(night, day(offset)).toMatchObject({ date: day(offset), status: 'available' })
+        }
+        // A guest cannot book an occurrence, and can book the EXDATE night.
+        const guest = await t().user()
+        const taken = await t().post(
+          '/api/v1/bookings',
+          { place_id: place.id, check_in: day(42), check_out: day(43), guests: 1 },
+          { token: guest.token },
+        )
+        expect(taken.status, taken.text).toBe(409)
+        await book(t(), place.id, day(21), day(22))
+      })
+
+      it('imports what it can read and says which events it left out', async () => {
+        const { host, place } = await listing(t())
+        serve('/partly.ics', () =>
+          ics(allDay('fine@other', day(3), day(5)), ['UID:broken@other', 'SUMMARY:no start']),
+        )
+        const feed = await addFeed(t(), host.token, place.id, `${base}/partly.ics`)
+        const warning = '1 event could not be read and was left out (broken@other: no DTSTART)'
+        expect(await sync(t(), host.token, place.id, feed.id)).toEqual({
+          status: 'ok',
+          events: 1,
+          blocked: 2,
+          skipped: [],
+          error: warning,
+        })
+        expect(await feedOf(t(), host.token, place.id, feed.id)).toMatchObject({
+          last_status: 'ok',
+          last_error: warning,
+          last_event_count: 1,
+        })
+        expect(Object.keys(await takenNights(t(), host.token, place.id))).toEqual([day(3), day(4)])
+      })
+
+      it('stops reading a feed that would take unbounded work, records why, and keeps its nights', async () => {
+        const { host, place } = await listing(t())
+        let body = ics(allDay('x@other', day(5), day(7)))
+        serve('/endless.ics', () => body)
+        const feed = await addFeed(t(), host.token, place.id, `${base}/endless.ics`)
+        expect((await sync(t(), host.token, place.id, feed.id)).blocked).toBe(2)
+        const before = await takenNights(t(), host.token, place.id)
+        const actor = { id: host.id, isAdmin: false }
+        const fetcher = new IcalFetcher({ allowPrivateAddresses: true, timeoutMs: 3000 })
+        const expectFailure = async (result: { status: string; error: string | null }, message: string) => {
+          expect(result).toMatchObject({ status: 'error', error: message })
+          expect(await feedOf(t(), host.token, place.id, feed.id)).toMatchObject({
+            last_status: 'error',
+            last_error: message,
+          })
+          expect(await takenNights(t(), host.token, place.id)).toEqual(before)
+        }
+
+        // There is no 30 February: ical.js would look for the next one forever.
+        body = ics([
+          'UID:e@other',
+          `DTSTART;VALUE=DATE:${compact(day(1))}`,
+          'RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30',
+        ])
+        const impatient = serviceWith(t(), fetcher, { maxOccurrences: 20_000, timeLimitMs: 300 })
+        await expectFailure(
+          await impatient.syncNow(place.id, feed.id, actor),
+          'feed took more than 0.3 s to read: not imported',
+        )
+        // One occurrence a second since yesterday.
+        body = ics(['UID:s@other', `DTSTART:${compact(day(-1))}T000000Z`, 'RRULE:FREQ=SECONDLY'])
+        const frugal = serviceWith(t(), fetcher, { maxOccurrences: 500, timeLimitMs: 10_000 })
+        await expectFailure(
+          await frugal.syncNow(place.id, feed.id, actor),
+          `feed has more than 500 event occurrences up to ${day(730)}: not imported`,
+        )
+        // Through the API, with the limits the app uses: 20,000 occurrences or 5 s, whichever
+        // comes first on a machine this busy.
+        const viaApi = await sync(t(), host.token, place.id, feed.id)
+        expect(viaApi.error).toMatch(
+          new RegExp(
+            `^feed (has more than 20000 event occurrences up to ${day(730)}|took more than 5 s to read): not imported$`,
+          ),
+        )
+        await expectFailure(viaApi, viaApi.error!)
       })
 
       it('records why a feed failed and leaves its nights as they were', async () => {

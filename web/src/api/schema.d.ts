@@ -3428,6 +3428,7 @@ export interface paths {
                                 /** Format: date-time */
                                 created_at: string;
                                 id: string;
+                                /** @description Why the last sync failed; after one that succeeded, the events it could not read */
                                 last_error: string | null;
                                 last_event_count: number | null;
                                 /** @description Outcome of the last sync; null before the first */
@@ -3508,6 +3509,7 @@ export interface paths {
                             /** Format: date-time */
                             created_at: string;
                             id: string;
+                            /** @description Why the last sync failed; after one that succeeded, the events it could not read */
                             last_error: string | null;
                             last_event_count: number | null;
                             /** @description Outcome of the last sync; null before the first */
@@ -3582,6 +3584,7 @@ export interface paths {
                             /** Format: date-time */
                             created_at: string;
                             id: string;
+                            /** @description Why the last sync failed; after one that succeeded, the events it could not read */
                             last_error: string | null;
                             last_event_count: number | null;
                             /** @description Outcome of the last sync; null before the first */
@@ -3750,8 +3753,9 @@ export interface paths {
                         "application/json": {
                             /** @description Nights now blocked by this feed */
                             blocked: number;
+                            /** @description Why the sync failed; with status ok, the events left out because they could not be read */
                             error: string | null;
-                            /** @description Events read from the feed (cancelled ones excluded) */
+                            /** @description Events read from the feed (cancelled ones excluded; a recurring event counts once) */
                             events: number;
                             /** @description Nights of the feed left alone because a booking or another block has them */
                             skipped: string[];
@@ -3828,6 +3832,7 @@ export interface paths {
                                 /** Format: date-time */
                                 created_at: string;
                                 id: string;
+                                /** @description Why the last sync failed; after one that succeeded, the events it could not read */
                                 last_error: string | null;
                                 last_event_count: number | null;
                                 /** @description Outcome of the last sync; null before the first */

@@ -19,7 +19,9 @@ export const Feed = Type.Object({
   last_status: Type.Union([Type.Literal('ok'), Type.Literal('error'), Type.Null()], {
     description: 'Outcome of the last sync; null before the first',
   }),
-  last_error: Type.Union([Type.String(), Type.Null()]),
+  last_error: Type.Union([Type.String(), Type.Null()], {
+    description: 'Why the last sync failed; after one that succeeded, the events it could not read',
+  }),
   last_event_count: Type.Union([Type.Integer(), Type.Null()]),
   ...Timestamps,
 })
@@ -38,12 +40,16 @@ export const IcalSettings = Type.Object({
 
 export const SyncResult = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
-  events: Type.Integer({ description: 'Events read from the feed (cancelled ones excluded)' }),
+  events: Type.Integer({
+    description: 'Events read from the feed (cancelled ones excluded; a recurring event counts once)',
+  }),
   blocked: Type.Integer({ description: 'Nights now blocked by this feed' }),
   skipped: Type.Array(Type.String(), {
     description: 'Nights of the feed left alone because a booking or another block has them',
   }),
-  error: Type.Union([Type.String(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()], {
+    description: 'Why the sync failed; with status ok, the events left out because they could not be read',
+  }),
 })
 
 export type FeedView = Type.Static<typeof Feed>

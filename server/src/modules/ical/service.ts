@@ -12,7 +12,8 @@ import type { CalendarRepository } from '../calendar/repository.js'
 import { findManagedPlace } from '../places/access.js'
 import type { PlaceRepository } from '../places/repository.js'
 import { checkFeedUrl, type FeedError, type IcalFetcher } from './fetch.js'
-import { coveredNights, eventRange, nightRuns, parseCalendar, writeCalendar } from './format.js'
+import { nightRuns, writeCalendar } from './format.js'
+import { type FeedReading, READ_LIMITS, type ReadLimits, readFeed } from './reader.js'
 import type { IcalRepository } from './repository.js'
 import {
   FEED_NAME_MAX,
@@ -35,6 +36,8 @@ export interface IcalOptions {
   now?: () => number
   logger?: Logger
   cache?: ResponseCache
+  /** Bounds on reading one feed; READ_LIMITS unless replaced, in tests. */
+  readLimits?: ReadLimits
 }
 
 export interface SyncAllResult {
@@ -106,6 +109,7 @@ export class IcalService {
   private readonly now: () => number
   private readonly logger: Logger | undefined
   private readonly cache: ResponseCache
+  private readonly readLimits: ReadLimits
 
   constructor(
     private readonly places: PlaceRepository,
@@ -117,6 +121,7 @@ export class IcalService {
     this.now = options.now ?? Date.now
     this.logger = options.logger
     this.cache = options.cache ?? ResponseCache.off
+    this.readLimits = options.readLimits ?? READ_LIMITS
   }
 
   /**
@@ -233,21 +238,22 @@ export class IcalService {
   }
 
   /**
-   * Fetches and parses the feed, then replaces the nights it blocks by the nights of its events,
-   * from today to two years ahead. A fetch or parse failure leaves the nights as they were.
+   * Fetches the feed and expands its events (recurring ones too) from today to two years ahead,
+   * then replaces the nights the feed blocks by theirs. A fetch or read failure leaves the nights
+   * as they were.
    */
   private async sync(place: PlaceRow, feed: IcalFeedRow): Promise<SyncResultView> {
     const today = localDate(this.now(), place.timezone)
     const horizon = addDays(today, IMPORT_DAYS)
-    let text: string
+    let reading: FeedReading
     try {
-      text = await this.fetcher.fetch(feed.url)
+      const text = await this.fetcher.fetch(feed.url)
+      reading = readFeed(text, { from: today, to: horizon, timeZone: place.timezone }, this.readLimits)
     } catch (error) {
       return this.failed(place, feed, error instanceof Error ? error.message : String(error))
     }
-    const events = parseCalendar(text).events.filter((event) => event.status !== 'CANCELLED')
-    const ranges = events.map((event) => eventRange(event, place.timezone))
-    const nights = coveredNights(ranges, today, horizon)
+    const { events, nights } = reading
+    const warning = unreadableWarning(reading)
     const at = nowIso()
     let replaced: { blocked: number; skipped: string[] }
     try {
@@ -261,13 +267,14 @@ export class IcalService {
     const recorded = await this.feeds.recordSync(feed.id, {
       last_sync_at: at,
       last_status: 'ok',
-      last_error: null,
-      last_event_count: events.length,
+      last_error: warning,
+      last_event_count: events,
     })
     // Deleted while it synced: the nights it just blocked must not outlive it.
     if (!recorded) await this.calendar.replaceBlocks(place.id, feed.id, [], at)
     await this.cache.invalidate(Changes.availability())
-    return { status: 'ok', events: events.length, blocked, skipped: skipped.sort(), error: null }
+    if (warning) this.logger?.info({ feed_id: feed.id, place_id: place.id, warning }, 'iCal feed partly read')
+    return { status: 'ok', events, blocked, skipped: skipped.sort(), error: warning }
   }
 
   /** Records a failed sync; the feed's nights stay as they were. */
@@ -281,4 +288,12 @@ export class IcalService {
     this.logger?.info({ feed_id: feed.id, place_id: place.id, error: message }, 'iCal feed sync failed')
     return { status: 'error', events: 0, blocked: 0, skipped: [], error: message }
   }
+}
+
+/** What a host should hear about events that could not be read; null when there were none. */
+function unreadableWarning({ unreadable }: FeedReading): string | null {
+  if (unreadable.length === 0) return null
+  const [first] = unreadable
+  const count = unreadable.length === 1 ? '1 event' : `${unreadable.length} events`
+  return `${count} could not be read and ${unreadable.length === 1 ? 'was' : 'were'} left out (${first!.uid || 'no UID'}: ${first!.reason})`
 }
