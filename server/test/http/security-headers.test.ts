@@ -79,6 +79,7 @@ describeEachDriver(
       expectStrictPage(ui, 'swagger ui')
       expect(directives(ui).get('script-src')).toEqual(["'self'"])
       expect(directives(ui).get('connect-src')).toEqual(["'self'"])
+      expect(directives(ui).get('style-src')).toEqual(["'self'", expect.stringMatching(/^'sha256-/)])
       const initializer = await t().get('/api/v1/static/swagger-initializer.js')
       expect(initializer.headers['content-security-policy']).toBe(ui.headers['content-security-policy'])
       const document = await t().get('/api/v1/openapi.json')
