@@ -122,13 +122,10 @@ export async function createHttpServer(
   app.addSchema(ErrorResponse)
   // Hooks on every request are synchronous callbacks where they can be: an async hook costs a
   // promise and a trip through the microtask queue per request, a measurable share of a cached answer.
+  const operatorsOnly = opsOnly({ allow: config.opsAllow, token: config.opsToken })
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id)
     reply.headers(security)
-    done()
-  })
-  const operatorsOnly = opsOnly({ allow: config.opsAllow, token: config.opsToken })
-  app.addHook('onRequest', (request, reply, done) => {
     if (OPERATOR_ROUTES.has(request.routeOptions.url ?? '')) return operatorsOnly(request, reply, done)
     done()
   })
