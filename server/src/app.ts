@@ -100,7 +100,8 @@ export function createServices(
   }
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds)
   const sessions = new Sessions(repositories.refreshTokens, sessionStore, accessTokens, { logger })
-  const users = new UserService(repositories.users, cache, sessions)
+  const privacy = { publicEmails: config.publicEmails }
+  const users = new UserService(repositories.users, cache, sessions, privacy)
   const services: Services = {
     users,
     auth: new AuthService(
@@ -125,6 +126,7 @@ export function createServices(
       repositories.amenities,
       repositories.reviews,
       cache,
+      privacy,
     ),
     reviews: new ReviewService(repositories.reviews, repositories.places, cache),
     system: new SystemService(database, repositories),

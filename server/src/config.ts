@@ -11,6 +11,9 @@ export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.me
 export const DEFAULT_MAP_TILES_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
 export const DEFAULT_MAP_ATTRIBUTION = '© OpenStreetMap contributors'
 
+/** Every IPv4 and IPv6 address, as CIDRs. */
+const ANY_ADDRESS = ['0.0.0.0/0', '::/0']
+
 export type Environment = 'development' | 'production' | 'test'
 
 export interface Config {
@@ -35,6 +38,13 @@ export interface Config {
   corsAnyOrigin: boolean
   corsCredentialOrigins: string[]
   bodyLimitBytes: number
+  headersTimeoutMs: number
+  requestTimeoutMs: number
+  hstsMaxAgeSeconds: number
+  publicEmails: boolean
+  opsAllow: string[]
+  opsToken: string | undefined
+  docsPublic: boolean
   pageSizeDefault: number
   pageSizeMax: number
   authRateLimitPerMinute: number
@@ -284,6 +294,58 @@ export const SETTINGS = {
     description: 'Largest accepted request body, in bytes (413 above).',
     default: '1048576',
     parse: integer(1024, 100 * 1024 * 1024),
+  },
+  headersTimeoutMs: {
+    name: 'HBNB_HEADERS_TIMEOUT_MS',
+    description:
+      "How long a client has to send a request's headers, in milliseconds; then it gets a 408 and the connection is closed.",
+    default: '10000',
+    parse: integer(100, 600_000),
+  },
+  requestTimeoutMs: {
+    name: 'HBNB_REQUEST_TIMEOUT_MS',
+    description:
+      'How long a client has to send a whole request (headers and body), in milliseconds; then it gets a 408 and the connection is closed. At least `HBNB_HEADERS_TIMEOUT_MS`.',
+    default: '30000',
+    parse: integer(100, 3_600_000),
+  },
+  hstsMaxAgeSeconds: {
+    name: 'HBNB_HSTS_MAX_AGE',
+    description:
+      '`max-age` of the `Strict-Transport-Security` header sent with every response, in seconds (serve HTTPS in front); `0`: no header.',
+    default: '31536000 (1 year) in production, else 0',
+    parse: integer(0, 10 * 365 * 86400),
+  },
+  publicEmails: {
+    name: 'HBNB_PUBLIC_EMAILS',
+    description:
+      "Whether users' email addresses are public (the HBnB API's shape); false: only admins and the user themselves see them.",
+    default: 'true (false in production)',
+    parse: boolean,
+  },
+  opsAllow: {
+    name: 'HBNB_OPS_ALLOW',
+    description:
+      'Comma-separated client addresses and CIDRs (or `loopback`, `private`, `any`) that may read `/metrics`, `/api/v1/stats` and, unless `HBNB_DOCS_PUBLIC`, the API documentation.',
+    default: '`any` (`loopback` in production)',
+    parse: (raw: string) => (raw.trim().toLowerCase() === 'any' ? ANY_ADDRESS : addressList(raw)),
+  },
+  opsToken: {
+    name: 'HBNB_OPS_TOKEN',
+    description:
+      'A bearer token (at least 32 characters) that opens `/metrics`, `/api/v1/stats` and the API documentation from any address (`Authorization: Bearer <token>`).',
+    default: 'none',
+    parse: (raw: string) => {
+      if (raw.trim().length < 32) throw new Error('expected a token of at least 32 characters')
+      return raw.trim()
+    },
+  },
+  docsPublic: {
+    name: 'HBNB_DOCS_PUBLIC',
+    description:
+      'Whether the API documentation (Swagger UI at `/api/v1/` and `/api/v1/openapi.json`) is open to everyone; false: as `/metrics`.',
+    default: 'true (false in production)',
+    parse: boolean,
   },
   pageSizeDefault: {
     name: 'HBNB_PAGE_SIZE',
@@ -622,7 +684,7 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
       return setting.parse(value)
     } catch (error) {
       const shown =
-        key === 'jwtSecret' || key === 'adminPassword' || key === 'smsAuthToken'
+        key === 'jwtSecret' || key === 'adminPassword' || key === 'smsAuthToken' || key === 'opsToken'
           ? '(hidden)'
           : JSON.stringify(value)
       problems.push(`${setting.name}: ${(error as Error).message}, got ${shown}`)
@@ -659,6 +721,13 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
       production ? [] : ['http://localhost:*', 'http://127.0.0.1:*'],
     ),
     bodyLimitBytes: read('bodyLimitBytes', 1024 * 1024),
+    headersTimeoutMs: read('headersTimeoutMs', 10_000),
+    requestTimeoutMs: read('requestTimeoutMs', 30_000),
+    hstsMaxAgeSeconds: read('hstsMaxAgeSeconds', production ? 365 * 86400 : 0),
+    publicEmails: read('publicEmails', !production),
+    opsAllow: read('opsAllow', production ? addressList('loopback') : ANY_ADDRESS),
+    opsToken: read('opsToken', undefined),
+    docsPublic: read('docsPublic', !production),
     pageSizeDefault: read('pageSizeDefault', 100),
     pageSizeMax: read('pageSizeMax', 1000),
     authRateLimitPerMinute: read('authRateLimitPerMinute', 20),
@@ -707,6 +776,9 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
 
   if (config.pageSizeDefault > config.pageSizeMax) {
     problems.push('HBNB_PAGE_SIZE: must not be larger than HBNB_PAGE_SIZE_MAX')
+  }
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    problems.push('HBNB_HEADERS_TIMEOUT_MS: must not be larger than HBNB_REQUEST_TIMEOUT_MS')
   }
   if (config.workerMinConcurrency > config.workerMaxConcurrency) {
     problems.push('HBNB_WORKER_MIN_CONCURRENCY: must not be larger than HBNB_WORKER_MAX_CONCURRENCY')

@@ -795,8 +795,35 @@ for (const device of DEVICES) {
       await logOut(page)
     })
 
+    it('shows the API documentation (Swagger UI) under its Content-Security-Policy', async () => {
+      await page.goto(`${server.url}/api/v1/`)
+      // A large bundle: on a busy machine it takes a while to render its operations.
+      await page.locator('.swagger-ui .opblock').first().waitFor({ timeout: 60_000 })
+      await page.locator('.swagger-ui .opblock-summary').first().click()
+      await page.locator('.swagger-ui .opblock-body').first().waitFor()
+      await screenshot(page, device, '40-api-docs')
+    })
+
     it('raised no script error in the page', () => {
       expect(browser.errors).toEqual([])
+    })
+
+    it('broke no Content-Security-Policy or Permissions-Policy rule on any page', () => {
+      expect(browser.violations).toEqual([])
+    })
+
+    it('would have seen a violation: an injected inline script is blocked and reported', async () => {
+      await page.goto(`${server.url}/`)
+      await page.getByRole('heading', { name: 'Find a place to stay' }).waitFor()
+      const ran = await page.evaluate(async () => {
+        const script = document.createElement('script')
+        script.textContent = 'window.__injected = true'
+        document.body.append(script)
+        await new Promise((resolve) => setTimeout(resolve, 200))
+        return (window as unknown as { __injected?: boolean }).__injected === true
+      })
+      expect(ran).toBe(false)
+      await expect.poll(() => browser.violations.some((v) => v.includes('script-src'))).toBe(true)
     })
   })
 }

@@ -111,6 +111,8 @@ export interface RunningBrowser {
   context: BrowserContext
   page: Page
   errors: string[]
+  /** Content-Security-Policy and Permissions-Policy violations reported by any page. */
+  violations: string[]
   close: () => Promise<void>
 }
 
@@ -146,10 +148,26 @@ export async function startBrowser(device: Device): Promise<RunningBrowser> {
   const page = context.pages()[0] ?? (await context.newPage())
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(String(error)))
+  // Every page reports what its policies blocked (the event), and Chromium logs it (the console).
+  const violations: string[] = []
+  await context.exposeBinding('__hbnbPolicyViolation', (_source, text: string) => {
+    violations.push(text)
+  })
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __hbnbPolicyViolation: (text: string) => void })
+        .__hbnbPolicyViolation
+      report(`${location.pathname}: ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}`)
+    })
+  })
+  page.on('console', (message) => {
+    if (/Content Security Policy|Permissions.Policy/i.test(message.text())) violations.push(message.text())
+  })
   return {
     context,
     page,
     errors,
+    violations,
     close: async () => {
       await context.close()
       rmSync(profile, { recursive: true, force: true })

@@ -31,6 +31,8 @@ const earlyAnswers = counter(
 export interface RequestRules {
   requestId: (headers: IncomingMessage['headers']) => string
   cors: (origin: string | undefined) => { headers: Record<string, string> } | undefined
+  /** The security headers of every response (security-headers.ts). */
+  security: Readonly<Record<string, string>>
   clientIp: (request: IncomingMessage) => string
   limits: RateLimits
   accessLog: AccessLog
@@ -122,6 +124,7 @@ export class CachedResponses {
     const id = rules.requestId(request.headers)
     const headers: OutgoingHttpHeaders = {
       'x-request-id': id,
+      ...rules.security,
       ...rules.cors(request.headers.origin)?.headers,
     }
     if (outcome) Object.assign(headers, rateLimitHeaders(outcome))

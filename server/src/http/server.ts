@@ -1,4 +1,4 @@
-import { createServer } from 'node:http'
+import { createServer, maxHeaderSize } from 'node:http'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -27,18 +27,34 @@ import { AccessLog } from './access-log.js'
 import type { Authenticator } from './auth.js'
 import { CachedResponses } from './cached-response.js'
 import { clientAddressOf, linkBaseOf } from './client-address.js'
+import { clientErrorHandler } from './client-errors.js'
 import type { HttpApp, HttpContext } from './context.js'
 import { corsHeaders, corsHeadersFor, registerCors } from './cors.js'
 import { registerErrorHandlers, sendFrameworkError } from './error-handler.js'
-import { landingPage } from './landing.js'
+import { LANDING_POLICY, landingPage } from './landing.js'
+import { opsOnly } from './ops-access.js'
 import { RateLimits, registerRateLimits } from './rate-limit.js'
 import { registerReadScope } from './read-scope.js'
 import { requestIdOf } from './request-id.js'
 import { lazyRequestLogger } from './request-logger.js'
 import { ErrorResponse } from './schemas.js'
+import { DOCS_POLICY, securityHeaders } from './security-headers.js'
 import { registerWebClient } from './web.js'
 
 const LARGE_BODY_CHARS = 8192
+/** Routes for operators (see ops-access.ts); the API docs join them unless HBNB_DOCS_PUBLIC. */
+const OPERATOR_ROUTES = new Set(['/metrics', '/api/v1/stats'])
+
+/**
+ * How often node:http looks for requests past their header or request timeout: a fraction of the
+ * shorter one, so that a late request is answered soon after its time is up.
+ */
+function timeoutCheckInterval(config: Config) {
+  return Math.min(
+    30_000,
+    Math.max(50, Math.floor(Math.min(config.headersTimeoutMs, config.requestTimeoutMs) / 4)),
+  )
+}
 
 /** A route the server answers: its method and URL pattern, as registered. */
 export interface RouteKey {
@@ -63,6 +79,7 @@ export async function createHttpServer(
 ) {
   const cors = { anyOrigin: config.corsAnyOrigin, credentialOrigins: config.corsCredentialOrigins }
   const setCorsHeaders = corsHeaders(cors)
+  const security = securityHeaders(config)
   const accessLog = new AccessLog(logger)
   const rateLimits = new RateLimits(limits.store, {
     perAddress: config.rateLimitPerAddress,
@@ -72,6 +89,7 @@ export async function createHttpServer(
   const cached = new CachedResponses(cache, {
     requestId: requestIdOf,
     cors: corsHeadersFor(cors),
+    security,
     clientIp: clientAddressOf(config.trustProxy),
     limits: rateLimits,
     accessLog,
@@ -79,20 +97,24 @@ export async function createHttpServer(
     linkBase: linkBaseOf(config.publicUrl, config.trustProxy),
   })
   const app: HttpApp = Fastify({
-    // Our own server, to put the cache's early answers in front of Fastify; the timeouts Fastify
-    // sets on the servers it makes itself (keep-alive 72 s, longer than a proxy's idle upstreams).
-    serverFactory: (framework, options) => {
-      const timeouts = options as {
-        keepAliveTimeout: number
-        requestTimeout: number
-        connectionTimeout: number
-      }
-      const server = createServer(cached.answerEarly(framework))
-      server.keepAliveTimeout = timeouts.keepAliveTimeout
-      server.requestTimeout = timeouts.requestTimeout
-      server.setTimeout(timeouts.connectionTimeout)
-      return server
-    },
+    // Our own server, to put the cache's early answers in front of Fastify. Requests must arrive in
+    // time (their headers, then all of them); keep-alive is Fastify's 72 s, longer than a proxy's
+    // idle upstreams. A response may take as long as it takes: no socket timeout.
+    serverFactory: (framework, options) =>
+      createServer(
+        {
+          headersTimeout: config.headersTimeoutMs,
+          requestTimeout: config.requestTimeoutMs,
+          keepAliveTimeout: (options as { keepAliveTimeout: number }).keepAliveTimeout,
+          connectionsCheckingInterval: timeoutCheckInterval(config),
+        },
+        cached.answerEarly(framework),
+      ),
+    clientErrorHandler: clientErrorHandler(logger, security, {
+      headersTimeoutMs: config.headersTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxHeaderBytes: maxHeaderSize,
+    }),
     loggerInstance: logger as FastifyBaseLogger,
     logController: accessLog,
     childLoggerFactory: lazyRequestLogger,
@@ -102,6 +124,7 @@ export async function createHttpServer(
     genReqId: (request) => requestIdOf(request.headers),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
     frameworkErrors: (error, request, reply) => {
+      reply.headers(security)
       setCorsHeaders(request, reply)
       return sendFrameworkError(error, request, reply)
     },
@@ -118,8 +141,11 @@ export async function createHttpServer(
   app.addSchema(ErrorResponse)
   // Hooks on every request are synchronous callbacks where they can be: an async hook costs a
   // promise and a trip through the microtask queue per request, a measurable share of a cached answer.
+  const operatorsOnly = opsOnly({ allow: config.opsAllow, token: config.opsToken })
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id)
+    reply.headers(security)
+    if (OPERATOR_ROUTES.has(request.routeOptions.url ?? '')) return operatorsOnly(request, reply, done)
     done()
   })
   // The read scope routes reads between the primary and its replicas; without replicas it has
@@ -152,8 +178,18 @@ export async function createHttpServer(
       },
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/api/v1', uiConfig: { deepLinking: true } })
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  const docsGuard = config.docsPublic ? undefined : operatorsOnly
+  await app.register(swaggerUi, {
+    routePrefix: '/api/v1',
+    uiConfig: { deepLinking: true },
+    staticCSP: DOCS_POLICY,
+    ...(docsGuard ? { uiHooks: { onRequest: docsGuard } } : {}),
+  })
+  app.get(
+    '/api/v1/openapi.json',
+    { schema: { hide: true }, ...(docsGuard ? { onRequest: docsGuard } : {}) },
+    async () => app.swagger(),
+  )
 
   const context: HttpContext = { app, auth, services, config, cached }
   for (const routes of [
@@ -178,7 +214,7 @@ export async function createHttpServer(
   if (!(await registerWebClient(context))) {
     const landing = landingPage(config.env !== 'production')
     app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').send(landing),
+      reply.header('content-security-policy', LANDING_POLICY).type('text/html; charset=utf-8').send(landing),
     )
   }
   return app

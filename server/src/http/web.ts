@@ -1,11 +1,12 @@
 // The web client: its settings at GET /api/v1/client-config, and in embedded mode its built files
 // (web/dist) at `/`, with index.html for every other page a browser asks for (the SPA's routes).
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, normalize, sep } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import type { HttpContext } from './context.js'
+import { inlineScriptHashes, webClientPolicy } from './security-headers.js'
 
 const ClientConfig = Type.Object({
   map: Type.Object({
@@ -56,6 +57,15 @@ function sendShell(reply: FastifyReply) {
 }
 
 /**
+ * The policy of the client's pages and files (the service worker's included): hashes of whatever
+ * inline script the build put in index.html, so the policy follows the build without a rebuild.
+ */
+function clientPolicy(root: string, mapTilesUrl: string) {
+  const shell = readFileSync(join(root, 'index.html'), 'utf8')
+  return webClientPolicy({ mapTilesUrl, inlineScripts: inlineScriptHashes(shell) })
+}
+
+/**
  * Registers GET /api/v1/client-config, and the web client when `config.webDir` holds a build.
  * Returns whether the client is served (then it owns `/`).
  */
@@ -77,12 +87,13 @@ export async function registerWebClient({ app, config }: HttpContext): Promise<b
 
   const root = webClientDir(config.webDir)
   if (!root) return false
+  const policy = clientPolicy(root, config.mapTilesUrl)
   await app.register(fastifyStatic, {
     root,
     serve: false,
     cacheControl: false,
     setHeaders: (reply, path) => {
-      reply.header('X-Content-Type-Options', 'nosniff')
+      reply.header('content-security-policy', policy)
       const name = path.split(sep).pop() ?? ''
       const hashed = path.includes(`${sep}assets${sep}`)
       reply.header('Cache-Control', hashed ? IMMUTABLE : REVALIDATE)

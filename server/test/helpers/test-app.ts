@@ -54,13 +54,20 @@ export class TestApp {
     private readonly dropDatabase: () => Promise<void>,
     /** Where the app listens: `http://127.0.0.1:<port>`. */
     readonly baseUrl: string,
+    /** The administrator's password (production refuses the default one). */
+    readonly adminPassword = ADMIN.password,
   ) {}
 
   /** Starts `app` listening on a free loopback port. */
-  static async listen(app: App, driver: Driver, dropDatabase: () => Promise<void>): Promise<TestApp> {
+  static async listen(
+    app: App,
+    driver: Driver,
+    dropDatabase: () => Promise<void>,
+    adminPassword?: string,
+  ): Promise<TestApp> {
     await app.http.listen({ host: '127.0.0.1', port: 0 })
     const { port } = app.http.server.address() as { port: number }
-    return new TestApp(app, driver, dropDatabase, `http://127.0.0.1:${port}`)
+    return new TestApp(app, driver, dropDatabase, `http://127.0.0.1:${port}`, adminPassword)
   }
 
   async request<T = any>(method: string, url: string, options: RequestOptions = {}): Promise<Response<T>> {
@@ -117,7 +124,7 @@ export class TestApp {
   }
 
   async adminToken(): Promise<string> {
-    this.adminTokenCache ??= await this.login(ADMIN.email, ADMIN.password)
+    this.adminTokenCache ??= await this.login(ADMIN.email, this.adminPassword)
     return this.adminTokenCache
   }
 
@@ -213,7 +220,7 @@ export async function startTestApp(driver: Driver, env: Record<string, string> =
   await migrateUp(database)
   await seedEssentials(database, config)
   const app = await createApp(config, logger, database)
-  return TestApp.listen(app, driver, drop)
+  return TestApp.listen(app, driver, drop, env.HBNB_ADMIN_PASSWORD)
 }
 
 /**

@@ -65,10 +65,11 @@ describeEachDriver(
       }
     })
 
-    it("runs on a server with Fastify's own timeouts (keep-alive longer than a proxy's)", () => {
+    it("runs on a server with keep-alive longer than a proxy's and the request timeouts of the settings", () => {
       const { server } = t().app.http
       expect(server.keepAliveTimeout).toBe(72_000)
-      expect(server.requestTimeout).toBe(0)
+      expect(server.headersTimeout).toBe(10_000)
+      expect(server.requestTimeout).toBe(30_000)
       expect(server.timeout).toBe(0)
     })
 

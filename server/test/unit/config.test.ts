@@ -61,6 +61,31 @@ describe('configuration', () => {
     expect(config.seedDemoData).toBe(false)
     expect(config.corsAnyOrigin).toBe(false)
     expect(config.corsCredentialOrigins).toEqual([])
+    expect(config.publicEmails).toBe(false)
+    expect(config.docsPublic).toBe(false)
+    expect(config.opsAllow).toEqual(['127.0.0.0/8', '::1/128'])
+    expect(config.hstsMaxAgeSeconds).toBe(31_536_000)
+  })
+
+  it('keeps emails, docs and operator pages open outside production, without HSTS', () => {
+    const config = loadConfig({}, false)
+    expect(config.publicEmails).toBe(true)
+    expect(config.docsPublic).toBe(true)
+    expect(config.opsAllow).toEqual(['0.0.0.0/0', '::/0'])
+    expect(config.hstsMaxAgeSeconds).toBe(0)
+    expect(loadConfig({ HBNB_OPS_ALLOW: 'private, 192.0.2.7' }, false).opsAllow).toContain('192.0.2.7')
+  })
+
+  it('checks the request timeouts and the operators token, never showing the token', () => {
+    expect(problems({ HBNB_HEADERS_TIMEOUT_MS: '20000', HBNB_REQUEST_TIMEOUT_MS: '10000' })[0]).toMatch(
+      /^HBNB_HEADERS_TIMEOUT_MS: must not be larger than HBNB_REQUEST_TIMEOUT_MS/,
+    )
+    expect(problems({ HBNB_REQUEST_TIMEOUT_MS: '0' })[0]).toMatch(
+      /^HBNB_REQUEST_TIMEOUT_MS: expected an integer/,
+    )
+    const [problem] = problems({ HBNB_OPS_TOKEN: 'too-short-token' })
+    expect(problem).toMatch(/^HBNB_OPS_TOKEN: expected a token of at least 32 characters/)
+    expect(problem).not.toContain('too-short-token')
   })
 
   it('checks that the default page size fits the maximum', () => {

@@ -2519,7 +2519,8 @@ export interface paths {
                             max_nights: number;
                             min_nights: number;
                             owner: {
-                                email: string;
+                                /** @description Only to admins and the owner when emails are private (HBNB_PUBLIC_EMAILS, off in production) */
+                                email?: string;
                                 first_name: string;
                                 id: string;
                                 last_name: string;
@@ -2667,7 +2668,8 @@ export interface paths {
                             message: string;
                             min_nights: number;
                             owner: {
-                                email: string;
+                                /** @description Only to admins and the owner when emails are private (HBNB_PUBLIC_EMAILS, off in production) */
+                                email?: string;
                                 first_name: string;
                                 id: string;
                                 last_name: string;
@@ -4717,7 +4719,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users */
+        /**
+         * List users
+         * @description With `HBNB_PUBLIC_EMAILS` off (production's default), `email` and `email_verified_at` are shown to admins and to the user themselves only.
+         */
         get: {
             parameters: {
                 query?: {
@@ -4741,9 +4746,10 @@ export interface paths {
                         "application/json": {
                             /** Format: date-time */
                             created_at: string;
-                            email: string;
-                            /** @description When the user verified their email address; null until then */
-                            email_verified_at: string | null;
+                            /** @description Only to admins and the user themselves when emails are private (HBNB_PUBLIC_EMAILS) */
+                            email?: string;
+                            /** @description When the user verified their email address; null until then. Only to admins and the user themselves when emails are private (HBNB_PUBLIC_EMAILS) */
+                            email_verified_at?: string | null;
                             first_name: string;
                             id: string;
                             is_admin: boolean;
@@ -4843,7 +4849,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a user */
+        /**
+         * Get a user
+         * @description With `HBNB_PUBLIC_EMAILS` off (production's default), `email` and `email_verified_at` are shown to admins and to the user themselves only.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4864,9 +4873,10 @@ export interface paths {
                         "application/json": {
                             /** Format: date-time */
                             created_at: string;
-                            email: string;
-                            /** @description When the user verified their email address; null until then */
-                            email_verified_at: string | null;
+                            /** @description Only to admins and the user themselves when emails are private (HBNB_PUBLIC_EMAILS) */
+                            email?: string;
+                            /** @description When the user verified their email address; null until then. Only to admins and the user themselves when emails are private (HBNB_PUBLIC_EMAILS) */
+                            email_verified_at?: string | null;
                             first_name: string;
                             id: string;
                             is_admin: boolean;

@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
-import { emailPage, outboxPage } from './page.js'
+import { emailPage, OUTBOX_POLICY, outboxPage } from './page.js'
 
 const MessageParams = Type.Object({ id: Type.String() })
 
@@ -12,7 +12,10 @@ export function devOutboxRoutes({ app, services }: HttpContext) {
 
   app.get('/dev/outbox', { schema }, async (_request, reply) => {
     const { emails, texts } = await devOutbox.list()
-    return reply.type('text/html; charset=utf-8').send(outboxPage(emails, texts))
+    return reply
+      .header('content-security-policy', OUTBOX_POLICY)
+      .type('text/html; charset=utf-8')
+      .send(outboxPage(emails, texts))
   })
 
   app.get(
@@ -20,7 +23,10 @@ export function devOutboxRoutes({ app, services }: HttpContext) {
     { schema: { ...schema, params: MessageParams } },
     async (request, reply) => {
       const mail = await devOutbox.email(request.params.id)
-      return reply.type('text/html; charset=utf-8').send(emailPage(request.params.id, mail))
+      return reply
+        .header('content-security-policy', OUTBOX_POLICY)
+        .type('text/html; charset=utf-8')
+        .send(emailPage(request.params.id, mail))
     },
   )
 

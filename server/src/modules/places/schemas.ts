@@ -56,7 +56,12 @@ export const PlaceDetail = Type.Object({
     id: Type.String(),
     first_name: Type.String(),
     last_name: Type.String(),
-    email: Type.String(),
+    email: Type.Optional(
+      Type.String({
+        description:
+          'Only to admins and the owner when emails are private (HBNB_PUBLIC_EMAILS, off in production)',
+      }),
+    ),
   }),
   amenities: Type.Array(AmenityRef),
   reviews: Type.Array(PlaceReview),

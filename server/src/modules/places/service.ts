@@ -9,6 +9,7 @@ import type { AmenityRepository } from '../amenities/repository.js'
 import { Changes, Tags } from '../cache-scopes.js'
 import type { ReviewRepository } from '../reviews/repository.js'
 import { toPlaceReviewView } from '../reviews/service.js'
+import { type EmailPrivacy, seesEmailOf } from '../users/privacy.js'
 import type { UserRepository } from '../users/repository.js'
 import { requiredText } from '../validation.js'
 import { findManagedPlace, findVisiblePlace } from './access.js'
@@ -123,6 +124,7 @@ export class PlaceService {
     private readonly amenities: AmenityRepository,
     private readonly reviews: ReviewRepository,
     private readonly cache: ResponseCache = ResponseCache.off,
+    private readonly privacy: EmailPrivacy = { publicEmails: true },
   ) {}
 
   async create(input: PlaceCreateInput, actor: Actor) {
@@ -215,9 +217,12 @@ export class PlaceService {
       this.reviews.forPlace(place.id, { limit: DETAIL_REVIEWS, after: undefined }),
     ])
     if (!owner) throw notFound(Messages.placeNotFound)
+    const { id: ownerId, first_name, last_name } = owner
     return {
       ...toPlaceSummary(place),
-      owner: { id: owner.id, first_name: owner.first_name, last_name: owner.last_name, email: owner.email },
+      owner: seesEmailOf(this.privacy, actor, ownerId)
+        ? { id: ownerId, first_name, last_name, email: owner.email }
+        : { id: ownerId, first_name, last_name },
       amenities: amenities.map(amenityRef),
       reviews: reviews.slice(0, DETAIL_REVIEWS).map(toPlaceReviewView),
     }
@@ -225,9 +230,13 @@ export class PlaceService {
 
   /**
    * `detail` serialized. A published place looks the same to everyone and is cached; a draft or
-   * suspended one is built for its owner or an admin alone.
+   * suspended one is built for its owner or an admin alone. With private emails, admins get theirs
+   * (with the owner's email) built for them too; everyone else sees the public one.
    */
   async detailResponse(id: string, actor: Actor | null, serialize?: Serialize): Promise<CachedResponse> {
+    if (!this.privacy.publicEmails && actor?.isAdmin) {
+      return toResponse({ value: await this.detail(id, actor) }, serialize)
+    }
     try {
       const build = async () => ({ value: await this.detail(id, null) })
       return await this.cache.get('place', `place:${id}`, Tags.placeDetail(id), build, { serialize })

@@ -1,13 +1,20 @@
+import type { FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import { serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
 import { pageRequest, sendPage } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, PageQuery } from '../../http/schemas.js'
-import { UserCreateBody, UserCreated, UserPublic, UserUpdateBody } from './schemas.js'
+import { UserCreateBody, UserCreated, UserProfile, UserPublic, UserUpdateBody } from './schemas.js'
+
+const PRIVATE_EMAILS =
+  "With `HBNB_PUBLIC_EMAILS` off (production's default), `email` and `email_verified_at` are shown to admins and to the user themselves only."
 
 export function userRoutes({ app, auth, services, config, cached }: HttpContext) {
   const { users } = services
   const tags = ['Users']
+  // With public emails everyone sees the same profiles: the caller does not matter.
+  const viewer = (request: FastifyRequest) =>
+    config.publicEmails ? Promise.resolve(null) : auth.optional(request)
 
   app.post(
     '/api/v1/users/',
@@ -33,12 +40,13 @@ export function userRoutes({ app, auth, services, config, cached }: HttpContext)
       schema: {
         tags,
         summary: 'List users',
+        description: PRIVATE_EMAILS,
         querystring: PageQuery,
-        response: { 200: Type.Array(UserPublic) },
+        response: { 200: Type.Array(UserProfile) },
       },
     },
     async (request, reply) => {
-      const page = await users.list(pageRequest(request.query, config))
+      const page = await users.list(pageRequest(request.query, config), await viewer(request))
       return sendPage(request, reply, page)
     },
   )
@@ -49,12 +57,17 @@ export function userRoutes({ app, auth, services, config, cached }: HttpContext)
       schema: {
         tags,
         summary: 'Get a user',
+        description: PRIVATE_EMAILS,
         params: IdParams,
-        response: { 200: UserPublic, ...errors(404) },
+        response: { 200: UserProfile, ...errors(404) },
       },
     },
     async (request, reply) =>
-      cached.send(request, reply, await users.getResponse(request.params.id, serializerOf(reply))),
+      cached.send(
+        request,
+        reply,
+        await users.getResponse(request.params.id, serializerOf(reply), await viewer(request)),
+      ),
   )
 
   app.put(

@@ -18,6 +18,19 @@ export const UserPublic = Type.Object({
   ...Timestamps,
 })
 
+const PRIVATE = 'Only to admins and the user themselves when emails are private (HBNB_PUBLIC_EMAILS)'
+
+/** A user as others see them: the email address and its verification may be private. */
+export const UserProfile = Type.Object({
+  ...UserPublic.properties,
+  email: Type.Optional(Type.String({ description: PRIVATE })),
+  email_verified_at: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description: `When the user verified their email address; null until then. ${PRIVATE}`,
+    }),
+  ),
+})
+
 export const UserCreated = Type.Object({
   id: Type.String(),
   first_name: Type.String(),
@@ -49,3 +62,4 @@ export const UserUpdateBody = Type.Object({
 export type UserCreateInput = Type.Static<typeof UserCreateBody>
 export type UserUpdateInput = Type.Static<typeof UserUpdateBody>
 export type UserView = Type.Static<typeof UserPublic>
+export type UserProfileView = Type.Static<typeof UserProfile>

@@ -4,13 +4,14 @@ import { badRequest, forbidden, Messages, notFound } from '../../errors.js'
 import type { Actor } from '../../http/auth.js'
 import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
 import { nowIso, uuidv7 } from '../../ids.js'
-import { type CachedResponse, ResponseCache, type Serialize } from '../../infra/cache/index.js'
+import { type CachedResponse, ResponseCache, type Serialize, toResponse } from '../../infra/cache/index.js'
 import { hashPassword } from '../auth/passwords.js'
 import type { Sessions } from '../auth/sessions.js'
 import { Changes, Tags } from '../cache-scopes.js'
 import * as rules from '../validation.js'
+import { type EmailPrivacy, seesEmailOf } from './privacy.js'
 import type { UserRepository } from './repository.js'
-import type { UserCreateInput, UserUpdateInput, UserView } from './schemas.js'
+import type { UserCreateInput, UserProfileView, UserUpdateInput, UserView } from './schemas.js'
 
 const NAME_MAX = 50
 
@@ -28,12 +29,20 @@ export function toUserView(row: UserRow): UserView {
   }
 }
 
+/** The user as `viewer` may see them: without their email address unless the privacy rules allow. */
+export function profileFor(view: UserView, viewer: Actor | null, privacy: EmailPrivacy): UserProfileView {
+  if (seesEmailOf(privacy, viewer, view.id)) return view
+  const { email: _email, email_verified_at: _verified, ...profile } = view
+  return profile
+}
+
 export class UserService {
   constructor(
     private readonly users: UserRepository,
     private readonly cache: ResponseCache = ResponseCache.off,
     /** A new password ends every login of the user. */
     private readonly sessions?: Pick<Sessions, 'endAllOfUser'>,
+    private readonly privacy: EmailPrivacy = { publicEmails: true },
   ) {}
 
   /**
@@ -79,9 +88,15 @@ export class UserService {
     return toUserView(row)
   }
 
-  /** The public profile (`get`) serialized, from the cache. */
-  getResponse(id: string, serialize?: Serialize): Promise<CachedResponse> {
-    const build = async () => ({ value: await this.get(id) })
+  /**
+   * The profile `viewer` may see, serialized. The public profile (what anyone sees) comes from the
+   * cache; with private emails, admins and the user themselves get theirs built for them alone.
+   */
+  async getResponse(id: string, serialize?: Serialize, viewer: Actor | null = null): Promise<CachedResponse> {
+    if (!this.privacy.publicEmails && seesEmailOf(this.privacy, viewer, id)) {
+      return toResponse({ value: await this.get(id) }, serialize)
+    }
+    const build = async () => ({ value: profileFor(await this.get(id), null, this.privacy) })
     return this.cache.get('users', `user:${id}`, Tags.userProfile(id), build, { serialize })
   }
 
@@ -90,9 +105,11 @@ export class UserService {
     await this.cache.invalidate(Changes.user(id))
   }
 
-  async list(page: PageRequest): Promise<Page<UserView>> {
+  /** Users as `viewer` may see them (see `profileFor`). */
+  async list(page: PageRequest, viewer: Actor | null): Promise<Page<UserProfileView>> {
     const [rows, total] = await Promise.all([this.users.listPage(page), this.users.count()])
-    return toPage(rows.map(toUserView), page.limit, total)
+    const profiles = rows.map((row) => profileFor(toUserView(row), viewer, this.privacy))
+    return toPage(profiles, page.limit, total)
   }
 
   async update(id: string, input: UserUpdateInput, actor: Actor): Promise<UserView> {
