@@ -1,4 +1,4 @@
-import { type MigrationResultSet, Migrator } from 'kysely'
+import { type MigrationResultSet, Migrator } from 'kysely/migration'
 import type { Database } from './database.js'
 import { migrationProvider } from './migrations/index.js'
 
