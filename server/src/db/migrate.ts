@@ -27,3 +27,8 @@ export async function migrationStatus(
   const migrations = await migrator(database).getMigrations()
   return migrations.map((m) => ({ name: m.name, appliedAt: m.executedAt ?? null }))
 }
+
+/** The names of every migration, in order, without a database. */
+export async function migrationNames(): Promise<string[]> {
+  return Object.keys(await migrationProvider.getMigrations()).sort()
+}
