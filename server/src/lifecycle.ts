@@ -2,7 +2,7 @@
 // the role's stop steps in order (each finishes its open work: requests, tasks, scheduled runs) and
 // exits 0. A drain that outlasts HBNB_SHUTDOWN_TIMEOUT_MS, or a second signal, logs what was still
 // open and exits 1.
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Logger } from './logger.js'
 
 export interface Lifecycle {
@@ -61,18 +61,32 @@ export function createLifecycle(options: { role: string; logger: Logger; timeout
   }
 }
 
-/** The requests a server has received and not yet answered, as `METHOD /path`, for `reportOpen`. */
-export function openRequests(server: Server): () => string | undefined {
-  const open = new Set<{ line: string }>()
-  server.on('request', (request, response) => {
-    const entry = { line: `${request.method} ${(request.url ?? '/').split('?')[0]}` }
-    open.add(entry)
-    response.once('close', () => open.delete(entry))
+/**
+ * A server's requests in flight: `describe` names the unanswered ones (for `reportOpen`), and from
+ * `closeConnections()` on every answer closes its connection, so that keep-alive clients cannot
+ * hold a stopping server open.
+ */
+export function trackRequests(server: Server) {
+  const open = new Map<ServerResponse, string>()
+  let closing = false
+  const closeAfterAnswer = (response: ServerResponse) => {
+    if (!response.headersSent) response.setHeader('connection', 'close')
+  }
+  server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (closing) closeAfterAnswer(response)
+    open.set(response, `${request.method} ${(request.url ?? '/').split('?')[0]}`)
+    response.once('close', () => open.delete(response))
   })
-  return () => {
-    if (open.size === 0) return undefined
-    const lines = [...open].map((entry) => entry.line)
-    const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ', ...' : '')
-    return `${open.size} HTTP request(s) unanswered (${shown})`
+  return {
+    describe(): string | undefined {
+      if (open.size === 0) return undefined
+      const lines = [...open.values()]
+      const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ', ...' : '')
+      return `${open.size} HTTP request(s) unanswered (${shown})`
+    },
+    closeConnections() {
+      closing = true
+      for (const response of open.keys()) closeAfterAnswer(response)
+    },
   }
 }

@@ -20,13 +20,13 @@ import {
 } from './jobs/admin.js'
 import { createBeat } from './jobs/beat.js'
 import { startMetricsServer } from './jobs/metrics-server.js'
-import { createLifecycle, openRequests } from './lifecycle.js'
+import { createLifecycle, trackRequests } from './lifecycle.js'
 import { createLogger, type Logger } from './logger.js'
 
 const USAGE = `Usage: hbnb <command>
 
 Commands:
-  all              migrate, seed on first start, and serve (what `npm start` runs);
+  all              migrate, seed on first start, and serve (what \`npm start\` runs);
                    also runs the scheduled jobs of \`hbnb beat\` in-process
   serve            serve the API (the database must be migrated); without HBNB_AMQP_URL it also
                    runs background tasks (emails) in-process, with it it relays them to RabbitMQ.
@@ -131,9 +131,13 @@ async function serve(config: Config, logger: Logger, options: { prepare: boolean
   const scheduler = options.prepare
     ? createBeat({ config, database, services: app.services, logger })
     : undefined
+  const requests = trackRequests(app.http.server)
+  lifecycle.reportOpen(() => requests.describe())
   if (scheduler) lifecycle.onStop('the scheduled jobs', () => scheduler.stop())
-  lifecycle.onStop('the HTTP server, background tasks, database and cache', () => app.close())
-  lifecycle.reportOpen(openRequests(app.http.server))
+  lifecycle.onStop('the HTTP server, background tasks, database and cache', () => {
+    requests.closeConnections()
+    return app.close()
+  })
   if (config.amqpUrl) app.jobs.startRelay()
   else await app.jobs.start()
   const address = await listenOn('HBNB_PORT', config.host, config.port, () =>
