@@ -169,6 +169,10 @@ async function worker(config: Config, logger: Logger) {
     await database.close()
     throw new StartupError(`refusing to start: no handler for task(s) ${missing.join(', ')}`)
   }
+  lifecycle.onStop('the running tasks', () => jobs.close())
+  lifecycle.onStop('the database', () => database.close())
+  await jobs.start()
+  // Started once consuming: its /healthz answering means the worker takes tasks.
   const port = config.workerMetricsPort
   const metrics =
     port === undefined
@@ -180,9 +184,6 @@ async function worker(config: Config, logger: Logger) {
     lifecycle.onStop('the metrics server', () => {
       metrics.close()
     })
-  lifecycle.onStop('the running tasks', () => jobs.close())
-  lifecycle.onStop('the database', () => database.close())
-  await jobs.start()
   logger.info(
     `HBNB worker is consuming RabbitMQ and relaying the outbox (${config.workerMinConcurrency} to ` +
       `${config.workerMaxConcurrency} handlers per task)`,
