@@ -20,6 +20,7 @@ export interface Config {
   env: Environment
   host: string
   port: number
+  shutdownTimeoutMs: number
   dataDir: string
   databaseUrl: string
   databaseReplicaUrls: string[]
@@ -178,6 +179,13 @@ export const SETTINGS = {
     description: 'HTTP port. `PORT` is honoured too when `HBNB_PORT` is unset.',
     default: '8080',
     parse: integer(0, 65535),
+  },
+  shutdownTimeoutMs: {
+    name: 'HBNB_SHUTDOWN_TIMEOUT_MS',
+    description:
+      'On SIGTERM/SIGINT a process finishes its open requests, tasks and scheduled runs for at most this many milliseconds, then logs what is still open and exits with status 1.',
+    default: '15000',
+    parse: integer(100, 3_600_000),
   },
   dataDir: {
     name: 'HBNB_DATA_DIR',
@@ -700,6 +708,7 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     env: mode,
     host: read('host', production ? '0.0.0.0' : '127.0.0.1'),
     port: read('port', 8080, portFallback),
+    shutdownTimeoutMs: read('shutdownTimeoutMs', 15_000),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
     databaseUrl: read('databaseUrl', `sqlite:${resolve(dataDir, 'hbnb.sqlite')}`),
     databaseReplicaUrls: read('databaseReplicaUrls', []),

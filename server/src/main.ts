@@ -1,11 +1,12 @@
 // The `hbnb` command: one codebase, several roles.
+import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createApp, createJobs, createServices } from './app.js'
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.js'
 import { RestoreError, restoreDatabase } from './db/backup.js'
 import { bulkSeed, checkBulkOptions } from './db/bulk-seed.js'
-import { createDatabase, type Database, replicaOptions } from './db/database.js'
-import { migrateDown, migrateUp, migrationStatus } from './db/migrate.js'
+import { createDatabase, type Database, replicaOptions, sqlitePath } from './db/database.js'
+import { migrateDown, migrateUp, migrationNames, migrationStatus } from './db/migrate.js'
 import { createProgress } from './db/progress.js'
 import { seedDemoData, seedEssentials } from './db/seed.js'
 import { createResponseCache } from './infra/cache/index.js'
@@ -19,12 +20,13 @@ import {
 } from './jobs/admin.js'
 import { createBeat } from './jobs/beat.js'
 import { startMetricsServer } from './jobs/metrics-server.js'
+import { createLifecycle, trackRequests } from './lifecycle.js'
 import { createLogger, type Logger } from './logger.js'
 
 const USAGE = `Usage: hbnb <command>
 
 Commands:
-  all              migrate, seed on first start, and serve (the embedded default of npm start);
+  all              migrate, seed on first start, and serve (what \`npm start\` runs);
                    also runs the scheduled jobs of \`hbnb beat\` in-process
   serve            serve the API (the database must be migrated); without HBNB_AMQP_URL it also
                    runs background tasks (emails) in-process, with it it relays them to RabbitMQ.
@@ -74,43 +76,79 @@ async function prepare(database: Database, config: Config, logger: Logger, demo:
   }
 }
 
-async function serve(config: Config, logger: Logger, options: { prepare: boolean }) {
-  const database = createDatabase(config.databaseUrl, logger, replicaOptions(config))
-  if (options.prepare) {
-    await prepare(database, config, logger, config.seedDemoData)
-  } else {
-    const pending = (await migrationStatus(database)).filter((m) => !m.appliedAt)
-    if (pending.length) {
-      await database.close()
-      throw new Error(`${pending.length} migration(s) pending: run \`hbnb migrate up\` first`)
-    }
+/** Refuses to start a role on a database that `hbnb migrate up` has not brought up to date. */
+function requireDatabase(config: Config) {
+  if (!databaseExists(config.databaseUrl)) {
+    throw new StartupError(
+      `no database yet (${sqlitePath(config.databaseUrl)}): run \`hbnb migrate up\` first`,
+    )
   }
+}
+
+async function requireMigrated(database: Database) {
+  const pending = (await migrationStatus(database)).filter((m) => !m.appliedAt)
+  if (pending.length) {
+    await database.close()
+    throw new StartupError(`${pending.length} migration(s) pending: run \`hbnb migrate up\` first`)
+  }
+}
+
+/** Listens, turning the usual reasons a port cannot be had into one line saying what to do. */
+async function listenOn<T>(
+  setting: string,
+  host: string,
+  port: number,
+  listen: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await listen()
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    if (code === 'EADDRINUSE') {
+      throw new StartupError(
+        `port ${port} on ${host} is already in use: stop what listens there or set ${setting} to a free port`,
+      )
+    }
+    if (code === 'EACCES') {
+      throw new StartupError(`no permission to listen on port ${port}: set ${setting} to a port above 1023`)
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+      throw new StartupError(`cannot listen on ${host}: set HBNB_HOST to an address of this machine`)
+    }
+    throw error
+  }
+}
+
+async function serve(config: Config, logger: Logger, options: { prepare: boolean }) {
+  const role = options.prepare ? 'all' : 'serve'
+  if (!options.prepare) requireDatabase(config)
+  const lifecycle = createLifecycle({ role, logger, timeoutMs: config.shutdownTimeoutMs })
+  const database = createDatabase(config.databaseUrl, logger, replicaOptions(config))
+  if (options.prepare) await prepare(database, config, logger, config.seedDemoData)
+  else await requireMigrated(database)
   const app = await createApp(config, logger, database)
+  // Embedded (`hbnb all`): the scheduled jobs run in this process. `hbnb serve` leaves them to `hbnb beat`.
+  const scheduler = options.prepare
+    ? createBeat({ config, database, services: app.services, logger })
+    : undefined
+  const requests = trackRequests(app.http.server)
+  lifecycle.reportOpen(() => requests.describe())
+  if (scheduler) lifecycle.onStop('the scheduled jobs', () => scheduler.stop())
+  lifecycle.onStop('the HTTP server, background tasks, database and cache', () => {
+    requests.closeConnections()
+    return app.close()
+  })
   if (config.amqpUrl) app.jobs.startRelay()
   else await app.jobs.start()
-  const address = await app.http.listen({ host: config.host, port: config.port })
+  const address = await listenOn('HBNB_PORT', config.host, config.port, () =>
+    app.http.listen({ host: config.host, port: config.port }),
+  )
   const base = address.replace('://127.0.0.1', '://localhost').replace('://0.0.0.0', '://localhost')
   logger.info(
     `HBNB is serving on ${base}/ — API ${base}/api/v1/places, docs ${base}/api/v1/, health ${base}/healthz` +
       (config.env === 'production' ? '' : ` — admin ${config.adminEmail}`),
   )
-  // Embedded (`hbnb all`): the scheduled jobs run in this process. `hbnb serve` leaves them to `hbnb beat`.
-  const scheduler = options.prepare
-    ? createBeat({ config, database, services: app.services, logger })
-    : undefined
   void scheduler?.start()
-  let closing = false
-  const shutdown = async (signal: string) => {
-    if (closing) return
-    closing = true
-    logger.info(`${signal} received: finishing open requests, then stopping`)
-    await scheduler?.stop()
-    await app.close()
-    logger.flush()
-    process.exit(0)
-  }
-  process.on('SIGINT', () => void shutdown('SIGINT'))
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
 }
 
 /** `hbnb worker`: consumes every task name from RabbitMQ and relays the outbox to it. */
@@ -120,71 +158,54 @@ async function worker(config: Config, logger: Logger) {
       'worker needs HBNB_AMQP_URL (RabbitMQ); without it `hbnb all` and `hbnb serve` run tasks in-process',
     )
   }
+  requireDatabase(config)
+  const lifecycle = createLifecycle({ role: 'worker', logger, timeoutMs: config.shutdownTimeoutMs })
   const database = createDatabase(config.databaseUrl, logger)
-  const pending = (await migrationStatus(database)).filter((m) => !m.appliedAt)
-  if (pending.length) {
-    await database.close()
-    throw new Error(`${pending.length} migration(s) pending: run \`hbnb migrate up\` first`)
-  }
+  await requireMigrated(database)
   const { jobs } = createJobs(config, database, logger)
   const missing = jobs.missingHandlers()
   if (missing.length) {
     await jobs.close()
     await database.close()
-    throw new Error(`refusing to start: no handler for task(s) ${missing.join(', ')}`)
+    throw new StartupError(`refusing to start: no handler for task(s) ${missing.join(', ')}`)
   }
+  lifecycle.onStop('the running tasks', () => jobs.close())
+  lifecycle.onStop('the database', () => database.close())
   await jobs.start()
+  // Started once consuming: its /healthz answering means the worker takes tasks.
+  const port = config.workerMetricsPort
   const metrics =
-    config.workerMetricsPort === undefined
+    port === undefined
       ? undefined
-      : await startMetricsServer(config.host, config.workerMetricsPort, logger)
+      : await listenOn('HBNB_WORKER_METRICS_PORT', config.host, port, () =>
+          startMetricsServer(config.host, port, logger),
+        )
+  if (metrics)
+    lifecycle.onStop('the metrics server', () => {
+      metrics.close()
+    })
   logger.info(
     `HBNB worker is consuming RabbitMQ and relaying the outbox (${config.workerMinConcurrency} to ` +
       `${config.workerMaxConcurrency} handlers per task)`,
   )
-  let closing = false
-  const shutdown = async (signal: string) => {
-    if (closing) return
-    closing = true
-    logger.info(`${signal} received: finishing running tasks, then stopping`)
-    metrics?.close()
-    await jobs.close()
-    await database.close()
-    logger.flush()
-    process.exit(0)
-  }
-  process.on('SIGINT', () => void shutdown('SIGINT'))
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
 }
 
 /** `hbnb beat`: runs the scheduled jobs until SIGINT/SIGTERM, then waits for the runs in progress. */
 async function beat(config: Config, logger: Logger) {
+  requireDatabase(config)
+  const lifecycle = createLifecycle({ role: 'beat', logger, timeoutMs: config.shutdownTimeoutMs })
   const database = createDatabase(config.databaseUrl, logger)
-  const pending = (await migrationStatus(database)).filter((m) => !m.appliedAt)
-  if (pending.length) {
-    await database.close()
-    throw new Error(`${pending.length} migration(s) pending: run \`hbnb migrate up\` first`)
-  }
+  await requireMigrated(database)
   // Scheduled jobs change bookings and ratings: they invalidate the cache the API processes share.
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const cache = createResponseCache(config, redis, logger)
   const { services } = createServices(config, database, logger, undefined, undefined, undefined, cache)
   const scheduler = createBeat({ config, database, services, logger })
+  lifecycle.onStop('the running scheduled jobs', () => scheduler.stop())
+  lifecycle.onStop('the database', () => database.close())
+  lifecycle.onStop('the cache', () => cache.close())
+  lifecycle.onStop('the Redis connection', () => redis?.disconnect())
   logger.info(`HBNB beat is scheduling ${scheduler.jobs.map((job) => job.name).join(', ')}`)
-  let closing = false
-  const shutdown = async (signal: string) => {
-    if (closing) return
-    closing = true
-    logger.info(`${signal} received: finishing running jobs, then stopping`)
-    await scheduler.stop()
-    await database.close()
-    await cache.close()
-    redis?.disconnect()
-    logger.flush()
-    process.exit(0)
-  }
-  process.on('SIGINT', () => void shutdown('SIGINT'))
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
   await scheduler.start()
 }
 
@@ -201,11 +222,12 @@ async function main(argv: string[]) {
       all: { type: 'boolean' },
     },
   })
-  const [command = 'all', sub] = positionals
+  const [command, sub] = positionals
   if (values.help || command === 'help') {
     console.log(USAGE)
     return
   }
+  if (command === undefined) throw new UsageError('no command given (`hbnb all` is what `npm start` runs)')
   loadDotEnv()
   const config = loadConfig()
   const logger = createLogger(config)
@@ -232,6 +254,13 @@ async function main(argv: string[]) {
       return
     }
     case 'migrate':
+      if (sub === 'status' && !databaseExists(config.databaseUrl)) {
+        console.log(
+          `no database yet (${sqlitePath(config.databaseUrl)}): \`hbnb migrate up\` or \`npm start\` creates it`,
+        )
+        for (const name of await migrationNames()) console.log(`${'pending'.padEnd(32)}  ${name}`)
+        return
+      }
       return withDatabase(config, logger, async (db) => {
         if (sub === 'up' || sub === undefined) {
           const applied = await migrateUp(db)
@@ -317,13 +346,40 @@ async function jobs(
   )
 }
 
+/** The command line is wrong: says why, then shows the usage (exit status 2). */
 class UsageError extends Error {}
 
+/** A role cannot start for a reason the operator can fix: one line saying what to do (exit status 1). */
+class StartupError extends Error {}
+
+/** A SQLite database whose file does not exist yet (the first `hbnb migrate up` creates it). */
+function databaseExists(url: string): boolean {
+  if (/^(mysql|mariadb):\/\//.test(url)) return true
+  const path = sqlitePath(url)
+  return path === ':memory:' || existsSync(path)
+}
+
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof UsageError) {
-    console.error(`hbnb: ${error.message}`)
-    if (error instanceof UsageError) console.error(`\n${USAGE}`)
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) {
+      console.error(`hbnb: bad setting ${problem} (fix it in the environment or in .env)`)
+    }
     process.exit(2)
+  }
+  if (error instanceof UsageError) {
+    console.error(`hbnb: ${error.message}\n\n${USAGE}`)
+    process.exit(2)
+  }
+  if (error instanceof StartupError) {
+    console.error(`hbnb: ${error.message}`)
+    process.exit(1)
+  }
+  const refused = error as { code?: string; address?: string; port?: number }
+  if (refused.code === 'ECONNREFUSED' && refused.address) {
+    console.error(
+      `hbnb: nothing answers at ${refused.address}:${refused.port}: start the database (or service) there, or fix its URL setting`,
+    )
+    process.exit(1)
   }
   console.error('hbnb: failed:', error instanceof Error ? error.message : error)
   if (error instanceof Error && error.stack) console.error(error.stack)

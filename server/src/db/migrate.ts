@@ -1,4 +1,4 @@
-import { type MigrationResultSet, Migrator } from 'kysely'
+import { type MigrationResultSet, Migrator } from 'kysely/migration'
 import type { Database } from './database.js'
 import { migrationProvider } from './migrations/index.js'
 
@@ -26,4 +26,9 @@ export async function migrationStatus(
 ): Promise<{ name: string; appliedAt: Date | null }[]> {
   const migrations = await migrator(database).getMigrations()
   return migrations.map((m) => ({ name: m.name, appliedAt: m.executedAt ?? null }))
+}
+
+/** The names of every migration, in order, without a database. */
+export async function migrationNames(): Promise<string[]> {
+  return Object.keys(await migrationProvider.getMigrations()).sort()
 }

@@ -43,7 +43,7 @@ class PrimaryConnection implements DatabaseConnection {
     return result
   }
 
-  streamQuery<R>(query: CompiledQuery, chunkSize?: number) {
+  streamQuery<R>(query: CompiledQuery, chunkSize: number) {
     return this.inner.streamQuery<R>(query, chunkSize)
   }
 }
@@ -136,7 +136,7 @@ class ReplicaConnection implements DatabaseConnection {
     }
   }
 
-  streamQuery<R>(query: CompiledQuery, chunkSize?: number) {
+  streamQuery<R>(query: CompiledQuery, chunkSize: number) {
     return this.inner.streamQuery<R>(query, chunkSize)
   }
 }

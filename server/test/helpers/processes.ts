@@ -93,6 +93,17 @@ function hbnbEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HBNB_ENV: 'test', HBNB_LOG_LEVEL: 'warn', HBNB_HOST: '127.0.0.1', ...env }
 }
 
+/** `hbnb <args>` in its own process, its output (stdout and stderr) collected as it comes. */
+export function spawnHbnb(args: string[], env: Record<string, string>) {
+  const output: string[] = []
+  const child = tracked(
+    spawn(process.execPath, [HBNB_BIN, ...args], { env: hbnbEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }),
+  )
+  child.stdout?.on('data', (chunk) => output.push(String(chunk)))
+  child.stderr?.on('data', (chunk) => output.push(String(chunk)))
+  return { child, output }
+}
+
 /**
  * `hbnb <command>` in its own process, serving HTTP on a free port given in the `portSetting`
  * variable. Resolves once /healthz answers; its output is kept for error messages.

@@ -1,4 +1,4 @@
-import type { Migration, MigrationProvider } from 'kysely'
+import type { Migration, MigrationProvider } from 'kysely/migration'
 import * as initial from './0001_initial.js'
 import * as marketplace from './0002_marketplace.js'
 import * as search from './0003_search.js'
