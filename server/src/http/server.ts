@@ -30,6 +30,7 @@ import { clientAddressOf, linkBaseOf } from './client-address.js'
 import type { HttpApp, HttpContext } from './context.js'
 import { corsHeaders, corsHeadersFor, registerCors } from './cors.js'
 import { registerErrorHandlers, sendFrameworkError } from './error-handler.js'
+import { multilineFormat, registerInputNormalization } from './input.js'
 import { landingPage } from './landing.js'
 import { RateLimits, registerRateLimits } from './rate-limit.js'
 import { registerReadScope } from './read-scope.js'
@@ -87,7 +88,11 @@ export async function createHttpServer(
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     genReqId: (request) => requestIdOf(request.headers),
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
+    // No coercion: the few conversions the API makes are in ./input.ts, where the schemas drive them.
+    ajv: {
+      customOptions: { coerceTypes: false, removeAdditional: true, useDefaults: true },
+      plugins: [multilineFormat],
+    },
     frameworkErrors: (error, request, reply) => {
       setCorsHeaders(request, reply)
       return sendFrameworkError(error, request, reply)
@@ -108,6 +113,7 @@ export async function createHttpServer(
   if (config.databaseReplicaUrls.length > 0) registerReadScope(app)
   registerCors(app, cors)
   registerErrorHandlers(app, config.bodyLimitBytes)
+  registerInputNormalization(app)
   // Fastify measures a string body (Buffer.byteLength) and then encodes it again on write; for large
   // bodies with non-ASCII text both passes are costly. Encoding once to a Buffer does the work once.
   app.addHook('onSend', (_request, _reply, payload, done) => {

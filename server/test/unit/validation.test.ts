@@ -68,8 +68,13 @@ describe('money', () => {
     expect(toMajorUnits(16000, 'JPY')).toBe(16000)
   })
 
-  it('rejects amounts that round to nothing and unknown currencies', () => {
-    expect(rejects(() => toMinorUnits(0.001, 'USD'))).toBe('price must be a positive amount')
+  it('rejects amounts that round to nothing or overflow, saying the rule, and unknown currencies', () => {
+    expect(rejects(() => toMinorUnits(0.001, 'USD'))).toBe('price must be at least 0.01 USD')
+    expect(rejects(() => toMinorUnits(20_000_000.01, 'USD'))).toBe('price must be at most 20000000 USD')
+    expect(rejects(() => toMinorUnits(2_000_001, 'KWD', 'cleaning_fee'))).toBe(
+      'cleaning_fee must be at most 2000000 KWD',
+    )
+    expect(toMinorUnits(20_000_000, 'USD')).toBe(2_000_000_000)
     expect(rejects(() => currencyCode('XYZ1'))).toMatch(/not an ISO 4217 currency code/)
     expect(currencyCode('eur')).toBe('EUR')
   })

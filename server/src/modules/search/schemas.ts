@@ -1,4 +1,6 @@
 import Type from 'typebox'
+import { PAGE_SIZE_CEILING } from '../../config.js'
+import { MAX_PRICE } from '../places/money.js'
 import { PlaceSummary } from '../places/schemas.js'
 
 export const SORTS = ['price', '-price', 'rating', 'distance', 'newest'] as const
@@ -56,12 +58,14 @@ export const SearchQuery = Type.Object({
   price_min: Type.Optional(
     Type.Number({
       minimum: 0,
+      maximum: MAX_PRICE,
       description: "Lowest nightly base price, in major units of the place's currency",
     }),
   ),
   price_max: Type.Optional(
     Type.Number({
       minimum: 0,
+      maximum: MAX_PRICE,
       description: "Highest nightly base price, in major units of the place's currency",
     }),
   ),
@@ -82,6 +86,7 @@ export const SearchQuery = Type.Object({
   limit: Type.Optional(
     Type.Integer({
       minimum: 1,
+      maximum: PAGE_SIZE_CEILING,
       description: `Results per page (default ${SEARCH_PAGE_SIZE}, clamped to the configured maximum)`,
     }),
   ),
