@@ -40,7 +40,9 @@ const TYPE_NAMES: Record<string, string> = {
 
 function oneOf(values: string[]) {
   const unique = [...new Set(values)]
-  return unique.length === 1 ? unique[0]! : `${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`
+  return unique.length === 1
+    ? unique[0]!
+    : `${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`
 }
 
 /** The rule an issue broke, in words: "must be at most 20000000", "must be an integer". */
@@ -48,7 +50,11 @@ function ruleOf(issue: ValidationIssue): string {
   const limit = issue.params.limit
   switch (issue.keyword) {
     case 'type':
-      return `must be ${oneOf(String(issue.params.type).split(',').map((type) => TYPE_NAMES[type] ?? type))}`
+      return `must be ${oneOf(
+        String(issue.params.type)
+          .split(',')
+          .map((type) => TYPE_NAMES[type] ?? type),
+      )}`
     case 'maximum':
       return `must be at most ${limit}`
     case 'minimum':
@@ -105,7 +111,11 @@ function describeValidation(context: string | undefined, issues: ValidationIssue
       const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
       const missing = issue.keyword === 'required' ? String(issue.params.missingProperty) : undefined
       const field = missing ? [path, missing].filter(Boolean).join('.') : path || context || 'body'
-      const message = missing ? 'is required' : issue.keyword === 'anyOf' ? unionRule(issue, issues) : ruleOf(issue)
+      const message = missing
+        ? 'is required'
+        : issue.keyword === 'anyOf'
+          ? unionRule(issue, issues)
+          : ruleOf(issue)
       return { field, message }
     })
 }

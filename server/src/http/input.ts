@@ -79,7 +79,9 @@ function normalize(schema: Schema, value: unknown, path: string, part: Part, iss
   }
   if (Array.isArray(value)) {
     const items = find(schema, 'items')
-    if (items) for (let i = 0; i < value.length; i++) value[i] = normalize(items, value[i], `${path}/${i}`, part, issues)
+    if (items)
+      for (let i = 0; i < value.length; i++)
+        value[i] = normalize(items, value[i], `${path}/${i}`, part, issues)
     return value
   }
   if (value !== null && typeof value === 'object') {
@@ -87,7 +89,8 @@ function normalize(schema: Schema, value: unknown, path: string, part: Part, iss
     if (properties) {
       const object = value as Record<string, unknown>
       for (const [key, property] of Object.entries(properties)) {
-        if (Object.hasOwn(object, key)) object[key] = normalize(property, object[key], `${path}/${key}`, part, issues)
+        if (Object.hasOwn(object, key))
+          object[key] = normalize(property, object[key], `${path}/${key}`, part, issues)
       }
     }
   }

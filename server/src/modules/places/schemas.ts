@@ -1,9 +1,9 @@
 import Type from 'typebox'
 import { Timestamps } from '../../http/schemas.js'
-import { MULTILINE } from '../validation.js'
-import { MAX_PRICE } from './money.js'
 import { Amenity } from '../amenities/schemas.js'
 import { PlaceReview } from '../reviews/schemas.js'
+import { MULTILINE } from '../validation.js'
+import { MAX_PRICE } from './money.js'
 
 const TIME = '^([01]\\d|2[0-3]):[0-5]\\d$'
 const CancellationPolicy = Type.Union(

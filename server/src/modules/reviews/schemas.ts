@@ -39,7 +39,9 @@ export const ReviewCreateBody = Type.Object({
   text: ReviewText,
   rating: Type.Integer({ minimum: 1, maximum: 5 }),
   place_id: Type.String({ maxLength: 64 }),
-  user_id: Type.Optional(Type.String({ maxLength: 64, description: 'Ignored: the author is always the caller' })),
+  user_id: Type.Optional(
+    Type.String({ maxLength: 64, description: 'Ignored: the author is always the caller' }),
+  ),
 })
 
 export const ReviewUpdateBody = Type.Object({
