@@ -88,16 +88,20 @@ function ruleOf(issue: ValidationIssue): string {
 function unionRule(union: ValidationIssue, issues: ValidationIssue[]): string {
   const prefix = `${union.schemaPath}/`
   const branches = issues.filter((issue) => issue.schemaPath?.startsWith(prefix))
-  const broken = branches.find((issue) => issue.keyword !== 'type' && issue.keyword !== 'const')
+  const broken = branches.find((issue) => !['type', 'const', 'enum'].includes(issue.keyword))
   if (broken) return ruleOf(broken)
-  const accepted = branches.flatMap((issue) =>
-    issue.keyword === 'const'
-      ? [JSON.stringify(issue.params.allowedValue)]
-      : String(issue.params.type)
-          .split(',')
-          .map((type) => TYPE_NAMES[type] ?? type),
-  )
-  return accepted.length ? `must be ${oneOf(accepted)}` : 'is invalid'
+  const literals = branches.flatMap((issue) => {
+    if (issue.keyword === 'const') return [JSON.stringify(issue.params.allowedValue)]
+    if (issue.keyword === 'enum')
+      return (issue.params.allowedValues as unknown[]).map((v) => JSON.stringify(v))
+    return []
+  })
+  const types = branches
+    .filter((issue) => issue.keyword === 'type')
+    .flatMap((issue) => String(issue.params.type).split(','))
+  const accepted = literals.length ? literals : types.map((type) => TYPE_NAMES[type] ?? type)
+  if (accepted.length === 0) return 'is invalid'
+  return literals.length > 1 ? `must be one of ${oneOf(accepted)}` : `must be ${oneOf(accepted)}`
 }
 
 /** Turns Ajv issues into `field: message` lines a person can act on. */
