@@ -10,8 +10,6 @@ export const DEFAULT_ADMIN_PASSWORD = 'admin1234'
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url))
 export const DEFAULT_MAP_TILES_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
 export const DEFAULT_MAP_ATTRIBUTION = '© OpenStreetMap contributors'
-/** The largest page size a setting or a `?limit` can ask for. */
-export const PAGE_SIZE_CEILING = 10_000
 
 export type Environment = 'development' | 'production' | 'test'
 
@@ -291,13 +289,13 @@ export const SETTINGS = {
     name: 'HBNB_PAGE_SIZE',
     description: 'Items per page of list endpoints when `?limit` is not given.',
     default: '100',
-    parse: integer(1, PAGE_SIZE_CEILING),
+    parse: integer(1, 10_000),
   },
   pageSizeMax: {
     name: 'HBNB_PAGE_SIZE_MAX',
     description: 'Largest `?limit` accepted by list endpoints.',
     default: '1000',
-    parse: integer(1, PAGE_SIZE_CEILING),
+    parse: integer(1, 10_000),
   },
   authRateLimitPerMinute: {
     name: 'HBNB_AUTH_RATE_LIMIT',

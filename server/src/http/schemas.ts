@@ -1,5 +1,4 @@
 import Type from 'typebox'
-import { PAGE_SIZE_CEILING } from '../config.js'
 
 export const ErrorResponse = Type.Object(
   {
@@ -26,11 +25,7 @@ export const Timestamps = {
 
 export const PageQuery = Type.Object({
   limit: Type.Optional(
-    Type.Integer({
-      minimum: 1,
-      maximum: PAGE_SIZE_CEILING,
-      description: 'Page size (clamped to the configured maximum)',
-    }),
+    Type.Integer({ minimum: 1, description: 'Page size (clamped to the configured maximum)' }),
   ),
   cursor: Type.Optional(
     Type.String({ maxLength: 64, description: 'Value from the `Link: rel="next"` header' }),

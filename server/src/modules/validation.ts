@@ -55,7 +55,9 @@ const LONE_SURROGATE = /\p{Cs}/u
  * an unpaired UTF-16 surrogate is not a character at all and cannot be stored as UTF-8.
  */
 export function textProblem(value: string, multiline: boolean): string | undefined {
-  if ((multiline ? CONTROL_BUT_LINE_BREAKS : CONTROL).test(value)) {
+  // Surrounding whitespace (tabs and line breaks among it) is trimmed by the services, as the
+  // HBnB contract wants for names: only what stays is checked.
+  if ((multiline ? CONTROL_BUT_LINE_BREAKS : CONTROL).test(multiline ? value : value.trim())) {
     return multiline
       ? 'must not contain control characters other than tabs and line breaks'
       : 'must not contain control characters (line breaks and tabs included)'

@@ -76,6 +76,8 @@ interface Variant {
 
 const HUGE_STRING = 'x'.repeat(100_000)
 const NESTED_ARRAYS = `${'['.repeat(5000)}${']'.repeat(5000)}`
+/** Deeper than JSON.stringify can recurse: nothing may try to serialize what it was sent. */
+const NESTED_OBJECTS = `{"title": ${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}, "text": "x"}`
 const nestedObject = (depth: number): unknown => (depth === 0 ? 'deep' : { a: nestedObject(depth - 1) })
 
 /** JSON values that are wrong somewhere: each field gets some of them. */
@@ -190,6 +192,7 @@ const RAW_BODIES: [string, string, string | undefined][] = [
   ['JSON array', '[{}]', 'application/json'],
   ['number out of double range', '{"price": 1e999, "latitude": -1e999, "rating": 1e999}', 'application/json'],
   ['deeply nested arrays', NESTED_ARRAYS, 'application/json'],
+  ['very deeply nested objects', NESTED_OBJECTS, 'application/json'],
   ['duplicate keys', '{"a": 1, "a": {"b": 2}}', 'application/json'],
   [
     '__proto__ key',

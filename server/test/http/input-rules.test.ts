@@ -20,7 +20,6 @@ describeEachDriver('input rules', (t) => {
     for (const [url, message] of [
       ['/api/v1/places/?limit=-Infinity', 'limit must be an integer'],
       ['/api/v1/places/?limit=0', 'limit must be at least 1'],
-      ['/api/v1/places/?limit=10001', 'limit must be at most 10000'],
       ['/api/v1/search?guests=0x10', 'guests must be an integer'],
       ['/api/v1/search?radius_km=1e9&near=1,2', 'radius_km must be a number'],
       ['/api/v1/search?instant_book=yes', 'instant_book must be true or false'],

@@ -1,5 +1,4 @@
 import Type from 'typebox'
-import { PAGE_SIZE_CEILING } from '../../config.js'
 import { Timestamps } from '../../http/schemas.js'
 
 const DateString = Type.String({
@@ -96,7 +95,7 @@ export const BookingListQuery = Type.Object({
   status: Type.Optional(Type.String({ description: 'Comma-separated statuses', maxLength: 100 })),
   from: Type.Optional(DateString),
   to: Type.Optional(DateString),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_SIZE_CEILING })),
+  limit: Type.Optional(Type.Integer({ minimum: 1 })),
   cursor: Type.Optional(Type.String({ maxLength: 80 })),
 })
 

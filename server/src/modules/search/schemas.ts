@@ -1,5 +1,4 @@
 import Type from 'typebox'
-import { PAGE_SIZE_CEILING } from '../../config.js'
 import { MAX_PRICE } from '../places/money.js'
 import { PlaceSummary } from '../places/schemas.js'
 
@@ -86,7 +85,6 @@ export const SearchQuery = Type.Object({
   limit: Type.Optional(
     Type.Integer({
       minimum: 1,
-      maximum: PAGE_SIZE_CEILING,
       description: `Results per page (default ${SEARCH_PAGE_SIZE}, clamped to the configured maximum)`,
     }),
   ),
