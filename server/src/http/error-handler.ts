@@ -74,7 +74,7 @@ function ruleOf(issue: ValidationIssue): string {
     case 'const':
       return `must be ${JSON.stringify(issue.params.allowedValue)}`
     case 'enum':
-      return `must be one of ${(issue.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+      return `must be one of ${oneOf((issue.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)))}`
     default:
       return issue.message ?? 'is invalid'
   }

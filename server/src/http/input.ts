@@ -23,7 +23,7 @@ interface Schema {
 type Part = 'body' | 'querystring'
 
 /** An issue in Ajv's shape, so that the error handler describes it like any other. */
-export interface InputIssue {
+interface InputIssue {
   instancePath: string
   schemaPath: string
   keyword: string
@@ -98,7 +98,7 @@ function normalize(schema: Schema, value: unknown, path: string, part: Part, iss
 }
 
 /** Converts and checks `request[part]` against the route's schema for it; the issues found, if any. */
-export function normalizeInput(request: FastifyRequest, part: Part): InputIssue[] {
+function normalizeInput(request: FastifyRequest, part: Part): InputIssue[] {
   const schema = request.routeOptions.schema?.[part] as Schema | undefined
   const issues: InputIssue[] = []
   if (!schema) return issues
