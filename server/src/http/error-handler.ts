@@ -22,20 +22,106 @@ function send(
 
 interface ValidationIssue {
   instancePath: string
+  schemaPath?: string
   message?: string
   keyword: string
   params: Record<string, unknown>
 }
 
+const TYPE_NAMES: Record<string, string> = {
+  number: 'a number',
+  integer: 'an integer',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  null: 'null',
+}
+
+function oneOf(values: string[]) {
+  const unique = [...new Set(values)]
+  return unique.length === 1
+    ? unique[0]!
+    : `${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`
+}
+
+/** The rule an issue broke, in words: "must be at most 20000000", "must be an integer". */
+function ruleOf(issue: ValidationIssue): string {
+  const limit = issue.params.limit
+  switch (issue.keyword) {
+    case 'type':
+      return `must be ${oneOf(
+        String(issue.params.type)
+          .split(',')
+          .map((type) => TYPE_NAMES[type] ?? type),
+      )}`
+    case 'maximum':
+      return `must be at most ${limit}`
+    case 'minimum':
+      return `must be at least ${limit}`
+    case 'exclusiveMaximum':
+      return `must be less than ${limit}`
+    case 'exclusiveMinimum':
+      return `must be greater than ${limit}`
+    case 'maxLength':
+      return `must be at most ${limit} characters`
+    case 'minLength':
+      return limit === 1 ? 'must not be empty' : `must be at least ${limit} characters`
+    case 'maxItems':
+      return `must have at most ${limit} items`
+    case 'minItems':
+      return `must have at least ${limit} items`
+    case 'const':
+      return `must be ${JSON.stringify(issue.params.allowedValue)}`
+    case 'enum':
+      return `must be one of ${oneOf((issue.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)))}`
+    default:
+      return issue.message ?? 'is invalid'
+  }
+}
+
+/**
+ * A union's issue from those of its branches: the rule the value broke in the branch of its own type
+ * ("must be at most 10000 characters"), or else what the union accepts ("must be a string or null",
+ * "must be one of "draft", "published"").
+ */
+function unionRule(union: ValidationIssue, issues: ValidationIssue[]): string {
+  const prefix = `${union.schemaPath}/`
+  const branches = issues.filter((issue) => issue.schemaPath?.startsWith(prefix))
+  const broken = branches.find((issue) => !['type', 'const', 'enum'].includes(issue.keyword))
+  if (broken) return ruleOf(broken)
+  const literals = branches.flatMap((issue) => {
+    if (issue.keyword === 'const') return [JSON.stringify(issue.params.allowedValue)]
+    if (issue.keyword === 'enum')
+      return (issue.params.allowedValues as unknown[]).map((v) => JSON.stringify(v))
+    return []
+  })
+  const types = branches
+    .filter((issue) => issue.keyword === 'type')
+    .flatMap((issue) => String(issue.params.type).split(','))
+  const accepted = literals.length ? literals : types.map((type) => TYPE_NAMES[type] ?? type)
+  if (accepted.length === 0) return 'is invalid'
+  return literals.length > 1 ? `must be one of ${oneOf(accepted)}` : `must be ${oneOf(accepted)}`
+}
+
 /** Turns Ajv issues into `field: message` lines a person can act on. */
 function describeValidation(context: string | undefined, issues: ValidationIssue[]) {
-  return issues.map((issue) => {
-    const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
-    const missing = issue.keyword === 'required' ? String(issue.params.missingProperty) : undefined
-    const field = missing ?? (path || context || 'body')
-    const message = missing ? 'is required' : (issue.message ?? 'is invalid')
-    return { field, message }
-  })
+  const unions = issues.filter((issue) => issue.keyword === 'anyOf' && issue.schemaPath)
+  const inUnion = (issue: ValidationIssue) =>
+    unions.some((union) => issue !== union && issue.schemaPath?.startsWith(`${union.schemaPath}/`))
+  return issues
+    .filter((issue) => !inUnion(issue))
+    .map((issue) => {
+      const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
+      const missing = issue.keyword === 'required' ? String(issue.params.missingProperty) : undefined
+      const field = missing ? [path, missing].filter(Boolean).join('.') : path || context || 'body'
+      const message = missing
+        ? 'is required'
+        : issue.keyword === 'anyOf'
+          ? unionRule(issue, issues)
+          : ruleOf(issue)
+      return { field, message }
+    })
 }
 
 /**

@@ -31,6 +31,7 @@ import { clientErrorHandler } from './client-errors.js'
 import type { HttpApp, HttpContext } from './context.js'
 import { corsHeaders, corsHeadersFor, registerCors } from './cors.js'
 import { registerErrorHandlers, sendFrameworkError } from './error-handler.js'
+import { multilineFormat, registerInputNormalization } from './input.js'
 import { LANDING_POLICY, landingPage } from './landing.js'
 import { opsOnly } from './ops-access.js'
 import { RateLimits, registerRateLimits } from './rate-limit.js'
@@ -122,7 +123,11 @@ export async function createHttpServer(
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     genReqId: (request) => requestIdOf(request.headers),
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
+    // No coercion: the few conversions the API makes are in ./input.ts, where the schemas drive them.
+    ajv: {
+      customOptions: { coerceTypes: false, removeAdditional: true, useDefaults: true },
+      plugins: [multilineFormat],
+    },
     frameworkErrors: (error, request, reply) => {
       reply.headers(security)
       setCorsHeaders(request, reply)
@@ -153,6 +158,7 @@ export async function createHttpServer(
   if (config.databaseReplicaUrls.length > 0) registerReadScope(app)
   registerCors(app, cors)
   registerErrorHandlers(app, config.bodyLimitBytes)
+  registerInputNormalization(app)
   // Fastify measures a string body (Buffer.byteLength) and then encodes it again on write; for large
   // bodies with non-ASCII text both passes are costly. Encoding once to a Buffer does the work once.
   app.addHook('onSend', (_request, _reply, payload, done) => {

@@ -38,3 +38,30 @@ export function password(value: unknown, minLength: number): string {
   if (value.length > 256) throw badRequest('password must be at most 256 characters', 'validation_failed')
   return value
 }
+
+/** The string format of multi-line text fields (descriptions, reviews): tabs and line breaks allowed. */
+export const MULTILINE = 'multiline'
+
+// C0 and C1 control characters; multi-line text keeps tab, line feed and carriage return.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/
+const LONE_SURROGATE = /\p{Cs}/u
+
+/**
+ * What is wrong with a piece of text a client sent, if anything: control characters (NUL among
+ * them) have no place in names, titles or ids, and only line breaks and tabs in multi-line text;
+ * an unpaired UTF-16 surrogate is not a character at all and cannot be stored as UTF-8.
+ */
+export function textProblem(value: string, multiline: boolean): string | undefined {
+  // Surrounding whitespace (tabs and line breaks among it) is trimmed by the services, as the
+  // HBnB contract wants for names: only what stays is checked.
+  if ((multiline ? CONTROL_BUT_LINE_BREAKS : CONTROL).test(multiline ? value : value.trim())) {
+    return multiline
+      ? 'must not contain control characters other than tabs and line breaks'
+      : 'must not contain control characters (line breaks and tabs included)'
+  }
+  if (LONE_SURROGATE.test(value)) return 'must be valid Unicode text (it holds an unpaired surrogate)'
+  return undefined
+}

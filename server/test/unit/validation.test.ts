@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../src/errors.js'
 import { currencyCode, toMajorUnits, toMinorUnits } from '../../src/modules/places/money.js'
-import { email, isValidEmail, password, requiredText } from '../../src/modules/validation.js'
+import { email, isValidEmail, password, requiredText, textProblem } from '../../src/modules/validation.js'
 
 function rejects(run: () => unknown): string {
   try {
@@ -68,9 +68,36 @@ describe('money', () => {
     expect(toMajorUnits(16000, 'JPY')).toBe(16000)
   })
 
-  it('rejects amounts that round to nothing and unknown currencies', () => {
-    expect(rejects(() => toMinorUnits(0.001, 'USD'))).toBe('price must be a positive amount')
+  it('rejects amounts that round to nothing or overflow, saying the rule, and unknown currencies', () => {
+    expect(rejects(() => toMinorUnits(0.001, 'USD'))).toBe('price must be at least 0.01 USD')
+    expect(rejects(() => toMinorUnits(20_000_000.01, 'USD'))).toBe('price must be at most 20000000 USD')
+    expect(rejects(() => toMinorUnits(2_000_001, 'KWD', 'cleaning_fee'))).toBe(
+      'cleaning_fee must be at most 2000000 KWD',
+    )
+    expect(toMinorUnits(20_000_000, 'USD')).toBe(2_000_000_000)
     expect(rejects(() => currencyCode('XYZ1'))).toMatch(/not an ISO 4217 currency code/)
     expect(currencyCode('eur')).toBe('EUR')
+  })
+})
+
+describe('text', () => {
+  it('refuses C0, DEL and C1 control characters; multi-line text keeps tabs and line breaks', () => {
+    for (const bad of ['a\u0000b', 'a\u0007', '\u001b[31m', 'a\u007f', 'a\u0085b', 'a\u009f']) {
+      expect(textProblem(bad, false), JSON.stringify(bad)).toMatch(/control characters/)
+      expect(textProblem(bad, true), JSON.stringify(bad)).toMatch(/control characters/)
+    }
+    expect(textProblem('one\ntwo', false)).toMatch(/line breaks and tabs included/)
+    expect(textProblem('a\tb', false)).toMatch(/control characters/)
+    expect(textProblem('one\r\ntwo\n\tthree', true)).toBeUndefined()
+    expect(textProblem('\t Ada \n', false)).toBeUndefined()
+    expect(textProblem('\u0000Ada', false)).toMatch(/control characters/)
+  })
+
+  it('accepts any well-formed Unicode and refuses unpaired surrogates', () => {
+    for (const good of ['Café', '🏠🇫🇷👩‍👩‍👧', '\u202eevil\u200b', `e${'\u0301'.repeat(5)}`, '日本語', '']) {
+      expect(textProblem(good, false), JSON.stringify(good)).toBeUndefined()
+    }
+    expect(textProblem('a\ud800b', false)).toMatch(/unpaired surrogate/)
+    expect(textProblem('a\udc00', true)).toMatch(/unpaired surrogate/)
   })
 })

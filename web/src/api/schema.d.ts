@@ -1900,6 +1900,7 @@ export interface paths {
                             location: number;
                             value: number;
                         };
+                        /** Format: multiline */
                         text: string;
                     };
                 };
@@ -4117,6 +4118,7 @@ export interface paths {
                     "application/json": {
                         place_id: string;
                         rating: number;
+                        /** Format: multiline */
                         text: string;
                         /** @description Ignored: the author is always the caller */
                         user_id?: string;
@@ -4265,6 +4267,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         rating?: number;
+                        /** Format: multiline */
                         text?: string;
                     };
                 };

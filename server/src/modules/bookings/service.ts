@@ -15,7 +15,7 @@ import { findVisiblePlace } from '../places/access.js'
 import { toMajorUnits } from '../places/money.js'
 import type { PlaceRepository } from '../places/repository.js'
 import { type Charges, fullRefund, guestRefund, type Refund } from './policies.js'
-import { type FeeRates, type NightPrice, priceStay } from './pricing.js'
+import { assertStorable, type FeeRates, type NightPrice, priceStay } from './pricing.js'
 import { bookingRow } from './records.js'
 import type { BookingRepository, BookingWithPlace } from './repository.js'
 import { assertStayAllowed, type Stay } from './rules.js'
@@ -161,6 +161,7 @@ export class BookingService {
     const now = this.now()
     assertStayAllowed(place, input, now)
     const [charges, nightly] = await this.price(place, input)
+    assertStorable(charges, place.currency)
     const nowText = new Date(now).toISOString()
     const instant = place.instant_book === 1
     const row = bookingRow(

@@ -1,6 +1,7 @@
 import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
 import { bearerAuth, errors, IdParams } from '../../http/schemas.js'
+import { MAX_PRICE } from '../places/money.js'
 
 const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })
 const Range = Type.Object({
@@ -80,7 +81,7 @@ export function calendarRoutes({ app, auth, services }: HttpContext) {
         body: Type.Object({
           from: DateString,
           to: DateString,
-          price: Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.Null()]),
+          price: Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: MAX_PRICE }), Type.Null()]),
         }),
         response: { 200: Type.Object({ nights: Type.Integer() }), ...errors(400, 401, 403, 404) },
       },

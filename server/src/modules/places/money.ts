@@ -23,10 +23,23 @@ export function currencyCode(value: string): string {
   return code
 }
 
-export function toMinorUnits(price: number, currency: string): number {
-  const minor = Math.round(price * 10 ** currencyDigits(currency))
-  if (!Number.isSafeInteger(minor) || minor <= 0 || minor > 2_000_000_000) {
-    throw badRequest('price must be a positive amount', 'validation_failed')
+/** The largest amount a stored price holds, in minor units (MariaDB's INT column holds 2^31 - 1). */
+export const MAX_PRICE_MINOR = 2_000_000_000
+/** The largest price or fee a request may give, in major units (the bound of 2-decimal currencies). */
+export const MAX_PRICE = 20_000_000
+
+/** An amount in major units as integer minor units; `field` names the amount in the 400 it may raise. */
+export function toMinorUnits(price: number, currency: string, field = 'price'): number {
+  const digits = currencyDigits(currency)
+  const minor = Math.round(price * 10 ** digits)
+  if (!Number.isFinite(minor) || minor > MAX_PRICE_MINOR) {
+    throw badRequest(
+      `${field} must be at most ${MAX_PRICE_MINOR / 10 ** digits} ${currency}`,
+      'validation_failed',
+    )
+  }
+  if (minor <= 0) {
+    throw badRequest(`${field} must be at least ${1 / 10 ** digits} ${currency}`, 'validation_failed')
   }
   return minor
 }

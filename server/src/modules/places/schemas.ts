@@ -2,6 +2,8 @@ import Type from 'typebox'
 import { Timestamps } from '../../http/schemas.js'
 import { Amenity } from '../amenities/schemas.js'
 import { PlaceReview } from '../reviews/schemas.js'
+import { MULTILINE } from '../validation.js'
+import { MAX_PRICE } from './money.js'
 
 const TIME = '^([01]\\d|2[0-3]):[0-5]\\d$'
 const CancellationPolicy = Type.Union(
@@ -71,8 +73,8 @@ export const PlaceUpdated = Type.Object({ ...PlaceDetail.properties, message: Ty
 
 const editable = {
   title: Type.String({ maxLength: 300 }),
-  description: Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()]),
-  price: Type.Number({ exclusiveMinimum: 0 }),
+  description: Type.Union([Type.String({ maxLength: 10_000, format: MULTILINE }), Type.Null()]),
+  price: Type.Number({ exclusiveMinimum: 0, maximum: MAX_PRICE }),
   currency: Type.String({ minLength: 3, maxLength: 3 }),
   latitude: Type.Number({ minimum: -90, maximum: 90 }),
   longitude: Type.Number({ minimum: -180, maximum: 180 }),
@@ -86,7 +88,7 @@ const editable = {
   bedrooms: Type.Integer({ minimum: 0, maximum: 50 }),
   bathrooms: Type.Integer({ minimum: 0, maximum: 50 }),
   status: Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('suspended')]),
-  cleaning_fee: Type.Number({ minimum: 0 }),
+  cleaning_fee: Type.Number({ minimum: 0, maximum: MAX_PRICE }),
   min_nights: Type.Integer({ minimum: 1, maximum: 365 }),
   max_nights: Type.Integer({ minimum: 1, maximum: 1095 }),
   advance_notice_days: Type.Integer({ minimum: 0, maximum: 365 }),
@@ -128,10 +130,20 @@ export const PlaceCreateBody = Type.Object({
 export const PlaceUpdateBody = Type.Partial(PlaceCreateBody)
 
 export const PlacesSearchBody = Type.Object({
-  states: Type.Optional(Type.Array(Type.String(), { description: 'Country codes (HBnB v3 states)' })),
-  cities: Type.Optional(Type.Array(Type.String(), { description: 'City names' })),
+  states: Type.Optional(
+    Type.Array(Type.String({ maxLength: 100 }), {
+      maxItems: 200,
+      description: 'Country codes (HBnB v3 states)',
+    }),
+  ),
+  cities: Type.Optional(
+    Type.Array(Type.String({ maxLength: 100 }), { maxItems: 200, description: 'City names' }),
+  ),
   amenities: Type.Optional(
-    Type.Array(Type.String(), { description: 'Amenity ids: places having all of them' }),
+    Type.Array(Type.String({ maxLength: 64 }), {
+      maxItems: 200,
+      description: 'Amenity ids: places having all of them',
+    }),
   ),
 })
 

@@ -92,7 +92,8 @@ type Terms = Pick<
 function termsFrom(input: PlaceUpdateInput, currency: string, current: Terms): Partial<Terms> {
   const terms: Partial<Terms> = {}
   if (input.cleaning_fee !== undefined) {
-    terms.cleaning_fee_minor = input.cleaning_fee === 0 ? 0 : toMinorUnits(input.cleaning_fee, currency)
+    terms.cleaning_fee_minor =
+      input.cleaning_fee === 0 ? 0 : toMinorUnits(input.cleaning_fee, currency, 'cleaning_fee')
   }
   if (input.min_nights !== undefined) terms.min_nights = input.min_nights
   if (input.max_nights !== undefined) terms.max_nights = input.max_nights

@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import { Timestamps } from '../../http/schemas.js'
+import { MULTILINE } from '../validation.js'
 
 const Stars = Type.Integer({ minimum: 1, maximum: 5 })
 
@@ -32,15 +33,19 @@ export const PlaceReview = Type.Object({
   user: Type.Object({ id: Type.String(), first_name: Type.String(), last_name: Type.String() }),
 })
 
+const ReviewText = Type.String({ maxLength: 5000, format: MULTILINE })
+
 export const ReviewCreateBody = Type.Object({
-  text: Type.String({ maxLength: 5000 }),
+  text: ReviewText,
   rating: Type.Integer({ minimum: 1, maximum: 5 }),
   place_id: Type.String({ maxLength: 64 }),
-  user_id: Type.Optional(Type.String({ description: 'Ignored: the author is always the caller' })),
+  user_id: Type.Optional(
+    Type.String({ maxLength: 64, description: 'Ignored: the author is always the caller' }),
+  ),
 })
 
 export const ReviewUpdateBody = Type.Object({
-  text: Type.Optional(Type.String({ maxLength: 5000 })),
+  text: Type.Optional(ReviewText),
   rating: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
 })
 
@@ -50,7 +55,7 @@ export type ReviewCreateInput = Type.Static<typeof ReviewCreateBody>
 export type ReviewUpdateInput = Type.Static<typeof ReviewUpdateBody>
 
 export const StayReviewBody = Type.Object({
-  text: Type.String({ maxLength: 5000 }),
+  text: ReviewText,
   rating: Stars,
   ratings: Type.Optional(CategoryRatings),
 })

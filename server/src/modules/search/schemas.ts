@@ -1,4 +1,5 @@
 import Type from 'typebox'
+import { MAX_PRICE } from '../places/money.js'
 import { PlaceSummary } from '../places/schemas.js'
 
 export const SORTS = ['price', '-price', 'rating', 'distance', 'newest'] as const
@@ -56,12 +57,14 @@ export const SearchQuery = Type.Object({
   price_min: Type.Optional(
     Type.Number({
       minimum: 0,
+      maximum: MAX_PRICE,
       description: "Lowest nightly base price, in major units of the place's currency",
     }),
   ),
   price_max: Type.Optional(
     Type.Number({
       minimum: 0,
+      maximum: MAX_PRICE,
       description: "Highest nightly base price, in major units of the place's currency",
     }),
   ),
