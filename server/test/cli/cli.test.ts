@@ -108,7 +108,7 @@ describe.each(drivers)('hbnb serve: start-up errors and stopping [%s]', { timeou
     const migrated = await runHbnb(['migrate', 'up'], env)
     expect(migrated.code).toBe(0)
     const reverted = await runHbnb(['migrate', 'down'], env)
-    expect(reverted.stdout).toContain('reverted 0010_search_amenity_bits')
+    expect(reverted.stdout).toMatch(/^reverted \d{4}_\w+$/m)
     const again = await runHbnb(['serve'], env)
     expect(again.code).toBe(1)
     expect(lines(again.stderr)).toEqual(['hbnb: 1 migration(s) pending: run `hbnb migrate up` first'])
