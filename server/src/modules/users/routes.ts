@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
-import { pageRequest, sendPage } from '../../http/pagination.js'
+import { collectionRequest, sendList } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, PageQuery } from '../../http/schemas.js'
 import { UserCreateBody, UserCreated, UserPublic, UserUpdateBody } from './schemas.js'
 
@@ -38,8 +38,8 @@ export function userRoutes({ app, auth, services, config, cached }: HttpContext)
       },
     },
     async (request, reply) => {
-      const page = await users.list(pageRequest(request.query, config))
-      return sendPage(request, reply, page)
+      const page = await users.list(collectionRequest(request.query, config))
+      return sendList(request, reply, page, UserPublic, config.publicUrl)
     },
   )
 
