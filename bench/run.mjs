@@ -3,7 +3,9 @@
 // BENCH_ONLY (comma-separated endpoint keys: detail,list,list1000,amenities,login),
 // BENCH_RETRIES (default 0: how many times to measure a target again while other processes competed for
 // the CPU; the least disturbed measurement is kept),
-// BENCH_CPU_PROF (a directory: runs HBNB under `node --cpu-prof` and writes the profile there on exit).
+// BENCH_CPU_PROF (a directory: runs HBNB under `node --cpu-prof` and writes the profile there on exit),
+// BENCH_NODE_OPTIONS (options of HBNB's node, e.g. `--max-semi-space-size=8`),
+// BENCH_PLACES (published places to have, default 1000; the 1,000-item list needs that many).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -81,7 +83,10 @@ async function main() {
     port,
     dataDir: join(workDir, 'data'),
     authRateLimit: AUTH_RATE_LIMIT,
-    nodeOptions: cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [],
+    nodeOptions: [
+      ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
+      ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
+    ],
   })
   log(`HBNB serving on ${hbnb.baseUrl} (pid ${hbnb.proc.pid}, data in ${workDir}, JSON logs to /dev/null)`)
   const memory = watchMemory(hbnb.proc.pid)

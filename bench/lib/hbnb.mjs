@@ -8,7 +8,7 @@ const HBNB_BIN = fileURLToPath(new URL('../../server/bin/hbnb.js', import.meta.u
 
 export const ADMIN = { email: 'admin@hbnb.io', password: 'admin1234' }
 /** Enough for a 1,000-item list (and a 100-item page with a `Link: rel="next"` header). */
-export const TARGET_PLACES = 1000
+export const TARGET_PLACES = Number(process.env.BENCH_PLACES ?? 1000)
 
 /** The environment without any HBNB_* setting of the caller's shell, so every run is configured alike. */
 function cleanEnv() {
