@@ -1,9 +1,11 @@
 // `npm run bench`: HBNB against a bare node:http server answering the same bytes, endpoint by endpoint.
 // Settings: BENCH_DURATION (seconds measured per target, default 10), BENCH_WARMUP (seconds, default 2),
-// BENCH_ONLY (comma-separated endpoint keys: detail,list,amenities,login),
+// BENCH_ONLY (comma-separated endpoint keys: detail,list,list1000,amenities,login),
 // BENCH_RETRIES (default 0: how many times to measure a target again while other processes competed for
 // the CPU; the least disturbed measurement is kept),
-// BENCH_CPU_PROF (a directory: runs HBNB under `node --cpu-prof` and writes the profile there on exit).
+// BENCH_CPU_PROF (a directory: runs HBNB under `node --cpu-prof` and writes the profile there on exit),
+// BENCH_NODE_OPTIONS (options of HBNB's node, e.g. `--max-semi-space-size=8`),
+// BENCH_PLACES (published places to have, default 1000; the 1,000-item list needs that many).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -34,7 +36,15 @@ const AUTH_RATE_LIMIT = 1_000_000
 function endpointsFor(placeId) {
   return [
     { key: 'detail', label: 'GET /api/v1/places/<id>', method: 'GET', path: `/api/v1/places/${placeId}` },
-    { key: 'list', label: 'GET /api/v1/places/ (100 items)', method: 'GET', path: '/api/v1/places/' },
+    { key: 'list', label: 'GET /api/v1/places/?limit=100', method: 'GET', path: '/api/v1/places/?limit=100' },
+    {
+      key: 'list1000',
+      label: 'GET /api/v1/places/?limit=1000 (4 conn.)',
+      method: 'GET',
+      path: '/api/v1/places/?limit=1000',
+      // Each answer is about 0.8 MB: 32 connections would only queue (its target is CPU per request).
+      connections: 4,
+    },
     { key: 'amenities', label: 'GET /api/v1/amenities/', method: 'GET', path: '/api/v1/amenities/' },
     {
       key: 'login',
@@ -73,7 +83,10 @@ async function main() {
     port,
     dataDir: join(workDir, 'data'),
     authRateLimit: AUTH_RATE_LIMIT,
-    nodeOptions: cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [],
+    nodeOptions: [
+      ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
+      ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
+    ],
   })
   log(`HBNB serving on ${hbnb.baseUrl} (pid ${hbnb.proc.pid}, data in ${workDir}, JSON logs to /dev/null)`)
   const memory = watchMemory(hbnb.proc.pid)
@@ -81,7 +94,7 @@ async function main() {
 
   const places = await createPlaces(hbnb.baseUrl)
   const { pageLength, place } = await pickPlace(hbnb.baseUrl)
-  if (pageLength !== 100) throw new Error(`GET /api/v1/places/ returned ${pageLength} items, expected 100`)
+  if (pageLength !== 100) throw new Error(`GET /api/v1/places/?limit=100 returned ${pageLength} items`)
   log(
     `data: ${places.existing} demo places + ${places.created} created; detail of place ${place.id} ` +
       `(${place.reviews} reviews, ${place.amenities} amenities)`,
@@ -98,11 +111,12 @@ async function main() {
     }
     log(`${endpoint.label}: ${capture.body.length} bytes of ${capture.headers['content-type']}`)
     memory.mark()
+    const endpointLoad = { ...load, connections: endpoint.connections ?? load.connections }
     const hbnbRun = await measureQuietly('HBNB', retries, () =>
-      measure(hbnb.baseUrl + endpoint.path, endpoint, load, () => cpuAccount(hbnb.proc.pid)),
+      measure(hbnb.baseUrl + endpoint.path, endpoint, endpointLoad, () => cpuAccount(hbnb.proc.pid)),
     )
     const rssKb = memory.mark()
-    const bareRun = cpuProfDir ? null : await benchBare(endpoint, capture, load, retries, workDir)
+    const bareRun = cpuProfDir ? null : await benchBare(endpoint, capture, endpointLoad, retries, workDir)
     const result = {
       key: endpoint.key,
       label: endpoint.label,
@@ -149,7 +163,7 @@ async function main() {
       vmHwmMb: toMb(hwmKb),
     },
     results,
-    targets: cpuProfDir ? [] : targets(results, peakRssMb),
+    targets: cpuProfDir ? [] : targets(results, peakRssMb, toMb(startupRssKb)),
     problems,
   }
 

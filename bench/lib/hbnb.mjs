@@ -7,8 +7,8 @@ import { json, request } from './http.mjs'
 const HBNB_BIN = fileURLToPath(new URL('../../server/bin/hbnb.js', import.meta.url))
 
 export const ADMIN = { email: 'admin@hbnb.io', password: 'admin1234' }
-/** More than one default page (100), so the list answers a full page and a `Link: rel="next"` header. */
-export const TARGET_PLACES = 150
+/** Enough for a 1,000-item list (and a 100-item page with a `Link: rel="next"` header). */
+export const TARGET_PLACES = Number(process.env.BENCH_PLACES ?? 1000)
 
 /** The environment without any HBNB_* setting of the caller's shell, so every run is configured alike. */
 function cleanEnv() {
@@ -76,7 +76,7 @@ export async function createPlaces(baseUrl) {
       },
       201,
     )
-  const BATCH = 4
+  const BATCH = 8
   for (let n = 0; n < missing; n += BATCH) {
     const batch = []
     for (let i = n; i < Math.min(n + BATCH, missing); i++) batch.push(create(i + 1))
@@ -87,7 +87,7 @@ export async function createPlaces(baseUrl) {
 
 /** The published place with the most reviews (then amenities) among the first page: a full detail page. */
 export async function pickPlace(baseUrl) {
-  const places = await json(baseUrl, { path: '/api/v1/places/' })
+  const places = await json(baseUrl, { path: '/api/v1/places/?limit=100' })
   let best
   for (const { id } of places) {
     const detail = await json(baseUrl, { path: `/api/v1/places/${id}` })

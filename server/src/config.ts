@@ -48,6 +48,7 @@ export interface Config {
   docsPublic: boolean
   pageSizeDefault: number
   pageSizeMax: number
+  collectionMax: number
   authRateLimitPerMinute: number
   rateLimitPerAddress: number
   rateLimitPerUser: number
@@ -357,7 +358,8 @@ export const SETTINGS = {
   },
   pageSizeDefault: {
     name: 'HBNB_PAGE_SIZE',
-    description: 'Items per page of list endpoints when `?limit` is not given.',
+    description:
+      'Items per page of the other list endpoints (bookings, search, messages...) when `?limit` is not given.',
     default: '100',
     parse: integer(1, 10_000),
   },
@@ -366,6 +368,13 @@ export const SETTINGS = {
     description: 'Largest `?limit` accepted by list endpoints.',
     default: '1000',
     parse: integer(1, 10_000),
+  },
+  collectionMax: {
+    name: 'HBNB_COLLECTION_MAX',
+    description:
+      "Items of an HBnB collection (`/places/`, `/users/`, `/amenities/`, `/reviews/`, a place's reviews, `/places_search`) answered without `?limit`: the whole list up to this many, then `Link` and `X-Total-Count` to the rest.",
+    default: '10000',
+    parse: integer(1, 1_000_000),
   },
   authRateLimitPerMinute: {
     name: 'HBNB_AUTH_RATE_LIMIT',
@@ -739,6 +748,7 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     docsPublic: read('docsPublic', !production),
     pageSizeDefault: read('pageSizeDefault', 100),
     pageSizeMax: read('pageSizeMax', 1000),
+    collectionMax: read('collectionMax', 10_000),
     authRateLimitPerMinute: read('authRateLimitPerMinute', 20),
     rateLimitPerAccount: read('rateLimitPerAccount', 10),
     rateLimitPerAddress: read('rateLimitPerAddress', 1200),

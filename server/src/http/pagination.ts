@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { TSchema } from 'typebox'
+import { itemSerializerOf, jsonArrayBytes } from './json-array.js'
 
 export interface PageRequest {
   limit: number
@@ -22,6 +24,19 @@ export function pageRequest(query: { limit?: number; cursor?: string }, sizes: P
   return { limit: Math.min(query.limit ?? sizes.pageSizeDefault, sizes.pageSizeMax), after: query.cursor }
 }
 
+/**
+ * An HBnB collection (places, users, amenities, reviews): HBnB clients expect the whole list and
+ * follow no `Link`, so without `?limit` it answers everything up to `collectionMax` (then pages of
+ * that size). `?limit` pages as on every list.
+ */
+export function collectionRequest(
+  query: { limit?: number; cursor?: string },
+  sizes: PageSizes & { collectionMax: number },
+): PageRequest {
+  if (query.limit !== undefined) return pageRequest(query, sizes)
+  return { limit: sizes.collectionMax, after: query.cursor }
+}
+
 /** Repositories fetch one row more than asked to learn whether a next page exists. */
 export function toPage<T extends { id: string }>(rows: T[], limit: number, total?: number): Page<T> {
   const items = rows.slice(0, limit)
@@ -38,6 +53,19 @@ export function publicBase(request: FastifyRequest, publicUrl?: string): string 
 export function sendPage<T>(request: FastifyRequest, reply: FastifyReply, page: Page<T>, publicUrl?: string) {
   pageHeaders(request, reply, page, publicUrl)
   return page.items
+}
+
+/** A page sent as bytes built item by item (see json-array.ts), with its paging headers. */
+export function sendList<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: Page<T>,
+  itemSchema: TSchema,
+  publicUrl?: string,
+) {
+  pageHeaders(request, reply, page, publicUrl)
+  const body = jsonArrayBytes(page.items, itemSerializerOf(reply, itemSchema))
+  return reply.type('application/json; charset=utf-8').send(body)
 }
 
 /** `X-Total-Count` and `Link: rel="next"` of a page. */

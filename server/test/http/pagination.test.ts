@@ -5,6 +5,7 @@ import { describeEachDriver, type Response, type TestApp } from '../helpers/test
 
 const PAGE_SIZE = 3
 const PAGE_SIZE_MAX = 5
+const COLLECTION_MAX = 4
 
 /** Follows `Link: rel="next"` from `url` to the end; answers every page. */
 async function walk(app: TestApp, url: string, body?: unknown): Promise<Response[]> {
@@ -112,16 +113,37 @@ describeEachDriver(
       expect(past.headers.link).toBeUndefined()
     })
 
-    it('uses HBNB_PAGE_SIZE without ?limit and clamps ?limit to HBNB_PAGE_SIZE_MAX', async () => {
+    // HBnB collections answer the whole list without ?limit (HBnB clients follow no Link), up to
+    // HBNB_COLLECTION_MAX; past it they are cut there, and the Link pages on in steps of that size.
+    it('answers a bare GET whole up to HBNB_COLLECTION_MAX, then cuts it with Link and X-Total-Count', async () => {
       for (const url of lists()) {
-        const total = Number((await t().get(url)).headers['x-total-count'])
-        expect(total, url).toBeGreaterThan(PAGE_SIZE_MAX)
-        const byDefault = await t().get(url)
-        expect(byDefault.body).toHaveLength(PAGE_SIZE)
-        expect(nextLink(byDefault)).toBeDefined()
+        const total = Number((await t().get(`${url}?limit=1`)).headers['x-total-count'])
+        expect(total, url).toBeGreaterThan(COLLECTION_MAX)
+        const bare = await t().get(url)
+        expectOk(bare)
+        expect(bare.body, url).toHaveLength(COLLECTION_MAX)
+        expect(Number(bare.headers['x-total-count']), url).toBe(total)
+        expect(String(bare.headers.link)).toMatch(/^<[^>]*[?&]cursor=[^>]+>; rel="next"$/)
+        expect(nextLink(bare)).not.toContain('limit=')
+        const pages = await walk(t(), url)
+        expect(pages, url).toHaveLength(Math.ceil(total / COLLECTION_MAX))
+        for (const page of pages.slice(0, -1)) expect(page.body).toHaveLength(COLLECTION_MAX)
+        const ids = pages.flatMap((page) => page.body.map((item: { id: string }) => item.id))
+        const paged = (await walk(t(), `${url}?limit=2`)).flatMap((page) => page.body)
+        expect(ids, url).toEqual(paged.map((item: { id: string }) => item.id))
+      }
+      const search = await t().post('/api/v1/places_search', {})
+      expectOk(search)
+      expect(search.body).toHaveLength(COLLECTION_MAX)
+      expect(Number(search.headers['x-total-count'])).toBe(7)
+      expect(nextLink(search)).toBeDefined()
+    })
+
+    it('clamps ?limit to HBNB_PAGE_SIZE_MAX', async () => {
+      for (const url of lists()) {
         const clamped = await t().get(`${url}?limit=100000`)
         expectOk(clamped)
-        expect(clamped.body).toHaveLength(PAGE_SIZE_MAX)
+        expect(clamped.body, url).toHaveLength(PAGE_SIZE_MAX)
         expect(nextLink(clamped)).toBeDefined()
       }
     })
@@ -142,5 +164,9 @@ describeEachDriver(
       }
     })
   },
-  { HBNB_PAGE_SIZE: String(PAGE_SIZE), HBNB_PAGE_SIZE_MAX: String(PAGE_SIZE_MAX) },
+  {
+    HBNB_PAGE_SIZE: String(PAGE_SIZE),
+    HBNB_PAGE_SIZE_MAX: String(PAGE_SIZE_MAX),
+    HBNB_COLLECTION_MAX: String(COLLECTION_MAX),
+  },
 )

@@ -37,7 +37,7 @@ export interface Built {
 
 /** Turns a response's value into its body: the route's response-schema serializer (which drops
  * every field the schema does not list), JSON.stringify by default. */
-export type Serialize = (value: unknown) => string
+export type Serialize = (value: unknown) => string | Buffer
 
 export interface ResponseCacheOptions {
   /** Life of an entry unless the caller gives another. */
@@ -68,7 +68,8 @@ export function toResponse(
   { value, total, next }: Built,
   serialize: Serialize = JSON.stringify,
 ): CachedResponse {
-  const body = Buffer.from(serialize(value))
+  const serialized = serialize(value)
+  const body = typeof serialized === 'string' ? Buffer.from(serialized) : serialized
   const etag = `"${createHash('sha1').update(body).digest('base64url')}"`
   return { body, etag, ...(total !== undefined ? { total } : {}), ...(next !== undefined ? { next } : {}) }
 }

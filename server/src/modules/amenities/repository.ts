@@ -1,12 +1,29 @@
 import type { Database } from '../../db/database.js'
+import { prepare } from '../../db/prepared.js'
 import type { AmenityRow } from '../../db/schema.js'
 import type { PageRequest } from '../../http/pagination.js'
 
 export class AmenityRepository {
-  constructor(private readonly db: Database) {}
+  private readonly prepared
+
+  constructor(private readonly db: Database) {
+    const read = db.read
+    this.prepared = {
+      byId: prepare(read, 1, (id: string) => read.selectFrom('amenities').selectAll().where('id', '=', id)),
+      first: prepare(read, 1, (limit: number) =>
+        read.selectFrom('amenities').selectAll().orderBy('id').limit(limit),
+      ),
+      after: prepare(read, 2, (after: string, limit: number) =>
+        read.selectFrom('amenities').selectAll().where('id', '>', after).orderBy('id').limit(limit),
+      ),
+      count: prepare(read, 0, () =>
+        read.selectFrom('amenities').select((eb) => eb.fn.countAll<number>().as('n')),
+      ),
+    }
+  }
 
   findById(id: string): Promise<AmenityRow | undefined> {
-    return this.db.read.selectFrom('amenities').selectAll().where('id', '=', id).executeTakeFirst()
+    return this.prepared.byId.first(id)
   }
 
   findByName(name: string): Promise<AmenityRow | undefined> {
@@ -25,21 +42,13 @@ export class AmenityRepository {
   }
 
   listPage(page: PageRequest): Promise<AmenityRow[]> {
-    let query = this.db.read
-      .selectFrom('amenities')
-      .selectAll()
-      .orderBy('id')
-      .limit(page.limit + 1)
-    if (page.after) query = query.where('id', '>', page.after)
-    return query.execute()
+    return page.after
+      ? this.prepared.after.all(page.after, page.limit + 1)
+      : this.prepared.first.all(page.limit + 1)
   }
 
   async count(): Promise<number> {
-    const row = await this.db.read
-      .selectFrom('amenities')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow()
-    return Number(row.n)
+    return Number((await this.prepared.count.first())?.n ?? 0)
   }
 
   async insert(row: AmenityRow): Promise<void> {

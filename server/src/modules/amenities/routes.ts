@@ -1,7 +1,8 @@
 import Type from 'typebox'
 import { serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
-import { pageRequest } from '../../http/pagination.js'
+import { listSerializerOf } from '../../http/json-array.js'
+import { collectionRequest } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, PageQuery } from '../../http/schemas.js'
 import { Amenity, AmenityBody, AmenityUpdated } from './schemas.js'
 
@@ -37,7 +38,10 @@ export function amenityRoutes({ app, auth, services, config, cached }: HttpConte
       },
     },
     async (request, reply) => {
-      const page = await amenities.listResponse(pageRequest(request.query, config), serializerOf(reply))
+      const page = await amenities.listResponse(
+        collectionRequest(request.query, config),
+        listSerializerOf(reply, Amenity),
+      )
       return cached.send(request, reply, page)
     },
   )

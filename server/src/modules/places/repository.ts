@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Database } from '../../db/database.js'
+import { prepare } from '../../db/prepared.js'
 import type { AmenityRow, NewPlace, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
 import type { PageRequest } from '../../http/pagination.js'
 import { assignAmenityBits, clearAmenityMask, refreshAmenityMask } from '../search/amenity-bits.js'
@@ -14,17 +15,78 @@ export interface PlaceFilter {
   amenityIds?: string[]
 }
 
+/** A place with its owner's public fields (`owner_*`). */
+export interface PlaceWithOwner extends PlaceRow {
+  owner_first_name: string
+  owner_last_name: string
+  owner_email: string
+}
+
+/** True for the filter of every published place. */
+function publishedOnly(filter: PlaceFilter): boolean {
+  const { statuses } = filter
+  return (
+    (statuses === undefined || (statuses.length === 1 && statuses[0] === 'published')) &&
+    !filter.ownerId &&
+    !filter.cities?.length &&
+    !filter.countries?.length &&
+    !filter.amenityIds?.length
+  )
+}
+
 export class PlaceRepository {
-  constructor(private readonly db: Database) {}
+  private readonly byId
+  private readonly withOwnerById
+  private readonly amenitiesByPlace
+  private readonly published
+
+  constructor(private readonly db: Database) {
+    const read = db.read
+    this.byId = prepare(read, 1, (id: string) =>
+      read.selectFrom('places').selectAll().where('id', '=', id).where('deleted_at', 'is', null),
+    )
+    this.withOwnerById = prepare(read, 1, (id: string) =>
+      read
+        .selectFrom('places')
+        .innerJoin('users', 'users.id', 'places.owner_id')
+        .selectAll('places')
+        .select([
+          'users.first_name as owner_first_name',
+          'users.last_name as owner_last_name',
+          'users.email as owner_email',
+        ])
+        .where('places.id', '=', id)
+        .where('places.deleted_at', 'is', null),
+    )
+    this.amenitiesByPlace = prepare(read, 1, (placeId: string) =>
+      read
+        .selectFrom('place_amenities')
+        .innerJoin('amenities', 'amenities.id', 'place_amenities.amenity_id')
+        .selectAll('amenities')
+        .where('place_amenities.place_id', '=', placeId)
+        .orderBy('amenities.name'),
+    )
+    // Published places, every filter unset: the public listing and the empty places_search.
+    const publishedQuery = () => read.selectFrom('places').where('places.status', '=', 'published')
+    this.published = {
+      first: prepare(read, 1, (limit: number) =>
+        publishedQuery().selectAll().orderBy('places.id').limit(limit),
+      ),
+      after: prepare(read, 2, (after: string, limit: number) =>
+        publishedQuery().selectAll().where('places.id', '>', after).orderBy('places.id').limit(limit),
+      ),
+      count: prepare(read, 0, () => publishedQuery().select((eb) => eb.fn.countAll<number>().as('n'))),
+    }
+  }
 
   /** The place, unless it does not exist or was deleted. */
   findById(id: string): Promise<PlaceRow | undefined> {
-    return this.db.read
-      .selectFrom('places')
-      .selectAll()
-      .where('id', '=', id)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst()
+    return this.byId.first(id)
+  }
+
+  /** The place and its owner in one query; undefined when either is missing. */
+  findWithOwner(id: string): Promise<PlaceWithOwner | undefined> {
+    return this.withOwnerById.first(id)
   }
 
   private matching(filter: PlaceFilter) {
@@ -63,6 +125,11 @@ export class PlaceRepository {
   }
 
   list(page: PageRequest, filter: PlaceFilter = {}): Promise<PlaceRow[]> {
+    if (publishedOnly(filter)) {
+      return page.after
+        ? this.published.after.all(page.after, page.limit + 1)
+        : this.published.first.all(page.limit + 1)
+    }
     let query = this.matching(filter)
       .selectAll()
       .orderBy('places.id')
@@ -72,6 +139,7 @@ export class PlaceRepository {
   }
 
   async count(filter: PlaceFilter = {}): Promise<number> {
+    if (publishedOnly(filter)) return Number((await this.published.count.first())?.n ?? 0)
     const row = await this.matching(filter)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow()
@@ -157,13 +225,7 @@ export class PlaceRepository {
   }
 
   amenitiesOf(placeId: string): Promise<AmenityRow[]> {
-    return this.db.read
-      .selectFrom('place_amenities')
-      .innerJoin('amenities', 'amenities.id', 'place_amenities.amenity_id')
-      .selectAll('amenities')
-      .where('place_amenities.place_id', '=', placeId)
-      .orderBy('amenities.name')
-      .execute()
+    return this.amenitiesByPlace.all(placeId)
   }
 
   /** Links an amenity; false when it was already linked. */

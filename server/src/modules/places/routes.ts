@@ -1,7 +1,8 @@
 import Type from 'typebox'
 import { serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
-import { pageRequest, sendPage } from '../../http/pagination.js'
+import { listSerializerOf } from '../../http/json-array.js'
+import { collectionRequest, sendList } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, MessageResponse, PageQuery } from '../../http/schemas.js'
 import {
   AmenityParams,
@@ -61,10 +62,10 @@ export function placeRoutes({ app, auth, services, config, cached }: HttpContext
       const actor = await auth.optional(request)
       const query = { owner_id, status }
       const page = await places.listResponse(
-        pageRequest(request.query, config),
+        collectionRequest(request.query, config),
         query,
         actor,
-        serializerOf(reply),
+        listSerializerOf(reply, PlaceSummary),
       )
       return cached.send(request, reply, page)
     },
@@ -191,8 +192,8 @@ export function placeRoutes({ app, auth, services, config, cached }: HttpContext
     async (request, reply) => {
       const body = request.body ?? {}
       const filter = { countries: body.states, cities: body.cities, amenityIds: body.amenities }
-      const page = await places.list(pageRequest(request.query, config), filter)
-      return sendPage(request, reply, page)
+      const page = await places.list(collectionRequest(request.query, config), filter)
+      return sendList(request, reply, page, PlaceSummary, config.publicUrl)
     },
   )
 }

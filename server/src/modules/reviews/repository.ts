@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.js'
+import { prepare } from '../../db/prepared.js'
 import type { GuestReviewRow, ReviewRow } from '../../db/schema.js'
 import type { PageRequest } from '../../http/pagination.js'
 
@@ -8,7 +9,47 @@ export interface ReviewWithAuthor extends ReviewRow {
 }
 
 export class ReviewRepository {
-  constructor(private readonly db: Database) {}
+  /** `forPlace` from the first review on. */
+  private readonly firstForPlace
+  private readonly visible
+
+  constructor(private readonly db: Database) {
+    const read = db.read
+    this.firstForPlace = prepare(read, 2, (placeId: string, limit: number) =>
+      this.forPlaceQuery(placeId).limit(limit),
+    )
+    // Visible reviews of published places (the others belong to places only their owners see).
+    const visibleQuery = () =>
+      read
+        .selectFrom('reviews')
+        .innerJoin('places', 'places.id', 'reviews.place_id')
+        .where('reviews.hidden_until', 'is', null)
+        .where('places.status', '=', 'published')
+    this.visible = {
+      first: prepare(read, 1, (limit: number) =>
+        visibleQuery().selectAll('reviews').orderBy('reviews.id').limit(limit),
+      ),
+      after: prepare(read, 2, (after: string, limit: number) =>
+        visibleQuery()
+          .selectAll('reviews')
+          .where('reviews.id', '>', after)
+          .orderBy('reviews.id')
+          .limit(limit),
+      ),
+      count: prepare(read, 0, () => visibleQuery().select((eb) => eb.fn.countAll<number>().as('n'))),
+    }
+  }
+
+  private forPlaceQuery(placeId: string) {
+    return this.db.read
+      .selectFrom('reviews')
+      .innerJoin('users', 'users.id', 'reviews.user_id')
+      .selectAll('reviews')
+      .select(['users.first_name as author_first_name', 'users.last_name as author_last_name'])
+      .where('reviews.place_id', '=', placeId)
+      .where('reviews.hidden_until', 'is', null)
+      .orderBy('reviews.id')
+  }
 
   findById(id: string): Promise<ReviewRow | undefined> {
     return this.db.read.selectFrom('reviews').selectAll().where('id', '=', id).executeTakeFirst()
@@ -25,22 +66,15 @@ export class ReviewRepository {
       .executeTakeFirst()
   }
 
-  /** Public lists show visible reviews only: a stay review is hidden until both sides reviewed. */
-  /** Visible reviews of published places (the others belong to places only their owners see). */
+  /** Visible reviews (a stay review is hidden until both sides reviewed) of published places. */
   listPage(page: PageRequest): Promise<ReviewRow[]> {
-    let query = this.ofPublishedPlaces()
-      .selectAll('reviews')
-      .orderBy('reviews.id')
-      .limit(page.limit + 1)
-    if (page.after) query = query.where('reviews.id', '>', page.after)
-    return query.execute()
+    return page.after
+      ? this.visible.after.all(page.after, page.limit + 1)
+      : this.visible.first.all(page.limit + 1)
   }
 
   async count(): Promise<number> {
-    const row = await this.ofPublishedPlaces()
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow()
-    return Number(row.n)
+    return Number((await this.visible.count.first())?.n ?? 0)
   }
 
   private ofPublishedPlaces() {
@@ -53,17 +87,11 @@ export class ReviewRepository {
 
   /** A place's reviews with their authors' names, oldest first. */
   forPlace(placeId: string, page: PageRequest): Promise<ReviewWithAuthor[]> {
-    let query = this.db.read
-      .selectFrom('reviews')
-      .innerJoin('users', 'users.id', 'reviews.user_id')
-      .selectAll('reviews')
-      .select(['users.first_name as author_first_name', 'users.last_name as author_last_name'])
-      .where('reviews.place_id', '=', placeId)
-      .where('reviews.hidden_until', 'is', null)
-      .orderBy('reviews.id')
+    if (!page.after) return this.firstForPlace.all(placeId, page.limit + 1)
+    return this.forPlaceQuery(placeId)
+      .where('reviews.id', '>', page.after)
       .limit(page.limit + 1)
-    if (page.after) query = query.where('reviews.id', '>', page.after)
-    return query.execute()
+      .execute()
   }
 
   async countForPlace(placeId: string): Promise<number> {

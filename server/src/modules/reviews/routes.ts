@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
-import { pageRequest, sendPage } from '../../http/pagination.js'
+import { collectionRequest, pageRequest, sendList, sendPage } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, MessageResponse, PageQuery } from '../../http/schemas.js'
 import {
   GuestReview,
@@ -45,8 +45,10 @@ export function reviewRoutes({ app, auth, services, config }: HttpContext) {
         response: { 200: Type.Array(Review) },
       },
     },
-    async (request, reply) =>
-      sendPage(request, reply, await reviews.list(pageRequest(request.query, config)), config.publicUrl),
+    async (request, reply) => {
+      const page = await reviews.list(collectionRequest(request.query, config))
+      return sendList(request, reply, page, Review, config.publicUrl)
+    },
   )
 
   app.get(
@@ -105,10 +107,10 @@ export function reviewRoutes({ app, auth, services, config }: HttpContext) {
     app.get(url, placeReviews, async (request, reply) => {
       const page = await reviews.listForPlace(
         request.params.id,
-        pageRequest(request.query, config),
+        collectionRequest(request.query, config),
         await auth.optional(request),
       )
-      return sendPage(request, reply, page, config.publicUrl)
+      return sendList(request, reply, page, PlaceReview, config.publicUrl)
     })
   }
 

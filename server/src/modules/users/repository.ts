@@ -1,12 +1,29 @@
 import type { Database } from '../../db/database.js'
+import { prepare } from '../../db/prepared.js'
 import type { NewUser, UserRow, UserUpdate } from '../../db/schema.js'
 import type { PageRequest } from '../../http/pagination.js'
 
 export class UserRepository {
-  constructor(private readonly db: Database) {}
+  private readonly prepared
+
+  constructor(private readonly db: Database) {
+    const read = db.read
+    this.prepared = {
+      byId: prepare(read, 1, (id: string) => read.selectFrom('users').selectAll().where('id', '=', id)),
+      first: prepare(read, 1, (limit: number) =>
+        read.selectFrom('users').selectAll().orderBy('id').limit(limit),
+      ),
+      after: prepare(read, 2, (after: string, limit: number) =>
+        read.selectFrom('users').selectAll().where('id', '>', after).orderBy('id').limit(limit),
+      ),
+      count: prepare(read, 0, () =>
+        read.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')),
+      ),
+    }
+  }
 
   findById(id: string): Promise<UserRow | undefined> {
-    return this.db.read.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+    return this.prepared.byId.first(id)
   }
 
   findByEmail(email: string): Promise<UserRow | undefined> {
@@ -23,21 +40,13 @@ export class UserRepository {
   }
 
   listPage(page: PageRequest): Promise<UserRow[]> {
-    let query = this.db.read
-      .selectFrom('users')
-      .selectAll()
-      .orderBy('id')
-      .limit(page.limit + 1)
-    if (page.after) query = query.where('id', '>', page.after)
-    return query.execute()
+    return page.after
+      ? this.prepared.after.all(page.after, page.limit + 1)
+      : this.prepared.first.all(page.limit + 1)
   }
 
   async count(): Promise<number> {
-    const row = await this.db.read
-      .selectFrom('users')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow()
-    return Number(row.n)
+    return Number((await this.prepared.count.first())?.n ?? 0)
   }
 
   async insert(user: NewUser): Promise<void> {

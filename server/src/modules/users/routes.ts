@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import { serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
-import { pageRequest, sendPage } from '../../http/pagination.js'
+import { collectionRequest, sendList } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, PageQuery } from '../../http/schemas.js'
 import { UserCreateBody, UserCreated, UserProfile, UserPublic, UserUpdateBody } from './schemas.js'
 
@@ -46,8 +46,8 @@ export function userRoutes({ app, auth, services, config, cached }: HttpContext)
       },
     },
     async (request, reply) => {
-      const page = await users.list(pageRequest(request.query, config), await viewer(request))
-      return sendPage(request, reply, page)
+      const page = await users.list(collectionRequest(request.query, config), await viewer(request))
+      return sendList(request, reply, page, UserProfile, config.publicUrl)
     },
   )
 
