@@ -9,26 +9,14 @@ import { randomInt } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { expect, it } from 'vitest'
 import { addDays } from '../../src/dates.js'
+import { random as seededRandom } from '../../src/db/seed.js'
 import { describeEachDriver, type Response, type TestApp } from '../helpers/test-app.js'
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : randomInt(2 ** 31)
 const VARIANTS_PER_OPERATION = 48
 const CONCURRENCY = 12
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1))
-  const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)]!
-  return { next, int, pick }
-}
-type Random = ReturnType<typeof mulberry32>
+type Random = ReturnType<typeof seededRandom>
 
 interface Schema {
   type?: string | string[]
@@ -504,7 +492,7 @@ describeEachDriver('OpenAPI-driven fuzzing', (t) => {
     const operations = operationsOf(document)
     expect(operations.length).toBeGreaterThan(50)
 
-    const random = mulberry32(SEED)
+    const random = seededRandom(SEED)
     const jobs = operations.flatMap((op) => {
       const tokens = callers(op, fixtures)
       return variantsOf(op, fixtures, random).map((variant, i) => ({
