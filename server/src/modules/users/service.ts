@@ -32,7 +32,7 @@ export class UserService {
   constructor(
     private readonly users: UserRepository,
     private readonly cache: ResponseCache = ResponseCache.off,
-    /** A new password ends every login of the user. */
+    /** A new password or a change of privileges ends every login of the user. */
     private readonly sessions?: Pick<Sessions, 'endAllOfUser'>,
   ) {}
 
@@ -131,7 +131,9 @@ export class UserService {
       throw error
     }
     await this.changed(id)
-    if (changes.password_hash !== undefined) await this.sessions?.endAllOfUser(id)
+    // Access tokens carry `is_admin`: ending the logins makes a demotion (or promotion) count at once.
+    const privilegesChanged = changes.is_admin !== undefined && changes.is_admin !== current.is_admin
+    if (changes.password_hash !== undefined || privilegesChanged) await this.sessions?.endAllOfUser(id)
     return toUserView({ ...current, ...changes } as UserRow)
   }
 }
