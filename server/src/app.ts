@@ -100,7 +100,9 @@ export function createServices(
   }
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds)
   const sessions = new Sessions(repositories.refreshTokens, sessionStore, accessTokens, { logger })
-  const users = new UserService(repositories.users, cache, sessions)
+  const users = new UserService(repositories.users, cache, sessions, {
+    adminPasswordPolicy: config.passwordPolicy === 'all',
+  })
   const services: Services = {
     users,
     auth: new AuthService(

@@ -19,6 +19,8 @@ export interface RouteRateLimit {
   name?: string
   /** Also limits attempts per account, from any address: the account the request names. */
   perAccount?: { max: number; account: (request: FastifyRequest) => string | undefined }
+  /** Client addresses this route's own limits (per address and per account) do not apply to. */
+  allow?: AddressMatcher
 }
 
 declare module 'fastify' {
@@ -167,7 +169,7 @@ export function registerRateLimits(app: FastifyInstance, limits: RateLimits, tok
     const user = token ? await userOf(token) : undefined
     if (user) toCount.push({ key: `user:${user}`, max: settings.perUser, windowMs: MINUTE_MS })
     const route = request.routeOptions.config?.rateLimit
-    if (route) {
+    if (route && !route.allow?.matches(address)) {
       toCount.push({
         key: `route:${routeName(request, route)}:ip:${address}`,
         max: route.max,
@@ -187,6 +189,7 @@ export function registerRateLimits(app: FastifyInstance, limits: RateLimits, tok
   app.addHook('preHandler', (request, reply, done) => {
     const route = request.routeOptions.config?.rateLimit
     if (!route?.perAccount || route.perAccount.max <= 0 || exempt(request)) return done()
+    if (route.allow?.matches(request.ip)) return done()
     const account = route.perAccount.account(request)
     if (account === undefined) return done()
     enforce(request, reply, [
@@ -201,10 +204,16 @@ export function registerRateLimits(app: FastifyInstance, limits: RateLimits, tok
 
 /**
  * The limits of authentication attempts (`HBNB_AUTH_RATE_LIMIT` per client address per minute),
- * also per account (`HBNB_RATE_LIMIT_ACCOUNT`) where the body names one by its email.
+ * also per account (`HBNB_RATE_LIMIT_ACCOUNT`) where the body names one by its email; neither
+ * applies to the addresses of `HBNB_AUTH_RATE_LIMIT_ALLOW` (loopback in development).
  */
-export function authAttemptLimits(settings: { authRateLimitPerMinute: number; rateLimitPerAccount: number }) {
-  const perAddress: RouteRateLimit = { max: settings.authRateLimitPerMinute, timeWindow: '1 minute' }
+export function authAttemptLimits(settings: {
+  authRateLimitPerMinute: number
+  rateLimitPerAccount: number
+  authRateLimitAllow: string[]
+}) {
+  const allow = new AddressMatcher(settings.authRateLimitAllow)
+  const perAddress: RouteRateLimit = { max: settings.authRateLimitPerMinute, timeWindow: '1 minute', allow }
   const perAccount = { max: settings.rateLimitPerAccount, account: emailInBody }
   return {
     perAddress,

@@ -194,3 +194,45 @@ describeEachDriver(
     HBNB_TRUST_PROXY: PROXY,
   },
 )
+
+// Development (the default HBNB_ENV): local HBnB clients and their test suites log in, sign up and
+// ask for reset links as often as they like; any other address keeps every limit.
+describeEachDriver(
+  'rate limits in development',
+  (t) => {
+    it('exempts loopback clients from the login, sign-up and per-account limits, not others', async () => {
+      const user = await t().user()
+      for (const address of ['127.0.0.1', '::1', '127.0.0.2']) {
+        for (let n = 0; n < AUTH_PER_ADDRESS + PER_ACCOUNT + 2; n++) {
+          expectError(await badLogin(t(), { address }, user.email), 401)
+        }
+        const login = await send(t(), 'POST', '/api/v1/auth/login', {
+          address,
+          body: { email: user.email, password: user.password },
+        })
+        expect(login.status, login.text).toBe(200)
+        const signups: number[] = []
+        const body = {
+          first_name: 'Dev',
+          last_name: 'Client',
+          email: uniqueEmail(),
+          password: 'long-enough-pw',
+        }
+        for (let n = 0; n <= PER_ACCOUNT + 1; n++) {
+          signups.push((await send(t(), 'POST', '/api/v1/auth/register', { address, body })).status)
+        }
+        expect(signups).toEqual([201, 400, 400, 400, 400, 400])
+      }
+      const elsewhere = freshAddress()
+      for (let n = 0; n < AUTH_PER_ADDRESS; n++) expectError(await badLogin(t(), { address: elsewhere }), 401)
+      expectLimited(await badLogin(t(), { address: elsewhere }))
+      // The account was tried far more than its limit from loopback: that counted nowhere.
+      expectError(await badLogin(t(), { address: freshAddress() }, user.email), 401)
+    })
+  },
+  {
+    HBNB_ENV: 'development',
+    HBNB_AUTH_RATE_LIMIT: String(AUTH_PER_ADDRESS),
+    HBNB_RATE_LIMIT_ACCOUNT: String(PER_ACCOUNT),
+  },
+)
