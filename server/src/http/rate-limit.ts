@@ -8,6 +8,7 @@ import { AddressMatcher, plainAddress } from '../addresses.js'
 import { AppError } from '../errors.js'
 import type { RateLimitHit, RateLimitStore } from '../infra/rate-limit/port.js'
 import type { AccessTokens } from '../modules/auth/tokens.js'
+import type { DeviceCookies } from './session-cookies.js'
 
 /** A route's own limit (`config: { rateLimit }`), on top of the global ones. */
 export interface RouteRateLimit {
@@ -215,8 +216,21 @@ export function authAttemptLimits(settings: {
   const allow = new AddressMatcher(settings.authRateLimitAllow)
   const perAddress: RouteRateLimit = { max: settings.authRateLimitPerMinute, timeWindow: '1 minute', allow }
   const perAccount = { max: settings.rateLimitPerAccount, account: emailInBody }
+  /** A login from a known device (its device cookie) counts against that device, not the account. */
+  const perAccountOrDevice = (devices: DeviceCookies) => ({
+    max: settings.rateLimitPerAccount,
+    account: (request: FastifyRequest) => {
+      const email = emailInBody(request)
+      const device = email === undefined ? undefined : devices.deviceOf(request, email)
+      return device === undefined ? email : `device:${device}`
+    },
+  })
   return {
     perAddress,
-    perAddressAndAccount: (name?: string): RouteRateLimit => ({ ...perAddress, perAccount, name }),
+    perAddressAndAccount: (name?: string, devices?: DeviceCookies): RouteRateLimit => ({
+      ...perAddress,
+      perAccount: devices ? perAccountOrDevice(devices) : perAccount,
+      name,
+    }),
   }
 }

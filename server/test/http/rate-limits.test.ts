@@ -122,6 +122,55 @@ describeEachDriver(
       expectError(await badLogin(t(), { address: freshAddress() }), 401)
     })
 
+    it("an attacker's failed logins never lock the owner out of a known device; unknown devices stay limited", async () => {
+      const user = await t().user()
+      const other = await t().user()
+      const deviceCookie = async (who: { email: string; password: string }) => {
+        const login = await send(t(), 'POST', '/api/v1/auth/login', {
+          address: freshAddress(),
+          body: { email: who.email, password: who.password },
+        })
+        expect(login.status, login.text).toBe(200)
+        const cookies = ([] as string[]).concat(login.headers['set-cookie'] as string[] | string)
+        const device = cookies.find((c) => c.startsWith('hbnb_device='))!
+        expect(device).toMatch(/; Path=\/api\/v1; Max-Age=\d+; HttpOnly; Secure; SameSite=Strict$/)
+        return device.split(';')[0]!
+      }
+      const known = await deviceCookie(user)
+      const othersDevice = await deviceCookie(other)
+      const statuses: number[] = []
+      for (let n = 0; n < 50; n++) {
+        statuses.push((await badLogin(t(), { address: freshAddress() }, user.email)).status)
+      }
+      expect(statuses.slice(0, PER_ACCOUNT - 1)).toEqual(Array(PER_ACCOUNT - 1).fill(401))
+      expect(new Set(statuses.slice(PER_ACCOUNT - 1))).toEqual(new Set([429]))
+
+      const owner = (cookie?: string) =>
+        send(t(), 'POST', '/api/v1/auth/login', {
+          address: freshAddress(),
+          body: { email: user.email, password: user.password },
+          headers: cookie ? { cookie } : {},
+        })
+      const fromKnownDevice = await owner(`theme=dark; ${known}`)
+      expect(fromKnownDevice.status, fromKnownDevice.text).toBe(200)
+      expect(typeof fromKnownDevice.body.access_token).toBe('string')
+      // No device cookie, another account's, or a forged one: the account's limit applies.
+      expectLimited(await owner())
+      expectLimited(await owner(othersDevice))
+      expectLimited(await owner(`${known.slice(0, -4)}AAAA`))
+      // A stolen device cookie is limited on its own: wrong passwords through it run out too.
+      const throughDevice: number[] = []
+      for (let n = 0; n < PER_ACCOUNT; n++) {
+        const response = await send(t(), 'POST', '/api/v1/auth/login', {
+          address: freshAddress(),
+          body: { email: user.email, password: 'wrong-password' },
+          headers: { cookie: known },
+        })
+        throughDevice.push(response.status)
+      }
+      expect(throughDevice).toEqual([...Array(PER_ACCOUNT - 1).fill(401), 429])
+    })
+
     it('limits sign-up and password-forgot per account too', async () => {
       const email = uniqueEmail()
       const body = { first_name: 'Sign', last_name: 'Up', email, password: 'long-enough-pw' }
