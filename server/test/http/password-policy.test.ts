@@ -8,7 +8,7 @@ import { uuidv7 } from '../../src/ids.js'
 import { EmailTokenRepository } from '../../src/modules/auth/email-tokens.js'
 import { hashRefreshToken } from '../../src/modules/auth/tokens.js'
 import { expectError, expectOk } from '../helpers/contract.js'
-import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
+import { describeEachDriver, type Response, type TestApp } from '../helpers/test-app.js'
 
 const uniqueEmail = (local = 'policy') => `${local}-${randomBytes(4).toString('hex')}@example.com`
 
@@ -21,7 +21,7 @@ const newUser = (overrides: Record<string, unknown> = {}) => ({
 })
 
 /** Refused with the policy's code and a message saying what to do; nothing was changed. */
-function expectRefused(response: Awaited<ReturnType<TestApp['post']>>, code: string) {
+function expectRefused(response: Response, code: string) {
   expectError(response, 400)
   expect(response.body.code, response.text).toBe(code)
   expect(response.body.error).toMatch(/choose another one/)
