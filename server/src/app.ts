@@ -101,7 +101,9 @@ export function createServices(
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds)
   const sessions = new Sessions(repositories.refreshTokens, sessionStore, accessTokens, { logger })
   const privacy = { publicEmails: config.publicEmails }
-  const users = new UserService(repositories.users, cache, sessions, privacy)
+  const users = new UserService(repositories.users, cache, sessions, privacy, {
+    adminPasswordPolicy: config.passwordPolicy === 'all',
+  })
   const services: Services = {
     users,
     auth: new AuthService(

@@ -3,9 +3,13 @@ import { existsSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { addressList } from './addresses.js'
+import { entropyBits, passwordProblem } from './password-policy.js'
 
 export const DEMO_JWT_SECRET = 'hbnb-demo-secret-change-me-in-production-0000'
 export const DEFAULT_ADMIN_PASSWORD = 'admin1234'
+/** Production's least entropy of HBNB_JWT_SECRET, as `entropyBits` estimates it. */
+export const MIN_SECRET_BITS = 128
+const GENERATE_SECRET = '`openssl rand -base64 48`'
 /** The web client's build, `web/dist` of this repository (from `server/src` and `server/dist` alike). */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url))
 export const DEFAULT_MAP_TILES_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
@@ -35,6 +39,7 @@ export interface Config {
   adminEmail: string
   adminPassword: string
   allowSignup: boolean
+  passwordPolicy: 'all' | 'self-service'
   seedDemoData: boolean
   corsAnyOrigin: boolean
   corsCredentialOrigins: string[]
@@ -54,6 +59,7 @@ export interface Config {
   rateLimitPerUser: number
   rateLimitPerAccount: number
   rateLimitAllow: string[]
+  authRateLimitAllow: string[]
   trustProxy: boolean | string[]
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   logFormat: 'json' | 'pretty'
@@ -280,6 +286,13 @@ export const SETTINGS = {
     default: 'true',
     parse: boolean,
   },
+  passwordPolicy: {
+    name: 'HBNB_PASSWORD_POLICY',
+    description:
+      "Which new passwords must pass the password policy (at least 8 characters, not one of the 49k most common or leaked passwords, not containing the account's email or its name part): `all`, or `self-service` (sign-up and password reset) so that the HBnB admin endpoints `POST /api/v1/users/` and `PUT /api/v1/users/<id>` take any non-empty password, as HBnB clients and their test suites expect.",
+    default: '`all` in production, else `self-service`',
+    parse: oneOf(['all', 'self-service'] as const),
+  },
   seedDemoData: {
     name: 'HBNB_SEED_DEMO',
     description: 'Whether `hbnb all` adds demo hosts, guests, places and reviews on first start.',
@@ -407,6 +420,13 @@ export const SETTINGS = {
     description:
       'Comma-separated client addresses and CIDRs (or `loopback`, `private`) that no rate limit applies to.',
     default: 'none',
+    parse: addressList,
+  },
+  authRateLimitAllow: {
+    name: 'HBNB_AUTH_RATE_LIMIT_ALLOW',
+    description:
+      'Comma-separated client addresses and CIDRs (or `loopback`, `private`) exempt from the limits of authentication attempts (`HBNB_AUTH_RATE_LIMIT`, `HBNB_RATE_LIMIT_ACCOUNT`), so that local HBnB clients and their test suites can log in as often as they like; `none`: every client is limited.',
+    default: '`loopback` in development, none in production and test',
     parse: addressList,
   },
   trustProxy: {
@@ -732,6 +752,7 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     adminEmail: read('adminEmail', 'admin@hbnb.io'),
     adminPassword: read('adminPassword', DEFAULT_ADMIN_PASSWORD),
     allowSignup: read('allowSignup', true),
+    passwordPolicy: read('passwordPolicy', production ? 'all' : 'self-service'),
     seedDemoData: read('seedDemoData', !production),
     corsAnyOrigin: read('corsAnyOrigin', !production),
     corsCredentialOrigins: read(
@@ -754,6 +775,7 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     rateLimitPerAddress: read('rateLimitPerAddress', 1200),
     rateLimitPerUser: read('rateLimitPerUser', 1200),
     rateLimitAllow: read('rateLimitAllow', []),
+    authRateLimitAllow: read('authRateLimitAllow', mode === 'development' ? addressList('loopback') : []),
     trustProxy: read('trustProxy', false),
     logLevel: read('logLevel', mode === 'test' ? 'silent' : 'info'),
     logFormat: read('logFormat', isTty ? 'pretty' : 'json'),
@@ -819,10 +841,23 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
   }
   if (production) {
     if (config.jwtSecret === DEMO_JWT_SECRET) {
-      problems.push('HBNB_JWT_SECRET: production needs your own secret (for example `openssl rand -hex 32`)')
+      problems.push(`HBNB_JWT_SECRET: production needs your own secret; generate one with ${GENERATE_SECRET}`)
+    } else if (entropyBits(config.jwtSecret) < MIN_SECRET_BITS) {
+      problems.push(
+        `HBNB_JWT_SECRET: too predictable for production (about ${Math.floor(entropyBits(config.jwtSecret))} bits of entropy, at least ${MIN_SECRET_BITS} needed); generate one with ${GENERATE_SECRET}`,
+      )
     }
     if (config.adminPassword === DEFAULT_ADMIN_PASSWORD) {
-      problems.push('HBNB_ADMIN_PASSWORD: production refuses the default admin password; set your own')
+      problems.push(
+        `HBNB_ADMIN_PASSWORD: production refuses the default admin password; set your own, for example with ${GENERATE_SECRET}`,
+      )
+    } else {
+      const weak = passwordProblem(config.adminPassword, { email: config.adminEmail })
+      if (weak) {
+        problems.push(
+          `HBNB_ADMIN_PASSWORD: too weak for production (${weak.message}); set a strong one, for example with ${GENERATE_SECRET}`,
+        )
+      }
     }
   }
   if (problems.length > 0) throw new ConfigError(problems)

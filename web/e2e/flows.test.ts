@@ -235,33 +235,41 @@ for (const device of DEVICES) {
       await screenshot(page, device, '07-trips-confirmed')
     })
 
-    it('refreshes a refused or expiring access token transparently, once for two tabs at a time', async () => {
+    it('keeps no token where scripts can read it, and gets one back once for two tabs opened at once', async () => {
       const refreshes: string[] = []
       const count = (request: { url: () => string }) => {
         if (request.url().endsWith('/api/v1/auth/refresh')) refreshes.push(request.url())
       }
+      // The refresh token is an HttpOnly cookie of the refresh and logout routes only; the access
+      // token lives in the tab's memory: nothing of the session is in web storage or document.cookie.
+      const cookies = await browser.context.cookies()
+      const refreshCookies = cookies.filter((c) => c.name === 'hbnb_refresh')
+      expect(refreshCookies.map((c) => c.path).sort()).toEqual([
+        '/api/v1/auth/logout',
+        '/api/v1/auth/refresh',
+      ])
+      for (const cookie of refreshCookies) {
+        expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' })
+      }
+      const visible = await page.evaluate(() => ({
+        cookie: document.cookie,
+        storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+      }))
+      expect(visible.cookie).not.toContain('hbnb_refresh')
+      expect(visible.storage).not.toMatch(/eyJ|refresh|access|token/i)
+      expect(visible.storage).not.toContain(refreshCookies[0]!.value)
+
+      // Two tabs (re)loaded at once both start without an access token. A refresh token is single
+      // use, so only one of them may refresh: the other waits for it and takes its session.
       browser.context.on('request', count)
-      // The server refuses the access token (as once it has expired) while the client thinks it
-      // valid. Two tabs open at once both get a 401; a refresh token is single use, so only one of
-      // them may refresh: the other waits for it and takes the rotated tokens.
-      await page.evaluate(() => {
-        const session = JSON.parse(localStorage.getItem('hbnb.session') as string)
-        session.accessToken = `${session.accessToken.slice(0, -6)}AAAAAA`
-        localStorage.setItem('hbnb.session', JSON.stringify(session))
-      })
       const second = await browser.context.newPage()
       await Promise.all([page.goto(`${server.url}/trips`), second.goto(`${server.url}/trips`)])
       await page.locator('[data-booking]').first().waitFor()
       await second.locator('[data-booking]').first().waitFor()
       await second.close()
       expect(refreshes).toHaveLength(1)
-      // An access token about to expire is refreshed before it is used.
-      await page.evaluate(() => {
-        const session = JSON.parse(localStorage.getItem('hbnb.session') as string)
-        session.expiresAt = Date.now() + 1000
-        localStorage.setItem('hbnb.session', JSON.stringify(session))
-      })
-      await page.goto(`${server.url}/trips`)
+      // A reload alone gets its session back through the cookie.
+      await page.reload()
       await page.locator('[data-booking]').first().waitFor()
       expect(refreshes).toHaveLength(2)
       expect(await page.getByText('Your session has expired').count()).toBe(0)

@@ -3,6 +3,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { ApiError } from './api/client'
+import { restoreSession } from './api/session'
 import { I18nProvider } from './i18n'
 import './styles.css'
 
@@ -17,14 +18,17 @@ const queryClient = new QueryClient({
   },
 })
 
-createRoot(document.getElementById('root') as HTMLElement).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <I18nProvider>
-        <App />
-      </I18nProvider>
-    </QueryClientProvider>
-  </StrictMode>,
+// A reload or a new tab first gets its access token back (from another tab, or the refresh cookie).
+void restoreSession().finally(() =>
+  createRoot(document.getElementById('root') as HTMLElement).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <I18nProvider>
+          <App />
+        </I18nProvider>
+      </QueryClientProvider>
+    </StrictMode>,
+  ),
 )
 
 if ('serviceWorker' in navigator && import.meta.env.PROD) {

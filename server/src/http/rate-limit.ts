@@ -8,6 +8,7 @@ import { AddressMatcher, plainAddress } from '../addresses.js'
 import { AppError } from '../errors.js'
 import type { RateLimitHit, RateLimitStore } from '../infra/rate-limit/port.js'
 import type { AccessTokens } from '../modules/auth/tokens.js'
+import type { DeviceCookies } from './session-cookies.js'
 
 /** A route's own limit (`config: { rateLimit }`), on top of the global ones. */
 export interface RouteRateLimit {
@@ -19,6 +20,8 @@ export interface RouteRateLimit {
   name?: string
   /** Also limits attempts per account, from any address: the account the request names. */
   perAccount?: { max: number; account: (request: FastifyRequest) => string | undefined }
+  /** Client addresses this route's own limits (per address and per account) do not apply to. */
+  allow?: AddressMatcher
 }
 
 declare module 'fastify' {
@@ -167,7 +170,7 @@ export function registerRateLimits(app: FastifyInstance, limits: RateLimits, tok
     const user = token ? await userOf(token) : undefined
     if (user) toCount.push({ key: `user:${user}`, max: settings.perUser, windowMs: MINUTE_MS })
     const route = request.routeOptions.config?.rateLimit
-    if (route) {
+    if (route && !route.allow?.matches(address)) {
       toCount.push({
         key: `route:${routeName(request, route)}:ip:${address}`,
         max: route.max,
@@ -187,6 +190,7 @@ export function registerRateLimits(app: FastifyInstance, limits: RateLimits, tok
   app.addHook('preHandler', (request, reply, done) => {
     const route = request.routeOptions.config?.rateLimit
     if (!route?.perAccount || route.perAccount.max <= 0 || exempt(request)) return done()
+    if (route.allow?.matches(request.ip)) return done()
     const account = route.perAccount.account(request)
     if (account === undefined) return done()
     enforce(request, reply, [
@@ -201,13 +205,32 @@ export function registerRateLimits(app: FastifyInstance, limits: RateLimits, tok
 
 /**
  * The limits of authentication attempts (`HBNB_AUTH_RATE_LIMIT` per client address per minute),
- * also per account (`HBNB_RATE_LIMIT_ACCOUNT`) where the body names one by its email.
+ * also per account (`HBNB_RATE_LIMIT_ACCOUNT`) where the body names one by its email; neither
+ * applies to the addresses of `HBNB_AUTH_RATE_LIMIT_ALLOW` (loopback in development).
  */
-export function authAttemptLimits(settings: { authRateLimitPerMinute: number; rateLimitPerAccount: number }) {
-  const perAddress: RouteRateLimit = { max: settings.authRateLimitPerMinute, timeWindow: '1 minute' }
+export function authAttemptLimits(settings: {
+  authRateLimitPerMinute: number
+  rateLimitPerAccount: number
+  authRateLimitAllow: string[]
+}) {
+  const allow = new AddressMatcher(settings.authRateLimitAllow)
+  const perAddress: RouteRateLimit = { max: settings.authRateLimitPerMinute, timeWindow: '1 minute', allow }
   const perAccount = { max: settings.rateLimitPerAccount, account: emailInBody }
+  /** A login from a known device (its device cookie) counts against that device, not the account. */
+  const perAccountOrDevice = (devices: DeviceCookies) => ({
+    max: settings.rateLimitPerAccount,
+    account: (request: FastifyRequest) => {
+      const email = emailInBody(request)
+      const device = email === undefined ? undefined : devices.deviceOf(request, email)
+      return device === undefined ? email : `device:${device}`
+    },
+  })
   return {
     perAddress,
-    perAddressAndAccount: (name?: string): RouteRateLimit => ({ ...perAddress, perAccount, name }),
+    perAddressAndAccount: (name?: string, devices?: DeviceCookies): RouteRateLimit => ({
+      ...perAddress,
+      perAccount: devices ? perAccountOrDevice(devices) : perAccount,
+      name,
+    }),
   }
 }

@@ -1,5 +1,6 @@
 // Field rules shared by services. Each returns the clean value or throws a 400 naming the field.
 import { badRequest } from '../errors.js'
+import { PASSWORD_MIN_LENGTH, passwordProblem } from '../password-policy.js'
 
 export function requiredText(field: string, value: unknown, maxLength: number): string {
   if (typeof value !== 'string') throw badRequest(`${field} is required`, 'validation_failed')
@@ -64,4 +65,12 @@ export function textProblem(value: string, multiline: boolean): string | undefin
   }
   if (LONE_SURROGATE.test(value)) return 'must be valid Unicode text (it holds an unpaired surrogate)'
   return undefined
+}
+
+/** A password the policy accepts (see password-policy.ts) for the account with this email. */
+export function acceptablePassword(value: unknown, email: string | undefined, minLength = 1): string {
+  const valid = password(value, Math.max(minLength, PASSWORD_MIN_LENGTH))
+  const problem = passwordProblem(valid, { email })
+  if (problem) throw badRequest(problem.message, problem.code)
+  return valid
 }

@@ -61,7 +61,7 @@ describe('development outbox in production', () => {
     const app = await startTestApp('sqlite', {
       HBNB_ENV: 'production',
       HBNB_JWT_SECRET: 'a-production-secret-for-this-test-only-0123456789',
-      HBNB_ADMIN_PASSWORD: 'another-admin-password',
+      HBNB_ADMIN_PASSWORD: 'quiet-harbour-lamp-42',
       HBNB_DATA_DIR: dataDir,
     })
     try {

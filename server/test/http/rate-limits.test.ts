@@ -122,6 +122,55 @@ describeEachDriver(
       expectError(await badLogin(t(), { address: freshAddress() }), 401)
     })
 
+    it("an attacker's failed logins never lock the owner out of a known device; unknown devices stay limited", async () => {
+      const user = await t().user()
+      const other = await t().user()
+      const deviceCookie = async (who: { email: string; password: string }) => {
+        const login = await send(t(), 'POST', '/api/v1/auth/login', {
+          address: freshAddress(),
+          body: { email: who.email, password: who.password },
+        })
+        expect(login.status, login.text).toBe(200)
+        const cookies = ([] as string[]).concat(login.headers['set-cookie'] as string[] | string)
+        const device = cookies.find((c) => c.startsWith('hbnb_device='))!
+        expect(device).toMatch(/; Path=\/api\/v1; Max-Age=\d+; HttpOnly; Secure; SameSite=Strict$/)
+        return device.split(';')[0]!
+      }
+      const known = await deviceCookie(user)
+      const othersDevice = await deviceCookie(other)
+      const statuses: number[] = []
+      for (let n = 0; n < 50; n++) {
+        statuses.push((await badLogin(t(), { address: freshAddress() }, user.email)).status)
+      }
+      expect(statuses.slice(0, PER_ACCOUNT - 1)).toEqual(Array(PER_ACCOUNT - 1).fill(401))
+      expect(new Set(statuses.slice(PER_ACCOUNT - 1))).toEqual(new Set([429]))
+
+      const owner = (cookie?: string) =>
+        send(t(), 'POST', '/api/v1/auth/login', {
+          address: freshAddress(),
+          body: { email: user.email, password: user.password },
+          headers: cookie ? { cookie } : {},
+        })
+      const fromKnownDevice = await owner(`theme=dark; ${known}`)
+      expect(fromKnownDevice.status, fromKnownDevice.text).toBe(200)
+      expect(typeof fromKnownDevice.body.access_token).toBe('string')
+      // No device cookie, another account's, or a forged one: the account's limit applies.
+      expectLimited(await owner())
+      expectLimited(await owner(othersDevice))
+      expectLimited(await owner(`${known.slice(0, -4)}AAAA`))
+      // A stolen device cookie is limited on its own: wrong passwords through it run out too.
+      const throughDevice: number[] = []
+      for (let n = 0; n < PER_ACCOUNT; n++) {
+        const response = await send(t(), 'POST', '/api/v1/auth/login', {
+          address: freshAddress(),
+          body: { email: user.email, password: 'wrong-password' },
+          headers: { cookie: known },
+        })
+        throughDevice.push(response.status)
+      }
+      expect(throughDevice).toEqual([...Array(PER_ACCOUNT - 1).fill(401), 429])
+    })
+
     it('limits sign-up and password-forgot per account too', async () => {
       const email = uniqueEmail()
       const body = { first_name: 'Sign', last_name: 'Up', email, password: 'long-enough-pw' }
@@ -192,5 +241,47 @@ describeEachDriver(
     HBNB_RATE_LIMIT_ACCOUNT: String(PER_ACCOUNT),
     HBNB_RATE_LIMIT_ALLOW: '127.0.0.1, 10.9.0.0/16',
     HBNB_TRUST_PROXY: PROXY,
+  },
+)
+
+// Development (the default HBNB_ENV): local HBnB clients and their test suites log in, sign up and
+// ask for reset links as often as they like; any other address keeps every limit.
+describeEachDriver(
+  'rate limits in development',
+  (t) => {
+    it('exempts loopback clients from the login, sign-up and per-account limits, not others', async () => {
+      const user = await t().user()
+      for (const address of ['127.0.0.1', '::1', '127.0.0.2']) {
+        for (let n = 0; n < AUTH_PER_ADDRESS + PER_ACCOUNT + 2; n++) {
+          expectError(await badLogin(t(), { address }, user.email), 401)
+        }
+        const login = await send(t(), 'POST', '/api/v1/auth/login', {
+          address,
+          body: { email: user.email, password: user.password },
+        })
+        expect(login.status, login.text).toBe(200)
+        const signups: number[] = []
+        const body = {
+          first_name: 'Dev',
+          last_name: 'Client',
+          email: uniqueEmail(),
+          password: 'long-enough-pw',
+        }
+        for (let n = 0; n <= PER_ACCOUNT + 1; n++) {
+          signups.push((await send(t(), 'POST', '/api/v1/auth/register', { address, body })).status)
+        }
+        expect(signups).toEqual([201, 400, 400, 400, 400, 400])
+      }
+      const elsewhere = freshAddress()
+      for (let n = 0; n < AUTH_PER_ADDRESS; n++) expectError(await badLogin(t(), { address: elsewhere }), 401)
+      expectLimited(await badLogin(t(), { address: elsewhere }))
+      // The account was tried far more than its limit from loopback: that counted nowhere.
+      expectError(await badLogin(t(), { address: freshAddress() }, user.email), 401)
+    })
+  },
+  {
+    HBNB_ENV: 'development',
+    HBNB_AUTH_RATE_LIMIT: String(AUTH_PER_ADDRESS),
+    HBNB_RATE_LIMIT_ACCOUNT: String(PER_ACCOUNT),
   },
 )

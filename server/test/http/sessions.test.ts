@@ -130,6 +130,42 @@ function revocationSuite(t: () => TestApp) {
     await expectAccepted(t(), await t().adminToken())
   })
 
+  it('a demoted admin loses admin power at once; a promotion counts from the next login', async () => {
+    const admin = await t().adminToken()
+    const user = await t().user()
+    expectOk(await t().put(`/api/v1/users/${user.id}`, { is_admin: true }, { token: admin }))
+    // The token of before the promotion says is_admin false: it ends, and the next login is an admin's.
+    await expectRevoked(t(), user.token)
+    const promoted = await login(t(), user)
+    expect(decodeJwt(promoted.access_token).payload.is_admin).toBe(true)
+    const amenity = { name: `promoted-${uuidv7()}` }
+    expect((await t().post('/api/v1/amenities/', amenity, { token: promoted.access_token })).status).toBe(201)
+
+    const other = await login(t(), user)
+    expectOk(await t().put(`/api/v1/users/${user.id}`, { is_admin: false }, { token: admin }))
+    for (const token of [promoted.access_token, other.access_token]) {
+      const refused = await t().post('/api/v1/amenities/', { name: `demoted-${uuidv7()}` }, { token })
+      expectError(refused, 401)
+      expect(refused.body.code).toBe('token_revoked')
+      expect(refused.body.error).toMatch(/log in again/)
+    }
+    expectError(await t().post('/api/v1/auth/refresh', { refresh_token: promoted.refresh_token }), 401)
+    const demoted = await login(t(), user)
+    expect(decodeJwt(demoted.access_token).payload.is_admin).toBe(false)
+    const forbidden = await t().post(
+      '/api/v1/amenities/',
+      { name: `x-${uuidv7()}` },
+      { token: demoted.access_token },
+    )
+    expectError(forbidden, 403, 'Admin privileges required')
+    // A PUT that leaves the privileges as they are ends nothing.
+    expectOk(
+      await t().put(`/api/v1/users/${user.id}`, { is_admin: false, first_name: 'Same' }, { token: admin }),
+    )
+    await expectAccepted(t(), demoted.access_token)
+    await expectAccepted(t(), admin)
+  })
+
   it('a replayed refresh token ends the login: its access tokens are refused too', async () => {
     const user = await t().user()
     const stolen = await login(t(), user)

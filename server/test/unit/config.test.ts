@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, DEMO_JWT_SECRET, loadConfig } from '../../src/config.js'
+
+/** What `openssl rand -base64 48` prints. */
+const STRONG_SECRET = randomBytes(48).toString('base64')
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -54,7 +58,7 @@ describe('configuration', () => {
 
   it('starts in production with real secrets, and with safe defaults', () => {
     const config = loadConfig(
-      { HBNB_ENV: 'production', HBNB_JWT_SECRET: 'x'.repeat(40), HBNB_ADMIN_PASSWORD: 'a-strong-password' },
+      { HBNB_ENV: 'production', HBNB_JWT_SECRET: STRONG_SECRET, HBNB_ADMIN_PASSWORD: 'a-strong-password' },
       false,
     )
     expect(config.host).toBe('0.0.0.0')
@@ -86,6 +90,83 @@ describe('configuration', () => {
     const [problem] = problems({ HBNB_OPS_TOKEN: 'too-short-token' })
     expect(problem).toMatch(/^HBNB_OPS_TOKEN: expected a token of at least 32 characters/)
     expect(problem).not.toContain('too-short-token')
+  })
+
+  it('refuses production with a low-entropy JWT secret, naming the variable and how to make one', () => {
+    const production = { HBNB_ENV: 'production', HBNB_ADMIN_PASSWORD: 'a-strong-password' }
+    for (const secret of [
+      'x'.repeat(32),
+      'ab'.repeat(24),
+      '0123456789'.repeat(4),
+      randomBytes(16).toString('hex'),
+    ]) {
+      const found = problems({ ...production, HBNB_JWT_SECRET: secret })
+      expect(found).toHaveLength(1)
+      expect(found[0]).toMatch(
+        /^HBNB_JWT_SECRET: too predictable for production .*`openssl rand -base64 48`$/,
+      )
+      expect(found[0]).not.toContain(secret)
+      expect(found[0]).not.toContain('\n')
+    }
+    for (const secret of [
+      STRONG_SECRET,
+      randomBytes(32).toString('hex'),
+      randomBytes(24).toString('base64'),
+    ]) {
+      expect(problems({ ...production, HBNB_JWT_SECRET: secret })).toEqual([])
+    }
+    // Development and tests keep whatever secret they are given.
+    expect(problems({ HBNB_JWT_SECRET: 'x'.repeat(32) })).toEqual([])
+  })
+
+  it('refuses production with a weak admin password: common, leaked or made of the email', () => {
+    const production = { HBNB_ENV: 'production', HBNB_JWT_SECRET: STRONG_SECRET }
+    for (const password of [
+      '12345678',
+      'password123',
+      'qwertyuiop',
+      'Dragon2024!',
+      'admin@hbnb.io!',
+      'my-admin-pw',
+    ]) {
+      const found = problems({ ...production, HBNB_ADMIN_PASSWORD: password })
+      expect(found, password).toHaveLength(1)
+      expect(found[0]).toMatch(
+        /^HBNB_ADMIN_PASSWORD: too weak for production \(password .*`openssl rand -base64 48`$/,
+      )
+      expect(found[0]).not.toContain(password)
+    }
+    expect(problems({ ...production, HBNB_ADMIN_PASSWORD: 'correct horse battery staple' })).toEqual([])
+    expect(problems({ HBNB_ADMIN_PASSWORD: '12345678' })).toEqual([])
+  })
+
+  it('exempts loopback from the authentication limits in development only', () => {
+    expect(loadConfig({}, false).authRateLimitAllow).toEqual(
+      loadConfig({ HBNB_AUTH_RATE_LIMIT_ALLOW: 'loopback' }, false).authRateLimitAllow,
+    )
+    expect(loadConfig({}, false).authRateLimitAllow).toContain('127.0.0.0/8')
+    expect(loadConfig({ HBNB_ENV: 'test' }, false).authRateLimitAllow).toEqual([])
+    const production = {
+      HBNB_ENV: 'production',
+      HBNB_JWT_SECRET: STRONG_SECRET,
+      HBNB_ADMIN_PASSWORD: 'a-strong-password',
+    }
+    expect(loadConfig(production, false).authRateLimitAllow).toEqual([])
+    expect(loadConfig({ HBNB_AUTH_RATE_LIMIT_ALLOW: 'none' }, false).authRateLimitAllow).toEqual([])
+  })
+
+  it('applies the password policy to admin-set passwords in production only, unless told', () => {
+    expect(loadConfig({}, false).passwordPolicy).toBe('self-service')
+    const production = {
+      HBNB_ENV: 'production',
+      HBNB_JWT_SECRET: STRONG_SECRET,
+      HBNB_ADMIN_PASSWORD: 'a-strong-password',
+    }
+    expect(loadConfig(production, false).passwordPolicy).toBe('all')
+    expect(loadConfig({ HBNB_PASSWORD_POLICY: 'all' }, false).passwordPolicy).toBe('all')
+    expect(problems({ HBNB_PASSWORD_POLICY: 'some' })[0]).toMatch(
+      /^HBNB_PASSWORD_POLICY: expected one of all, self-service/,
+    )
   })
 
   it('checks that the default page size fits the maximum', () => {

@@ -273,8 +273,8 @@ export interface paths {
                             access_token: string;
                             /** @description Access token lifetime in seconds */
                             expires_in: number;
-                            /** @description Opaque; single use: each refresh returns a new one */
-                            refresh_token: string;
+                            /** @description Opaque; single use: each refresh returns a new one. Absent when the request had the header `X-HBNB-Session: cookie`: the refresh token is then an HttpOnly cookie */
+                            refresh_token?: string;
                             /** @enum {string} */
                             token_type: "Bearer";
                             user: {
@@ -350,7 +350,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        refresh_token: string;
+                        /** @description Required unless the session cookie is sent instead, with the header `X-HBNB-Session: cookie` */
+                        refresh_token?: string;
                     };
                 };
             };
@@ -693,7 +694,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        refresh_token: string;
+                        /** @description Required unless the session cookie is sent instead, with the header `X-HBNB-Session: cookie` */
+                        refresh_token?: string;
                     };
                 };
             };
@@ -709,8 +711,8 @@ export interface paths {
                             access_token: string;
                             /** @description Access token lifetime in seconds */
                             expires_in: number;
-                            /** @description Opaque; single use: each refresh returns a new one */
-                            refresh_token: string;
+                            /** @description Opaque; single use: each refresh returns a new one. Absent when the request had the header `X-HBNB-Session: cookie`: the refresh token is then an HttpOnly cookie */
+                            refresh_token?: string;
                             /** @enum {string} */
                             token_type: "Bearer";
                             user: {
@@ -809,8 +811,8 @@ export interface paths {
                             access_token: string;
                             /** @description Access token lifetime in seconds */
                             expires_in: number;
-                            /** @description Opaque; single use: each refresh returns a new one */
-                            refresh_token: string;
+                            /** @description Opaque; single use: each refresh returns a new one. Absent when the request had the header `X-HBNB-Session: cookie`: the refresh token is then an HttpOnly cookie */
+                            refresh_token?: string;
                             /** @enum {string} */
                             token_type: "Bearer";
                             user: {
@@ -2057,8 +2059,8 @@ export interface paths {
                             access_token: string;
                             /** @description Access token lifetime in seconds */
                             expires_in: number;
-                            /** @description Opaque; single use: each refresh returns a new one */
-                            refresh_token: string;
+                            /** @description Opaque; single use: each refresh returns a new one. Absent when the request had the header `X-HBNB-Session: cookie`: the refresh token is then an HttpOnly cookie */
+                            refresh_token?: string;
                             /** @enum {string} */
                             token_type: "Bearer";
                             user: {

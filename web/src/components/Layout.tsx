@@ -1,17 +1,15 @@
 import { useQueryClient } from '@tanstack/react-query'
 import type { ReactNode } from 'react'
 import { api } from '../api/client'
-import { clearSignedOutReason, currentSession, signOut } from '../api/session'
+import { clearSignedOutReason, currentSession, SESSION_HEADERS, signOut } from '../api/session'
 import { LOCALES, type Locale, useI18n } from '../i18n'
 import { useSession } from '../lib/hooks'
 import { Link, navigate, useLocation } from '../lib/router'
 
 export async function logOut(clear: () => void) {
-  const session = currentSession()
-  if (session) {
-    await api
-      .POST('/api/v1/auth/logout', { body: { refresh_token: session.refreshToken } })
-      .catch(() => undefined)
+  if (currentSession()) {
+    // The refresh cookie names the login to end; the server clears it.
+    await api.POST('/api/v1/auth/logout', { body: {}, headers: SESSION_HEADERS }).catch(() => undefined)
   }
   signOut('logout')
   clear()

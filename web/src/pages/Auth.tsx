@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../api/client'
-import { signIn } from '../api/session'
+import { SESSION_HEADERS, signIn } from '../api/session'
 import {
   AuthPage,
   EmailField,
@@ -32,7 +32,10 @@ export function Login() {
   const [password, setPassword] = useState('')
   useTitle(t('auth.loginTitle'))
   const login = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/auth/login', { body: { email: email.trim(), password } })),
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/auth/login', { body: { email: email.trim(), password }, headers: SESSION_HEADERS }),
+      ),
     onSuccess: (body) => {
       queryClient.clear()
       signIn(body)
@@ -96,6 +99,7 @@ export function Signup() {
             last_name: form.last_name.trim(),
             email: form.email.trim(),
           },
+          headers: SESSION_HEADERS,
         }),
       ),
     onSuccess: (body) => {

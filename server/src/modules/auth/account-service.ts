@@ -138,7 +138,11 @@ export class AccountService {
 
   /** Sets a new password, spends the token (and every other reset link) and ends every login of the user. */
   async resetPassword(token: string, password: string): Promise<void> {
-    const valid = rules.password(password, RESET_MIN_PASSWORD)
+    // Checked before the link is spent: a refused password leaves the link usable.
+    const pending = token
+      ? await this.tokens.findByHash('reset_password', hashRefreshToken(token))
+      : undefined
+    const valid = rules.acceptablePassword(password, pending?.email, RESET_MIN_PASSWORD)
     const row = await this.redeem('reset_password', token)
     const user = await this.users.findById(row.user_id)
     if (!user) throw badRequest(AccountMessages.invalidToken, 'invalid_token')

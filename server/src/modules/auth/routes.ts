@@ -1,21 +1,35 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { HttpContext } from '../../http/context.js'
 import { authAttemptLimits } from '../../http/rate-limit.js'
 import { bearerAuth, errors, MessageResponse } from '../../http/schemas.js'
+import { DeviceCookies, RefreshCookie, wantsSessionCookie } from '../../http/session-cookies.js'
 import { UserCreateBody, UserPublic } from '../users/schemas.js'
 import { accountRoutes } from './account-routes.js'
 import { LoginBody, ProtectedResponse, RefreshBody, SessionResponse } from './schemas.js'
+import type { Session } from './service.js'
+
+type SessionBody = Omit<Session, 'refresh_token'> & { refresh_token?: string }
 
 export function authRoutes(context: HttpContext) {
   const { app, auth, services, config } = context
   const { auth: authService } = services
   const tags = ['Auth']
   const limits = authAttemptLimits(config)
+  const devices = new DeviceCookies(config.jwtSecret)
+  const refreshCookie = new RefreshCookie(config.refreshTokenTtlSeconds)
+  /** The session as API clients get it; a web client that asked gets its refresh token as a cookie. */
+  const answer = (request: FastifyRequest, reply: FastifyReply, session: Session): SessionBody => {
+    if (!wantsSessionCookie(request)) return session
+    const { refresh_token, ...rest } = session
+    refreshCookie.set(reply, refresh_token)
+    return rest
+  }
 
   for (const url of ['/api/v1/auth/login', '/api/v1/login']) {
     app.post(
       url,
       {
-        config: { rateLimit: limits.perAddressAndAccount('login') },
+        config: { rateLimit: limits.perAddressAndAccount('login', devices) },
         schema: {
           tags,
           summary: 'Log in with email and password',
@@ -23,7 +37,11 @@ export function authRoutes(context: HttpContext) {
           response: { 200: SessionResponse, ...errors(400, 401, 429) },
         },
       },
-      async (request) => authService.login(request.body.email, request.body.password),
+      async (request, reply) => {
+        const session = await authService.login(request.body.email, request.body.password)
+        devices.issue(reply, session.user.email)
+        return answer(request, reply, session)
+      },
     )
   }
 
@@ -41,7 +59,7 @@ export function authRoutes(context: HttpContext) {
     async (request, reply) => {
       const session = await authService.register(request.body)
       services.account.welcome(session.user.id)
-      return reply.code(201).send(session)
+      return reply.code(201).send(answer(request, reply, session))
     },
   )
 
@@ -56,7 +74,10 @@ export function authRoutes(context: HttpContext) {
         response: { 200: SessionResponse, ...errors(400, 401, 429) },
       },
     },
-    async (request) => authService.refresh(request.body.refresh_token),
+    async (request, reply) => {
+      const session = await authService.refresh(refreshCookie.require(request, request.body?.refresh_token))
+      return answer(request, reply, session)
+    },
   )
 
   app.post(
@@ -69,8 +90,10 @@ export function authRoutes(context: HttpContext) {
         response: { 200: MessageResponse, ...errors(400) },
       },
     },
-    async (request) => {
-      await authService.logout(request.body.refresh_token)
+    async (request, reply) => {
+      const token = request.body?.refresh_token ?? refreshCookie.read(request)
+      if (token !== undefined) await authService.logout(token)
+      if (wantsSessionCookie(request)) refreshCookie.clear(reply)
       return { message: 'Logged out' }
     },
   )

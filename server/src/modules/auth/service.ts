@@ -58,6 +58,7 @@ export class AuthService {
     const user = await this.userService.create(input, {
       asAdmin: false,
       minPasswordLength: SIGNUP_MIN_PASSWORD,
+      passwordPolicy: true,
     })
     return this.openSession(user, uuidv7())
   }

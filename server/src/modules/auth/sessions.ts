@@ -51,7 +51,10 @@ export class Sessions implements AccessTokenVerifier {
       throw unauthorized('Invalid token: log in again to get a new one', 'invalid_token')
     }
     if (!(await this.isOpen(claims.sessionId))) {
-      throw unauthorized('This login was ended (logout or password change): log in again', 'token_revoked')
+      throw unauthorized(
+        'This login was ended (logout, password change or change of privileges): log in again',
+        'token_revoked',
+      )
     }
     return { id: claims.id, isAdmin: claims.isAdmin }
   }

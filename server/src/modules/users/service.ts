@@ -40,18 +40,21 @@ export class UserService {
   constructor(
     private readonly users: UserRepository,
     private readonly cache: ResponseCache = ResponseCache.off,
-    /** A new password ends every login of the user. */
+    /** A new password or a change of privileges ends every login of the user. */
     private readonly sessions?: Pick<Sessions, 'endAllOfUser'>,
     private readonly privacy: EmailPrivacy = { publicEmails: true },
+    /** Whether the passwords an admin sets follow the password policy (`HBNB_PASSWORD_POLICY=all`). */
+    private readonly options: { adminPasswordPolicy?: boolean } = {},
   ) {}
 
   /**
    * Creates an account. `minPasswordLength` is 1 for the HBnB admin endpoint (old clients send
-   * short passwords) and stricter for self sign-up.
+   * short passwords) and stricter for self sign-up. `passwordPolicy`: also refuse common passwords
+   * and ones containing the email (see password-policy.ts); default: for admins, as configured.
    */
   async create(
     input: UserCreateInput,
-    options: { asAdmin: boolean; minPasswordLength: number },
+    options: { asAdmin: boolean; minPasswordLength: number; passwordPolicy?: boolean },
   ): Promise<UserView> {
     const now = nowIso()
     const email = rules.email(input.email)
@@ -70,7 +73,10 @@ export class UserService {
       phone: null,
       phone_verified_at: null,
     }
-    const password = rules.password(input.password, options.minPasswordLength)
+    const password =
+      (options.passwordPolicy ?? this.options.adminPasswordPolicy)
+        ? rules.acceptablePassword(input.password, email, options.minPasswordLength)
+        : rules.password(input.password, options.minPasswordLength)
     if (await this.users.findByEmail(email)) throw badRequest(Messages.emailRegistered, 'email_taken')
     row.password_hash = await hashPassword(password)
     try {
@@ -136,8 +142,12 @@ export class UserService {
       // A new address is not verified yet.
       if (changes.email_key !== current.email_key) changes.email_verified_at = null
     }
-    if (input.password !== undefined)
-      changes.password_hash = await hashPassword(rules.password(input.password, 1))
+    if (input.password !== undefined) {
+      const password = this.options.adminPasswordPolicy
+        ? rules.acceptablePassword(input.password, changes.email ?? current.email)
+        : rules.password(input.password, 1)
+      changes.password_hash = await hashPassword(password)
+    }
     if (Object.keys(changes).length === 0) return toUserView(current)
 
     changes.updated_at = nowIso()
@@ -148,7 +158,9 @@ export class UserService {
       throw error
     }
     await this.changed(id)
-    if (changes.password_hash !== undefined) await this.sessions?.endAllOfUser(id)
+    // Access tokens carry `is_admin`: ending the logins makes a demotion (or promotion) count at once.
+    const privilegesChanged = changes.is_admin !== undefined && changes.is_admin !== current.is_admin
+    if (changes.password_hash !== undefined || privilegesChanged) await this.sessions?.endAllOfUser(id)
     return toUserView({ ...current, ...changes } as UserRow)
   }
 }
