@@ -135,7 +135,8 @@ export class TestApp {
       first_name: `First${n}`,
       last_name: `Last${n}`,
       email: `user${n}-${randomBytes(3).toString('hex')}@example.com`,
-      password: 'password-123',
+      // Passes the password policy, which production applies to admin-created users too.
+      password: 'amber-otter-2931',
       ...overrides,
     }
     const created = await this.post('/api/v1/users/', input, { token: await this.adminToken() })

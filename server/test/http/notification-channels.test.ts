@@ -550,7 +550,7 @@ describeEachDriver(
         first_name: 'Zoé',
         last_name: 'Martin',
         email,
-        password: 'password-123',
+        password: 'violet-lantern-harbour-73',
         locale: 'fr',
       })
       expect(signedUp.status).toBe(201)

@@ -97,7 +97,7 @@ describeEachDriver(
   {
     HBNB_ENV: 'production',
     HBNB_JWT_SECRET: 'a-strong-test-secret-for-production-mode-0123456789',
-    HBNB_ADMIN_PASSWORD: 'a-strong-admin-password-42',
+    HBNB_ADMIN_PASSWORD: 'violet-lantern-harbour-73',
     HBNB_CACHE: 'memory',
   },
 )
@@ -150,7 +150,7 @@ describeEachDriver(
   {
     HBNB_ENV: 'production',
     HBNB_JWT_SECRET: 'a-strong-test-secret-for-production-mode-0123456789',
-    HBNB_ADMIN_PASSWORD: 'a-strong-admin-password-42',
+    HBNB_ADMIN_PASSWORD: 'violet-lantern-harbour-73',
     HBNB_OPS_ALLOW: OPERATOR,
     HBNB_OPS_TOKEN: OPS_TOKEN,
   },
@@ -169,7 +169,7 @@ describeEachDriver(
   {
     HBNB_ENV: 'production',
     HBNB_JWT_SECRET: 'a-strong-test-secret-for-production-mode-0123456789',
-    HBNB_ADMIN_PASSWORD: 'a-strong-admin-password-42',
+    HBNB_ADMIN_PASSWORD: 'violet-lantern-harbour-73',
     HBNB_DOCS_PUBLIC: 'true',
     HBNB_OPS_ALLOW: 'none',
   },
