@@ -176,8 +176,10 @@ export async function createHttpServer(
         title: 'HBNB API',
         version: '1.0.0',
         description:
-          'The HBnB v1 API (drop-in compatible) extended into a vacation-rental marketplace. Lists are JSON arrays; ' +
-          'page with `?limit` and `?cursor`, following the `Link: rel="next"` header; `X-Total-Count` has the total.',
+          'The HBnB v1 API (drop-in compatible) extended into a vacation-rental marketplace. Lists are JSON arrays. ' +
+          'The HBnB collections (places, users, amenities, reviews, places_search) answer the whole list up to a ' +
+          'ceiling (`HBNB_COLLECTION_MAX`); any list pages with `?limit` and `?cursor`, following the ' +
+          '`Link: rel="next"` header; `X-Total-Count` has the total.',
       },
       components: {
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
