@@ -10,12 +10,16 @@ const chosen = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/
   option.startsWith(SEMI_SPACE),
 )
 if (!chosen && typeof process.execve === 'function') {
-  process.execve(process.execPath, [
-    process.execPath,
-    ...process.execArgv,
-    `${SEMI_SPACE}=8`,
-    ...process.argv.slice(1),
-  ])
+  try {
+    process.execve(process.execPath, [
+      process.execPath,
+      ...process.execArgv,
+      `${SEMI_SPACE}=8`,
+      ...process.argv.slice(1),
+    ])
+  } catch {
+    // Could not replace the process: run as it is, with V8's default young generation.
+  }
 }
 
 const main = new URL('../dist/main.js', import.meta.url)
