@@ -1,11 +1,16 @@
-import { createPool, type Pool } from 'mysql2'
+import { createRequire } from 'node:module'
+import type { Pool } from 'mysql2'
 import type { Logger } from '../logger.js'
+
+const require = createRequire(import.meta.url)
 
 export function createMysqlPool(
   url: string,
   logger?: Logger,
   options: { connectTimeoutMs?: number } = {},
 ): Pool {
+  // Loaded here, not on import: a process on SQLite (the embedded default) never holds mysql2.
+  const { createPool } = require('mysql2') as typeof import('mysql2')
   const pool = createPool({
     uri: url,
     connectionLimit: 10,

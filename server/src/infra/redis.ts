@@ -1,12 +1,17 @@
 // One Redis connection per process (HBNB_REDIS_URL), shared by the cache, sessions and rate limits.
 // Commands fail fast while Redis is down (no offline queue) so that callers fall back at once;
 // the client reconnects in the background and the failure is logged once per interval.
-import { Redis } from 'ioredis'
+import { createRequire } from 'node:module'
+import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.js'
 
 export type { Redis }
 
+const require = createRequire(import.meta.url)
+
 export function createRedis(url: string, logger?: Logger, options: { logIntervalMs?: number } = {}): Redis {
+  // Loaded here, not on import: a process without Redis (the embedded default) never holds ioredis.
+  const { Redis } = require('ioredis') as typeof import('ioredis')
   const redis = new Redis(url, {
     lazyConnect: false,
     enableOfflineQueue: false,

@@ -2,7 +2,7 @@
 // and the tags it depends on, and give a builder; writes bump the tags they change before they
 // answer. One rebuild per key at a time (in-process single-flight, and a lock across processes);
 // every cache failure falls back to the builder, so a cache outage is never an outage.
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { readFromPrimary } from '../../db/read-context.js'
 import type { Logger } from '../../logger.js'
@@ -64,13 +64,22 @@ const failures = counter(
   ['cache'],
 )
 
+/**
+ * A strong ETag: SHA-1 of the body. A non-cryptographic checksum would be cheaper on large lists
+ * (0.29 vs 0.64 ms for 763 kB) but lets a changed body keep its ETag by chance, and a client would
+ * then be told with a 304 that its stale copy is current.
+ */
+export function etagOf(body: Buffer): string {
+  return `"${hash('sha1', body, 'base64url')}"`
+}
+
 export function toResponse(
   { value, total, next }: Built,
   serialize: Serialize = JSON.stringify,
 ): CachedResponse {
   const serialized = serialize(value)
   const body = typeof serialized === 'string' ? Buffer.from(serialized) : serialized
-  const etag = `"${createHash('sha1').update(body).digest('base64url')}"`
+  const etag = etagOf(body)
   return { body, etag, ...(total !== undefined ? { total } : {}), ...(next !== undefined ? { next } : {}) }
 }
 

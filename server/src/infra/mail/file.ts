@@ -2,7 +2,7 @@
 // beside it for the development outbox page (/dev/outbox).
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import nodemailer from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import { uuidv7 } from '../../ids.js'
 import { headersOf, type MailMessage, type MailSender } from './port.js'
 
@@ -13,11 +13,8 @@ export interface MailSummary extends MailMessage {
 }
 
 export class FileMailSender implements MailSender {
-  private readonly composer = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: 'unix',
-  })
+  /** nodemailer is loaded with the first email: a process that sends none never holds it. */
+  private composer?: Promise<Transporter>
 
   constructor(
     private readonly dir: string,
@@ -25,7 +22,10 @@ export class FileMailSender implements MailSender {
   ) {}
 
   async send(message: MailMessage): Promise<void> {
-    const info = await this.composer.sendMail({
+    this.composer ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
+    )
+    const info = await (await this.composer).sendMail({
       from: this.from,
       to: message.to,
       subject: message.subject,
@@ -48,6 +48,6 @@ export class FileMailSender implements MailSender {
   }
 
   async close(): Promise<void> {
-    this.composer.close()
+    if (this.composer) (await this.composer).close()
   }
 }

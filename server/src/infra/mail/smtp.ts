@@ -1,5 +1,5 @@
 // Production mail driver: nodemailer over SMTP.
-import nodemailer, { type Transporter } from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import { headersOf, type MailMessage, type MailSender } from './port.js'
 
 /**
@@ -13,17 +13,22 @@ function pooled(url: string): string {
 }
 
 export class SmtpMailSender implements MailSender {
-  private readonly transport: Transporter
+  private readonly url: string
+  /** nodemailer is loaded with the first email: a process that sends none never holds it. */
+  private transport?: Promise<Transporter>
 
   constructor(
     url: string,
     private readonly from: string,
   ) {
-    this.transport = nodemailer.createTransport(pooled(url))
+    this.url = pooled(url)
   }
 
   async send(message: MailMessage): Promise<void> {
-    await this.transport.sendMail({
+    this.transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport(this.url),
+    )
+    await (await this.transport).sendMail({
       from: this.from,
       to: message.to,
       subject: message.subject,
@@ -34,6 +39,6 @@ export class SmtpMailSender implements MailSender {
   }
 
   async close(): Promise<void> {
-    this.transport.close()
+    if (this.transport) (await this.transport).close()
   }
 }

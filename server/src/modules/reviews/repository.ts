@@ -77,14 +77,6 @@ export class ReviewRepository {
     return Number((await this.visible.count.first())?.n ?? 0)
   }
 
-  private ofPublishedPlaces() {
-    return this.db.read
-      .selectFrom('reviews')
-      .innerJoin('places', 'places.id', 'reviews.place_id')
-      .where('reviews.hidden_until', 'is', null)
-      .where('places.status', '=', 'published')
-  }
-
   /** A place's reviews with their authors' names, oldest first. */
   forPlace(placeId: string, page: PageRequest): Promise<ReviewWithAuthor[]> {
     if (!page.after) return this.firstForPlace.all(placeId, page.limit + 1)
