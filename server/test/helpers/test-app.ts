@@ -9,7 +9,10 @@ import { loadConfig } from '../../src/config.js'
 import { createDatabase } from '../../src/db/database.js'
 import { migrateUp } from '../../src/db/migrate.js'
 import { seedEssentials } from '../../src/db/seed.js'
+import { uuidv7 } from '../../src/ids.js'
 import { createLogger } from '../../src/logger.js'
+import { EmailTokenRepository } from '../../src/modules/auth/email-tokens.js'
+import { hashRefreshToken } from '../../src/modules/auth/tokens.js'
 
 export type Driver = 'sqlite' | 'mysql'
 
@@ -126,6 +129,23 @@ export class TestApp {
   async adminToken(): Promise<string> {
     this.adminTokenCache ??= await this.login(ADMIN.email, this.adminPassword)
     return this.adminTokenCache
+  }
+
+  /** A password reset link's token for the user, as if it had been emailed. */
+  async passwordResetToken(user: { id: string; email: string }): Promise<string> {
+    const token = randomBytes(32).toString('base64url')
+    const now = Date.now()
+    await new EmailTokenRepository(this.app.database).insert({
+      id: uuidv7(),
+      user_id: user.id,
+      purpose: 'reset_password',
+      token_hash: hashRefreshToken(token),
+      email: user.email,
+      expires_at: new Date(now + 600_000).toISOString(),
+      used_at: null,
+      created_at: new Date(now).toISOString(),
+    })
+    return token
   }
 
   /** A fresh user created through the admin endpoint, logged in. */

@@ -4,9 +4,6 @@
 // non-empty password, as HBnB clients and their test suites expect.
 import { randomBytes } from 'node:crypto'
 import { expect, it } from 'vitest'
-import { uuidv7 } from '../../src/ids.js'
-import { EmailTokenRepository } from '../../src/modules/auth/email-tokens.js'
-import { hashRefreshToken } from '../../src/modules/auth/tokens.js'
 import { expectError, expectOk } from '../helpers/contract.js'
 import { describeEachDriver, type Response, type TestApp } from '../helpers/test-app.js'
 
@@ -40,22 +37,6 @@ function weakPasswords(email: string): [string, string][] {
   ]
 }
 
-async function resetLink(t: TestApp, user: { id: string; email: string }) {
-  const token = randomBytes(32).toString('base64url')
-  const now = Date.now()
-  await new EmailTokenRepository(t.app.database).insert({
-    id: uuidv7(),
-    user_id: user.id,
-    purpose: 'reset_password',
-    token_hash: hashRefreshToken(token),
-    email: user.email,
-    expires_at: new Date(now + 600_000).toISOString(),
-    used_at: null,
-    created_at: new Date(now).toISOString(),
-  })
-  return token
-}
-
 function selfServiceSuite(t: () => TestApp) {
   it('sign-up refuses common, leaked and email-based passwords with a stable code', async () => {
     const email = uniqueEmail('marguerite')
@@ -71,7 +52,7 @@ function selfServiceSuite(t: () => TestApp) {
 
   it('password reset refuses them too, and the link stays usable', async () => {
     const user = await t().user({ email: uniqueEmail('bartholomew'), password: 'tidy-lantern-crossing' })
-    const token = await resetLink(t(), user)
+    const token = await t().passwordResetToken(user)
     for (const [password, code] of weakPasswords(user.email)) {
       expectRefused(await t().post('/api/v1/auth/password/reset', { token, password }), code)
     }

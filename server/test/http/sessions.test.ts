@@ -1,12 +1,6 @@
-// Ending a login refuses its access tokens at once, not only its refresh tokens: logout, logout
-// everywhere, password reset and a replayed refresh token. With the memory session store (the
-// embedded default) and the Redis one, including while Redis is down (the database answers).
-import { randomBytes } from 'node:crypto'
 import { SignJWT } from 'jose'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { uuidv7 } from '../../src/ids.js'
-import { EmailTokenRepository } from '../../src/modules/auth/email-tokens.js'
-import { hashRefreshToken } from '../../src/modules/auth/tokens.js'
 import { decodeJwt, expectError, expectOk } from '../helpers/contract.js'
 import { startRedis } from '../helpers/processes.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
@@ -35,23 +29,6 @@ async function expectRevoked(t: TestApp, token: string) {
   const response = await t.get('/api/v1/auth/me', { token })
   expectError(response, 401)
   expect(response.body.code).toBe('token_revoked')
-}
-
-/** A password reset link for the user, as if it had been emailed. */
-async function resetToken(t: TestApp, user: { id: string; email: string }) {
-  const token = randomBytes(32).toString('base64url')
-  const now = Date.now()
-  await new EmailTokenRepository(t.app.database).insert({
-    id: uuidv7(),
-    user_id: user.id,
-    purpose: 'reset_password',
-    token_hash: hashRefreshToken(token),
-    email: user.email,
-    expires_at: new Date(now + 600_000).toISOString(),
-    used_at: null,
-    created_at: new Date(now).toISOString(),
-  })
-  return token
 }
 
 async function eventually(check: () => Promise<boolean>, what: string, ms = 15_000) {
@@ -107,7 +84,7 @@ function revocationSuite(t: () => TestApp) {
     const user = await t().user()
     const [a, b] = [await login(t(), user), await login(t(), user)]
     const reset = await t().post('/api/v1/auth/password/reset', {
-      token: await resetToken(t(), user),
+      token: await t().passwordResetToken(user),
       password: 'a-brand-new-password',
     })
     expect(reset.status, reset.text).toBe(200)
