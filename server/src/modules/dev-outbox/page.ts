@@ -1,21 +1,18 @@
 // HTML of the development outbox pages: plain, self-contained, every value escaped.
-import { plainPagePolicy } from '../../http/security-headers.js'
 import type { MailSummary } from '../../infra/mail/file.js'
 import { escapeHtml as e } from '../notifications/templates/format.js'
 import type { TextMessage } from './service.js'
 
-const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+/** The pages' one stylesheet (inline: the routes allow it by its hash). */
+export const OUTBOX_STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
 a{color:#c13515}pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem;border-radius:4px}
 iframe{width:100%;height:32rem;border:1px solid #ddd;border-radius:4px}.muted{color:#666}`
 
-/** No script at all; inline styles, which the emails shown in their sandboxed frame use. */
-export const OUTBOX_POLICY = plainPagePolicy(STYLE, { inlineStyleAttributes: true })
-
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${e(title)}</title>
-<style>${STYLE}</style></head><body>${body}</body></html>`
+<style>${OUTBOX_STYLE}</style></head><body>${body}</body></html>`
 }
 
 export function outboxPage(

@@ -1,6 +1,10 @@
 import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
-import { emailPage, OUTBOX_POLICY, outboxPage } from './page.js'
+import { plainPagePolicy } from '../../http/security-headers.js'
+import { emailPage, OUTBOX_STYLE, outboxPage } from './page.js'
+
+/** No script at all; inline styles, which the emails shown in their sandboxed frame use. */
+const OUTBOX_POLICY = plainPagePolicy(OUTBOX_STYLE, { inlineStyleAttributes: true })
 
 const MessageParams = Type.Object({ id: Type.String() })
 
