@@ -122,14 +122,7 @@ export function createServices(
       userChanged: (id) => users.changed(id),
     }),
     amenities: new AmenityService(repositories.amenities, cache),
-    places: new PlaceService(
-      repositories.places,
-      repositories.users,
-      repositories.amenities,
-      repositories.reviews,
-      cache,
-      privacy,
-    ),
+    places: new PlaceService(repositories.places, repositories.users, repositories.amenities, cache, privacy),
     reviews: new ReviewService(repositories.reviews, repositories.places, cache),
     system: new SystemService(database, repositories),
     search: new SearchService(new SearchRepository(database), repositories.amenities, {

@@ -4,6 +4,12 @@ import { prepare } from '../../db/prepared.js'
 import type { AmenityRow, NewPlace, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
 import type { PageRequest } from '../../http/pagination.js'
 import { assignAmenityBits, clearAmenityMask, refreshAmenityMask } from '../search/amenity-bits.js'
+import {
+  detailRowsReader,
+  type PlaceDetailRows,
+  type PlaceWithOwner,
+  placeWithOwnerQuery,
+} from './detail-rows.js'
 
 export interface PlaceFilter {
   /** Default: published only. */
@@ -13,13 +19,6 @@ export interface PlaceFilter {
   countries?: string[]
   /** Places having every one of these amenities. */
   amenityIds?: string[]
-}
-
-/** A place with its owner's public fields (`owner_*`). */
-export interface PlaceWithOwner extends PlaceRow {
-  owner_first_name: string
-  owner_last_name: string
-  owner_email: string
 }
 
 /** True for the filter of every published place. */
@@ -39,25 +38,14 @@ export class PlaceRepository {
   private readonly withOwnerById
   private readonly amenitiesByPlace
   private readonly published
+  private readonly detailReaders = new Map<number, ReturnType<typeof detailRowsReader>>()
 
   constructor(private readonly db: Database) {
     const read = db.read
     this.byId = prepare(read, 1, (id: string) =>
       read.selectFrom('places').selectAll().where('id', '=', id).where('deleted_at', 'is', null),
     )
-    this.withOwnerById = prepare(read, 1, (id: string) =>
-      read
-        .selectFrom('places')
-        .innerJoin('users', 'users.id', 'places.owner_id')
-        .selectAll('places')
-        .select([
-          'users.first_name as owner_first_name',
-          'users.last_name as owner_last_name',
-          'users.email as owner_email',
-        ])
-        .where('places.id', '=', id)
-        .where('places.deleted_at', 'is', null),
-    )
+    this.withOwnerById = prepare(read, 1, (id: string) => placeWithOwnerQuery(read, id))
     this.amenitiesByPlace = prepare(read, 1, (placeId: string) =>
       read
         .selectFrom('place_amenities')
@@ -82,6 +70,16 @@ export class PlaceRepository {
   /** The place, unless it does not exist or was deleted. */
   findById(id: string): Promise<PlaceRow | undefined> {
     return this.byId.first(id)
+  }
+
+  /** What the place's detail shows, with at most `reviewLimit` reviews; undefined when it is missing. */
+  findDetail(id: string, reviewLimit: number): Promise<PlaceDetailRows | undefined> {
+    let read = this.detailReaders.get(reviewLimit)
+    if (!read) {
+      read = detailRowsReader(this.db, reviewLimit)
+      this.detailReaders.set(reviewLimit, read)
+    }
+    return read(id)
   }
 
   /** The place and its owner in one query; undefined when either is missing. */

@@ -7,7 +7,6 @@ import { nowIso, uuidv7 } from '../../ids.js'
 import { type CachedResponse, ResponseCache, type Serialize, toResponse } from '../../infra/cache/index.js'
 import type { AmenityRepository } from '../amenities/repository.js'
 import { Changes, Tags } from '../cache-scopes.js'
-import type { ReviewRepository } from '../reviews/repository.js'
 import { toPlaceReviewView } from '../reviews/service.js'
 import { type EmailPrivacy, seesEmailOf } from '../users/privacy.js'
 import type { UserRepository } from '../users/repository.js'
@@ -109,7 +108,7 @@ function termsFrom(input: PlaceUpdateInput, currency: string, current: Terms): P
   return terms
 }
 
-const amenityRef = (a: AmenityRow) => ({ id: a.id, name: a.name })
+const amenityRef = (a: Pick<AmenityRow, 'id' | 'name'>) => ({ id: a.id, name: a.name })
 
 function timezone(value: string): string {
   const zone = value.trim()
@@ -123,7 +122,6 @@ export class PlaceService {
     private readonly places: PlaceRepository,
     private readonly users: UserRepository,
     private readonly amenities: AmenityRepository,
-    private readonly reviews: ReviewRepository,
     private readonly cache: ResponseCache = ResponseCache.off,
     private readonly privacy: EmailPrivacy = { publicEmails: true },
   ) {}
@@ -211,13 +209,9 @@ export class PlaceService {
 
   /** Published places are public; drafts and suspended ones only to their owner and admins. */
   async detail(id: string, actor: Actor | null): Promise<PlaceDetailView> {
-    // Three compiled queries at once; a place that is missing or not visible wastes two of them.
-    const [place, amenities, reviews] = await Promise.all([
-      this.places.findWithOwner(id),
-      this.places.amenitiesOf(id),
-      this.reviews.forPlace(id, { limit: DETAIL_REVIEWS, after: undefined }),
-    ])
-    if (!place || !canSeePlace(place, actor)) throw notFound(Messages.placeNotFound)
+    const rows = await this.places.findDetail(id, DETAIL_REVIEWS)
+    if (!rows || !canSeePlace(rows.place, actor)) throw notFound(Messages.placeNotFound)
+    const { place, amenities, reviews } = rows
     const { owner_id: ownerId, owner_first_name: first_name, owner_last_name: last_name } = place
     return {
       ...toPlaceSummary(place),
@@ -225,7 +219,7 @@ export class PlaceService {
         ? { id: ownerId, first_name, last_name, email: place.owner_email }
         : { id: ownerId, first_name, last_name },
       amenities: amenities.map(amenityRef),
-      reviews: reviews.slice(0, DETAIL_REVIEWS).map(toPlaceReviewView),
+      reviews: reviews.map(toPlaceReviewView),
     }
   }
 

@@ -1,11 +1,24 @@
+import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { prepare } from '../../db/prepared.js'
-import type { GuestReviewRow, ReviewRow } from '../../db/schema.js'
+import type { DB, GuestReviewRow, ReviewRow } from '../../db/schema.js'
 import type { PageRequest } from '../../http/pagination.js'
 
 export interface ReviewWithAuthor extends ReviewRow {
   author_first_name: string
   author_last_name: string
+}
+
+/** A place's visible reviews with their authors' names, oldest first. */
+export function placeReviewsQuery(read: Kysely<DB>, placeId: string) {
+  return read
+    .selectFrom('reviews')
+    .innerJoin('users', 'users.id', 'reviews.user_id')
+    .selectAll('reviews')
+    .select(['users.first_name as author_first_name', 'users.last_name as author_last_name'])
+    .where('reviews.place_id', '=', placeId)
+    .where('reviews.hidden_until', 'is', null)
+    .orderBy('reviews.id')
 }
 
 export class ReviewRepository {
@@ -16,7 +29,7 @@ export class ReviewRepository {
   constructor(private readonly db: Database) {
     const read = db.read
     this.firstForPlace = prepare(read, 2, (placeId: string, limit: number) =>
-      this.forPlaceQuery(placeId).limit(limit),
+      placeReviewsQuery(this.db.read, placeId).limit(limit),
     )
     // Visible reviews of published places (the others belong to places only their owners see).
     const visibleQuery = () =>
@@ -38,17 +51,6 @@ export class ReviewRepository {
       ),
       count: prepare(read, 0, () => visibleQuery().select((eb) => eb.fn.countAll<number>().as('n'))),
     }
-  }
-
-  private forPlaceQuery(placeId: string) {
-    return this.db.read
-      .selectFrom('reviews')
-      .innerJoin('users', 'users.id', 'reviews.user_id')
-      .selectAll('reviews')
-      .select(['users.first_name as author_first_name', 'users.last_name as author_last_name'])
-      .where('reviews.place_id', '=', placeId)
-      .where('reviews.hidden_until', 'is', null)
-      .orderBy('reviews.id')
   }
 
   findById(id: string): Promise<ReviewRow | undefined> {
@@ -80,7 +82,7 @@ export class ReviewRepository {
   /** A place's reviews with their authors' names, oldest first. */
   forPlace(placeId: string, page: PageRequest): Promise<ReviewWithAuthor[]> {
     if (!page.after) return this.firstForPlace.all(placeId, page.limit + 1)
-    return this.forPlaceQuery(placeId)
+    return placeReviewsQuery(this.db.read, placeId)
       .where('reviews.id', '>', page.after)
       .limit(page.limit + 1)
       .execute()
