@@ -4,6 +4,7 @@
 // each SQL text, so the database does not parse it again either.
 import { type Compilable, CompiledQuery, type Kysely } from 'kysely'
 import type { DB } from './schema.js'
+import { directReadOf } from './sqlite.js'
 
 /** Stands for argument `i` while the query is compiled. */
 const placeholder = (i: number) => `\u0000prepared-argument-${i}\u0000`
@@ -33,8 +34,11 @@ export function prepare<Args extends unknown[], Row>(
       throw new Error(`prepare: argument ${i} is not a parameter of ${compiled.sql}`)
   }
   const constants = compiled.parameters
+  const directRead = directReadOf(db)
   const run = async (args: unknown[]) => {
     const parameters = argumentOf.map((index, i) => (index < 0 ? constants[i] : args[index]))
+    const rows = directRead?.(compiled.sql, parameters)
+    if (rows) return rows as Row[]
     const result = await db.executeQuery<Row>(CompiledQuery.raw(compiled.sql, parameters))
     return result.rows
   }

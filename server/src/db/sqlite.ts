@@ -64,6 +64,19 @@ function withStatementCache(db: SqliteDatabase.Database) {
   }
 }
 
+type DirectRead = (sqlText: string, parameters: readonly unknown[]) => Row[] | undefined
+
+const directReads = new WeakMap<Kysely<DB>, DirectRead>()
+
+/**
+ * For a SQLite database's Kysely instance: runs a read statement on its connection at once, without
+ * Kysely's connection queue and promise chain (about a third of a small read's cost). Undefined while
+ * a transaction holds the connection: its uncommitted rows must not be seen, so the read queues.
+ */
+export function directReadOf(db: Kysely<DB>): DirectRead | undefined {
+  return directReads.get(db)
+}
+
 export function createSqliteDatabase(path: string): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const connection = new SqliteDatabase(path)
@@ -74,7 +87,13 @@ export function createSqliteDatabase(path: string): Database {
   // Searches and lists read index pages from all over a large file; SQLite's default 2 MB page
   // cache makes each missed page a system call. Memory-mapping lets reads hit the page cache directly.
   connection.pragma(`mmap_size = ${MMAP_BYTES}`)
-  const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) })
+  const statements = withStatementCache(connection)
+  const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) })
+  directReads.set(kysely, (sqlText, parameters) => {
+    if (connection.inTransaction) return undefined
+    const statement = statements.prepare(sqlText)
+    return statement.reader ? statement.all(parameters) : undefined
+  })
   return {
     dialect: 'sqlite',
     sqlite: connection,
