@@ -1,36 +1,41 @@
 // Lists answered as bytes built item by item. A page serialized as one string is costly past a few
-// dozen items: one non-ASCII character makes all of it a two-byte string, which Node then measures
-// and encodes to UTF-8 whole (docs/benchmarks.md). Here each item is serialized by the route's
-// compiled serializer of its item schema and encoded in chunks small enough to stay cheap, so a
-// 10,000-item list costs about its own bytes in memory.
+// dozen items: one non-ASCII character makes all of it a two-byte string, which Node then measures,
+// flattens and encodes to UTF-8 whole (docs/benchmarks.md). Here each item is serialized by the
+// route's compiled serializer of its item schema and encoded straight into one growing buffer: no
+// string of the page exists, and no string is measured before it is written.
 import type { FastifyReply } from 'fastify'
 import type { TSchema } from 'typebox'
 import type { Serialize } from '../infra/cache/index.js'
 
-/** Characters encoded at a time: far below V8's large-object size even as a two-byte string. */
-const CHUNK_CHARS = 16_384
+const OPEN = 0x5b
+const COMMA = 0x2c
+const CLOSE = 0x5d
+/** UTF-8 takes at most three bytes for each UTF-16 code unit. */
+const MAX_BYTES_PER_CHAR = 3
 
 export type SerializeItem = (item: unknown) => string
 
 /** `items` as the bytes of a JSON array, each item serialized by `serializeItem`. */
 export function jsonArrayBytes(items: readonly unknown[], serializeItem: SerializeItem): Buffer {
-  const chunks: Buffer[] = []
-  let bytes = 0
-  let pending = '['
+  let buffer: Buffer | undefined
+  let length = 0
   for (let i = 0; i < items.length; i++) {
     const json = serializeItem(items[i])
-    if (pending.length + json.length > CHUNK_CHARS) {
-      const chunk = Buffer.from(pending)
-      chunks.push(chunk)
-      bytes += chunk.length
-      pending = ''
+    const needed = length + 2 + json.length * MAX_BYTES_PER_CHAR
+    if (!buffer || needed > buffer.length) {
+      // The first item's size times the count, with room for longer items and non-ASCII text.
+      const guess = i === 0 ? Math.ceil((json.length + 1) * items.length * 1.25) + 2 : buffer!.length * 2
+      const grown = Buffer.allocUnsafe(Math.max(needed, guess))
+      if (buffer) buffer.copy(grown, 0, 0, length)
+      buffer = grown
     }
-    pending += i === 0 ? json : `,${json}`
+    buffer[length++] = i === 0 ? OPEN : COMMA
+    length += buffer.write(json, length)
   }
-  const last = Buffer.from(`${pending}]`)
-  if (chunks.length === 0) return last
-  chunks.push(last)
-  return Buffer.concat(chunks, bytes + last.length)
+  if (!buffer) return Buffer.from('[]')
+  buffer[length++] = CLOSE
+  // A buffer much larger than its bytes would be held for as long as the response is.
+  return length * 2 < buffer.length ? Buffer.from(buffer.subarray(0, length)) : buffer.subarray(0, length)
 }
 
 /** The route's compiled serializer of one item of its list (compiled on first use, then kept). */
