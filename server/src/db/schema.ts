@@ -122,7 +122,7 @@ export interface PlaceAmenitiesTable {
 
 /**
  * Each amenity's bit in `places.amenity_mask`, given once and never changed nor reused (see
- * modules/search/amenity-bits.ts). `places.amenity_mask` (bigint, NULL when not known) is left out of
+ * modules/search/amenity-bits-repository.ts). `places.amenity_mask` (bigint, NULL when not known) is left out of
  * PlacesTable on purpose: only search and the writers of place_amenities use it, through SQL.
  */
 export interface AmenityBitsTable {

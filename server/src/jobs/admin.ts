@@ -5,10 +5,10 @@ import { createTaskQueue } from '../app.js'
 import type { Config } from '../config.js'
 import { createDatabase, type Database } from '../db/database.js'
 import { migrationStatus } from '../db/migrate.js'
+import { TASK_NAMES } from '../domain/tasks.js'
 import type { DeadLetter, TaskQueue } from '../infra/queue/port.js'
 import { RabbitTaskQueue } from '../infra/queue/rabbitmq.js'
 import type { Logger } from '../logger.js'
-import { TASK_NAMES } from './tasks.js'
 
 /** A failure to report to the operator as is (exit status 1, no stack trace). */
 export class JobsCommandError extends Error {}

@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.js'
 import { prepare } from '../../db/prepared.js'
 import type { AmenityRow, NewPlace, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
 import type { PageRequest } from '../../http/pagination.js'
-import { assignAmenityBits, clearAmenityMask, refreshAmenityMask } from '../search/amenity-bits.js'
+import { assignAmenityBits, clearAmenityMask, refreshAmenityMask } from '../search/amenity-bits-repository.js'
 
 export interface PlaceFilter {
   /** Default: published only. */
@@ -147,7 +147,7 @@ export class PlaceRepository {
   }
 
   // Every write of place_amenities also sets the place's amenity_mask (search reads it), in the
-  // same transaction; the amenities get their bits first (see search/amenity-bits.ts).
+  // same transaction; the amenities get their bits first (see search/amenity-bits-repository.ts).
 
   async insert(place: NewPlace, amenityIds: string[]): Promise<void> {
     await assignAmenityBits(this.db.write, amenityIds)

@@ -9,7 +9,7 @@ import type { SmsSender } from '../../infra/sms/port.js'
 import type { Logger } from '../../logger.js'
 import { localeOf } from '../notifications/templates/format.js'
 import { phoneCodeSms } from '../notifications/templates/sms.js'
-import type { PhoneCodeRepository } from './phone-codes.js'
+import type { PhoneCodeRepository } from './phone-code-repository.js'
 import type { UserRepository } from './repository.js'
 
 export interface PhoneOptions {

@@ -1,7 +1,8 @@
 // Outbox rows: background work written in the same transaction as the change that causes it.
-import type { OutboxRow } from '../db/schema.js'
+
 import { uuidv7 } from '../ids.js'
 import type { Task } from '../infra/queue/port.js'
+import type { OutboxRow } from './schema.js'
 
 export function outboxRow(task: Task, now: number): OutboxRow {
   const at = new Date(now).toISOString()
