@@ -9,9 +9,7 @@ import { createHttpServer } from './http/server.js'
 import { createResponseCache, type ResponseCache } from './infra/cache/index.js'
 import { createMailSender } from './infra/mail/index.js'
 import type { MailSender } from './infra/mail/port.js'
-import { OutboxTaskQueue } from './infra/queue/outbox.js'
-import type { TaskQueue } from './infra/queue/port.js'
-import { RabbitTaskQueue } from './infra/queue/rabbitmq.js'
+import { createTaskQueue } from './infra/queue/index.js'
 import { createRateLimitStore } from './infra/rate-limit/index.js'
 import { createRedis, type Redis } from './infra/redis.js'
 import { createSessionStore } from './infra/sessions/index.js'
@@ -49,6 +47,7 @@ import { ReviewService } from './modules/reviews/service.js'
 import { StayReviewService } from './modules/reviews/stay-service.js'
 import { SearchRepository } from './modules/search/repository.js'
 import { SearchService } from './modules/search/service.js'
+import type { Services } from './modules/services.js'
 import { SystemService } from './modules/system/service.js'
 import { PhoneCodeRepository } from './modules/users/phone-code-repository.js'
 import { PhoneService } from './modules/users/phone-service.js'
@@ -56,27 +55,6 @@ import { UserRepository } from './modules/users/repository.js'
 import { UserService } from './modules/users/service.js'
 import { WishlistRepository } from './modules/wishlists/repository.js'
 import { WishlistService } from './modules/wishlists/service.js'
-
-export interface Services {
-  wishlists: WishlistService
-  bookings: BookingService
-  stayReviews: StayReviewService
-  calendar: CalendarService
-  ical: IcalService
-  users: UserService
-  auth: AuthService
-  account: AccountService
-  amenities: AmenityService
-  places: PlaceService
-  reviews: ReviewService
-  system: SystemService
-  search: SearchService
-  phone: PhoneService
-  notificationPreferences: NotificationPreferenceService
-  reminders: ReminderService
-  /** Outside production, while mail or text messages go to files: the /dev/outbox pages. */
-  devOutbox?: DevOutboxService
-}
 
 export function createServices(
   config: Config,
@@ -181,19 +159,6 @@ export function createServices(
     services.devOutbox = new DevOutboxService(join(config.dataDir, 'mail'), join(config.dataDir, 'sms'))
   }
   return { services, repositories, accessTokens, sessions }
-}
-
-/** The task queue: RabbitMQ when `HBNB_AMQP_URL` is set, else the outbox table. */
-export function createTaskQueue(config: Config, database: Database, logger?: Logger): TaskQueue {
-  const retry = { maxAttempts: config.taskMaxAttempts, baseDelayMs: config.taskRetryDelayMs }
-  return config.amqpUrl
-    ? new RabbitTaskQueue(config.amqpUrl, { ...retry, prefix: config.amqpQueuePrefix, logger })
-    : new OutboxTaskQueue(database, {
-        ...retry,
-        pollMs: config.taskPollMs,
-        leaseMs: config.taskLeaseSeconds * 1000,
-        logger,
-      })
 }
 
 /** Background work: the task queue, the mail driver and the handler of every task name. */

@@ -8,6 +8,7 @@ import type { Database } from '../db/database.js'
 import type {
   AmenityRow,
   BookingRow,
+  CancellationPolicy,
   DB,
   NightPricesTable,
   PlaceNightsTable,
@@ -17,7 +18,6 @@ import type {
 } from '../db/schema.js'
 import { nowIso, uuidv7 } from '../ids.js'
 import { hashPassword } from '../modules/auth/passwords.js'
-import type { CancellationPolicy } from '../modules/bookings/policies.js'
 import { type FeeRates, priceStay } from '../modules/bookings/pricing.js'
 import { bookingRow } from '../modules/bookings/records.js'
 import { nightRows } from '../modules/calendar/repository.js'

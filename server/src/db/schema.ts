@@ -1,7 +1,6 @@
 // Row types of every table, as Kysely sees them. Timestamps are ISO-8601 UTC strings;
 // booleans are 0/1 integers (SQLite has no boolean type); money is integer minor units.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
-import type { CancellationPolicy } from '../modules/bookings/policies.js'
 
 export interface UsersTable {
   id: string
@@ -76,6 +75,9 @@ export interface AmenitiesTable {
 }
 
 export type PlaceStatus = 'draft' | 'published' | 'suspended'
+
+/** What each policy refunds: modules/bookings/policies.ts. */
+export type CancellationPolicy = 'flexible' | 'moderate' | 'strict'
 
 export interface PlacesTable {
   id: string

@@ -1,11 +1,11 @@
 // `hbnb jobs`: what an operator does with background tasks. Lists and inspects dead letters,
 // requeues them, and shows queue depths, on whichever queue the configuration selects (the outbox
 // table embedded, RabbitMQ with HBNB_AMQP_URL). Prints for people; errors say what to do next.
-import { createTaskQueue } from '../app.js'
 import type { Config } from '../config.js'
 import { createDatabase, type Database } from '../db/database.js'
 import { migrationStatus } from '../db/migrate.js'
 import { TASK_NAMES } from '../domain/tasks.js'
+import { createTaskQueue } from '../infra/queue/index.js'
 import type { DeadLetter, TaskQueue } from '../infra/queue/port.js'
 import { RabbitTaskQueue } from '../infra/queue/rabbitmq.js'
 import type { Logger } from '../logger.js'

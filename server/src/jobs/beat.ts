@@ -1,10 +1,10 @@
 // What `hbnb beat` runs, and when. Schedules live here, in code.
-import type { Services } from '../app.js'
 import type { Config } from '../config.js'
 import { backupDatabase, pruneBackups } from '../db/backup.js'
 import type { Database } from '../db/database.js'
 import type { Logger } from '../logger.js'
 import { RefreshTokenRepository } from '../modules/auth/repository.js'
+import type { Services } from '../modules/services.js'
 import { type Clock, type ScheduledJob, Scheduler } from './schedule.js'
 
 /** Rows of `scheduler_runs` older than this are deleted by the cleanup job. */

@@ -1,5 +1,7 @@
 // Account emails: email verification and password reset, through single-use, expiring tokens.
+
 import type { EmailTokenPurpose, EmailTokensTable, UserRow } from '../../db/schema.js'
+import type { Actor } from '../../domain/actor.js'
 import { badRequest, Messages, notFound } from '../../errors.js'
 import { uuidv7 } from '../../ids.js'
 import type { MailSender } from '../../infra/mail/port.js'
@@ -11,7 +13,7 @@ import { type AccountEmail, passwordResetEmail, verificationEmail, welcomeEmail 
 import type { EmailTokenRepository } from './email-token-repository.js'
 import { hashPassword } from './passwords.js'
 import type { Sessions } from './sessions.js'
-import { type Actor, hashRefreshToken, newRefreshToken } from './tokens.js'
+import { hashRefreshToken, newRefreshToken } from './tokens.js'
 
 export interface AccountOptions {
   emailVerifyTtlSeconds: number

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { prepare } from '../../db/prepared.js'
 import type { AmenityRow, NewPlace, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
-import type { PageRequest } from '../../http/pagination.js'
+import type { PageRequest } from '../../domain/pages.js'
 import { assignAmenityBits, clearAmenityMask, refreshAmenityMask } from '../search/amenity-bits-repository.js'
 
 export interface PlaceFilter {
