@@ -4,6 +4,7 @@
 import type { Config } from '../config.js'
 import { createDatabase, type Database } from '../db/database.js'
 import { migrationStatus } from '../db/migrate.js'
+import { OutboxRepository } from '../db/outbox.js'
 import { TASK_NAMES } from '../domain/tasks.js'
 import { createTaskQueue } from '../infra/queue/index.js'
 import type { DeadLetter, TaskQueue } from '../infra/queue/port.js'
@@ -175,13 +176,9 @@ export async function showQueueStats(config: Config, logger: Logger, print: Prin
     print(`Queue: ${describeQueue(config)}`)
     for (const line of table(rows)) print(line)
     if (config.amqpUrl) {
-      const row = await database.write
-        .selectFrom('outbox')
-        .select((eb) => eb.fn.countAll<number | string>().as('count'))
-        .where('status', '=', 'pending')
-        .executeTakeFirstOrThrow()
+      const pending = await new OutboxRepository(database).countPending()
       print('')
-      print(`Outbox rows not yet relayed to RabbitMQ: ${Number(row.count)}`)
+      print(`Outbox rows not yet relayed to RabbitMQ: ${pending}`)
     }
     print('')
     print(
