@@ -225,8 +225,8 @@ async function sizeBufferPool(admin, name) {
 
 /** Map searches around the seeded cities: neighbourhood-sized views, 2 to 7 nights in the next two months. */
 async function searchUrls() {
-  const { DEMO_CITIES } = await import(new URL('db/demo-data.js', DIST))
-  const { random } = await import(new URL('db/seed.js', DIST))
+  const { DEMO_CITIES } = await import(new URL('cli/demo-data.js', DIST))
+  const { random } = await import(new URL('cli/seed.js', DIST))
   const rng = random(settings.seed + 1)
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next())
   const big = new Set(['Paris', 'London', 'New York', 'Tokyo', 'Barcelona', 'Rome'])

@@ -3,14 +3,13 @@ import { join } from 'node:path'
 import type { Config } from './config.js'
 import { createDatabase, type Database, replicaOptions } from './db/database.js'
 import { setUpReplication } from './db/replication-setup.js'
+import { NOTIFICATIONS, PING } from './domain/tasks.js'
 import { Authenticator } from './http/auth.js'
 import { createHttpServer } from './http/server.js'
 import { createResponseCache, type ResponseCache } from './infra/cache/index.js'
 import { createMailSender } from './infra/mail/index.js'
 import type { MailSender } from './infra/mail/port.js'
-import { OutboxTaskQueue } from './infra/queue/outbox.js'
-import type { TaskQueue } from './infra/queue/port.js'
-import { RabbitTaskQueue } from './infra/queue/rabbitmq.js'
+import { createTaskQueue } from './infra/queue/index.js'
 import { createRateLimitStore } from './infra/rate-limit/index.js'
 import { createRedis, type Redis } from './infra/redis.js'
 import { createSessionStore } from './infra/sessions/index.js'
@@ -19,12 +18,11 @@ import type { SessionStore } from './infra/sessions/port.js'
 import { createSmsSender } from './infra/sms/index.js'
 import type { SmsSender } from './infra/sms/port.js'
 import { Jobs } from './jobs/runner.js'
-import { NOTIFICATIONS, PING } from './jobs/tasks.js'
 import type { Logger } from './logger.js'
 import { AmenityRepository } from './modules/amenities/repository.js'
 import { AmenityService } from './modules/amenities/service.js'
 import { AccountService } from './modules/auth/account-service.js'
-import { EmailTokenRepository } from './modules/auth/email-tokens.js'
+import { EmailTokenRepository } from './modules/auth/email-token-repository.js'
 import { RefreshTokenRepository } from './modules/auth/repository.js'
 import { AuthService } from './modules/auth/service.js'
 import { Sessions } from './modules/auth/sessions.js'
@@ -39,7 +37,7 @@ import { IcalRepository } from './modules/ical/repository.js'
 import { IcalService } from './modules/ical/service.js'
 import { NotificationPreferenceRepository } from './modules/notifications/preference-repository.js'
 import { NotificationPreferenceService } from './modules/notifications/preference-service.js'
-import { ReminderService } from './modules/notifications/reminders.js'
+import { ReminderService } from './modules/notifications/reminder-service.js'
 import { NotificationRepository } from './modules/notifications/repository.js'
 import { NotificationService } from './modules/notifications/service.js'
 import { PlaceRepository } from './modules/places/repository.js'
@@ -49,34 +47,14 @@ import { ReviewService } from './modules/reviews/service.js'
 import { StayReviewService } from './modules/reviews/stay-service.js'
 import { SearchRepository } from './modules/search/repository.js'
 import { SearchService } from './modules/search/service.js'
+import type { Services } from './modules/services.js'
 import { SystemService } from './modules/system/service.js'
-import { PhoneCodeRepository } from './modules/users/phone-codes.js'
+import { PhoneCodeRepository } from './modules/users/phone-code-repository.js'
 import { PhoneService } from './modules/users/phone-service.js'
 import { UserRepository } from './modules/users/repository.js'
 import { UserService } from './modules/users/service.js'
 import { WishlistRepository } from './modules/wishlists/repository.js'
 import { WishlistService } from './modules/wishlists/service.js'
-
-export interface Services {
-  wishlists: WishlistService
-  bookings: BookingService
-  stayReviews: StayReviewService
-  calendar: CalendarService
-  ical: IcalService
-  users: UserService
-  auth: AuthService
-  account: AccountService
-  amenities: AmenityService
-  places: PlaceService
-  reviews: ReviewService
-  system: SystemService
-  search: SearchService
-  phone: PhoneService
-  notificationPreferences: NotificationPreferenceService
-  reminders: ReminderService
-  /** Outside production, while mail or text messages go to files: the /dev/outbox pages. */
-  devOutbox?: DevOutboxService
-}
 
 export function createServices(
   config: Config,
@@ -174,19 +152,6 @@ export function createServices(
     services.devOutbox = new DevOutboxService(join(config.dataDir, 'mail'), join(config.dataDir, 'sms'))
   }
   return { services, repositories, accessTokens, sessions }
-}
-
-/** The task queue: RabbitMQ when `HBNB_AMQP_URL` is set, else the outbox table. */
-export function createTaskQueue(config: Config, database: Database, logger?: Logger): TaskQueue {
-  const retry = { maxAttempts: config.taskMaxAttempts, baseDelayMs: config.taskRetryDelayMs }
-  return config.amqpUrl
-    ? new RabbitTaskQueue(config.amqpUrl, { ...retry, prefix: config.amqpQueuePrefix, logger })
-    : new OutboxTaskQueue(database, {
-        ...retry,
-        pollMs: config.taskPollMs,
-        leaseMs: config.taskLeaseSeconds * 1000,
-        logger,
-      })
 }
 
 /** Background work: the task queue, the mail driver and the handler of every task name. */

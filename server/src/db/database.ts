@@ -1,55 +1,12 @@
 // The database port: a primary for writes and transactions, and a handle for plain reads.
 // Two drivers, chosen by the URL: SQLite (embedded) and MariaDB/MySQL (production).
-import type BetterSqlite3 from 'better-sqlite3'
-import type { Kysely } from 'kysely'
 import type { Config } from '../config.js'
-import type { RecentWrites } from '../infra/recent-writes/port.js'
 import type { Logger } from '../logger.js'
 import { createMysqlDatabase } from './mysql.js'
-import type { DB } from './schema.js'
+import type { Database, ReplicaOptions } from './port.js'
 import { createSqliteDatabase } from './sqlite.js'
 
-export type Dialect = 'sqlite' | 'mysql'
-
-export interface Database {
-  dialect: Dialect
-  /** Writes, transactions and reads that must see the latest data. */
-  write: Kysely<DB>
-  /** Plain reads. */
-  read: Kysely<DB>
-  /** SQLite only: the better-sqlite3 connection itself (for online backups). */
-  sqlite?: BetterSqlite3.Database
-  /** MariaDB with read replicas only. */
-  replication?: Replication
-  /** Throws when the database cannot answer. */
-  ping(): Promise<void>
-  close(): Promise<void>
-}
-
-export interface Replication {
-  readonly replicas: readonly ReplicaState[]
-  /** Keeps clients' last write positions in `store` (shared by API processes) instead of memory. */
-  useRecentWrites(store: RecentWrites): void
-}
-
-export interface ReplicaState {
-  /** `host:port` of the replica. */
-  readonly name: string
-  readonly healthy: boolean
-  /** Why the replica gets no reads, when it gets none. */
-  readonly problem: string | undefined
-  /** Checks the replica now (the background checks run every `checkIntervalMs`). */
-  check(): Promise<void>
-}
-
-export interface ReplicaOptions {
-  urls: string[]
-  maxLagSeconds: number
-  checkIntervalMs: number
-  gtidWaitMs: number
-  /** How long a client's last write position is remembered. */
-  recentWriteTtlMs: number
-}
+export type { Database } from './port.js'
 
 /** The replica settings of `config`; unset when there are no replicas. */
 export function replicaOptions(config: Config): ReplicaOptions | undefined {

@@ -1,7 +1,7 @@
 import { Kysely, MysqlDialect, sql } from 'kysely'
 import type { Logger } from '../logger.js'
-import type { Database, ReplicaOptions } from './database.js'
 import { createMysqlPool } from './mysql-pool.js'
+import type { Database, ReplicaOptions } from './port.js'
 import { createReplicatedDatabase } from './replicated.js'
 import type { DB } from './schema.js'
 

@@ -3,7 +3,7 @@
 import { CompiledQuery, type DatabaseConnection, type Driver, MysqlDialect } from 'kysely'
 import type { Pool } from 'mysql2'
 import type { Logger } from '../logger.js'
-import type { ReplicaState } from './database.js'
+import type { ReplicaState } from './port.js'
 import { replicaHealthy, replicaLag } from './replica-metrics.js'
 
 interface SlaveStatus {

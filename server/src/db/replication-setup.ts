@@ -3,10 +3,14 @@
 import type { Config } from '../config.js'
 import { RedisRecentWrites } from '../infra/recent-writes/redis.js'
 import type { Redis } from '../infra/redis.js'
-import type { SystemService } from '../modules/system/service.js'
 import { type Database, replicaOptions } from './database.js'
 
-export function setUpReplication(config: Config, database: Database, system: SystemService, redis?: Redis) {
+/** Where /readyz learns of a dependency (the system service). */
+export interface ReadinessChecks {
+  addDependency(dependency: { name: string; critical: boolean; check(): Promise<void> }): void
+}
+
+export function setUpReplication(config: Config, database: Database, system: ReadinessChecks, redis?: Redis) {
   const replication = database.replication
   const options = replicaOptions(config)
   if (!replication || !options) return

@@ -1,7 +1,6 @@
 // Row types of every table, as Kysely sees them. Timestamps are ISO-8601 UTC strings;
 // booleans are 0/1 integers (SQLite has no boolean type); money is integer minor units.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
-import type { CancellationPolicy } from '../modules/bookings/policies.js'
 
 export interface UsersTable {
   id: string
@@ -77,6 +76,9 @@ export interface AmenitiesTable {
 
 export type PlaceStatus = 'draft' | 'published' | 'suspended'
 
+/** What each policy refunds: modules/bookings/policies.ts. */
+export type CancellationPolicy = 'flexible' | 'moderate' | 'strict'
+
 export interface PlacesTable {
   id: string
   owner_id: string
@@ -122,7 +124,7 @@ export interface PlaceAmenitiesTable {
 
 /**
  * Each amenity's bit in `places.amenity_mask`, given once and never changed nor reused (see
- * modules/search/amenity-bits.ts). `places.amenity_mask` (bigint, NULL when not known) is left out of
+ * modules/search/amenity-bits-repository.ts). `places.amenity_mask` (bigint, NULL when not known) is left out of
  * PlacesTable on purpose: only search and the writers of place_amenities use it, through SQL.
  */
 export interface AmenityBitsTable {

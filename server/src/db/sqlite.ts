@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
-import type { Database } from './database.js'
+import type { Database } from './port.js'
 import type { DB } from './schema.js'
 
 const STATEMENT_CACHE_SIZE = 500

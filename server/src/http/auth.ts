@@ -1,9 +1,8 @@
 import type { FastifyRequest } from 'fastify'
 import { identifyReader } from '../db/read-context.js'
+import type { Actor } from '../domain/actor.js'
 import { forbidden, Messages, unauthorized } from '../errors.js'
-import type { AccessTokenVerifier, Actor } from '../modules/auth/tokens.js'
-
-export type { Actor }
+import type { AccessTokenVerifier } from '../modules/auth/tokens.js'
 
 /**
  * Reads the caller from `Authorization: Bearer <jwt>`; routes call it where the contract needs a login.

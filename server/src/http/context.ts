@@ -6,8 +6,8 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify'
-import type { Services } from '../app.js'
 import type { Config } from '../config.js'
+import type { Services } from '../modules/services.js'
 import type { Authenticator } from './auth.js'
 import type { CachedResponses } from './cached-response.js'
 

@@ -1,19 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { TSchema } from 'typebox'
+import type { Page, PageRequest } from '../domain/pages.js'
 import { itemSerializerOf, jsonArrayBytes } from './json-array.js'
-
-export interface PageRequest {
-  limit: number
-  /** Id of the last item of the previous page; items come in id order. */
-  after: string | undefined
-}
-
-export interface Page<T> {
-  items: T[]
-  /** Sent as X-Total-Count when known. */
-  total?: number
-  nextCursor: string | undefined
-}
 
 export interface PageSizes {
   pageSizeDefault: number
@@ -35,13 +23,6 @@ export function collectionRequest(
 ): PageRequest {
   if (query.limit !== undefined) return pageRequest(query, sizes)
   return { limit: sizes.collectionMax, after: query.cursor }
-}
-
-/** Repositories fetch one row more than asked to learn whether a next page exists. */
-export function toPage<T extends { id: string }>(rows: T[], limit: number, total?: number): Page<T> {
-  const items = rows.slice(0, limit)
-  const nextCursor = rows.length > limit ? items[items.length - 1]?.id : undefined
-  return { items, total, nextCursor }
 }
 
 /** The base URL clients reach this server at: the configured public URL, else the request's own. */

@@ -18,11 +18,6 @@ export const IdParams = Type.Object({ id: Type.String() })
 
 export const MessageResponse = Type.Object({ message: Type.String() })
 
-export const Timestamps = {
-  created_at: Type.String({ format: 'date-time' }),
-  updated_at: Type.String({ format: 'date-time' }),
-}
-
 export const PageQuery = Type.Object({
   limit: Type.Optional(
     Type.Integer({ minimum: 1, description: 'Page size (clamped to the configured maximum)' }),

@@ -1,14 +1,15 @@
 // `hbnb jobs`: what an operator does with background tasks. Lists and inspects dead letters,
 // requeues them, and shows queue depths, on whichever queue the configuration selects (the outbox
 // table embedded, RabbitMQ with HBNB_AMQP_URL). Prints for people; errors say what to do next.
-import { createTaskQueue } from '../app.js'
 import type { Config } from '../config.js'
 import { createDatabase, type Database } from '../db/database.js'
 import { migrationStatus } from '../db/migrate.js'
+import { OutboxRepository } from '../db/outbox.js'
+import { TASK_NAMES } from '../domain/tasks.js'
+import { createTaskQueue } from '../infra/queue/index.js'
 import type { DeadLetter, TaskQueue } from '../infra/queue/port.js'
 import { RabbitTaskQueue } from '../infra/queue/rabbitmq.js'
 import type { Logger } from '../logger.js'
-import { TASK_NAMES } from './tasks.js'
 
 /** A failure to report to the operator as is (exit status 1, no stack trace). */
 export class JobsCommandError extends Error {}
@@ -175,13 +176,9 @@ export async function showQueueStats(config: Config, logger: Logger, print: Prin
     print(`Queue: ${describeQueue(config)}`)
     for (const line of table(rows)) print(line)
     if (config.amqpUrl) {
-      const row = await database.write
-        .selectFrom('outbox')
-        .select((eb) => eb.fn.countAll<number | string>().as('count'))
-        .where('status', '=', 'pending')
-        .executeTakeFirstOrThrow()
+      const pending = await new OutboxRepository(database).countPending()
       print('')
-      print(`Outbox rows not yet relayed to RabbitMQ: ${Number(row.count)}`)
+      print(`Outbox rows not yet relayed to RabbitMQ: ${pending}`)
     }
     print('')
     print(

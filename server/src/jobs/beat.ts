@@ -1,10 +1,11 @@
 // What `hbnb beat` runs, and when. Schedules live here, in code.
-import type { Services } from '../app.js'
 import type { Config } from '../config.js'
 import { backupDatabase, pruneBackups } from '../db/backup.js'
 import type { Database } from '../db/database.js'
+import { SchedulerRunRepository } from '../db/scheduler-runs.js'
 import type { Logger } from '../logger.js'
 import { RefreshTokenRepository } from '../modules/auth/repository.js'
+import type { Services } from '../modules/services.js'
 import { type Clock, type ScheduledJob, Scheduler } from './schedule.js'
 
 /** Rows of `scheduler_runs` older than this are deleted by the cleanup job. */
@@ -19,6 +20,7 @@ export function beatJobs(options: {
   const { config, database, services } = options
   const now = options.now ?? Date.now
   const refreshTokens = new RefreshTokenRepository(database)
+  const schedulerRuns = new SchedulerRunRepository(database)
   return [
     {
       // Expires booking requests past their deadline and completes finished stays.
@@ -55,11 +57,10 @@ export function beatJobs(options: {
       run: async () => {
         const at = now()
         const tokens = await refreshTokens.deleteExpired(new Date(at).toISOString())
-        const runs = await database.write
-          .deleteFrom('scheduler_runs')
-          .where('started_at', '<', new Date(at - KEEP_RUNS_DAYS * 86_400_000).toISOString())
-          .executeTakeFirst()
-        return { refreshTokens: tokens, schedulerRuns: Number(runs.numDeletedRows) }
+        const runs = await schedulerRuns.deleteStartedBefore(
+          new Date(at - KEEP_RUNS_DAYS * 86_400_000).toISOString(),
+        )
+        return { refreshTokens: tokens, schedulerRuns: runs }
       },
     },
     {

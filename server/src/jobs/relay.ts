@@ -5,6 +5,7 @@
 // dedupe keys make harmless. A publish that fails (RabbitMQ down) gives the lease back, so the row
 // goes out as soon as RabbitMQ is back.
 import type { Database } from '../db/database.js'
+import { OutboxRepository } from '../db/outbox.js'
 import type { TaskQueue } from '../infra/queue/port.js'
 import type { Logger } from '../logger.js'
 
@@ -19,38 +20,25 @@ const iso = (ms: number) => new Date(ms).toISOString()
 
 export class OutboxRelay {
   private readonly now: () => number
+  private readonly outbox: OutboxRepository
   private timer: NodeJS.Timeout | undefined
   private running: Promise<unknown> | undefined
 
   constructor(
-    private readonly database: Database,
+    database: Database,
     private readonly queue: TaskQueue,
     private readonly options: RelayOptions = {},
   ) {
     this.now = options.now ?? Date.now
+    this.outbox = new OutboxRepository(database)
   }
 
   /** Relays every due pending row once; returns how many were published. */
   async runOnce(): Promise<number> {
-    const rows = await this.database.write
-      .selectFrom('outbox')
-      .selectAll()
-      .where('status', '=', 'pending')
-      .where('available_at', '<=', iso(this.now()))
-      .orderBy('available_at')
-      .orderBy('id')
-      .limit(this.options.batch ?? 100)
-      .execute()
+    const rows = await this.outbox.due(iso(this.now()), this.options.batch ?? 100)
     let published = 0
     for (const row of rows) {
-      const leased = await this.database.write
-        .updateTable('outbox')
-        .set({ available_at: iso(this.now() + (this.options.leaseMs ?? 60_000)) })
-        .where('id', '=', row.id)
-        .where('status', '=', 'pending')
-        .where('available_at', '=', row.available_at)
-        .executeTakeFirst()
-      if (Number(leased.numUpdatedRows) !== 1) continue
+      if (!(await this.outbox.lease(row, iso(this.now() + (this.options.leaseMs ?? 60_000))))) continue
       try {
         await this.queue.publish({
           name: row.task,
@@ -60,19 +48,10 @@ export class OutboxRelay {
       } catch (error) {
         // RabbitMQ unreachable: the row is due again at once (not after its lease), and this run
         // stops; the next one tries again.
-        await this.database.write
-          .updateTable('outbox')
-          .set({ available_at: row.available_at })
-          .where('id', '=', row.id)
-          .where('status', '=', 'pending')
-          .execute()
+        await this.outbox.release(row)
         throw error
       }
-      await this.database.write
-        .updateTable('outbox')
-        .set({ status: 'sent', sent_at: iso(this.now()) })
-        .where('id', '=', row.id)
-        .execute()
+      await this.outbox.markSent(row.id, iso(this.now()))
       published++
     }
     return published

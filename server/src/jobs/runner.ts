@@ -5,12 +5,12 @@
 // HBNB_WORKER_MAX_CONCURRENCY from the queue depth, which is sampled (and exported as metrics) every second.
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
+import { TASK_NAMES } from '../domain/tasks.js'
 import { taskMetrics } from '../infra/queue/metrics.js'
 import type { TaskHandler, TaskQueue } from '../infra/queue/port.js'
 import type { Logger } from '../logger.js'
 import { Autoscaler } from './autoscale.js'
 import { OutboxRelay } from './relay.js'
-import { TASK_NAMES } from './tasks.js'
 
 export interface JobsOptions {
   config: Config

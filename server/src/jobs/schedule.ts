@@ -3,7 +3,8 @@
 // slot only when it inserts the (job, slot) row of `scheduler_runs` first: the unique key is the
 // leader lock, on SQLite and MariaDB alike, with no separate lock service.
 import { hostname } from 'node:os'
-import { type Database, isUniqueViolation } from '../db/database.js'
+import type { Database } from '../db/database.js'
+import { SchedulerRunRepository } from '../db/scheduler-runs.js'
 import type { Logger } from '../logger.js'
 
 export type Schedule =
@@ -73,18 +74,20 @@ export interface SchedulerOptions {
 export class Scheduler {
   private readonly clock: Clock
   private readonly owner: string
+  private readonly runs: SchedulerRunRepository
   private readonly lastSlot = new Map<string, number>()
   private readonly running = new Map<string, Promise<void>>()
   private readonly stopping = new AbortController()
   private loop: Promise<void> | undefined
 
   constructor(
-    private readonly database: Database,
+    database: Database,
     readonly jobs: ScheduledJob[],
     private readonly options: SchedulerOptions = {},
   ) {
     this.clock = options.clock ?? systemClock
     this.owner = options.owner ?? `${hostname()}:${process.pid}`
+    this.runs = new SchedulerRunRepository(database)
     const names = new Set(jobs.map((job) => job.name))
     if (names.size !== jobs.length) throw new Error('scheduled job names must be unique')
   }
@@ -111,19 +114,14 @@ export class Scheduler {
     const slotIso = new Date(slot).toISOString()
     const logger = this.options.logger
     try {
-      await this.database.write
-        .insertInto('scheduler_runs')
-        .values({
-          job: job.name,
-          slot: slotIso,
-          owner: this.owner,
-          started_at: new Date(this.clock.now()).toISOString(),
-          finished_at: null,
-          error: null,
-        })
-        .execute()
+      const claimed = await this.runs.claim({
+        job: job.name,
+        slot: slotIso,
+        owner: this.owner,
+        startedAt: new Date(this.clock.now()).toISOString(),
+      })
+      if (!claimed) return // another scheduler has this run
     } catch (error) {
-      if (isUniqueViolation(error)) return // another scheduler has this run
       logger?.error({ err: error, job: job.name }, 'scheduler could not claim a run')
       return
     }
@@ -136,12 +134,7 @@ export class Scheduler {
       logger?.error({ err: error, job: job.name, slot: slotIso }, `scheduled job ${job.name} failed`)
     }
     try {
-      await this.database.write
-        .updateTable('scheduler_runs')
-        .set({ finished_at: new Date(this.clock.now()).toISOString(), error: failure })
-        .where('job', '=', job.name)
-        .where('slot', '=', slotIso)
-        .execute()
+      await this.runs.finish(job.name, slotIso, new Date(this.clock.now()).toISOString(), failure)
     } catch (error) {
       logger?.error({ err: error, job: job.name }, 'scheduler could not record a finished run')
     }

@@ -1,10 +1,10 @@
 // A MariaDB primary with two read replicas (scripts/mariadb-replicas.sh), driven over HTTP: reads
 // are served by the replicas, survive a replica dying, and a client always reads its own writes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seedEssentials } from '../../src/cli/seed.js'
 import { loadConfig } from '../../src/config.js'
 import { createDatabase } from '../../src/db/database.js'
 import { migrateUp } from '../../src/db/migrate.js'
-import { seedEssentials } from '../../src/db/seed.js'
 import { type ApiProcess, type RedisProcess, startApiProcess, startRedis } from '../helpers/processes.js'
 import {
   counterValues,

@@ -3,8 +3,8 @@
 // write was answered reflects it. Reads go through `read`, writes through `write`: the same app, or
 // two API processes sharing a database and a Redis.
 import { expect } from 'vitest'
+import { random } from '../../src/cli/seed.js'
 import { addDays } from '../../src/dates.js'
-import { random } from '../../src/db/seed.js'
 import { ADMIN } from './test-app.js'
 
 export interface ApiResponse {

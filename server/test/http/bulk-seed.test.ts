@@ -1,9 +1,9 @@
 // `hbnb seed --places N --bookings M --seed S`: exactly N places and M taken nights, the same for the same seed.
 import { expect, it } from 'vitest'
-import { bulkSeed, checkBulkOptions } from '../../src/db/bulk-seed.js'
+import { bulkSeed, checkBulkOptions } from '../../src/cli/bulk-seed.js'
+import { createProgress } from '../../src/cli/progress.js'
 import { createDatabase, type Database } from '../../src/db/database.js'
 import { migrateUp } from '../../src/db/migrate.js'
-import { createProgress } from '../../src/db/progress.js'
 import { describeEachDriver } from '../helpers/test-app.js'
 
 const fees = { serviceFeePercent: 12, taxPercent: 5 }

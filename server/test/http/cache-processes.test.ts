@@ -2,10 +2,10 @@
 // through the other, never stale. Also against a replicated primary (reads on replicas) when the
 // replicas of scripts/mariadb-replicas.sh are there. Runs server/dist: `npm run build --workspace server`.
 import { afterAll, beforeAll, describe, it } from 'vitest'
+import { seedEssentials } from '../../src/cli/seed.js'
 import { loadConfig } from '../../src/config.js'
 import { createDatabase } from '../../src/db/database.js'
 import { migrateUp } from '../../src/db/migrate.js'
-import { seedEssentials } from '../../src/db/seed.js'
 import { cacheProperty, httpClient } from '../helpers/cache-property.js'
 import { type ApiProcess, type RedisProcess, startApiProcess, startRedis } from '../helpers/processes.js'
 import {

@@ -8,8 +8,8 @@
 import { randomInt } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { expect, it } from 'vitest'
+import { random as seededRandom } from '../../src/cli/seed.js'
 import { addDays } from '../../src/dates.js'
-import { random as seededRandom } from '../../src/db/seed.js'
 import { describeEachDriver, type Response, type TestApp } from '../helpers/test-app.js'
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : randomInt(2 ** 31)

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createDatabase } from '../../src/db/database.js'
+import { TASK_NAMES } from '../../src/domain/tasks.js'
 import { OutboxTaskQueue } from '../../src/infra/queue/outbox.js'
 import { backoffMs } from '../../src/infra/queue/port.js'
 import { Jobs } from '../../src/jobs/runner.js'
-import { TASK_NAMES } from '../../src/jobs/tasks.js'
 
 describe('task runner', () => {
   it('refuses to start while a task name has no handler', async () => {

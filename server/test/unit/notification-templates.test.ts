@@ -1,7 +1,7 @@
 // Every message template, in English and French: subject, plain text and HTML, with user input
 // escaped in HTML, dates as the listing's local dates and money with its currency.
 import { describe, expect, it } from 'vitest'
-import type { BookingEvent } from '../../src/jobs/tasks.js'
+import type { BookingEvent } from '../../src/domain/tasks.js'
 import { passwordResetEmail, verificationEmail, welcomeEmail } from '../../src/modules/auth/account-emails.js'
 import { preferencesOf, wants } from '../../src/modules/notifications/preferences.js'
 import { bookingEmail, RECIPIENTS } from '../../src/modules/notifications/templates/booking-emails.js'

@@ -3,8 +3,8 @@
 // same try; it is `sent` once its handler resolved, or `dead` after its last failed try.
 import type { Database } from '../../db/database.js'
 import { isUniqueViolation } from '../../db/database.js'
+import { outboxRow } from '../../db/outbox.js'
 import type { OutboxRow } from '../../db/schema.js'
-import { outboxRow } from '../../jobs/outbox.js'
 import type { Logger } from '../../logger.js'
 import { countFailedTry } from './metrics.js'
 import { HandlerPool } from './pool.js'

@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database.js'
 import { prepare } from '../../db/prepared.js'
 import type { AmenityRow } from '../../db/schema.js'
-import type { PageRequest } from '../../http/pagination.js'
+import type { PageRequest } from '../../domain/pages.js'
 
 export class AmenityRepository {
   private readonly prepared

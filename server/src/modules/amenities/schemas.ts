@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Timestamps } from '../../http/schemas.js'
+import { Timestamps } from '../shared-schemas.js'
 
 export const Amenity = Type.Object({ id: Type.String(), name: Type.String(), ...Timestamps })
 

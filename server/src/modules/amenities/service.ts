@@ -1,7 +1,7 @@
 import { isUniqueViolation } from '../../db/database.js'
 import type { AmenityRow } from '../../db/schema.js'
+import { type Page, type PageRequest, toPage } from '../../domain/pages.js'
 import { badRequest, Messages, notFound } from '../../errors.js'
-import { type Page, type PageRequest, toPage } from '../../http/pagination.js'
 import { nowIso, uuidv7 } from '../../ids.js'
 import { type CachedResponse, ResponseCache, type Serialize } from '../../infra/cache/index.js'
 import { Changes, Tags } from '../cache-scopes.js'

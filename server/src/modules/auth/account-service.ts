@@ -1,5 +1,7 @@
 // Account emails: email verification and password reset, through single-use, expiring tokens.
+
 import type { EmailTokenPurpose, EmailTokensTable, UserRow } from '../../db/schema.js'
+import type { Actor } from '../../domain/actor.js'
 import { badRequest, Messages, notFound } from '../../errors.js'
 import { uuidv7 } from '../../ids.js'
 import type { MailSender } from '../../infra/mail/port.js'
@@ -8,10 +10,10 @@ import { localeOf } from '../notifications/templates/format.js'
 import type { UserRepository } from '../users/repository.js'
 import * as rules from '../validation.js'
 import { type AccountEmail, passwordResetEmail, verificationEmail, welcomeEmail } from './account-emails.js'
-import type { EmailTokenRepository } from './email-tokens.js'
+import type { EmailTokenRepository } from './email-token-repository.js'
 import { hashPassword } from './passwords.js'
 import type { Sessions } from './sessions.js'
-import { type Actor, hashRefreshToken, newRefreshToken } from './tokens.js'
+import { hashRefreshToken, newRefreshToken } from './tokens.js'
 
 export interface AccountOptions {
   emailVerifyTtlSeconds: number

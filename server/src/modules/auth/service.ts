@@ -1,3 +1,4 @@
+import type { Actor } from '../../domain/actor.js'
 import { forbidden, Messages, notFound, unauthorized } from '../../errors.js'
 import { uuidv7 } from '../../ids.js'
 import type { UserRepository } from '../users/repository.js'
@@ -6,7 +7,7 @@ import { toUserView, type UserService } from '../users/service.js'
 import { checkAgainstDecoy, checkPassword, hashPassword } from './passwords.js'
 import type { RefreshTokenRepository } from './repository.js'
 import type { Sessions } from './sessions.js'
-import { type AccessTokens, type Actor, hashRefreshToken, newRefreshToken } from './tokens.js'
+import { type AccessTokens, hashRefreshToken, newRefreshToken } from './tokens.js'
 
 export interface Session {
   access_token: string

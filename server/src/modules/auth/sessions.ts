@@ -2,13 +2,14 @@
 // family; its access tokens carry its id (`sid`). Ending a login revokes its family in the database
 // (the durable record) and records the revocation in the session store, which every process reads
 // before accepting an access token. When the store fails, the database answers instead.
+import type { Actor } from '../../domain/actor.js'
 import { unauthorized } from '../../errors.js'
 import { ThrottledWarning } from '../../infra/redis.js'
 import type { SessionStore } from '../../infra/sessions/port.js'
 import type { Logger } from '../../logger.js'
 import { counter } from '../../metrics.js'
 import type { RefreshTokenRepository } from './repository.js'
-import type { AccessTokens, AccessTokenVerifier, Actor } from './tokens.js'
+import type { AccessTokens, AccessTokenVerifier } from './tokens.js'
 
 const fallbacks = counter(
   'hbnb_session_store_fallbacks_total',

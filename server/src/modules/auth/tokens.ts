@@ -1,12 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { errors, jwtVerify, SignJWT } from 'jose'
+import type { Actor } from '../../domain/actor.js'
 import { unauthorized } from '../../errors.js'
 import { uuidv7 } from '../../ids.js'
-
-export interface Actor {
-  id: string
-  isAdmin: boolean
-}
 
 /** The claims of a valid access token: the caller, and the login it belongs to. */
 export interface AccessClaims extends Actor {

@@ -9,8 +9,13 @@
 // the guest cancels before check-in; the service fee only with a 100% refund. A host who cancels,
 // and a request that is declined or expires, refund everything.
 
-export const CANCELLATION_POLICIES = ['flexible', 'moderate', 'strict'] as const
-export type CancellationPolicy = (typeof CANCELLATION_POLICIES)[number]
+import type { CancellationPolicy } from '../../db/schema.js'
+
+export const CANCELLATION_POLICIES = [
+  'flexible',
+  'moderate',
+  'strict',
+] as const satisfies readonly CancellationPolicy[]
 
 const SCHEDULES: Record<CancellationPolicy, { hoursBefore: number; percent: number }[]> = {
   flexible: [{ hoursBefore: 24, percent: 100 }],

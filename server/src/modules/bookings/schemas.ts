@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Timestamps } from '../../http/schemas.js'
+import { Timestamps } from '../shared-schemas.js'
 
 const DateString = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}$',

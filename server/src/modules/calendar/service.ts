@@ -1,7 +1,7 @@
 import { daysBetween, isCalendarDate, nightsOf } from '../../dates.js'
 import { isUniqueViolation } from '../../db/database.js'
+import type { Actor } from '../../domain/actor.js'
 import { badRequest, conflict } from '../../errors.js'
-import type { Actor } from '../../http/auth.js'
 import { nowIso } from '../../ids.js'
 import { ResponseCache } from '../../infra/cache/index.js'
 import { Changes } from '../cache-scopes.js'

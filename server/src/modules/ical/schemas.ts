@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Timestamps } from '../../http/schemas.js'
+import { Timestamps } from '../shared-schemas.js'
 
 export const FEED_URL_MAX = 2048
 export const FEED_NAME_MAX = 100

@@ -1,6 +1,6 @@
 // Which messages a booking change or reminder produces, for whom, on which channels: pure
 // functions from the booking to rendered emails and texts. Preferences are applied by the service.
-import type { BookingEvent, ReminderKind } from '../../jobs/tasks.js'
+import type { BookingEvent, ReminderKind } from '../../domain/tasks.js'
 import type { MessageKind } from './preferences.js'
 import { KIND_OF_EVENT } from './preferences.js'
 import type { BookingContext } from './repository.js'

@@ -1,7 +1,7 @@
 // A user's notification preferences: read with the defaults filled in, changed kind by kind.
 import type { NotificationChannel } from '../../db/schema.js'
+import type { Actor } from '../../domain/actor.js'
 import { badRequest, Messages, notFound } from '../../errors.js'
-import type { Actor } from '../../http/auth.js'
 import type { UserRepository } from '../users/repository.js'
 import type { Choice, NotificationPreferenceRepository } from './preference-repository.js'
 import { KINDS, LOCKED, type Preferences, preferencesOf } from './preferences.js'

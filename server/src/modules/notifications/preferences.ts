@@ -1,7 +1,7 @@
 // Which messages a user gets, by channel and kind. Every kind is on by default (SMS go only to a
 // verified number); security emails (welcome/verification, password reset) cannot be turned off.
 import type { NotificationChannel } from '../../db/schema.js'
-import type { BookingEvent } from '../../jobs/tasks.js'
+import type { BookingEvent } from '../../domain/tasks.js'
 
 export const EMAIL_KINDS = [
   'security',

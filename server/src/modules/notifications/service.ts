@@ -2,10 +2,11 @@
 // booking change or a reminder, in each one's language, as each one's preferences allow. Each
 // message is claimed in `sent_messages` by its dedupe key before it is sent, so a redelivered task
 // never sends twice; a failed send releases its claim and fails the task, which is retried.
+
+import type { Notification } from '../../domain/tasks.js'
 import type { MailSender } from '../../infra/mail/port.js'
 import type { Delivery } from '../../infra/queue/port.js'
 import { SmsDeliveryError, type SmsSender } from '../../infra/sms/port.js'
-import type { Notification } from '../../jobs/tasks.js'
 import type { Logger } from '../../logger.js'
 import { bookingMessages, type Message, reminderMessages } from './compose.js'
 import type { NotificationPreferenceRepository } from './preference-repository.js'

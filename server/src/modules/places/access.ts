@@ -1,7 +1,7 @@
 // Who may see and who may manage a place: used by every module that works on one place.
 import type { PlaceRow } from '../../db/schema.js'
+import type { Actor } from '../../domain/actor.js'
 import { forbidden, Messages, notFound } from '../../errors.js'
-import type { Actor } from '../../http/auth.js'
 import type { PlaceRepository } from './repository.js'
 
 /**

@@ -2,14 +2,14 @@ import { sql } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { prepare } from '../../db/prepared.js'
 import type { AmenityRow, NewPlace, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
-import type { PageRequest } from '../../http/pagination.js'
-import { assignAmenityBits, clearAmenityMask, refreshAmenityMask } from '../search/amenity-bits.js'
+import type { PageRequest } from '../../domain/pages.js'
+import { assignAmenityBits, clearAmenityMask, refreshAmenityMask } from '../search/amenity-bits-repository.js'
 import {
   detailRowsReader,
   type PlaceDetailRows,
   type PlaceWithOwner,
   placeWithOwnerQuery,
-} from './detail-rows.js'
+} from './place-detail-repository.js'
 
 export interface PlaceFilter {
   /** Default: published only. */
@@ -145,7 +145,7 @@ export class PlaceRepository {
   }
 
   // Every write of place_amenities also sets the place's amenity_mask (search reads it), in the
-  // same transaction; the amenities get their bits first (see search/amenity-bits.ts).
+  // same transaction; the amenities get their bits first (see search/amenity-bits-repository.ts).
 
   async insert(place: NewPlace, amenityIds: string[]): Promise<void> {
     await assignAmenityBits(this.db.write, amenityIds)

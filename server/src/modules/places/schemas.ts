@@ -1,7 +1,7 @@
 import Type from 'typebox'
-import { Timestamps } from '../../http/schemas.js'
 import { Amenity } from '../amenities/schemas.js'
 import { PlaceReview } from '../reviews/schemas.js'
+import { Timestamps } from '../shared-schemas.js'
 import { MULTILINE } from '../validation.js'
 import { MAX_PRICE } from './money.js'
 

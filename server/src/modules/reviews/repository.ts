@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { prepare } from '../../db/prepared.js'
 import type { DB, GuestReviewRow, ReviewRow } from '../../db/schema.js'
-import type { PageRequest } from '../../http/pagination.js'
+import type { PageRequest } from '../../domain/pages.js'
 
 export interface ReviewWithAuthor extends ReviewRow {
   author_first_name: string

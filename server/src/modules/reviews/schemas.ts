@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Timestamps } from '../../http/schemas.js'
+import { Timestamps } from '../shared-schemas.js'
 import { MULTILINE } from '../validation.js'
 
 const Stars = Type.Integer({ minimum: 1, maximum: 5 })

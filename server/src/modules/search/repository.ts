@@ -7,7 +7,7 @@ import {
 } from 'kysely'
 import type { Database } from '../../db/database.js'
 import type { DB, PlaceNightsTable, PlaceRow } from '../../db/schema.js'
-import { amenityBits, bitsOf, MASK_BITS, maskOf } from './amenity-bits.js'
+import { amenityBits, bitsOf, MASK_BITS, maskOf } from './amenity-bits-repository.js'
 
 /** A longitude interval; `from > to` means it crosses the antimeridian. */
 export interface LngRange {

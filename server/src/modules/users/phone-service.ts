@@ -2,14 +2,14 @@
 // the user's verified phone, the only one text messages are sent to. Codes are stored as HMACs,
 // expire, allow a few wrong attempts, and are rate-limited per user.
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto'
+import type { Actor } from '../../domain/actor.js'
 import { AppError, badRequest, Messages, notFound } from '../../errors.js'
-import type { Actor } from '../../http/auth.js'
 import { uuidv7 } from '../../ids.js'
 import type { SmsSender } from '../../infra/sms/port.js'
 import type { Logger } from '../../logger.js'
 import { localeOf } from '../notifications/templates/format.js'
 import { phoneCodeSms } from '../notifications/templates/sms.js'
-import type { PhoneCodeRepository } from './phone-codes.js'
+import type { PhoneCodeRepository } from './phone-code-repository.js'
 import type { UserRepository } from './repository.js'
 
 export interface PhoneOptions {

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Timestamps } from '../../http/schemas.js'
+import { Timestamps } from '../shared-schemas.js'
 
 export const UserLocale = Type.Union([Type.Literal('en'), Type.Literal('fr')], {
   description: 'Language of the emails the user receives',

@@ -1,6 +1,6 @@
 import Type from 'typebox'
-import { Timestamps } from '../../http/schemas.js'
 import { PlaceSummary } from '../places/schemas.js'
+import { Timestamps } from '../shared-schemas.js'
 
 export const Wishlist = Type.Object({
   id: Type.String(),

@@ -1,7 +1,7 @@
 import { isUniqueViolation } from '../../db/database.js'
 import type { WishlistRow } from '../../db/schema.js'
+import type { Actor } from '../../domain/actor.js'
 import { notFound } from '../../errors.js'
-import type { Actor } from '../../http/auth.js'
 import { nowIso, uuidv7 } from '../../ids.js'
 import { findVisiblePlace } from '../places/access.js'
 import type { PlaceRepository } from '../places/repository.js'

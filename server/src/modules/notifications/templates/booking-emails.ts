@@ -1,5 +1,5 @@
 // The emails about a booking change, to the guest and the host, in English and French.
-import type { BookingEvent } from '../../../jobs/tasks.js'
+import type { BookingEvent } from '../../../domain/tasks.js'
 import { formatMoney, type Locale, paragraphsEmail, type RenderedEmail } from './format.js'
 import { type StayFacts, stayParagraphs } from './stay.js'
 

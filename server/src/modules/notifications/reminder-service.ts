@@ -3,8 +3,8 @@
 // is one outbox row whose dedupe key (booking and kind) is unique, so it is enqueued once however
 // often, and by however many schedulers, the job runs; the handler's claims make it sent once.
 import { addDays, localTimeToInstant } from '../../dates.js'
-import { outboxRow } from '../../jobs/outbox.js'
-import { type ReminderKind, reminderNotification } from '../../jobs/tasks.js'
+import { outboxRow } from '../../db/outbox.js'
+import { type ReminderKind, reminderNotification } from '../../domain/tasks.js'
 import type { Logger } from '../../logger.js'
 import { REVIEW_WINDOW_DAYS } from '../reviews/stay-service.js'
 import type { NotificationRepository, ReminderCandidate } from './repository.js'

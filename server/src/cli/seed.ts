@@ -1,6 +1,8 @@
 // The contract's seed (admin and three amenities) and the demo data added on a first start.
 import type { Config } from '../config.js'
 import { addDays, nightsOf } from '../dates.js'
+import type { Database } from '../db/database.js'
+import type { AmenityRow, BookingStatus, PlaceRow, ReviewRow, UserRow } from '../db/schema.js'
 import { nowIso, uuidv7 } from '../ids.js'
 import { hashPassword } from '../modules/auth/passwords.js'
 import { CANCELLATION_POLICIES } from '../modules/bookings/policies.js'
@@ -10,9 +12,7 @@ import { nightRows } from '../modules/calendar/repository.js'
 import { toMinorUnits } from '../modules/places/money.js'
 import { DEFAULT_TERMS } from '../modules/places/service.js'
 import { NO_STAY_RATINGS } from '../modules/reviews/service.js'
-import type { Database } from './database.js'
 import { DEMO_CITIES, DEMO_EXTRA_AMENITIES, DEMO_KINDS, DEMO_PEOPLE, DEMO_REVIEWS } from './demo-data.js'
-import type { AmenityRow, BookingStatus, PlaceRow, ReviewRow, UserRow } from './schema.js'
 
 export const ADMIN_ID = '36c9050e-ddd3-4c3b-9731-9f487208bbc1'
 export const SEED_AMENITIES = ['WiFi', 'Swimming Pool', 'Air Conditioning']

@@ -4,27 +4,32 @@
 // of seeding. The same seed and day give the same data. Rows go in by batches, one transaction each.
 import { sql } from 'kysely'
 import { addDays, daysBetween, nightsOf } from '../dates.js'
-import { nowIso, uuidv7 } from '../ids.js'
-import { hashPassword } from '../modules/auth/passwords.js'
-import type { CancellationPolicy } from '../modules/bookings/policies.js'
-import { type FeeRates, priceStay } from '../modules/bookings/pricing.js'
-import { bookingRow } from '../modules/bookings/records.js'
-import { nightRows } from '../modules/calendar/repository.js'
-import { toMinorUnits } from '../modules/places/money.js'
-import { NO_STAY_RATINGS } from '../modules/reviews/service.js'
-import { amenityBits, assignAmenityBits, MASK_BITS, maskOf } from '../modules/search/amenity-bits.js'
-import type { Database } from './database.js'
-import { DEMO_CITIES, DEMO_EXTRA_AMENITIES, DEMO_KINDS, DEMO_PEOPLE, DEMO_REVIEWS } from './demo-data.js'
+import type { Database } from '../db/database.js'
 import type {
   AmenityRow,
   BookingRow,
+  CancellationPolicy,
   DB,
   NightPricesTable,
   PlaceNightsTable,
   PlaceRow,
   ReviewRow,
   UserRow,
-} from './schema.js'
+} from '../db/schema.js'
+import { nowIso, uuidv7 } from '../ids.js'
+import { hashPassword } from '../modules/auth/passwords.js'
+import { type FeeRates, priceStay } from '../modules/bookings/pricing.js'
+import { bookingRow } from '../modules/bookings/records.js'
+import { nightRows } from '../modules/calendar/repository.js'
+import { toMinorUnits } from '../modules/places/money.js'
+import { NO_STAY_RATINGS } from '../modules/reviews/service.js'
+import {
+  amenityBits,
+  assignAmenityBits,
+  MASK_BITS,
+  maskOf,
+} from '../modules/search/amenity-bits-repository.js'
+import { DEMO_CITIES, DEMO_EXTRA_AMENITIES, DEMO_KINDS, DEMO_PEOPLE, DEMO_REVIEWS } from './demo-data.js'
 import { DEMO_PASSWORD, random, SEED_AMENITIES } from './seed.js'
 
 export interface BulkSeedOptions {

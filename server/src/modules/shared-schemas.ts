@@ -1,0 +1,7 @@
+// Schema pieces shared by the modules' schemas (route-only pieces are in http/schemas.ts).
+import Type from 'typebox'
+
+export const Timestamps = {
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' }),
+}
