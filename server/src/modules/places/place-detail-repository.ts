@@ -16,7 +16,7 @@ export interface PlaceWithOwner extends PlaceRow {
 }
 
 /** The place `id` joined with its owner's public fields. */
-export function placeWithOwnerQuery(read: Kysely<DB>, id: string) {
+function placeWithOwnerQuery(read: Kysely<DB>, id: string) {
   return read
     .selectFrom('places')
     .innerJoin('users', 'users.id', 'places.owner_id')

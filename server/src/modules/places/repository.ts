@@ -4,12 +4,7 @@ import { prepare } from '../../db/prepared.js'
 import type { AmenityRow, NewPlace, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
 import type { PageRequest } from '../../domain/pages.js'
 import { assignAmenityBits, clearAmenityMask, refreshAmenityMask } from '../search/amenity-bits-repository.js'
-import {
-  detailRowsReader,
-  type PlaceDetailRows,
-  type PlaceWithOwner,
-  placeWithOwnerQuery,
-} from './place-detail-repository.js'
+import { detailRowsReader, type PlaceDetailRows } from './place-detail-repository.js'
 
 export interface PlaceFilter {
   /** Default: published only. */
@@ -35,7 +30,6 @@ function publishedOnly(filter: PlaceFilter): boolean {
 
 export class PlaceRepository {
   private readonly byId
-  private readonly withOwnerById
   private readonly amenitiesByPlace
   private readonly published
   private readonly detailReaders = new Map<number, ReturnType<typeof detailRowsReader>>()
@@ -45,7 +39,6 @@ export class PlaceRepository {
     this.byId = prepare(read, 1, (id: string) =>
       read.selectFrom('places').selectAll().where('id', '=', id).where('deleted_at', 'is', null),
     )
-    this.withOwnerById = prepare(read, 1, (id: string) => placeWithOwnerQuery(read, id))
     this.amenitiesByPlace = prepare(read, 1, (placeId: string) =>
       read
         .selectFrom('place_amenities')
@@ -80,11 +73,6 @@ export class PlaceRepository {
       this.detailReaders.set(reviewLimit, read)
     }
     return read(id)
-  }
-
-  /** The place and its owner in one query; undefined when either is missing. */
-  findWithOwner(id: string): Promise<PlaceWithOwner | undefined> {
-    return this.withOwnerById.first(id)
   }
 
   private matching(filter: PlaceFilter) {
