@@ -56,16 +56,9 @@ import { UserService } from './modules/users/service.js'
 import { WishlistRepository } from './modules/wishlists/repository.js'
 import { WishlistService } from './modules/wishlists/service.js'
 
-export function createServices(
-  config: Config,
-  database: Database,
-  logger?: Logger,
-  mail: MailSender = createMailSender(config),
-  sms: SmsSender = createSmsSender(config),
-  sessionStore: SessionStore = new MemorySessionStore(),
-  cache: ResponseCache = createResponseCache(config, undefined, logger),
-) {
-  const repositories = {
+/** The repositories: each owns the SQL of its tables. */
+export function createRepositories(database: Database) {
+  return {
     users: new UserRepository(database),
     amenities: new AmenityRepository(database),
     places: new PlaceRepository(database),
@@ -76,96 +69,176 @@ export function createServices(
     bookings: new BookingRepository(database),
     wishlists: new WishlistRepository(database),
   }
+}
+
+/** What the services are built on: the drivers chosen for this process. */
+export interface ServiceDrivers {
+  config: Config
+  database: Database
+  logger: Logger
+  mail: MailSender
+  sms: SmsSender
+  sessionStore: SessionStore
+  cache: ResponseCache
+  /** The clock (milliseconds since the epoch). */
+  now: () => number
+}
+
+export function createServices({
+  config,
+  database,
+  logger,
+  mail,
+  sms,
+  sessionStore,
+  cache,
+  now,
+}: ServiceDrivers) {
+  const repositories = createRepositories(database)
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds)
-  const sessions = new Sessions(repositories.refreshTokens, sessionStore, accessTokens, { logger })
-  const privacy = { publicEmails: config.publicEmails }
-  const users = new UserService(repositories.users, cache, sessions, privacy, {
-    adminPasswordPolicy: config.passwordPolicy === 'all',
+  const sessions = new Sessions({
+    refreshTokens: repositories.refreshTokens,
+    store: sessionStore,
+    tokens: accessTokens,
+    options: {},
+    logger,
+    now,
   })
+  const privacy = { publicEmails: config.publicEmails }
+  const users = new UserService({
+    users: repositories.users,
+    cache,
+    sessions,
+    privacy,
+    options: { adminPasswordPolicy: config.passwordPolicy === 'all' },
+  })
+  const fees = { serviceFeePercent: config.serviceFeePercent, taxPercent: config.taxPercent }
   const services: Services = {
     users,
-    auth: new AuthService(
-      repositories.users,
-      users,
-      repositories.refreshTokens,
+    auth: new AuthService({
+      users: repositories.users,
+      userService: users,
+      refreshTokens: repositories.refreshTokens,
       accessTokens,
       sessions,
-      config,
-    ),
-    account: new AccountService(repositories.users, new EmailTokenRepository(database), sessions, mail, {
-      emailVerifyTtlSeconds: config.emailVerifyTtlSeconds,
-      passwordResetTtlSeconds: config.passwordResetTtlSeconds,
-      linkBaseUrl: config.publicUrl ?? `http://localhost:${config.port}`,
-      logger,
-      userChanged: (id) => users.changed(id),
+      options: config,
+      now,
     }),
-    amenities: new AmenityService(repositories.amenities, cache),
-    places: new PlaceService(repositories.places, repositories.users, repositories.amenities, cache, privacy),
-    reviews: new ReviewService(repositories.reviews, repositories.places, cache),
-    system: new SystemService(database, repositories),
-    search: new SearchService(new SearchRepository(database), repositories.amenities, {
-      serviceFeePercent: config.serviceFeePercent,
-      taxPercent: config.taxPercent,
-      pageSizeMax: config.pageSizeMax,
-      cache,
-      cacheTtlMs: config.cacheSearchTtlSeconds * 1000,
-    }),
-    calendar: new CalendarService(repositories.places, repositories.calendar, cache),
-    ical: new IcalService(
-      repositories.places,
-      repositories.calendar,
-      repositories.ical,
-      new IcalFetcher({ allowPrivateAddresses: config.icalAllowPrivateAddresses }),
-      { logger, cache },
-    ),
-    wishlists: new WishlistService(repositories.wishlists, repositories.places),
-    phone: new PhoneService(repositories.users, new PhoneCodeRepository(database), sms, {
-      secret: config.jwtSecret,
-      logger,
-    }),
-    notificationPreferences: new NotificationPreferenceService(
-      new NotificationPreferenceRepository(database),
-      repositories.users,
-    ),
-    reminders: new ReminderService(new NotificationRepository(database), logger),
-    stayReviews: new StayReviewService(
-      repositories.reviews,
-      repositories.bookings,
-      repositories.places,
-      undefined,
-      cache,
-    ),
-    bookings: new BookingService(
-      repositories.bookings,
-      repositories.places,
-      repositories.calendar,
-      {
-        serviceFeePercent: config.serviceFeePercent,
-        taxPercent: config.taxPercent,
-        requestTtlHours: config.bookingRequestTtlHours,
-        cache,
+    account: new AccountService({
+      users: repositories.users,
+      tokens: new EmailTokenRepository(database),
+      sessions,
+      mail,
+      options: {
+        emailVerifyTtlSeconds: config.emailVerifyTtlSeconds,
+        passwordResetTtlSeconds: config.passwordResetTtlSeconds,
+        linkBaseUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+        userChanged: (id) => users.changed(id),
       },
       logger,
-    ),
+      now,
+    }),
+    amenities: new AmenityService({ amenities: repositories.amenities, cache }),
+    places: new PlaceService({
+      places: repositories.places,
+      users: repositories.users,
+      amenities: repositories.amenities,
+      cache,
+      privacy,
+    }),
+    reviews: new ReviewService({ reviews: repositories.reviews, places: repositories.places, cache }),
+    system: new SystemService({ database, repositories, dependencies: [] }),
+    search: new SearchService({
+      search: new SearchRepository(database),
+      amenities: repositories.amenities,
+      options: { ...fees, pageSizeMax: config.pageSizeMax, cacheTtlMs: config.cacheSearchTtlSeconds * 1000 },
+      cache,
+      now,
+    }),
+    calendar: new CalendarService({ places: repositories.places, calendar: repositories.calendar, cache }),
+    ical: new IcalService({
+      places: repositories.places,
+      calendar: repositories.calendar,
+      feeds: repositories.ical,
+      fetcher: new IcalFetcher({ allowPrivateAddresses: config.icalAllowPrivateAddresses }),
+      options: {},
+      logger,
+      cache,
+      now,
+    }),
+    wishlists: new WishlistService({ wishlists: repositories.wishlists, places: repositories.places }),
+    phone: new PhoneService({
+      users: repositories.users,
+      codes: new PhoneCodeRepository(database),
+      sms,
+      options: { secret: config.jwtSecret },
+      logger,
+      now,
+    }),
+    notificationPreferences: new NotificationPreferenceService({
+      preferences: new NotificationPreferenceRepository(database),
+      users: repositories.users,
+      now,
+    }),
+    reminders: new ReminderService({ repository: new NotificationRepository(database), logger }),
+    stayReviews: new StayReviewService({
+      reviews: repositories.reviews,
+      bookings: repositories.bookings,
+      places: repositories.places,
+      now,
+      cache,
+    }),
+    bookings: new BookingService({
+      bookings: repositories.bookings,
+      places: repositories.places,
+      calendar: repositories.calendar,
+      options: { ...fees, requestTtlHours: config.bookingRequestTtlHours },
+      logger,
+      cache,
+      now,
+    }),
   }
   if (config.env !== 'production' && (!config.smtpUrl || !config.smsApiUrl)) {
-    services.devOutbox = new DevOutboxService(join(config.dataDir, 'mail'), join(config.dataDir, 'sms'))
+    services.devOutbox = new DevOutboxService({
+      mailDir: join(config.dataDir, 'mail'),
+      smsDir: join(config.dataDir, 'sms'),
+    })
   }
   return { services, repositories, accessTokens, sessions }
 }
 
+/** The services `hbnb beat` runs its jobs with (it serves no requests: its logins live nowhere else). */
+export function createSchedulerServices(
+  config: Config,
+  database: Database,
+  logger: Logger,
+  cache: ResponseCache,
+) {
+  return createServices({
+    config,
+    database,
+    logger,
+    mail: createMailSender(config),
+    sms: createSmsSender(config),
+    sessionStore: new MemorySessionStore(),
+    cache,
+    now: Date.now,
+  })
+}
+
 /** Background work: the task queue, the mail driver and the handler of every task name. */
-export function createJobs(config: Config, database: Database, logger?: Logger) {
+export function createJobs(config: Config, database: Database, logger: Logger) {
   const queue = createTaskQueue(config, database, logger)
   const mail = createMailSender(config)
   const sms = createSmsSender(config)
-  const notifications = new NotificationService(
-    new NotificationRepository(database, config.taskLeaseSeconds * 1000),
-    new NotificationPreferenceRepository(database),
+  const notifications = new NotificationService({
+    repository: new NotificationRepository(database, config.taskLeaseSeconds * 1000),
+    preferences: new NotificationPreferenceRepository(database),
     mail,
     sms,
     logger,
-  )
+    now: Date.now,
+  })
   const jobs = new Jobs({
     config,
     database,
@@ -191,15 +264,16 @@ export async function createApp(
   const redis: Redis | undefined = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const cache = createResponseCache(config, redis, logger)
   const { jobs, notifications, mail, sms } = createJobs(config, database, logger)
-  const { services, accessTokens, sessions } = createServices(
+  const { services, accessTokens, sessions } = createServices({
     config,
     database,
     logger,
     mail,
     sms,
-    createSessionStore(redis),
+    sessionStore: createSessionStore(redis),
     cache,
-  )
+    now: Date.now,
+  })
   if (redis) {
     services.system.addDependency({
       name: 'redis',
@@ -223,9 +297,12 @@ export async function createApp(
   )
   return {
     config,
+    logger,
     database,
     services,
     http,
+    mail,
+    sms,
     jobs,
     notifications,
     redis,

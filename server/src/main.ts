@@ -1,7 +1,7 @@
 // The `hbnb` command: one codebase, several roles.
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { createApp, createJobs, createServices } from './app.js'
+import { createApp, createJobs, createSchedulerServices } from './app.js'
 import { bulkSeed, checkBulkOptions } from './cli/bulk-seed.js'
 import { createProgress } from './cli/progress.js'
 import { seedDemoData, seedEssentials } from './cli/seed.js'
@@ -199,7 +199,7 @@ async function beat(config: Config, logger: Logger) {
   // Scheduled jobs change bookings and ratings: they invalidate the cache the API processes share.
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const cache = createResponseCache(config, redis, logger)
-  const { services } = createServices(config, database, logger, undefined, undefined, undefined, cache)
+  const { services } = createSchedulerServices(config, database, logger, cache)
   const scheduler = createBeat({ config, database, services, logger })
   lifecycle.onStop('the running scheduled jobs', () => scheduler.stop())
   lifecycle.onStop('the database', () => database.close())

@@ -4,12 +4,13 @@ import { randomBytes } from 'node:crypto'
 import { Agent, request as httpRequest } from 'node:http'
 import { createConnection } from 'mysql2/promise'
 import { afterAll, beforeAll, describe, it } from 'vitest'
-import { type App, createApp } from '../../src/app.js'
+import { type App, createApp, createServices } from '../../src/app.js'
 import { seedEssentials } from '../../src/cli/seed.js'
 import { loadConfig } from '../../src/config.js'
 import { createDatabase } from '../../src/db/database.js'
 import { migrateUp } from '../../src/db/migrate.js'
 import { uuidv7 } from '../../src/ids.js'
+import { MemorySessionStore } from '../../src/infra/sessions/memory.js'
 import { createLogger } from '../../src/logger.js'
 import { EmailTokenRepository } from '../../src/modules/auth/email-token-repository.js'
 import { hashRefreshToken } from '../../src/modules/auth/tokens.js'
@@ -186,6 +187,21 @@ export class TestApp {
     )
     if (response.status !== 201) throw new Error(`place creation failed: ${response.status} ${response.text}`)
     return response.body as { id: string; owner_id: string; [key: string]: unknown }
+  }
+
+  /** The app's services with their clock at `now`: to run what falls due later (expiries, completions). */
+  servicesAt(now: number) {
+    const { app } = this
+    return createServices({
+      config: app.config,
+      database: app.database,
+      logger: app.logger,
+      mail: app.mail,
+      sms: app.sms,
+      sessionStore: new MemorySessionStore(),
+      cache: app.cache,
+      now: () => now,
+    }).services
   }
 
   async close() {

@@ -5,9 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createServices } from '../../src/app.js'
 import { addDays, localDate } from '../../src/dates.js'
-import { BookingService } from '../../src/modules/bookings/service.js'
 import { decodeQuotedPrintable } from '../helpers/smtp.js'
 import { ADMIN, type TestApp } from '../helpers/test-app.js'
 import { waitFor } from '../infra/mail-contract.js'
@@ -96,14 +94,7 @@ export class World {
     // also expire any pending request made before.
     const completed: string[] = []
     for (let i = 0; i < 2 + HIDDEN_REVIEW_POOL; i++) completed.push(await this.newConfirmedBooking())
-    const { repositories } = createServices(this.t.app.config, this.t.app.database)
-    const bookings = new BookingService(repositories.bookings, repositories.places, repositories.calendar, {
-      serviceFeePercent: 0,
-      taxPercent: 0,
-      requestTtlHours: 24,
-      now: () => Date.now() + 3 * DAY,
-    })
-    await bookings.runDueTransitions()
+    await this.t.servicesAt(Date.now() + 3 * DAY).bookings.runDueTransitions()
     this.completedBooking = completed.pop()!
     const hidden: string[] = []
     for (const booking of completed) {

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createServices } from '../../src/app.js'
 import { addDays, localDate } from '../../src/dates.js'
-import { BookingService } from '../../src/modules/bookings/service.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
 
 const today = () => localDate(Date.now(), 'UTC')
@@ -11,16 +9,6 @@ async function host(t: TestApp, terms: Record<string, unknown> = {}) {
   const owner = await t.user()
   const place = await t.place(owner.token, { price: 100, currency: 'EUR', ...terms })
   return { owner, place }
-}
-
-function serviceAt(t: TestApp, now: number) {
-  const { repositories } = createServices(t.app.config, t.app.database)
-  return new BookingService(repositories.bookings, repositories.places, repositories.calendar, {
-    serviceFeePercent: 12,
-    taxPercent: 5,
-    requestTtlHours: 24,
-    now: () => now,
-  })
 }
 
 describeEachDriver('bookings', (t) => {
@@ -298,7 +286,9 @@ describeEachDriver('bookings', (t) => {
         { place_id: place.id, check_in: day(5), check_out: day(6), guests: 1 },
         { token: guest.token },
       )
-      const done = await serviceAt(t(), Date.now() + 25 * 3_600_000).runDueTransitions()
+      const done = await t()
+        .servicesAt(Date.now() + 25 * 3_600_000)
+        .bookings.runDueTransitions()
       expect(done.expired).toBeGreaterThanOrEqual(1)
       expect((await t().get(`/api/v1/bookings/${request.body.id}`, { token: guest.token })).body.status).toBe(
         'expired',
@@ -314,7 +304,9 @@ describeEachDriver('bookings', (t) => {
         { place_id: instant.place.id, check_in: day(1), check_out: day(2), guests: 1 },
         { token: guest.token },
       )
-      await serviceAt(t(), Date.now() + 3 * 86_400_000).runDueTransitions()
+      await t()
+        .servicesAt(Date.now() + 3 * 86_400_000)
+        .bookings.runDueTransitions()
       expect((await t().get(`/api/v1/bookings/${stay.body.id}`, { token: guest.token })).body.status).toBe(
         'completed',
       )

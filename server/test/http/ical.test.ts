@@ -2,7 +2,7 @@ import { once } from 'node:events'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createServices } from '../../src/app.js'
+import { createRepositories } from '../../src/app.js'
 import { addDays, localDate, nightsOf } from '../../src/dates.js'
 import { FeedError, IcalFetcher, type ResolvedAddress } from '../../src/modules/ical/fetch.js'
 import { type ReadLimits, readFeed } from '../../src/modules/ical/reader.js'
@@ -177,9 +177,16 @@ async function feedOf(t: TestApp, token: string, placeId: string, feedId: string
 
 /** An IcalService like the app's, with its own fetcher (a short time limit, for instance). */
 function serviceWith(t: TestApp, fetcher: IcalFetcher, readLimits?: ReadLimits) {
-  const { repositories } = createServices(t.app.config, t.app.database)
-  return new IcalService(repositories.places, repositories.calendar, repositories.ical, fetcher, {
-    ...(readLimits ? { readLimits } : {}),
+  const repositories = createRepositories(t.app.database)
+  return new IcalService({
+    places: repositories.places,
+    calendar: repositories.calendar,
+    feeds: repositories.ical,
+    fetcher,
+    options: readLimits ? { readLimits } : {},
+    logger: t.app.logger,
+    cache: t.app.cache,
+    now: Date.now,
   })
 }
 

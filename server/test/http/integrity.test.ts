@@ -1,9 +1,7 @@
 // Integrity under races and deletions (issue 11): refunds decided from the status they apply to,
 // places that cannot be deleted from under their guests, and one visibility rule for a place's children.
 import { describe, expect, it } from 'vitest'
-import { createServices } from '../../src/app.js'
 import { addDays, localDate } from '../../src/dates.js'
-import { BookingService } from '../../src/modules/bookings/service.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
 
 const day = (offset: number) => addDays(localDate(Date.now(), 'UTC'), offset)
@@ -141,13 +139,7 @@ describeEachDriver('integrity', (t) => {
       const stale = await t().post<Booking>('/api/v1/bookings', stay, { token: first.token })
       expect(stale.body.status).toBe('pending')
       // A day and more later, before any expiry run, another guest books the same nights.
-      const { repositories } = createServices(t().app.config, t().app.database)
-      const later = new BookingService(repositories.bookings, repositories.places, repositories.calendar, {
-        serviceFeePercent: t().app.config.serviceFeePercent,
-        taxPercent: t().app.config.taxPercent,
-        requestTtlHours: 24,
-        now: () => Date.now() + 25 * 3_600_000,
-      })
+      const later = t().servicesAt(Date.now() + 25 * 3_600_000).bookings
       const { booking } = await later.create({ id: second.id, isAdmin: false }, stay)
       expect(booking.status).toBe('pending')
       const expired = await t().get<Booking>(`/api/v1/bookings/${stale.body.id}`, { token: first.token })
@@ -446,13 +438,9 @@ describeEachDriver('integrity', (t) => {
         { place_id: place.id, check_in: day(1), check_out: day(2), guests: 1 },
         { token: guest.token },
       )
-      const { repositories } = createServices(t().app.config, t().app.database)
-      await new BookingService(repositories.bookings, repositories.places, repositories.calendar, {
-        serviceFeePercent: 12,
-        taxPercent: 5,
-        requestTtlHours: 24,
-        now: () => Date.now() + 3 * 86_400_000,
-      }).runDueTransitions()
+      await t()
+        .servicesAt(Date.now() + 3 * 86_400_000)
+        .bookings.runDueTransitions()
       await t().put(`/api/v1/places/${place.id}`, { status: 'draft' }, { token: owner.token })
       const ratings = { cleanliness: 5, accuracy: 5, communication: 5, location: 5, check_in: 5, value: 5 }
       const review = await t().post(

@@ -5,9 +5,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
-import { createServices } from '../../src/app.js'
 import { addDays, localDate } from '../../src/dates.js'
-import { BookingService } from '../../src/modules/bookings/service.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
 import { waitFor } from '../infra/mail-contract.js'
 
@@ -180,13 +178,7 @@ describeEachDriver(
         (await t().post(`/api/v1/bookings/${declinedId}/decline`, undefined, { token: owner.token })).status,
       ).toBe(200)
       const expiringId = (await book(50)).body.id as string
-      const { repositories } = createServices(t().app.config, t().app.database)
-      const later = new BookingService(repositories.bookings, repositories.places, repositories.calendar, {
-        serviceFeePercent: 12,
-        taxPercent: 5,
-        requestTtlHours: 24,
-        now: () => Date.now() + 25 * 3_600_000,
-      })
+      const later = t().servicesAt(Date.now() + 25 * 3_600_000).bookings
       expect((await later.runDueTransitions()).expired).toBeGreaterThanOrEqual(1)
       // That service's clock is a day ahead, and so is its outbox row: bring the row due now.
       await t()

@@ -3,7 +3,7 @@
 // queries come from a seeded PRNG: set HBNB_SEARCH_SEED to replay a failure (the seed is printed).
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
-import { createServices } from '../../src/app.js'
+import { createRepositories } from '../../src/app.js'
 import { addDays, localDate } from '../../src/dates.js'
 import type { PlaceRow } from '../../src/db/schema.js'
 import { uuidv7 } from '../../src/ids.js'
@@ -269,7 +269,7 @@ async function buildWorld(t: TestApp, rng: ReturnType<typeof mulberry32>): Promi
   const amenityList: { id: string; name: string }[] = (await t.get('/api/v1/amenities/')).body
   const amenities = new Map(amenityList.map((a) => [a.id, a.name]))
   const owners = [await t.user(), await t.user()]
-  const { repositories } = createServices(t.app.config, t.app.database)
+  const repositories = createRepositories(t.app.database)
   const today = localDate(Date.now(), 'UTC')
   const createdAt = [0, 1, 2, 3].map((h) => new Date(Date.UTC(2025, 0, 1, h)).toISOString())
 

@@ -1,31 +1,10 @@
 import { expect, it } from 'vitest'
-import { createServices } from '../../src/app.js'
 import { addDays, localDate } from '../../src/dates.js'
-import { BookingService } from '../../src/modules/bookings/service.js'
-import { StayReviewService } from '../../src/modules/reviews/stay-service.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
 
 const day = (offset: number) => addDays(localDate(Date.now(), 'UTC'), offset)
 const DAY = 86_400_000
 const ratings = { cleanliness: 5, accuracy: 4, communication: 5, location: 3, check_in: 5, value: 4 }
-
-function services(t: TestApp, now: number) {
-  const { repositories } = createServices(t.app.config, t.app.database)
-  return {
-    bookings: new BookingService(repositories.bookings, repositories.places, repositories.calendar, {
-      serviceFeePercent: 0,
-      taxPercent: 0,
-      requestTtlHours: 24,
-      now: () => now,
-    }),
-    stayReviews: new StayReviewService(
-      repositories.reviews,
-      repositories.bookings,
-      repositories.places,
-      () => now,
-    ),
-  }
-}
 
 /** A confirmed one-night stay starting tomorrow, completed by running the due transitions three days ahead. */
 async function completedStay(t: TestApp) {
@@ -38,7 +17,7 @@ async function completedStay(t: TestApp) {
     { token: guest.token },
   )
   expect(booking.status).toBe(201)
-  await services(t, Date.now() + 3 * DAY).bookings.runDueTransitions()
+  await t.servicesAt(Date.now() + 3 * DAY).bookings.runDueTransitions()
   return { host, guest, place, bookingId: booking.body.id as string }
 }
 
@@ -90,7 +69,9 @@ describeEachDriver('stay reviews', (t) => {
       { text: 'Quiet street', rating: 2, ratings },
       { token: guest.token },
     )
-    await services(t(), Date.now() + 20 * DAY).stayReviews.revealDue()
+    await t()
+      .servicesAt(Date.now() + 20 * DAY)
+      .stayReviews.revealDue()
     expect(
       (await t().get(`/api/v1/places/${place.id}/reviews`)).body.map((r: { text: string }) => r.text),
     ).toEqual(['Quiet street'])
@@ -151,11 +132,9 @@ describeEachDriver('stay reviews', (t) => {
     expect(twice.status).toBe(409)
 
     const late = await completedStay(t())
-    const tooLate = services(t(), Date.now() + 20 * DAY).stayReviews.review(
-      late.bookingId,
-      { text: 'late', rating: 3 },
-      { id: late.host.id, isAdmin: false },
-    )
+    const tooLate = t()
+      .servicesAt(Date.now() + 20 * DAY)
+      .stayReviews.review(late.bookingId, { text: 'late', rating: 3 }, { id: late.host.id, isAdmin: false })
     await expect(tooLate).rejects.toMatchObject({ status: 409, code: 'review_window_closed' })
   })
 

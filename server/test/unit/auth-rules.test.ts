@@ -7,8 +7,12 @@ import { createDatabase, type Database } from '../../src/db/database.js'
 import { migrateUp } from '../../src/db/migrate.js'
 import { AppError } from '../../src/errors.js'
 import { nowIso, uuidv7 } from '../../src/ids.js'
-import { RefreshTokenRepository } from '../../src/modules/auth/repository.js'
-import { AuthService } from '../../src/modules/auth/service.js'
+import { ResponseCache } from '../../src/infra/cache/index.js'
+import { createMailSender } from '../../src/infra/mail/index.js'
+import { MemorySessionStore } from '../../src/infra/sessions/memory.js'
+import { createSmsSender } from '../../src/infra/sms/index.js'
+import { createLogger } from '../../src/logger.js'
+import type { AuthService } from '../../src/modules/auth/service.js'
 import { AccessTokens } from '../../src/modules/auth/tokens.js'
 
 const config = loadConfig({ HBNB_ENV: 'test', HBNB_DATABASE_URL: 'sqlite::memory:' }, false)
@@ -17,14 +21,7 @@ let wiring: ReturnType<typeof createServices>
 let clock = Date.now()
 
 function authAt(): AuthService {
-  return new AuthService(
-    wiring.repositories.users,
-    wiring.services.users,
-    new RefreshTokenRepository(database),
-    wiring.accessTokens,
-    wiring.sessions,
-    { ...config, now: () => clock },
-  )
+  return wiring.services.auth
 }
 
 async function addUser(passwordHash: string) {
@@ -66,7 +63,16 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 beforeAll(async () => {
   database = createDatabase(config.databaseUrl)
   await migrateUp(database)
-  wiring = createServices(config, database)
+  wiring = createServices({
+    config,
+    database,
+    logger: createLogger({ logLevel: 'silent', logFormat: 'json' }),
+    mail: createMailSender(config),
+    sms: createSmsSender(config),
+    sessionStore: new MemorySessionStore(),
+    cache: ResponseCache.off,
+    now: () => clock,
+  })
 })
 afterAll(() => database.close())
 

@@ -3,7 +3,7 @@ import type { AmenityRow } from '../../db/schema.js'
 import { type Page, type PageRequest, toPage } from '../../domain/pages.js'
 import { badRequest, Messages, notFound } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
-import { type CachedResponse, ResponseCache, type Serialize } from '../../infra/cache/index.js'
+import type { CachedResponse, ResponseCache, Serialize } from '../../infra/cache/index.js'
 import { Changes, Tags } from '../cache-scopes.js'
 import { requiredText } from '../validation.js'
 import type { AmenityRepository } from './repository.js'
@@ -17,15 +17,17 @@ export function toAmenityView(row: AmenityRow): AmenityView {
 
 const nameTaken = (name: string) => badRequest(`Amenity "${name}" already exists`, 'amenity_exists')
 
+export interface AmenityServiceDeps {
+  amenities: AmenityRepository
+  cache: ResponseCache
+}
+
 export class AmenityService {
-  constructor(
-    private readonly amenities: AmenityRepository,
-    private readonly cache: ResponseCache = ResponseCache.off,
-  ) {}
+  constructor(private readonly deps: AmenityServiceDeps) {}
 
   async create(input: { name: unknown }): Promise<AmenityView> {
     const name = requiredText('name', input.name, NAME_MAX)
-    if (await this.amenities.findByName(name)) throw nameTaken(name)
+    if (await this.deps.amenities.findByName(name)) throw nameTaken(name)
     const now = nowIso()
     const row: AmenityRow = {
       id: uuidv7(),
@@ -35,17 +37,17 @@ export class AmenityService {
       updated_at: now,
     }
     try {
-      await this.amenities.insert(row)
+      await this.deps.amenities.insert(row)
     } catch (error) {
       if (isUniqueViolation(error)) throw nameTaken(name)
       throw error
     }
-    await this.cache.invalidate(Changes.amenities())
+    await this.deps.cache.invalidate(Changes.amenities())
     return toAmenityView(row)
   }
 
   async get(id: string): Promise<AmenityView> {
-    const row = await this.amenities.findById(id)
+    const row = await this.deps.amenities.findById(id)
     if (!row) throw notFound(Messages.amenityNotFound)
     return toAmenityView(row)
   }
@@ -53,7 +55,7 @@ export class AmenityService {
   /** `get` serialized, from the cache. */
   getResponse(id: string, serialize?: Serialize): Promise<CachedResponse> {
     const build = async () => ({ value: await this.get(id) })
-    return this.cache.get('amenities', `amenity:${id}`, Tags.amenities(), build, { serialize })
+    return this.deps.cache.get('amenities', `amenity:${id}`, Tags.amenities(), build, { serialize })
   }
 
   /** `list` serialized, from the cache. */
@@ -63,28 +65,28 @@ export class AmenityService {
       return { value: built.items, total: built.total, next: built.nextCursor }
     }
     const key = `amenities:${page.limit}:${page.after ?? ''}`
-    return this.cache.get('amenities', key, Tags.amenities(), build, { serialize })
+    return this.deps.cache.get('amenities', key, Tags.amenities(), build, { serialize })
   }
 
   async list(page: PageRequest): Promise<Page<AmenityView>> {
-    const [rows, total] = await Promise.all([this.amenities.listPage(page), this.amenities.count()])
+    const [rows, total] = await Promise.all([this.deps.amenities.listPage(page), this.deps.amenities.count()])
     return toPage(rows.map(toAmenityView), page.limit, total)
   }
 
   async rename(id: string, input: { name: unknown }): Promise<AmenityView> {
-    const current = await this.amenities.findById(id)
+    const current = await this.deps.amenities.findById(id)
     if (!current) throw notFound(Messages.amenityNotFound)
     const name = requiredText('name', input.name, NAME_MAX)
-    const holder = await this.amenities.findByName(name)
+    const holder = await this.deps.amenities.findByName(name)
     if (holder && holder.id !== id) throw nameTaken(name)
     const now = nowIso()
     try {
-      await this.amenities.rename(id, name, now)
+      await this.deps.amenities.rename(id, name, now)
     } catch (error) {
       if (isUniqueViolation(error)) throw nameTaken(name)
       throw error
     }
-    await this.cache.invalidate(Changes.amenities())
+    await this.deps.cache.invalidate(Changes.amenities())
     return toAmenityView({ ...current, name, updated_at: now })
   }
 }

@@ -20,8 +20,6 @@ export interface AccountOptions {
   passwordResetTtlSeconds: number
   /** Base of the links in emails (the web client's pages `/verify-email` and `/reset-password`). */
   linkBaseUrl: string
-  logger?: Logger
-  now?: () => number
   /** Told after a change to a user's row, so that cached views of the user are rebuilt. */
   userChanged?: (id: string) => Promise<void>
 }
@@ -37,23 +35,25 @@ export const AccountMessages = {
   forgotAccepted: 'If an account uses this address, an email with a reset link is on its way',
 }
 
+export interface AccountServiceDeps {
+  users: UserRepository
+  tokens: EmailTokenRepository
+  sessions: Pick<Sessions, 'endAllOfUser'>
+  mail: MailSender
+  options: AccountOptions
+  logger: Logger
+  /** The clock (milliseconds since the epoch). */
+  now: () => number
+}
+
 export class AccountService {
-  private readonly now: () => number
   private readonly pending = new Set<Promise<void>>()
 
-  constructor(
-    private readonly users: UserRepository,
-    private readonly tokens: EmailTokenRepository,
-    private readonly sessions: Pick<Sessions, 'endAllOfUser'>,
-    private readonly mail: MailSender,
-    private readonly options: AccountOptions,
-  ) {
-    this.now = options.now ?? Date.now
-  }
+  constructor(private readonly deps: AccountServiceDeps) {}
 
   /** Emails the caller a link proving they own their address. */
   async requestVerification(actor: Actor): Promise<void> {
-    const user = await this.users.findById(actor.id)
+    const user = await this.deps.users.findById(actor.id)
     if (!user) throw notFound(Messages.userNotFound)
     if (user.email_verified_at) throw badRequest(AccountMessages.alreadyVerified, 'email_already_verified')
     await this.sendVerification(user, verificationEmail, 'verify-email')
@@ -66,7 +66,7 @@ export class AccountService {
   welcome(userId: string): void {
     this.background(
       (async () => {
-        const user = await this.users.findById(userId)
+        const user = await this.deps.users.findById(userId)
         if (user && !user.email_verified_at) await this.sendVerification(user, welcomeEmail, 'welcome')
       })(),
       userId,
@@ -75,25 +75,30 @@ export class AccountService {
   }
 
   private async sendVerification(user: UserRow, template: typeof verificationEmail, kind: string) {
-    const token = await this.issue(user.id, user.email, 'verify_email', this.options.emailVerifyTtlSeconds)
+    const token = await this.issue(
+      user.id,
+      user.email,
+      'verify_email',
+      this.deps.options.emailVerifyTtlSeconds,
+    )
     const email = template(localeOf(user.locale), {
       firstName: user.first_name,
       token,
-      link: `${this.options.linkBaseUrl}/verify-email?token=${token}`,
-      validMinutes: Math.round(this.options.emailVerifyTtlSeconds / 60),
+      link: `${this.deps.options.linkBaseUrl}/verify-email?token=${token}`,
+      validMinutes: Math.round(this.deps.options.emailVerifyTtlSeconds / 60),
     })
     await this.send(user.email, email, `${kind}:${user.id}:${hashRefreshToken(token).slice(0, 16)}`)
   }
 
   async verify(token: string): Promise<void> {
     const row = await this.redeem('verify_email', token)
-    const user = await this.users.findById(row.user_id)
+    const user = await this.deps.users.findById(row.user_id)
     if (!user) throw badRequest(AccountMessages.invalidToken, 'invalid_token')
     if (user.email_key !== row.email.toLowerCase())
       throw badRequest(AccountMessages.emailChanged, 'email_changed')
     if (!user.email_verified_at) {
-      await this.users.update(user.id, { email_verified_at: this.iso() })
-      await this.options.userChanged?.(user.id)
+      await this.deps.users.update(user.id, { email_verified_at: this.iso() })
+      await this.deps.options.userChanged?.(user.id)
     }
   }
 
@@ -102,7 +107,7 @@ export class AccountService {
    * the email is sent in the background, so neither the answer nor its timing reveals the account.
    */
   async forgotPassword(address: string): Promise<void> {
-    const user = await this.users.findByEmail(address.trim())
+    const user = await this.deps.users.findByEmail(address.trim())
     if (!user) return
     this.background(
       (async () => {
@@ -110,13 +115,13 @@ export class AccountService {
           user.id,
           user.email,
           'reset_password',
-          this.options.passwordResetTtlSeconds,
+          this.deps.options.passwordResetTtlSeconds,
         )
         const email = passwordResetEmail(localeOf(user.locale), {
           firstName: user.first_name,
           token,
-          link: `${this.options.linkBaseUrl}/reset-password?token=${token}`,
-          validMinutes: Math.round(this.options.passwordResetTtlSeconds / 60),
+          link: `${this.deps.options.linkBaseUrl}/reset-password?token=${token}`,
+          validMinutes: Math.round(this.deps.options.passwordResetTtlSeconds / 60),
         })
         await this.send(
           user.email,
@@ -132,7 +137,7 @@ export class AccountService {
   /** Keeps track of an email sent in the background (awaited by `settle`); logs its failure. */
   private background(work: Promise<void>, userId: string, failure: string): void {
     const tracked = work.catch((error: unknown) => {
-      this.options.logger?.error({ err: error, user_id: userId }, failure)
+      this.deps.logger.error({ err: error, user_id: userId }, failure)
     })
     this.pending.add(tracked)
     void tracked.finally(() => this.pending.delete(tracked))
@@ -142,17 +147,17 @@ export class AccountService {
   async resetPassword(token: string, password: string): Promise<void> {
     // Checked before the link is spent: a refused password leaves the link usable.
     const pending = token
-      ? await this.tokens.findByHash('reset_password', hashRefreshToken(token))
+      ? await this.deps.tokens.findByHash('reset_password', hashRefreshToken(token))
       : undefined
     const valid = rules.acceptablePassword(password, pending?.email, RESET_MIN_PASSWORD)
     const row = await this.redeem('reset_password', token)
-    const user = await this.users.findById(row.user_id)
+    const user = await this.deps.users.findById(row.user_id)
     if (!user) throw badRequest(AccountMessages.invalidToken, 'invalid_token')
     const now = this.iso()
-    await this.users.update(user.id, { password_hash: await hashPassword(valid), updated_at: now })
-    await this.options.userChanged?.(user.id)
-    await this.tokens.spendAllOfUser(user.id, 'reset_password', now)
-    await this.sessions.endAllOfUser(user.id)
+    await this.deps.users.update(user.id, { password_hash: await hashPassword(valid), updated_at: now })
+    await this.deps.options.userChanged?.(user.id)
+    await this.deps.tokens.spendAllOfUser(user.id, 'reset_password', now)
+    await this.deps.sessions.endAllOfUser(user.id)
   }
 
   /** Waits for background emails (on shutdown). */
@@ -161,9 +166,9 @@ export class AccountService {
   }
 
   private async issue(userId: string, email: string, purpose: EmailTokenPurpose, ttlSeconds: number) {
-    const now = this.now()
+    const now = this.deps.now()
     // A new link supersedes the earlier ones of the same kind.
-    await this.tokens.spendAllOfUser(userId, purpose, new Date(now).toISOString())
+    await this.deps.tokens.spendAllOfUser(userId, purpose, new Date(now).toISOString())
     const token = newRefreshToken()
     const row: EmailTokensTable = {
       id: uuidv7(),
@@ -175,26 +180,27 @@ export class AccountService {
       used_at: null,
       created_at: new Date(now).toISOString(),
     }
-    await this.tokens.insert(row)
+    await this.deps.tokens.insert(row)
     return token
   }
 
   /** Finds a token and spends it: unknown, expired and used tokens are refused, each with its own 400. */
   private async redeem(purpose: EmailTokenPurpose, token: string): Promise<EmailTokensTable> {
-    const row = token ? await this.tokens.findByHash(purpose, hashRefreshToken(token)) : undefined
+    const row = token ? await this.deps.tokens.findByHash(purpose, hashRefreshToken(token)) : undefined
     if (!row) throw badRequest(AccountMessages.invalidToken, 'invalid_token')
     if (row.used_at) throw badRequest(AccountMessages.usedToken, 'token_used')
     const now = this.iso()
     if (row.expires_at <= now) throw badRequest(AccountMessages.expiredToken, 'token_expired')
-    if (!(await this.tokens.markUsed(row.id, now))) throw badRequest(AccountMessages.usedToken, 'token_used')
+    if (!(await this.deps.tokens.markUsed(row.id, now)))
+      throw badRequest(AccountMessages.usedToken, 'token_used')
     return row
   }
 
   private async send(to: string, email: AccountEmail, dedupeKey: string) {
-    await this.mail.send({ to, subject: email.subject, text: email.text, html: email.html, dedupeKey })
+    await this.deps.mail.send({ to, subject: email.subject, text: email.text, html: email.html, dedupeKey })
   }
 
   private iso() {
-    return new Date(this.now()).toISOString()
+    return new Date(this.deps.now()).toISOString()
   }
 }

@@ -20,27 +20,26 @@ export interface Session {
 export interface AuthOptions {
   refreshTokenTtlSeconds: number
   allowSignup: boolean
-  now?: () => number
 }
 
 const SIGNUP_MIN_PASSWORD = 8
 
-export class AuthService {
-  private readonly now: () => number
+export interface AuthServiceDeps {
+  users: UserRepository
+  userService: UserService
+  refreshTokens: RefreshTokenRepository
+  accessTokens: AccessTokens
+  sessions: Sessions
+  options: AuthOptions
+  /** The clock (milliseconds since the epoch). */
+  now: () => number
+}
 
-  constructor(
-    private readonly users: UserRepository,
-    private readonly userService: UserService,
-    private readonly refreshTokens: RefreshTokenRepository,
-    private readonly accessTokens: AccessTokens,
-    private readonly sessions: Sessions,
-    private readonly options: AuthOptions,
-  ) {
-    this.now = options.now ?? Date.now
-  }
+export class AuthService {
+  constructor(private readonly deps: AuthServiceDeps) {}
 
   async login(email: string, password: string): Promise<Session> {
-    const user = await this.users.findByEmail(email.trim())
+    const user = await this.deps.users.findByEmail(email.trim())
     if (!user) {
       await checkAgainstDecoy(password)
       throw unauthorized(Messages.invalidCredentials, 'invalid_credentials')
@@ -48,15 +47,15 @@ export class AuthService {
     const check = await checkPassword(user.password_hash, password)
     if (!check.ok) throw unauthorized(Messages.invalidCredentials, 'invalid_credentials')
     if (check.needsRehash) {
-      await this.users.update(user.id, { password_hash: await hashPassword(password) })
+      await this.deps.users.update(user.id, { password_hash: await hashPassword(password) })
     }
     return this.openSession(toUserView(user), uuidv7())
   }
 
   async register(input: UserCreateInput): Promise<Session> {
-    if (!this.options.allowSignup)
+    if (!this.deps.options.allowSignup)
       throw forbidden('Sign-up is closed on this server: ask an administrator', 'signup_closed')
-    const user = await this.userService.create(input, {
+    const user = await this.deps.userService.create(input, {
       asAdmin: false,
       minPasswordLength: SIGNUP_MIN_PASSWORD,
       passwordPolicy: true,
@@ -70,58 +69,58 @@ export class AuthService {
    * issued while it was being ended.
    */
   async refresh(token: string): Promise<Session> {
-    const row = await this.refreshTokens.findByHash(hashRefreshToken(token))
+    const row = await this.deps.refreshTokens.findByHash(hashRefreshToken(token))
     if (!row) throw unauthorized('Invalid refresh token: log in again', 'invalid_refresh_token')
-    const now = new Date(this.now()).toISOString()
+    const now = new Date(this.deps.now()).toISOString()
     if (row.expires_at <= now)
       throw unauthorized('Refresh token has expired: log in again', 'refresh_token_expired')
-    if (!(await this.refreshTokens.markUsed(row.id, now))) {
-      await this.sessions.end(row.family_id)
+    if (!(await this.deps.refreshTokens.markUsed(row.id, now))) {
+      await this.deps.sessions.end(row.family_id)
       throw unauthorized(
         'Refresh token was already used: every session of this login is closed; log in again',
         'refresh_token_reused',
       )
     }
-    const user = await this.users.findById(row.user_id)
-    if (!user || !(await this.sessions.isOpen(row.family_id)))
+    const user = await this.deps.users.findById(row.user_id)
+    if (!user || !(await this.deps.sessions.isOpen(row.family_id)))
       throw unauthorized('Invalid refresh token: log in again', 'invalid_refresh_token')
     return this.openSession(toUserView(user), row.family_id)
   }
 
   /** Ends the login the refresh token belongs to. Unknown tokens are ignored: logging out twice is fine. */
   async logout(token: string): Promise<void> {
-    const row = await this.refreshTokens.findByHash(hashRefreshToken(token))
-    if (row) await this.sessions.end(row.family_id)
+    const row = await this.deps.refreshTokens.findByHash(hashRefreshToken(token))
+    if (row) await this.deps.sessions.end(row.family_id)
   }
 
   async logoutEverywhere(actor: Actor): Promise<void> {
-    await this.sessions.endAllOfUser(actor.id)
+    await this.deps.sessions.endAllOfUser(actor.id)
   }
 
   async me(actor: Actor): Promise<UserView> {
-    const user = await this.users.findById(actor.id)
+    const user = await this.deps.users.findById(actor.id)
     if (!user) throw notFound(Messages.userNotFound)
     return toUserView(user)
   }
 
   private async openSession(user: UserView, familyId: string): Promise<Session> {
-    const now = this.now()
+    const now = this.deps.now()
     const refreshToken = newRefreshToken()
-    await this.refreshTokens.insert({
+    await this.deps.refreshTokens.insert({
       id: uuidv7(),
       user_id: user.id,
       family_id: familyId,
       token_hash: hashRefreshToken(refreshToken),
-      expires_at: new Date(now + this.options.refreshTokenTtlSeconds * 1000).toISOString(),
+      expires_at: new Date(now + this.deps.options.refreshTokenTtlSeconds * 1000).toISOString(),
       used_at: null,
       revoked_at: null,
       created_at: new Date(now).toISOString(),
     })
     return {
-      access_token: await this.accessTokens.sign({ id: user.id, isAdmin: user.is_admin }, familyId, now),
+      access_token: await this.deps.accessTokens.sign({ id: user.id, isAdmin: user.is_admin }, familyId, now),
       refresh_token: refreshToken,
       token_type: 'Bearer',
-      expires_in: this.accessTokens.ttlSeconds,
+      expires_in: this.deps.accessTokens.ttlSeconds,
       user,
     }
   }

@@ -23,8 +23,16 @@ export interface SessionOptions {
    * revoking, not for the others).
    */
   openCacheMs?: number
-  logger?: Logger
-  now?: () => number
+}
+
+export interface SessionsDeps {
+  refreshTokens: RefreshTokenRepository
+  store: SessionStore
+  tokens: AccessTokens
+  options: SessionOptions
+  logger: Logger
+  /** The clock (milliseconds since the epoch). */
+  now: () => number
 }
 
 const OPEN_CACHE_MS = 60_000
@@ -32,22 +40,15 @@ const OPEN_CACHE_MS = 60_000
 export class Sessions implements AccessTokenVerifier {
   private readonly warning: ThrottledWarning
   private readonly openCacheMs: number
-  private readonly now: () => number
 
-  constructor(
-    private readonly refreshTokens: RefreshTokenRepository,
-    private readonly store: SessionStore,
-    private readonly tokens: AccessTokens,
-    options: SessionOptions = {},
-  ) {
-    this.warning = new ThrottledWarning(options.logger, 30_000)
-    this.openCacheMs = Math.min(options.openCacheMs ?? OPEN_CACHE_MS, tokens.ttlSeconds * 1000)
-    this.now = options.now ?? Date.now
+  constructor(private readonly deps: SessionsDeps) {
+    this.warning = new ThrottledWarning(deps.logger, 30_000)
+    this.openCacheMs = Math.min(deps.options.openCacheMs ?? OPEN_CACHE_MS, deps.tokens.ttlSeconds * 1000)
   }
 
   /** The caller of a valid access token whose login is still open; else a 401. */
   async verify(token: string): Promise<Actor> {
-    const claims = await this.tokens.verify(token)
+    const claims = await this.deps.tokens.verify(token)
     if (claims.sessionId === undefined) {
       throw unauthorized('Invalid token: log in again to get a new one', 'invalid_token')
     }
@@ -64,41 +65,41 @@ export class Sessions implements AccessTokenVerifier {
   async isOpen(sessionId: string): Promise<boolean> {
     let state: Awaited<ReturnType<SessionStore['state']>>
     try {
-      state = await this.store.state(sessionId)
+      state = await this.deps.store.state(sessionId)
       this.warning.recovered('sessions: the session store answers again')
     } catch (error) {
       this.storeFailed(error)
-      return this.refreshTokens.isFamilyOpen(sessionId)
+      return this.deps.refreshTokens.isFamilyOpen(sessionId)
     }
     if (state !== undefined) return state === 'active'
-    const open = await this.refreshTokens.isFamilyOpen(sessionId)
+    const open = await this.deps.refreshTokens.isFamilyOpen(sessionId)
     await this.record(() =>
       open
-        ? this.store.rememberActive(sessionId, this.openCacheMs)
-        : this.store.revoke([sessionId], this.revokedTtlMs()),
+        ? this.deps.store.rememberActive(sessionId, this.openCacheMs)
+        : this.deps.store.revoke([sessionId], this.revokedTtlMs()),
     )
     return open
   }
 
   /** Ends one login: its refresh tokens and its access tokens stop working in every process. */
   async end(sessionId: string): Promise<void> {
-    await this.refreshTokens.revokeFamily(sessionId, this.iso())
-    await this.record(() => this.store.revoke([sessionId], this.revokedTtlMs()))
+    await this.deps.refreshTokens.revokeFamily(sessionId, this.iso())
+    await this.record(() => this.deps.store.revoke([sessionId], this.revokedTtlMs()))
   }
 
   /** Ends every login of a user (logout everywhere, password reset). */
   async endAllOfUser(userId: string): Promise<void> {
-    const sessionIds = await this.refreshTokens.revokeAllOfUser(userId, this.iso())
-    await this.record(() => this.store.revoke(sessionIds, this.revokedTtlMs()))
+    const sessionIds = await this.deps.refreshTokens.revokeAllOfUser(userId, this.iso())
+    await this.record(() => this.deps.store.revoke(sessionIds, this.revokedTtlMs()))
   }
 
   /** A revocation is worth remembering as long as an access token of the login can be valid. */
   private revokedTtlMs() {
-    return this.tokens.ttlSeconds * 1000
+    return this.deps.tokens.ttlSeconds * 1000
   }
 
   private iso() {
-    return new Date(this.now()).toISOString()
+    return new Date(this.deps.now()).toISOString()
   }
 
   /** Writes to the store; a failure is logged (once per interval) and the database stays the record. */

@@ -7,7 +7,7 @@ import type { Actor } from '../../domain/actor.js'
 import { type BookingEvent, bookingNotification } from '../../domain/tasks.js'
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js'
 import { uuidv7 } from '../../ids.js'
-import { ResponseCache } from '../../infra/cache/index.js'
+import type { ResponseCache } from '../../infra/cache/index.js'
 import type { Logger } from '../../logger.js'
 import { Changes } from '../cache-scopes.js'
 import type { CalendarRepository } from '../calendar/repository.js'
@@ -23,9 +23,6 @@ import { type BookingAction, transition } from './state.js'
 
 export interface BookingOptions extends FeeRates {
   requestTtlHours: number
-  now?: () => number
-  /** Told when nights are taken or released (search results with dates change). */
-  cache?: ResponseCache
 }
 
 export interface Quote extends Charges {
@@ -95,25 +92,27 @@ const EVENT_OF: Partial<Record<BookingAction, BookingEvent>> = {
 
 const isDeadlock = (error: unknown) => (error as { code?: string } | null)?.code === 'ER_LOCK_DEADLOCK'
 
-export class BookingService {
-  private readonly now: () => number
+export interface BookingServiceDeps {
+  bookings: BookingRepository
+  places: PlaceRepository
+  calendar: CalendarRepository
+  options: BookingOptions
+  logger: Logger
+  /** Told when nights are taken or released (search results with dates change). */
+  cache: ResponseCache
+  /** The clock (milliseconds since the epoch). */
+  now: () => number
+}
 
-  constructor(
-    private readonly bookings: BookingRepository,
-    private readonly places: PlaceRepository,
-    private readonly calendar: CalendarRepository,
-    private readonly options: BookingOptions,
-    private readonly logger?: Logger,
-  ) {
-    this.now = options.now ?? Date.now
-  }
+export class BookingService {
+  constructor(private readonly deps: BookingServiceDeps) {}
 
   /** Prices a stay from the listing and its calendar. Rule violations are 400s; taken nights are reported. */
   async quote(placeId: string, stay: Stay, actor: Actor | null): Promise<Quote> {
-    const place = await findVisiblePlace(this.places, placeId, actor)
-    assertStayAllowed(place, stay, this.now())
+    const place = await findVisiblePlace(this.deps.places, placeId, actor)
+    assertStayAllowed(place, stay, this.deps.now())
     const [charges, nightly] = await this.price(place, stay)
-    const taken = await this.calendar.occupied(place.id, stay.check_in, stay.check_out)
+    const taken = await this.deps.calendar.occupied(place.id, stay.check_in, stay.check_out)
     return {
       place_id: place.id,
       check_in: stay.check_in,
@@ -132,13 +131,13 @@ export class BookingService {
   }
 
   private async price(place: PlaceRow, stay: Stay): Promise<[Charges, NightPrice[]]> {
-    const overrides = await this.calendar.prices(place.id, stay.check_in, stay.check_out)
+    const overrides = await this.deps.calendar.prices(place.id, stay.check_in, stay.check_out)
     const byNight = new Map(overrides.map((o) => [o.night, o.price_minor]))
     const nightly = nightsOf(stay.check_in, stay.check_out).map((date) => ({
       date,
       price_minor: byNight.get(date) ?? place.price_minor,
     }))
-    return [priceStay(nightly, place.cleaning_fee_minor, this.options), nightly]
+    return [priceStay(nightly, place.cleaning_fee_minor, this.deps.options), nightly]
   }
 
   /**
@@ -151,14 +150,14 @@ export class BookingService {
     idempotencyKey?: string,
   ): Promise<{ booking: BookingView; replayed: boolean }> {
     if (idempotencyKey) {
-      const previous = await this.bookings.findByIdempotencyKey(actor.id, idempotencyKey)
+      const previous = await this.deps.bookings.findByIdempotencyKey(actor.id, idempotencyKey)
       if (previous) return { booking: this.replay(previous, input), replayed: true }
     }
     // The stay is priced from the listing as the primary has it, never from a lagging replica.
-    const place = await readFromPrimary(() => findVisiblePlace(this.places, input.place_id, actor))
+    const place = await readFromPrimary(() => findVisiblePlace(this.deps.places, input.place_id, actor))
     if (place.owner_id === actor.id) throw badRequest('You cannot book your own place', 'own_place')
     if (place.status !== 'published') throw conflict('This listing is not open for booking', 'not_bookable')
-    const now = this.now()
+    const now = this.deps.now()
     assertStayAllowed(place, input, now)
     const [charges, nightly] = await this.price(place, input)
     assertStorable(charges, place.currency)
@@ -178,14 +177,16 @@ export class BookingService {
       {
         status: instant ? 'confirmed' : 'pending',
         idempotency_key: idempotencyKey ?? null,
-        expires_at: instant ? null : new Date(now + this.options.requestTtlHours * 3_600_000).toISOString(),
+        expires_at: instant
+          ? null
+          : new Date(now + this.deps.options.requestTtlHours * 3_600_000).toISOString(),
         confirmed_at: instant ? nowText : null,
         created_at: nowText,
       },
     )
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await this.bookings.insertHoldingNights(
+        const outcome = await this.deps.bookings.insertHoldingNights(
           row,
           nightly.map((n) => n.date),
           nowText,
@@ -198,7 +199,7 @@ export class BookingService {
         if (isDeadlock(error) && attempt < MAX_RETRIES) continue
         if (!isUniqueViolation(error) && !isDeadlock(error)) throw error
         if (idempotencyKey) {
-          const previous = await this.bookings.findByIdempotencyKey(actor.id, idempotencyKey)
+          const previous = await this.deps.bookings.findByIdempotencyKey(actor.id, idempotencyKey)
           if (previous) return { booking: this.replay(previous, input), replayed: true }
         }
         throw conflict(
@@ -208,8 +209,11 @@ export class BookingService {
       }
     }
     await this.availabilityChanged()
-    this.logger?.info({ booking_id: row.id, place_id: row.place_id, status: row.status }, 'booking created')
-    return { booking: toView((await this.bookings.findById(row.id))!), replayed: false }
+    this.deps.logger.info(
+      { booking_id: row.id, place_id: row.place_id, status: row.status },
+      'booking created',
+    )
+    return { booking: toView((await this.deps.bookings.findById(row.id))!), replayed: false }
   }
 
   private replay(previous: BookingWithPlace, input: Stay & { place_id: string }): BookingView {
@@ -232,7 +236,7 @@ export class BookingService {
   }
 
   async list(filter: Omit<Parameters<BookingRepository['list']>[0], 'limit'> & { limit: number }) {
-    const rows = await this.bookings.list(filter)
+    const rows = await this.deps.bookings.list(filter)
     const items = rows.slice(0, filter.limit).map(toView)
     const last = items[items.length - 1]
     return {
@@ -244,7 +248,7 @@ export class BookingService {
   async accept(id: string, actor: Actor): Promise<BookingView> {
     const booking = await this.asHost(id, actor)
     await this.expireIfDue(booking)
-    const now = new Date(this.now()).toISOString()
+    const now = new Date(this.deps.now()).toISOString()
     return this.apply(booking, 'accept', { confirmed_at: now, expires_at: null }, false)
   }
 
@@ -268,7 +272,7 @@ export class BookingService {
   async cancel(id: string, actor: Actor): Promise<BookingView> {
     const booking = await this.visibleTo(id, actor)
     const priced = this.priceCancellation(booking, actor)
-    const now = new Date(this.now()).toISOString()
+    const now = new Date(this.deps.now()).toISOString()
     return this.apply(
       booking,
       priced.cancelled_by === 'guest' ? 'guest_cancel' : 'host_cancel',
@@ -294,12 +298,12 @@ export class BookingService {
 
   /** Expires unanswered requests and completes finished stays. Safe to run from several processes. */
   async runDueTransitions(): Promise<{ expired: number; completed: number }> {
-    const now = this.now()
+    const now = this.deps.now()
     const nowText = new Date(now).toISOString()
     let expired = 0
-    for (const booking of await this.bookings.pendingExpiredBy(nowText)) {
+    for (const booking of await this.deps.bookings.pendingExpiredBy(nowText)) {
       if (
-        await this.bookings.changeStatus(
+        await this.deps.bookings.changeStatus(
           booking.id,
           'pending',
           { status: 'expired', refund_minor: booking.total_minor, updated_at: nowText },
@@ -311,10 +315,10 @@ export class BookingService {
     }
     let completed = 0
     // A check-out date in any time zone is at most a day ahead of UTC.
-    for (const booking of await this.bookings.confirmedEndingBy(addDays(nowText.slice(0, 10), 1))) {
+    for (const booking of await this.deps.bookings.confirmedEndingBy(addDays(nowText.slice(0, 10), 1))) {
       if (localTimeToInstant(booking.check_out, booking.check_out_time, booking.timezone) > now) continue
       if (
-        await this.bookings.changeStatus(
+        await this.deps.bookings.changeStatus(
           booking.id,
           'confirmed',
           { status: 'completed', updated_at: nowText },
@@ -324,19 +328,19 @@ export class BookingService {
         completed++
     }
     if (expired) await this.availabilityChanged()
-    if (expired || completed) this.logger?.info({ expired, completed }, 'booking transitions applied')
+    if (expired || completed) this.deps.logger.info({ expired, completed }, 'booking transitions applied')
     return { expired, completed }
   }
 
   private refundFor(booking: BookingRow, by: 'guest' | 'host'): Refund {
     if (by === 'host' || booking.status === 'pending') return fullRefund(booking)
     const checkIn = localTimeToInstant(booking.check_in, booking.check_in_time, booking.timezone)
-    return guestRefund(booking.cancellation_policy, booking, checkIn - this.now())
+    return guestRefund(booking.cancellation_policy, booking, checkIn - this.deps.now())
   }
 
   private assertNotOver(booking: BookingRow): void {
     const checkOut = localTimeToInstant(booking.check_out, booking.check_out_time, booking.timezone)
-    if (checkOut <= this.now())
+    if (checkOut <= this.deps.now())
       throw conflict('This stay is over and can no longer be cancelled', 'stay_over')
   }
 
@@ -344,7 +348,7 @@ export class BookingService {
     if (
       booking.status === 'pending' &&
       booking.expires_at &&
-      booking.expires_at <= new Date(this.now()).toISOString()
+      booking.expires_at <= new Date(this.deps.now()).toISOString()
     ) {
       await this.runDueTransitions()
       throw conflict(
@@ -361,9 +365,9 @@ export class BookingService {
     release: boolean,
   ): Promise<BookingView> {
     const status: BookingStatus = transition(booking.status, action)
-    const now = this.now()
+    const now = this.deps.now()
     const event = EVENT_OF[action]
-    const applied = await this.bookings.changeStatus(
+    const applied = await this.deps.bookings.changeStatus(
       booking.id,
       booking.status,
       { ...changes, status, updated_at: new Date(now).toISOString() },
@@ -372,21 +376,21 @@ export class BookingService {
     )
     if (applied && release) await this.availabilityChanged()
     if (!applied) {
-      const current = await this.bookings.findById(booking.id)
+      const current = await this.deps.bookings.findById(booking.id)
       throw conflict(
         `This booking changed meanwhile and is now ${current?.status ?? 'gone'}: reload it`,
         'booking_changed',
       )
     }
-    this.logger?.info(
+    this.deps.logger.info(
       { booking_id: booking.id, from: booking.status, to: status, action },
       'booking status changed',
     )
-    return toView((await this.bookings.findById(booking.id))!)
+    return toView((await this.deps.bookings.findById(booking.id))!)
   }
 
   private availabilityChanged(): Promise<void> {
-    return (this.options.cache ?? ResponseCache.off).invalidate(Changes.availability())
+    return this.deps.cache.invalidate(Changes.availability())
   }
 
   /** The outbox row that tells the guest and host about a booking change. */
@@ -395,7 +399,7 @@ export class BookingService {
   }
 
   private async visibleTo(id: string, actor: Actor): Promise<BookingWithPlace> {
-    const booking = await this.bookings.findById(id)
+    const booking = await this.deps.bookings.findById(id)
     if (!booking) throw notFound('Booking not found')
     if (booking.guest_id !== actor.id && booking.host_id !== actor.id && !actor.isAdmin)
       throw notFound('Booking not found')

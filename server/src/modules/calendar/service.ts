@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../../db/database.js'
 import type { Actor } from '../../domain/actor.js'
 import { badRequest, conflict } from '../../errors.js'
 import { nowIso } from '../../ids.js'
-import { ResponseCache } from '../../infra/cache/index.js'
+import type { ResponseCache } from '../../infra/cache/index.js'
 import { Changes } from '../cache-scopes.js'
 import { findManagedPlace, findVisiblePlace } from '../places/access.js'
 import { toMajorUnits, toMinorUnits } from '../places/money.js'
@@ -38,21 +38,23 @@ export function rangeNights({ from, to }: DateRange): string[] {
   return nightsOf(from, to)
 }
 
+export interface CalendarServiceDeps {
+  places: PlaceRepository
+  calendar: CalendarRepository
+  cache: ResponseCache
+}
+
 export class CalendarService {
-  constructor(
-    private readonly places: PlaceRepository,
-    private readonly calendar: CalendarRepository,
-    private readonly cache: ResponseCache = ResponseCache.off,
-  ) {}
+  constructor(private readonly deps: CalendarServiceDeps) {}
 
   /** Each night's status and price; who booked is shown to the host and admins only. */
   async nights(placeId: string, range: DateRange, actor: Actor | null): Promise<CalendarNight[]> {
     const nights = rangeNights(range)
-    const place = await findVisiblePlace(this.places, placeId, actor)
+    const place = await findVisiblePlace(this.deps.places, placeId, actor)
     const isManager = actor !== null && (actor.isAdmin || actor.id === place.owner_id)
     const [occupied, prices] = await Promise.all([
-      this.calendar.occupied(place.id, range.from, range.to),
-      this.calendar.prices(place.id, range.from, range.to),
+      this.deps.calendar.occupied(place.id, range.from, range.to),
+      this.deps.calendar.prices(place.id, range.from, range.to),
     ])
     const byNight = new Map(occupied.map((n) => [n.night, n]))
     const priceByNight = new Map(prices.map((p) => [p.night, p.price_minor]))
@@ -73,14 +75,14 @@ export class CalendarService {
 
   async block(placeId: string, range: DateRange, actor: Actor): Promise<{ blocked: number }> {
     const nights = rangeNights(range)
-    const place = await findManagedPlace(this.places, placeId, actor)
+    const place = await findManagedPlace(this.deps.places, placeId, actor)
     try {
-      const blocked = await this.calendar.block(place.id, nights, HOST_SOURCE, nowIso())
-      await this.cache.invalidate(Changes.availability())
+      const blocked = await this.deps.calendar.block(place.id, nights, HOST_SOURCE, nowIso())
+      await this.deps.cache.invalidate(Changes.availability())
       return { blocked }
     } catch (error) {
       if (!isUniqueViolation(error)) throw error
-      const taken = await this.calendar.occupied(place.id, range.from, range.to)
+      const taken = await this.deps.calendar.occupied(place.id, range.from, range.to)
       const others = taken
         .filter((n) => !(n.kind === 'blocked' && n.source === HOST_SOURCE))
         .map((n) => n.night)
@@ -93,9 +95,9 @@ export class CalendarService {
 
   async unblock(placeId: string, range: DateRange, actor: Actor): Promise<{ unblocked: number }> {
     rangeNights(range)
-    const place = await findManagedPlace(this.places, placeId, actor)
-    const unblocked = await this.calendar.unblock(place.id, range.from, range.to, HOST_SOURCE)
-    await this.cache.invalidate(Changes.availability())
+    const place = await findManagedPlace(this.deps.places, placeId, actor)
+    const unblocked = await this.deps.calendar.unblock(place.id, range.from, range.to, HOST_SOURCE)
+    await this.deps.cache.invalidate(Changes.availability())
     return { unblocked }
   }
 
@@ -106,10 +108,10 @@ export class CalendarService {
     actor: Actor,
   ): Promise<{ nights: number }> {
     const nights = rangeNights(range)
-    const place = await findManagedPlace(this.places, placeId, actor)
+    const place = await findManagedPlace(this.deps.places, placeId, actor)
     const priceMinor = range.price === null ? null : toMinorUnits(range.price, place.currency)
-    await this.calendar.setPrices(place.id, nights, priceMinor)
-    await this.cache.invalidate(Changes.availability())
+    await this.deps.calendar.setPrices(place.id, nights, priceMinor)
+    await this.deps.cache.invalidate(Changes.availability())
     return { nights: nights.length }
   }
 }

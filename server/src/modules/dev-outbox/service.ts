@@ -13,16 +13,18 @@ export interface TextMessage {
 
 const MESSAGE_ID = /^[0-9a-f-]{36}$/
 
+export interface DevOutboxServiceDeps {
+  mailDir: string
+  smsDir: string
+}
+
 export class DevOutboxService {
-  constructor(
-    private readonly mailDir: string,
-    private readonly smsDir: string,
-  ) {}
+  constructor(private readonly deps: DevOutboxServiceDeps) {}
 
   async list(limit = 100) {
     const [emails, texts] = await Promise.all([
-      this.newest<MailSummary>(this.mailDir, limit),
-      this.newest<TextMessage>(this.smsDir, limit),
+      this.newest<MailSummary>(this.deps.mailDir, limit),
+      this.newest<TextMessage>(this.deps.smsDir, limit),
     ])
     return { emails, texts }
   }
@@ -37,7 +39,7 @@ export class DevOutboxService {
 
   private path(id: string, extension: string): string {
     if (!MESSAGE_ID.test(id)) this.missing()
-    return join(this.mailDir, `${id}${extension}`)
+    return join(this.deps.mailDir, `${id}${extension}`)
   }
 
   private missing(): never {

@@ -5,7 +5,7 @@ import type { IcalFeedRow, PlaceRow } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { badRequest, conflict, Messages, notFound } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
-import { ResponseCache } from '../../infra/cache/index.js'
+import type { ResponseCache } from '../../infra/cache/index.js'
 import type { Logger } from '../../logger.js'
 import { Changes } from '../cache-scopes.js'
 import type { CalendarRepository } from '../calendar/repository.js'
@@ -33,9 +33,6 @@ export const MAX_FEEDS_PER_PLACE = 20
 export const SUMMARIES = { booking: 'Reserved', blocked: 'Not available' } as const
 
 export interface IcalOptions {
-  now?: () => number
-  logger?: Logger
-  cache?: ResponseCache
   /** Bounds on reading one feed; READ_LIMITS unless replaced, in tests. */
   readLimits?: ReadLimits
 }
@@ -101,27 +98,27 @@ function feedUrl(raw: string): string {
   return url.toString()
 }
 
+export interface IcalServiceDeps {
+  places: PlaceRepository
+  calendar: CalendarRepository
+  feeds: IcalRepository
+  fetcher: IcalFetcher
+  options: IcalOptions
+  logger: Logger
+  cache: ResponseCache
+  /** The clock (milliseconds since the epoch). */
+  now: () => number
+}
+
 /**
  * Calendar sync with other sites: each listing publishes its booked and blocked nights at a
  * secret iCal URL, and imports the events of the hosts' external feeds as blocked nights.
  */
 export class IcalService {
-  private readonly now: () => number
-  private readonly logger: Logger | undefined
-  private readonly cache: ResponseCache
   private readonly readLimits: ReadLimits
 
-  constructor(
-    private readonly places: PlaceRepository,
-    private readonly calendar: CalendarRepository,
-    private readonly feeds: IcalRepository,
-    private readonly fetcher: IcalFetcher,
-    options: IcalOptions = {},
-  ) {
-    this.now = options.now ?? Date.now
-    this.logger = options.logger
-    this.cache = options.cache ?? ResponseCache.off
-    this.readLimits = options.readLimits ?? READ_LIMITS
+  constructor(private readonly deps: IcalServiceDeps) {
+    this.readLimits = deps.options.readLimits ?? READ_LIMITS
   }
 
   /**
@@ -131,12 +128,12 @@ export class IcalService {
    * token and is not found).
    */
   async exportCalendar(placeId: string, token: string | undefined): Promise<string> {
-    const place = await this.places.findById(placeId)
+    const place = await this.deps.places.findById(placeId)
     if (!place?.ical_token || !token || !sameSecret(token, place.ical_token)) {
       throw notFound(Messages.placeNotFound)
     }
-    const today = localDate(this.now(), place.timezone)
-    const nights = await this.feeds.exportNights(place.id, today, addDays(today, EXPORT_DAYS))
+    const today = localDate(this.deps.now(), place.timezone)
+    const nights = await this.deps.feeds.exportNights(place.id, today, addDays(today, EXPORT_DAYS))
     const events = nightRuns(nights).map((run) => ({
       uid: `${run.start}-${run.kind}-${place.id}@hbnb`,
       start: run.start,
@@ -149,32 +146,32 @@ export class IcalService {
 
   /** The export URL (made on first request) and the imported feeds. */
   async settings(placeId: string, actor: Actor, baseUrl: string): Promise<IcalSettingsView> {
-    const place = await findManagedPlace(this.places, placeId, actor)
-    const token = await this.feeds.ensureToken(place.id, newToken())
+    const place = await findManagedPlace(this.deps.places, placeId, actor)
+    const token = await this.deps.feeds.ensureToken(place.id, newToken())
     return { export_url: exportUrl(baseUrl, place.id, token), feeds: await this.listOf(place.id) }
   }
 
   /** A new export token: the old URL stops working. */
   async rotate(placeId: string, actor: Actor, baseUrl: string): Promise<IcalSettingsView> {
-    const place = await findManagedPlace(this.places, placeId, actor)
+    const place = await findManagedPlace(this.deps.places, placeId, actor)
     const token = newToken()
-    await this.feeds.setToken(place.id, token)
+    await this.deps.feeds.setToken(place.id, token)
     return { export_url: exportUrl(baseUrl, place.id, token), feeds: await this.listOf(place.id) }
   }
 
   async listFeeds(placeId: string, actor: Actor): Promise<FeedView[]> {
-    const place = await findManagedPlace(this.places, placeId, actor)
+    const place = await findManagedPlace(this.deps.places, placeId, actor)
     return this.listOf(place.id)
   }
 
   private async listOf(placeId: string): Promise<FeedView[]> {
-    return (await this.feeds.listForPlace(placeId)).map(toFeedView)
+    return (await this.deps.feeds.listForPlace(placeId)).map(toFeedView)
   }
 
   async addFeed(placeId: string, input: FeedCreateInput, actor: Actor): Promise<FeedView> {
-    const place = await findManagedPlace(this.places, placeId, actor)
+    const place = await findManagedPlace(this.deps.places, placeId, actor)
     const url = feedUrl(input.url)
-    const existing = await this.feeds.listForPlace(place.id)
+    const existing = await this.deps.feeds.listForPlace(place.id)
     if (existing.some((feed) => feed.url === url)) {
       throw conflict('This listing already imports that feed', 'feed_exists')
     }
@@ -195,35 +192,36 @@ export class IcalService {
       created_at: at,
       updated_at: at,
     }
-    await this.feeds.insert(row)
+    await this.deps.feeds.insert(row)
     return toFeedView(row)
   }
 
   /** Removes the feed and unblocks the nights it blocked. */
   async removeFeed(placeId: string, feedId: string, actor: Actor): Promise<void> {
-    const place = await findManagedPlace(this.places, placeId, actor)
-    const feed = await this.feeds.findForPlace(place.id, feedId)
+    const place = await findManagedPlace(this.deps.places, placeId, actor)
+    const feed = await this.deps.feeds.findForPlace(place.id, feedId)
     if (!feed) throw notFound('Feed not found', 'feed_not_found')
-    await this.feeds.delete(place.id, feed.id)
-    await this.cache.invalidate(Changes.availability())
+    await this.deps.feeds.delete(place.id, feed.id)
+    await this.deps.cache.invalidate(Changes.availability())
   }
 
   /** "Sync now": fetches the feed and replaces its blocked nights. */
   async syncNow(placeId: string, feedId: string, actor: Actor): Promise<SyncResultView> {
-    const place = await findManagedPlace(this.places, placeId, actor)
-    const feed = await this.feeds.findForPlace(place.id, feedId)
+    const place = await findManagedPlace(this.deps.places, placeId, actor)
+    const feed = await this.deps.feeds.findForPlace(place.id, feedId)
     if (!feed) throw notFound('Feed not found', 'feed_not_found')
     return this.sync(place, feed)
   }
 
   /** Syncs every feed of every listing, one after the other; one failure does not stop the rest. */
   async syncAll(): Promise<SyncAllResult> {
-    const feeds = await this.feeds.listAll()
+    const feeds = await this.deps.feeds.listAll()
     const places = new Map<string, PlaceRow | undefined>()
     const result: SyncAllResult = { feeds: feeds.length, ok: 0, failed: 0 }
     for (const feed of feeds) {
       try {
-        if (!places.has(feed.place_id)) places.set(feed.place_id, await this.places.findById(feed.place_id))
+        if (!places.has(feed.place_id))
+          places.set(feed.place_id, await this.deps.places.findById(feed.place_id))
         const place = places.get(feed.place_id)
         if (!place) continue
         const outcome = await this.sync(place, feed)
@@ -231,7 +229,7 @@ export class IcalService {
         else result.failed++
       } catch (error) {
         result.failed++
-        this.logger?.error({ err: error, feed_id: feed.id }, 'iCal feed sync failed')
+        this.deps.logger.error({ err: error, feed_id: feed.id }, 'iCal feed sync failed')
       }
     }
     return result
@@ -243,11 +241,11 @@ export class IcalService {
    * as they were.
    */
   private async sync(place: PlaceRow, feed: IcalFeedRow): Promise<SyncResultView> {
-    const today = localDate(this.now(), place.timezone)
+    const today = localDate(this.deps.now(), place.timezone)
     const horizon = addDays(today, IMPORT_DAYS)
     let reading: FeedReading
     try {
-      const text = await this.fetcher.fetch(feed.url)
+      const text = await this.deps.fetcher.fetch(feed.url)
       reading = readFeed(text, { from: today, to: horizon, timeZone: place.timezone }, this.readLimits)
     } catch (error) {
       return this.failed(place, feed, error instanceof Error ? error.message : String(error))
@@ -257,35 +255,36 @@ export class IcalService {
     const at = nowIso()
     let replaced: { blocked: number; skipped: string[] }
     try {
-      replaced = await this.calendar.replaceBlocks(place.id, feed.id, nights, at)
+      replaced = await this.deps.calendar.replaceBlocks(place.id, feed.id, nights, at)
     } catch (error) {
       // A booking or block took one of the nights between the check and the insert.
       if (!isUniqueViolation(error)) throw error
       return this.failed(place, feed, 'the calendar changed during the sync: try again')
     }
     const { blocked, skipped } = replaced
-    const recorded = await this.feeds.recordSync(feed.id, {
+    const recorded = await this.deps.feeds.recordSync(feed.id, {
       last_sync_at: at,
       last_status: 'ok',
       last_error: warning,
       last_event_count: events,
     })
     // Deleted while it synced: the nights it just blocked must not outlive it.
-    if (!recorded) await this.calendar.replaceBlocks(place.id, feed.id, [], at)
-    await this.cache.invalidate(Changes.availability())
-    if (warning) this.logger?.info({ feed_id: feed.id, place_id: place.id, warning }, 'iCal feed partly read')
+    if (!recorded) await this.deps.calendar.replaceBlocks(place.id, feed.id, [], at)
+    await this.deps.cache.invalidate(Changes.availability())
+    if (warning)
+      this.deps.logger.info({ feed_id: feed.id, place_id: place.id, warning }, 'iCal feed partly read')
     return { status: 'ok', events, blocked, skipped: skipped.sort(), error: warning }
   }
 
   /** Records a failed sync; the feed's nights stay as they were. */
   private async failed(place: PlaceRow, feed: IcalFeedRow, message: string): Promise<SyncResultView> {
-    await this.feeds.recordSync(feed.id, {
+    await this.deps.feeds.recordSync(feed.id, {
       last_sync_at: nowIso(),
       last_status: 'error',
       last_error: message,
       last_event_count: null,
     })
-    this.logger?.info({ feed_id: feed.id, place_id: place.id, error: message }, 'iCal feed sync failed')
+    this.deps.logger.info({ feed_id: feed.id, place_id: place.id, error: message }, 'iCal feed sync failed')
     return { status: 'error', events: 0, blocked: 0, skipped: [], error: message }
   }
 }

@@ -15,17 +15,19 @@ export type PreferencesInput = Partial<Record<NotificationChannel, Record<string
 
 const CHANNELS: NotificationChannel[] = ['email', 'sms']
 
+export interface NotificationPreferenceServiceDeps {
+  preferences: NotificationPreferenceRepository
+  users: UserRepository
+  now: () => number
+}
+
 export class NotificationPreferenceService {
-  constructor(
-    private readonly preferences: NotificationPreferenceRepository,
-    private readonly users: UserRepository,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly deps: NotificationPreferenceServiceDeps) {}
 
   async get(actor: Actor): Promise<PreferencesView> {
-    const user = await this.users.findById(actor.id)
+    const user = await this.deps.users.findById(actor.id)
     if (!user) throw notFound(Messages.userNotFound)
-    const choices = await this.preferences.choicesOf(actor.id)
+    const choices = await this.deps.preferences.choicesOf(actor.id)
     return { ...preferencesOf(choices), phone: user.phone_verified_at ? user.phone : null }
   }
 
@@ -53,7 +55,7 @@ export class NotificationPreferenceService {
       }
     }
     if (choices.length > 0) {
-      await this.preferences.save(actor.id, choices, new Date(this.now()).toISOString())
+      await this.deps.preferences.save(actor.id, choices, new Date(this.deps.now()).toISOString())
     }
     return this.get(actor)
   }

@@ -19,15 +19,17 @@ export const REVIEW_REMINDER_DELAY_MS = DAY_MS
 /** The UTC date of an instant; a local date anywhere is within a day of it. */
 const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 
+export interface ReminderServiceDeps {
+  repository: NotificationRepository
+  logger: Logger
+}
+
 export class ReminderService {
-  constructor(
-    private readonly repository: NotificationRepository,
-    private readonly logger?: Logger,
-  ) {}
+  constructor(private readonly deps: ReminderServiceDeps) {}
 
   /** Enqueues the check-in reminder of every confirmed stay starting within the next 24 hours. */
   async enqueueCheckInReminders(now: number): Promise<{ enqueued: number }> {
-    const candidates = await this.repository.withDateBetween(
+    const candidates = await this.deps.repository.withDateBetween(
       'confirmed',
       'check_in',
       addDays(utcDate(now), -1),
@@ -41,7 +43,7 @@ export class ReminderService {
 
   /** Enqueues the review reminder of every completed stay that ended a day ago or more, window open. */
   async enqueueReviewReminders(now: number): Promise<{ enqueued: number }> {
-    const candidates = await this.repository.withDateBetween(
+    const candidates = await this.deps.repository.withDateBetween(
       'completed',
       'check_out',
       addDays(utcDate(now - REVIEW_WINDOW_DAYS * DAY_MS), -1),
@@ -61,10 +63,10 @@ export class ReminderService {
   ): Promise<{ enqueued: number }> {
     let enqueued = 0
     for (const booking of candidates.filter(due)) {
-      if (await this.repository.enqueueOnce(outboxRow(reminderNotification(booking.id, reminder), now)))
+      if (await this.deps.repository.enqueueOnce(outboxRow(reminderNotification(booking.id, reminder), now)))
         enqueued++
     }
-    if (enqueued) this.logger?.info({ reminder, enqueued }, 'reminders enqueued')
+    if (enqueued) this.deps.logger.info({ reminder, enqueued }, 'reminders enqueued')
     return { enqueued }
   }
 }

@@ -13,23 +13,25 @@ import type { NotificationPreferenceRepository } from './preference-repository.j
 import { type StoredChoice, wants } from './preferences.js'
 import type { NotificationRepository } from './repository.js'
 
+export interface NotificationServiceDeps {
+  repository: NotificationRepository
+  preferences: NotificationPreferenceRepository
+  mail: MailSender
+  sms: SmsSender
+  logger: Logger
+  now: () => number
+}
+
 export class NotificationService {
-  constructor(
-    private readonly repository: NotificationRepository,
-    private readonly preferences: NotificationPreferenceRepository,
-    private readonly mail: MailSender,
-    private readonly sms: SmsSender,
-    private readonly logger?: Logger,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly deps: NotificationServiceDeps) {}
 
   async handle(delivery: Delivery): Promise<void> {
     const payload = delivery.payload as Notification
     if (payload.kind !== 'booking' && payload.kind !== 'reminder')
       throw new Error(`unknown notification kind "${String((payload as { kind?: unknown }).kind)}"`)
-    const booking = await this.repository.bookingContext(payload.booking_id)
+    const booking = await this.deps.repository.bookingContext(payload.booking_id)
     if (!booking) {
-      this.logger?.warn(
+      this.deps.logger.warn(
         { booking_id: payload.booking_id },
         'notification for a booking that is gone: skipped',
       )
@@ -42,7 +44,7 @@ export class NotificationService {
     const choices = new Map<string, StoredChoice[]>()
     for (const message of messages) {
       const userId = message.party.id
-      if (!choices.has(userId)) choices.set(userId, await this.preferences.choicesOf(userId))
+      if (!choices.has(userId)) choices.set(userId, await this.deps.preferences.choicesOf(userId))
       await this.deliver(`${delivery.dedupeKey}:${message.recipient}`, message, choices.get(userId)!)
     }
   }
@@ -51,35 +53,40 @@ export class NotificationService {
     const { party, kind } = message
     if (wants(choices, 'email', kind)) {
       await this.once(key, party.email, () =>
-        this.mail.send({ to: party.email, ...message.email, dedupeKey: key }),
+        this.deps.mail.send({ to: party.email, ...message.email, dedupeKey: key }),
       )
     }
     // Text messages go to verified numbers only (`party.phone` is null otherwise).
     if (message.sms && party.phone && wants(choices, 'sms', kind)) {
       const body = message.sms
       const phone = party.phone
-      await this.once(`${key}:sms`, phone, () => this.sms.send({ to: phone, body, dedupeKey: `${key}:sms` }))
+      await this.once(`${key}:sms`, phone, () =>
+        this.deps.sms.send({ to: phone, body, dedupeKey: `${key}:sms` }),
+      )
     }
   }
 
   /** Sends a message unless its key was claimed before; a failed send gives the claim back. */
   private async once(key: string, to: string, send: () => Promise<void>): Promise<void> {
-    const claim = await this.repository.claim(key, to, new Date(this.now()).toISOString())
+    const claim = await this.deps.repository.claim(key, to, new Date(this.deps.now()).toISOString())
     if (claim === 'sent') return
     // Another try is sending it now, or died doing so and its claim has not expired yet: try later.
     if (claim === 'sending') throw new Error(`message ${key} is being sent by another try; will retry`)
     try {
       await send()
     } catch (error) {
-      await this.repository.release(key)
+      await this.deps.repository.release(key)
       // A number the provider refuses for good (not a passing outage) is not retried.
       if (error instanceof SmsDeliveryError && !error.retryable) {
-        this.logger?.warn({ err: error, dedupe_key: key }, 'text message refused by the provider: dropped')
+        this.deps.logger.warn(
+          { err: error, dedupe_key: key },
+          'text message refused by the provider: dropped',
+        )
         return
       }
       throw error
     }
-    await this.repository.markSent(key)
-    this.logger?.info({ dedupe_key: key }, 'message sent')
+    await this.deps.repository.markSent(key)
+    this.deps.logger.info({ dedupe_key: key }, 'message sent')
   }
 }

@@ -4,7 +4,12 @@ import type { Actor } from '../../domain/actor.js'
 import { type Page, type PageRequest, toPage } from '../../domain/pages.js'
 import { AppError, badRequest, conflict, forbidden, Messages, notFound, unauthorized } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
-import { type CachedResponse, ResponseCache, type Serialize, toResponse } from '../../infra/cache/index.js'
+import {
+  type CachedResponse,
+  type ResponseCache,
+  type Serialize,
+  toResponse,
+} from '../../infra/cache/index.js'
 import type { AmenityRepository } from '../amenities/repository.js'
 import { Changes, Tags } from '../cache-scopes.js'
 import { toPlaceReviewView } from '../reviews/service.js'
@@ -117,14 +122,16 @@ function timezone(value: string): string {
   return zone
 }
 
+export interface PlaceServiceDeps {
+  places: PlaceRepository
+  users: UserRepository
+  amenities: AmenityRepository
+  cache: ResponseCache
+  privacy: EmailPrivacy
+}
+
 export class PlaceService {
-  constructor(
-    private readonly places: PlaceRepository,
-    private readonly users: UserRepository,
-    private readonly amenities: AmenityRepository,
-    private readonly cache: ResponseCache = ResponseCache.off,
-    private readonly privacy: EmailPrivacy = { publicEmails: true },
-  ) {}
+  constructor(private readonly deps: PlaceServiceDeps) {}
 
   async create(input: PlaceCreateInput, actor: Actor) {
     const currency = currencyCode(input.currency ?? 'USD')
@@ -153,9 +160,9 @@ export class PlaceService {
       created_at: now,
       updated_at: now,
     }
-    await this.places.insert(row, amenityIds)
-    await this.cache.invalidate(Changes.place(row.id))
-    const amenities = await this.places.amenitiesOf(row.id)
+    await this.deps.places.insert(row, amenityIds)
+    await this.deps.cache.invalidate(Changes.place(row.id))
+    const amenities = await this.deps.places.amenitiesOf(row.id)
     return { ...toPlaceSummary(row), amenities: amenities.map(amenityRef) }
   }
 
@@ -181,7 +188,10 @@ export class PlaceService {
         ? ['draft', 'published', 'suspended']
         : ['published']
     const scoped = { ...filter, statuses, ...(ownerId ? { ownerId } : {}) }
-    const [rows, total] = await Promise.all([this.places.list(page, scoped), this.places.count(scoped)])
+    const [rows, total] = await Promise.all([
+      this.deps.places.list(page, scoped),
+      this.deps.places.count(scoped),
+    ])
     return toPage(rows.map(toPlaceSummary), page.limit, total)
   }
 
@@ -204,18 +214,18 @@ export class PlaceService {
     const publicOnly = (query.status ?? (managed ? undefined : 'published')) === 'published'
     if (!publicOnly || (query.owner_id === 'me' && !actor)) return toResponse(await build(), serialize)
     const key = `places:${page.limit}:${page.after ?? ''}:${ownerId ?? ''}`
-    return this.cache.get('places', key, Tags.placeList(), build, { serialize })
+    return this.deps.cache.get('places', key, Tags.placeList(), build, { serialize })
   }
 
   /** Published places are public; drafts and suspended ones only to their owner and admins. */
   async detail(id: string, actor: Actor | null): Promise<PlaceDetailView> {
-    const rows = await this.places.findDetail(id, DETAIL_REVIEWS)
+    const rows = await this.deps.places.findDetail(id, DETAIL_REVIEWS)
     if (!rows || !canSeePlace(rows.place, actor)) throw notFound(Messages.placeNotFound)
     const { place, amenities, reviews } = rows
     const { owner_id: ownerId, owner_first_name: first_name, owner_last_name: last_name } = place
     return {
       ...toPlaceSummary(place),
-      owner: seesEmailOf(this.privacy, actor, ownerId)
+      owner: seesEmailOf(this.deps.privacy, actor, ownerId)
         ? { id: ownerId, first_name, last_name, email: place.owner_email }
         : { id: ownerId, first_name, last_name },
       amenities: amenities.map(amenityRef),
@@ -229,12 +239,12 @@ export class PlaceService {
    * (with the owner's email) built for them too; everyone else sees the public one.
    */
   async detailResponse(id: string, actor: Actor | null, serialize?: Serialize): Promise<CachedResponse> {
-    if (!this.privacy.publicEmails && actor?.isAdmin) {
+    if (!this.deps.privacy.publicEmails && actor?.isAdmin) {
       return toResponse({ value: await this.detail(id, actor) }, serialize)
     }
     try {
       const build = async () => ({ value: await this.detail(id, null) })
-      return await this.cache.get('place', `place:${id}`, Tags.placeDetail(id), build, { serialize })
+      return await this.deps.cache.get('place', `place:${id}`, Tags.placeDetail(id), build, { serialize })
     } catch (error) {
       if (actor && error instanceof AppError && error.status === 404) {
         return toResponse({ value: await this.detail(id, actor) }, serialize)
@@ -268,21 +278,21 @@ export class PlaceService {
     if (input.status !== undefined) changes.status = this.statusFor(input.status, actor, place.status)
     Object.assign(changes, termsFrom(input, currency, place))
     if (actor.isAdmin && input.owner_id) {
-      if (!(await this.users.exists(input.owner_id)))
+      if (!(await this.deps.users.exists(input.owner_id)))
         throw badRequest('owner_id is not an existing user', 'validation_failed')
       changes.owner_id = input.owner_id
     }
     const amenityIds = input.amenities ? await this.checkAmenities(input.amenities) : undefined
     changes.updated_at = nowIso()
-    await this.places.update(id, changes, amenityIds)
-    await this.cache.invalidate(Changes.place(id))
+    await this.deps.places.update(id, changes, amenityIds)
+    await this.deps.cache.invalidate(Changes.place(id))
     return this.detail(id, actor)
   }
 
   /** Refused while the place has bookings to honour; see PlaceRepository.delete for what stays. */
   async delete(id: string, actor: Actor): Promise<void> {
     await this.ownedBy(id, actor)
-    const outcome = await this.places.delete(id, nowIso())
+    const outcome = await this.deps.places.delete(id, nowIso())
     if (outcome === 'live_bookings') {
       throw conflict(
         'This place has current or upcoming bookings: unlist it instead (set its status to draft), ' +
@@ -290,21 +300,21 @@ export class PlaceService {
         'place_has_bookings',
       )
     }
-    await this.cache.invalidate(Changes.place(id))
+    await this.deps.cache.invalidate(Changes.place(id))
   }
 
   async amenitiesOf(id: string, actor: Actor | null) {
     const place = await this.visible(id, actor)
-    return (await this.places.amenitiesOf(place.id)).map(amenityRef)
+    return (await this.deps.places.amenitiesOf(place.id)).map(amenityRef)
   }
 
   /** Returns true when the amenity was newly linked. */
   async linkAmenity(id: string, amenityId: string, actor: Actor): Promise<boolean> {
     await this.ownedBy(id, actor)
-    if (!(await this.amenities.findById(amenityId))) throw notFound(Messages.amenityNotFound)
+    if (!(await this.deps.amenities.findById(amenityId))) throw notFound(Messages.amenityNotFound)
     try {
-      const linked = await this.places.linkAmenity(id, amenityId)
-      await this.cache.invalidate(Changes.place(id))
+      const linked = await this.deps.places.linkAmenity(id, amenityId)
+      await this.deps.cache.invalidate(Changes.place(id))
       return linked
     } catch (error) {
       if (isUniqueViolation(error)) return false
@@ -314,17 +324,17 @@ export class PlaceService {
 
   async unlinkAmenity(id: string, amenityId: string, actor: Actor): Promise<void> {
     await this.ownedBy(id, actor)
-    if (!(await this.amenities.findById(amenityId))) throw notFound(Messages.amenityNotFound)
-    await this.places.unlinkAmenity(id, amenityId)
-    await this.cache.invalidate(Changes.place(id))
+    if (!(await this.deps.amenities.findById(amenityId))) throw notFound(Messages.amenityNotFound)
+    await this.deps.places.unlinkAmenity(id, amenityId)
+    await this.deps.cache.invalidate(Changes.place(id))
   }
 
   private visible(id: string, actor: Actor | null): Promise<PlaceRow> {
-    return findVisiblePlace(this.places, id, actor)
+    return findVisiblePlace(this.deps.places, id, actor)
   }
 
   private ownedBy(id: string, actor: Actor): Promise<PlaceRow> {
-    return findManagedPlace(this.places, id, actor)
+    return findManagedPlace(this.deps.places, id, actor)
   }
 
   /**
@@ -333,7 +343,7 @@ export class PlaceService {
    */
   private async ownerFor(requested: string | null | undefined, actor: Actor): Promise<string> {
     if (!requested || requested === actor.id) return actor.id
-    if (!(await this.users.exists(requested))) return actor.id
+    if (!(await this.deps.users.exists(requested))) return actor.id
     if (!actor.isAdmin) throw forbidden(Messages.unauthorizedAction, 'not_owner')
     return requested
   }
@@ -348,7 +358,7 @@ export class PlaceService {
 
   private async checkAmenities(ids: string[]): Promise<string[]> {
     const unique = [...new Set(ids)]
-    const found = new Set(await this.amenities.existing(unique))
+    const found = new Set(await this.deps.amenities.existing(unique))
     const missing = unique.filter((id) => !found.has(id))
     if (missing.length)
       throw badRequest(`Invalid amenity id: ${missing.join(', ')}`, 'unknown_amenity', { missing })

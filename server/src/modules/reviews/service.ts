@@ -4,7 +4,7 @@ import type { Actor } from '../../domain/actor.js'
 import { type Page, type PageRequest, toPage } from '../../domain/pages.js'
 import { badRequest, forbidden, Messages, notFound } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
-import { ResponseCache } from '../../infra/cache/index.js'
+import type { ResponseCache } from '../../infra/cache/index.js'
 import { Changes } from '../cache-scopes.js'
 import { canSeePlace, findVisiblePlace } from '../places/access.js'
 import type { PlaceRepository } from '../places/repository.js'
@@ -59,18 +59,20 @@ export function toPlaceReviewView(row: ReviewWithAuthor): PlaceReviewView {
 
 const alreadyReviewed = () => badRequest(Messages.alreadyReviewed, 'already_reviewed')
 
+export interface ReviewServiceDeps {
+  reviews: ReviewRepository
+  places: PlaceRepository
+  cache: ResponseCache
+}
+
 export class ReviewService {
-  constructor(
-    private readonly reviews: ReviewRepository,
-    private readonly places: PlaceRepository,
-    private readonly cache: ResponseCache = ResponseCache.off,
-  ) {}
+  constructor(private readonly deps: ReviewServiceDeps) {}
 
   async create(input: ReviewCreateInput, actor: Actor): Promise<ReviewView> {
     const text = requiredText('text', input.text, TEXT_MAX)
-    const place = await findVisiblePlace(this.places, input.place_id, actor)
+    const place = await findVisiblePlace(this.deps.places, input.place_id, actor)
     if (place.owner_id === actor.id) throw badRequest(Messages.ownPlaceReview, 'own_place')
-    if (await this.reviews.findOpenReview(place.id, actor.id)) throw alreadyReviewed()
+    if (await this.deps.reviews.findOpenReview(place.id, actor.id)) throw alreadyReviewed()
     const now = nowIso()
     const row: ReviewRow = {
       id: uuidv7(),
@@ -84,13 +86,13 @@ export class ReviewService {
       updated_at: now,
     }
     try {
-      await this.reviews.insert(row)
+      await this.deps.reviews.insert(row)
     } catch (error) {
       if (isUniqueViolation(error)) throw alreadyReviewed()
       throw error
     }
-    await this.places.refreshRating(place.id)
-    await this.cache.invalidate(Changes.place(place.id))
+    await this.deps.places.refreshRating(place.id)
+    await this.deps.cache.invalidate(Changes.place(place.id))
     return toReviewView(row)
   }
 
@@ -99,7 +101,7 @@ export class ReviewService {
   }
 
   async list(page: PageRequest): Promise<Page<ReviewView>> {
-    const [rows, total] = await Promise.all([this.reviews.listPage(page), this.reviews.count()])
+    const [rows, total] = await Promise.all([this.deps.reviews.listPage(page), this.deps.reviews.count()])
     return toPage(rows.map(toReviewView), page.limit, total)
   }
 
@@ -108,10 +110,10 @@ export class ReviewService {
     page: PageRequest,
     actor: Actor | null,
   ): Promise<Page<PlaceReviewView>> {
-    await findVisiblePlace(this.places, placeId, actor)
+    await findVisiblePlace(this.deps.places, placeId, actor)
     const [rows, total] = await Promise.all([
-      this.reviews.forPlace(placeId, page),
-      this.reviews.countForPlace(placeId),
+      this.deps.reviews.forPlace(placeId, page),
+      this.deps.reviews.countForPlace(placeId),
     ])
     return toPage(rows.map(toPlaceReviewView), page.limit, total)
   }
@@ -123,17 +125,17 @@ export class ReviewService {
     if (input.rating !== undefined) changes.rating = input.rating
     if (Object.keys(changes).length === 0) return toReviewView(current)
     changes.updated_at = nowIso()
-    await this.reviews.update(id, changes)
-    if (changes.rating !== undefined) await this.places.refreshRating(current.place_id)
-    await this.cache.invalidate(Changes.place(current.place_id))
+    await this.deps.reviews.update(id, changes)
+    if (changes.rating !== undefined) await this.deps.places.refreshRating(current.place_id)
+    await this.deps.cache.invalidate(Changes.place(current.place_id))
     return toReviewView({ ...current, ...changes })
   }
 
   async delete(id: string, actor: Actor): Promise<void> {
     const review = await this.authoredBy(id, actor)
-    await this.reviews.delete(id)
-    await this.places.refreshRating(review.place_id)
-    await this.cache.invalidate(Changes.place(review.place_id))
+    await this.deps.reviews.delete(id)
+    await this.deps.places.refreshRating(review.place_id)
+    await this.deps.cache.invalidate(Changes.place(review.place_id))
   }
 
   /**
@@ -156,9 +158,9 @@ export class ReviewService {
 
   /** The review, when the actor wrote it or can see its place (see places/access.ts); 404 otherwise. */
   private async ofVisiblePlace(id: string, actor: Actor | null): Promise<ReviewRow> {
-    const row = await this.reviews.findById(id)
+    const row = await this.deps.reviews.findById(id)
     if (row && actor?.id === row.user_id) return row
-    const place = row && (await this.places.findById(row.place_id))
+    const place = row && (await this.deps.places.findById(row.place_id))
     if (!row || !place || !canSeePlace(place, actor)) throw notFound(Messages.reviewNotFound)
     return row
   }

@@ -8,7 +8,7 @@ import type { Actor } from '../../domain/actor.js'
 import { type Page, type PageRequest, toPage } from '../../domain/pages.js'
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js'
 import { uuidv7 } from '../../ids.js'
-import { ResponseCache } from '../../infra/cache/index.js'
+import type { ResponseCache } from '../../infra/cache/index.js'
 import type { BookingRepository } from '../bookings/repository.js'
 import { Changes } from '../cache-scopes.js'
 import type { PlaceRepository } from '../places/repository.js'
@@ -30,21 +30,19 @@ export interface StayReviewResult {
 const NOT_PARTY = 'Only the guest and the host of a stay can review it'
 const alreadyReviewed = () => conflict('You already reviewed this stay', 'already_reviewed')
 
-export class StayReviewService {
-  private readonly now: () => number
+export interface StayReviewServiceDeps {
+  reviews: ReviewRepository
+  bookings: BookingRepository
+  places: PlaceRepository
+  now: () => number
+  cache: ResponseCache
+}
 
-  constructor(
-    private readonly reviews: ReviewRepository,
-    private readonly bookings: BookingRepository,
-    private readonly places: PlaceRepository,
-    now?: () => number,
-    private readonly cache: ResponseCache = ResponseCache.off,
-  ) {
-    this.now = now ?? Date.now
-  }
+export class StayReviewService {
+  constructor(private readonly deps: StayReviewServiceDeps) {}
 
   async review(bookingId: string, input: StayReviewInput, actor: Actor): Promise<StayReviewResult> {
-    const booking = await this.bookings.findById(bookingId)
+    const booking = await this.deps.bookings.findById(bookingId)
     const isParty = booking && (booking.guest_id === actor.id || booking.host_id === actor.id)
     // Admins see every booking (GET /bookings/<id>), but only its guest and host review the stay.
     if (!booking || (!isParty && !actor.isAdmin)) throw notFound('Booking not found')
@@ -57,7 +55,7 @@ export class StayReviewService {
     }
     const checkOut = localTimeToInstant(booking.check_out, booking.check_out_time, booking.timezone)
     const windowEnd = new Date(checkOut + REVIEW_WINDOW_DAYS * 86_400_000).toISOString()
-    const nowText = new Date(this.now()).toISOString()
+    const nowText = new Date(this.deps.now()).toISOString()
     if (nowText >= windowEnd)
       throw conflict(`The review window of this stay closed on ${windowEnd}`, 'review_window_closed')
     const text = requiredText('text', input.text, TEXT_MAX)
@@ -72,7 +70,7 @@ export class StayReviewService {
             'ratings is required: rate cleanliness, accuracy, communication, location, check_in and value from 1 to 5',
             'validation_failed',
           )
-        if (await this.reviews.findStayReview(booking.id)) throw alreadyReviewed()
+        if (await this.deps.reviews.findStayReview(booking.id)) throw alreadyReviewed()
         const row: ReviewRow = {
           id,
           place_id: booking.place_id,
@@ -90,12 +88,12 @@ export class StayReviewService {
           created_at: nowText,
           updated_at: nowText,
         }
-        await this.reviews.insert(row)
+        await this.deps.reviews.insert(row)
         about = 'place'
-        counterpart = await this.reviews.findGuestReview(booking.id)
+        counterpart = await this.deps.reviews.findGuestReview(booking.id)
       } else if (actor.id === booking.host_id) {
-        if (await this.reviews.findGuestReview(booking.id)) throw alreadyReviewed()
-        await this.reviews.insertGuestReview({
+        if (await this.deps.reviews.findGuestReview(booking.id)) throw alreadyReviewed()
+        await this.deps.reviews.insertGuestReview({
           id,
           booking_id: booking.id,
           host_id: actor.id,
@@ -107,7 +105,7 @@ export class StayReviewService {
           updated_at: nowText,
         })
         about = 'guest'
-        counterpart = await this.reviews.findStayReview(booking.id)
+        counterpart = await this.deps.reviews.findStayReview(booking.id)
       } else {
         throw forbidden(NOT_PARTY, 'not_party')
       }
@@ -117,9 +115,9 @@ export class StayReviewService {
     }
 
     if (counterpart) {
-      await this.reviews.revealStay(booking.id)
-      await this.places.refreshRating(booking.place_id)
-      await this.cache.invalidate(Changes.place(booking.place_id))
+      await this.deps.reviews.revealStay(booking.id)
+      await this.deps.places.refreshRating(booking.place_id)
+      await this.deps.cache.invalidate(Changes.place(booking.place_id))
     }
     return {
       id,
@@ -131,7 +129,7 @@ export class StayReviewService {
   }
 
   async aboutGuest(guestId: string, page: PageRequest): Promise<Page<GuestReviewView>> {
-    const rows = await this.reviews.aboutGuest(guestId, page)
+    const rows = await this.deps.reviews.aboutGuest(guestId, page)
     const views = rows.map((r) => ({
       id: r.id,
       booking_id: r.booking_id,
@@ -148,10 +146,10 @@ export class StayReviewService {
 
   /** Reveals reviews whose window closed and refreshes the ratings they change. */
   async revealDue(): Promise<number> {
-    const places = await this.reviews.revealDue(new Date(this.now()).toISOString())
+    const places = await this.deps.reviews.revealDue(new Date(this.deps.now()).toISOString())
     for (const placeId of places) {
-      await this.places.refreshRating(placeId)
-      await this.cache.invalidate(Changes.place(placeId))
+      await this.deps.places.refreshRating(placeId)
+      await this.deps.cache.invalidate(Changes.place(placeId))
     }
     return places.length
   }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { daysBetween, isCalendarDate, localDate, nightsOf } from '../../dates.js'
 import { badRequest } from '../../errors.js'
-import { type CachedResponse, ResponseCache, type Serialize } from '../../infra/cache/index.js'
+import type { CachedResponse, ResponseCache, Serialize } from '../../infra/cache/index.js'
 import type { AmenityRepository } from '../amenities/repository.js'
 import { type FeeRates, priceStay } from '../bookings/pricing.js'
 import { type Stay, stayProblems } from '../bookings/rules.js'
@@ -33,8 +33,6 @@ import {
 
 export interface SearchOptions extends FeeRates {
   pageSizeMax: number
-  now?: () => number
-  cache?: ResponseCache
   /** Life of a cached search page. */
   cacheTtlMs?: number
 }
@@ -259,46 +257,50 @@ interface ParsedSearch {
   after: { key: SortKey; id: string } | undefined
 }
 
-export class SearchService {
-  private readonly now: () => number
+export interface SearchServiceDeps {
+  search: SearchRepository
+  amenities: AmenityRepository
+  options: SearchOptions
+  cache: ResponseCache
+  /** The clock (milliseconds since the epoch). */
+  now: () => number
+}
 
-  constructor(
-    private readonly search: SearchRepository,
-    private readonly amenities: AmenityRepository,
-    private readonly options: SearchOptions,
-  ) {
-    this.now = options.now ?? Date.now
-  }
+export class SearchService {
+  constructor(private readonly deps: SearchServiceDeps) {}
 
   /**
    * `find` serialized, from the cache: a search page is the same for everyone. The key holds the
    * query and today's UTC date (searches with dates depend on it).
    */
   async findResponse(query: SearchQueryInput, serialize?: Serialize): Promise<CachedResponse> {
-    const cache = this.options.cache ?? ResponseCache.off
+    const cache = this.deps.cache
     const entries = Object.entries(query).filter(([, value]) => value !== undefined)
     entries.sort(([a], [b]) => (a < b ? -1 : 1))
     const dated = query.check_in !== undefined || query.check_out !== undefined
     const hash = createHash('sha1').update(JSON.stringify(entries)).digest('base64url')
-    const today = new Date(this.now()).toISOString().slice(0, 10)
+    const today = new Date(this.deps.now()).toISOString().slice(0, 10)
     const key = `search:${today}:${hash}`
     const build = async () => {
       const found = await this.find(query)
       return { value: found, total: found.total, next: found.next_cursor ?? undefined }
     }
-    return cache.get('search', key, Tags.search(dated), build, { ttlMs: this.options.cacheTtlMs, serialize })
+    return cache.get('search', key, Tags.search(dated), build, {
+      ttlMs: this.deps.options.cacheTtlMs,
+      serialize,
+    })
   }
 
   async find(query: SearchQueryInput): Promise<SearchResponseView> {
-    const now = this.now()
+    const now = this.deps.now()
     const parsed = await this.parse(query, now)
     const empty = { results: [], facets: { amenities: [], price_histogram: [] }, total: 0, next_cursor: null }
     // Check-in before today in every time zone: nothing can match.
     if (parsed.stay && parsed.lead + 1 < 0) return empty
 
-    const amenities = await this.search.amenities()
+    const amenities = await this.deps.search.amenities()
     const columns = this.columnsFor(parsed, amenities)
-    const candidates = await this.search.candidates(parsed.filter, columns)
+    const candidates = await this.deps.search.candidates(parsed.filter, columns)
     const allowed = parsed.stay ? await this.allowedStays(candidates, parsed.stay, now) : undefined
     const matches: Match[] = []
     for (const place of candidates) {
@@ -331,8 +333,11 @@ export class SearchService {
 
   /** The query plan of the database's part of a search, for benchmarks and tuning. */
   async explain(query: SearchQueryInput): Promise<Record<string, unknown>[]> {
-    const parsed = await this.parse(query, this.now())
-    return this.search.explain(parsed.filter, this.columnsFor(parsed, await this.search.amenities()))
+    const parsed = await this.parse(query, this.deps.now())
+    return this.deps.search.explain(
+      parsed.filter,
+      this.columnsFor(parsed, await this.deps.search.amenities()),
+    )
   }
 
   private columnsFor(parsed: ParsedSearch, amenities: { id: string }[]): CandidateColumns {
@@ -356,7 +361,7 @@ export class SearchService {
   private async allowedStays(candidates: Candidate[], stay: Stay, now: number): Promise<Set<string>> {
     const unsettled = candidates.filter((c) => c.settled !== 1).map((c) => c.id)
     const allowed = new Set<string>()
-    for (const terms of await this.search.stayTerms(unsettled)) {
+    for (const terms of await this.deps.search.stayTerms(unsettled)) {
       if (stayProblems(terms, stay, now).length === 0) allowed.add(terms.id)
     }
     return allowed
@@ -364,7 +369,7 @@ export class SearchService {
 
   private async results(page: Match[], stay: Stay | undefined): Promise<SearchResultView[]> {
     const ids = page.map((m) => m.place.id)
-    const rows = await this.search.pageRows(ids, stay && { from: stay.check_in, to: stay.check_out })
+    const rows = await this.deps.search.pageRows(ids, stay && { from: stay.check_in, to: stay.check_out })
     const byId = new Map(rows.map((row) => [row.id, row]))
     const nights = stay ? nightsOf(stay.check_in, stay.check_out) : []
     const results: SearchResultView[] = []
@@ -380,7 +385,7 @@ export class SearchService {
           }),
         )
         const nightly = nights.map((date) => ({ date, price_minor: overrides.get(date) ?? row.price_minor }))
-        const charges = priceStay(nightly, row.cleaning_fee_minor, this.options)
+        const charges = priceStay(nightly, row.cleaning_fee_minor, this.deps.options)
         result.nights = nightly.length
         result.total_minor = charges.total_minor
         result.total = toMajorUnits(charges.total_minor, row.currency)
@@ -440,7 +445,7 @@ export class SearchService {
     if (query.country) filter.country = query.country.toUpperCase()
 
     if (filter.amenityIds.length) {
-      const known = new Set(await this.amenities.existing(filter.amenityIds))
+      const known = new Set(await this.deps.amenities.existing(filter.amenityIds))
       const unknown = filter.amenityIds.filter((id) => !known.has(id))
       if (unknown.length) invalid(`amenities: unknown amenity id ${unknown.join(', ')}`)
     }
@@ -451,7 +456,7 @@ export class SearchService {
       stay,
       lead,
       sort,
-      limit: Math.min(query.limit ?? SEARCH_PAGE_SIZE, this.options.pageSizeMax),
+      limit: Math.min(query.limit ?? SEARCH_PAGE_SIZE, this.deps.options.pageSizeMax),
       after: query.cursor !== undefined ? decodeCursor(query.cursor, sort) : undefined,
     }
   }

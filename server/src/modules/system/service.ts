@@ -17,25 +17,28 @@ export interface DependencyCheck {
   check(): Promise<void>
 }
 
+export interface SystemServiceDeps {
+  database: Database
+  repositories: {
+    users: UserRepository
+    amenities: AmenityRepository
+    places: PlaceRepository
+    reviews: ReviewRepository
+  }
+  /** Services the process depends on, checked by `/readyz` (more are added at start-up). */
+  dependencies: DependencyCheck[]
+}
+
 export class SystemService {
-  constructor(
-    private readonly database: Database,
-    private readonly repositories: {
-      users: UserRepository
-      amenities: AmenityRepository
-      places: PlaceRepository
-      reviews: ReviewRepository
-    },
-    private readonly dependencies: DependencyCheck[] = [],
-  ) {}
+  constructor(private readonly deps: SystemServiceDeps) {}
 
   /** Adds a dependency to /readyz (drivers register theirs in the composition root). */
   addDependency(dependency: DependencyCheck) {
-    this.dependencies.push(dependency)
+    this.deps.dependencies.push(dependency)
   }
 
   async stats() {
-    const { users, amenities, places, reviews } = this.repositories
+    const { users, amenities, places, reviews } = this.deps.repositories
     const [u, a, p, r] = await Promise.all([
       users.count(),
       amenities.count(),
@@ -47,8 +50,8 @@ export class SystemService {
 
   async readiness(): Promise<Readiness> {
     const all: DependencyCheck[] = [
-      { name: 'database', critical: true, check: () => this.database.ping() },
-      ...this.dependencies,
+      { name: 'database', critical: true, check: () => this.deps.database.ping() },
+      ...this.deps.dependencies,
     ]
     const results = await Promise.all(
       all.map(async ({ name, critical, check }) => {

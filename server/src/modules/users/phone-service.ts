@@ -21,8 +21,6 @@ export interface PhoneOptions {
   resendAfterSeconds?: number
   /** Codes a user can be sent per hour. */
   maxCodesPerHour?: number
-  logger?: Logger
-  now?: () => number
 }
 
 export interface PhoneView {
@@ -39,30 +37,33 @@ const E164 = /^\+[1-9]\d{6,14}$/
 const tooMany = (message: string, code: string, retryAfterSeconds?: number) =>
   new AppError(429, code, message, retryAfterSeconds ? { retry_after_seconds: retryAfterSeconds } : undefined)
 
+export interface PhoneServiceDeps {
+  users: UserRepository
+  codes: PhoneCodeRepository
+  sms: SmsSender
+  options: PhoneOptions
+  logger: Logger
+  /** The clock (milliseconds since the epoch). */
+  now: () => number
+}
+
 export class PhoneService {
-  private readonly now: () => number
   private readonly ttlMs: number
   private readonly maxAttempts: number
   private readonly resendMs: number
   private readonly perHour: number
 
-  constructor(
-    private readonly users: UserRepository,
-    private readonly codes: PhoneCodeRepository,
-    private readonly sms: SmsSender,
-    private readonly options: PhoneOptions,
-  ) {
-    this.now = options.now ?? Date.now
-    this.ttlMs = (options.codeTtlSeconds ?? 600) * 1000
-    this.maxAttempts = options.maxAttempts ?? 5
-    this.resendMs = (options.resendAfterSeconds ?? 60) * 1000
-    this.perHour = options.maxCodesPerHour ?? 5
+  constructor(private readonly deps: PhoneServiceDeps) {
+    this.ttlMs = (deps.options.codeTtlSeconds ?? 600) * 1000
+    this.maxAttempts = deps.options.maxAttempts ?? 5
+    this.resendMs = (deps.options.resendAfterSeconds ?? 60) * 1000
+    this.perHour = deps.options.maxCodesPerHour ?? 5
   }
 
   async get(actor: Actor): Promise<PhoneView> {
-    const user = await this.users.findById(actor.id)
+    const user = await this.deps.users.findById(actor.id)
     if (!user) throw notFound(Messages.userNotFound)
-    const pending = await this.codes.latestUnused(actor.id)
+    const pending = await this.deps.codes.latestUnused(actor.id)
     const open = pending && pending.expires_at > this.iso() && pending.attempts < this.maxAttempts
     return {
       phone: user.phone_verified_at ? user.phone : null,
@@ -86,12 +87,12 @@ export class PhoneService {
         'invalid_phone',
       )
     }
-    const user = await this.users.findById(actor.id)
+    const user = await this.deps.users.findById(actor.id)
     if (!user) throw notFound(Messages.userNotFound)
     if (user.phone === phone && user.phone_verified_at)
       throw badRequest('This number is already verified', 'phone_already_verified')
-    const now = this.now()
-    const recent = await this.codes.sentSince(user.id, new Date(now - 3_600_000).toISOString())
+    const now = this.deps.now()
+    const recent = await this.deps.codes.sentSince(user.id, new Date(now - 3_600_000).toISOString())
     const last = recent[0] ? Date.parse(recent[0]) : undefined
     if (last !== undefined && now - last < this.resendMs) {
       const wait = Math.ceil((this.resendMs - (now - last)) / 1000)
@@ -105,10 +106,10 @@ export class PhoneService {
       throw tooMany('Too many codes were sent in the last hour: try again later', 'too_many_codes')
 
     const at = new Date(now).toISOString()
-    await this.codes.spendAllOfUser(user.id, at)
+    await this.deps.codes.spendAllOfUser(user.id, at)
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
     const id = uuidv7()
-    await this.codes.insert({
+    await this.deps.codes.insert({
       id,
       user_id: user.id,
       phone,
@@ -120,28 +121,25 @@ export class PhoneService {
     })
     try {
       const body = phoneCodeSms(localeOf(user.locale), code, Math.round(this.ttlMs / 60_000))
-      await this.sms.send({ to: phone, body, dedupeKey: `phone-code:${id}` })
+      await this.deps.sms.send({ to: phone, body, dedupeKey: `phone-code:${id}` })
     } catch (error) {
       // Not sent: the code never existed (and does not count against the limits).
-      await this.codes.delete(id)
-      this.options.logger?.error(
-        { err: error, user_id: user.id },
-        'phone verification code could not be sent',
-      )
+      await this.deps.codes.delete(id)
+      this.deps.logger.error({ err: error, user_id: user.id }, 'phone verification code could not be sent')
       throw new AppError(
         503,
         'sms_unavailable',
         'The text message could not be sent: check the number or try again later',
       )
     }
-    this.options.logger?.info({ user_id: user.id }, 'phone verification code sent')
+    this.deps.logger.info({ user_id: user.id }, 'phone verification code sent')
     return this.get(actor)
   }
 
   /** Verifies the pending number with its code. */
   async verify(actor: Actor, input: string): Promise<PhoneView> {
     const code = input.trim()
-    const pending = await this.codes.latestUnused(actor.id)
+    const pending = await this.deps.codes.latestUnused(actor.id)
     if (!pending) throw badRequest('No code is waiting: ask for one first', 'no_code')
     const now = this.iso()
     if (pending.expires_at <= now)
@@ -149,7 +147,7 @@ export class PhoneService {
     if (pending.attempts >= this.maxAttempts)
       throw tooMany('Too many wrong codes: ask for a new one', 'too_many_attempts')
     if (!this.matches(pending.code_hash, this.hash(actor.id, pending.phone, code))) {
-      if (!(await this.codes.countAttempt(pending.id, this.maxAttempts)))
+      if (!(await this.deps.codes.countAttempt(pending.id, this.maxAttempts)))
         throw tooMany('Too many wrong codes: ask for a new one', 'too_many_attempts')
       const left = this.maxAttempts - pending.attempts - 1
       throw badRequest(
@@ -160,23 +158,23 @@ export class PhoneService {
         { attempts_left: left },
       )
     }
-    if (!(await this.codes.markUsed(pending.id, now)))
+    if (!(await this.deps.codes.markUsed(pending.id, now)))
       throw badRequest('This code was already used: ask for a new one if you need to', 'code_used')
-    await this.users.update(actor.id, { phone: pending.phone, phone_verified_at: now, updated_at: now })
+    await this.deps.users.update(actor.id, { phone: pending.phone, phone_verified_at: now, updated_at: now })
     return this.get(actor)
   }
 
   /** Forgets the user's number (and any pending code): no more text messages. */
   async remove(actor: Actor): Promise<void> {
-    const user = await this.users.findById(actor.id)
+    const user = await this.deps.users.findById(actor.id)
     if (!user) throw notFound(Messages.userNotFound)
     const now = this.iso()
-    await this.codes.spendAllOfUser(actor.id, now)
-    await this.users.update(actor.id, { phone: null, phone_verified_at: null, updated_at: now })
+    await this.deps.codes.spendAllOfUser(actor.id, now)
+    await this.deps.users.update(actor.id, { phone: null, phone_verified_at: null, updated_at: now })
   }
 
   private hash(userId: string, phone: string, code: string): string {
-    return createHmac('sha256', this.options.secret).update(`${userId}:${phone}:${code}`).digest('hex')
+    return createHmac('sha256', this.deps.options.secret).update(`${userId}:${phone}:${code}`).digest('hex')
   }
 
   private matches(stored: string, computed: string): boolean {
@@ -186,6 +184,6 @@ export class PhoneService {
   }
 
   private iso(): string {
-    return new Date(this.now()).toISOString()
+    return new Date(this.deps.now()).toISOString()
   }
 }

@@ -4,7 +4,12 @@ import type { Actor } from '../../domain/actor.js'
 import { type Page, type PageRequest, toPage } from '../../domain/pages.js'
 import { badRequest, forbidden, Messages, notFound } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
-import { type CachedResponse, ResponseCache, type Serialize, toResponse } from '../../infra/cache/index.js'
+import {
+  type CachedResponse,
+  type ResponseCache,
+  type Serialize,
+  toResponse,
+} from '../../infra/cache/index.js'
 import { hashPassword } from '../auth/passwords.js'
 import type { Sessions } from '../auth/sessions.js'
 import { Changes, Tags } from '../cache-scopes.js'
@@ -36,16 +41,18 @@ export function profileFor(view: UserView, viewer: Actor | null, privacy: EmailP
   return profile
 }
 
+export interface UserServiceDeps {
+  users: UserRepository
+  cache: ResponseCache
+  /** A new password or a change of privileges ends every login of the user. */
+  sessions: Pick<Sessions, 'endAllOfUser'>
+  privacy: EmailPrivacy
+  /** Whether the passwords an admin sets follow the password policy (`HBNB_PASSWORD_POLICY=all`). */
+  options: { adminPasswordPolicy?: boolean }
+}
+
 export class UserService {
-  constructor(
-    private readonly users: UserRepository,
-    private readonly cache: ResponseCache = ResponseCache.off,
-    /** A new password or a change of privileges ends every login of the user. */
-    private readonly sessions?: Pick<Sessions, 'endAllOfUser'>,
-    private readonly privacy: EmailPrivacy = { publicEmails: true },
-    /** Whether the passwords an admin sets follow the password policy (`HBNB_PASSWORD_POLICY=all`). */
-    private readonly options: { adminPasswordPolicy?: boolean } = {},
-  ) {}
+  constructor(private readonly deps: UserServiceDeps) {}
 
   /**
    * Creates an account. `minPasswordLength` is 1 for the HBnB admin endpoint (old clients send
@@ -74,13 +81,13 @@ export class UserService {
       phone_verified_at: null,
     }
     const password =
-      (options.passwordPolicy ?? this.options.adminPasswordPolicy)
+      (options.passwordPolicy ?? this.deps.options.adminPasswordPolicy)
         ? rules.acceptablePassword(input.password, email, options.minPasswordLength)
         : rules.password(input.password, options.minPasswordLength)
-    if (await this.users.findByEmail(email)) throw badRequest(Messages.emailRegistered, 'email_taken')
+    if (await this.deps.users.findByEmail(email)) throw badRequest(Messages.emailRegistered, 'email_taken')
     row.password_hash = await hashPassword(password)
     try {
-      await this.users.insert(row)
+      await this.deps.users.insert(row)
     } catch (error) {
       if (isUniqueViolation(error)) throw badRequest(Messages.emailRegistered, 'email_taken')
       throw error
@@ -89,7 +96,7 @@ export class UserService {
   }
 
   async get(id: string): Promise<UserView> {
-    const row = await this.users.findById(id)
+    const row = await this.deps.users.findById(id)
     if (!row) throw notFound(Messages.userNotFound)
     return toUserView(row)
   }
@@ -99,22 +106,22 @@ export class UserService {
    * cache; with private emails, admins and the user themselves get theirs built for them alone.
    */
   async getResponse(id: string, serialize?: Serialize, viewer: Actor | null = null): Promise<CachedResponse> {
-    if (!this.privacy.publicEmails && seesEmailOf(this.privacy, viewer, id)) {
+    if (!this.deps.privacy.publicEmails && seesEmailOf(this.deps.privacy, viewer, id)) {
       return toResponse({ value: await this.get(id) }, serialize)
     }
-    const build = async () => ({ value: profileFor(await this.get(id), null, this.privacy) })
-    return this.cache.get('users', `user:${id}`, Tags.userProfile(id), build, { serialize })
+    const build = async () => ({ value: profileFor(await this.get(id), null, this.deps.privacy) })
+    return this.deps.cache.get('users', `user:${id}`, Tags.userProfile(id), build, { serialize })
   }
 
   /** Every cached response showing the user is rebuilt; call it after any change to their row. */
   async changed(id: string): Promise<void> {
-    await this.cache.invalidate(Changes.user(id))
+    await this.deps.cache.invalidate(Changes.user(id))
   }
 
   /** Users as `viewer` may see them (see `profileFor`). */
   async list(page: PageRequest, viewer: Actor | null): Promise<Page<UserProfileView>> {
-    const [rows, total] = await Promise.all([this.users.listPage(page), this.users.count()])
-    const profiles = rows.map((row) => profileFor(toUserView(row), viewer, this.privacy))
+    const [rows, total] = await Promise.all([this.deps.users.listPage(page), this.deps.users.count()])
+    const profiles = rows.map((row) => profileFor(toUserView(row), viewer, this.deps.privacy))
     return toPage(profiles, page.limit, total)
   }
 
@@ -123,7 +130,7 @@ export class UserService {
     if (!actor.isAdmin && (input.email !== undefined || input.password !== undefined)) {
       throw badRequest(Messages.cannotModifyEmailOrPassword, 'email_password_locked')
     }
-    const current = await this.users.findById(id)
+    const current = await this.deps.users.findById(id)
     if (!current) throw notFound(Messages.userNotFound)
 
     const changes: UserUpdate = {}
@@ -135,7 +142,7 @@ export class UserService {
     if (input.locale !== undefined && input.locale !== current.locale) changes.locale = input.locale
     if (input.email !== undefined) {
       const email = rules.email(input.email)
-      const owner = await this.users.findByEmail(email)
+      const owner = await this.deps.users.findByEmail(email)
       if (owner && owner.id !== id) throw badRequest(Messages.emailInUse, 'email_taken')
       changes.email = email
       changes.email_key = email.toLowerCase()
@@ -143,7 +150,7 @@ export class UserService {
       if (changes.email_key !== current.email_key) changes.email_verified_at = null
     }
     if (input.password !== undefined) {
-      const password = this.options.adminPasswordPolicy
+      const password = this.deps.options.adminPasswordPolicy
         ? rules.acceptablePassword(input.password, changes.email ?? current.email)
         : rules.password(input.password, 1)
       changes.password_hash = await hashPassword(password)
@@ -152,7 +159,7 @@ export class UserService {
 
     changes.updated_at = nowIso()
     try {
-      await this.users.update(id, changes)
+      await this.deps.users.update(id, changes)
     } catch (error) {
       if (isUniqueViolation(error)) throw badRequest(Messages.emailInUse, 'email_taken')
       throw error
@@ -160,7 +167,7 @@ export class UserService {
     await this.changed(id)
     // Access tokens carry `is_admin`: ending the logins makes a demotion (or promotion) count at once.
     const privilegesChanged = changes.is_admin !== undefined && changes.is_admin !== current.is_admin
-    if (changes.password_hash !== undefined || privilegesChanged) await this.sessions?.endAllOfUser(id)
+    if (changes.password_hash !== undefined || privilegesChanged) await this.deps.sessions.endAllOfUser(id)
     return toUserView({ ...current, ...changes } as UserRow)
   }
 }

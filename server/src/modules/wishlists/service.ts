@@ -20,15 +20,17 @@ const view = (row: WishlistRow, placeCount: number): WishlistView => ({
   updated_at: row.updated_at,
 })
 
+export interface WishlistServiceDeps {
+  wishlists: WishlistRepository
+  places: PlaceRepository
+}
+
 /** Named lists of saved places. A list is private: others get a 404, as if it did not exist. */
 export class WishlistService {
-  constructor(
-    private readonly wishlists: WishlistRepository,
-    private readonly places: PlaceRepository,
-  ) {}
+  constructor(private readonly deps: WishlistServiceDeps) {}
 
   async list(actor: Actor): Promise<WishlistView[]> {
-    return (await this.wishlists.listOfUser(actor.id)).map((row) => view(row, row.place_count))
+    return (await this.deps.wishlists.listOfUser(actor.id)).map((row) => view(row, row.place_count))
   }
 
   async create(input: { name: unknown }, actor: Actor): Promise<WishlistView> {
@@ -40,33 +42,33 @@ export class WishlistService {
       created_at: now,
       updated_at: now,
     }
-    await this.wishlists.insert(row)
+    await this.deps.wishlists.insert(row)
     return view(row, 0)
   }
 
   async get(id: string, actor: Actor): Promise<WishlistDetailView> {
     const row = await this.owned(id, actor)
-    const places = (await this.wishlists.places(row.id)).map(toPlaceSummary)
+    const places = (await this.deps.wishlists.places(row.id)).map(toPlaceSummary)
     return { ...view(row, places.length), places }
   }
 
   async rename(id: string, input: { name: unknown }, actor: Actor): Promise<WishlistDetailView> {
     const row = await this.owned(id, actor)
-    await this.wishlists.rename(row.id, requiredText('name', input.name, NAME_MAX), nowIso())
+    await this.deps.wishlists.rename(row.id, requiredText('name', input.name, NAME_MAX), nowIso())
     return this.get(id, actor)
   }
 
   async delete(id: string, actor: Actor): Promise<void> {
-    await this.wishlists.delete((await this.owned(id, actor)).id)
+    await this.deps.wishlists.delete((await this.owned(id, actor)).id)
   }
 
   /** Saves a place; false when it was already in the list. */
   async addPlace(id: string, placeId: string, actor: Actor): Promise<boolean> {
     const row = await this.owned(id, actor)
-    const place = await findVisiblePlace(this.places, placeId, actor)
-    if (await this.wishlists.contains(row.id, place.id)) return false
+    const place = await findVisiblePlace(this.deps.places, placeId, actor)
+    if (await this.deps.wishlists.contains(row.id, place.id)) return false
     try {
-      await this.wishlists.addPlace(row.id, place.id, nowIso())
+      await this.deps.wishlists.addPlace(row.id, place.id, nowIso())
       return true
     } catch (error) {
       if (isUniqueViolation(error)) return false
@@ -76,11 +78,11 @@ export class WishlistService {
 
   async removePlace(id: string, placeId: string, actor: Actor): Promise<void> {
     const row = await this.owned(id, actor)
-    await this.wishlists.removePlace(row.id, placeId)
+    await this.deps.wishlists.removePlace(row.id, placeId)
   }
 
   private async owned(id: string, actor: Actor): Promise<WishlistRow> {
-    const row = await this.wishlists.findById(id)
+    const row = await this.deps.wishlists.findById(id)
     if (!row || row.user_id !== actor.id) throw notFound('Wishlist not found')
     return row
   }
