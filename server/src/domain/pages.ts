@@ -14,9 +14,11 @@ export interface Page<T> {
   nextCursor: string | undefined
 }
 
-/** Repositories fetch one row more than asked to learn whether a next page exists. */
-export function toPage<T extends { id: string }>(rows: T[], limit: number, total?: number): Page<T> {
-  const items = rows.slice(0, limit)
-  const nextCursor = rows.length > limit ? items[items.length - 1]?.id : undefined
-  return { items, total, nextCursor }
+/** A page of rows as a repository reads it (db/keyset.ts), each row shown as `view` shows it. */
+export function mapPage<Row, T>(
+  rows: { items: Row[]; nextCursor: string | undefined },
+  view: (row: Row) => T,
+  total?: number,
+): Page<T> {
+  return { items: rows.items.map(view), total, nextCursor: rows.nextCursor }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { addDays, localDate } from '../../src/dates.js'
+import { nextLink } from '../helpers/contract.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
 
 const today = () => localDate(Date.now(), 'UTC')
@@ -109,6 +110,29 @@ describeEachDriver('bookings', (t) => {
       )
       expect(other.status).toBe(409)
       expect(other.body.code).toBe('idempotency_key_reused')
+    })
+
+    it('pages trips by check-in date, then id, following the Link', async () => {
+      const [a, b] = [await host(t(), { instant_book: true }), await host(t(), { instant_book: true })]
+      const guest = await t().user()
+      const book = async (placeId: string, checkIn: number) => {
+        const body = { place_id: placeId, check_in: day(checkIn), check_out: day(checkIn + 1), guests: 1 }
+        const booked = await t().post('/api/v1/bookings', body, { token: guest.token })
+        expect(booked.status).toBe(201)
+        return { id: booked.body.id as string, check_in: day(checkIn) }
+      }
+      const trips = [await book(a.place.id, 30), await book(b.place.id, 30), await book(a.place.id, 20)]
+      const sorted = [...trips].sort((x, y) =>
+        x.check_in === y.check_in ? (x.id < y.id ? -1 : 1) : x.check_in < y.check_in ? -1 : 1,
+      )
+      const order = sorted.map((trip) => trip.id)
+      const first = await t().get('/api/v1/bookings?role=guest&limit=2', { token: guest.token })
+      expect(first.body.map((trip: { id: string }) => trip.id)).toEqual(order.slice(0, 2))
+      const next = nextLink(first)
+      expect(next).toContain(`cursor=${sorted[1]!.check_in}_${sorted[1]!.id}`)
+      const second = await t().get(next!, { token: guest.token })
+      expect(second.body.map((trip: { id: string }) => trip.id)).toEqual(order.slice(2))
+      expect(second.headers.link).toBeUndefined()
     })
 
     it('ignores a total sent by the client', async () => {

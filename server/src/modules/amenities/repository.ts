@@ -1,29 +1,23 @@
 import type { Database } from '../../db/database.js'
+import { idOrder, preparedCount, preparedKeysetRows } from '../../db/keyset.js'
 import { prepare } from '../../db/prepared.js'
 import type { AmenityRow } from '../../db/schema.js'
-import type { PageRequest } from '../../domain/pages.js'
 
 export class AmenityRepository {
-  private readonly prepared
+  private readonly byId
+  readonly listPage
+  readonly count
 
   constructor(private readonly db: Database) {
     const read = db.read
-    this.prepared = {
-      byId: prepare(read, 1, (id: string) => read.selectFrom('amenities').selectAll().where('id', '=', id)),
-      first: prepare(read, 1, (limit: number) =>
-        read.selectFrom('amenities').selectAll().orderBy('id').limit(limit),
-      ),
-      after: prepare(read, 2, (after: string, limit: number) =>
-        read.selectFrom('amenities').selectAll().where('id', '>', after).orderBy('id').limit(limit),
-      ),
-      count: prepare(read, 0, () =>
-        read.selectFrom('amenities').select((eb) => eb.fn.countAll<number>().as('n')),
-      ),
-    }
+    const all = () => read.selectFrom('amenities')
+    this.byId = prepare(read, 1, (id: string) => all().selectAll().where('id', '=', id))
+    this.listPage = preparedKeysetRows(read, 0, () => all().selectAll(), idOrder('id'))
+    this.count = preparedCount(read, 0, all)
   }
 
   findById(id: string): Promise<AmenityRow | undefined> {
-    return this.prepared.byId.first(id)
+    return this.byId.first(id)
   }
 
   findByName(name: string): Promise<AmenityRow | undefined> {
@@ -39,16 +33,6 @@ export class AmenityRepository {
     if (ids.length === 0) return []
     const rows = await this.db.read.selectFrom('amenities').select('id').where('id', 'in', ids).execute()
     return rows.map((r) => r.id)
-  }
-
-  listPage(page: PageRequest): Promise<AmenityRow[]> {
-    return page.after
-      ? this.prepared.after.all(page.after, page.limit + 1)
-      : this.prepared.first.all(page.limit + 1)
-  }
-
-  async count(): Promise<number> {
-    return Number((await this.prepared.count.first())?.n ?? 0)
   }
 
   async insert(row: AmenityRow): Promise<void> {

@@ -1,6 +1,6 @@
 import { isUniqueViolation } from '../../db/database.js'
 import type { AmenityRow } from '../../db/schema.js'
-import { type Page, type PageRequest, toPage } from '../../domain/pages.js'
+import { mapPage, type Page, type PageRequest } from '../../domain/pages.js'
 import { badRequest, Messages, notFound } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
 import type { CachedResponse, ResponseCache, Serialize } from '../../infra/cache/index.js'
@@ -70,7 +70,7 @@ export class AmenityService {
 
   async list(page: PageRequest): Promise<Page<AmenityView>> {
     const [rows, total] = await Promise.all([this.deps.amenities.listPage(page), this.deps.amenities.count()])
-    return toPage(rows.map(toAmenityView), page.limit, total)
+    return mapPage(rows, toAmenityView, total)
   }
 
   async rename(id: string, input: { name: unknown }): Promise<AmenityView> {

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder } from 'kysely'
 import type { Database } from '../../db/database.js'
+import { type KeysetOrder, type KeysetPage, keysetRows } from '../../db/keyset.js'
 import type { BookingRow, BookingStatus, DB, OutboxRow } from '../../db/schema.js'
 import { nightRows } from '../calendar/repository.js'
 
@@ -20,6 +21,12 @@ export function reviewedFlags(eb: ExpressionBuilder<DB, 'bookings'>) {
       )
       .as('host_reviewed'),
   ]
+}
+
+/** Lists of bookings go by check-in date, then id (cursor `${check_in}_${id}`). */
+const byCheckIn: KeysetOrder<BookingRow> = {
+  columns: ['bookings.check_in', 'bookings.id'],
+  valuesOf: (booking) => [booking.check_in, booking.id],
 }
 
 export interface BookingListFilter {
@@ -160,25 +167,16 @@ export class BookingRepository {
     })
   }
 
-  list(filter: BookingListFilter): Promise<BookingWithPlace[]> {
-    let query = this.withPlace()
-      .where(filter.role === 'guest' ? 'bookings.guest_id' : 'bookings.host_id', '=', filter.userId)
-      .orderBy('bookings.check_in')
-      .orderBy('bookings.id')
-      .limit(filter.limit + 1)
+  list(filter: BookingListFilter): Promise<KeysetPage<BookingWithPlace>> {
+    let query = this.withPlace().where(
+      filter.role === 'guest' ? 'bookings.guest_id' : 'bookings.host_id',
+      '=',
+      filter.userId,
+    )
     if (filter.statuses?.length) query = query.where('bookings.status', 'in', filter.statuses)
     if (filter.from) query = query.where('bookings.check_out', '>', filter.from)
     if (filter.to) query = query.where('bookings.check_in', '<', filter.to)
-    if (filter.after) {
-      const [checkIn, id] = filter.after.split('_') as [string, string]
-      query = query.where((eb) =>
-        eb.or([
-          eb('bookings.check_in', '>', checkIn),
-          eb.and([eb('bookings.check_in', '=', checkIn), eb('bookings.id', '>', id)]),
-        ]),
-      )
-    }
-    return query.execute()
+    return keysetRows(query, byCheckIn, filter)
   }
 
   /** Pending requests whose answer time has passed. */

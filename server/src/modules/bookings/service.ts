@@ -4,6 +4,7 @@ import { outboxRow } from '../../db/outbox.js'
 import { readFromPrimary } from '../../db/read-context.js'
 import type { BookingRow, BookingStatus, PlaceRow } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
+import { mapPage } from '../../domain/pages.js'
 import { type BookingEvent, bookingNotification } from '../../domain/tasks.js'
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js'
 import { uuidv7 } from '../../ids.js'
@@ -236,13 +237,7 @@ export class BookingService {
   }
 
   async list(filter: Omit<Parameters<BookingRepository['list']>[0], 'limit'> & { limit: number }) {
-    const rows = await this.deps.bookings.list(filter)
-    const items = rows.slice(0, filter.limit).map(toView)
-    const last = items[items.length - 1]
-    return {
-      items,
-      nextCursor: rows.length > filter.limit && last ? `${last.check_in}_${last.id}` : undefined,
-    }
+    return mapPage(await this.deps.bookings.list(filter), toView)
   }
 
   async accept(id: string, actor: Actor): Promise<BookingView> {

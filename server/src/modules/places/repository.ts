@@ -1,8 +1,16 @@
 import { sql } from 'kysely'
 import type { Database } from '../../db/database.js'
+import {
+  countRows,
+  idOrder,
+  type KeysetPage,
+  type KeysetRequest,
+  keysetRows,
+  preparedCount,
+  preparedKeysetRows,
+} from '../../db/keyset.js'
 import { prepare } from '../../db/prepared.js'
 import type { AmenityRow, NewPlace, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
-import type { PageRequest } from '../../domain/pages.js'
 import { assignAmenityBits, clearAmenityMask, refreshAmenityMask } from '../search/amenity-bits-repository.js'
 import { detailRowsReader, type PlaceDetailRows } from './place-detail-repository.js'
 
@@ -15,6 +23,8 @@ export interface PlaceFilter {
   /** Places having every one of these amenities. */
   amenityIds?: string[]
 }
+
+const byPlaceId = idOrder('places.id')
 
 /** True for the filter of every published place. */
 function publishedOnly(filter: PlaceFilter): boolean {
@@ -50,13 +60,8 @@ export class PlaceRepository {
     // Published places, every filter unset: the public listing and the empty places_search.
     const publishedQuery = () => read.selectFrom('places').where('places.status', '=', 'published')
     this.published = {
-      first: prepare(read, 1, (limit: number) =>
-        publishedQuery().selectAll().orderBy('places.id').limit(limit),
-      ),
-      after: prepare(read, 2, (after: string, limit: number) =>
-        publishedQuery().selectAll().where('places.id', '>', after).orderBy('places.id').limit(limit),
-      ),
-      count: prepare(read, 0, () => publishedQuery().select((eb) => eb.fn.countAll<number>().as('n'))),
+      list: preparedKeysetRows(read, 0, () => publishedQuery().selectAll(), byPlaceId),
+      count: preparedCount(read, 0, publishedQuery),
     }
   }
 
@@ -110,26 +115,14 @@ export class PlaceRepository {
     return query
   }
 
-  list(page: PageRequest, filter: PlaceFilter = {}): Promise<PlaceRow[]> {
-    if (publishedOnly(filter)) {
-      return page.after
-        ? this.published.after.all(page.after, page.limit + 1)
-        : this.published.first.all(page.limit + 1)
-    }
-    let query = this.matching(filter)
-      .selectAll()
-      .orderBy('places.id')
-      .limit(page.limit + 1)
-    if (page.after) query = query.where('places.id', '>', page.after)
-    return query.execute()
+  list(page: KeysetRequest, filter: PlaceFilter = {}): Promise<KeysetPage<PlaceRow>> {
+    if (publishedOnly(filter)) return this.published.list(page)
+    return keysetRows(this.matching(filter).selectAll(), byPlaceId, page)
   }
 
-  async count(filter: PlaceFilter = {}): Promise<number> {
-    if (publishedOnly(filter)) return Number((await this.published.count.first())?.n ?? 0)
-    const row = await this.matching(filter)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow()
-    return Number(row.n)
+  count(filter: PlaceFilter = {}): Promise<number> {
+    if (publishedOnly(filter)) return this.published.count()
+    return countRows(this.matching(filter))
   }
 
   // Every write of place_amenities also sets the place's amenity_mask (search reads it), in the

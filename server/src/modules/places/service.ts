@@ -1,7 +1,7 @@
 import { isUniqueViolation } from '../../db/database.js'
 import type { AmenityRow, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
-import { type Page, type PageRequest, toPage } from '../../domain/pages.js'
+import { mapPage, type Page, type PageRequest } from '../../domain/pages.js'
 import { AppError, badRequest, conflict, forbidden, Messages, notFound, unauthorized } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
 import {
@@ -192,7 +192,7 @@ export class PlaceService {
       this.deps.places.list(page, scoped),
       this.deps.places.count(scoped),
     ])
-    return toPage(rows.map(toPlaceSummary), page.limit, total)
+    return mapPage(rows, toPlaceSummary, total)
   }
 
   /**

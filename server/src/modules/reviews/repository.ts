@@ -1,16 +1,24 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
-import { prepare } from '../../db/prepared.js'
+import {
+  countRows,
+  idOrder,
+  type KeysetRequest,
+  keysetRows,
+  preparedCount,
+  preparedKeysetRows,
+} from '../../db/keyset.js'
 import type { DB, GuestReviewRow, ReviewRow } from '../../db/schema.js'
-import type { PageRequest } from '../../domain/pages.js'
 
 export interface ReviewWithAuthor extends ReviewRow {
   author_first_name: string
   author_last_name: string
 }
 
-/** A place's visible reviews with their authors' names, oldest first. */
-export function placeReviewsQuery(read: Kysely<DB>, placeId: string) {
+const byReviewId = idOrder('reviews.id')
+
+/** A place's visible reviews with their authors' names. */
+function placeReviews(read: Kysely<DB>, placeId: string) {
   return read
     .selectFrom('reviews')
     .innerJoin('users', 'users.id', 'reviews.user_id')
@@ -18,19 +26,23 @@ export function placeReviewsQuery(read: Kysely<DB>, placeId: string) {
     .select(['users.first_name as author_first_name', 'users.last_name as author_last_name'])
     .where('reviews.place_id', '=', placeId)
     .where('reviews.hidden_until', 'is', null)
-    .orderBy('reviews.id')
+}
+
+/** A place's visible reviews with their authors' names, oldest first. */
+export function placeReviewsQuery(read: Kysely<DB>, placeId: string) {
+  return placeReviews(read, placeId).orderBy('reviews.id')
 }
 
 export class ReviewRepository {
-  /** `forPlace` from the first review on. */
-  private readonly firstForPlace
-  private readonly visible
+  /** Visible reviews (a stay review is hidden until both sides reviewed) of published places. */
+  readonly listPage
+  readonly count
+  /** A place's reviews with their authors' names, oldest first. */
+  readonly forPlace
 
   constructor(private readonly db: Database) {
     const read = db.read
-    this.firstForPlace = prepare(read, 2, (placeId: string, limit: number) =>
-      placeReviewsQuery(this.db.read, placeId).limit(limit),
-    )
+    this.forPlace = preparedKeysetRows(read, 1, (placeId: string) => placeReviews(read, placeId), byReviewId)
     // Visible reviews of published places (the others belong to places only their owners see).
     const visibleQuery = () =>
       read
@@ -38,19 +50,8 @@ export class ReviewRepository {
         .innerJoin('places', 'places.id', 'reviews.place_id')
         .where('reviews.hidden_until', 'is', null)
         .where('places.status', '=', 'published')
-    this.visible = {
-      first: prepare(read, 1, (limit: number) =>
-        visibleQuery().selectAll('reviews').orderBy('reviews.id').limit(limit),
-      ),
-      after: prepare(read, 2, (after: string, limit: number) =>
-        visibleQuery()
-          .selectAll('reviews')
-          .where('reviews.id', '>', after)
-          .orderBy('reviews.id')
-          .limit(limit),
-      ),
-      count: prepare(read, 0, () => visibleQuery().select((eb) => eb.fn.countAll<number>().as('n'))),
-    }
+    this.listPage = preparedKeysetRows(read, 0, () => visibleQuery().selectAll('reviews'), byReviewId)
+    this.count = preparedCount(read, 0, visibleQuery)
   }
 
   findById(id: string): Promise<ReviewRow | undefined> {
@@ -68,34 +69,10 @@ export class ReviewRepository {
       .executeTakeFirst()
   }
 
-  /** Visible reviews (a stay review is hidden until both sides reviewed) of published places. */
-  listPage(page: PageRequest): Promise<ReviewRow[]> {
-    return page.after
-      ? this.visible.after.all(page.after, page.limit + 1)
-      : this.visible.first.all(page.limit + 1)
-  }
-
-  async count(): Promise<number> {
-    return Number((await this.visible.count.first())?.n ?? 0)
-  }
-
-  /** A place's reviews with their authors' names, oldest first. */
-  forPlace(placeId: string, page: PageRequest): Promise<ReviewWithAuthor[]> {
-    if (!page.after) return this.firstForPlace.all(placeId, page.limit + 1)
-    return placeReviewsQuery(this.db.read, placeId)
-      .where('reviews.id', '>', page.after)
-      .limit(page.limit + 1)
-      .execute()
-  }
-
-  async countForPlace(placeId: string): Promise<number> {
-    const row = await this.db.read
-      .selectFrom('reviews')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('place_id', '=', placeId)
-      .where('hidden_until', 'is', null)
-      .executeTakeFirstOrThrow()
-    return Number(row.n)
+  countForPlace(placeId: string): Promise<number> {
+    return countRows(
+      this.db.read.selectFrom('reviews').where('place_id', '=', placeId).where('hidden_until', 'is', null),
+    )
   }
 
   async insert(row: ReviewRow): Promise<void> {
@@ -169,17 +146,14 @@ export class ReviewRepository {
   }
 
   /** Visible reviews others wrote about a guest. */
-  aboutGuest(guestId: string, page: PageRequest) {
-    let query = this.db.read
+  aboutGuest(guestId: string, page: KeysetRequest) {
+    const query = this.db.read
       .selectFrom('guest_reviews')
       .innerJoin('users', 'users.id', 'guest_reviews.host_id')
       .selectAll('guest_reviews')
       .select(['users.first_name as author_first_name', 'users.last_name as author_last_name'])
       .where('guest_reviews.guest_id', '=', guestId)
       .where('guest_reviews.hidden_until', 'is', null)
-      .orderBy('guest_reviews.id')
-      .limit(page.limit + 1)
-    if (page.after) query = query.where('guest_reviews.id', '>', page.after)
-    return query.execute()
+    return keysetRows(query, idOrder('guest_reviews.id'), page)
   }
 }

@@ -1,7 +1,7 @@
 import { isUniqueViolation } from '../../db/database.js'
 import type { ReviewRow } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
-import { type Page, type PageRequest, toPage } from '../../domain/pages.js'
+import { mapPage, type Page, type PageRequest } from '../../domain/pages.js'
 import { badRequest, forbidden, Messages, notFound } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
 import type { ResponseCache } from '../../infra/cache/index.js'
@@ -102,7 +102,7 @@ export class ReviewService {
 
   async list(page: PageRequest): Promise<Page<ReviewView>> {
     const [rows, total] = await Promise.all([this.deps.reviews.listPage(page), this.deps.reviews.count()])
-    return toPage(rows.map(toReviewView), page.limit, total)
+    return mapPage(rows, toReviewView, total)
   }
 
   async listForPlace(
@@ -112,10 +112,10 @@ export class ReviewService {
   ): Promise<Page<PlaceReviewView>> {
     await findVisiblePlace(this.deps.places, placeId, actor)
     const [rows, total] = await Promise.all([
-      this.deps.reviews.forPlace(placeId, page),
+      this.deps.reviews.forPlace(page, placeId),
       this.deps.reviews.countForPlace(placeId),
     ])
-    return toPage(rows.map(toPlaceReviewView), page.limit, total)
+    return mapPage(rows, toPlaceReviewView, total)
   }
 
   async update(id: string, input: ReviewUpdateInput, actor: Actor): Promise<ReviewView> {

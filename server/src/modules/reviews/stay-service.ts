@@ -5,7 +5,7 @@ import { localTimeToInstant } from '../../dates.js'
 import { isUniqueViolation } from '../../db/database.js'
 import type { ReviewRow } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
-import { type Page, type PageRequest, toPage } from '../../domain/pages.js'
+import { mapPage, type Page, type PageRequest } from '../../domain/pages.js'
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js'
 import { uuidv7 } from '../../ids.js'
 import type { ResponseCache } from '../../infra/cache/index.js'
@@ -130,7 +130,7 @@ export class StayReviewService {
 
   async aboutGuest(guestId: string, page: PageRequest): Promise<Page<GuestReviewView>> {
     const rows = await this.deps.reviews.aboutGuest(guestId, page)
-    const views = rows.map((r) => ({
+    return mapPage(rows, (r) => ({
       id: r.id,
       booking_id: r.booking_id,
       guest_id: r.guest_id,
@@ -141,7 +141,6 @@ export class StayReviewService {
       created_at: r.created_at,
       updated_at: r.updated_at,
     }))
-    return toPage(views, page.limit)
   }
 
   /** Reveals reviews whose window closed and refreshes the ratings they change. */

@@ -1,29 +1,23 @@
 import type { Database } from '../../db/database.js'
+import { idOrder, preparedCount, preparedKeysetRows } from '../../db/keyset.js'
 import { prepare } from '../../db/prepared.js'
 import type { NewUser, UserRow, UserUpdate } from '../../db/schema.js'
-import type { PageRequest } from '../../domain/pages.js'
 
 export class UserRepository {
-  private readonly prepared
+  private readonly byId
+  readonly listPage
+  readonly count
 
   constructor(private readonly db: Database) {
     const read = db.read
-    this.prepared = {
-      byId: prepare(read, 1, (id: string) => read.selectFrom('users').selectAll().where('id', '=', id)),
-      first: prepare(read, 1, (limit: number) =>
-        read.selectFrom('users').selectAll().orderBy('id').limit(limit),
-      ),
-      after: prepare(read, 2, (after: string, limit: number) =>
-        read.selectFrom('users').selectAll().where('id', '>', after).orderBy('id').limit(limit),
-      ),
-      count: prepare(read, 0, () =>
-        read.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')),
-      ),
-    }
+    const all = () => read.selectFrom('users')
+    this.byId = prepare(read, 1, (id: string) => all().selectAll().where('id', '=', id))
+    this.listPage = preparedKeysetRows(read, 0, () => all().selectAll(), idOrder('id'))
+    this.count = preparedCount(read, 0, all)
   }
 
   findById(id: string): Promise<UserRow | undefined> {
-    return this.prepared.byId.first(id)
+    return this.byId.first(id)
   }
 
   findByEmail(email: string): Promise<UserRow | undefined> {
@@ -37,16 +31,6 @@ export class UserRepository {
   async exists(id: string): Promise<boolean> {
     const row = await this.db.read.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()
     return row !== undefined
-  }
-
-  listPage(page: PageRequest): Promise<UserRow[]> {
-    return page.after
-      ? this.prepared.after.all(page.after, page.limit + 1)
-      : this.prepared.first.all(page.limit + 1)
-  }
-
-  async count(): Promise<number> {
-    return Number((await this.prepared.count.first())?.n ?? 0)
   }
 
   async insert(user: NewUser): Promise<void> {

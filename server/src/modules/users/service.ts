@@ -1,7 +1,7 @@
 import { isUniqueViolation } from '../../db/database.js'
 import type { UserRow, UserUpdate } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
-import { type Page, type PageRequest, toPage } from '../../domain/pages.js'
+import { mapPage, type Page, type PageRequest } from '../../domain/pages.js'
 import { badRequest, forbidden, Messages, notFound } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
 import {
@@ -121,8 +121,7 @@ export class UserService {
   /** Users as `viewer` may see them (see `profileFor`). */
   async list(page: PageRequest, viewer: Actor | null): Promise<Page<UserProfileView>> {
     const [rows, total] = await Promise.all([this.deps.users.listPage(page), this.deps.users.count()])
-    const profiles = rows.map((row) => profileFor(toUserView(row), viewer, this.deps.privacy))
-    return toPage(profiles, page.limit, total)
+    return mapPage(rows, (row) => profileFor(toUserView(row), viewer, this.deps.privacy), total)
   }
 
   async update(id: string, input: UserUpdateInput, actor: Actor): Promise<UserView> {
