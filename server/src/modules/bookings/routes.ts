@@ -2,7 +2,7 @@ import Type from 'typebox'
 import type { BookingStatus } from '../../db/schema.js'
 import { badRequest } from '../../errors.js'
 import type { HttpContext } from '../../http/context.js'
-import { sendPage } from '../../http/pagination.js'
+import { pageRequest, sendPage } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams } from '../../http/schemas.js'
 import {
   Booking,
@@ -84,8 +84,7 @@ export function bookingRoutes({ app, auth, services, config }: HttpContext) {
         statuses: parseStatuses(status),
         from,
         to,
-        limit: Math.min(limit ?? config.pageSizeDefault, config.pageSizeMax),
-        after: cursor,
+        ...pageRequest({ limit, cursor }, config),
       })
       return sendPage(request, reply, page, config.publicUrl)
     },
