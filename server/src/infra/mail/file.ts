@@ -4,7 +4,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Transporter } from 'nodemailer'
 import { uuidv7 } from '../../ids.js'
-import { headersOf, type MailMessage, type MailSender } from './port.js'
+import { envelopeOf, type MailMessage, type MailSender } from './port.js'
 
 /** What the JSON file beside each .eml holds. */
 export interface MailSummary extends MailMessage {
@@ -25,14 +25,7 @@ export class FileMailSender implements MailSender {
     this.composer ??= import('nodemailer').then(({ default: nodemailer }) =>
       nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
     )
-    const info = await (await this.composer).sendMail({
-      from: this.from,
-      to: message.to,
-      subject: message.subject,
-      text: message.text,
-      html: message.html,
-      headers: headersOf(message),
-    })
+    const info = await (await this.composer).sendMail(envelopeOf(message, this.from))
     await mkdir(this.dir, { recursive: true })
     const id = uuidv7()
     const summary: MailSummary = { ...message, from: this.from, sentAt: new Date().toISOString() }

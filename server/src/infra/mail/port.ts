@@ -16,6 +16,8 @@ export interface MailSender {
 
 export const DEDUPE_HEADER = 'X-HBNB-Dedupe-Key'
 
-export function headersOf(message: MailMessage): Record<string, string> {
-  return message.dedupeKey ? { [DEDUPE_HEADER]: message.dedupeKey } : {}
+/** The message as nodemailer sends it, from `from`, its dedupe key as a header. */
+export function envelopeOf(message: MailMessage, from: string) {
+  const { to, subject, text, html, dedupeKey } = message
+  return { from, to, subject, text, html, headers: dedupeKey ? { [DEDUPE_HEADER]: dedupeKey } : {} }
 }

@@ -1,6 +1,6 @@
 // Production mail driver: nodemailer over SMTP.
 import type { Transporter } from 'nodemailer'
-import { headersOf, type MailMessage, type MailSender } from './port.js'
+import { envelopeOf, type MailMessage, type MailSender } from './port.js'
 
 /**
  * The URL asking nodemailer for a pool of reused SMTP connections (5 at most), unless it says
@@ -28,14 +28,7 @@ export class SmtpMailSender implements MailSender {
     this.transport ??= import('nodemailer').then(({ default: nodemailer }) =>
       nodemailer.createTransport(this.url),
     )
-    await (await this.transport).sendMail({
-      from: this.from,
-      to: message.to,
-      subject: message.subject,
-      text: message.text,
-      html: message.html,
-      headers: headersOf(message),
-    })
+    await (await this.transport).sendMail(envelopeOf(message, this.from))
   }
 
   async close(): Promise<void> {
