@@ -1,6 +1,7 @@
 import { type ComponentType, lazy, Suspense } from 'react'
 import { Layout } from './components/Layout'
 import { Loading } from './components/ui'
+import type { ParamsOf } from './lib/paths'
 import { matchPath, useLocation } from './lib/router'
 import { Login, Signup } from './pages/Auth'
 import { Home } from './pages/Home'
@@ -25,36 +26,44 @@ const ResetPassword = lazy(() =>
   import('./pages/AccountRecovery').then((m) => ({ default: m.ResetPassword })),
 )
 
-// biome-ignore lint/suspicious/noExplicitAny: pages take their route params as props
-type Page = ComponentType<any>
-const ROUTES: [string, Page][] = [
-  ['/', Home],
-  ['/search', SearchPage],
-  ['/places/:id', PlacePage],
-  ['/login', Login],
-  ['/signup', Signup],
-  ['/forgot-password', ForgotPassword],
-  ['/reset-password', ResetPassword],
-  ['/verify-email', VerifyEmail],
-  ['/trips', Trips],
-  ['/wishlists', Wishlists],
-  ['/wishlists/:id', WishlistPage],
-  ['/account', Account],
-  ['/host', HostListings],
-  ['/host/listings/new', ListingEditor],
-  ['/host/listings/:id/edit', ListingEditor],
-  ['/host/listings/:id/calendar', HostCalendar],
-  ['/host/reservations', Reservations],
-  ['/admin', Admin],
+interface Route {
+  pattern: string
+  page: ComponentType<Record<string, string>>
+}
+
+/** A route whose page takes exactly the parameters of its pattern (checked by the compiler). */
+function route<Pattern extends string>(pattern: Pattern, page: ComponentType<ParamsOf<Pattern>>): Route {
+  return { pattern, page: page as ComponentType<Record<string, string>> }
+}
+
+const ROUTES: Route[] = [
+  route('/', Home),
+  route('/search', SearchPage),
+  route('/places/:id', PlacePage),
+  route('/login', Login),
+  route('/signup', Signup),
+  route('/forgot-password', ForgotPassword),
+  route('/reset-password', ResetPassword),
+  route('/verify-email', VerifyEmail),
+  route('/trips', Trips),
+  route('/wishlists', Wishlists),
+  route('/wishlists/:id', WishlistPage),
+  route('/account', Account),
+  route('/host', HostListings),
+  route('/host/listings/new', ListingEditor),
+  route('/host/listings/:id/edit', ListingEditor),
+  route('/host/listings/:id/calendar', HostCalendar),
+  route('/host/reservations', Reservations),
+  route('/admin', Admin),
 ]
 
 export function App() {
   const { pathname } = useLocation()
   let page = <NotFound />
-  for (const [pattern, Component] of ROUTES) {
+  for (const { pattern, page: Page } of ROUTES) {
     const params = matchPath(pattern, pathname)
     if (params) {
-      page = <Component key={pathname} {...params} />
+      page = <Page key={pathname} {...params} />
       break
     }
   }

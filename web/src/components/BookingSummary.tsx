@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import type { Booking } from '../api/types'
 import { type MessageKey, useI18n } from '../i18n'
+import { paths } from '../lib/paths'
 import { Link } from '../lib/router'
 import { PlaceVisual } from './PlaceVisual'
 
@@ -48,13 +49,13 @@ export function BookingSummary({
   const { t, date, moneyMinor, dateTime } = useI18n()
   return (
     <article className="booking-card card" data-booking={booking.id}>
-      <Link to={`/places/${booking.place_id}`} className="booking-visual" tabIndex={-1} aria-hidden="true">
+      <Link to={paths.place(booking.place_id)} className="booking-visual" tabIndex={-1} aria-hidden="true">
         <PlaceVisual id={booking.place_id} />
       </Link>
       <div className="booking-body">
         <div className="booking-top">
           <h3>
-            <Link to={`/places/${booking.place_id}`}>{booking.place.title}</Link>
+            <Link to={paths.place(booking.place_id)}>{booking.place.title}</Link>
           </h3>
           <StatusBadge status={booking.status} host={host} />
         </div>

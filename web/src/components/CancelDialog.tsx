@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../api/client'
+import { bookingQueries } from '../api/queries'
 import type { Booking } from '../api/types'
 import { useI18n } from '../i18n'
 import { guestName } from './BookingSummary'
@@ -19,9 +20,7 @@ export function CancelDialog({
   const { t, moneyMinor, date } = useI18n()
   const queryClient = useQueryClient()
   const preview = useQuery({
-    queryKey: ['cancellation', booking?.id],
-    queryFn: () =>
-      unwrap(api.GET('/api/v1/bookings/{id}/cancellation', { params: { path: { id: booking!.id } } })),
+    ...bookingQueries.cancellation(booking?.id ?? ''),
     enabled: Boolean(booking),
     staleTime: 0,
     gcTime: 0,
@@ -30,7 +29,7 @@ export function CancelDialog({
     mutationFn: () =>
       unwrap(api.POST('/api/v1/bookings/{id}/cancel', { params: { path: { id: booking!.id } } })),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['bookings'] })
+      void queryClient.invalidateQueries({ queryKey: bookingQueries.all() })
       onClose()
     },
   })

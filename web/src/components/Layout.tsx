@@ -4,6 +4,7 @@ import { api } from '../api/client'
 import { clearSignedOutReason, currentSession, SESSION_HEADERS, signOut } from '../api/session'
 import { LOCALES, type Locale, useI18n } from '../i18n'
 import { useSession } from '../lib/hooks'
+import { paths } from '../lib/paths'
 import { Link, navigate, useLocation } from '../lib/router'
 
 export async function logOut(clear: () => void) {
@@ -118,7 +119,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <span>{t('auth.sessionExpired')}</span>
             <span>
               <Link
-                to={`/login?next=${encodeURIComponent(window.location.pathname)}`}
+                to={paths.login({ next: window.location.pathname })}
                 className="btn btn-small btn-primary"
               >
                 {t('nav.login')}

@@ -4,6 +4,7 @@ import 'leaflet/dist/leaflet.css'
 import L from 'leaflet'
 import { useEffect, useRef, useState } from 'react'
 import { useClientConfig } from '../lib/hooks'
+import { paths } from '../lib/paths'
 import { navigate } from '../lib/router'
 
 export interface MapPlace {
@@ -147,11 +148,11 @@ export default function MapView({
       const title = document.createElement('strong')
       title.textContent = place.title
       const link = document.createElement('a')
-      link.href = `/places/${place.id}`
+      link.href = paths.place(place.id)
       link.textContent = openLabel
       link.addEventListener('click', (event) => {
         event.preventDefault()
-        navigate(`/places/${place.id}`)
+        navigate(paths.place(place.id))
       })
       popup.append(title, document.createElement('br'), link)
       marker.bindPopup(popup)

@@ -4,10 +4,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type ReactNode, useId, useState } from 'react'
 import { api, unwrap } from '../api/client'
+import { accountQueries } from '../api/queries'
 import type { NotificationPreferences, NotificationPreferencesUpdate } from '../api/types'
 import { type MessageKey, useI18n } from '../i18n'
 import { errorMessage } from '../lib/errors'
-import { PHONE_SECTION_ID, preferencesKey } from './PhoneSettings'
+import { PHONE_SECTION_ID } from './PhoneSettings'
 import { ErrorBox, Skeleton } from './ui'
 
 type Channel = 'email' | 'sms'
@@ -45,7 +46,7 @@ function withChoice(
 export function NotificationSettings({ userId }: { userId: string }) {
   const { t } = useI18n()
   const queryClient = useQueryClient()
-  const key = preferencesKey(userId)
+  const key = accountQueries.notificationPreferences(userId)
   const ids = useId()
   const [feedback, setFeedback] = useState<Record<string, Feedback>>({})
   const preferences = useQuery({

@@ -3,13 +3,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react'
 import { ApiError, api, unwrap } from '../api/client'
+import { accountQueries } from '../api/queries'
 import type { NotificationPreferences, PhoneStatus } from '../api/types'
 import { type Translate, useI18n } from '../i18n'
 import { errorMessage } from '../lib/errors'
 import { ErrorBox, Notice, Skeleton } from './ui'
 
-export const phoneKey = (userId: string) => ['phone', userId] as const
-export const preferencesKey = (userId: string) => ['notification-preferences', userId] as const
 /** The id of the phone section, whose first field the notification settings can send focus to. */
 export const PHONE_SECTION_ID = 'phone'
 
@@ -58,7 +57,7 @@ function needsNewCode(error: unknown): boolean {
 export function PhoneSettings({ userId }: { userId: string }) {
   const { t, locale } = useI18n()
   const queryClient = useQueryClient()
-  const key = phoneKey(userId)
+  const key = accountQueries.phone(userId)
   const status = useQuery({
     queryKey: key,
     queryFn: () => unwrap(api.GET('/api/v1/users/me/phone')),
@@ -105,7 +104,7 @@ export function PhoneSettings({ userId }: { userId: string }) {
     queryClient.setQueryData(key, next)
     // The notification settings show the verified number and turn the SMS switches on or off:
     // at once, then as the server has them.
-    const preferences = preferencesKey(userId)
+    const preferences = accountQueries.notificationPreferences(userId)
     queryClient.setQueryData<NotificationPreferences>(
       preferences,
       (old) => old && { ...old, phone: next.phone },

@@ -1,5 +1,6 @@
 import type { PlaceSummary, SearchResult } from '../api/types'
 import { useI18n } from '../i18n'
+import { paths } from '../lib/paths'
 import { Link } from '../lib/router'
 import { PlaceVisual } from './PlaceVisual'
 
@@ -19,7 +20,7 @@ export function PlaceCard({ place, query, selected, onHover }: Props) {
       onMouseEnter={() => onHover?.(place.id)}
       onMouseLeave={() => onHover?.(undefined)}
     >
-      <Link to={`/places/${place.id}${query ? `?${query}` : ''}`} className="place-card-link">
+      <Link to={paths.place(place.id, query)} className="place-card-link">
         <PlaceVisual id={place.id} className="place-card-visual" />
         <div className="place-card-body">
           <div className="place-card-top">

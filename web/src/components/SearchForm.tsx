@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react'
 import { useI18n } from '../i18n'
 import { addDays, isDate, todayIn } from '../lib/dates'
+import { paths } from '../lib/paths'
 import { navigate } from '../lib/router'
 
 export interface SearchValues {
@@ -66,7 +67,7 @@ export function SearchForm({
     }
     params.delete('cursor')
     if (values.q) params.delete('bbox')
-    navigate(`/search?${params}`)
+    navigate(paths.search(params))
   }
 
   return (

@@ -1,10 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useState } from 'react'
+import { useState } from 'react'
 import { api, unwrap } from '../api/client'
+import { wishlistQueries } from '../api/queries'
 import { useI18n } from '../i18n'
 import { useSession } from '../lib/hooks'
 import { loginPath, navigate } from '../lib/router'
 import { useWishlists } from '../lib/wishlists'
+import { NewWishlistForm } from './NewWishlistForm'
 import { Dialog, ErrorBox } from './ui'
 
 export function WishlistButton({ placeId }: { placeId: string }) {
@@ -13,13 +15,12 @@ export function WishlistButton({ placeId }: { placeId: string }) {
   const [open, setOpen] = useState(false)
   const { lists, saved } = useWishlists()
   const queryClient = useQueryClient()
-  const [name, setName] = useState('')
   // Lists this place was just added to, shown checked while their contents reload.
   const [added, setAdded] = useState(new Set<string>())
   const inLists = new Set([...(saved.get(placeId) ?? []), ...added])
   const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: ['wishlists'] })
-    void queryClient.invalidateQueries({ queryKey: ['wishlist'] })
+    void queryClient.invalidateQueries({ queryKey: wishlistQueries.lists() })
+    void queryClient.invalidateQueries({ queryKey: wishlistQueries.details() })
   }
   const toggle = useMutation({
     mutationFn: ({ id, add }: { id: string; add: boolean }) =>
@@ -53,16 +54,11 @@ export function WishlistButton({ placeId }: { placeId: string }) {
       return list
     },
     onSuccess: (list) => {
-      setName('')
       setAdded((current) => new Set(current).add(list.id))
       refresh()
     },
   })
   const isSaved = inLists.size > 0
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    if (name.trim()) create.mutate(name.trim())
-  }
   return (
     <>
       <button
@@ -95,15 +91,7 @@ export function WishlistButton({ placeId }: { placeId: string }) {
             ))}
           </ul>
         )}
-        <form onSubmit={submit} className="row row-end">
-          <label className="field grow">
-            <span>{t('wishlist.newName')}</span>
-            <input value={name} onChange={(event) => setName(event.target.value)} maxLength={100} />
-          </label>
-          <button type="submit" className="btn btn-primary" disabled={!name.trim() || create.isPending}>
-            {t('wishlist.create')}
-          </button>
-        </form>
+        <NewWishlistForm className="row row-end" pending={create.isPending} onCreate={create.mutateAsync} />
         {(toggle.error || create.error) && <ErrorBox error={toggle.error ?? create.error} />}
         <div className="dialog-actions">
           <button type="button" className="btn btn-ghost" onClick={() => setOpen(false)}>

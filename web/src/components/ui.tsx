@@ -199,7 +199,7 @@ export function UrlTabs<T extends string>({
           role="tab"
           aria-selected={current === name}
           className={`tab ${current === name ? 'is-active' : ''}`}
-          onClick={() => navigate(`${path}?tab=${name}`, { replace: true })}
+          onClick={() => navigate(`${path}?${new URLSearchParams({ tab: name })}`, { replace: true })}
         >
           {labelOf(name)}
         </button>

@@ -1,5 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query'
 import { api, unwrapPage } from '../api/client'
+import { placeQueries } from '../api/queries'
 import type { PlaceListQuery } from '../api/types'
 import { useSession } from './hooks'
 
@@ -13,7 +14,7 @@ export const PLACES_PAGE = 50
 export function usePlaceList(query: Omit<PlaceListQuery, 'cursor' | 'limit'>, enabled = true) {
   const { session } = useSession()
   const result = useInfiniteQuery({
-    queryKey: ['places', 'list', session?.user.id, query],
+    queryKey: placeQueries.list(session?.user.id, query),
     queryFn: ({ pageParam }) =>
       unwrapPage(
         api.GET('/api/v1/places/', {

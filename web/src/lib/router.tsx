@@ -1,5 +1,6 @@
 // A small client-side router: the History API, <Link>, path patterns with :params.
 import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from 'react'
+import { paths } from './paths'
 
 const listeners = new Set<() => void>()
 let location = snapshot()
@@ -79,5 +80,5 @@ export function Link({ to, onClick, ...props }: LinkProps) {
 /** `/login?next=...` for the current page. */
 export function loginPath(): string {
   const here = window.location.pathname + window.location.search
-  return `/login?next=${encodeURIComponent(here)}`
+  return paths.login({ next: here })
 }

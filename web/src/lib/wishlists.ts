@@ -1,19 +1,12 @@
 import { useQueries, useQuery } from '@tanstack/react-query'
-import { api, unwrap } from '../api/client'
+import { wishlistQueries } from '../api/queries'
 import { useSession } from './hooks'
 
 export function useWishlists() {
   const { session } = useSession()
-  const lists = useQuery({
-    queryKey: ['wishlists', session?.user.id],
-    queryFn: () => unwrap(api.GET('/api/v1/wishlists')),
-    enabled: Boolean(session),
-  })
+  const lists = useQuery({ ...wishlistQueries.mine(session?.user.id), enabled: Boolean(session) })
   const details = useQueries({
-    queries: (lists.data ?? []).map((list) => ({
-      queryKey: ['wishlist', list.id],
-      queryFn: () => unwrap(api.GET('/api/v1/wishlists/{id}', { params: { path: { id: list.id } } })),
-    })),
+    queries: (lists.data ?? []).map((list) => wishlistQueries.detail(list.id)),
   })
   /** Wishlist ids by place id. */
   const saved = new Map<string, Set<string>>()

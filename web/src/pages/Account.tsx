@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useState } from 'react'
 import { api, unwrap } from '../api/client'
+import { userQueries } from '../api/queries'
 import { updateUser } from '../api/session'
 import { logOut } from '../components/Layout'
 import { NotificationSettings } from '../components/NotificationSettings'
@@ -27,8 +28,7 @@ export default function Account() {
   })
   // The account as the server has it now: the address may have been verified in another tab.
   const me = useQuery({
-    queryKey: ['me', user?.id],
-    queryFn: () => unwrap(api.GET('/api/v1/auth/me')),
+    ...userQueries.me(user?.id),
     enabled: Boolean(user),
     staleTime: 0,
   })

@@ -18,6 +18,7 @@ import { ErrorBox, Loading, Notice } from '../components/ui'
 import { type MessageKey, type Translate, useI18n } from '../i18n'
 import { fieldErrors } from '../lib/errors'
 import { useSession, useTitle } from '../lib/hooks'
+import { paths } from '../lib/paths'
 import { Link, navigate, useSearchParams } from '../lib/router'
 
 /** The codes the API answers for a link that cannot be used (all HTTP 400). */
@@ -80,7 +81,7 @@ export function VerifyEmail() {
                   </Link>
                 </>
               ) : (
-                <Link to="/login?next=%2F" className="btn btn-primary">
+                <Link to={paths.login({ next: paths.home() })} className="btn btn-primary">
                   {t('nav.login')}
                 </Link>
               )}
@@ -96,7 +97,7 @@ export function VerifyEmail() {
               <>
                 <p>{t('verify.loginToResendText')}</p>
                 <div>
-                  <Link to={`/login?next=${encodeURIComponent('/account')}`} className="btn btn-primary">
+                  <Link to={paths.login({ next: paths.account() })} className="btn btn-primary">
                     {t('verify.loginToResend')}
                   </Link>
                 </div>
@@ -194,7 +195,7 @@ export function ResetPassword() {
         signOut('logout')
         queryClient.clear()
       }
-      navigate('/login?reset=1', { replace: true })
+      navigate(paths.login({ reset: '1' }), { replace: true })
     },
   })
   const problem = token ? linkProblem(reset.error) : 'invalid_token'

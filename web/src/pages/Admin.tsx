@@ -1,10 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../api/client'
+import { amenityQueries, invalidatePlace, userQueries } from '../api/queries'
 import type { Amenity, UserView } from '../api/types'
 import { Empty, ErrorBox, Notice, PageHeading, ShowMore, Skeleton, UrlTabs } from '../components/ui'
 import { type MessageKey, useI18n } from '../i18n'
 import { useSession, useTitle } from '../lib/hooks'
+import { paths } from '../lib/paths'
 import { usePlaceList } from '../lib/places'
 import { Link, navigate, useSearchParams } from '../lib/router'
 import { NeedLogin } from './NotFound'
@@ -50,10 +52,7 @@ function Users() {
   const { session } = useSession()
   const queryClient = useQueryClient()
   const [filter, setFilter] = useState('')
-  const users = useQuery({
-    queryKey: ['users'],
-    queryFn: () => unwrap(api.GET('/api/v1/users/', { params: { query: { limit: 1000 } } })),
-  })
+  const users = useQuery(userQueries.all())
   const toggle = useMutation({
     mutationFn: (user: UserView) =>
       unwrap(
@@ -62,7 +61,7 @@ function Users() {
           body: { is_admin: !user.is_admin },
         }),
       ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['users'] }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: userQueries.all().queryKey }),
   })
   const shown = (users.data ?? []).filter((u) =>
     `${u.first_name} ${u.last_name} ${u.email}`.toLowerCase().includes(filter.toLowerCase()),
@@ -120,15 +119,12 @@ function Amenities() {
   const { t } = useI18n()
   const queryClient = useQueryClient()
   const [name, setName] = useState('')
-  const amenities = useQuery({
-    queryKey: ['amenities'],
-    queryFn: () => unwrap(api.GET('/api/v1/amenities/', { params: { query: { limit: 1000 } } })),
-  })
+  const amenities = useQuery(amenityQueries.all())
   const add = useMutation({
     mutationFn: (value: string) => unwrap(api.POST('/api/v1/amenities/', { body: { name: value } })),
     onSuccess: () => {
       setName('')
-      void queryClient.invalidateQueries({ queryKey: ['amenities'] })
+      void queryClient.invalidateQueries({ queryKey: amenityQueries.all().queryKey })
     },
   })
   const submit = (event: FormEvent) => {
@@ -170,7 +166,7 @@ function AmenityRow({ amenity }: { amenity: Amenity }) {
           body: { name: name.trim() },
         }),
       ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['amenities'] }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: amenityQueries.all().queryKey }),
   })
   return (
     <li>
@@ -213,9 +209,7 @@ function Listings() {
     mutationFn: ({ id, to }: { id: string; to: 'published' | 'suspended'; title: string }) =>
       unwrap(api.PUT('/api/v1/places/{id}', { params: { path: { id } }, body: { status: to } })),
     onSuccess: (_, { id }) => {
-      void queryClient.invalidateQueries({ queryKey: ['places'] })
-      void queryClient.invalidateQueries({ queryKey: ['place', id] })
-      void queryClient.invalidateQueries({ queryKey: ['search'] })
+      invalidatePlace(queryClient, id)
     },
   })
   const needle = filter.trim().toLowerCase()
@@ -233,7 +227,7 @@ function Listings() {
             onChange={(e) => {
               setFilter('')
               change.reset()
-              navigate(`/admin?tab=listings&status=${e.target.value}`, { replace: true })
+              navigate(paths.admin({ tab: 'listings', status: e.target.value }), { replace: true })
             }}
           >
             {STATUSES.map((name) => (
@@ -273,7 +267,7 @@ function Listings() {
           {shown.map((place) => (
             <li key={place.id} className="admin-listing" data-listing={place.id}>
               <div className="admin-listing-main">
-                <Link to={`/places/${place.id}`} className="admin-listing-title">
+                <Link to={paths.place(place.id)} className="admin-listing-title">
                   {place.title}
                 </Link>
                 <span className="muted small">

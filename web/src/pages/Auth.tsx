@@ -15,6 +15,7 @@ import { ErrorBox, Notice } from '../components/ui'
 import { useI18n } from '../i18n'
 import { fieldErrors } from '../lib/errors'
 import { useClientConfig, useSession, useTitle } from '../lib/hooks'
+import { paths } from '../lib/paths'
 import { Link, navigate, useSearchParams } from '../lib/router'
 
 /** Where to go after logging in: only a path of this site. */
@@ -71,7 +72,7 @@ export function Login() {
         <SubmitButton pending={login.isPending} label={t('auth.login')} pendingLabel={t('auth.loggingIn')} />
         <p className="center">
           {t('auth.noAccount')}{' '}
-          <Link to={`/signup${params.get('next') ? `?next=${encodeURIComponent(nextPath(params))}` : ''}`}>
+          <Link to={paths.signup(params.get('next') ? nextPath(params) : undefined)}>
             {t('auth.signupLink')}
           </Link>
         </p>

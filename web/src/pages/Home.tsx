@@ -1,9 +1,11 @@
 import { useQuery } from '@tanstack/react-query'
+import { searchQueries } from '../api/queries'
 import { PlaceCard } from '../components/PlaceCard'
 import { SearchForm } from '../components/SearchForm'
 import { ErrorBox, Skeleton } from '../components/ui'
 import { useI18n } from '../i18n'
 import { useTitle } from '../lib/hooks'
+import { paths } from '../lib/paths'
 import { Link } from '../lib/router'
 import { searchPlaces } from '../lib/search'
 
@@ -11,7 +13,7 @@ export function Home() {
   const { t } = useI18n()
   useTitle(undefined)
   const top = useQuery({
-    queryKey: ['search', { sort: 'rating', home: true }],
+    queryKey: searchQueries.home(),
     queryFn: () => searchPlaces({ sort: 'rating' }),
   })
   const cities = [...new Set((top.data?.results ?? []).map((p) => p.city).filter(Boolean))].slice(0, 8)
@@ -31,7 +33,7 @@ export function Home() {
             <ul className="chips">
               {cities.map((city) => (
                 <li key={city}>
-                  <Link className="chip" to={`/search?q=${encodeURIComponent(city)}`}>
+                  <Link className="chip" to={paths.search({ q: city })}>
                     {city}
                   </Link>
                 </li>

@@ -1,6 +1,7 @@
 import { PageHeading } from '../components/ui'
 import { useI18n } from '../i18n'
 import { useTitle } from '../lib/hooks'
+import { paths } from '../lib/paths'
 import { Link } from '../lib/router'
 
 export function NotFound() {
@@ -25,10 +26,10 @@ export function NeedLogin() {
     <div className="container narrow section center">
       <PageHeading>{t('auth.needLogin')}</PageHeading>
       <p>{t('auth.needLoginText')}</p>
-      <Link to={`/login?next=${encodeURIComponent(here)}`} className="btn btn-primary">
+      <Link to={paths.login({ next: here })} className="btn btn-primary">
         {t('nav.login')}
       </Link>{' '}
-      <Link to={`/signup?next=${encodeURIComponent(here)}`} className="btn btn-ghost">
+      <Link to={paths.signup(here)} className="btn btn-ghost">
         {t('nav.signup')}
       </Link>
     </div>

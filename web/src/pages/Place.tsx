@@ -1,25 +1,25 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { lazy, Suspense, useMemo, useState } from 'react'
 import { api, idempotencyKey, unwrap } from '../api/client'
+import { bookingQueries, calendarQueries, placeQueries, quoteQueries } from '../api/queries'
 import type { Night, PlaceDetail, Quote } from '../api/types'
+import { MonthNav, useCalendarMonths } from '../components/CalendarMonths'
 import { MonthCalendar } from '../components/MonthCalendar'
 import { PlaceVisual } from '../components/PlaceVisual'
 import { ErrorBox, Loading, Notice, PageHeading, Skeleton, Stars } from '../components/ui'
 import { WishlistButton } from '../components/WishlistButton'
 import { type MessageKey, useI18n } from '../i18n'
-import { addDays, addMonths, daysBetween, isDate, monthStart, todayIn } from '../lib/dates'
+import { addDays, daysBetween, isDate, monthStart, todayIn } from '../lib/dates'
 import { errorMessage } from '../lib/errors'
 import { useSession, useTitle } from '../lib/hooks'
+import { paths } from '../lib/paths'
 import { Link, loginPath, navigate, useSearchParams } from '../lib/router'
 
 const MapView = lazy(() => import('../components/MapView'))
 
 export function PlacePage({ id }: { id: string }) {
   const { t } = useI18n()
-  const place = useQuery({
-    queryKey: ['place', id],
-    queryFn: () => unwrap(api.GET('/api/v1/places/{id}', { params: { path: { id } } })),
-  })
+  const place = useQuery(placeQueries.detail(id))
   useTitle(place.data?.title)
   if (place.isPending) {
     return (
@@ -108,8 +108,8 @@ function PlaceView({ place }: { place: PlaceDetail }) {
           </section>
           {owner && (
             <Notice>
-              {t('place.yourListing')} <Link to={`/host/listings/${place.id}/edit`}>{t('host.edit')}</Link> ·{' '}
-              <Link to={`/host/listings/${place.id}/calendar`}>{t('host.calendar')}</Link>
+              {t('place.yourListing')} <Link to={paths.editListing(place.id)}>{t('host.edit')}</Link> ·{' '}
+              <Link to={paths.listingCalendar(place.id)}>{t('host.calendar')}</Link>
             </Notice>
           )}
           {session?.user.is_admin && <AdminSuspend place={place} />}
@@ -218,18 +218,14 @@ function Availability({
   onPick: (date: string) => void
 }) {
   const { t } = useI18n()
-  const [first, setFirst] = useState(() => monthStart(isDate(checkIn) && checkIn > today ? checkIn : today))
-  const to = addMonths(first, 2)
-  const calendar = useQuery({
-    queryKey: ['calendar', place.id, first, to],
-    queryFn: () =>
-      unwrap(
-        api.GET('/api/v1/places/{id}/calendar', {
-          params: { path: { id: place.id }, query: { from: first, to } },
-        }),
-      ),
-  })
-  const nights = useMemo(() => new Map((calendar.data ?? []).map((n) => [n.date, n])), [calendar.data])
+  const months = useCalendarMonths(
+    place.id,
+    () => monthStart(isDate(checkIn) && checkIn > today ? checkIn : today),
+    {
+      earliest: monthStart(today),
+    },
+  )
+  const { calendar, nights } = months
   const selectingOut = Boolean(checkIn && !checkOut)
   const selectable = (date: string, night: Night | undefined) => {
     if (selectingOut && date > checkIn) {
@@ -246,25 +242,7 @@ function Availability({
     <section className="place-section" aria-labelledby="availability-title">
       <div className="section-head">
         <h2 id="availability-title">{t('place.availability')}</h2>
-        <div className="month-nav">
-          <button
-            type="button"
-            className="btn btn-ghost btn-small"
-            disabled={first <= monthStart(today)}
-            onClick={() => setFirst(addMonths(first, -1))}
-            aria-label={t('calendar.previous')}
-          >
-            ‹
-          </button>
-          <button
-            type="button"
-            className="btn btn-ghost btn-small"
-            onClick={() => setFirst(addMonths(first, 1))}
-            aria-label={t('calendar.next')}
-          >
-            ›
-          </button>
-        </div>
+        <MonthNav months={months} />
       </div>
       <p className="muted small">
         {selectingOut ? t('calendar.pickCheckOut') : t('calendar.pickCheckIn')}{' '}
@@ -272,7 +250,7 @@ function Availability({
       </p>
       {calendar.error && <ErrorBox error={calendar.error} onRetry={() => calendar.refetch()} />}
       <div className={`months ${calendar.isPending ? 'is-loading' : ''}`}>
-        {[first, addMonths(first, 1)].map((month) => (
+        {months.months.map((month) => (
           <MonthCalendar
             key={month}
             month={month}
@@ -320,13 +298,7 @@ function BookingBox({
   const [attempt, setAttempt] = useState(idempotencyKey)
   const ready = isDate(checkIn) && isDate(checkOut) && checkOut > checkIn
   const quote = useQuery({
-    queryKey: ['quote', place.id, checkIn, checkOut, guests],
-    queryFn: () =>
-      unwrap(
-        api.GET('/api/v1/places/{id}/quote', {
-          params: { path: { id: place.id }, query: { check_in: checkIn, check_out: checkOut, guests } },
-        }),
-      ),
+    ...quoteQueries.stay(place.id, checkIn, checkOut, guests),
     enabled: ready,
     retry: false,
   })
@@ -339,9 +311,9 @@ function BookingBox({
         }),
       ),
     onSuccess: (booking) => {
-      void queryClient.invalidateQueries({ queryKey: ['bookings'] })
-      void queryClient.invalidateQueries({ queryKey: ['calendar', place.id] })
-      navigate(`/trips?booked=${booking.id}`)
+      void queryClient.invalidateQueries({ queryKey: bookingQueries.all() })
+      void queryClient.invalidateQueries({ queryKey: calendarQueries.place(place.id) })
+      navigate(paths.trips(booking.id))
     },
     onError: () => setAttempt(idempotencyKey()),
   })
@@ -503,7 +475,7 @@ function AdminSuspend({ place }: { place: PlaceDetail }) {
   const change = useMutation({
     mutationFn: (status: 'published' | 'suspended') =>
       unwrap(api.PUT('/api/v1/places/{id}', { params: { path: { id: place.id } }, body: { status } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['place', place.id] }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: placeQueries.detail(place.id).queryKey }),
   })
   const suspended = place.status === 'suspended'
   return (

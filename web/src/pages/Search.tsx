@@ -1,11 +1,12 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react'
-import { api, unwrap } from '../api/client'
+import { amenityQueries, searchQueries } from '../api/queries'
 import { PlaceCard } from '../components/PlaceCard'
 import { SearchForm, searchValues } from '../components/SearchForm'
 import { Dialog, Empty, ErrorBox, Loading, PageHeading, Skeleton } from '../components/ui'
 import { type MessageKey, useI18n } from '../i18n'
 import { useTitle } from '../lib/hooks'
+import { paths } from '../lib/paths'
 import { navigate, useSearchParams } from '../lib/router'
 import { SORTS, searchPlaces, searchQuery } from '../lib/search'
 
@@ -17,7 +18,7 @@ function withParams(params: URLSearchParams, changes: Record<string, string | un
     if (value) next.set(name, value)
     else next.delete(name)
   }
-  return `/search?${next}`
+  return paths.search(next)
 }
 
 export function SearchPage() {
@@ -33,7 +34,7 @@ export function SearchPage() {
   useTitle(query.q ? t('search.titleFor', { q: query.q }) : t('search.title'))
 
   const results = useInfiniteQuery({
-    queryKey: ['search', query],
+    queryKey: searchQueries.results(query),
     queryFn: ({ pageParam }) => searchPlaces(query, pageParam),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
@@ -215,11 +216,7 @@ function Filters({
   onDone: (url?: string) => void
 }) {
   const { t } = useI18n()
-  const amenities = useQuery({
-    queryKey: ['amenities'],
-    queryFn: () => unwrap(api.GET('/api/v1/amenities/', { params: { query: { limit: 1000 } } })),
-    staleTime: 5 * 60_000,
-  })
+  const amenities = useQuery({ ...amenityQueries.all(), staleTime: 5 * 60_000 })
   const [min, setMin] = useState(params.get('price_min') ?? '')
   const [max, setMax] = useState(params.get('price_max') ?? '')
   const [chosen, setChosen] = useState(new Set((params.get('amenities') ?? '').split(',').filter(Boolean)))

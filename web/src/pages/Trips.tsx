@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { api, unwrap } from '../api/client'
+import { bookingQueries, placeQueries } from '../api/queries'
 import type { Booking } from '../api/types'
 import { BookingSummary } from '../components/BookingSummary'
 import { CancelDialog } from '../components/CancelDialog'
@@ -32,11 +32,7 @@ export default function Trips() {
   // Stays reviewed on this page since the list was loaded (the list says `reviewed.by_guest`).
   const [reviewed, setReviewed] = useState<ReadonlySet<string>>(new Set())
   useTitle(t('trips.title'))
-  const bookings = useQuery({
-    queryKey: ['bookings', 'guest', session?.user.id],
-    queryFn: () => unwrap(api.GET('/api/v1/bookings', { params: { query: { role: 'guest', limit: 200 } } })),
-    enabled: Boolean(session),
-  })
+  const bookings = useQuery({ ...bookingQueries.asGuest(session?.user.id), enabled: Boolean(session) })
   if (!session) return <NeedLogin />
   const booked = params.get('booked')
   const justBooked = bookings.data?.find((b) => b.id === booked)
@@ -137,7 +133,8 @@ function ReviewDialog({ booking, onClose, onReviewed }: StayReviewDialogProps) {
     value: 5,
   })
   const { send, done, reset } = useStayReview(booking, onReviewed, () => {
-    void queryClient.invalidateQueries({ queryKey: ['place', booking?.place_id] })
+    if (booking)
+      void queryClient.invalidateQueries({ queryKey: placeQueries.detail(booking.place_id).queryKey })
   })
   const submit = (event: FormEvent) => {
     event.preventDefault()

@@ -1,11 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../api/client'
+import { wishlistQueries } from '../api/queries'
+import { NewWishlistForm } from '../components/NewWishlistForm'
 import { PlaceCard } from '../components/PlaceCard'
 import { PlaceVisual } from '../components/PlaceVisual'
 import { Empty, ErrorBox, PageHeading, Skeleton } from '../components/ui'
 import { useI18n } from '../i18n'
 import { useSession, useTitle } from '../lib/hooks'
+import { paths } from '../lib/paths'
 import { Link, navigate } from '../lib/router'
 import { NeedLogin } from './NotFound'
 
@@ -13,37 +15,21 @@ export default function Wishlists() {
   const { t } = useI18n()
   const { session } = useSession()
   const queryClient = useQueryClient()
-  const [name, setName] = useState('')
   useTitle(t('wishlist.title'))
-  const lists = useQuery({
-    queryKey: ['wishlists', session?.user.id],
-    queryFn: () => unwrap(api.GET('/api/v1/wishlists')),
-    enabled: Boolean(session),
-  })
+  const lists = useQuery({ ...wishlistQueries.mine(session?.user.id), enabled: Boolean(session) })
   const create = useMutation({
     mutationFn: (listName: string) => unwrap(api.POST('/api/v1/wishlists', { body: { name: listName } })),
-    onSuccess: () => {
-      setName('')
-      void queryClient.invalidateQueries({ queryKey: ['wishlists'] })
-    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: wishlistQueries.lists() }),
   })
   if (!session) return <NeedLogin />
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    if (name.trim()) create.mutate(name.trim())
-  }
   return (
     <div className="container section">
       <PageHeading>{t('wishlist.title')}</PageHeading>
-      <form onSubmit={submit} className="row row-end inline-form">
-        <label className="field grow">
-          <span>{t('wishlist.newName')}</span>
-          <input value={name} onChange={(event) => setName(event.target.value)} maxLength={100} />
-        </label>
-        <button type="submit" className="btn btn-primary" disabled={!name.trim() || create.isPending}>
-          {t('wishlist.create')}
-        </button>
-      </form>
+      <NewWishlistForm
+        className="row row-end inline-form"
+        pending={create.isPending}
+        onCreate={create.mutateAsync}
+      />
       {create.error && <ErrorBox error={create.error} />}
       {lists.isPending && <Skeleton lines={3} />}
       {lists.error && <ErrorBox error={lists.error} onRetry={() => lists.refetch()} />}
@@ -57,7 +43,7 @@ export default function Wishlists() {
       )}
       <div className="card-grid">
         {lists.data?.map((list) => (
-          <Link key={list.id} to={`/wishlists/${list.id}`} className="wishlist-tile">
+          <Link key={list.id} to={paths.wishlist(list.id)} className="wishlist-tile">
             <PlaceVisual id={list.id} />
             <strong>{list.name}</strong>
             <span className="muted">{t('wishlist.count', { count: list.place_count })}</span>
@@ -72,11 +58,7 @@ export function WishlistPage({ id }: { id: string }) {
   const { t } = useI18n()
   const { session } = useSession()
   const queryClient = useQueryClient()
-  const list = useQuery({
-    queryKey: ['wishlist', id],
-    queryFn: () => unwrap(api.GET('/api/v1/wishlists/{id}', { params: { path: { id } } })),
-    enabled: Boolean(session),
-  })
+  const list = useQuery({ ...wishlistQueries.detail(id), enabled: Boolean(session) })
   useTitle(list.data?.name ?? t('wishlist.title'))
   const remove = useMutation({
     mutationFn: (placeId: string) =>
@@ -86,14 +68,14 @@ export function WishlistPage({ id }: { id: string }) {
         }),
       ),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['wishlist', id] })
-      void queryClient.invalidateQueries({ queryKey: ['wishlists'] })
+      void queryClient.invalidateQueries({ queryKey: wishlistQueries.detail(id).queryKey })
+      void queryClient.invalidateQueries({ queryKey: wishlistQueries.lists() })
     },
   })
   const destroy = useMutation({
     mutationFn: () => unwrap(api.DELETE('/api/v1/wishlists/{id}', { params: { path: { id } } })),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['wishlists'] })
+      void queryClient.invalidateQueries({ queryKey: wishlistQueries.lists() })
       navigate('/wishlists')
     },
   })

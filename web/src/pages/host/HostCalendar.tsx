@@ -1,10 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useMemo, useState } from 'react'
+import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../../api/client'
+import { calendarQueries, placeQueries, quoteQueries } from '../../api/queries'
+import { MonthNav, useCalendarMonths } from '../../components/CalendarMonths'
 import { MonthCalendar } from '../../components/MonthCalendar'
 import { ErrorBox, Notice, PageHeading, Skeleton } from '../../components/ui'
 import { useI18n } from '../../i18n'
-import { addDays, addMonths, monthStart, todayIn } from '../../lib/dates'
+import { addDays, monthStart, todayIn } from '../../lib/dates'
 import { useSession, useTitle } from '../../lib/hooks'
 import { Link } from '../../lib/router'
 import { NeedLogin } from '../NotFound'
@@ -13,28 +15,15 @@ export default function HostCalendar({ id }: { id: string }) {
   const { t, money, date } = useI18n()
   const { session } = useSession()
   const queryClient = useQueryClient()
-  const place = useQuery({
-    queryKey: ['place', id],
-    queryFn: () => unwrap(api.GET('/api/v1/places/{id}', { params: { path: { id } } })),
-    enabled: Boolean(session),
-  })
+  const place = useQuery({ ...placeQueries.detail(id), enabled: Boolean(session) })
   const today = todayIn(place.data?.timezone)
-  const [first, setFirst] = useState(() => monthStart(todayIn()))
+  const months = useCalendarMonths(id, () => monthStart(todayIn()), { enabled: Boolean(session) })
+  const { calendar, nights } = months
   const [start, setStart] = useState<string>()
   const [end, setEnd] = useState<string>()
   const [price, setPrice] = useState('')
   const [done, setDone] = useState<string>()
-  const to = addMonths(first, 2)
   useTitle(t('host.calendarTitle'))
-  const calendar = useQuery({
-    queryKey: ['calendar', id, first, to],
-    queryFn: () =>
-      unwrap(
-        api.GET('/api/v1/places/{id}/calendar', { params: { path: { id }, query: { from: first, to } } }),
-      ),
-    enabled: Boolean(session),
-  })
-  const nights = useMemo(() => new Map((calendar.data ?? []).map((n) => [n.date, n])), [calendar.data])
   const range = start ? { from: start, to: addDays(end ?? start, 1) } : undefined
   const act = useMutation({
     mutationFn: async (action: 'block' | 'unblock' | 'price' | 'reset') => {
@@ -62,8 +51,8 @@ export default function HostCalendar({ id }: { id: string }) {
       // Clear the selection so the calendar shows the nights' new state.
       setStart(undefined)
       setEnd(undefined)
-      void queryClient.invalidateQueries({ queryKey: ['calendar', id] })
-      void queryClient.invalidateQueries({ queryKey: ['quote', id] })
+      void queryClient.invalidateQueries({ queryKey: calendarQueries.place(id) })
+      void queryClient.invalidateQueries({ queryKey: quoteQueries.place(id) })
     },
   })
   if (!session) return <NeedLogin />
@@ -95,28 +84,11 @@ export default function HostCalendar({ id }: { id: string }) {
       {place.error && <ErrorBox error={place.error} />}
       <div className="host-calendar">
         <div>
-          <div className="month-nav">
-            <button
-              type="button"
-              className="btn btn-ghost btn-small"
-              onClick={() => setFirst(addMonths(first, -1))}
-              aria-label={t('calendar.previous')}
-            >
-              ‹
-            </button>
-            <button
-              type="button"
-              className="btn btn-ghost btn-small"
-              onClick={() => setFirst(addMonths(first, 1))}
-              aria-label={t('calendar.next')}
-            >
-              ›
-            </button>
-          </div>
+          <MonthNav months={months} />
           {calendar.isPending && <Skeleton lines={6} />}
           {calendar.error && <ErrorBox error={calendar.error} onRetry={() => calendar.refetch()} />}
           <div className="months">
-            {[first, addMonths(first, 1)].map((month) => (
+            {months.months.map((month) => (
               <MonthCalendar
                 key={month}
                 month={month}

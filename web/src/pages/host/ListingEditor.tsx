@@ -1,11 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react'
 import { api, unwrap } from '../../api/client'
+import { amenityQueries, invalidatePlace, placeQueries } from '../../api/queries'
 import type { PlaceDetail, PlaceInput } from '../../api/types'
 import { ErrorBox, Field, PageHeading, Skeleton } from '../../components/ui'
 import { type MessageKey, useI18n } from '../../i18n'
 import { fieldErrors } from '../../lib/errors'
 import { useSession, useTitle } from '../../lib/hooks'
+import { paths } from '../../lib/paths'
 import { navigate } from '../../lib/router'
 import { NeedLogin } from '../NotFound'
 
@@ -148,11 +150,7 @@ function toBody(form: Form): PlaceInput {
 export default function ListingEditor({ id }: { id?: string }) {
   const { t } = useI18n()
   const { session } = useSession()
-  const existing = useQuery({
-    queryKey: ['place', id],
-    queryFn: () => unwrap(api.GET('/api/v1/places/{id}', { params: { path: { id: id! } } })),
-    enabled: Boolean(id && session),
-  })
+  const existing = useQuery({ ...placeQueries.detail(id ?? ''), enabled: Boolean(id && session) })
   useTitle(id ? t('editor.editTitle') : t('editor.newTitle'))
   if (!session) return <NeedLogin />
   if (id && existing.isPending) {
@@ -178,11 +176,7 @@ function Editor({ place }: { place: PlaceDetail | undefined }) {
   const [form, setForm] = useState<Form>(() => (place ? fromPlace(place) : emptyForm()))
   const [step, setStep] = useState<Step>('basics')
   const [local, setLocal] = useState<Record<string, string>>({})
-  const amenities = useQuery({
-    queryKey: ['amenities'],
-    queryFn: () => unwrap(api.GET('/api/v1/amenities/', { params: { query: { limit: 1000 } } })),
-    staleTime: 5 * 60_000,
-  })
+  const amenities = useQuery({ ...amenityQueries.all(), staleTime: 5 * 60_000 })
   const save = useMutation({
     mutationFn: async (status: 'draft' | 'published' | undefined) => {
       const body = { ...toBody(form), ...(status ? { status } : {}) }
@@ -190,10 +184,8 @@ function Editor({ place }: { place: PlaceDetail | undefined }) {
       return unwrap(api.POST('/api/v1/places/', { body }))
     },
     onSuccess: (saved) => {
-      void queryClient.invalidateQueries({ queryKey: ['places'] })
-      void queryClient.invalidateQueries({ queryKey: ['place', saved.id] })
-      void queryClient.invalidateQueries({ queryKey: ['search'] })
-      navigate(`/host?saved=${saved.id}`)
+      invalidatePlace(queryClient, saved.id)
+      navigate(paths.host(saved.id))
     },
   })
   const apiErrors = fieldErrors(save.error)

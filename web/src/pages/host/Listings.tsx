@@ -1,11 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef } from 'react'
 import { api, unwrap } from '../../api/client'
+import { bookingQueries, invalidatePlace } from '../../api/queries'
 import type { PlaceSummary } from '../../api/types'
 import { PlaceVisual } from '../../components/PlaceVisual'
 import { Empty, ErrorBox, Notice, PageHeading, ShowMore, Skeleton } from '../../components/ui'
 import { type MessageKey, useI18n } from '../../i18n'
 import { useSession, useTitle } from '../../lib/hooks'
+import { paths } from '../../lib/paths'
 import { useMyListings } from '../../lib/places'
 import { Link, useSearchParams } from '../../lib/router'
 import { NeedLogin } from '../NotFound'
@@ -16,12 +18,7 @@ export default function HostListings() {
   const params = useSearchParams()
   useTitle(t('host.title'))
   const listings = useMyListings()
-  const pending = useQuery({
-    queryKey: ['bookings', 'host', session?.user.id, 'pending'],
-    queryFn: () =>
-      unwrap(api.GET('/api/v1/bookings', { params: { query: { role: 'host', status: 'pending' } } })),
-    enabled: Boolean(session),
-  })
+  const pending = useQuery({ ...bookingQueries.pendingForHost(session?.user.id), enabled: Boolean(session) })
   if (!session) return <NeedLogin />
   const saved = params.get('saved')
   return (
@@ -87,9 +84,7 @@ function ListingRow({ place, saved }: { place: PlaceSummary; saved: boolean }) {
     mutationFn: (status: 'draft' | 'published') =>
       unwrap(api.PUT('/api/v1/places/{id}', { params: { path: { id: place.id } }, body: { status } })),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['places'] })
-      void queryClient.invalidateQueries({ queryKey: ['place', place.id] })
-      void queryClient.invalidateQueries({ queryKey: ['search'] })
+      invalidatePlace(queryClient, place.id)
     },
   })
   return (
@@ -98,7 +93,7 @@ function ListingRow({ place, saved }: { place: PlaceSummary; saved: boolean }) {
       <div className="listing-row-body">
         <div className="booking-top">
           <h2 className="h3">
-            <Link to={`/places/${place.id}`}>{place.title}</Link>
+            <Link to={paths.place(place.id)}>{place.title}</Link>
           </h2>
           <span className={`status status-${place.status}`}>
             {t(`host.status.${place.status}` as MessageKey)}
@@ -115,10 +110,10 @@ function ListingRow({ place, saved }: { place: PlaceSummary; saved: boolean }) {
           </p>
         )}
         <div className="booking-actions">
-          <Link to={`/host/listings/${place.id}/edit`} className="btn btn-ghost btn-small">
+          <Link to={paths.editListing(place.id)} className="btn btn-ghost btn-small">
             {t('host.edit')}
           </Link>
-          <Link to={`/host/listings/${place.id}/calendar`} className="btn btn-ghost btn-small">
+          <Link to={paths.listingCalendar(place.id)} className="btn btn-ghost btn-small">
             {t('host.calendar')}
           </Link>
           {place.status === 'draft' && (

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../../api/client'
+import { bookingQueries } from '../../api/queries'
 import type { Booking } from '../../api/types'
 import { BookingSummary, guestName } from '../../components/BookingSummary'
 import { CancelDialog } from '../../components/CancelDialog'
@@ -24,11 +25,7 @@ export default function Reservations() {
   // Guests reviewed on this page since the list was loaded (the list says `reviewed.by_host`).
   const [reviewed, setReviewed] = useState<ReadonlySet<string>>(new Set())
   useTitle(t('reservations.title'))
-  const bookings = useQuery({
-    queryKey: ['bookings', 'host', session?.user.id],
-    queryFn: () => unwrap(api.GET('/api/v1/bookings', { params: { query: { role: 'host', limit: 200 } } })),
-    enabled: Boolean(session),
-  })
+  const bookings = useQuery({ ...bookingQueries.asHost(session?.user.id), enabled: Boolean(session) })
   if (!session) return <NeedLogin />
   const all = bookings.data ?? []
   const pending = all.filter((b) => b.status === 'pending')
@@ -142,7 +139,7 @@ function PendingRequest({ booking }: { booking: Booking }) {
           ? api.POST('/api/v1/bookings/{id}/accept', { params: { path: { id: booking.id } } })
           : api.POST('/api/v1/bookings/{id}/decline', { params: { path: { id: booking.id } } }),
       ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['bookings'] }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: bookingQueries.all() }),
   })
   return (
     <BookingSummary booking={booking} host>
@@ -183,7 +180,7 @@ function GuestReviewDialog({ booking, onClose, onReviewed }: StayReviewDialogPro
     if (!wrong) send.mutate({ rating, text: text.trim() })
   }
   const close = () => {
-    if (done) void queryClient.invalidateQueries({ queryKey: ['bookings'] })
+    if (done) void queryClient.invalidateQueries({ queryKey: bookingQueries.all() })
     reset()
     setText('')
     setRating(5)

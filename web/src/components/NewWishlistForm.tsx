@@ -1,0 +1,37 @@
+import { type FormEvent, useState } from 'react'
+import { useI18n } from '../i18n'
+
+/** The name of a new wishlist and its button; the name is cleared once `onCreate` has created it. */
+export function NewWishlistForm({
+  className,
+  pending,
+  onCreate,
+}: {
+  className: string
+  pending: boolean
+  onCreate: (name: string) => Promise<unknown>
+}) {
+  const { t } = useI18n()
+  const [name, setName] = useState('')
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const value = name.trim()
+    // A failure is shown by the caller, with the name kept for another try.
+    if (value)
+      onCreate(value).then(
+        () => setName(''),
+        () => {},
+      )
+  }
+  return (
+    <form onSubmit={submit} className={className}>
+      <label className="field grow">
+        <span>{t('wishlist.newName')}</span>
+        <input value={name} onChange={(event) => setName(event.target.value)} maxLength={100} />
+      </label>
+      <button type="submit" className="btn btn-primary" disabled={!name.trim() || pending}>
+        {t('wishlist.create')}
+      </button>
+    </form>
+  )
+}
