@@ -267,13 +267,16 @@ function measureSearch(baseUrl, paths) {
 async function queryPlan(databaseUrl, url) {
   const { loadConfig } = await import(new URL('config.js', DIST))
   const { createDatabase } = await import(new URL('db/database.js', DIST))
-  const { createServices } = await import(new URL('app.js', DIST))
+  const { createSchedulerServices } = await import(new URL('app.js', DIST))
+  const { createLogger } = await import(new URL('logger.js', DIST))
+  const { ResponseCache } = await import(new URL('infra/cache/index.js', DIST))
   const config = loadConfig({ HBNB_DATABASE_URL: databaseUrl, HBNB_LOG_LEVEL: 'silent' }, false)
   const database = createDatabase(config.databaseUrl)
   try {
     const query = Object.fromEntries(new URL(url, 'http://x').searchParams)
     for (const key of ['guests', 'price_min', 'price_max']) if (key in query) query[key] = Number(query[key])
-    return await createServices(config, database).services.search.explain(query)
+    const { services } = createSchedulerServices(config, database, createLogger(config), ResponseCache.off)
+    return await services.search.explain(query)
   } finally {
     await database.close()
   }

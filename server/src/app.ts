@@ -232,12 +232,13 @@ export function createJobs(config: Config, database: Database, logger: Logger) {
   const mail = createMailSender(config)
   const sms = createSmsSender(config)
   const notifications = new NotificationService({
-    repository: new NotificationRepository(database, config.taskLeaseSeconds * 1000),
+    repository: new NotificationRepository(database),
     preferences: new NotificationPreferenceRepository(database),
     mail,
     sms,
     logger,
     now: Date.now,
+    options: { claimLeaseMs: config.taskLeaseSeconds * 1000 },
   })
   const jobs = new Jobs({
     config,

@@ -45,11 +45,7 @@ export interface ReminderCandidate {
 }
 
 export class NotificationRepository {
-  constructor(
-    private readonly db: Database,
-    /** How long a claim holds while its message is being sent (HBNB_TASK_LEASE_SECONDS). */
-    private readonly claimLeaseMs = 300_000,
-  ) {}
+  constructor(private readonly db: Database) {}
 
   bookingContext(id: string): Promise<BookingContext | undefined> {
     return this.db.write
@@ -129,9 +125,17 @@ export class NotificationRepository {
     }
   }
 
-  /** Records that a message is being sent; false when it already was (a unique-key violation). */
-  async claim(dedupeKey: string, recipient: string, now: string): Promise<'claimed' | 'sent' | 'sending'> {
-    const sendingUntil = new Date(Date.parse(now) + this.claimLeaseMs).toISOString()
+  /**
+   * Records that a message is being sent, for `leaseMs` (after which another try may take it
+   * over); false when it already was (a unique-key violation).
+   */
+  async claim(
+    dedupeKey: string,
+    recipient: string,
+    now: string,
+    leaseMs: number,
+  ): Promise<'claimed' | 'sent' | 'sending'> {
+    const sendingUntil = new Date(Date.parse(now) + leaseMs).toISOString()
     try {
       await this.db.write
         .insertInto('sent_messages')

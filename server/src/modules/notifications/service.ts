@@ -20,6 +20,10 @@ export interface NotificationServiceDeps {
   sms: SmsSender
   logger: Logger
   now: () => number
+  options: {
+    /** How long a claim holds while its message is being sent (HBNB_TASK_LEASE_SECONDS). */
+    claimLeaseMs: number
+  }
 }
 
 export class NotificationService {
@@ -68,7 +72,8 @@ export class NotificationService {
 
   /** Sends a message unless its key was claimed before; a failed send gives the claim back. */
   private async once(key: string, to: string, send: () => Promise<void>): Promise<void> {
-    const claim = await this.deps.repository.claim(key, to, new Date(this.deps.now()).toISOString())
+    const sendingSince = new Date(this.deps.now()).toISOString()
+    const claim = await this.deps.repository.claim(key, to, sendingSince, this.deps.options.claimLeaseMs)
     if (claim === 'sent') return
     // Another try is sending it now, or died doing so and its claim has not expired yet: try later.
     if (claim === 'sending') throw new Error(`message ${key} is being sent by another try; will retry`)
