@@ -51,6 +51,9 @@ async function authFetch(request: Request): Promise<Response> {
 
 export const api = createClient<paths>({ baseUrl: '', fetch: authFetch })
 
+/** Short lists (amenities, users) are read whole, in one page. */
+export const WHOLE_LIST = { query: { limit: 1000 } }
+
 interface FetchResult<T> {
   data?: T
   error?: unknown

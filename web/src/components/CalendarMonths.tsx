@@ -2,7 +2,7 @@
 // pick their dates) and the host's calendar (hosts block nights and set prices) show the same thing.
 import { type UseQueryResult, useQuery } from '@tanstack/react-query'
 import { useMemo, useState } from 'react'
-import { calendarQueries } from '../api/queries'
+import { calendarQueries } from '../api/queries/calendar'
 import type { Night } from '../api/types'
 import { useI18n } from '../i18n'
 import { addMonths } from '../lib/dates'

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useState } from 'react'
 import { api, unwrap } from '../api/client'
-import { userQueries } from '../api/queries'
+import { userQueries } from '../api/queries/users'
 import { updateUser } from '../api/session'
 import { logOut } from '../components/Layout'
 import { NotificationSettings } from '../components/NotificationSettings'

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { ApiError, api, unwrap } from '../api/client'
+import { accountQueries } from '../api/queries/users'
 import { currentSession, signOut } from '../api/session'
 import {
   AuthPage,
@@ -46,19 +47,7 @@ export function VerifyEmail() {
   const { session } = useSession()
   const signedIn = Boolean(session)
   useTitle(t('verify.title'))
-  // A query rather than an effect: the token is single use, and the query runs once per token even
-  // when React mounts the page twice (StrictMode). Never retried for the same reason.
-  const verify = useQuery({
-    queryKey: ['verify-email', token],
-    queryFn: async () => {
-      await unwrap(api.POST('/api/v1/auth/verify-email', { body: { token } }))
-      return true
-    },
-    enabled: Boolean(token),
-    retry: false,
-    staleTime: Number.POSITIVE_INFINITY,
-    gcTime: Number.POSITIVE_INFINITY,
-  })
+  const verify = useQuery({ ...accountQueries.emailVerification(token), enabled: Boolean(token) })
   useEffect(() => {
     if (verify.isSuccess && signedIn) void refreshMe()
   }, [verify.isSuccess, signedIn])

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { searchQueries } from '../api/queries'
+import { searchQueries } from '../api/queries/search'
 import { PlaceCard } from '../components/PlaceCard'
 import { SearchForm } from '../components/SearchForm'
 import { ErrorBox, Skeleton } from '../components/ui'
@@ -7,15 +7,11 @@ import { useI18n } from '../i18n'
 import { useTitle } from '../lib/hooks'
 import { paths } from '../lib/paths'
 import { Link } from '../lib/router'
-import { searchPlaces } from '../lib/search'
 
 export function Home() {
   const { t } = useI18n()
   useTitle(undefined)
-  const top = useQuery({
-    queryKey: searchQueries.home(),
-    queryFn: () => searchPlaces({ sort: 'rating' }),
-  })
+  const top = useQuery(searchQueries.home())
   const cities = [...new Set((top.data?.results ?? []).map((p) => p.city).filter(Boolean))].slice(0, 8)
   return (
     <>

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { bookingQueries, placeQueries } from '../api/queries'
+import { bookingQueries } from '../api/queries/bookings'
+import { placeQueries } from '../api/queries/places'
 import type { Booking } from '../api/types'
 import { BookingSummary } from '../components/BookingSummary'
 import { CancelDialog } from '../components/CancelDialog'

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../api/client'
-import { wishlistQueries } from '../api/queries'
+import { wishlistQueries } from '../api/queries/wishlists'
 import { NewWishlistForm } from '../components/NewWishlistForm'
 import { PlaceCard } from '../components/PlaceCard'
 import { PlaceVisual } from '../components/PlaceVisual'

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../../api/client'
-import { bookingQueries } from '../../api/queries'
+import { bookingQueries } from '../../api/queries/bookings'
 import type { Booking } from '../../api/types'
 import { BookingSummary, guestName } from '../../components/BookingSummary'
 import { CancelDialog } from '../../components/CancelDialog'
