@@ -62,10 +62,10 @@ export function VerifyEmail() {
             <div className="form-actions start">
               {signedIn ? (
                 <>
-                  <Link to="/" className="btn btn-primary">
+                  <Link to={paths.home()} className="btn btn-primary">
                     {t('verify.continue')}
                   </Link>
-                  <Link to="/account" className="btn btn-ghost">
+                  <Link to={paths.account()} className="btn btn-ghost">
                     {t('verify.profile')}
                   </Link>
                 </>
@@ -135,7 +135,7 @@ export function ForgotPassword() {
           </Notice>
           <p className="muted">{t('recover.sentHint')}</p>
           <div className="form-actions start">
-            <Link to="/login" className="btn btn-primary">
+            <Link to={paths.login()} className="btn btn-primary">
               {t('recover.backToLogin')}
             </Link>
             <button type="button" className="btn btn-ghost" onClick={again}>
@@ -160,7 +160,7 @@ export function ForgotPassword() {
             pendingLabel={t('recover.sending')}
           />
           <p className="center">
-            <Link to="/login">{t('recover.backToLogin')}</Link>
+            <Link to={paths.login()}>{t('recover.backToLogin')}</Link>
           </p>
         </form>
       )}
@@ -206,10 +206,10 @@ export function ResetPassword() {
         <div className="card stack" data-testid="reset-problem">
           <Notice kind="error">{linkMessage(t, problem, 'reset')}</Notice>
           <div className="form-actions start">
-            <Link to="/forgot-password" className="btn btn-primary">
+            <Link to={paths.forgotPassword()} className="btn btn-primary">
               {t('recover.newLink')}
             </Link>
-            <Link to="/login" className="btn btn-ghost">
+            <Link to={paths.login()} className="btn btn-ghost">
               {t('recover.backToLogin')}
             </Link>
           </div>

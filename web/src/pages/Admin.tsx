@@ -35,7 +35,7 @@ export default function Admin() {
       <PageHeading>{t('admin.title')}</PageHeading>
       <UrlTabs
         label={t('admin.title')}
-        path="/admin"
+        hrefOf={(name) => paths.admin({ tab: name })}
         tabs={['users', 'amenities', 'listings'] as const}
         current={tab}
         labelOf={(name) => t(`admin.tab.${name}` as MessageKey)}

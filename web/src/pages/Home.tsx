@@ -40,7 +40,7 @@ export function Home() {
         <section aria-labelledby="top-title" className="section">
           <div className="section-head">
             <h2 id="top-title">{t('home.topRated')}</h2>
-            <Link to="/search">{t('home.seeAll')}</Link>
+            <Link to={paths.search()}>{t('home.seeAll')}</Link>
           </div>
           {top.isPending && <Skeleton lines={4} />}
           {top.error && <ErrorBox error={top.error} onRetry={() => top.refetch()} />}
@@ -57,7 +57,7 @@ export function Home() {
             <h2>{t('home.hostTitle')}</h2>
             <p>{t('home.hostLead')}</p>
           </div>
-          <Link to="/host/listings/new" className="btn btn-dark">
+          <Link to={paths.newListing()} className="btn btn-dark">
             {t('home.hostButton')}
           </Link>
         </section>

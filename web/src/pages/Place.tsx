@@ -36,7 +36,7 @@ export function PlacePage({ id }: { id: string }) {
       <div className="container section">
         <PageHeading>{t('place.notFoundTitle')}</PageHeading>
         <ErrorBox error={place.error} onRetry={() => place.refetch()} />
-        <Link to="/search">{t('place.backToSearch')}</Link>
+        <Link to={paths.search()}>{t('place.backToSearch')}</Link>
       </div>
     )
   }
@@ -316,7 +316,7 @@ function BookingBox({
     onSuccess: (booking) => {
       void queryClient.invalidateQueries({ queryKey: bookingQueries.all() })
       void queryClient.invalidateQueries({ queryKey: calendarQueries.place(place.id) })
-      navigate(paths.trips(booking.id))
+      navigate(paths.trips({ booked: booking.id }))
     },
     onError: () => setAttempt(idempotencyKey()),
   })

@@ -133,7 +133,7 @@ export function SearchPage() {
           {first && places.length === 0 && (
             <Empty title={t('search.noResults')}>
               <p>{t('search.noResultsHint')}</p>
-              <button type="button" className="btn btn-ghost" onClick={() => navigate('/search')}>
+              <button type="button" className="btn btn-ghost" onClick={() => navigate(paths.search())}>
                 {t('search.clear')}
               </button>
             </Empty>

@@ -10,6 +10,7 @@ import { ErrorBox, Notice, PageHeading, Skeleton } from '../../components/ui'
 import { useI18n } from '../../i18n'
 import { addDays, monthStart, todayIn } from '../../lib/dates'
 import { useSession, useTitle } from '../../lib/hooks'
+import { paths } from '../../lib/paths'
 import { Link } from '../../lib/router'
 import { NeedLogin } from '../NotFound'
 
@@ -74,7 +75,7 @@ export default function HostCalendar({ id }: { id: string }) {
   return (
     <div className="container section">
       <p>
-        <Link to="/host">← {t('host.title')}</Link>
+        <Link to={paths.host()}>← {t('host.title')}</Link>
       </p>
       <PageHeading>{t('host.calendarTitle')}</PageHeading>
       {place.data && (
