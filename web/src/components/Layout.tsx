@@ -153,7 +153,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <NavLink to={paths.host()} icon="⌂">
           {t('nav.host')}
         </NavLink>
-        <NavLink to={user ? '/account' : '/login'} icon="◉">
+        <NavLink to={user ? paths.account() : paths.login()} icon="◉">
           {user ? t('nav.profile') : t('nav.login')}
         </NavLink>
       </nav>

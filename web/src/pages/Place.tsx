@@ -6,8 +6,7 @@ import { calendarQueries } from '../api/queries/calendar'
 import { placeQueries } from '../api/queries/places'
 import { quoteQueries } from '../api/queries/quotes'
 import type { Night, PlaceDetail, Quote } from '../api/types'
-import { MonthNav, useCalendarMonths } from '../components/CalendarMonths'
-import { MonthCalendar } from '../components/MonthCalendar'
+import { CalendarLegend, CalendarMonthsView, MonthNav, useCalendarMonths } from '../components/CalendarMonths'
 import { PlaceVisual } from '../components/PlaceVisual'
 import { ErrorBox, Loading, Notice, PageHeading, Skeleton, Stars } from '../components/ui'
 import { WishlistButton } from '../components/WishlistButton'
@@ -228,7 +227,7 @@ function Availability({
       earliest: monthStart(today),
     },
   )
-  const { calendar, nights } = months
+  const { nights } = months
   const selectingOut = Boolean(checkIn && !checkOut)
   const selectable = (date: string, night: Night | undefined) => {
     if (selectingOut && date > checkIn) {
@@ -251,25 +250,16 @@ function Availability({
         {selectingOut ? t('calendar.pickCheckOut') : t('calendar.pickCheckIn')}{' '}
         {t('calendar.zone', { zone: place.timezone })}
       </p>
-      {calendar.error && <ErrorBox error={calendar.error} onRetry={() => calendar.refetch()} />}
-      <div className={`months ${calendar.isPending ? 'is-loading' : ''}`}>
-        {months.months.map((month) => (
-          <MonthCalendar
-            key={month}
-            month={month}
-            nights={nights}
-            today={today}
-            start={checkIn || undefined}
-            end={checkOut ? addDays(checkOut, 0) : undefined}
-            onPick={onPick}
-            selectable={selectable}
-          />
-        ))}
-      </div>
-      <p className="legend small">
-        <span className="legend-item legend-available">{t('calendar.status.available')}</span>
-        <span className="legend-item legend-booked">{t('calendar.status.booked')}</span>
-      </p>
+      <CalendarMonthsView
+        months={months}
+        whileLoading="dim"
+        today={today}
+        start={checkIn || undefined}
+        end={checkOut ? addDays(checkOut, 0) : undefined}
+        onPick={onPick}
+        selectable={selectable}
+      />
+      <CalendarLegend statuses={['available', 'booked']} />
     </section>
   )
 }
