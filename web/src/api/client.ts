@@ -54,7 +54,7 @@ export const api = createClient<paths>({ baseUrl: '', fetch: authFetch })
 /** Short lists (amenities, users) are read whole, in one page. */
 export const WHOLE_LIST = { query: { limit: 1000 } }
 
-interface FetchResult<T> {
+export interface FetchResult<T> {
   data?: T
   error?: unknown
   response: Response

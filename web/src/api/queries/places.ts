@@ -1,8 +1,9 @@
 // The keys and queries of places. A reader asks for `placeQueries.detail(id)`, and a change to a
 // place calls `invalidatePlace`, so the reader and the writers that refresh it share one key.
-import { infiniteQueryOptions, type QueryClient, queryOptions } from '@tanstack/react-query'
-import { api, unwrap, unwrapPage } from '../client'
+import { infiniteQueryOptions, type QueryClient } from '@tanstack/react-query'
+import { api, unwrapPage } from '../client'
 import type { PlaceListQuery } from '../types'
+import { apiQuery } from './api-query'
 import { searchQueries } from './search'
 
 /** Places per page on the host's and the administrators' lists. */
@@ -27,10 +28,7 @@ export const placeQueries = {
       getNextPageParam: (last) => last.next,
     }),
   detail: (id: string) =>
-    queryOptions({
-      queryKey: ['place', id] as const,
-      queryFn: () => unwrap(api.GET('/api/v1/places/{id}', { params: { path: { id } } })),
-    }),
+    apiQuery(['place', id], () => api.GET('/api/v1/places/{id}', { params: { path: { id } } })),
 }
 
 /** After a change to a place: its detail, every list of places and every search. */

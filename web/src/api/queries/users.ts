@@ -1,32 +1,20 @@
 // The keys and queries of users and of the signed-in user's account.
 import { queryOptions } from '@tanstack/react-query'
 import { api, unwrap, WHOLE_LIST } from '../client'
+import { apiQuery } from './api-query'
 
 export const userQueries = {
-  all: () =>
-    queryOptions({
-      queryKey: ['users'] as const,
-      queryFn: () => unwrap(api.GET('/api/v1/users/', { params: WHOLE_LIST })),
-    }),
-  me: (userId: string | undefined) =>
-    queryOptions({
-      queryKey: ['me', userId] as const,
-      queryFn: () => unwrap(api.GET('/api/v1/auth/me')),
-    }),
+  all: () => apiQuery(['users'], () => api.GET('/api/v1/users/', { params: WHOLE_LIST })),
+  me: (userId: string | undefined) => apiQuery(['me', userId], () => api.GET('/api/v1/auth/me')),
 }
 
 /** The account settings a user edits in place (optimistic updates set their data directly). */
 export const accountQueries = {
-  phone: (userId: string) =>
-    queryOptions({
-      queryKey: ['phone', userId] as const,
-      queryFn: () => unwrap(api.GET('/api/v1/users/me/phone')),
-    }),
+  phone: (userId: string) => apiQuery(['phone', userId], () => api.GET('/api/v1/users/me/phone')),
   notificationPreferences: (userId: string) =>
-    queryOptions({
-      queryKey: ['notification-preferences', userId] as const,
-      queryFn: () => unwrap(api.GET('/api/v1/users/me/notification-preferences')),
-    }),
+    apiQuery(['notification-preferences', userId], () =>
+      api.GET('/api/v1/users/me/notification-preferences'),
+    ),
   /**
    * Verifying an address: a query rather than an effect, since the token is single use and a query
    * runs once per token even when React mounts the page twice (StrictMode). Never retried, never
