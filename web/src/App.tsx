@@ -1,7 +1,7 @@
 import { type ComponentType, lazy, Suspense } from 'react'
 import { Layout } from './components/Layout'
 import { Loading } from './components/ui'
-import type { ParamsOf } from './lib/paths'
+import { type ParamsOf, patterns } from './lib/paths'
 import { matchPath, useLocation } from './lib/router'
 import { Login, Signup } from './pages/Auth'
 import { Home } from './pages/Home'
@@ -37,24 +37,24 @@ function route<Pattern extends string>(pattern: Pattern, page: ComponentType<Par
 }
 
 const ROUTES: Route[] = [
-  route('/', Home),
-  route('/search', SearchPage),
-  route('/places/:id', PlacePage),
-  route('/login', Login),
-  route('/signup', Signup),
-  route('/forgot-password', ForgotPassword),
-  route('/reset-password', ResetPassword),
-  route('/verify-email', VerifyEmail),
-  route('/trips', Trips),
-  route('/wishlists', Wishlists),
-  route('/wishlists/:id', WishlistPage),
-  route('/account', Account),
-  route('/host', HostListings),
-  route('/host/listings/new', ListingEditor),
-  route('/host/listings/:id/edit', ListingEditor),
-  route('/host/listings/:id/calendar', HostCalendar),
-  route('/host/reservations', Reservations),
-  route('/admin', Admin),
+  route(patterns.home, Home),
+  route(patterns.search, SearchPage),
+  route(patterns.place, PlacePage),
+  route(patterns.login, Login),
+  route(patterns.signup, Signup),
+  route(patterns.forgotPassword, ForgotPassword),
+  route(patterns.resetPassword, ResetPassword),
+  route(patterns.verifyEmail, VerifyEmail),
+  route(patterns.trips, Trips),
+  route(patterns.wishlists, Wishlists),
+  route(patterns.wishlist, WishlistPage),
+  route(patterns.account, Account),
+  route(patterns.host, HostListings),
+  route(patterns.newListing, ListingEditor),
+  route(patterns.editListing, ListingEditor),
+  route(patterns.listingCalendar, HostCalendar),
+  route(patterns.reservations, Reservations),
+  route(patterns.admin, Admin),
 ]
 
 export function App() {

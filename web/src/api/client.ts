@@ -51,7 +51,10 @@ async function authFetch(request: Request): Promise<Response> {
 
 export const api = createClient<paths>({ baseUrl: '', fetch: authFetch })
 
-interface FetchResult<T> {
+/** Short lists (amenities, users) are read whole, in one page. */
+export const WHOLE_LIST = { query: { limit: 1000 } }
+
+export interface FetchResult<T> {
   data?: T
   error?: unknown
   response: Response

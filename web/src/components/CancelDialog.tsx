@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../api/client'
-import { bookingQueries } from '../api/queries'
+import { bookingQueries } from '../api/queries/bookings'
 import type { Booking } from '../api/types'
 import { useI18n } from '../i18n'
 import { guestName } from './BookingSummary'
@@ -19,12 +19,7 @@ export function CancelDialog({
 }) {
   const { t, moneyMinor, date } = useI18n()
   const queryClient = useQueryClient()
-  const preview = useQuery({
-    ...bookingQueries.cancellation(booking?.id ?? ''),
-    enabled: Boolean(booking),
-    staleTime: 0,
-    gcTime: 0,
-  })
+  const preview = useQuery({ ...bookingQueries.cancellation(booking?.id ?? ''), enabled: Boolean(booking) })
   const cancel = useMutation({
     mutationFn: () =>
       unwrap(api.POST('/api/v1/bookings/{id}/cancel', { params: { path: { id: booking!.id } } })),

@@ -14,7 +14,7 @@ export async function logOut(clear: () => void) {
   }
   signOut('logout')
   clear()
-  navigate('/')
+  navigate(paths.home())
 }
 
 function NavLink({ to, children, icon }: { to: string; children: ReactNode; icon?: string }) {
@@ -48,7 +48,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </a>
       <header className="site-header">
         <div className="container header-inner">
-          <Link to="/" className="logo" aria-label={t('nav.homeLabel')}>
+          <Link to={paths.home()} className="logo" aria-label={t('nav.homeLabel')}>
             <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
               <rect width="32" height="32" rx="7" fill="currentColor" />
               <path d="M16 6 6 14v12h7v-7h6v7h7V14z" fill="#fff" />
@@ -56,11 +56,11 @@ export function Layout({ children }: { children: ReactNode }) {
             <span>HBNB</span>
           </Link>
           <nav className="main-nav" aria-label={t('nav.main')}>
-            <NavLink to="/search">{t('nav.explore')}</NavLink>
-            {user && <NavLink to="/trips">{t('nav.trips')}</NavLink>}
-            {user && <NavLink to="/wishlists">{t('nav.wishlists')}</NavLink>}
-            {user && <NavLink to="/host">{t('nav.host')}</NavLink>}
-            {user?.is_admin && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
+            <NavLink to={paths.search()}>{t('nav.explore')}</NavLink>
+            {user && <NavLink to={paths.trips()}>{t('nav.trips')}</NavLink>}
+            {user && <NavLink to={paths.wishlists()}>{t('nav.wishlists')}</NavLink>}
+            {user && <NavLink to={paths.host()}>{t('nav.host')}</NavLink>}
+            {user?.is_admin && <NavLink to={paths.admin()}>{t('nav.admin')}</NavLink>}
           </nav>
           <div className="header-tools">
             <label className="locale-select">
@@ -89,12 +89,12 @@ export function Layout({ children }: { children: ReactNode }) {
                     if (details && (event.target as HTMLElement).closest('a, button')) details.open = false
                   }}
                 >
-                  <Link to="/account">{t('nav.profile')}</Link>
-                  <Link to="/trips">{t('nav.trips')}</Link>
-                  <Link to="/wishlists">{t('nav.wishlists')}</Link>
-                  <Link to="/host">{t('nav.host')}</Link>
-                  <Link to="/host/reservations">{t('nav.reservations')}</Link>
-                  {user.is_admin && <Link to="/admin">{t('nav.admin')}</Link>}
+                  <Link to={paths.account()}>{t('nav.profile')}</Link>
+                  <Link to={paths.trips()}>{t('nav.trips')}</Link>
+                  <Link to={paths.wishlists()}>{t('nav.wishlists')}</Link>
+                  <Link to={paths.host()}>{t('nav.host')}</Link>
+                  <Link to={paths.reservations()}>{t('nav.reservations')}</Link>
+                  {user.is_admin && <Link to={paths.admin()}>{t('nav.admin')}</Link>}
                   <button type="button" onClick={() => void logOut(() => queryClient.clear())}>
                     {t('nav.logout')}
                   </button>
@@ -102,10 +102,10 @@ export function Layout({ children }: { children: ReactNode }) {
               </details>
             ) : (
               <>
-                <Link to="/login" className="btn btn-ghost btn-small">
+                <Link to={paths.login()} className="btn btn-ghost btn-small">
                   {t('nav.login')}
                 </Link>
-                <Link to="/signup" className="btn btn-primary btn-small hide-phone">
+                <Link to={paths.signup()} className="btn btn-primary btn-small hide-phone">
                   {t('nav.signup')}
                 </Link>
               </>
@@ -141,19 +141,19 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </footer>
       <nav className="tab-bar" aria-label={t('nav.mobile')}>
-        <NavLink to="/search" icon="⌕">
+        <NavLink to={paths.search()} icon="⌕">
           {t('nav.explore')}
         </NavLink>
-        <NavLink to="/wishlists" icon="♡">
+        <NavLink to={paths.wishlists()} icon="♡">
           {t('nav.wishlists')}
         </NavLink>
-        <NavLink to="/trips" icon="✈">
+        <NavLink to={paths.trips()} icon="✈">
           {t('nav.trips')}
         </NavLink>
-        <NavLink to="/host" icon="⌂">
+        <NavLink to={paths.host()} icon="⌂">
           {t('nav.host')}
         </NavLink>
-        <NavLink to={user ? '/account' : '/login'} icon="◉">
+        <NavLink to={user ? paths.account() : paths.login()} icon="◉">
           {user ? t('nav.profile') : t('nav.login')}
         </NavLink>
       </nav>

@@ -3,7 +3,7 @@ import type { Night } from '../api/types'
 import { useI18n } from '../i18n'
 import { monthGrid } from '../lib/dates'
 
-interface Props {
+export interface MonthCalendarProps {
   /** First day of the month, YYYY-MM-01. */
   month: string
   nights: Map<string, Night>
@@ -19,7 +19,16 @@ interface Props {
   extra?: (date: string, night: Night | undefined) => ReactNode
 }
 
-export function MonthCalendar({ month, nights, start, end, today, onPick, selectable, extra }: Props) {
+export function MonthCalendar({
+  month,
+  nights,
+  start,
+  end,
+  today,
+  onPick,
+  selectable,
+  extra,
+}: MonthCalendarProps) {
   const { t, locale } = useI18n()
   const tag = locale === 'fr' ? 'fr-FR' : 'en-GB'
   const [y, m] = month.split('-').map(Number) as [number, number]

@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type ReactNode, useId, useState } from 'react'
 import { api, unwrap } from '../api/client'
-import { accountQueries } from '../api/queries'
+import { accountQueries } from '../api/queries/users'
 import type { NotificationPreferences, NotificationPreferencesUpdate } from '../api/types'
 import { type MessageKey, useI18n } from '../i18n'
 import { errorMessage } from '../lib/errors'
@@ -46,13 +46,11 @@ function withChoice(
 export function NotificationSettings({ userId }: { userId: string }) {
   const { t } = useI18n()
   const queryClient = useQueryClient()
-  const key = accountQueries.notificationPreferences(userId)
+  const query = accountQueries.notificationPreferences(userId)
+  const key = query.queryKey
   const ids = useId()
   const [feedback, setFeedback] = useState<Record<string, Feedback>>({})
-  const preferences = useQuery({
-    queryKey: key,
-    queryFn: () => unwrap(api.GET('/api/v1/users/me/notification-preferences')),
-  })
+  const preferences = useQuery(query)
   const save = useMutation({
     mutationKey: key,
     mutationFn: ({ channel, kind, value }: Change) =>

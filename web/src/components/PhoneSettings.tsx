@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react'
 import { ApiError, api, unwrap } from '../api/client'
-import { accountQueries } from '../api/queries'
+import { accountQueries } from '../api/queries/users'
 import type { NotificationPreferences, PhoneStatus } from '../api/types'
 import { type Translate, useI18n } from '../i18n'
 import { errorMessage } from '../lib/errors'
@@ -57,11 +57,9 @@ function needsNewCode(error: unknown): boolean {
 export function PhoneSettings({ userId }: { userId: string }) {
   const { t, locale } = useI18n()
   const queryClient = useQueryClient()
-  const key = accountQueries.phone(userId)
-  const status = useQuery({
-    queryKey: key,
-    queryFn: () => unwrap(api.GET('/api/v1/users/me/phone')),
-  })
+  const query = accountQueries.phone(userId)
+  const key = query.queryKey
+  const status = useQuery(query)
   /** The number a code was sent to, while its form shows (undefined: whatever the server has pending). */
   const [codeFor, setCodeFor] = useState<string | null | undefined>(undefined)
   /** Changing a verified number: the number form shows next to it. */
@@ -104,7 +102,7 @@ export function PhoneSettings({ userId }: { userId: string }) {
     queryClient.setQueryData(key, next)
     // The notification settings show the verified number and turn the SMS switches on or off:
     // at once, then as the server has them.
-    const preferences = accountQueries.notificationPreferences(userId)
+    const preferences = accountQueries.notificationPreferences(userId).queryKey
     queryClient.setQueryData<NotificationPreferences>(
       preferences,
       (old) => old && { ...old, phone: next.phone },

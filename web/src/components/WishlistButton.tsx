@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api, unwrap } from '../api/client'
-import { wishlistQueries } from '../api/queries'
+import { wishlistQueries } from '../api/queries/wishlists'
 import { useI18n } from '../i18n'
 import { useSession } from '../lib/hooks'
 import { loginPath, navigate } from '../lib/router'

@@ -179,13 +179,14 @@ export function ShowMore({
 /** Tabs that live in the page's URL (`<path>?tab=<name>`), so a tab can be linked and reloaded. */
 export function UrlTabs<T extends string>({
   label,
-  path,
+  hrefOf,
   tabs,
   current,
   labelOf,
 }: {
   label: string
-  path: string
+  /** The page's URL with this tab shown. */
+  hrefOf: (tab: T) => string
   tabs: readonly T[]
   current: T
   labelOf: (tab: T) => string
@@ -199,7 +200,7 @@ export function UrlTabs<T extends string>({
           role="tab"
           aria-selected={current === name}
           className={`tab ${current === name ? 'is-active' : ''}`}
-          onClick={() => navigate(`${path}?${new URLSearchParams({ tab: name })}`, { replace: true })}
+          onClick={() => navigate(hrefOf(name), { replace: true })}
         >
           {labelOf(name)}
         </button>

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
 import { useEffect, useSyncExternalStore } from 'react'
-import { api, unwrap } from '../api/client'
+import { configQueries } from '../api/queries/config'
 import { sessionStore } from '../api/session'
 import type { ClientConfig } from '../api/types'
 import { useI18n } from '../i18n'
@@ -15,11 +15,7 @@ const FALLBACK_CONFIG: ClientConfig = {
 }
 
 export function useClientConfig(): ClientConfig {
-  const { data } = useQuery({
-    queryKey: ['client-config'],
-    queryFn: () => unwrap(api.GET('/api/v1/client-config')),
-    staleTime: Number.POSITIVE_INFINITY,
-  })
+  const { data } = useQuery(configQueries.client())
   return data ?? FALLBACK_CONFIG
 }
 

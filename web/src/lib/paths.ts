@@ -1,12 +1,17 @@
 // Every page's URL, built in one place: pages link with `paths.place(id)`, never by joining strings,
 // and the patterns App.tsx routes on are typed with the parameters their pages receive.
 
-/** The parameters of a route pattern: `/places/:id` gives `{ id: string }`. */
-export type ParamsOf<Pattern extends string> = Pattern extends `${string}:${infer Name}/${infer Rest}`
-  ? { [K in Name]: string } & ParamsOf<`/${Rest}`>
+/** The names of a route pattern's parameters: `/wishlists/:id` gives `'id'`. */
+type ParamNames<Pattern extends string> = Pattern extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamNames<`/${Rest}`>
   : Pattern extends `${string}:${infer Name}`
-    ? { [K in Name]: string }
-    : Record<string, never>
+    ? Name
+    : never
+
+/** The parameters of a route pattern: `/places/:id` gives `{ id: string }`. */
+export type ParamsOf<Pattern extends string> = [ParamNames<Pattern>] extends [never]
+  ? Record<string, never>
+  : { [Name in ParamNames<Pattern>]: string }
 
 /** `?a=1&b=2` of the parameters that are set, or nothing. */
 function query(params: Record<string, string | undefined> | URLSearchParams | string = {}): string {
@@ -21,26 +26,54 @@ function query(params: Record<string, string | undefined> | URLSearchParams | st
   return text ? `?${text}` : ''
 }
 
-const segment = encodeURIComponent
+/** Every page's route pattern: App.tsx routes on them and `paths` fills them in. */
+export const patterns = {
+  home: '/',
+  search: '/search',
+  place: '/places/:id',
+  login: '/login',
+  signup: '/signup',
+  forgotPassword: '/forgot-password',
+  resetPassword: '/reset-password',
+  verifyEmail: '/verify-email',
+  trips: '/trips',
+  wishlists: '/wishlists',
+  wishlist: '/wishlists/:id',
+  account: '/account',
+  host: '/host',
+  newListing: '/host/listings/new',
+  editListing: '/host/listings/:id/edit',
+  listingCalendar: '/host/listings/:id/calendar',
+  reservations: '/host/reservations',
+  admin: '/admin',
+} as const
+
+/** A pattern with its parameters in place, each encoded: `fill('/places/:id', { id })`. */
+function fill<Pattern extends string>(pattern: Pattern, params: ParamsOf<Pattern>): string {
+  const values = params as Record<string, string>
+  return pattern.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name] ?? ''))
+}
 
 export const paths = {
-  home: () => '/',
-  search: (params?: Record<string, string | undefined> | URLSearchParams) => `/search${query(params)}`,
+  home: () => patterns.home,
+  search: (params?: Record<string, string | undefined> | URLSearchParams) =>
+    `${patterns.search}${query(params)}`,
   /** A listing; `search` carries the dates and guests of the search it was found by. */
-  place: (id: string, search?: URLSearchParams | string) => `/places/${segment(id)}${query(search)}`,
+  place: (id: string, search?: URLSearchParams | string) => `${fill(patterns.place, { id })}${query(search)}`,
   /** `next`: where to go once logged in. */
-  login: (params: { next?: string; reset?: '1' } = {}) => `/login${query(params)}`,
-  signup: (next?: string) => `/signup${query({ next })}`,
-  forgotPassword: () => '/forgot-password',
-  trips: (booked?: string) => `/trips${query({ booked })}`,
-  wishlists: () => '/wishlists',
-  wishlist: (id: string) => `/wishlists/${segment(id)}`,
-  account: () => '/account',
+  login: (params: { next?: string; reset?: '1' } = {}) => `${patterns.login}${query(params)}`,
+  signup: (next?: string) => `${patterns.signup}${query({ next })}`,
+  forgotPassword: () => patterns.forgotPassword,
+  /** `booked`: the booking just made, announced on top. */
+  trips: (params: { tab?: string; booked?: string } = {}) => `${patterns.trips}${query(params)}`,
+  wishlists: () => patterns.wishlists,
+  wishlist: (id: string) => fill(patterns.wishlist, { id }),
+  account: () => patterns.account,
   /** The host's listings; `saved` highlights the one just saved. */
-  host: (saved?: string) => `/host${query({ saved })}`,
-  newListing: () => '/host/listings/new',
-  editListing: (id: string) => `/host/listings/${segment(id)}/edit`,
-  listingCalendar: (id: string) => `/host/listings/${segment(id)}/calendar`,
-  reservations: () => '/host/reservations',
-  admin: (params: { tab?: string; status?: string } = {}) => `/admin${query(params)}`,
+  host: (saved?: string) => `${patterns.host}${query({ saved })}`,
+  newListing: () => patterns.newListing,
+  editListing: (id: string) => fill(patterns.editListing, { id }),
+  listingCalendar: (id: string) => fill(patterns.listingCalendar, { id }),
+  reservations: () => patterns.reservations,
+  admin: (params: { tab?: string; status?: string } = {}) => `${patterns.admin}${query(params)}`,
 }

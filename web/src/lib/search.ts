@@ -1,5 +1,4 @@
-import { ApiError, api, unwrap } from '../api/client'
-import type { PlaceSummary, SearchQuery, SearchResponse } from '../api/types'
+import type { SearchQuery } from '../api/types'
 
 export const SORTS = ['rating', 'price', '-price', 'newest'] as const
 
@@ -16,26 +15,4 @@ export function searchQuery(params: URLSearchParams): SearchQuery {
   }
   if (params.get('instant_book') === 'true') query.instant_book = true
   return query as SearchQuery
-}
-
-/**
- * One page of search results. Falls back to filtering the public place list when the server has
- * no search endpoint (an older HBNB), so the page still works.
- */
-export async function searchPlaces(query: SearchQuery, cursor?: string): Promise<SearchResponse> {
-  try {
-    return await unwrap(api.GET('/api/v1/search', { params: { query: { ...query, limit: 24, cursor } } }))
-  } catch (error) {
-    if (!(error instanceof ApiError && error.status === 404 && error.code === 'route_not_found')) throw error
-  }
-  const all = await unwrap(api.GET('/api/v1/places/', { params: { query: { limit: 1000 } } }))
-  const q = query.q?.toLowerCase()
-  const results = all.filter(
-    (p: PlaceSummary) =>
-      (!q || `${p.title} ${p.city} ${p.description}`.toLowerCase().includes(q)) &&
-      (!query.guests || p.max_guests >= query.guests) &&
-      (query.price_min === undefined || p.price >= query.price_min) &&
-      (query.price_max === undefined || p.price <= query.price_max),
-  )
-  return { results, total: results.length, next_cursor: null, facets: { amenities: [], price_histogram: [] } }
 }

@@ -1,5 +1,5 @@
 import { useQueries, useQuery } from '@tanstack/react-query'
-import { wishlistQueries } from '../api/queries'
+import { wishlistQueries } from '../api/queries/wishlists'
 import { useSession } from './hooks'
 
 export function useWishlists() {

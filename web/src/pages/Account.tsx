@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useState } from 'react'
 import { api, unwrap } from '../api/client'
-import { userQueries } from '../api/queries'
+import { userQueries } from '../api/queries/users'
 import { updateUser } from '../api/session'
 import { logOut } from '../components/Layout'
 import { NotificationSettings } from '../components/NotificationSettings'
@@ -11,6 +11,7 @@ import { ErrorBox, Field, Notice, PageHeading } from '../components/ui'
 import { LOCALES, type Locale, useI18n } from '../i18n'
 import { fieldErrors } from '../lib/errors'
 import { useSession, useTitle } from '../lib/hooks'
+import { paths } from '../lib/paths'
 import { Link } from '../lib/router'
 import { NeedLogin } from './NotFound'
 
@@ -104,20 +105,20 @@ export default function Account() {
         <h2>{t('account.shortcuts')}</h2>
         <ul className="link-list">
           <li>
-            <Link to="/trips">{t('nav.trips')}</Link>
+            <Link to={paths.trips()}>{t('nav.trips')}</Link>
           </li>
           <li>
-            <Link to="/wishlists">{t('nav.wishlists')}</Link>
+            <Link to={paths.wishlists()}>{t('nav.wishlists')}</Link>
           </li>
           <li>
-            <Link to="/host">{t('nav.host')}</Link>
+            <Link to={paths.host()}>{t('nav.host')}</Link>
           </li>
           <li>
-            <Link to="/host/reservations">{t('nav.reservations')}</Link>
+            <Link to={paths.reservations()}>{t('nav.reservations')}</Link>
           </li>
           {user.is_admin && (
             <li>
-              <Link to="/admin">{t('nav.admin')}</Link>
+              <Link to={paths.admin()}>{t('nav.admin')}</Link>
             </li>
           )}
         </ul>

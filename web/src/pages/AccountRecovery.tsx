@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { ApiError, api, unwrap } from '../api/client'
+import { accountQueries } from '../api/queries/users'
 import { currentSession, signOut } from '../api/session'
 import {
   AuthPage,
@@ -46,19 +47,7 @@ export function VerifyEmail() {
   const { session } = useSession()
   const signedIn = Boolean(session)
   useTitle(t('verify.title'))
-  // A query rather than an effect: the token is single use, and the query runs once per token even
-  // when React mounts the page twice (StrictMode). Never retried for the same reason.
-  const verify = useQuery({
-    queryKey: ['verify-email', token],
-    queryFn: async () => {
-      await unwrap(api.POST('/api/v1/auth/verify-email', { body: { token } }))
-      return true
-    },
-    enabled: Boolean(token),
-    retry: false,
-    staleTime: Number.POSITIVE_INFINITY,
-    gcTime: Number.POSITIVE_INFINITY,
-  })
+  const verify = useQuery({ ...accountQueries.emailVerification(token), enabled: Boolean(token) })
   useEffect(() => {
     if (verify.isSuccess && signedIn) void refreshMe()
   }, [verify.isSuccess, signedIn])
@@ -73,10 +62,10 @@ export function VerifyEmail() {
             <div className="form-actions start">
               {signedIn ? (
                 <>
-                  <Link to="/" className="btn btn-primary">
+                  <Link to={paths.home()} className="btn btn-primary">
                     {t('verify.continue')}
                   </Link>
-                  <Link to="/account" className="btn btn-ghost">
+                  <Link to={paths.account()} className="btn btn-ghost">
                     {t('verify.profile')}
                   </Link>
                 </>
@@ -146,7 +135,7 @@ export function ForgotPassword() {
           </Notice>
           <p className="muted">{t('recover.sentHint')}</p>
           <div className="form-actions start">
-            <Link to="/login" className="btn btn-primary">
+            <Link to={paths.login()} className="btn btn-primary">
               {t('recover.backToLogin')}
             </Link>
             <button type="button" className="btn btn-ghost" onClick={again}>
@@ -171,7 +160,7 @@ export function ForgotPassword() {
             pendingLabel={t('recover.sending')}
           />
           <p className="center">
-            <Link to="/login">{t('recover.backToLogin')}</Link>
+            <Link to={paths.login()}>{t('recover.backToLogin')}</Link>
           </p>
         </form>
       )}
@@ -217,10 +206,10 @@ export function ResetPassword() {
         <div className="card stack" data-testid="reset-problem">
           <Notice kind="error">{linkMessage(t, problem, 'reset')}</Notice>
           <div className="form-actions start">
-            <Link to="/forgot-password" className="btn btn-primary">
+            <Link to={paths.forgotPassword()} className="btn btn-primary">
               {t('recover.newLink')}
             </Link>
-            <Link to="/login" className="btn btn-ghost">
+            <Link to={paths.login()} className="btn btn-ghost">
               {t('recover.backToLogin')}
             </Link>
           </div>

@@ -1,7 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../api/client'
-import { amenityQueries, invalidatePlace, userQueries } from '../api/queries'
+import { amenityQueries } from '../api/queries/amenities'
+import { invalidatePlace } from '../api/queries/places'
+import { userQueries } from '../api/queries/users'
 import type { Amenity, UserView } from '../api/types'
 import { Empty, ErrorBox, Notice, PageHeading, ShowMore, Skeleton, UrlTabs } from '../components/ui'
 import { type MessageKey, useI18n } from '../i18n'
@@ -33,7 +35,7 @@ export default function Admin() {
       <PageHeading>{t('admin.title')}</PageHeading>
       <UrlTabs
         label={t('admin.title')}
-        path="/admin"
+        hrefOf={(name) => paths.admin({ tab: name })}
         tabs={['users', 'amenities', 'listings'] as const}
         current={tab}
         labelOf={(name) => t(`admin.tab.${name}` as MessageKey)}

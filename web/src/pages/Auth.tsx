@@ -66,7 +66,7 @@ export function Login() {
           onChange={(event) => setPassword(event.target.value)}
         />
         <p className="forgot-link small">
-          <Link to="/forgot-password">{t('auth.forgotLink')}</Link>
+          <Link to={paths.forgotPassword()}>{t('auth.forgotLink')}</Link>
         </p>
         {login.error && <ErrorBox error={login.error} />}
         <SubmitButton pending={login.isPending} label={t('auth.login')} pendingLabel={t('auth.loggingIn')} />
@@ -168,7 +168,7 @@ export function Signup() {
           pendingLabel={t('auth.signingUp')}
         />
         <p className="center">
-          {t('auth.haveAccount')} <Link to="/login">{t('auth.loginLink')}</Link>
+          {t('auth.haveAccount')} <Link to={paths.login()}>{t('auth.loginLink')}</Link>
         </p>
       </form>
     </AuthPage>

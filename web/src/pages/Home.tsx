@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { searchQueries } from '../api/queries'
+import { searchQueries } from '../api/queries/search'
 import { PlaceCard } from '../components/PlaceCard'
 import { SearchForm } from '../components/SearchForm'
 import { ErrorBox, Skeleton } from '../components/ui'
@@ -7,15 +7,11 @@ import { useI18n } from '../i18n'
 import { useTitle } from '../lib/hooks'
 import { paths } from '../lib/paths'
 import { Link } from '../lib/router'
-import { searchPlaces } from '../lib/search'
 
 export function Home() {
   const { t } = useI18n()
   useTitle(undefined)
-  const top = useQuery({
-    queryKey: searchQueries.home(),
-    queryFn: () => searchPlaces({ sort: 'rating' }),
-  })
+  const top = useQuery(searchQueries.home())
   const cities = [...new Set((top.data?.results ?? []).map((p) => p.city).filter(Boolean))].slice(0, 8)
   return (
     <>
@@ -44,7 +40,7 @@ export function Home() {
         <section aria-labelledby="top-title" className="section">
           <div className="section-head">
             <h2 id="top-title">{t('home.topRated')}</h2>
-            <Link to="/search">{t('home.seeAll')}</Link>
+            <Link to={paths.search()}>{t('home.seeAll')}</Link>
           </div>
           {top.isPending && <Skeleton lines={4} />}
           {top.error && <ErrorBox error={top.error} onRetry={() => top.refetch()} />}
@@ -61,7 +57,7 @@ export function Home() {
             <h2>{t('home.hostTitle')}</h2>
             <p>{t('home.hostLead')}</p>
           </div>
-          <Link to="/host/listings/new" className="btn btn-dark">
+          <Link to={paths.newListing()} className="btn btn-dark">
             {t('home.hostButton')}
           </Link>
         </section>

@@ -11,7 +11,7 @@ export function NotFound() {
     <div className="container narrow section center">
       <PageHeading>{t('notFound.title')}</PageHeading>
       <p>{t('notFound.text')}</p>
-      <Link to="/" className="btn btn-primary">
+      <Link to={paths.home()} className="btn btn-primary">
         {t('notFound.home')}
       </Link>
     </div>

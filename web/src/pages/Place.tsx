@@ -1,10 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { lazy, Suspense, useMemo, useState } from 'react'
 import { api, idempotencyKey, unwrap } from '../api/client'
-import { bookingQueries, calendarQueries, placeQueries, quoteQueries } from '../api/queries'
+import { bookingQueries } from '../api/queries/bookings'
+import { calendarQueries } from '../api/queries/calendar'
+import { placeQueries } from '../api/queries/places'
+import { quoteQueries } from '../api/queries/quotes'
 import type { Night, PlaceDetail, Quote } from '../api/types'
-import { MonthNav, useCalendarMonths } from '../components/CalendarMonths'
-import { MonthCalendar } from '../components/MonthCalendar'
+import { CalendarLegend, CalendarMonthsView, MonthNav, useCalendarMonths } from '../components/CalendarMonths'
 import { PlaceVisual } from '../components/PlaceVisual'
 import { ErrorBox, Loading, Notice, PageHeading, Skeleton, Stars } from '../components/ui'
 import { WishlistButton } from '../components/WishlistButton'
@@ -33,7 +35,7 @@ export function PlacePage({ id }: { id: string }) {
       <div className="container section">
         <PageHeading>{t('place.notFoundTitle')}</PageHeading>
         <ErrorBox error={place.error} onRetry={() => place.refetch()} />
-        <Link to="/search">{t('place.backToSearch')}</Link>
+        <Link to={paths.search()}>{t('place.backToSearch')}</Link>
       </div>
     )
   }
@@ -225,7 +227,7 @@ function Availability({
       earliest: monthStart(today),
     },
   )
-  const { calendar, nights } = months
+  const { nights } = months
   const selectingOut = Boolean(checkIn && !checkOut)
   const selectable = (date: string, night: Night | undefined) => {
     if (selectingOut && date > checkIn) {
@@ -248,25 +250,16 @@ function Availability({
         {selectingOut ? t('calendar.pickCheckOut') : t('calendar.pickCheckIn')}{' '}
         {t('calendar.zone', { zone: place.timezone })}
       </p>
-      {calendar.error && <ErrorBox error={calendar.error} onRetry={() => calendar.refetch()} />}
-      <div className={`months ${calendar.isPending ? 'is-loading' : ''}`}>
-        {months.months.map((month) => (
-          <MonthCalendar
-            key={month}
-            month={month}
-            nights={nights}
-            today={today}
-            start={checkIn || undefined}
-            end={checkOut ? addDays(checkOut, 0) : undefined}
-            onPick={onPick}
-            selectable={selectable}
-          />
-        ))}
-      </div>
-      <p className="legend small">
-        <span className="legend-item legend-available">{t('calendar.status.available')}</span>
-        <span className="legend-item legend-booked">{t('calendar.status.booked')}</span>
-      </p>
+      <CalendarMonthsView
+        months={months}
+        whileLoading="dim"
+        today={today}
+        start={checkIn || undefined}
+        end={checkOut ? addDays(checkOut, 0) : undefined}
+        onPick={onPick}
+        selectable={selectable}
+      />
+      <CalendarLegend statuses={['available', 'booked']} />
     </section>
   )
 }
@@ -313,7 +306,7 @@ function BookingBox({
     onSuccess: (booking) => {
       void queryClient.invalidateQueries({ queryKey: bookingQueries.all() })
       void queryClient.invalidateQueries({ queryKey: calendarQueries.place(place.id) })
-      navigate(paths.trips(booking.id))
+      navigate(paths.trips({ booked: booking.id }))
     },
     onError: () => setAttempt(idempotencyKey()),
   })

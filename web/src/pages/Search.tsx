@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react'
-import { amenityQueries, searchQueries } from '../api/queries'
+import { amenityQueries } from '../api/queries/amenities'
+import { searchQueries } from '../api/queries/search'
 import { PlaceCard } from '../components/PlaceCard'
 import { SearchForm, searchValues } from '../components/SearchForm'
 import { Dialog, Empty, ErrorBox, Loading, PageHeading, Skeleton } from '../components/ui'
@@ -8,7 +9,7 @@ import { type MessageKey, useI18n } from '../i18n'
 import { useTitle } from '../lib/hooks'
 import { paths } from '../lib/paths'
 import { navigate, useSearchParams } from '../lib/router'
-import { SORTS, searchPlaces, searchQuery } from '../lib/search'
+import { SORTS, searchQuery } from '../lib/search'
 
 const MapView = lazy(() => import('../components/MapView'))
 
@@ -33,12 +34,7 @@ export function SearchPage() {
   const [formOpen, setFormOpen] = useState(false)
   useTitle(query.q ? t('search.titleFor', { q: query.q }) : t('search.title'))
 
-  const results = useInfiniteQuery({
-    queryKey: searchQueries.results(query),
-    queryFn: ({ pageParam }) => searchPlaces(query, pageParam),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-  })
+  const results = useInfiniteQuery(searchQueries.results(query))
   const places = useMemo(() => results.data?.pages.flatMap((page) => page.results) ?? [], [results.data])
   const first = results.data?.pages[0]
   const keepDates = new URLSearchParams()
@@ -137,7 +133,7 @@ export function SearchPage() {
           {first && places.length === 0 && (
             <Empty title={t('search.noResults')}>
               <p>{t('search.noResultsHint')}</p>
-              <button type="button" className="btn btn-ghost" onClick={() => navigate('/search')}>
+              <button type="button" className="btn btn-ghost" onClick={() => navigate(paths.search())}>
                 {t('search.clear')}
               </button>
             </Empty>

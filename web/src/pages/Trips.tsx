@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { bookingQueries, placeQueries } from '../api/queries'
+import { bookingQueries } from '../api/queries/bookings'
+import { placeQueries } from '../api/queries/places'
 import type { Booking } from '../api/types'
 import { BookingSummary } from '../components/BookingSummary'
 import { CancelDialog } from '../components/CancelDialog'
@@ -10,6 +11,7 @@ import { Dialog, Empty, ErrorBox, Notice, PageHeading, Skeleton, UrlTabs } from 
 import { type MessageKey, useI18n } from '../i18n'
 import { todayIn } from '../lib/dates'
 import { useSession, useTitle } from '../lib/hooks'
+import { paths } from '../lib/paths'
 import { reviewUntil, type StayReviewDialogProps, useStayReview } from '../lib/reviews'
 import { Link, useSearchParams } from '../lib/router'
 import { NeedLogin } from './NotFound'
@@ -54,7 +56,7 @@ export default function Trips() {
       )}
       <UrlTabs
         label={t('trips.title')}
-        path="/trips"
+        hrefOf={(name) => paths.trips({ tab: name })}
         tabs={['upcoming', 'past', 'cancelled'] as const}
         current={tab}
         labelOf={(name) => t(`trips.tab.${name}` as MessageKey)}
@@ -64,7 +66,7 @@ export default function Trips() {
         {bookings.error && <ErrorBox error={bookings.error} onRetry={() => bookings.refetch()} />}
         {bookings.data && shown.length === 0 && (
           <Empty title={t(`trips.empty.${tab}` as MessageKey)}>
-            <Link to="/search" className="btn btn-primary">
+            <Link to={paths.search()} className="btn btn-primary">
               {t('trips.findPlace')}
             </Link>
           </Empty>

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../api/client'
-import { wishlistQueries } from '../api/queries'
+import { wishlistQueries } from '../api/queries/wishlists'
 import { NewWishlistForm } from '../components/NewWishlistForm'
 import { PlaceCard } from '../components/PlaceCard'
 import { PlaceVisual } from '../components/PlaceVisual'
@@ -36,7 +36,7 @@ export default function Wishlists() {
       {lists.data?.length === 0 && (
         <Empty title={t('wishlist.empty')}>
           <p>{t('wishlist.emptyHint')}</p>
-          <Link to="/search" className="btn btn-primary">
+          <Link to={paths.search()} className="btn btn-primary">
             {t('trips.findPlace')}
           </Link>
         </Empty>
@@ -76,14 +76,14 @@ export function WishlistPage({ id }: { id: string }) {
     mutationFn: () => unwrap(api.DELETE('/api/v1/wishlists/{id}', { params: { path: { id } } })),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: wishlistQueries.lists() })
-      navigate('/wishlists')
+      navigate(paths.wishlists())
     },
   })
   if (!session) return <NeedLogin />
   return (
     <div className="container section">
       <p>
-        <Link to="/wishlists">← {t('wishlist.title')}</Link>
+        <Link to={paths.wishlists()}>← {t('wishlist.title')}</Link>
       </p>
       <PageHeading>{list.data?.name ?? t('wishlist.title')}</PageHeading>
       {list.isPending && <Skeleton lines={3} />}

@@ -1,13 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../../api/client'
-import { calendarQueries, placeQueries, quoteQueries } from '../../api/queries'
-import { MonthNav, useCalendarMonths } from '../../components/CalendarMonths'
-import { MonthCalendar } from '../../components/MonthCalendar'
-import { ErrorBox, Notice, PageHeading, Skeleton } from '../../components/ui'
+import { calendarQueries } from '../../api/queries/calendar'
+import { placeQueries } from '../../api/queries/places'
+import { quoteQueries } from '../../api/queries/quotes'
+import {
+  CalendarLegend,
+  CalendarMonthsView,
+  MonthNav,
+  useCalendarMonths,
+} from '../../components/CalendarMonths'
+import { ErrorBox, Notice, PageHeading } from '../../components/ui'
 import { useI18n } from '../../i18n'
 import { addDays, monthStart, todayIn } from '../../lib/dates'
 import { useSession, useTitle } from '../../lib/hooks'
+import { paths } from '../../lib/paths'
 import { Link } from '../../lib/router'
 import { NeedLogin } from '../NotFound'
 
@@ -18,7 +25,6 @@ export default function HostCalendar({ id }: { id: string }) {
   const place = useQuery({ ...placeQueries.detail(id), enabled: Boolean(session) })
   const today = todayIn(place.data?.timezone)
   const months = useCalendarMonths(id, () => monthStart(todayIn()), { enabled: Boolean(session) })
-  const { calendar, nights } = months
   const [start, setStart] = useState<string>()
   const [end, setEnd] = useState<string>()
   const [price, setPrice] = useState('')
@@ -72,7 +78,7 @@ export default function HostCalendar({ id }: { id: string }) {
   return (
     <div className="container section">
       <p>
-        <Link to="/host">← {t('host.title')}</Link>
+        <Link to={paths.host()}>← {t('host.title')}</Link>
       </p>
       <PageHeading>{t('host.calendarTitle')}</PageHeading>
       {place.data && (
@@ -85,34 +91,21 @@ export default function HostCalendar({ id }: { id: string }) {
       <div className="host-calendar">
         <div>
           <MonthNav months={months} />
-          {calendar.isPending && <Skeleton lines={6} />}
-          {calendar.error && <ErrorBox error={calendar.error} onRetry={() => calendar.refetch()} />}
-          <div className="months">
-            {months.months.map((month) => (
-              <MonthCalendar
-                key={month}
-                month={month}
-                nights={nights}
-                today={today}
-                start={start}
-                end={end ?? start}
-                onPick={pick}
-                selectable={(_day, night) => night?.status !== 'booked'}
-                extra={(_day, night) =>
-                  night && place.data ? (
-                    <span className="day-price">
-                      {money(night.price, place.data.currency, { whole: true })}
-                    </span>
-                  ) : null
-                }
-              />
-            ))}
-          </div>
-          <p className="legend small">
-            <span className="legend-item legend-available">{t('calendar.status.available')}</span>
-            <span className="legend-item legend-blocked">{t('calendar.status.blocked')}</span>
-            <span className="legend-item legend-booked">{t('calendar.status.booked')}</span>
-          </p>
+          <CalendarMonthsView
+            months={months}
+            whileLoading="skeleton"
+            today={today}
+            start={start}
+            end={end ?? start}
+            onPick={pick}
+            selectable={(_day, night) => night?.status !== 'booked'}
+            extra={(_day, night) =>
+              night && place.data ? (
+                <span className="day-price">{money(night.price, place.data.currency, { whole: true })}</span>
+              ) : null
+            }
+          />
+          <CalendarLegend statuses={['available', 'blocked', 'booked']} />
         </div>
         <aside className="card calendar-actions" aria-live="polite">
           {!start && <p>{t('host.calendarPick')}</p>}

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef } from 'react'
 import { api, unwrap } from '../../api/client'
-import { bookingQueries, invalidatePlace } from '../../api/queries'
+import { bookingQueries } from '../../api/queries/bookings'
+import { invalidatePlace } from '../../api/queries/places'
 import type { PlaceSummary } from '../../api/types'
 import { PlaceVisual } from '../../components/PlaceVisual'
 import { Empty, ErrorBox, Notice, PageHeading, ShowMore, Skeleton } from '../../components/ui'
@@ -25,7 +26,7 @@ export default function HostListings() {
     <div className="container section">
       <div className="section-head">
         <PageHeading>{t('host.title')}</PageHeading>
-        <Link to="/host/listings/new" className="btn btn-primary">
+        <Link to={paths.newListing()} className="btn btn-primary">
           {t('host.new')}
         </Link>
       </div>
@@ -33,11 +34,11 @@ export default function HostListings() {
       {pending.data && pending.data.length > 0 && (
         <Notice>
           {t('host.pendingRequests', { count: pending.data.length })}{' '}
-          <Link to="/host/reservations">{t('host.answer')}</Link>
+          <Link to={paths.reservations()}>{t('host.answer')}</Link>
         </Notice>
       )}
       <p>
-        <Link to="/host/reservations">{t('nav.reservations')} →</Link>
+        <Link to={paths.reservations()}>{t('nav.reservations')} →</Link>
       </p>
       {listings.isPending && <Skeleton lines={4} />}
       {listings.isError && !listings.isFetchNextPageError && (
@@ -46,7 +47,7 @@ export default function HostListings() {
       {listings.data && listings.places.length === 0 && (
         <Empty title={t('host.empty')}>
           <p>{t('host.emptyHint')}</p>
-          <Link to="/host/listings/new" className="btn btn-primary">
+          <Link to={paths.newListing()} className="btn btn-primary">
             {t('host.new')}
           </Link>
         </Empty>

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../../api/client'
-import { bookingQueries } from '../../api/queries'
+import { bookingQueries } from '../../api/queries/bookings'
 import type { Booking } from '../../api/types'
 import { BookingSummary, guestName } from '../../components/BookingSummary'
 import { CancelDialog } from '../../components/CancelDialog'
@@ -11,6 +11,7 @@ import { Dialog, Empty, ErrorBox, Field, PageHeading, Skeleton } from '../../com
 import { useI18n } from '../../i18n'
 import { todayIn } from '../../lib/dates'
 import { useSession, useTitle } from '../../lib/hooks'
+import { paths } from '../../lib/paths'
 import { reviewUntil, type StayReviewDialogProps, useStayReview } from '../../lib/reviews'
 import { Link } from '../../lib/router'
 import { NeedLogin } from '../NotFound'
@@ -39,7 +40,7 @@ export default function Reservations() {
   return (
     <div className="container section">
       <p>
-        <Link to="/host">← {t('host.title')}</Link>
+        <Link to={paths.host()}>← {t('host.title')}</Link>
       </p>
       <PageHeading>{t('reservations.title')}</PageHeading>
       {bookings.isPending && <Skeleton lines={4} />}
