@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { SignJWT } from 'jose'
 import { expect, it } from 'vitest'
+import { passwordWork } from '../../src/modules/auth/passwords.js'
 import { decodeJwt, expectError, expectNoPassword, expectOk, UUID } from '../helpers/contract.js'
 import { ADMIN, describeEachDriver, type TestApp } from '../helpers/test-app.js'
 
@@ -32,6 +33,29 @@ describeEachDriver('auth: login and tokens', (t) => {
     expect(typeof response.body.access_token).toBe('string')
     const protectedCheck = await t().get('/api/v1/auth/protected', { token: response.body.access_token })
     expect(protectedCheck.body.message).toBe(`Hello, user ${user.id}`)
+  })
+
+  it('many logins at once all succeed, with at most one password check per core running at a time', async () => {
+    const user = await t().user()
+    let mostActive = 0
+    let mostQueued = 0
+    const watch = setInterval(() => {
+      mostActive = Math.max(mostActive, passwordWork.active)
+      mostQueued = Math.max(mostQueued, passwordWork.queued)
+    }, 1)
+    try {
+      const logins = Array.from({ length: passwordWork.max * 3 + 2 }, () =>
+        t().post('/api/v1/auth/login', { email: user.email, password: user.password }),
+      )
+      for (const response of await Promise.all(logins)) {
+        expectOk(response)
+        expect(decodeJwt(response.body.access_token).payload.sub).toBe(user.id)
+      }
+    } finally {
+      clearInterval(watch)
+    }
+    expect(mostActive).toBeLessThanOrEqual(passwordWork.max)
+    expect(mostQueued).toBeGreaterThan(0)
   })
 
   it('POST /api/v1/login is an alias of /auth/login', async () => {
