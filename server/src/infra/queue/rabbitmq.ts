@@ -6,13 +6,8 @@
 // Dead letters stay in RabbitMQ (no copy in the database, so nothing can disagree): they are listed
 // by getting every message of the dead-letter queue without acking it, then closing the channel,
 // which puts them all back; a requeued one is republished with confirms before it is acked.
-import {
-  type AsyncMessage,
-  Connection,
-  type Consumer,
-  type Publisher,
-  type SyncMessage,
-} from 'rabbitmq-client'
+import { createRequire } from 'node:module'
+import type { AsyncMessage, Connection, Consumer, Publisher, SyncMessage } from 'rabbitmq-client'
 import { uuidv7 } from '../../ids.js'
 import type { Logger } from '../../logger.js'
 import { countFailedTry } from './metrics.js'
@@ -57,6 +52,11 @@ type Headers = Record<string, unknown>
  */
 const PREFETCH_PER_HANDLER = 4
 
+/** rabbitmq-client, loaded by the first queue made: processes without RabbitMQ never load it. */
+function rabbitmqClient(): typeof import('rabbitmq-client') {
+  return createRequire(import.meta.url)('rabbitmq-client')
+}
+
 export class RabbitTaskQueue implements TaskQueue {
   private readonly connection: Connection
   private readonly publisher: Publisher
@@ -71,7 +71,7 @@ export class RabbitTaskQueue implements TaskQueue {
     readonly url: string,
     private readonly options: RabbitQueueOptions = {},
   ) {
-    this.connection = new Connection(url)
+    this.connection = new (rabbitmqClient().Connection)(url)
     this.connection.on('error', (error: unknown) =>
       options.logger?.error({ err: error }, 'RabbitMQ connection error'),
     )

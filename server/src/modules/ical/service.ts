@@ -13,7 +13,7 @@ import { findManagedPlace } from '../places/access.js'
 import type { PlaceRepository } from '../places/repository.js'
 import { checkFeedUrl, type FeedError, type IcalFetcher } from './fetch.js'
 import { nightRuns, writeCalendar } from './format.js'
-import { type FeedReading, READ_LIMITS, type ReadLimits, readFeed } from './reader.js'
+import type { FeedReading, ReadLimits } from './reader.js'
 import type { IcalRepository } from './repository.js'
 import {
   FEED_NAME_MAX,
@@ -115,11 +115,7 @@ export interface IcalServiceDeps {
  * secret iCal URL, and imports the events of the hosts' external feeds as blocked nights.
  */
 export class IcalService {
-  private readonly readLimits: ReadLimits
-
-  constructor(private readonly deps: IcalServiceDeps) {
-    this.readLimits = deps.options.readLimits ?? READ_LIMITS
-  }
+  constructor(private readonly deps: IcalServiceDeps) {}
 
   /**
    * The listing's calendar as iCalendar text, for whoever holds its secret token; 404 otherwise.
@@ -246,7 +242,10 @@ export class IcalService {
     let reading: FeedReading
     try {
       const text = await this.deps.fetcher.fetch(feed.url)
-      reading = readFeed(text, { from: today, to: horizon, timeZone: place.timezone }, this.readLimits)
+      // The reader (and ical.js) is loaded on the first import of a feed, not by every process at start-up.
+      const { readFeed } = await import('./reader.js')
+      const window = { from: today, to: horizon, timeZone: place.timezone }
+      reading = readFeed(text, window, this.deps.options.readLimits)
     } catch (error) {
       return this.failed(place, feed, error instanceof Error ? error.message : String(error))
     }
