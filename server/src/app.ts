@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { Config } from './config.js'
 import { createDatabase, type Database, replicaOptions } from './db/database.js'
 import { setUpReplication } from './db/replication-setup.js'
+import { type LiveEvents, noLiveEvents } from './domain/live.js'
 import { NOTIFICATIONS, PING } from './domain/tasks.js'
 import { Authenticator } from './http/auth.js'
 import { createHttpServer } from './http/server.js'
@@ -82,6 +83,8 @@ export interface ServiceDrivers {
   cache: ResponseCache
   /** The clock (milliseconds since the epoch). */
   now: () => number
+  /** Where services publish what connected clients should see at once. */
+  live: LiveEvents
 }
 
 export function createServices({
@@ -223,6 +226,7 @@ export function createSchedulerServices(
     sessionStore: new MemorySessionStore(),
     cache,
     now: Date.now,
+    live: noLiveEvents,
   })
 }
 
@@ -274,6 +278,7 @@ export async function createApp(
     sessionStore: createSessionStore(redis),
     cache,
     now: Date.now,
+    live: noLiveEvents,
   })
   if (redis) {
     services.system.addDependency({

@@ -9,6 +9,7 @@ import { seedEssentials } from '../../src/cli/seed.js'
 import { loadConfig } from '../../src/config.js'
 import { createDatabase } from '../../src/db/database.js'
 import { migrateUp } from '../../src/db/migrate.js'
+import { noLiveEvents } from '../../src/domain/live.js'
 import { uuidv7 } from '../../src/ids.js'
 import { MemorySessionStore } from '../../src/infra/sessions/memory.js'
 import { createLogger } from '../../src/logger.js'
@@ -201,6 +202,7 @@ export class TestApp {
       sessionStore: new MemorySessionStore(),
       cache: app.cache,
       now: () => now,
+      live: noLiveEvents,
     }).services
   }
 

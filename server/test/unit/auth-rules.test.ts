@@ -5,6 +5,7 @@ import { createServices } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { createDatabase, type Database } from '../../src/db/database.js'
 import { migrateUp } from '../../src/db/migrate.js'
+import { noLiveEvents } from '../../src/domain/live.js'
 import { AppError } from '../../src/errors.js'
 import { nowIso, uuidv7 } from '../../src/ids.js'
 import { ResponseCache } from '../../src/infra/cache/index.js'
@@ -72,6 +73,7 @@ beforeAll(async () => {
     sessionStore: new MemorySessionStore(),
     cache: ResponseCache.off,
     now: () => clock,
+    live: noLiveEvents,
   })
 })
 afterAll(() => database.close())
