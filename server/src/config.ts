@@ -97,6 +97,13 @@ export interface Config {
   backupDir: string
   backupKeep: number
   backupAt: string
+  storageDir: string
+  s3Bucket: string | undefined
+  s3Region: string
+  s3Endpoint: string | undefined
+  s3PathStyle: boolean
+  s3AccessKeyId: string | undefined
+  s3SecretAccessKey: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -704,6 +711,58 @@ export const SETTINGS = {
       return value
     },
   },
+  storageDir: {
+    name: 'HBNB_STORAGE_DIR',
+    description: 'Where media files are kept when no S3 bucket is set.',
+    default: '`<data dir>/storage`',
+    parse: text,
+  },
+  s3Bucket: {
+    name: 'HBNB_S3_BUCKET',
+    description:
+      'S3 bucket for media files (and off-site copies of backups); unset: files under `HBNB_STORAGE_DIR`.',
+    default: 'none',
+    parse: (raw: string) => {
+      const value = raw.trim()
+      if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) throw new Error('expected an S3 bucket name')
+      return value
+    },
+  },
+  s3Region: {
+    name: 'HBNB_S3_REGION',
+    description: 'Region of the S3 bucket.',
+    default: '`us-east-1`',
+    parse: text,
+  },
+  s3Endpoint: {
+    name: 'HBNB_S3_ENDPOINT',
+    description: 'URL of an S3-compatible server (MinIO, Ceph, R2, ...); unset: AWS.',
+    default: 'none',
+    parse: (raw: string) => {
+      const url = new URL(raw.trim())
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('expected an http(s) URL')
+      return url.toString().replace(/\/$/, '')
+    },
+  },
+  s3PathStyle: {
+    name: 'HBNB_S3_PATH_STYLE',
+    description: 'Address objects as `<endpoint>/<bucket>/<key>` (most S3-compatible servers need it).',
+    default: 'false',
+    parse: boolean,
+  },
+  s3AccessKeyId: {
+    name: 'HBNB_S3_ACCESS_KEY_ID',
+    description:
+      "Access key of the S3 bucket; unset: the AWS SDK's default chain (environment, instance role).",
+    default: 'none',
+    parse: text,
+  },
+  s3SecretAccessKey: {
+    name: 'HBNB_S3_SECRET_ACCESS_KEY',
+    description: 'Secret key going with `HBNB_S3_ACCESS_KEY_ID` (never logged).',
+    default: 'none',
+    parse: text,
+  },
 } satisfies { [K in keyof Config]: Setting<Config[K]> }
 
 /** Reads `.env` from the working directory when present; real environment variables win. */
@@ -813,6 +872,13 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     backupDir: resolve(read('backupDir', join(dataDir, 'backups'))),
     backupKeep: read('backupKeep', 7),
     backupAt: read('backupAt', '03:00'),
+    storageDir: resolve(read('storageDir', join(dataDir, 'storage'))),
+    s3Bucket: read('s3Bucket', undefined),
+    s3Region: read('s3Region', 'us-east-1'),
+    s3Endpoint: read('s3Endpoint', undefined),
+    s3PathStyle: read('s3PathStyle', false),
+    s3AccessKeyId: read('s3AccessKeyId', undefined),
+    s3SecretAccessKey: read('s3SecretAccessKey', undefined),
   }
 
   if (config.pageSizeDefault > config.pageSizeMax) {
@@ -838,6 +904,9 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
   }
   if (config.smsApiUrl && (!config.smsAccountSid || !config.smsAuthToken)) {
     problems.push('HBNB_SMS_API_URL: needs HBNB_SMS_ACCOUNT_SID and HBNB_SMS_AUTH_TOKEN as well')
+  }
+  if (Boolean(config.s3AccessKeyId) !== Boolean(config.s3SecretAccessKey)) {
+    problems.push('HBNB_S3_ACCESS_KEY_ID and HBNB_S3_SECRET_ACCESS_KEY: set both or neither')
   }
   if (production) {
     if (config.jwtSecret === DEMO_JWT_SECRET) {

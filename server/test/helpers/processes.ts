@@ -15,7 +15,8 @@ process.once('exit', () => {
   for (const child of started) child.kill('SIGKILL')
 })
 
-function tracked(child: ChildProcess): ChildProcess {
+/** Makes `child` die with the test process, even when a test ends without stopping it. */
+export function killWithTest(child: ChildProcess): ChildProcess {
   started.add(child)
   child.once('exit', () => started.delete(child))
   return child
@@ -68,7 +69,7 @@ export async function startRedis() {
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      child = tracked(
+      child = killWithTest(
         spawn(
           'redis-server',
           ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
@@ -96,7 +97,7 @@ function hbnbEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 /** `hbnb <args>` in its own process, its output (stdout and stderr) collected as it comes. */
 export function spawnHbnb(args: string[], env: Record<string, string>) {
   const output: string[] = []
-  const child = tracked(
+  const child = killWithTest(
     spawn(process.execPath, [HBNB_BIN, ...args], { env: hbnbEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }),
   )
   child.stdout?.on('data', (chunk) => output.push(String(chunk)))
@@ -111,7 +112,7 @@ export function spawnHbnb(args: string[], env: Record<string, string>) {
 async function startHbnbProcess(command: string, portSetting: string, env: Record<string, string>) {
   const port = await freePort()
   const output: string[] = []
-  const child = tracked(
+  const child = killWithTest(
     spawn(process.execPath, [HBNB_BIN, command], {
       env: hbnbEnv({ ...env, [portSetting]: String(port) }),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,152 @@
+// Objects in an S3 bucket (AWS or any S3-compatible server: MinIO, Ceph, R2, Garage...) through
+// the AWS SDK v3. The SDK is loaded on first use, so processes without S3 never pay for it.
+import type { Readable } from 'node:stream'
+import type { S3Client } from '@aws-sdk/client-s3'
+import {
+  checkObjectKey,
+  checkObjectPrefix,
+  type ListedObject,
+  type ObjectInfo,
+  type ObjectStorage,
+  type PutOptions,
+} from './port.js'
+
+export interface S3Options {
+  bucket: string
+  region: string
+  /** An S3-compatible server's URL; unset: AWS. */
+  endpoint?: string
+  /** `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key`. */
+  forcePathStyle: boolean
+  /** Unset: the SDK's default chain (environment, shared files, instance roles). */
+  credentials?: { accessKeyId: string; secretAccessKey: string }
+}
+
+type Sdk = typeof import('@aws-sdk/client-s3')
+
+let sdkLoading: Promise<Sdk> | undefined
+const sdk = () => {
+  sdkLoading ??= import('@aws-sdk/client-s3')
+  return sdkLoading
+}
+
+function isNotFound(error: unknown): boolean {
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } }
+  return name === 'NoSuchKey' || name === 'NotFound' || $metadata?.httpStatusCode === 404
+}
+
+export class S3ObjectStorage implements ObjectStorage {
+  readonly kind = 's3'
+  private client: Promise<S3Client> | undefined
+
+  constructor(private readonly options: S3Options) {}
+
+  private s3(): Promise<S3Client> {
+    this.client ??= sdk().then(({ S3Client }) => {
+      const { region, endpoint, forcePathStyle, credentials } = this.options
+      return new S3Client({
+        region,
+        forcePathStyle,
+        ...(endpoint ? { endpoint } : {}),
+        ...(credentials ? { credentials } : {}),
+        // Checksums only where S3 requires them: many S3-compatible servers refuse the SDK's
+        // default `aws-chunked` uploads with trailing checksums.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      })
+    })
+    return this.client
+  }
+
+  async put(key: string, body: Buffer | Readable, options: PutOptions): Promise<void> {
+    const target = {
+      Bucket: this.options.bucket,
+      Key: checkObjectKey(key),
+      Body: body,
+      ContentType: options.contentType,
+      ...(options.cacheControl ? { CacheControl: options.cacheControl } : {}),
+    }
+    const client = await this.s3()
+    if (Buffer.isBuffer(body)) {
+      const { PutObjectCommand } = await sdk()
+      await client.send(new PutObjectCommand(target))
+      return
+    }
+    // A stream of unknown length: a multipart upload, one part held in memory at a time.
+    const { Upload } = await import('@aws-sdk/lib-storage')
+    await new Upload({ client, params: target, queueSize: 1 }).done()
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    const { HeadObjectCommand } = await sdk()
+    try {
+      const head = await (await this.s3()).send(
+        new HeadObjectCommand({ Bucket: this.options.bucket, Key: checkObjectKey(key) }),
+      )
+      return {
+        key,
+        size: head.ContentLength ?? 0,
+        contentType: head.ContentType ?? 'application/octet-stream',
+        ...(head.CacheControl ? { cacheControl: head.CacheControl } : {}),
+        lastModified: head.LastModified ?? new Date(0),
+      }
+    } catch (error) {
+      if (isNotFound(error)) return undefined
+      throw error
+    }
+  }
+
+  async get(key: string): Promise<{ body: Readable; info: ObjectInfo } | undefined> {
+    const { GetObjectCommand } = await sdk()
+    try {
+      const object = await (await this.s3()).send(
+        new GetObjectCommand({ Bucket: this.options.bucket, Key: checkObjectKey(key) }),
+      )
+      return {
+        body: object.Body as Readable,
+        info: {
+          key,
+          size: object.ContentLength ?? 0,
+          contentType: object.ContentType ?? 'application/octet-stream',
+          ...(object.CacheControl ? { cacheControl: object.CacheControl } : {}),
+          lastModified: object.LastModified ?? new Date(0),
+        },
+      }
+    } catch (error) {
+      if (isNotFound(error)) return undefined
+      throw error
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const { DeleteObjectCommand } = await sdk()
+    await (await this.s3()).send(
+      new DeleteObjectCommand({ Bucket: this.options.bucket, Key: checkObjectKey(key) }),
+    )
+  }
+
+  async *list(prefix: string): AsyncIterable<ListedObject> {
+    const { ListObjectsV2Command } = await sdk()
+    const client = await this.s3()
+    let token: string | undefined
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: this.options.bucket,
+          Prefix: checkObjectPrefix(prefix),
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      )
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined) continue
+        yield { key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0) }
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined
+    } while (token)
+  }
+
+  async close(): Promise<void> {
+    const client = await this.client
+    client?.destroy()
+  }
+}
