@@ -97,6 +97,7 @@ export interface Config {
   backupDir: string
   backupKeep: number
   backupAt: string
+  backupOffsiteKeep: number
   storageDir: string
   s3Bucket: string | undefined
   s3Region: string
@@ -711,6 +712,13 @@ export const SETTINGS = {
       return value
     },
   },
+  backupOffsiteKeep: {
+    name: 'HBNB_BACKUP_OFFSITE_KEEP',
+    description:
+      'With `HBNB_S3_BUCKET`: how many backups to keep in the bucket (`backups/`), apart from `HBNB_BACKUP_KEEP`.',
+    default: '30',
+    parse: integer(1, 10_000),
+  },
   storageDir: {
     name: 'HBNB_STORAGE_DIR',
     description: 'Where media files are kept when no S3 bucket is set.',
@@ -872,6 +880,7 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     backupDir: resolve(read('backupDir', join(dataDir, 'backups'))),
     backupKeep: read('backupKeep', 7),
     backupAt: read('backupAt', '03:00'),
+    backupOffsiteKeep: read('backupOffsiteKeep', 30),
     storageDir: resolve(read('storageDir', join(dataDir, 'storage'))),
     s3Bucket: read('s3Bucket', undefined),
     s3Region: read('s3Region', 'us-east-1'),

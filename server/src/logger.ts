@@ -15,6 +15,8 @@ export const REDACTED_PATHS = [
   '*.jwtSecret',
   '*.adminPassword',
   '*.smsAuthToken',
+  '*.s3SecretAccessKey',
+  '*.secretAccessKey',
   '*.authToken',
   '*.token',
 ]

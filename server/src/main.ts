@@ -11,6 +11,7 @@ import { createDatabase, type Database, replicaOptions, sqlitePath } from './db/
 import { migrateDown, migrateUp, migrationNames, migrationStatus } from './db/migrate.js'
 import { createResponseCache } from './infra/cache/index.js'
 import { createRedis } from './infra/redis.js'
+import { createObjectStorage } from './infra/storage/index.js'
 import {
   inspectDeadLetter,
   JobsCommandError,
@@ -20,6 +21,7 @@ import {
 } from './jobs/admin.js'
 import { createBeat } from './jobs/beat.js'
 import { startMetricsServer } from './jobs/metrics-server.js'
+import { OFFSITE_SCHEME, OffsiteBackupError, withOffsiteBackup } from './jobs/offsite-backups.js'
 import { createLifecycle, trackRequests } from './lifecycle.js'
 import { createLogger, type Logger } from './logger.js'
 
@@ -34,7 +36,8 @@ Commands:
   beat             run the scheduled jobs (booking expiries and completions, review reveals, iCal
                    import, token cleanup, nightly backup); any number of beats may run, each
                    scheduled run fires once
-  restore <file>   restore a backup (from HBNB_BACKUP_DIR) into an empty database
+  restore <file>   restore a backup (from HBNB_BACKUP_DIR) into an empty database;
+                   s3:<file name> or s3:latest restores an off-site copy from HBNB_S3_BUCKET
   worker           consume background tasks from RabbitMQ (needs HBNB_AMQP_URL) and relay the outbox;
                    autoscales between HBNB_WORKER_MIN_CONCURRENCY and HBNB_WORKER_MAX_CONCURRENCY
                    handlers per task, serves /metrics on HBNB_WORKER_METRICS_PORT when set
@@ -119,6 +122,18 @@ async function listenOn<T>(
   }
 }
 
+/** `hbnb restore <file>`, or `hbnb restore s3:<name>` for an off-site backup in the bucket. */
+async function restore(config: Config, reference: string): Promise<string> {
+  if (!reference.startsWith(OFFSITE_SCHEME)) return restoreDatabase(config.databaseUrl, reference)
+  if (!config.s3Bucket) throw new OffsiteBackupError(`${reference}: off-site backups need HBNB_S3_BUCKET`)
+  const storage = createObjectStorage(config)
+  try {
+    return await withOffsiteBackup(storage, reference, (file) => restoreDatabase(config.databaseUrl, file))
+  } finally {
+    await storage.close()
+  }
+}
+
 async function serve(config: Config, logger: Logger, options: { prepare: boolean }) {
   const role = options.prepare ? 'all' : 'serve'
   if (!options.prepare) requireDatabase(config)
@@ -128,12 +143,14 @@ async function serve(config: Config, logger: Logger, options: { prepare: boolean
   else await requireMigrated(database)
   const app = await createApp(config, logger, database)
   // Embedded (`hbnb all`): the scheduled jobs run in this process. `hbnb serve` leaves them to `hbnb beat`.
+  const storage = createObjectStorage(config)
   const scheduler = options.prepare
-    ? createBeat({ config, database, services: app.services, logger })
+    ? createBeat({ config, database, services: app.services, storage, logger })
     : undefined
   const requests = trackRequests(app.http.server)
   lifecycle.reportOpen(() => requests.describe())
   if (scheduler) lifecycle.onStop('the scheduled jobs', () => scheduler.stop())
+  lifecycle.onStop('the object storage', () => storage.close())
   lifecycle.onStop('the HTTP server, background tasks, database and cache', () => {
     requests.closeConnections()
     return app.close()
@@ -200,8 +217,10 @@ async function beat(config: Config, logger: Logger) {
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const cache = createResponseCache(config, redis, logger)
   const { services } = createSchedulerServices(config, database, logger, cache)
-  const scheduler = createBeat({ config, database, services, logger })
+  const storage = createObjectStorage(config)
+  const scheduler = createBeat({ config, database, services, storage, logger })
   lifecycle.onStop('the running scheduled jobs', () => scheduler.stop())
+  lifecycle.onStop('the object storage', () => storage.close())
   lifecycle.onStop('the database', () => database.close())
   lifecycle.onStop('the cache', () => cache.close())
   lifecycle.onStop('the Redis connection', () => redis?.disconnect())
@@ -245,9 +264,9 @@ async function main(argv: string[]) {
     case 'restore': {
       if (!sub) throw new UsageError('restore needs the backup file: hbnb restore <file>')
       try {
-        console.log(await restoreDatabase(config.databaseUrl, sub))
+        console.log(await restore(config, sub))
       } catch (error) {
-        if (!(error instanceof RestoreError)) throw error
+        if (!(error instanceof RestoreError || error instanceof OffsiteBackupError)) throw error
         console.error(`hbnb: ${error.message}`)
         process.exitCode = 1
       }

@@ -23,7 +23,7 @@ import type { DB } from './schema.js'
 const FORMAT = 'hbnb-backup'
 const MIGRATION_TABLES = new Set(['kysely_migration', 'kysely_migration_lock'])
 /** Backup files: `hbnb-<UTC timestamp>.sqlite` or `.jsonl`; sorting by name sorts by age. */
-const BACKUP_NAME = /^hbnb-\d{8}T\d{6}(\d{3})?Z\.(sqlite|jsonl)$/
+export const BACKUP_NAME = /^hbnb-\d{8}T\d{6}(\d{3})?Z\.(sqlite|jsonl)$/
 const MAX_PARAMETERS = 30_000
 
 interface DumpHeader {

@@ -3,9 +3,11 @@ import type { Config } from '../config.js'
 import { backupDatabase, pruneBackups } from '../db/backup.js'
 import type { Database } from '../db/database.js'
 import { SchedulerRunRepository } from '../db/scheduler-runs.js'
+import type { ObjectStorage } from '../infra/storage/port.js'
 import type { Logger } from '../logger.js'
 import { RefreshTokenRepository } from '../modules/auth/repository.js'
 import type { Services } from '../modules/services.js'
+import { copyBackupOffsite } from './offsite-backups.js'
 import { type Clock, type ScheduledJob, Scheduler } from './schedule.js'
 
 /** Rows of `scheduler_runs` older than this are deleted by the cleanup job. */
@@ -15,9 +17,11 @@ export function beatJobs(options: {
   config: Config
   database: Database
   services: Pick<Services, 'bookings' | 'stayReviews' | 'ical' | 'reminders'>
+  /** Where off-site copies of the backups go: only an S3 bucket is off-site. */
+  storage?: ObjectStorage
   now?: () => number
 }): ScheduledJob[] {
-  const { config, database, services } = options
+  const { config, database, services, storage } = options
   const now = options.now ?? Date.now
   const refreshTokens = new RefreshTokenRepository(database)
   const schedulerRuns = new SchedulerRunRepository(database)
@@ -69,7 +73,9 @@ export function beatJobs(options: {
       run: async () => {
         const file = await backupDatabase(database, config.backupDir, new Date(now()))
         const pruned = await pruneBackups(config.backupDir, config.backupKeep)
-        return { file, pruned: pruned.length }
+        if (storage?.kind !== 's3') return { file, pruned: pruned.length }
+        const offsite = await copyBackupOffsite(storage, file, config.backupOffsiteKeep)
+        return { file, pruned: pruned.length, offsite: offsite.key, offsitePruned: offsite.pruned.length }
       },
     },
   ]
@@ -79,6 +85,7 @@ export function createBeat(options: {
   config: Config
   database: Database
   services: Pick<Services, 'bookings' | 'stayReviews' | 'ical' | 'reminders'>
+  storage?: ObjectStorage
   logger?: Logger
   clock?: Clock
 }): Scheduler {
