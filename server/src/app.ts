@@ -4,7 +4,7 @@ import type { Config } from './config.js'
 import { createDatabase, type Database, replicaOptions } from './db/database.js'
 import { setUpReplication } from './db/replication-setup.js'
 import { type LiveEvents, noLiveEvents } from './domain/live.js'
-import { NOTIFICATIONS, PING } from './domain/tasks.js'
+import { NOTIFICATIONS, PHOTOS, type PhotoTask, PING } from './domain/tasks.js'
 import { Authenticator } from './http/auth.js'
 import { createHttpServer } from './http/server.js'
 import { createResponseCache, type ResponseCache } from './infra/cache/index.js'
@@ -18,6 +18,8 @@ import { MemorySessionStore } from './infra/sessions/memory.js'
 import type { SessionStore } from './infra/sessions/port.js'
 import { createSmsSender } from './infra/sms/index.js'
 import type { SmsSender } from './infra/sms/port.js'
+import { createObjectStorage } from './infra/storage/index.js'
+import type { ObjectStorage } from './infra/storage/port.js'
 import { Jobs } from './jobs/runner.js'
 import type { Logger } from './logger.js'
 import { AmenityRepository } from './modules/amenities/repository.js'
@@ -41,6 +43,8 @@ import { NotificationPreferenceService } from './modules/notifications/preferenc
 import { ReminderService } from './modules/notifications/reminder-service.js'
 import { NotificationRepository } from './modules/notifications/repository.js'
 import { NotificationService } from './modules/notifications/service.js'
+import { PhotoRepository } from './modules/photos/repository.js'
+import { PhotoService } from './modules/photos/service.js'
 import { PlaceRepository } from './modules/places/repository.js'
 import { PlaceService } from './modules/places/service.js'
 import { ReviewRepository } from './modules/reviews/repository.js'
@@ -85,6 +89,32 @@ export interface ServiceDrivers {
   now: () => number
   /** Where services publish what connected clients should see at once. */
   live: LiveEvents
+  /** Media files (photos). */
+  storage: ObjectStorage
+}
+
+/** Photos on `storage`, with the limits and media URL of the configuration. */
+export function createPhotoService(
+  config: Config,
+  database: Database,
+  storage: ObjectStorage,
+  logger: Logger,
+  now: () => number,
+) {
+  const mediaUrl = config.mediaUrl ?? `${config.publicUrl ?? ''}/media`
+  return new PhotoService({
+    photos: new PhotoRepository(database),
+    places: new PlaceRepository(database),
+    storage,
+    logger,
+    now,
+    options: {
+      maxBytes: config.photoMaxBytes,
+      maxPixels: config.photoMaxPixels,
+      perPlace: config.photosPerPlace,
+      mediaUrl,
+    },
+  })
 }
 
 export function createServices({
@@ -96,6 +126,7 @@ export function createServices({
   sessionStore,
   cache,
   now,
+  storage,
 }: ServiceDrivers) {
   const repositories = createRepositories(database)
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds)
@@ -142,6 +173,7 @@ export function createServices({
       now,
     }),
     amenities: new AmenityService({ amenities: repositories.amenities, cache }),
+    photos: createPhotoService(config, database, storage, logger, now),
     places: new PlaceService({
       places: repositories.places,
       users: repositories.users,
@@ -216,6 +248,7 @@ export function createSchedulerServices(
   database: Database,
   logger: Logger,
   cache: ResponseCache,
+  storage: ObjectStorage,
 ) {
   return createServices({
     config,
@@ -227,11 +260,12 @@ export function createSchedulerServices(
     cache,
     now: Date.now,
     live: noLiveEvents,
+    storage,
   })
 }
 
 /** Background work: the task queue, the mail driver and the handler of every task name. */
-export function createJobs(config: Config, database: Database, logger: Logger) {
+export function createJobs(config: Config, database: Database, logger: Logger, storage: ObjectStorage) {
   const queue = createTaskQueue(config, database, logger)
   const mail = createMailSender(config)
   const sms = createSmsSender(config)
@@ -244,6 +278,7 @@ export function createJobs(config: Config, database: Database, logger: Logger) {
     now: Date.now,
     options: { claimLeaseMs: config.taskLeaseSeconds * 1000 },
   })
+  const photos = createPhotoService(config, database, storage, logger, Date.now)
   const jobs = new Jobs({
     config,
     database,
@@ -251,6 +286,7 @@ export function createJobs(config: Config, database: Database, logger: Logger) {
     handlers: {
       [NOTIFICATIONS]: (delivery) => notifications.handle(delivery),
       [PING]: async () => {},
+      [PHOTOS]: (delivery) => photos.process((delivery.payload as PhotoTask).photo_id),
     },
     logger,
     onClose: async () => {
@@ -268,7 +304,8 @@ export async function createApp(
 ) {
   const redis: Redis | undefined = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const cache = createResponseCache(config, redis, logger)
-  const { jobs, notifications, mail, sms } = createJobs(config, database, logger)
+  const storage = createObjectStorage(config)
+  const { jobs, notifications, mail, sms } = createJobs(config, database, logger, storage)
   const { services, accessTokens, sessions } = createServices({
     config,
     database,
@@ -279,6 +316,7 @@ export async function createApp(
     cache,
     now: Date.now,
     live: noLiveEvents,
+    storage,
   })
   if (redis) {
     services.system.addDependency({
@@ -313,12 +351,14 @@ export async function createApp(
     notifications,
     redis,
     cache,
+    storage,
     async close() {
       await http.close()
       await services.account.settle()
       await jobs.close()
       await database.close()
       await cache.close()
+      await storage.close()
       redis?.disconnect()
     },
   }

@@ -99,6 +99,10 @@ export interface Config {
   backupAt: string
   backupOffsiteKeep: number
   storageDir: string
+  mediaUrl: string | undefined
+  photoMaxBytes: number
+  photoMaxPixels: number
+  photosPerPlace: number
   s3Bucket: string | undefined
   s3Region: string
   s3Endpoint: string | undefined
@@ -725,6 +729,35 @@ export const SETTINGS = {
     default: '`<data dir>/storage`',
     parse: text,
   },
+  mediaUrl: {
+    name: 'HBNB_MEDIA_URL',
+    description:
+      'Base URL of the photos (the `media/` objects), e.g. a CDN or `https://<bucket>.s3.amazonaws.com/media`; unset: the API serves them at `/media/`.',
+    default: 'none',
+    parse: (raw: string) => {
+      const url = new URL(raw.trim())
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('expected an http(s) URL')
+      return url.toString().replace(/\/$/, '')
+    },
+  },
+  photoMaxBytes: {
+    name: 'HBNB_PHOTO_MAX_BYTES',
+    description: 'Largest photo upload, in bytes.',
+    default: '20971520 (20 MB)',
+    parse: integer(1024, 1024 * 1024 * 1024),
+  },
+  photoMaxPixels: {
+    name: 'HBNB_PHOTO_MAX_PIXELS',
+    description: 'Largest photo, in pixels (width x height): larger ones are refused before decoding.',
+    default: '50000000',
+    parse: integer(1, 1_000_000_000),
+  },
+  photosPerPlace: {
+    name: 'HBNB_PHOTOS_PER_PLACE',
+    description: 'Photos a listing may have.',
+    default: '30',
+    parse: integer(1, 1000),
+  },
   s3Bucket: {
     name: 'HBNB_S3_BUCKET',
     description:
@@ -882,6 +915,10 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     backupAt: read('backupAt', '03:00'),
     backupOffsiteKeep: read('backupOffsiteKeep', 30),
     storageDir: resolve(read('storageDir', join(dataDir, 'storage'))),
+    mediaUrl: read('mediaUrl', undefined),
+    photoMaxBytes: read('photoMaxBytes', 20 * 1024 * 1024),
+    photoMaxPixels: read('photoMaxPixels', 50_000_000),
+    photosPerPlace: read('photosPerPlace', 30),
     s3Bucket: read('s3Bucket', undefined),
     s3Region: read('s3Region', 'us-east-1'),
     s3Endpoint: read('s3Endpoint', undefined),

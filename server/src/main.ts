@@ -143,14 +143,12 @@ async function serve(config: Config, logger: Logger, options: { prepare: boolean
   else await requireMigrated(database)
   const app = await createApp(config, logger, database)
   // Embedded (`hbnb all`): the scheduled jobs run in this process. `hbnb serve` leaves them to `hbnb beat`.
-  const storage = createObjectStorage(config)
   const scheduler = options.prepare
-    ? createBeat({ config, database, services: app.services, storage, logger })
+    ? createBeat({ config, database, services: app.services, storage: app.storage, logger })
     : undefined
   const requests = trackRequests(app.http.server)
   lifecycle.reportOpen(() => requests.describe())
   if (scheduler) lifecycle.onStop('the scheduled jobs', () => scheduler.stop())
-  lifecycle.onStop('the object storage', () => storage.close())
   lifecycle.onStop('the HTTP server, background tasks, database and cache', () => {
     requests.closeConnections()
     return app.close()
@@ -179,7 +177,8 @@ async function worker(config: Config, logger: Logger) {
   const lifecycle = createLifecycle({ role: 'worker', logger, timeoutMs: config.shutdownTimeoutMs })
   const database = createDatabase(config.databaseUrl, logger)
   await requireMigrated(database)
-  const { jobs } = createJobs(config, database, logger)
+  const storage = createObjectStorage(config)
+  const { jobs } = createJobs(config, database, logger, storage)
   const missing = jobs.missingHandlers()
   if (missing.length) {
     await jobs.close()
@@ -188,6 +187,7 @@ async function worker(config: Config, logger: Logger) {
   }
   lifecycle.onStop('the running tasks', () => jobs.close())
   lifecycle.onStop('the database', () => database.close())
+  lifecycle.onStop('the object storage', () => storage.close())
   await jobs.start()
   // Started once consuming: its /healthz answering means the worker takes tasks.
   const port = config.workerMetricsPort
@@ -216,8 +216,8 @@ async function beat(config: Config, logger: Logger) {
   // Scheduled jobs change bookings and ratings: they invalidate the cache the API processes share.
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const cache = createResponseCache(config, redis, logger)
-  const { services } = createSchedulerServices(config, database, logger, cache)
   const storage = createObjectStorage(config)
+  const { services } = createSchedulerServices(config, database, logger, cache, storage)
   const scheduler = createBeat({ config, database, services, storage, logger })
   lifecycle.onStop('the running scheduled jobs', () => scheduler.stop())
   lifecycle.onStop('the object storage', () => storage.close())

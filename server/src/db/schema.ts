@@ -302,6 +302,29 @@ export interface SentMessagesTable {
   sending_until: string | null
 }
 
+export interface PhotosTable {
+  id: string
+  owner_id: string
+  /** Null: a profile photo. */
+  place_id: string | null
+  status: 'processing' | 'ready' | 'failed'
+  /** Order within the listing: 0 is the cover. */
+  position: number
+  caption: string | null
+  alt_text: string
+  /** The upload, until its variants are made. */
+  original_key: string | null
+  width: number | null
+  height: number | null
+  /** JSON: `PhotoVariant[]` (modules/photos/variants.ts). */
+  variants: string | null
+  /** A tiny blurred image (data URI) shown while the photo loads. */
+  placeholder: string | null
+  error: string | null
+  created_at: string
+  updated_at: string
+}
+
 export interface DB {
   app_meta: AppMetaTable
   users: UsersTable
@@ -324,6 +347,7 @@ export interface DB {
   email_tokens: EmailTokensTable
   phone_codes: PhoneCodesTable
   notification_preferences: NotificationPreferencesTable
+  photos: PhotosTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -340,3 +364,4 @@ export type WishlistRow = Selectable<WishlistsTable>
 export type IcalFeedRow = Selectable<IcalFeedsTable>
 export type GuestReviewRow = Selectable<GuestReviewsTable>
 export type OutboxRow = Selectable<OutboxTable>
+export type PhotoRow = Selectable<PhotosTable>

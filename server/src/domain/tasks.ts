@@ -23,7 +23,19 @@ export type Notification = BookingNotification | ReminderNotification
 /** Does nothing: proves a worker consumes (smoke tests, `npm run bench:tasks`). */
 export const PING = 'ping'
 
-export const TASK_NAMES = [NOTIFICATIONS, PING] as const
+/** Makes an uploaded photo's variants. */
+export const PHOTOS = 'photos'
+
+export interface PhotoTask {
+  photo_id: string
+}
+
+export function photoTask(photoId: string) {
+  const payload: PhotoTask = { photo_id: photoId }
+  return { name: PHOTOS, payload, dedupeKey: `photo:${photoId}` }
+}
+
+export const TASK_NAMES = [NOTIFICATIONS, PING, PHOTOS] as const
 
 export function bookingNotification(bookingId: string, event: BookingEvent) {
   const payload: BookingNotification = { kind: 'booking', event, booking_id: bookingId }

@@ -1,4 +1,5 @@
 import { createServer, maxHeaderSize } from 'node:http'
+import multipart from '@fastify/multipart'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -15,6 +16,7 @@ import { calendarRoutes } from '../modules/calendar/routes.js'
 import { devOutboxRoutes } from '../modules/dev-outbox/routes.js'
 import { icalRoutes } from '../modules/ical/routes.js'
 import { notificationRoutes } from '../modules/notifications/routes.js'
+import { photoRoutes } from '../modules/photos/routes.js'
 import { placeRoutes } from '../modules/places/routes.js'
 import { reviewRoutes } from '../modules/reviews/routes.js'
 import { searchRoutes } from '../modules/search/routes.js'
@@ -168,6 +170,10 @@ export async function createHttpServer(
     )
   })
   registerRateLimits(app, rateLimits, limits.tokens)
+  // Photo uploads: one file of at most HBNB_PHOTO_MAX_BYTES, with a few short text fields.
+  await app.register(multipart, {
+    limits: { fileSize: config.photoMaxBytes, files: 1, fields: 4, fieldSize: 2000, parts: 5 },
+  })
 
   await app.register(swagger, {
     openapi: {
@@ -206,6 +212,7 @@ export async function createHttpServer(
     userRoutes,
     amenityRoutes,
     placeRoutes,
+    photoRoutes,
     reviewRoutes,
     searchRoutes,
     calendarRoutes,

@@ -10,6 +10,7 @@ import type { DevOutboxService } from './dev-outbox/service.js'
 import type { IcalService } from './ical/service.js'
 import type { NotificationPreferenceService } from './notifications/preference-service.js'
 import type { ReminderService } from './notifications/reminder-service.js'
+import type { PhotoService } from './photos/service.js'
 import type { PlaceService } from './places/service.js'
 import type { ReviewService } from './reviews/service.js'
 import type { StayReviewService } from './reviews/stay-service.js'
@@ -30,6 +31,7 @@ export interface Services {
   account: AccountService
   amenities: AmenityService
   places: PlaceService
+  photos: PhotoService
   reviews: ReviewService
   system: SystemService
   search: SearchService

@@ -1,7 +1,10 @@
 // Starts the real app on a fresh database (SQLite always, MariaDB when HBNB_TEST_MYSQL_URL is set),
 // listening on a loopback port, and drives it over HTTP.
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { Agent, request as httpRequest } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createConnection } from 'mysql2/promise'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { type App, createApp, createServices } from '../../src/app.js'
@@ -203,6 +206,7 @@ export class TestApp {
       cache: app.cache,
       now: () => now,
       live: noLiveEvents,
+      storage: app.storage,
     }).services
   }
 
@@ -240,11 +244,18 @@ export async function freshDatabase(driver: Driver): Promise<{ url: string; drop
 }
 
 export async function startTestApp(driver: Driver, env: Record<string, string> = {}): Promise<TestApp> {
-  const { url, drop } = await freshDatabase(driver)
+  const { url, drop: dropDatabase } = await freshDatabase(driver)
+  // Each app keeps its media files in a directory of its own, removed with its database.
+  const storageDir = mkdtempSync(join(tmpdir(), 'hbnb-test-storage-'))
+  const drop = async () => {
+    await dropDatabase()
+    rmSync(storageDir, { recursive: true, force: true })
+  }
   const config = loadConfig(
     {
       HBNB_ENV: 'test',
       HBNB_DATABASE_URL: url,
+      HBNB_STORAGE_DIR: storageDir,
       HBNB_AUTH_RATE_LIMIT: '100000',
       HBNB_RATE_LIMIT_ACCOUNT: '100000',
       HBNB_RATE_LIMIT_IP: '10000000',

@@ -119,7 +119,12 @@ async function runCell(
   const where = `${caller}${testCase.on ? ` on the ${testCase.on}` : ''} (${request.url})`
   if (!patternOf(key).test(request.url.split('?')[0]!))
     return `${where}: the request URL is not of route ${key}`
-  const options = { token: person?.token, body: request.body }
+  const options = {
+    token: person?.token,
+    body: request.body,
+    payload: request.payload,
+    headers: request.headers,
+  }
   const response: Response = await world.t.request(method, request.url, options)
   testCase.after?.(world, person, response.status)
   if (testCase.endsLogins && person) await world.renewLogins()

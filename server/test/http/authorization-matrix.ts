@@ -22,6 +22,9 @@ export type Outcome = 'allow' | 'deny' | 'hidden' | number
 export interface CellRequest {
   url: string
   body?: unknown
+  /** A raw body (e.g. multipart) with its headers, instead of a JSON `body`. */
+  payload?: Buffer
+  headers?: Record<string, string>
 }
 
 export interface Case {
@@ -473,6 +476,32 @@ export const MATRIX: Record<string, Entry> = {
     },
   ],
   'GET /api/v1/places/:id/reviews': placeRead((_w, id) => ({ url: `/api/v1/places/${id}/reviews` })),
+  // Photos: the host's (and admins') to add, change and delete; a fresh photo of `host` per cell.
+  'GET /api/v1/places/:id/photos': placeRead((_w, id) => ({ url: `/api/v1/places/${id}/photos` })),
+  'POST /api/v1/places/:id/photos': placeManage(
+    async (w, id) => ({ url: `/api/v1/places/${id}/photos`, ...(await w.photoUpload()) }),
+    { forbidden: UNAUTHORIZED_ACTION },
+  ),
+  'PATCH /api/v1/places/:id/photos/:photo_id': placeManage(
+    async (w, id) => ({
+      url: `/api/v1/places/${id}/photos/${await w.newPhoto(id)}`,
+      body: { caption: 'Seen' },
+    }),
+    { forbidden: UNAUTHORIZED_ACTION },
+  ),
+  'DELETE /api/v1/places/:id/photos/:photo_id': placeManage(
+    async (w, id) => ({ url: `/api/v1/places/${id}/photos/${await w.newPhoto(id)}` }),
+    { forbidden: UNAUTHORIZED_ACTION },
+  ),
+  // Photo variants are public files, named by their content.
+  'GET /media/*': {
+    owner: 'guest',
+    expect: PUBLIC,
+    request: async (w) => {
+      await w.t.app.storage.put('media/matrix-320.jpg', Buffer.from('x'), { contentType: 'image/jpeg' })
+      return { url: '/media/matrix-320.jpg' }
+    },
+  },
   'GET /api/v1/reviews/places/:id/reviews': placeRead((_w, id) => ({
     url: `/api/v1/reviews/places/${id}/reviews`,
   })),

@@ -6,6 +6,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { addDays, localDate } from '../../src/dates.js'
+import { multipartBody, smallPng } from '../helpers/images.js'
 import { decodeQuotedPrintable } from '../helpers/smtp.js'
 import { ADMIN, type TestApp } from '../helpers/test-app.js'
 import { waitFor } from '../infra/mail-contract.js'
@@ -188,6 +189,21 @@ export class World {
   }
 
   /** A place of `owner` (`host` by default), published and request-to-book unless told. */
+  /** A photo upload's multipart body (a small PNG). */
+  async photoUpload() {
+    return multipartBody({}, { name: 'room.png', type: 'image/png', bytes: await smallPng() })
+  }
+
+  /** A fresh photo of `host` on the place. */
+  async newPhoto(placeId: string): Promise<string> {
+    const response = await this.t.request('POST', `/api/v1/places/${placeId}/photos`, {
+      token: this.people.host.token,
+      ...(await this.photoUpload()),
+    })
+    if (response.status !== 202) throw new Error(`photo upload failed: ${response.status} ${response.text}`)
+    return response.body.id
+  }
+
   async newPlace(overrides: Record<string, unknown> = {}, owner = this.people.host): Promise<string> {
     return (await this.t.place(owner.token, { title: `Place ${this.next()}`, ...overrides })).id
   }

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import bcrypt from 'bcryptjs'
 import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,6 +14,7 @@ import { ResponseCache } from '../../src/infra/cache/index.js'
 import { createMailSender } from '../../src/infra/mail/index.js'
 import { MemorySessionStore } from '../../src/infra/sessions/memory.js'
 import { createSmsSender } from '../../src/infra/sms/index.js'
+import { FileObjectStorage } from '../../src/infra/storage/file.js'
 import { createLogger } from '../../src/logger.js'
 import type { AuthService } from '../../src/modules/auth/service.js'
 import { AccessTokens } from '../../src/modules/auth/tokens.js'
@@ -74,6 +77,7 @@ beforeAll(async () => {
     cache: ResponseCache.off,
     now: () => clock,
     live: noLiveEvents,
+    storage: new FileObjectStorage(join(tmpdir(), 'hbnb-auth-rules-storage')),
   })
 })
 afterAll(() => database.close())

@@ -1,0 +1,104 @@
+import type { Database } from '../../db/database.js'
+import type { OutboxRow, PhotoRow } from '../../db/schema.js'
+
+export class PhotoRepository {
+  constructor(private readonly db: Database) {}
+
+  findById(id: string): Promise<PhotoRow | undefined> {
+    return this.db.write.selectFrom('photos').selectAll().where('id', '=', id).executeTakeFirst()
+  }
+
+  /** A listing's photos in their order (the cover first). */
+  ofPlace(placeId: string): Promise<PhotoRow[]> {
+    return this.db.write
+      .selectFrom('photos')
+      .selectAll()
+      .where('place_id', '=', placeId)
+      .orderBy('position')
+      .orderBy('id')
+      .execute()
+  }
+
+  async countOfPlace(placeId: string): Promise<number> {
+    const row = await this.db.write
+      .selectFrom('photos')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('place_id', '=', placeId)
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+
+  /** A user's profile photos (one is current; an older one lives until the new one is ready). */
+  profileOf(userId: string): Promise<PhotoRow[]> {
+    return this.db.write
+      .selectFrom('photos')
+      .selectAll()
+      .where('owner_id', '=', userId)
+      .where('place_id', 'is', null)
+      .orderBy('id', 'desc')
+      .execute()
+  }
+
+  /** Inserts the photo (last in its listing) and its processing task, in one transaction. */
+  async insert(row: Omit<PhotoRow, 'position'>, task: OutboxRow): Promise<PhotoRow> {
+    return this.db.write.transaction().execute(async (trx) => {
+      let position = 0
+      if (row.place_id) {
+        const last = await trx
+          .selectFrom('photos')
+          .select((eb) => eb.fn.max<number | null>('position').as('last'))
+          .where('place_id', '=', row.place_id)
+          .executeTakeFirst()
+        position = last?.last === null || last?.last === undefined ? 0 : Number(last.last) + 1
+      }
+      const photo = { ...row, position }
+      await trx.insertInto('photos').values(photo).execute()
+      await trx.insertInto('outbox').values(task).execute()
+      return photo
+    })
+  }
+
+  async update(id: string, changes: Partial<Omit<PhotoRow, 'id'>>): Promise<void> {
+    await this.db.write.updateTable('photos').set(changes).where('id', '=', id).execute()
+  }
+
+  /** Renumbers a listing's photos in the order given (ids not of the listing are ignored). */
+  async reorder(placeId: string, ids: string[], at: string): Promise<void> {
+    await this.db.write.transaction().execute(async (trx) => {
+      for (const [position, id] of ids.entries()) {
+        await trx
+          .updateTable('photos')
+          .set({ position, updated_at: at })
+          .where('id', '=', id)
+          .where('place_id', '=', placeId)
+          .execute()
+      }
+    })
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.write.deleteFrom('photos').where('id', '=', id).execute()
+  }
+
+  /** Whether any photo still uses this variant key (identical images share their variants). */
+  async variantInUse(key: string): Promise<boolean> {
+    const row = await this.db.write
+      .selectFrom('photos')
+      .select('id')
+      .where('variants', 'like', `%"${key}"%`)
+      .limit(1)
+      .executeTakeFirst()
+    return row !== undefined
+  }
+
+  /** Whether a photo row points at this upload. */
+  async originalInUse(key: string): Promise<boolean> {
+    const row = await this.db.write
+      .selectFrom('photos')
+      .select('id')
+      .where('original_key', '=', key)
+      .limit(1)
+      .executeTakeFirst()
+    return row !== undefined
+  }
+}

@@ -1,0 +1,110 @@
+import Type from 'typebox'
+import { badRequest, notFound } from '../../errors.js'
+import type { HttpContext } from '../../http/context.js'
+import { bearerAuth, errors, IdParams, MessageResponse } from '../../http/schemas.js'
+import { MediaParams, Photo, PhotoParams, PhotoUpdate } from './schemas.js'
+
+export function photoRoutes({ app, auth, services }: HttpContext) {
+  const { photos } = services
+  const tags = ['Photos']
+  const security = bearerAuth
+
+  app.get(
+    '/api/v1/places/:id/photos',
+    {
+      schema: {
+        tags,
+        summary: "A listing's photos, cover first (its host also sees those in progress or failed)",
+        params: IdParams,
+        response: { 200: Type.Array(Photo), ...errors(404) },
+      },
+    },
+    async (request) => photos.listOfPlace(request.params.id, await auth.optional(request)),
+  )
+
+  app.post(
+    '/api/v1/places/:id/photos',
+    {
+      schema: {
+        tags,
+        summary:
+          'Upload a photo (multipart/form-data: optional `alt_text` and `caption` fields, then `file`)',
+        description:
+          'JPEG, PNG, WebP, AVIF or HEIC, recognised by its bytes. Answers 202 with the photo `processing`; ' +
+          'its variants (AVIF, WebP, JPEG at several widths, without EXIF) are made in the background.',
+        security,
+        consumes: ['multipart/form-data'],
+        params: IdParams,
+        response: { 202: Photo, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const receive = async () => {
+        const part = request.isMultipart() ? await request.file() : undefined
+        if (part?.fieldname !== 'file') {
+          throw badRequest('send the photo as multipart/form-data with a `file` field', 'validation_failed')
+        }
+        const field = (name: string) => {
+          const value = part.fields[name]
+          return value && !Array.isArray(value) && value.type === 'field' ? value.value : undefined
+        }
+        return {
+          file: part.file,
+          truncated: () => part.file.truncated,
+          altText: field('alt_text'),
+          caption: field('caption'),
+        }
+      }
+      const photo = await photos.upload(request.params.id, receive, await auth.require(request))
+      return reply.code(202).send(photo)
+    },
+  )
+
+  app.patch(
+    '/api/v1/places/:id/photos/:photo_id',
+    {
+      schema: {
+        tags,
+        summary: "Change a photo's caption, alt text or place in the order",
+        security,
+        params: PhotoParams,
+        body: PhotoUpdate,
+        response: { 200: Photo, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      photos.update(request.params.id, request.params.photo_id, request.body, await auth.require(request)),
+  )
+
+  app.delete(
+    '/api/v1/places/:id/photos/:photo_id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a photo and its files',
+        security,
+        params: PhotoParams,
+        response: { 200: MessageResponse, ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      await photos.delete(request.params.id, request.params.photo_id, await auth.require(request))
+      return { message: 'Photo deleted' }
+    },
+  )
+
+  app.get(
+    '/media/*',
+    {
+      schema: { tags, summary: 'A photo variant (immutable: its name is its content)', params: MediaParams },
+    },
+    async (request, reply) => {
+      const found = await photos.media(request.params['*'])
+      if (!found) throw notFound('Photo not found')
+      reply.header('content-type', found.info.contentType)
+      reply.header('content-length', found.info.size)
+      if (found.info.cacheControl) reply.header('cache-control', found.info.cacheControl)
+      return reply.send(found.body)
+    },
+  )
+}

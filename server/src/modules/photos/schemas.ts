@@ -1,0 +1,50 @@
+import Type from 'typebox'
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
+const Size = Type.Union([Type.Integer(), Type.Null()])
+
+export const Photo = Type.Object(
+  {
+    id: Type.String(),
+    place_id: Type.Union([Type.String(), Type.Null()]),
+    status: Type.Union([Type.Literal('processing'), Type.Literal('ready'), Type.Literal('failed')], {
+      description: '`processing` until its variants exist; `failed` with `error` saying why',
+    }),
+    position: Type.Integer({ description: 'Order in the listing: 0 is the cover' }),
+    caption: Nullable(Type.String()),
+    alt_text: Type.String({ description: 'Text alternative for people who cannot see the photo' }),
+    width: Size,
+    height: Size,
+    placeholder: Nullable(
+      Type.String({ description: 'A tiny blurred image (data URI) to show while loading' }),
+    ),
+    src: Nullable(Type.String({ description: 'The largest JPEG variant' })),
+    srcset: Type.Object(
+      {
+        avif: Type.Optional(Type.String()),
+        webp: Type.Optional(Type.String()),
+        jpeg: Type.Optional(Type.String()),
+      },
+      { description: '`srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources' },
+    ),
+    error: Nullable(Type.String()),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  { $id: 'Photo' },
+)
+
+export const PhotoParams = Type.Object({ id: Type.String(), photo_id: Type.String() })
+
+export const PhotoUpdate = Type.Object(
+  {
+    caption: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    alt_text: Type.Optional(Type.String()),
+    position: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'New place in the order: 0 makes it the cover' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const MediaParams = Type.Object({ '*': Type.String() })

@@ -1,0 +1,351 @@
+// A listing's photos: uploaded through the API (spooled to a temporary file within a byte limit,
+// checked by their bytes), their variants made by a background task, then ordered, captioned and
+// deleted by the host. Only variants are ever served; the original (with its EXIF) is deleted once
+// they exist, or as soon as the upload is refused.
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import { buffer } from 'node:stream/consumers'
+import { pipeline } from 'node:stream/promises'
+import { outboxRow } from '../../db/outbox.js'
+import type { PhotoRow } from '../../db/schema.js'
+import type { Actor } from '../../domain/actor.js'
+import { photoTask } from '../../domain/tasks.js'
+import { AppError, badRequest, conflict, notFound } from '../../errors.js'
+import { nowIso, uuidv7 } from '../../ids.js'
+import type { ObjectStorage } from '../../infra/storage/port.js'
+import type { Logger } from '../../logger.js'
+import { findManagedPlace, findVisiblePlace } from '../places/access.js'
+import type { PlaceRepository } from '../places/repository.js'
+import { textProblem } from '../validation.js'
+import {
+  ImageProblem,
+  inspectImage,
+  makeVariants,
+  mimeOf,
+  placeholderOf,
+  type VariantFormat,
+  variantKey,
+} from './images.js'
+import type { PhotoRepository } from './repository.js'
+
+const TEXT_MAX = 500
+/** Variants never change (their names are their content): caches keep them for a year. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable'
+const ORIGINALS = 'originals/'
+export const MEDIA_PREFIX = 'media/'
+
+export interface PhotoVariant {
+  format: VariantFormat
+  width: number
+  height: number
+  key: string
+}
+
+export interface PhotoLimits {
+  /** Largest upload in bytes. */
+  maxBytes: number
+  /** Largest image in pixels (width x height). */
+  maxPixels: number
+  /** Photos a listing may have. */
+  perPlace: number
+  /** Base URL of media objects (a CDN, the bucket's public URL or the API's `/media`). */
+  mediaUrl: string
+}
+
+export interface PhotoServiceDeps {
+  photos: PhotoRepository
+  places: PlaceRepository
+  storage: ObjectStorage
+  logger: Logger
+  now: () => number
+  options: PhotoLimits
+}
+
+export interface PhotoUpload {
+  file: Readable
+  /** Set by the multipart parser when the file went past the byte limit. */
+  truncated: () => boolean
+  altText?: unknown
+  caption?: unknown
+}
+
+export interface PhotoView {
+  id: string
+  place_id: string | null
+  status: PhotoRow['status']
+  position: number
+  caption: string | null
+  alt_text: string
+  width: number | null
+  height: number | null
+  placeholder: string | null
+  /** The largest JPEG: for clients that take one URL. */
+  src: string | null
+  /** `srcset` attribute values per format, smallest first. */
+  srcset: Partial<Record<VariantFormat, string>>
+  error: string | null
+  created_at: string
+  updated_at: string
+}
+
+function optionalText(field: string, value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string') throw badRequest(`${field} must be text`, 'validation_failed')
+  const text = value.trim()
+  if (text.length > TEXT_MAX)
+    throw badRequest(`${field} must be at most ${TEXT_MAX} characters`, 'validation_failed')
+  const problem = textProblem(text, false)
+  if (problem) throw badRequest(`${field} ${problem}`, 'validation_failed')
+  return text
+}
+
+export class PhotoService {
+  constructor(private readonly deps: PhotoServiceDeps) {}
+
+  /** The media URL points at the `media/` prefix (the API's `/media/`, a CDN, the bucket's). */
+  private urlOf(key: string): string {
+    return `${this.deps.options.mediaUrl}/${key.slice(MEDIA_PREFIX.length)}`
+  }
+
+  view(row: PhotoRow): PhotoView {
+    const variants: PhotoVariant[] = row.variants ? JSON.parse(row.variants) : []
+    const srcset: Partial<Record<VariantFormat, string>> = {}
+    for (const variant of variants) {
+      const entry = `${this.urlOf(variant.key)} ${variant.width}w`
+      srcset[variant.format] = srcset[variant.format] ? `${srcset[variant.format]}, ${entry}` : entry
+    }
+    const largestJpeg = variants.filter((variant) => variant.format === 'jpeg').at(-1)
+    return {
+      id: row.id,
+      place_id: row.place_id,
+      status: row.status,
+      position: row.position,
+      caption: row.caption,
+      alt_text: row.alt_text,
+      width: row.width,
+      height: row.height,
+      placeholder: row.placeholder,
+      src: largestJpeg ? this.urlOf(largestJpeg.key) : null,
+      srcset,
+      error: row.error,
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+    }
+  }
+
+  /** A listing's photos: everyone sees the ready ones; its host and admins also those in progress or failed. */
+  async listOfPlace(placeId: string, actor: Actor | null): Promise<PhotoView[]> {
+    const place = await findVisiblePlace(this.deps.places, placeId, actor)
+    const manager = actor !== null && (actor.isAdmin || actor.id === place.owner_id)
+    const rows = await this.deps.photos.ofPlace(place.id)
+    return rows.filter((row) => manager || row.status === 'ready').map((row) => this.view(row))
+  }
+
+  /** `receive` reads the upload from the request, once the actor may add photos to the place. */
+  async upload(placeId: string, receive: () => Promise<PhotoUpload>, actor: Actor): Promise<PhotoView> {
+    const place = await findManagedPlace(this.deps.places, placeId, actor)
+    const upload = await receive()
+    const altText = optionalText('alt_text', upload.altText)
+    const caption = optionalText('caption', upload.caption)
+    const { perPlace, maxBytes, maxPixels } = this.deps.options
+    if ((await this.deps.photos.countOfPlace(place.id)) >= perPlace) {
+      upload.file.resume()
+      throw conflict(`a listing has at most ${perPlace} photos: delete one first`, 'too_many_photos')
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'hbnb-upload-'))
+    try {
+      const path = join(dir, 'upload')
+      await pipeline(upload.file, createWriteStream(path))
+      if (upload.truncated()) {
+        throw new AppError(
+          413,
+          'photo_too_large',
+          `a photo may be at most ${Math.floor(maxBytes / 1_048_576)} MB`,
+        )
+      }
+      const { size } = await stat(path)
+      if (size === 0) throw badRequest('the file is empty: choose a photo to upload', 'validation_failed')
+      const image = await inspectImage(path, size, maxPixels).catch((error) => {
+        if (error instanceof ImageProblem) {
+          const status = error.code === 'unsupported_image' ? 415 : 422
+          throw new AppError(status, error.code, error.message)
+        }
+        throw error
+      })
+      const id = uuidv7()
+      const originalKey = `${ORIGINALS}${id}`
+      await this.deps.storage.put(originalKey, createReadStream(path), { contentType: `image/${image.type}` })
+      const at = nowIso()
+      const count = await this.deps.photos.countOfPlace(place.id)
+      const row = await this.deps.photos.insert(
+        {
+          id,
+          owner_id: actor.id,
+          place_id: place.id,
+          status: 'processing',
+          caption: caption || null,
+          alt_text: altText || `Photo ${count + 1} of ${place.title}`,
+          original_key: originalKey,
+          width: null,
+          height: null,
+          variants: null,
+          placeholder: null,
+          error: null,
+          created_at: at,
+          updated_at: at,
+        },
+        outboxRow(photoTask(id), this.deps.now()),
+      )
+      this.deps.logger.info(
+        { photo_id: id, place_id: place.id, bytes: size, type: image.type },
+        'photo uploaded',
+      )
+      return this.view(row)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+
+  /**
+   * The background task: the variants of an uploaded photo. An image that cannot be made into
+   * variants fails for good (its status says why); a storage failure is thrown, to be retried.
+   */
+  async process(photoId: string): Promise<void> {
+    const row = await this.deps.photos.findById(photoId)
+    if (row?.status !== 'processing' || !row.original_key) return
+    const found = await this.deps.storage.get(row.original_key)
+    if (!found) {
+      await this.fail(row, 'the uploaded file is gone: upload the photo again')
+      return
+    }
+    const original = await buffer(found.body)
+    let variants: Awaited<ReturnType<typeof makeVariants>>
+    try {
+      variants = await makeVariants(original, this.deps.options.maxPixels)
+    } catch (error) {
+      this.deps.logger.warn({ photo_id: row.id, err: error }, 'photo could not be processed')
+      await this.fail(row, 'the image could not be read: it is damaged or incomplete; upload it again')
+      return
+    }
+    const stored: PhotoVariant[] = []
+    for (const variant of variants) {
+      const key = variantKey(variant)
+      await this.deps.storage.put(key, variant.bytes, {
+        contentType: mimeOf(variant.format),
+        cacheControl: IMMUTABLE,
+      })
+      stored.push({ format: variant.format, width: variant.width, height: variant.height, key })
+    }
+    const largest = variants.at(-1)!
+    await this.deps.photos.update(row.id, {
+      status: 'ready',
+      variants: JSON.stringify(stored),
+      width: largest.width,
+      height: largest.height,
+      placeholder: await placeholderOf(variants[0]!),
+      original_key: null,
+      updated_at: nowIso(),
+    })
+    await this.deps.storage.delete(row.original_key)
+    this.deps.logger.info({ photo_id: row.id, variants: stored.length }, 'photo ready')
+  }
+
+  private async fail(row: PhotoRow, reason: string): Promise<void> {
+    await this.deps.photos.update(row.id, {
+      status: 'failed',
+      error: reason,
+      original_key: null,
+      updated_at: nowIso(),
+    })
+    if (row.original_key) await this.deps.storage.delete(row.original_key)
+  }
+
+  async update(
+    placeId: string,
+    photoId: string,
+    input: { caption?: unknown; alt_text?: unknown; position?: number },
+    actor: Actor,
+  ): Promise<PhotoView> {
+    const place = await findManagedPlace(this.deps.places, placeId, actor)
+    const row = await this.photoOf(place.id, photoId)
+    const caption = optionalText('caption', input.caption)
+    const altText = optionalText('alt_text', input.alt_text)
+    if (altText === '')
+      throw badRequest('alt_text must not be empty: describe the photo for blind guests', 'validation_failed')
+    const at = nowIso()
+    if (caption !== undefined || altText !== undefined) {
+      await this.deps.photos.update(row.id, {
+        ...(caption !== undefined ? { caption: caption || null } : {}),
+        ...(altText !== undefined ? { alt_text: altText } : {}),
+        updated_at: at,
+      })
+    }
+    if (input.position !== undefined) {
+      const order = (await this.deps.photos.ofPlace(place.id))
+        .map((photo) => photo.id)
+        .filter((id) => id !== row.id)
+      order.splice(Math.min(input.position, order.length), 0, row.id)
+      await this.deps.photos.reorder(place.id, order, at)
+    }
+    return this.view((await this.deps.photos.findById(row.id))!)
+  }
+
+  async delete(placeId: string, photoId: string, actor: Actor): Promise<void> {
+    const place = await findManagedPlace(this.deps.places, placeId, actor)
+    const row = await this.photoOf(place.id, photoId)
+    await this.deps.photos.delete(row.id)
+    const rest = (await this.deps.photos.ofPlace(place.id)).map((photo) => photo.id)
+    await this.deps.photos.reorder(place.id, rest, nowIso())
+    await this.deleteObjects([row])
+  }
+
+  /** Removes the objects of photos whose rows are gone (a variant shared by another photo stays). */
+  async deleteObjects(rows: PhotoRow[]): Promise<void> {
+    for (const row of rows) {
+      if (row.original_key) await this.deps.storage.delete(row.original_key)
+      const variants: PhotoVariant[] = row.variants ? JSON.parse(row.variants) : []
+      for (const { key } of variants) {
+        if (!(await this.deps.photos.variantInUse(key))) await this.deps.storage.delete(key)
+      }
+    }
+  }
+
+  /**
+   * Objects no photo points at: uploads and variants of requests or tasks that were interrupted
+   * (or of rows deleted with their listing). Only those older than `before` (ISO), so that an upload
+   * in progress is never taken for an orphan.
+   */
+  async deleteOrphans(before: Date): Promise<number> {
+    let deleted = 0
+    for (const prefix of [ORIGINALS, MEDIA_PREFIX]) {
+      for await (const object of this.deps.storage.list(prefix)) {
+        if (object.lastModified >= before) continue
+        const inUse =
+          prefix === ORIGINALS
+            ? await this.deps.photos.originalInUse(object.key)
+            : await this.deps.photos.variantInUse(object.key)
+        if (inUse) continue
+        await this.deps.storage.delete(object.key)
+        deleted++
+      }
+    }
+    return deleted
+  }
+
+  /** A public variant by its name under `media/` (the `/media/` route); never an original. */
+  async media(name: string) {
+    return this.deps.storage.get(`${MEDIA_PREFIX}${name}`).catch((error) => {
+      if ((error as Error).name === 'InvalidObjectKeyError') return undefined
+      throw error
+    })
+  }
+
+  private async photoOf(placeId: string, photoId: string): Promise<PhotoRow> {
+    const row = await this.deps.photos.findById(photoId)
+    if (!row || row.place_id !== placeId) throw notFound('Photo not found')
+    return row
+  }
+}

@@ -1,0 +1,265 @@
+// Listing photos over HTTP: upload through the API (multipart), variants made by the task runner,
+// served from /media/ without EXIF; bad files refused with nothing stored; order, cover, captions,
+// deletion and orphan cleanup; who may do what.
+import sharp from 'sharp'
+import { beforeAll, expect, it } from 'vitest'
+import { expectError } from '../helpers/contract.js'
+import { decompressionBomb, PHP_AS_JPEG, phonePhoto, SVG_WITH_SCRIPT, smallPng } from '../helpers/images.js'
+import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
+import { waitFor } from '../infra/mail-contract.js'
+
+interface UploadFields {
+  alt_text?: string
+  caption?: string
+}
+
+async function upload(
+  t: TestApp,
+  placeId: string,
+  token: string | undefined,
+  bytes: Buffer,
+  name = 'photo.jpg',
+  fields: UploadFields = {},
+) {
+  const form = new FormData()
+  for (const [key, value] of Object.entries(fields)) form.append(key, value)
+  form.append('file', new Blob([bytes], { type: 'image/jpeg' }), name)
+  const response = await fetch(`${t.baseUrl}/api/v1/places/${placeId}/photos`, {
+    method: 'POST',
+    body: form,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  })
+  const text = await response.text()
+  return {
+    status: response.status,
+    body: text ? JSON.parse(text) : undefined,
+    headers: Object.fromEntries(response.headers),
+    text,
+  }
+}
+
+async function storedKeys(t: TestApp, prefix: string): Promise<string[]> {
+  const keys: string[] = []
+  for await (const object of t.app.storage.list(prefix)) keys.push(object.key)
+  return keys
+}
+
+async function ready(t: TestApp, placeId: string, token: string, photoId: string) {
+  return waitFor(
+    async () => {
+      const photos = (await t.get(`/api/v1/places/${placeId}/photos`, { token })).body as {
+        id: string
+        status: string
+      }[]
+      const photo = photos.find((p) => p.id === photoId)
+      return photo && photo.status !== 'processing' ? photo : undefined
+    },
+    `photo ${photoId} processed`,
+    30_000,
+  )
+}
+
+describeEachDriver(
+  'listing photos',
+  (t) => {
+    let host: { id: string; token: string }
+    let placeId: string
+    beforeAll(async () => {
+      await t().app.jobs.start()
+      host = await t().user()
+      placeId = (await t().place(host.token, { title: 'Sea view flat' })).id
+    })
+
+    it('makes upright variants in three formats without EXIF, served with immutable caching', async () => {
+      const uploaded = await upload(t(), placeId, host.token, await phonePhoto(), 'IMG_0001.JPG', {
+        caption: 'The living room',
+      })
+      expect(uploaded.status, uploaded.text).toBe(202)
+      expect(uploaded.body).toMatchObject({
+        status: 'processing',
+        position: 0,
+        caption: 'The living room',
+        alt_text: 'Photo 1 of Sea view flat',
+        src: null,
+      })
+      // Guests see only finished photos.
+      expect((await t().get(`/api/v1/places/${placeId}/photos`)).body).toEqual([])
+
+      const photo = (await ready(t(), placeId, host.token, uploaded.body.id)) as any
+      expect(photo).toMatchObject({ status: 'ready', width: 900, height: 1200, error: null })
+      expect(photo.placeholder).toMatch(/^data:image\/webp;base64,/)
+      for (const format of ['avif', 'webp', 'jpeg']) {
+        expect(photo.srcset[format]).toMatch(/^\/media\/[0-9a-f]{32}-320\.\w+ 320w, .* 640w, .* 900w$/)
+      }
+      expect(photo.src).toMatch(/-900\.jpg$/)
+      expect((await t().get(`/api/v1/places/${placeId}/photos`)).body).toEqual([photo])
+
+      const jpeg = await fetch(`${t().baseUrl}${photo.src}`)
+      expect(jpeg.status).toBe(200)
+      expect(jpeg.headers.get('content-type')).toBe('image/jpeg')
+      expect(jpeg.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+      const bytes = Buffer.from(await jpeg.arrayBuffer())
+      const metadata = await sharp(bytes).metadata()
+      expect([metadata.width, metadata.height]).toEqual([900, 1200])
+      expect(metadata.exif).toBeUndefined()
+      expect(metadata.orientation).toBeUndefined()
+      expect(bytes.includes(Buffer.from('PhoneMaker'))).toBe(false)
+      const avifUrl = String(photo.srcset.avif).split(' ')[0]
+      const avif = await fetch(`${t().baseUrl}${avifUrl}`)
+      expect(avif.headers.get('content-type')).toBe('image/avif')
+      // The original, with its GPS position, is gone once the variants exist.
+      expect(await storedKeys(t(), 'originals/')).toEqual([])
+    })
+
+    it('refuses what is not a whole, reasonably sized photo, and stores nothing', async () => {
+      const valid = await phonePhoto()
+      const before = (await t().get(`/api/v1/places/${placeId}/photos`, { token: host.token })).body.length
+      const cases: [string, Buffer, string, number, string][] = [
+        ['a PHP script named .jpg', PHP_AS_JPEG, 'shell.jpg', 415, 'unsupported_image'],
+        ['an SVG with a script', SVG_WITH_SCRIPT, 'logo.svg', 415, 'unsupported_image'],
+        ['a 20,000 x 20,000 PNG of a few kB', decompressionBomb(), 'bomb.png', 422, 'image_too_large'],
+        [
+          'a truncated JPEG',
+          valid.subarray(0, Math.floor(valid.length / 2)),
+          'cut.jpg',
+          422,
+          'damaged_image',
+        ],
+        ['an empty file', Buffer.alloc(0), 'empty.jpg', 400, 'validation_failed'],
+      ]
+      for (const [what, bytes, name, status, code] of cases) {
+        const refused = await upload(t(), placeId, host.token, bytes, name)
+        expect(refused.status, `${what}: ${refused.text}`).toBe(status)
+        expect(refused.body.code, what).toBe(code)
+        expect(refused.body.error.length, what).toBeGreaterThan(10)
+      }
+      expect(decompressionBomb().length).toBeLessThan(10_000)
+      const huge = Buffer.concat([valid.subarray(0, 4), Buffer.alloc(50 * 1024 * 1024)])
+      const tooLarge = await upload(t(), placeId, host.token, huge, 'huge.jpg')
+      expect(tooLarge.status, tooLarge.text).toBe(413)
+      expect(tooLarge.body).toMatchObject({ code: 'photo_too_large', error: 'a photo may be at most 20 MB' })
+      const notMultipart = await t().post(
+        `/api/v1/places/${placeId}/photos`,
+        { file: 'x' },
+        { token: host.token },
+      )
+      expectError(notMultipart, 400)
+
+      expect((await t().get(`/api/v1/places/${placeId}/photos`, { token: host.token })).body).toHaveLength(
+        before,
+      )
+      expect(await storedKeys(t(), 'originals/')).toEqual([])
+    })
+
+    it('lets only the host (or an admin) add, change and delete photos', async () => {
+      const other = await t().user()
+      const png = await smallPng()
+      expectError((await upload(t(), placeId, undefined, png)) as any, 401)
+      expectError((await upload(t(), placeId, other.token, png)) as any, 403)
+      expectError((await upload(t(), '00000000-0000-4000-8000-000000000000', host.token, png)) as any, 404)
+      const draft = await t().place(host.token, { title: 'Hidden draft' })
+      await t().put(`/api/v1/places/${draft.id}`, { status: 'draft' }, { token: host.token })
+      const mine = await upload(t(), placeId, host.token, png)
+      expect(mine.status).toBe(202)
+      const url = `/api/v1/places/${placeId}/photos/${mine.body.id}`
+      expectError(await t().request('PATCH', url, { body: { caption: 'x' }, token: other.token }), 403)
+      expectError(await t().request('DELETE', url, { token: other.token }), 403)
+      expectError(await t().request('DELETE', url), 401)
+      const admin = await t().adminToken()
+      const changed = await t().request('PATCH', url, { body: { caption: 'Checked by staff' }, token: admin })
+      expect(changed.status, changed.text).toBe(200)
+      expect(changed.body.caption).toBe('Checked by staff')
+      // A photo of another listing is not found under this one.
+      const elsewhere = await t().place(host.token, { title: 'Elsewhere' })
+      expectError(
+        await t().request('DELETE', `/api/v1/places/${elsewhere.id}/photos/${mine.body.id}`, {
+          token: host.token,
+        }),
+        404,
+      )
+    })
+
+    it('orders photos (the first is the cover), edits captions and alt text, and deletes with their files', async () => {
+      const place = (await t().place(host.token, { title: 'Three rooms' })).id
+      // A colour no other test uses: variants are shared by identical images, across listings too.
+      const png = await smallPng({ r: 201, g: 13, b: 77 })
+      const ids: string[] = []
+      for (const alt of ['Kitchen', 'Bedroom', 'Garden']) {
+        const uploaded = await upload(t(), place, host.token, png, 'room.png', { alt_text: alt })
+        expect(uploaded.status, uploaded.text).toBe(202)
+        ids.push(uploaded.body.id)
+        await ready(t(), place, host.token, uploaded.body.id)
+      }
+      const order = async () =>
+        (
+          (await t().get(`/api/v1/places/${place}/photos`)).body as { alt_text: string; position: number }[]
+        ).map((photo) => `${photo.position}:${photo.alt_text}`)
+      expect(await order()).toEqual(['0:Kitchen', '1:Bedroom', '2:Garden'])
+      const cover = await t().request('PATCH', `/api/v1/places/${place}/photos/${ids[2]}`, {
+        body: { position: 0, alt_text: 'Garden with lemon trees' },
+        token: host.token,
+      })
+      expect(cover.status, cover.text).toBe(200)
+      expect(await order()).toEqual(['0:Garden with lemon trees', '1:Kitchen', '2:Bedroom'])
+      const emptyAlt = await t().request('PATCH', `/api/v1/places/${place}/photos/${ids[0]}`, {
+        body: { alt_text: '  ' },
+        token: host.token,
+      })
+      expectError(emptyAlt, 400)
+      expect(await order()).toEqual(['0:Garden with lemon trees', '1:Kitchen', '2:Bedroom'])
+
+      // Identical images share their variants: deleting one photo keeps the others' files.
+      const bedroom = (await t().get(`/api/v1/places/${place}/photos`)).body[2]
+      const removed = await t().request('DELETE', `/api/v1/places/${place}/photos/${ids[1]}`, {
+        token: host.token,
+      })
+      expect(removed.status).toBe(200)
+      expect(await order()).toEqual(['0:Garden with lemon trees', '1:Kitchen'])
+      expect((await fetch(`${t().baseUrl}${bedroom.src}`)).status).toBe(200)
+      for (const id of [ids[0], ids[2]]) {
+        await t().request('DELETE', `/api/v1/places/${place}/photos/${id}`, { token: host.token })
+      }
+      expect((await fetch(`${t().baseUrl}${bedroom.src}`)).status).toBe(404)
+    })
+
+    it('stops at the per-listing limit', async () => {
+      const place = (await t().place(host.token, { title: 'Small gallery' })).id
+      const png = await smallPng()
+      for (let n = 0; n < 3; n++) expect((await upload(t(), place, host.token, png)).status).toBe(202)
+      const fourth = await upload(t(), place, host.token, png)
+      expect(fourth.status).toBe(409)
+      expect(fourth.body).toMatchObject({
+        code: 'too_many_photos',
+        error: 'a listing has at most 3 photos: delete one first',
+      })
+    })
+
+    it('deletes orphaned files (interrupted uploads) but never those in use', async () => {
+      const storage = t().app.storage
+      await storage.put('originals/interrupted-upload', Buffer.from('x'), { contentType: 'image/jpeg' })
+      await storage.put('media/0123456789abcdef0123456789abcdef-320.jpg', Buffer.from('x'), {
+        contentType: 'image/jpeg',
+      })
+      const inUse = (await t().get(`/api/v1/places/${placeId}/photos`)).body[0]
+      const deleted = await t().app.services.photos.deleteOrphans(new Date(Date.now() + 60_000))
+      expect(deleted).toBe(2)
+      expect(await storage.head('originals/interrupted-upload')).toBeUndefined()
+      expect((await fetch(`${t().baseUrl}${inUse.src}`)).status).toBe(200)
+    })
+
+    it('serves only variants from /media/, never originals or paths outside the store', async () => {
+      await t().app.storage.put('originals/secret', Buffer.from('gps'), { contentType: 'image/jpeg' })
+      for (const path of [
+        '/media/originals/secret',
+        '/media/../originals/secret',
+        '/media/none.jpg',
+        '/media/media/none.jpg',
+        '/media/%2e%2e/x',
+      ]) {
+        const response = await t().get(path)
+        expect(response.status, path).toBe(404)
+      }
+    })
+  },
+  { HBNB_TASK_POLL_MS: '20', HBNB_PHOTOS_PER_PLACE: '3' },
+)
