@@ -12,11 +12,13 @@ import { type Clock, type ScheduledJob, Scheduler } from './schedule.js'
 
 /** Rows of `scheduler_runs` older than this are deleted by the cleanup job. */
 const KEEP_RUNS_DAYS = 14
+/** Files younger than this are never orphans: an upload or its variants may still be on their way. */
+const ORPHAN_GRACE_MS = 3_600_000
 
 export function beatJobs(options: {
   config: Config
   database: Database
-  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical' | 'reminders'>
+  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical' | 'reminders' | 'photos'>
   /** Where off-site copies of the backups go: only an S3 bucket is off-site. */
   storage?: ObjectStorage
   now?: () => number
@@ -68,6 +70,12 @@ export function beatJobs(options: {
       },
     },
     {
+      // Files of deleted photos and listings, and of uploads or tasks that were interrupted.
+      name: 'photos.cleanup',
+      schedule: { everySeconds: 900 },
+      run: async () => ({ deleted: await services.photos.deleteOrphans(new Date(now() - ORPHAN_GRACE_MS)) }),
+    },
+    {
       name: 'database.backup',
       schedule: { dailyAt: config.backupAt },
       run: async () => {
@@ -84,7 +92,7 @@ export function beatJobs(options: {
 export function createBeat(options: {
   config: Config
   database: Database
-  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical' | 'reminders'>
+  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical' | 'reminders' | 'photos'>
   storage?: ObjectStorage
   logger?: Logger
   clock?: Clock

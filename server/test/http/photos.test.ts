@@ -3,6 +3,7 @@
 // deletion and orphan cleanup; who may do what.
 import sharp from 'sharp'
 import { beforeAll, expect, it } from 'vitest'
+import { beatJobs } from '../../src/jobs/beat.js'
 import { expectError } from '../helpers/contract.js'
 import { decompressionBomb, PHP_AS_JPEG, phonePhoto, SVG_WITH_SCRIPT, smallPng } from '../helpers/images.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
@@ -50,6 +51,7 @@ async function ready(t: TestApp, placeId: string, token: string, photoId: string
       const photos = (await t.get(`/api/v1/places/${placeId}/photos`, { token })).body as {
         id: string
         status: string
+        src: string
       }[]
       const photo = photos.find((p) => p.id === photoId)
       return photo && photo.status !== 'processing' ? photo : undefined
@@ -245,6 +247,28 @@ describeEachDriver(
       expect(deleted).toBe(2)
       expect(await storage.head('originals/interrupted-upload')).toBeUndefined()
       expect((await fetch(`${t().baseUrl}${inUse.src}`)).status).toBe(200)
+    })
+
+    it("removes a deleted listing's photos, and the cleanup job their files", async () => {
+      const place = (await t().place(host.token, { title: 'Soon gone' })).id
+      const uploaded = await upload(
+        t(),
+        place,
+        host.token,
+        await smallPng({ r: 5, g: 250, b: 5 }),
+        'green.png',
+      )
+      const photo = (await ready(t(), place, host.token, uploaded.body.id)) as { src: string }
+      expect((await t().request('DELETE', `/api/v1/places/${place}`, { token: host.token })).status).toBe(200)
+      expect((await fetch(`${t().baseUrl}${photo.src}`)).status).toBe(200)
+      const cleanup = beatJobs({
+        config: t().app.config,
+        database: t().app.database,
+        services: t().app.services,
+        now: () => Date.now() + 2 * 3_600_000,
+      }).find((job) => job.name === 'photos.cleanup')!
+      expect(await cleanup.run(new Date())).toEqual({ deleted: 6 })
+      expect((await fetch(`${t().baseUrl}${photo.src}`)).status).toBe(404)
     })
 
     it('serves only variants from /media/, never originals or paths outside the store', async () => {

@@ -166,8 +166,8 @@ export class PlaceRepository {
    * this returns 'live_bookings'. A place that never had a booking is deleted with everything that
    * hangs off it ('deleted'). A place with bookings on record (past, cancelled, declined...) keeps
    * its row, unpublished and marked `deleted_at`, so those bookings, refunds and stay reviews stay
-   * readable; its calendar, prices, amenity links, wishlist entries, iCal feeds and export secret
-   * go ('retired'). The place's row is locked first: a booking being made meanwhile (which locks it
+   * readable; its calendar, prices, amenity links, wishlist entries, iCal feeds, photos and export
+   * secret go ('retired'). The photos' files are then orphans, which the photos' cleanup job removes. The place's row is locked first: a booking being made meanwhile (which locks it
    * too) either is seen here or finds the place gone.
    */
   async delete(id: string, at: string): Promise<'deleted' | 'retired' | 'live_bookings'> {
@@ -190,6 +190,7 @@ export class PlaceRepository {
         'night_prices',
         'wishlist_places',
         'ical_feeds',
+        'photos',
       ] as const) {
         await trx.deleteFrom(table).where('place_id', '=', id).execute()
       }
