@@ -482,6 +482,26 @@ export const MATRIX: Record<string, Entry> = {
     async (w, id) => ({ url: `/api/v1/places/${id}/photos`, ...(await w.photoUpload()) }),
     { forbidden: UNAUTHORIZED_ACTION },
   ),
+  // Direct uploads exist only with S3 (photos-s3.test.ts): here the host and admins learn that (409),
+  // and completing an upload that never arrived is a 404; others are refused first.
+  'POST /api/v1/places/:id/photos/uploads': onPlaces(
+    { ...OWNER_OR_ADMIN, owner: 409, admin: 409 },
+    { ...OWNER_OR_ADMIN_HIDDEN, owner: 409, admin: 409 },
+    (_w, id) => ({
+      url: `/api/v1/places/${id}/photos/uploads`,
+      body: { content_type: 'image/png', size: 100 },
+    }),
+    { forbidden: UNAUTHORIZED_ACTION },
+  ),
+  'POST /api/v1/places/:id/photos/uploads/:upload_id': onPlaces(
+    { ...OWNER_OR_ADMIN, owner: 404, admin: 404 },
+    { ...OWNER_OR_ADMIN_HIDDEN, owner: 404, admin: 404 },
+    (_w, id) => ({
+      url: `/api/v1/places/${id}/photos/uploads/00000000-0000-4000-8000-000000000000`,
+      body: {},
+    }),
+    { forbidden: UNAUTHORIZED_ACTION },
+  ),
   'PATCH /api/v1/places/:id/photos/:photo_id': placeManage(
     async (w, id) => ({
       url: `/api/v1/places/${id}/photos/${await w.newPhoto(id)}`,

@@ -15,6 +15,7 @@ describe('Object storage: file driver', () => {
     dir = await mkdtemp(join(tmpdir(), 'hbnb-storage-'))
     return {
       storage: new FileObjectStorage(join(dir, 'storage')),
+      directUploads: false,
       close: () => rm(dir, { recursive: true, force: true }),
     }
   })
@@ -30,6 +31,7 @@ describe('Object storage: S3 driver (s3rver on loopback)', () => {
     const storage = new S3ObjectStorage(server.options())
     return {
       storage,
+      directUploads: true,
       async close() {
         await storage.close()
         await server.close()

@@ -124,5 +124,10 @@ export class FileObjectStorage implements ObjectStorage {
     }
   }
 
+  async directUpload(key: string): Promise<undefined> {
+    checkObjectKey(key)
+    return undefined
+  }
+
   async close(): Promise<void> {}
 }

@@ -19,9 +19,26 @@ export interface PutOptions {
   cacheControl?: string
 }
 
+/** A request a browser sends to store one object directly (a presigned S3 `PUT`). */
+export interface DirectUpload {
+  url: string
+  method: 'PUT'
+  /** Headers the request must carry exactly as given (they are signed). */
+  headers: Record<string, string>
+  expiresAt: Date
+}
+
 export interface ObjectStorage {
   /** `file` (a directory) or `s3`. */
   readonly kind: 'file' | 's3'
+  /**
+   * A direct upload of exactly `size` bytes of `contentType` to `key`, valid for `expiresInSeconds`;
+   * undefined when the store cannot take uploads from browsers (files: they go through the API).
+   */
+  directUpload(
+    key: string,
+    options: { contentType: string; size: number; expiresInSeconds: number },
+  ): Promise<DirectUpload | undefined>
   /** Stores `body` under `key`, replacing what was there. A stream is written as it arrives. */
   put(key: string, body: Buffer | Readable, options: PutOptions): Promise<void>
   /** The object's bytes and description, or undefined when there is none. */

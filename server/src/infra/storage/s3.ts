@@ -5,6 +5,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import {
   checkObjectKey,
   checkObjectPrefix,
+  type DirectUpload,
   type ListedObject,
   type ObjectInfo,
   type ObjectStorage,
@@ -143,6 +144,33 @@ export class S3ObjectStorage implements ObjectStorage {
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (token)
+  }
+
+  async directUpload(
+    key: string,
+    { contentType, size, expiresInSeconds }: { contentType: string; size: number; expiresInSeconds: number },
+  ): Promise<DirectUpload> {
+    const [{ PutObjectCommand }, { getSignedUrl }] = await Promise.all([
+      sdk(),
+      import('@aws-sdk/s3-request-presigner'),
+    ])
+    const command = new PutObjectCommand({
+      Bucket: this.options.bucket,
+      Key: checkObjectKey(key),
+      ContentType: contentType,
+      ContentLength: size,
+    })
+    // Type and length are signed: S3 refuses a body of another size or a request of another type.
+    const url = await getSignedUrl(await this.s3(), command, {
+      expiresIn: expiresInSeconds,
+      signableHeaders: new Set(['content-type', 'content-length']),
+    })
+    return {
+      url,
+      method: 'PUT',
+      headers: { 'content-type': contentType, 'content-length': String(size) },
+      expiresAt: new Date(Date.now() + expiresInSeconds * 1000),
+    }
   }
 
   async close(): Promise<void> {

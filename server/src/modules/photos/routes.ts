@@ -2,7 +2,16 @@ import Type from 'typebox'
 import { badRequest, notFound } from '../../errors.js'
 import type { HttpContext } from '../../http/context.js'
 import { bearerAuth, errors, IdParams, MessageResponse } from '../../http/schemas.js'
-import { MediaParams, Photo, PhotoParams, PhotoUpdate } from './schemas.js'
+import {
+  CompleteUploadBody,
+  DirectUpload,
+  DirectUploadBody,
+  MediaParams,
+  Photo,
+  PhotoParams,
+  PhotoUpdate,
+  UploadParams,
+} from './schemas.js'
 
 export function photoRoutes({ app, auth, services }: HttpContext) {
   const { photos } = services
@@ -58,6 +67,52 @@ export function photoRoutes({ app, auth, services }: HttpContext) {
       const photo = await photos.upload(request.params.id, receive, await auth.require(request))
       return reply.code(202).send(photo)
     },
+  )
+
+  app.post(
+    '/api/v1/places/:id/photos/uploads',
+    {
+      schema: {
+        tags,
+        summary: 'Start a direct upload to the S3 bucket (servers with S3 only; 409 otherwise)',
+        description:
+          'Answers a presigned request for exactly `size` bytes of `content_type`, valid 15 minutes. ' +
+          'Send the file with it, then complete the upload to make it a photo.',
+        security,
+        params: IdParams,
+        body: DirectUploadBody,
+        response: { 201: DirectUpload, ...errors(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await photos.startUpload(request.params.id, request.body, await auth.require(request))),
+  )
+
+  app.post(
+    '/api/v1/places/:id/photos/uploads/:upload_id',
+    {
+      schema: {
+        tags,
+        summary: 'Complete a direct upload: its file is checked like an upload through the API',
+        security,
+        params: UploadParams,
+        body: CompleteUploadBody,
+        response: { 202: Photo, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send(
+          await photos.completeUpload(
+            request.params.id,
+            request.params.upload_id,
+            request.body,
+            await auth.require(request),
+          ),
+        ),
   )
 
   app.patch(

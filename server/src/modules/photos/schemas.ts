@@ -48,3 +48,29 @@ export const PhotoUpdate = Type.Object(
 )
 
 export const MediaParams = Type.Object({ '*': Type.String() })
+
+export const DirectUploadBody = Type.Object(
+  {
+    content_type: Type.String({ description: 'image/jpeg, image/png, image/webp, image/avif or image/heic' }),
+    size: Type.Integer({ minimum: 1, description: 'The exact size of the file in bytes' }),
+  },
+  { additionalProperties: false },
+)
+
+export const DirectUpload = Type.Object({
+  upload_id: Type.String(),
+  url: Type.String({ description: 'Send the file here, with `method` and exactly these `headers`' }),
+  method: Type.Literal('PUT'),
+  headers: Type.Record(Type.String(), Type.String()),
+  expires_at: Type.String(),
+})
+
+export const UploadParams = Type.Object({ id: Type.String(), upload_id: Type.String() })
+
+export const CompleteUploadBody = Type.Object(
+  {
+    alt_text: Type.Optional(Type.String()),
+    caption: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+)

@@ -35,6 +35,17 @@ const TEXT_MAX = 500
 /** Variants never change (their names are their content): caches keep them for a year. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable'
 const ORIGINALS = 'originals/'
+/** How long a direct upload's URL is valid. */
+const DIRECT_UPLOAD_SECONDS = 900
+const UPLOAD_TYPES = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/avif',
+  'image/heic',
+  'image/heif',
+])
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 export const MEDIA_PREFIX = 'media/'
 
 export interface PhotoVariant {
@@ -148,65 +159,160 @@ export class PhotoService {
   async upload(placeId: string, receive: () => Promise<PhotoUpload>, actor: Actor): Promise<PhotoView> {
     const place = await findManagedPlace(this.deps.places, placeId, actor)
     const upload = await receive()
-    const altText = optionalText('alt_text', upload.altText)
-    const caption = optionalText('caption', upload.caption)
-    const { perPlace, maxBytes, maxPixels } = this.deps.options
-    if ((await this.deps.photos.countOfPlace(place.id)) >= perPlace) {
+    const fields = {
+      altText: optionalText('alt_text', upload.altText),
+      caption: optionalText('caption', upload.caption),
+    }
+    await this.checkRoom(place.id).catch((error) => {
       upload.file.resume()
+      throw error
+    })
+    return this.spooled(upload.file, async (path) => {
+      if (upload.truncated()) throw this.tooLarge()
+      const id = uuidv7()
+      const originalKey = `${ORIGINALS}${id}`
+      const image = await this.accept(path)
+      await this.deps.storage.put(originalKey, createReadStream(path), { contentType: `image/${image.type}` })
+      return this.register(id, place, originalKey, fields, actor, image)
+    })
+  }
+
+  /**
+   * A direct upload to the bucket (S3 only): a presigned `PUT` of exactly `size` bytes of
+   * `content_type`, valid for 15 minutes; the client then completes it with `completeUpload`.
+   */
+  async startUpload(placeId: string, input: { content_type: string; size: number }, actor: Actor) {
+    const place = await findManagedPlace(this.deps.places, placeId, actor)
+    if (!UPLOAD_TYPES.has(input.content_type)) {
+      throw new AppError(
+        415,
+        'unsupported_image',
+        'not a photo: upload a JPEG, PNG, WebP, AVIF or HEIC image',
+      )
+    }
+    if (input.size > this.deps.options.maxBytes) throw this.tooLarge()
+    await this.checkRoom(place.id)
+    const uploadId = uuidv7()
+    const upload = await this.deps.storage.directUpload(`${ORIGINALS}${place.id}/${uploadId}`, {
+      contentType: input.content_type,
+      size: input.size,
+      expiresInSeconds: DIRECT_UPLOAD_SECONDS,
+    })
+    if (!upload) {
+      throw conflict(
+        'this server takes photos through the API: POST them as multipart/form-data to /photos',
+        'direct_uploads_unavailable',
+      )
+    }
+    return {
+      upload_id: uploadId,
+      url: upload.url,
+      method: upload.method,
+      headers: upload.headers,
+      expires_at: upload.expiresAt.toISOString(),
+    }
+  }
+
+  /** The photo of a finished direct upload: its bytes are checked as an upload through the API is. */
+  async completeUpload(
+    placeId: string,
+    uploadId: string,
+    input: { alt_text?: unknown; caption?: unknown },
+    actor: Actor,
+  ): Promise<PhotoView> {
+    const place = await findManagedPlace(this.deps.places, placeId, actor)
+    const fields = {
+      altText: optionalText('alt_text', input.alt_text),
+      caption: optionalText('caption', input.caption),
+    }
+    const key = `${ORIGINALS}${place.id}/${uploadId}`
+    const notUploaded = notFound(
+      'No such upload: send the file to its upload URL first (it may have expired)',
+    )
+    if (!UUID.test(uploadId) || (await this.deps.photos.originalInUse(key))) throw notUploaded
+    const found = await this.deps.storage.get(key)
+    if (!found) throw notUploaded
+    try {
+      await this.checkRoom(place.id)
+      if (found.info.size > this.deps.options.maxBytes) throw this.tooLarge()
+      return await this.spooled(found.body, async (path) => {
+        const image = await this.accept(path)
+        return this.register(uuidv7(), place, key, fields, actor, image)
+      })
+    } catch (error) {
+      found.body.destroy()
+      await this.deps.storage.delete(key)
+      throw error
+    }
+  }
+
+  private tooLarge(): AppError {
+    const megabytes = Math.floor(this.deps.options.maxBytes / 1_048_576)
+    return new AppError(413, 'photo_too_large', `a photo may be at most ${megabytes} MB`)
+  }
+
+  private async checkRoom(placeId: string): Promise<void> {
+    const { perPlace } = this.deps.options
+    if ((await this.deps.photos.countOfPlace(placeId)) >= perPlace) {
       throw conflict(`a listing has at most ${perPlace} photos: delete one first`, 'too_many_photos')
     }
+  }
+
+  /** Runs `use` on the stream written to a temporary file, deleted afterwards. */
+  private async spooled<T>(stream: Readable, use: (path: string) => Promise<T>): Promise<T> {
     const dir = await mkdtemp(join(tmpdir(), 'hbnb-upload-'))
     try {
       const path = join(dir, 'upload')
-      await pipeline(upload.file, createWriteStream(path))
-      if (upload.truncated()) {
-        throw new AppError(
-          413,
-          'photo_too_large',
-          `a photo may be at most ${Math.floor(maxBytes / 1_048_576)} MB`,
-        )
-      }
-      const { size } = await stat(path)
-      if (size === 0) throw badRequest('the file is empty: choose a photo to upload', 'validation_failed')
-      const image = await inspectImage(path, size, maxPixels).catch((error) => {
-        if (error instanceof ImageProblem) {
-          const status = error.code === 'unsupported_image' ? 415 : 422
-          throw new AppError(status, error.code, error.message)
-        }
-        throw error
-      })
-      const id = uuidv7()
-      const originalKey = `${ORIGINALS}${id}`
-      await this.deps.storage.put(originalKey, createReadStream(path), { contentType: `image/${image.type}` })
-      const at = nowIso()
-      const count = await this.deps.photos.countOfPlace(place.id)
-      const row = await this.deps.photos.insert(
-        {
-          id,
-          owner_id: actor.id,
-          place_id: place.id,
-          status: 'processing',
-          caption: caption || null,
-          alt_text: altText || `Photo ${count + 1} of ${place.title}`,
-          original_key: originalKey,
-          width: null,
-          height: null,
-          variants: null,
-          placeholder: null,
-          error: null,
-          created_at: at,
-          updated_at: at,
-        },
-        outboxRow(photoTask(id), this.deps.now()),
-      )
-      this.deps.logger.info(
-        { photo_id: id, place_id: place.id, bytes: size, type: image.type },
-        'photo uploaded',
-      )
-      return this.view(row)
+      await pipeline(stream, createWriteStream(path))
+      return await use(path)
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
+  }
+
+  /** The checks of every upload, by its bytes: a 4xx naming the problem, or the image's type and size. */
+  private async accept(path: string) {
+    const { size } = await stat(path)
+    if (size === 0) throw badRequest('the file is empty: choose a photo to upload', 'validation_failed')
+    if (size > this.deps.options.maxBytes) throw this.tooLarge()
+    return inspectImage(path, size, this.deps.options.maxPixels).catch((error) => {
+      if (!(error instanceof ImageProblem)) throw error
+      throw new AppError(error.code === 'unsupported_image' ? 415 : 422, error.code, error.message)
+    })
+  }
+
+  /** The photo's row, last in its listing, and the task that makes its variants. */
+  private async register(
+    id: string,
+    place: { id: string; title: string },
+    originalKey: string,
+    fields: { altText: string | undefined; caption: string | undefined },
+    actor: Actor,
+    image: { type: string },
+  ): Promise<PhotoView> {
+    const at = nowIso()
+    const count = await this.deps.photos.countOfPlace(place.id)
+    const row = await this.deps.photos.insert(
+      {
+        id,
+        owner_id: actor.id,
+        place_id: place.id,
+        status: 'processing',
+        caption: fields.caption || null,
+        alt_text: fields.altText || `Photo ${count + 1} of ${place.title}`,
+        original_key: originalKey,
+        width: null,
+        height: null,
+        variants: null,
+        placeholder: null,
+        error: null,
+        created_at: at,
+        updated_at: at,
+      },
+      outboxRow(photoTask(id), this.deps.now()),
+    )
+    this.deps.logger.info({ photo_id: id, place_id: place.id, type: image.type }, 'photo uploaded')
+    return this.view(row)
   }
 
   /**
