@@ -98,6 +98,7 @@ export function createPhotoService(
   config: Config,
   database: Database,
   storage: ObjectStorage,
+  cache: ResponseCache,
   logger: Logger,
   now: () => number,
 ) {
@@ -106,6 +107,7 @@ export function createPhotoService(
     photos: new PhotoRepository(database),
     places: new PlaceRepository(database),
     storage,
+    cache,
     logger,
     now,
     options: {
@@ -147,6 +149,7 @@ export function createServices({
     options: { adminPasswordPolicy: config.passwordPolicy === 'all' },
   })
   const fees = { serviceFeePercent: config.serviceFeePercent, taxPercent: config.taxPercent }
+  const photos = createPhotoService(config, database, storage, cache, logger, now)
   const services: Services = {
     users,
     auth: new AuthService({
@@ -173,7 +176,7 @@ export function createServices({
       now,
     }),
     amenities: new AmenityService({ amenities: repositories.amenities, cache }),
-    photos: createPhotoService(config, database, storage, logger, now),
+    photos,
     places: new PlaceService({
       places: repositories.places,
       users: repositories.users,
@@ -186,6 +189,7 @@ export function createServices({
     search: new SearchService({
       search: new SearchRepository(database),
       amenities: repositories.amenities,
+      covers: (placeIds) => photos.coversOf(placeIds),
       options: { ...fees, pageSizeMax: config.pageSizeMax, cacheTtlMs: config.cacheSearchTtlSeconds * 1000 },
       cache,
       now,
@@ -265,7 +269,13 @@ export function createSchedulerServices(
 }
 
 /** Background work: the task queue, the mail driver and the handler of every task name. */
-export function createJobs(config: Config, database: Database, logger: Logger, storage: ObjectStorage) {
+export function createJobs(
+  config: Config,
+  database: Database,
+  logger: Logger,
+  storage: ObjectStorage,
+  cache: ResponseCache,
+) {
   const queue = createTaskQueue(config, database, logger)
   const mail = createMailSender(config)
   const sms = createSmsSender(config)
@@ -278,7 +288,7 @@ export function createJobs(config: Config, database: Database, logger: Logger, s
     now: Date.now,
     options: { claimLeaseMs: config.taskLeaseSeconds * 1000 },
   })
-  const photos = createPhotoService(config, database, storage, logger, Date.now)
+  const photos = createPhotoService(config, database, storage, cache, logger, Date.now)
   const jobs = new Jobs({
     config,
     database,
@@ -305,7 +315,7 @@ export async function createApp(
   const redis: Redis | undefined = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const cache = createResponseCache(config, redis, logger)
   const storage = createObjectStorage(config)
-  const { jobs, notifications, mail, sms } = createJobs(config, database, logger, storage)
+  const { jobs, notifications, mail, sms } = createJobs(config, database, logger, storage, cache)
   const { services, accessTokens, sessions } = createServices({
     config,
     database,

@@ -178,7 +178,10 @@ async function worker(config: Config, logger: Logger) {
   const database = createDatabase(config.databaseUrl, logger)
   await requireMigrated(database)
   const storage = createObjectStorage(config)
-  const { jobs } = createJobs(config, database, logger, storage)
+  // Finished photos change search results and place lists: the worker invalidates the shared cache.
+  const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
+  const cache = createResponseCache(config, redis, logger)
+  const { jobs } = createJobs(config, database, logger, storage, cache)
   const missing = jobs.missingHandlers()
   if (missing.length) {
     await jobs.close()
@@ -188,6 +191,8 @@ async function worker(config: Config, logger: Logger) {
   lifecycle.onStop('the running tasks', () => jobs.close())
   lifecycle.onStop('the database', () => database.close())
   lifecycle.onStop('the object storage', () => storage.close())
+  lifecycle.onStop('the cache', () => cache.close())
+  lifecycle.onStop('the Redis connection', () => redis?.disconnect())
   await jobs.start()
   // Started once consuming: its /healthz answering means the worker takes tasks.
   const port = config.workerMetricsPort

@@ -109,6 +109,17 @@ describeEachDriver(
       const avifUrl = String(photo.srcset.avif).split(' ')[0]
       const avif = await fetch(`${t().baseUrl}${avifUrl}`)
       expect(avif.headers.get('content-type')).toBe('image/avif')
+      // Search results show it as the listing's cover.
+      const results = (await t().get('/api/v1/search?limit=100')).body.results as Record<string, any>[]
+      const card = results.find((result) => result.id === placeId)
+      expect(card?.cover_photo).toEqual({
+        alt_text: photo.alt_text,
+        width: 900,
+        height: 1200,
+        placeholder: photo.placeholder,
+        src: photo.src,
+        srcset: photo.srcset,
+      })
       // The original, with its GPS position, is gone once the variants exist.
       expect(await storedKeys(t(), 'originals/')).toEqual([])
     })

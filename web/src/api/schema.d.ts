@@ -3887,6 +3887,596 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/places/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A listing's photos, cover first (its host also sees those in progress or failed) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-1"][];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Upload a photo (multipart/form-data: optional `alt_text` and `caption` fields, then `file`)
+         * @description JPEG, PNG, WebP, AVIF or HEIC, recognised by its bytes. Answers 202 with the photo `processing`; its variants (AVIF, WebP, JPEG at several widths, without EXIF) are made in the background.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Text alternative for people who cannot see the photo */
+                            alt_text: string;
+                            caption: string | null;
+                            created_at: string;
+                            error: string | null;
+                            height: number | null;
+                            id: string;
+                            place_id: string | null;
+                            placeholder: string | null;
+                            /** @description Order in the listing: 0 is the cover */
+                            position: number;
+                            src: string | null;
+                            /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                            srcset: {
+                                avif?: string;
+                                jpeg?: string;
+                                webp?: string;
+                            };
+                            /** @description `processing` until its variants exist; `failed` with `error` saying why */
+                            status: "processing" | "ready" | "failed";
+                            updated_at: string;
+                            width: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/places/{id}/photos/{photo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a photo and its files */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    photo_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a photo's caption, alt text or place in the order */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    photo_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        alt_text?: string;
+                        caption?: string | null;
+                        /** @description New place in the order: 0 makes it the cover */
+                        position?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Text alternative for people who cannot see the photo */
+                            alt_text: string;
+                            caption: string | null;
+                            created_at: string;
+                            error: string | null;
+                            height: number | null;
+                            id: string;
+                            place_id: string | null;
+                            placeholder: string | null;
+                            /** @description Order in the listing: 0 is the cover */
+                            position: number;
+                            src: string | null;
+                            /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                            srcset: {
+                                avif?: string;
+                                jpeg?: string;
+                                webp?: string;
+                            };
+                            /** @description `processing` until its variants exist; `failed` with `error` saying why */
+                            status: "processing" | "ready" | "failed";
+                            updated_at: string;
+                            width: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/places/{id}/photos/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a direct upload to the S3 bucket (servers with S3 only; 409 otherwise)
+         * @description Answers a presigned request for exactly `size` bytes of `content_type`, valid 15 minutes. Send the file with it, then complete the upload to make it a photo.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description image/jpeg, image/png, image/webp, image/avif or image/heic */
+                        content_type: string;
+                        /** @description The exact size of the file in bytes */
+                        size: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            expires_at: string;
+                            headers: {
+                                [key: string]: string;
+                            };
+                            /** @enum {string} */
+                            method: "PUT";
+                            upload_id: string;
+                            /** @description Send the file here, with `method` and exactly these `headers` */
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/places/{id}/photos/uploads/{upload_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete a direct upload: its file is checked like an upload through the API */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    upload_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        alt_text?: string;
+                        caption?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Text alternative for people who cannot see the photo */
+                            alt_text: string;
+                            caption: string | null;
+                            created_at: string;
+                            error: string | null;
+                            height: number | null;
+                            id: string;
+                            place_id: string | null;
+                            placeholder: string | null;
+                            /** @description Order in the listing: 0 is the cover */
+                            position: number;
+                            src: string | null;
+                            /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                            srcset: {
+                                avif?: string;
+                                jpeg?: string;
+                                webp?: string;
+                            };
+                            /** @description `processing` until its variants exist; `failed` with `error` saying why */
+                            status: "processing" | "ready" | "failed";
+                            updated_at: string;
+                            width: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/places/{id}/quote": {
         parameters: {
             query?: never;
@@ -4579,6 +5169,19 @@ export interface paths {
                                 cleaning_fee_minor: number;
                                 /** @description ISO 3166-1 alpha-2 code */
                                 country: string;
+                                cover_photo: {
+                                    alt_text: string;
+                                    height: number;
+                                    placeholder: string | null;
+                                    src: string;
+                                    /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                    srcset: {
+                                        avif?: string;
+                                        jpeg?: string;
+                                        webp?: string;
+                                    };
+                                    width: number;
+                                } | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** @description ISO 4217 code */
@@ -6038,6 +6641,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/media/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A photo variant (immutable: its name is its content) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -6145,6 +6784,31 @@ export interface components {
             /** @description What went wrong, for a person */
             error: string;
             request_id: string;
+        };
+        /** Photo */
+        "def-1": {
+            /** @description Text alternative for people who cannot see the photo */
+            alt_text: string;
+            caption: string | null;
+            created_at: string;
+            error: string | null;
+            height: number | null;
+            id: string;
+            place_id: string | null;
+            placeholder: string | null;
+            /** @description Order in the listing: 0 is the cover */
+            position: number;
+            src: string | null;
+            /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+            srcset: {
+                avif?: string;
+                jpeg?: string;
+                webp?: string;
+            };
+            /** @description `processing` until its variants exist; `failed` with `error` saying why */
+            status: "processing" | "ready" | "failed";
+            updated_at: string;
+            width: number | null;
         };
     };
     responses: never;

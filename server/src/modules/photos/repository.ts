@@ -19,6 +19,19 @@ export class PhotoRepository {
       .execute()
   }
 
+  /** The ready photos of these listings, each listing's in its order. */
+  readyOf(placeIds: string[]): Promise<PhotoRow[]> {
+    if (placeIds.length === 0) return Promise.resolve([])
+    return this.db.write
+      .selectFrom('photos')
+      .selectAll()
+      .where('place_id', 'in', placeIds)
+      .where('status', '=', 'ready')
+      .orderBy('place_id')
+      .orderBy('position')
+      .execute()
+  }
+
   async countOfPlace(placeId: string): Promise<number> {
     const row = await this.db.write
       .selectFrom('photos')

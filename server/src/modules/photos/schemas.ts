@@ -34,6 +34,18 @@ export const Photo = Type.Object(
   { $id: 'Photo' },
 )
 
+export const PhotoCover = Type.Object(
+  {
+    alt_text: Type.String(),
+    width: Type.Integer(),
+    height: Type.Integer(),
+    placeholder: Type.Union([Type.String(), Type.Null()]),
+    src: Type.String(),
+    srcset: Photo.properties.srcset,
+  },
+  { description: "A listing's cover photo (its first ready photo)" },
+)
+
 export const PhotoParams = Type.Object({ id: Type.String(), photo_id: Type.String() })
 
 export const PhotoUpdate = Type.Object(

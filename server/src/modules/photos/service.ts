@@ -15,8 +15,10 @@ import type { Actor } from '../../domain/actor.js'
 import { photoTask } from '../../domain/tasks.js'
 import { AppError, badRequest, conflict, notFound } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
+import type { ResponseCache } from '../../infra/cache/index.js'
 import type { ObjectStorage } from '../../infra/storage/port.js'
 import type { Logger } from '../../logger.js'
+import { Changes } from '../cache-scopes.js'
 import { findManagedPlace, findVisiblePlace } from '../places/access.js'
 import type { PlaceRepository } from '../places/repository.js'
 import { textProblem } from '../validation.js'
@@ -70,6 +72,8 @@ export interface PhotoServiceDeps {
   photos: PhotoRepository
   places: PlaceRepository
   storage: ObjectStorage
+  /** Search results and place lists show covers: they are rebuilt when photos change. */
+  cache: ResponseCache
   logger: Logger
   now: () => number
   options: PhotoLimits
@@ -81,6 +85,12 @@ export interface PhotoUpload {
   truncated: () => boolean
   altText?: unknown
   caption?: unknown
+}
+
+export type PhotoCoverView = Pick<PhotoView, 'alt_text' | 'placeholder' | 'srcset'> & {
+  width: number
+  height: number
+  src: string
 }
 
 export interface PhotoView {
@@ -145,6 +155,17 @@ export class PhotoService {
       created_at: row.created_at,
       updated_at: row.updated_at,
     }
+  }
+
+  /** The cover (first ready photo) of each listing that has one. */
+  async coversOf(placeIds: string[]): Promise<Map<string, PhotoCoverView>> {
+    const covers = new Map<string, PhotoCoverView>()
+    for (const row of await this.deps.photos.readyOf(placeIds)) {
+      if (covers.has(row.place_id!)) continue
+      const { alt_text, width, height, placeholder, src, srcset } = this.view(row)
+      covers.set(row.place_id!, { alt_text, width: width!, height: height!, placeholder, src: src!, srcset })
+    }
+    return covers
   }
 
   /** A listing's photos: everyone sees the ready ones; its host and admins also those in progress or failed. */
@@ -356,6 +377,7 @@ export class PhotoService {
       updated_at: nowIso(),
     })
     await this.deps.storage.delete(row.original_key)
+    if (row.place_id) await this.deps.cache.invalidate(Changes.place(row.place_id))
     this.deps.logger.info({ photo_id: row.id, variants: stored.length }, 'photo ready')
   }
 
@@ -396,6 +418,7 @@ export class PhotoService {
       order.splice(Math.min(input.position, order.length), 0, row.id)
       await this.deps.photos.reorder(place.id, order, at)
     }
+    await this.deps.cache.invalidate(Changes.place(place.id))
     return this.view((await this.deps.photos.findById(row.id))!)
   }
 
@@ -405,6 +428,7 @@ export class PhotoService {
     await this.deps.photos.delete(row.id)
     const rest = (await this.deps.photos.ofPlace(place.id)).map((photo) => photo.id)
     await this.deps.photos.reorder(place.id, rest, nowIso())
+    await this.deps.cache.invalidate(Changes.place(place.id))
     await this.deleteObjects([row])
   }
 

@@ -1,4 +1,5 @@
 import Type from 'typebox'
+import { PhotoCover } from '../photos/schemas.js'
 import { MAX_PRICE } from '../places/money.js'
 import { PlaceSummary } from '../places/schemas.js'
 
@@ -98,6 +99,7 @@ export const SearchQuery = Type.Object({
 
 export const SearchResult = Type.Object({
   ...PlaceSummary.properties,
+  cover_photo: Type.Union([PhotoCover, Type.Null()]),
   nights: Type.Optional(Type.Integer({ description: 'With dates: nights of the stay' })),
   total_minor: Type.Optional(
     Type.Integer({

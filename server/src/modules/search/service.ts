@@ -10,6 +10,7 @@ import type { AmenityRepository } from '../amenities/repository.js'
 import { type FeeRates, priceStay } from '../bookings/pricing.js'
 import { type Stay, stayProblems } from '../bookings/rules.js'
 import { Tags } from '../cache-scopes.js'
+import type { PhotoCoverView } from '../photos/service.js'
 import { currencyDigits, toMajorUnits } from '../places/money.js'
 import { toPlaceSummary } from '../places/service.js'
 import type {
@@ -260,6 +261,8 @@ interface ParsedSearch {
 export interface SearchServiceDeps {
   search: SearchRepository
   amenities: AmenityRepository
+  /** The cover photo of each listing that has one (the photos module's). */
+  covers: (placeIds: string[]) => Promise<Map<string, PhotoCoverView>>
   options: SearchOptions
   cache: ResponseCache
   /** The clock (milliseconds since the epoch). */
@@ -371,12 +374,13 @@ export class SearchService {
     const ids = page.map((m) => m.place.id)
     const rows = await this.deps.search.pageRows(ids, stay && { from: stay.check_in, to: stay.check_out })
     const byId = new Map(rows.map((row) => [row.id, row]))
+    const covers = await this.deps.covers(ids)
     const nights = stay ? nightsOf(stay.check_in, stay.check_out) : []
     const results: SearchResultView[] = []
     for (const match of page) {
       const row = byId.get(match.place.id)
       if (!row) continue // deleted since the candidates were read
-      const result: SearchResultView = toPlaceSummary(row)
+      const result: SearchResultView = { ...toPlaceSummary(row), cover_photo: covers.get(row.id) ?? null }
       if (stay) {
         const overrides = new Map(
           (row.overrides ? row.overrides.split(',') : []).map((pair) => {
