@@ -1,8 +1,11 @@
 // The `hbnb` command: one codebase, several roles.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createApp, createJobs, createSchedulerServices } from './app.js'
 import { bulkSeed, checkBulkOptions } from './cli/bulk-seed.js'
+import { seedDemoPhotos } from './cli/demo-photos.js'
 import { createProgress } from './cli/progress.js'
 import { seedDemoData, seedEssentials } from './cli/seed.js'
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.js'
@@ -51,6 +54,8 @@ Commands:
   migrate down     revert the last migration
   migrate status   list migrations and when they were applied
   seed [--no-demo] add the admin and the default amenities, and demo data unless --no-demo
+  seed --demo-photos
+                   add drawn photos to the demo hosts' listings that have none (done on first start)
   seed --places N [--bookings M] [--seed S]
                    also add N generated listings and M taken nights (bookings and blocks) around
                    today, the same for the same seed S (default 1); for benchmarks and load tests
@@ -75,8 +80,29 @@ async function prepare(database: Database, config: Config, logger: Logger, demo:
   for (const line of await seedEssentials(database, config)) logger.info(`seeded ${line}`)
   if (demo) {
     const summary = await seedDemoData(database, config)
-    if (summary) logger.info(summary, 'seeded demo data (demo users log in with password hbnb-demo-1234)')
+    if (summary) {
+      logger.info(summary, 'seeded demo data (demo users log in with password hbnb-demo-1234)')
+      await addDemoPhotos(logger)
+    }
   }
+}
+
+/**
+ * `hbnb seed --demo-photos` in a process of its own: drawing the pictures loads the image library
+ * (about 23 MB), which the server then never holds unless photos are uploaded. A failure costs only
+ * the pictures.
+ */
+async function addDemoPhotos(logger: Logger): Promise<void> {
+  const child = spawn(process.execPath, [process.argv[1]!, 'seed', '--demo-photos'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let output = ''
+  child.stdout.on('data', (chunk) => {
+    output += chunk
+  })
+  const [code] = (await once(child, 'exit')) as [number | null]
+  if (code === 0) logger.info(output.trim())
+  else logger.warn({ code, output }, 'could not add the demo photos: the listings show drawn placeholders')
 }
 
 /** Refuses to start a role on a database that `hbnb migrate up` has not brought up to date. */
@@ -240,6 +266,7 @@ async function main(argv: string[]) {
     options: {
       help: { type: 'boolean', short: 'h' },
       'no-demo': { type: 'boolean' },
+      'demo-photos': { type: 'boolean' },
       places: { type: 'string' },
       bookings: { type: 'string' },
       seed: { type: 'string' },
@@ -303,6 +330,16 @@ async function main(argv: string[]) {
         }
       })
     case 'seed': {
+      if (values['demo-photos']) {
+        const storage = createObjectStorage(config)
+        try {
+          const added = await withDatabase(config, logger, (db) => seedDemoPhotos(db, storage))
+          console.log(`added ${added} drawn photos to the demo listings`)
+        } finally {
+          await storage.close()
+        }
+        return
+      }
       if (values.places === undefined) {
         if (values.bookings !== undefined || values.seed !== undefined) {
           throw new UsageError('--bookings and --seed go with --places N')

@@ -58,6 +58,21 @@ function money(amountMinor: number, currency: string) {
   return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(amountMinor / 10 ** digits)
 }
 
+/** A JPEG of a colour gradient, as a camera would send it (sharp is the server's image library). */
+async function testPhoto(width: number, height: number, [r, g, b]: number[]): Promise<Buffer> {
+  const { default: sharp } = await import('sharp')
+  const pixels = Buffer.alloc(width * height * 3)
+  for (let i = 0; i < width * height; i++) {
+    const shade = (i % width) / width
+    pixels[i * 3] = r! * shade
+    pixels[i * 3 + 1] = g! * shade
+    pixels[i * 3 + 2] = b!
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 85 })
+    .toBuffer()
+}
+
 async function logOut(page: Page) {
   await page.locator('.account-menu summary').click()
   await page.locator('.account-menu').getByRole('button', { name: 'Log out' }).click()
@@ -356,11 +371,61 @@ for (const device of DEVICES) {
       expect(await blocked.count()).toBe(3)
       await screenshot(page, device, '12-host-calendar')
 
+      // Photos: two added at once, each with its progress, prepared by the server; the second made the cover.
+      await openMenuLink(page, 'Host')
+      await page.locator('.listing-row', { hasText: title }).getByRole('link', { name: 'Edit' }).click()
+      await page.getByRole('heading', { name: 'Photos' }).waitFor()
+      await page.getByLabel('Add photos').setInputFiles([
+        { name: 'deck.jpg', mimeType: 'image/jpeg', buffer: await testPhoto(1600, 1000, [40, 110, 170]) },
+        { name: 'room.jpg', mimeType: 'image/jpeg', buffer: await testPhoto(1200, 900, [190, 120, 60]) },
+      ])
+      const thumbs = page.locator('.photo-item img')
+      await thumbs.nth(1).waitFor()
+      await page.locator('.photo-item').nth(1).getByRole('button', { name: 'Make cover' }).click()
+      await page
+        .locator('.photo-item')
+        .first()
+        .getByRole('button', { name: /^Delete “Photo 2 of/ })
+        .waitFor()
+      await page
+        .locator('.photo-item')
+        .first()
+        .getByLabel(/Description/)
+        .fill('Bedroom with a view of the sea')
+      await page
+        .locator('.photo-item')
+        .first()
+        .getByLabel(/Description/)
+        .blur()
+      await page
+        .locator('.photo-item')
+        .first()
+        .getByRole('button', { name: 'Delete “Bedroom with a view of the sea”' })
+        .waitFor()
+      await screenshot(page, device, '10a-editor-photos')
+
       await page.goto(`${server.url}/`)
       await page.getByLabel('Where').fill(city)
       await page.getByRole('button', { name: 'Search' }).click()
       await page.getByRole('heading', { name: title }).waitFor()
+      const cover = page
+        .locator('.place-card', { hasText: title })
+        .getByRole('img', { name: 'Bedroom with a view of the sea' })
+      await cover.scrollIntoViewIfNeeded()
+      // Loaded (lazily, once near the viewport), in one of the formats the server made.
+      await page.waitForFunction(
+        (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
+        await cover.elementHandle(),
+      )
       await screenshot(page, device, '11-search-new-listing')
+      await page.locator('.place-card', { hasText: title }).getByRole('link').first().click()
+      await page.getByRole('button', { name: 'Open photo: Bedroom with a view of the sea' }).click()
+      const viewer = page.getByRole('dialog', { name: 'Photos' })
+      await viewer.getByText('1 of 2').waitFor()
+      await viewer.getByRole('button', { name: 'Next' }).click()
+      await viewer.getByText('2 of 2').waitFor()
+      await screenshot(page, device, '11a-photo-viewer')
+      await viewer.getByRole('button', { name: 'Done' }).click()
       await logOut(page)
     })
 

@@ -53,3 +53,5 @@ export type NotificationPreferences = Ok<'/api/v1/users/me/notification-preferen
 export type NotificationPreferencesUpdate = Body<'/api/v1/users/me/notification-preferences', 'put'>
 export type EmailKind = keyof NotificationPreferences['email']
 export type SmsKind = keyof NotificationPreferences['sms']
+export type Photo = Ok<'/api/v1/places/{id}/photos', 'get'>[number]
+export type PhotoCover = NonNullable<SearchResult['cover_photo']>

@@ -113,10 +113,12 @@ interface DialogProps {
   title: string
   onClose: () => void
   children: ReactNode
+  /** `wide`: nearly the whole screen (a photo viewer). */
+  size?: 'wide'
 }
 
 /** A modal dialog (the native <dialog>): focus moves in, Escape closes, focus returns after. */
-export function Dialog({ open, title, onClose, children }: DialogProps) {
+export function Dialog({ open, title, onClose, children, size }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   useEffect(() => {
@@ -126,7 +128,12 @@ export function Dialog({ open, title, onClose, children }: DialogProps) {
     if (!open && dialog.open) dialog.close()
   }, [open])
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onClose}>
+    <dialog
+      ref={ref}
+      className={size === 'wide' ? 'dialog dialog-wide' : 'dialog'}
+      aria-labelledby={titleId}
+      onClose={onClose}
+    >
       <h2 id={titleId}>{title}</h2>
       {open && children}
     </dialog>

@@ -7,7 +7,7 @@ import { placeQueries } from '../api/queries/places'
 import { quoteQueries } from '../api/queries/quotes'
 import type { Night, PlaceDetail, Quote } from '../api/types'
 import { CalendarLegend, CalendarMonthsView, MonthNav, useCalendarMonths } from '../components/CalendarMonths'
-import { PlaceVisual } from '../components/PlaceVisual'
+import { PhotoGallery } from '../components/PhotoGallery'
 import { ErrorBox, Loading, Notice, PageHeading, Skeleton, Stars } from '../components/ui'
 import { WishlistButton } from '../components/WishlistButton'
 import { type MessageKey, useI18n } from '../i18n'
@@ -83,16 +83,7 @@ function PlaceView({ place }: { place: PlaceDetail }) {
           <Notice kind="info">{t(`place.status.${place.status}Notice` as MessageKey)}</Notice>
         )}
       </header>
-      <section className="gallery" aria-label={t('place.gallery')}>
-        <PlaceVisual
-          id={place.id}
-          className="gallery-main"
-          label={t('place.galleryImage', { city: place.city || place.title })}
-        />
-        {[1, 2, 3, 4].map((variant) => (
-          <PlaceVisual key={variant} id={place.id} variant={variant} className="gallery-thumb" />
-        ))}
-      </section>
+      <PhotoGallery placeId={place.id} label={t('place.galleryImage', { city: place.city || place.title })} />
       <div className="place-columns">
         <div className="place-main">
           <section className="place-section host-line">

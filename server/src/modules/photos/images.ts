@@ -40,12 +40,12 @@ export function sniffImageType(head: Buffer): ImageType | undefined {
   return undefined
 }
 
-const sharpLoading = import('sharp').then((module) => module.default)
-let sharpModule: typeof import('sharp').default | undefined
+/** sharp (libvips, about 23 MB of memory) is loaded by the first photo, not at start-up. */
+let sharpLoading: Promise<typeof import('sharp').default> | undefined
 
-async function sharp() {
-  sharpModule ??= await sharpLoading
-  return sharpModule
+function sharp() {
+  sharpLoading ??= import('sharp').then((module) => module.default)
+  return sharpLoading
 }
 
 /** Whether the file ends the way a whole image of its type ends (a cut-off upload does not). */

@@ -4,11 +4,12 @@
 // they exist, or as soon as the upload is refused.
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { buffer } from 'node:stream/consumers'
 import { pipeline } from 'node:stream/promises'
+import { ConcurrencyLimit } from '../../concurrency.js'
 import { outboxRow } from '../../db/outbox.js'
 import type { PhotoRow } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
@@ -34,6 +35,11 @@ import {
 import type { PhotoRepository } from './repository.js'
 
 const TEXT_MAX = 500
+/**
+ * Photos decoded at once: one per core. Each holds its original and a decoded width (tens of MB for
+ * a phone photo); twenty tasks taken at once queue here instead of growing the worker.
+ */
+const imageWork = new ConcurrencyLimit(availableParallelism())
 /** Variants never change (their names are their content): caches keep them for a year. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable'
 const ORIGINALS = 'originals/'
@@ -341,6 +347,10 @@ export class PhotoService {
    * variants fails for good (its status says why); a storage failure is thrown, to be retried.
    */
   async process(photoId: string): Promise<void> {
+    await imageWork.run(() => this.makeVariantsOf(photoId))
+  }
+
+  private async makeVariantsOf(photoId: string): Promise<void> {
     const row = await this.deps.photos.findById(photoId)
     if (row?.status !== 'processing' || !row.original_key) return
     const found = await this.deps.storage.get(row.original_key)
@@ -348,10 +358,9 @@ export class PhotoService {
       await this.fail(row, 'the uploaded file is gone: upload the photo again')
       return
     }
-    const original = await buffer(found.body)
     let variants: Awaited<ReturnType<typeof makeVariants>>
     try {
-      variants = await makeVariants(original, this.deps.options.maxPixels)
+      variants = await makeVariants(await buffer(found.body), this.deps.options.maxPixels)
     } catch (error) {
       this.deps.logger.warn({ photo_id: row.id, err: error }, 'photo could not be processed')
       await this.fail(row, 'the image could not be read: it is damaged or incomplete; upload it again')

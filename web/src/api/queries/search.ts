@@ -34,12 +34,14 @@ async function searchPlaces(query: SearchQuery, cursor?: string): Promise<Search
   }
   const all = await unwrap(api.GET('/api/v1/places/', { params: WHOLE_LIST }))
   const q = query.q?.toLowerCase()
-  const results = all.filter(
-    (p: PlaceSummary) =>
-      (!q || `${p.title} ${p.city} ${p.description}`.toLowerCase().includes(q)) &&
-      (!query.guests || p.max_guests >= query.guests) &&
-      (query.price_min === undefined || p.price >= query.price_min) &&
-      (query.price_max === undefined || p.price <= query.price_max),
-  )
+  const results = all
+    .filter(
+      (p: PlaceSummary) =>
+        (!q || `${p.title} ${p.city} ${p.description}`.toLowerCase().includes(q)) &&
+        (!query.guests || p.max_guests >= query.guests) &&
+        (query.price_min === undefined || p.price >= query.price_min) &&
+        (query.price_max === undefined || p.price <= query.price_max),
+    )
+    .map((p: PlaceSummary) => ({ ...p, cover_photo: null }))
   return { results, total: results.length, next_cursor: null, facets: { amenities: [], price_histogram: [] } }
 }

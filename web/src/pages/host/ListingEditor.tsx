@@ -11,6 +11,7 @@ import { useSession, useTitle } from '../../lib/hooks'
 import { paths } from '../../lib/paths'
 import { navigate } from '../../lib/router'
 import { NeedLogin } from '../NotFound'
+import { PhotoManager } from './PhotoManager'
 
 const STEPS = ['basics', 'location', 'details', 'pricing', 'review'] as const
 type Step = (typeof STEPS)[number]
@@ -451,6 +452,7 @@ function Editor({ place }: { place: PlaceDetail | undefined }) {
           )}
         </div>
       </form>
+      {place && <PhotoManager placeId={place.id} />}
     </div>
   )
 }
