@@ -36,6 +36,10 @@ import { DevOutboxService } from './modules/dev-outbox/service.js'
 import { IcalFetcher } from './modules/ical/fetch.js'
 import { IcalRepository } from './modules/ical/repository.js'
 import { IcalService } from './modules/ical/service.js'
+import { MessagingRepository } from './modules/messaging/repository.js'
+import { MessagingService } from './modules/messaging/service.js'
+import { NotificationCentreRepository } from './modules/notifications/centre-repository.js'
+import { NotificationCentreService } from './modules/notifications/centre-service.js'
 import { NotificationPreferenceRepository } from './modules/notifications/preference-repository.js'
 import { NotificationPreferenceService } from './modules/notifications/preference-service.js'
 import { ReminderService } from './modules/notifications/reminder-service.js'
@@ -69,7 +73,25 @@ export function createRepositories(database: Database) {
     ical: new IcalRepository(database),
     bookings: new BookingRepository(database),
     wishlists: new WishlistRepository(database),
+    conversations: new MessagingRepository(database),
+    notificationPreferences: new NotificationPreferenceRepository(database),
   }
+}
+
+/** The in-app notification centre, publishing to `live`. */
+export function createNotificationCentre(
+  database: Database,
+  live: LiveEvents,
+  logger: Logger,
+  now: () => number,
+) {
+  return new NotificationCentreService({
+    repository: new NotificationCentreRepository(database),
+    preferences: new NotificationPreferenceRepository(database),
+    live,
+    logger,
+    now,
+  })
 }
 
 /** What the services are built on: the drivers chosen for this process. */
@@ -96,8 +118,10 @@ export function createServices({
   sessionStore,
   cache,
   now,
+  live,
 }: ServiceDrivers) {
   const repositories = createRepositories(database)
+  const centre = createNotificationCentre(database, live, logger, now)
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds)
   const sessions = new Sessions({
     refreshTokens: repositories.refreshTokens,
@@ -132,6 +156,7 @@ export function createServices({
       tokens: new EmailTokenRepository(database),
       sessions,
       mail,
+      centre,
       options: {
         emailVerifyTtlSeconds: config.emailVerifyTtlSeconds,
         passwordResetTtlSeconds: config.passwordResetTtlSeconds,
@@ -149,7 +174,12 @@ export function createServices({
       cache,
       privacy,
     }),
-    reviews: new ReviewService({ reviews: repositories.reviews, places: repositories.places, cache }),
+    reviews: new ReviewService({
+      reviews: repositories.reviews,
+      places: repositories.places,
+      cache,
+      centre,
+    }),
     system: new SystemService({ database, repositories, dependencies: [] }),
     search: new SearchService({
       search: new SearchRepository(database),
@@ -179,7 +209,7 @@ export function createServices({
       now,
     }),
     notificationPreferences: new NotificationPreferenceService({
-      preferences: new NotificationPreferenceRepository(database),
+      preferences: repositories.notificationPreferences,
       users: repositories.users,
       now,
     }),
@@ -190,6 +220,18 @@ export function createServices({
       places: repositories.places,
       now,
       cache,
+      centre,
+    }),
+    notificationCentre: centre,
+    messaging: new MessagingService({
+      conversations: repositories.conversations,
+      places: repositories.places,
+      bookings: repositories.bookings,
+      centre,
+      live,
+      logger,
+      now,
+      options: { notifyAfterMs: config.messageNotifyAfterMinutes * 60_000 },
     }),
     bookings: new BookingService({
       bookings: repositories.bookings,
@@ -230,14 +272,24 @@ export function createSchedulerServices(
   })
 }
 
-/** Background work: the task queue, the mail driver and the handler of every task name. */
-export function createJobs(config: Config, database: Database, logger: Logger) {
+/**
+ * Background work: the task queue, the mail driver and the handler of every task name; `live`
+ * receives what the handlers publish (in-app notifications).
+ */
+export function createJobs(
+  config: Config,
+  database: Database,
+  logger: Logger,
+  live: LiveEvents = noLiveEvents,
+) {
   const queue = createTaskQueue(config, database, logger)
   const mail = createMailSender(config)
   const sms = createSmsSender(config)
   const notifications = new NotificationService({
     repository: new NotificationRepository(database),
     preferences: new NotificationPreferenceRepository(database),
+    conversations: new MessagingRepository(database),
+    centre: createNotificationCentre(database, live, logger, Date.now),
     mail,
     sms,
     logger,
@@ -261,14 +313,16 @@ export function createJobs(config: Config, database: Database, logger: Logger) {
   return { jobs, notifications, mail, sms }
 }
 
+/** `live`: where services and task handlers publish live events (none reach clients by default). */
 export async function createApp(
   config: Config,
   logger: Logger,
   database = createDatabase(config.databaseUrl, logger, replicaOptions(config)),
+  live: LiveEvents = noLiveEvents,
 ) {
   const redis: Redis | undefined = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const cache = createResponseCache(config, redis, logger)
-  const { jobs, notifications, mail, sms } = createJobs(config, database, logger)
+  const { jobs, notifications, mail, sms } = createJobs(config, database, logger, live)
   const { services, accessTokens, sessions } = createServices({
     config,
     database,
@@ -278,7 +332,7 @@ export async function createApp(
     sessionStore: createSessionStore(redis),
     cache,
     now: Date.now,
-    live: noLiveEvents,
+    live,
   })
   if (redis) {
     services.system.addDependency({

@@ -53,7 +53,7 @@ export interface PhoneCodesTable {
   created_at: string
 }
 
-export type NotificationChannel = 'email' | 'sms'
+export type NotificationChannel = 'email' | 'sms' | 'in_app'
 
 /** A user's choice for one channel and kind of message, where it differs from the default. */
 export interface NotificationPreferencesTable {
@@ -302,6 +302,62 @@ export interface SentMessagesTable {
   sending_until: string | null
 }
 
+/** A listing enquiry (`enquiry:<place>:<guest>`) or a booking's (`booking:<booking>`) conversation. */
+export interface ConversationsTable {
+  id: string
+  subject: string
+  place_id: string
+  booking_id: string | null
+  guest_id: string
+  host_id: string
+  last_message_id: string | null
+  last_message_at: string
+  created_at: string
+}
+
+export type ParticipantRole = 'guest' | 'host'
+
+export interface ConversationParticipantsTable {
+  conversation_id: string
+  user_id: string
+  role: ParticipantRole
+  /** The conversation's last message time, copied here so that an inbox is one index range. */
+  last_message_at: string
+  /** The last message this participant has read (messages are in id order). */
+  last_read_message_id: string | null
+  last_read_at: string | null
+}
+
+export interface MessagesTable {
+  id: string
+  conversation_id: string
+  sender_id: string
+  /** As typed (trimmed): plain text, never HTML. */
+  body: string
+  created_at: string
+}
+
+/** An administrator opened a conversation they are not part of (moderation). */
+export interface ConversationAccessTable {
+  id: string
+  conversation_id: string
+  admin_id: string
+  action: string
+  accessed_at: string
+}
+
+export interface UserNotificationsTable {
+  id: string
+  user_id: string
+  kind: string
+  text: string
+  /** JSON object: the ids the notification is about. */
+  data: string
+  dedupe_key: string
+  read_at: string | null
+  created_at: string
+}
+
 export interface DB {
   app_meta: AppMetaTable
   users: UsersTable
@@ -324,6 +380,11 @@ export interface DB {
   email_tokens: EmailTokensTable
   phone_codes: PhoneCodesTable
   notification_preferences: NotificationPreferencesTable
+  conversations: ConversationsTable
+  conversation_participants: ConversationParticipantsTable
+  messages: MessagesTable
+  conversation_access: ConversationAccessTable
+  user_notifications: UserNotificationsTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -340,3 +401,7 @@ export type WishlistRow = Selectable<WishlistsTable>
 export type IcalFeedRow = Selectable<IcalFeedsTable>
 export type GuestReviewRow = Selectable<GuestReviewsTable>
 export type OutboxRow = Selectable<OutboxTable>
+export type ConversationRow = Selectable<ConversationsTable>
+export type ParticipantRow = Selectable<ConversationParticipantsTable>
+export type MessageRow = Selectable<MessagesTable>
+export type UserNotificationRow = Selectable<UserNotificationsTable>
