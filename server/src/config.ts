@@ -481,7 +481,7 @@ export const SETTINGS = {
   messageNotifyAfterMinutes: {
     name: 'HBNB_MESSAGE_NOTIFY_AFTER_MINUTES',
     description:
-      'Minutes a conversation message may stay unread before its recipient is emailed (and texted, where chosen) about it: one message per unread burst.',
+      'Minutes a conversation message may stay unread before its recipient is emailed (and texted, where chosen) about it: one message per unread burst, none once read.',
     default: '10',
     parse: integer(0, 7 * 24 * 60),
   },
