@@ -414,6 +414,8 @@ export const en = {
   'notify.saved.smsOn': 'SMS on: saved.',
   'notify.saved.smsOff': 'SMS off: saved.',
   'notify.failed': 'Not saved: {reason}',
+  'notify.kind.new_message': 'Unread messages',
+  'notify.hint.new_message': 'A message from a guest or host left unread for a few minutes.',
   'notify.kind.security': 'Account security',
   'notify.hint.security': 'Welcome, email address confirmation, password reset.',
   'notify.kind.booking_requested': 'Booking requests',

@@ -437,6 +437,8 @@ export const fr: Record<MessageKey, string> = {
   'notify.saved.smsOn': 'SMS activés : enregistré.',
   'notify.saved.smsOff': 'SMS désactivés : enregistré.',
   'notify.failed': 'Non enregistré : {reason}',
+  'notify.kind.new_message': 'Messages non lus',
+  'notify.hint.new_message': 'Un message d’un voyageur ou d’un hôte resté non lu quelques minutes.',
   'notify.kind.security': 'Sécurité du compte',
   'notify.hint.security': 'Bienvenue, confirmation de l’adresse e-mail, nouveau mot de passe.',
   'notify.kind.booking_requested': 'Demandes de réservation',

@@ -156,8 +156,13 @@ export function messagingRoutes({ app, auth, services, config }: HttpContext) {
         body: MarkReadBody,
         response: { 200: ReadState, ...errors(400, 401, 403, 404) },
       },
+      // No body at all means `{}`: read up to the last message.
+      preValidation: (request, _reply, done) => {
+        request.body ??= {}
+        done()
+      },
     },
-    async (request) => messaging.markRead(request.params.id, await auth.require(request), request.body ?? {}),
+    async (request) => messaging.markRead(request.params.id, await auth.require(request), request.body),
   )
 
   app.get(
