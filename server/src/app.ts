@@ -138,6 +138,7 @@ export function createServices({
     sessions,
     privacy,
     options: { adminPasswordPolicy: config.passwordPolicy === 'all' },
+    centre,
   })
   const fees = { serviceFeePercent: config.serviceFeePercent, taxPercent: config.taxPercent }
   const services: Services = {

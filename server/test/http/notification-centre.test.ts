@@ -168,6 +168,15 @@ describeEachDriver(
       expect(account.map((n) => [n.text, n.data.event])).toEqual([
         ['Your password was changed', 'password_changed'],
       ])
+      // Changed by an administrator: told too.
+      const changed = await t().put(
+        `/api/v1/users/${guest.id}`,
+        { password: 'amber-otter-7731' },
+        { token: await t().adminToken() },
+      )
+      expect(changed.status).toBe(200)
+      const relogin = await t().login(guest.email, 'amber-otter-7731')
+      expect((await notices(t(), relogin)).filter((n) => n.kind === 'account')).toHaveLength(2)
     })
 
     it('stores nothing of a kind the user turned off in-app, and says so in the preferences', async () => {

@@ -1,4 +1,4 @@
-import { type Kysely, SqliteAdapter } from 'kysely'
+import type { Kysely } from 'kysely'
 
 const id = 'varchar(36)' as const
 const timestamp = 'varchar(24)' as const
@@ -90,18 +90,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute()
 }
 
+/** Dropping a table drops its indexes too. */
 export async function down(db: Kysely<unknown>): Promise<void> {
-  const sqlite = db.getExecutor().adapter instanceof SqliteAdapter
-  for (const [index, table] of [
-    ['user_notifications_unread_idx', 'user_notifications'],
-    ['user_notifications_user_idx', 'user_notifications'],
-  ] as const) {
-    const drop = db.schema.dropIndex(index)
-    await (sqlite ? drop : drop.on(table)).execute()
+  for (const table of [
+    'user_notifications',
+    'conversation_access',
+    'messages',
+    'conversation_participants',
+    'conversations',
+  ]) {
+    await db.schema.dropTable(table).execute()
   }
-  await db.schema.dropTable('user_notifications').execute()
-  await db.schema.dropTable('conversation_access').execute()
-  await db.schema.dropTable('messages').execute()
-  await db.schema.dropTable('conversation_participants').execute()
-  await db.schema.dropTable('conversations').execute()
 }
