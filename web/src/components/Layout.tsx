@@ -59,6 +59,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <NavLink to={paths.search()}>{t('nav.explore')}</NavLink>
             {user && <NavLink to={paths.trips()}>{t('nav.trips')}</NavLink>}
             {user && <NavLink to={paths.wishlists()}>{t('nav.wishlists')}</NavLink>}
+            {user && <NavLink to={paths.inbox()}>{t('nav.inbox')}</NavLink>}
             {user && <NavLink to={paths.host()}>{t('nav.host')}</NavLink>}
             {user?.is_admin && <NavLink to={paths.admin()}>{t('nav.admin')}</NavLink>}
           </nav>
@@ -92,6 +93,7 @@ export function Layout({ children }: { children: ReactNode }) {
                   <Link to={paths.account()}>{t('nav.profile')}</Link>
                   <Link to={paths.trips()}>{t('nav.trips')}</Link>
                   <Link to={paths.wishlists()}>{t('nav.wishlists')}</Link>
+                  <Link to={paths.inbox()}>{t('nav.inbox')}</Link>
                   <Link to={paths.host()}>{t('nav.host')}</Link>
                   <Link to={paths.reservations()}>{t('nav.reservations')}</Link>
                   {user.is_admin && <Link to={paths.admin()}>{t('nav.admin')}</Link>}

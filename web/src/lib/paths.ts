@@ -39,6 +39,8 @@ export const patterns = {
   trips: '/trips',
   wishlists: '/wishlists',
   wishlist: '/wishlists/:id',
+  inbox: '/inbox',
+  conversation: '/inbox/:id',
   account: '/account',
   host: '/host',
   newListing: '/host/listings/new',
@@ -68,6 +70,8 @@ export const paths = {
   trips: (params: { tab?: string; booked?: string } = {}) => `${patterns.trips}${query(params)}`,
   wishlists: () => patterns.wishlists,
   wishlist: (id: string) => fill(patterns.wishlist, { id }),
+  inbox: () => patterns.inbox,
+  conversation: (id: string) => fill(patterns.conversation, { id }),
   account: () => patterns.account,
   /** The host's listings; `saved` highlights the one just saved. */
   host: (saved?: string) => `${patterns.host}${query({ saved })}`,
