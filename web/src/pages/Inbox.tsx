@@ -17,7 +17,23 @@ import { NeedLogin } from './NotFound'
 /** Characters a message may hold (the server counts them once trimmed). */
 export const MESSAGE_MAX = 4000
 
-const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone
+const tagOf = (locale: string) => (locale === 'fr' ? 'fr-FR' : 'en-GB')
+
+/** When a message was sent, in the reader's time zone: the time today, the date before. */
+function shortWhen(iso: string, locale: string): string {
+  const when = new Date(iso)
+  const today = new Date().toDateString() === when.toDateString()
+  return new Intl.DateTimeFormat(
+    tagOf(locale),
+    today ? { timeStyle: 'short' } : { day: 'numeric', month: 'short' },
+  ).format(when)
+}
+
+function fullWhen(iso: string, locale: string): string {
+  return new Intl.DateTimeFormat(tagOf(locale), { dateStyle: 'medium', timeStyle: 'short' }).format(
+    new Date(iso),
+  )
+}
 
 /** The other side of a conversation, as the viewer sees it. */
 function otherSide(conversation: Conversation) {
@@ -25,7 +41,7 @@ function otherSide(conversation: Conversation) {
 }
 
 export default function Inbox() {
-  const { t, dateTime } = useI18n()
+  const { t, locale } = useI18n()
   const { session } = useSession()
   useTitle(t('inbox.title'))
   const inbox = useInfiniteQuery({
@@ -71,7 +87,7 @@ export default function Inbox() {
                   )}
                 </span>
                 <span className="inbox-meta">
-                  <span className="muted small">{dateTime(conversation.updated_at, localZone())}</span>
+                  <span className="muted small">{shortWhen(conversation.updated_at, locale)}</span>
                   {unread > 0 && (
                     <span className="badge">
                       <span aria-hidden="true">{unread}</span>
@@ -99,7 +115,7 @@ export default function Inbox() {
 }
 
 export function ConversationPage({ id }: { id: string }) {
-  const { t, dateTime } = useI18n()
+  const { t, locale } = useI18n()
   const { session } = useSession()
   const queryClient = useQueryClient()
   const formId = useId()
@@ -177,16 +193,16 @@ export function ConversationPage({ id }: { id: string }) {
             <li key={message.id} className={`message ${mine ? 'is-mine' : ''}`}>
               <span className="visually-hidden">{mine ? t('inbox.you') : (other?.first_name ?? '')}: </span>
               <MessageText text={message.text} />
-              <span className="muted small">{dateTime(message.created_at, localZone())}</span>
+              <time className="muted small" dateTime={message.created_at}>
+                {fullWhen(message.created_at, locale)}
+              </time>
             </li>
           )
         })}
       </ol>
       {conversation.data && conversation.data.role !== 'moderator' && (
-        <form className="stack message-form" onSubmit={submit} aria-labelledby={`${formId}-label`}>
-          <label id={`${formId}-label`} htmlFor={`${formId}-text`}>
-            {t('inbox.write', { name: other?.first_name ?? '' })}
-          </label>
+        <form className="stack message-form" onSubmit={submit}>
+          <label htmlFor={`${formId}-text`}>{t('inbox.write', { name: other?.first_name ?? '' })}</label>
           <textarea
             id={`${formId}-text`}
             name="text"
