@@ -24,6 +24,18 @@ interface Mail {
   raw: string
 }
 
+/** The text messages the file SMS driver wrote whose dedupe key is `key`. */
+async function textsWithKey(key: string): Promise<{ to: string; body: string }[]> {
+  const dir = join(dataDir, 'sms')
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'))
+  const texts = []
+  for (const name of names) {
+    const text = JSON.parse(await readFile(join(dir, name), 'utf8'))
+    if (text.dedupeKey === key) texts.push({ to: text.to, body: text.body })
+  }
+  return texts
+}
+
 async function mailsWithKey(part: string): Promise<Mail[]> {
   const dir = join(dataDir, 'mail')
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.eml'))
@@ -425,6 +437,13 @@ describeEachDriver(
     it('emails a burst of unread messages once, after the delay, and not when they were read in time', async () => {
       await t().app.jobs.start()
       const { host, place, guest } = await setUp(t(), 'Olive grove cottage')
+      // The host has a verified number: unread messages are texted too.
+      const phone = `+3361${String(Date.now()).slice(-7)}`
+      await t()
+        .app.database.write.updateTable('users')
+        .set({ phone, phone_verified_at: new Date().toISOString() })
+        .where('id', '=', host.id)
+        .execute()
       const conversation = await enquiry(t(), place.id, guest.token)
       const before = Date.now()
       const first = await send(t(), conversation.id, guest.token, 'Hello <host>')
@@ -474,6 +493,12 @@ describeEachDriver(
       ])
       expect(mails[0]!.raw).toMatch(/Content-Type: text\/plain[\s\S]*Hello <host>/)
       expect(mails[0]!.raw).toMatch(/Content-Type: text\/html[\s\S]*<p>Hello &lt;host&gt;<\/p>/)
+      expect(await textsWithKey(`${key}:sms`)).toEqual([
+        {
+          to: phone,
+          body: expect.stringMatching(/^HBNB: 3 new messages from First\d+ about Olive grove cottage\./),
+        },
+      ])
       // Handled again (a redelivery): still one email.
       await t().app.notifications.handle({
         name: 'notifications',
@@ -495,6 +520,7 @@ describeEachDriver(
       await t().post(`/api/v1/conversations/${conversation.id}/read`, {}, { token: host.token })
       await due(nextKey)
       expect(await mailsWithKey(nextKey)).toEqual([])
+      expect(await textsWithKey(`${nextKey}:sms`)).toEqual([])
 
       // Turned off by the host: not emailed, though unread.
       await t().put(
@@ -506,6 +532,8 @@ describeEachDriver(
       const mutedKey = `message:${muted.id}:${host.id}`
       await due(mutedKey)
       expect(await mailsWithKey(mutedKey)).toEqual([])
+      // ... while texts, still on, are sent.
+      expect(await textsWithKey(`${mutedKey}:sms`)).toHaveLength(1)
       // The guest's own messages never notify the guest.
       expect(await mailsWithKey(`:${guest.id}`)).toEqual([])
     })
