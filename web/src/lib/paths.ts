@@ -41,6 +41,7 @@ export const patterns = {
   wishlist: '/wishlists/:id',
   inbox: '/inbox',
   conversation: '/inbox/:id',
+  notifications: '/notifications',
   account: '/account',
   host: '/host',
   newListing: '/host/listings/new',
@@ -72,6 +73,7 @@ export const paths = {
   wishlist: (id: string) => fill(patterns.wishlist, { id }),
   inbox: () => patterns.inbox,
   conversation: (id: string) => fill(patterns.conversation, { id }),
+  notifications: () => patterns.notifications,
   account: () => patterns.account,
   /** The host's listings; `saved` highlights the one just saved. */
   host: (saved?: string) => `${patterns.host}${query({ saved })}`,
