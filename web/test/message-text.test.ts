@@ -1,6 +1,6 @@
 // Message text is shown as typed: plain parts, and web addresses as links (never HTML).
 import { describe, expect, it } from 'vitest'
-import { linkParts } from '../src/components/MessageText'
+import { linkParts } from '../src/lib/links'
 
 describe('message text', () => {
   it('cuts out http and https addresses, leaving sentence punctuation outside them', () => {
