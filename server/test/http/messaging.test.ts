@@ -6,8 +6,14 @@ import { mkdtempSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pino } from 'pino'
 import { expect, it } from 'vitest'
 import { addDays, localDate } from '../../src/dates.js'
+import { noLiveEvents } from '../../src/domain/live.js'
+import { BookingRepository } from '../../src/modules/bookings/repository.js'
+import { MessagingRepository } from '../../src/modules/messaging/repository.js'
+import { MessagingService } from '../../src/modules/messaging/service.js'
+import { PlaceRepository } from '../../src/modules/places/repository.js'
 import { RecordingLiveEvents } from '../helpers/recording-live.js'
 import { decodeQuotedPrintable } from '../helpers/smtp.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
@@ -421,6 +427,31 @@ describeEachDriver(
       // Reading again moves nothing and publishes nothing.
       await t().post(`/api/v1/conversations/${conversation.id}/read`, {}, { token: host.token })
       expect(live.on(`conversation:${conversation.id}`, 'conversation.read')).toHaveLength(1)
+    })
+
+    it('logs each moderation access, naming the administrator and the conversation', async () => {
+      const { place, guest } = await setUp(t())
+      const conversation = await enquiry(t(), place.id, guest.token, 'Hello')
+      const lines: string[] = []
+      const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) })
+      const { database } = t().app
+      const messaging = new MessagingService({
+        conversations: new MessagingRepository(database),
+        places: new PlaceRepository(database),
+        bookings: new BookingRepository(database),
+        centre: t().app.services.notificationCentre,
+        live: noLiveEvents,
+        logger,
+        now: Date.now,
+        options: { notifyAfterMs: 60_000 },
+      })
+      const adminId = (await t().get('/api/v1/auth/me', { token: await t().adminToken() })).body.id
+      await messaging.get(conversation.id, { id: adminId, isAdmin: true })
+      await messaging.get(conversation.id, { id: guest.id, isAdmin: false })
+      const logged = lines.map((line) => JSON.parse(line))
+      expect(logged.map((l) => [l.msg, l.admin_id, l.conversation_id, l.action])).toEqual([
+        ['conversation opened for moderation', adminId, conversation.id, 'open'],
+      ])
     })
 
     it('tells the real-time tier who may follow a conversation', async () => {
