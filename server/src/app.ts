@@ -38,6 +38,10 @@ import { DevOutboxService } from './modules/dev-outbox/service.js'
 import { IcalFetcher } from './modules/ical/fetch.js'
 import { IcalRepository } from './modules/ical/repository.js'
 import { IcalService } from './modules/ical/service.js'
+import { MessagingRepository } from './modules/messaging/repository.js'
+import { MessagingService } from './modules/messaging/service.js'
+import { NotificationCentreRepository } from './modules/notifications/centre-repository.js'
+import { NotificationCentreService } from './modules/notifications/centre-service.js'
 import { NotificationPreferenceRepository } from './modules/notifications/preference-repository.js'
 import { NotificationPreferenceService } from './modules/notifications/preference-service.js'
 import { ReminderService } from './modules/notifications/reminder-service.js'
@@ -73,7 +77,25 @@ export function createRepositories(database: Database) {
     ical: new IcalRepository(database),
     bookings: new BookingRepository(database),
     wishlists: new WishlistRepository(database),
+    conversations: new MessagingRepository(database),
+    notificationPreferences: new NotificationPreferenceRepository(database),
   }
+}
+
+/** The in-app notification centre, publishing to `live`. */
+export function createNotificationCentre(
+  database: Database,
+  live: LiveEvents,
+  logger: Logger,
+  now: () => number,
+) {
+  return new NotificationCentreService({
+    repository: new NotificationCentreRepository(database),
+    preferences: new NotificationPreferenceRepository(database),
+    live,
+    logger,
+    now,
+  })
 }
 
 /** What the services are built on: the drivers chosen for this process. */
@@ -129,8 +151,10 @@ export function createServices({
   cache,
   now,
   storage,
+  live,
 }: ServiceDrivers) {
   const repositories = createRepositories(database)
+  const centre = createNotificationCentre(database, live, logger, now)
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds)
   const sessions = new Sessions({
     refreshTokens: repositories.refreshTokens,
@@ -147,6 +171,7 @@ export function createServices({
     sessions,
     privacy,
     options: { adminPasswordPolicy: config.passwordPolicy === 'all' },
+    centre,
   })
   const fees = { serviceFeePercent: config.serviceFeePercent, taxPercent: config.taxPercent }
   const photos = createPhotoService(config, database, storage, cache, logger, now)
@@ -166,6 +191,7 @@ export function createServices({
       tokens: new EmailTokenRepository(database),
       sessions,
       mail,
+      centre,
       options: {
         emailVerifyTtlSeconds: config.emailVerifyTtlSeconds,
         passwordResetTtlSeconds: config.passwordResetTtlSeconds,
@@ -184,7 +210,12 @@ export function createServices({
       cache,
       privacy,
     }),
-    reviews: new ReviewService({ reviews: repositories.reviews, places: repositories.places, cache }),
+    reviews: new ReviewService({
+      reviews: repositories.reviews,
+      places: repositories.places,
+      cache,
+      centre,
+    }),
     system: new SystemService({ database, repositories, dependencies: [] }),
     search: new SearchService({
       search: new SearchRepository(database),
@@ -215,7 +246,7 @@ export function createServices({
       now,
     }),
     notificationPreferences: new NotificationPreferenceService({
-      preferences: new NotificationPreferenceRepository(database),
+      preferences: repositories.notificationPreferences,
       users: repositories.users,
       now,
     }),
@@ -226,6 +257,18 @@ export function createServices({
       places: repositories.places,
       now,
       cache,
+      centre,
+    }),
+    notificationCentre: centre,
+    messaging: new MessagingService({
+      conversations: repositories.conversations,
+      places: repositories.places,
+      bookings: repositories.bookings,
+      centre,
+      live,
+      logger,
+      now,
+      options: { notifyAfterMs: config.messageNotifyAfterMinutes * 60_000 },
     }),
     bookings: new BookingService({
       bookings: repositories.bookings,
@@ -268,13 +311,17 @@ export function createSchedulerServices(
   })
 }
 
-/** Background work: the task queue, the mail driver and the handler of every task name. */
+/**
+ * Background work: the task queue, the mail driver and the handler of every task name; `live`
+ * receives what the handlers publish (in-app notifications).
+ */
 export function createJobs(
   config: Config,
   database: Database,
   logger: Logger,
   storage: ObjectStorage,
   cache: ResponseCache,
+  live: LiveEvents = noLiveEvents,
 ) {
   const queue = createTaskQueue(config, database, logger)
   const mail = createMailSender(config)
@@ -282,6 +329,8 @@ export function createJobs(
   const notifications = new NotificationService({
     repository: new NotificationRepository(database),
     preferences: new NotificationPreferenceRepository(database),
+    conversations: new MessagingRepository(database),
+    centre: createNotificationCentre(database, live, logger, Date.now),
     mail,
     sms,
     logger,
@@ -307,15 +356,17 @@ export function createJobs(
   return { jobs, notifications, mail, sms }
 }
 
+/** `live`: where services and task handlers publish live events (none reach clients by default). */
 export async function createApp(
   config: Config,
   logger: Logger,
   database = createDatabase(config.databaseUrl, logger, replicaOptions(config)),
+  live: LiveEvents = noLiveEvents,
 ) {
   const redis: Redis | undefined = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const cache = createResponseCache(config, redis, logger)
   const storage = createObjectStorage(config)
-  const { jobs, notifications, mail, sms } = createJobs(config, database, logger, storage, cache)
+  const { jobs, notifications, mail, sms } = createJobs(config, database, logger, storage, cache, live)
   const { services, accessTokens, sessions } = createServices({
     config,
     database,
@@ -325,7 +376,7 @@ export async function createApp(
     sessionStore: createSessionStore(redis),
     cache,
     now: Date.now,
-    live: noLiveEvents,
+    live,
     storage,
   })
   if (redis) {

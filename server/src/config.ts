@@ -67,6 +67,8 @@ export interface Config {
   serviceFeePercent: number
   taxPercent: number
   bookingRequestTtlHours: number
+  messageNotifyAfterMinutes: number
+  messageRateLimitPerMinute: number
   icalAllowPrivateAddresses: boolean
   webDir: string
   mapTilesUrl: string
@@ -488,6 +490,20 @@ export const SETTINGS = {
     default: '24',
     parse: integer(1, 24 * 30),
   },
+  messageNotifyAfterMinutes: {
+    name: 'HBNB_MESSAGE_NOTIFY_AFTER_MINUTES',
+    description:
+      'Minutes a conversation message may stay unread before its recipient is emailed (and texted, where chosen) about it: one message per unread burst, none once read.',
+    default: '10',
+    parse: integer(0, 7 * 24 * 60),
+  },
+  messageRateLimitPerMinute: {
+    name: 'HBNB_MESSAGE_RATE_LIMIT',
+    description:
+      'Conversation messages a user may send per minute, all conversations together; `0`: no limit.',
+    default: '30',
+    parse: integer(0, 100_000),
+  },
   icalAllowPrivateAddresses: {
     name: 'HBNB_ICAL_ALLOW_PRIVATE',
     description: 'Let iCal imports fetch loopback and private addresses (off: protects against SSRF).',
@@ -883,6 +899,8 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     serviceFeePercent: read('serviceFeePercent', 12),
     taxPercent: read('taxPercent', 5),
     bookingRequestTtlHours: read('bookingRequestTtlHours', 24),
+    messageNotifyAfterMinutes: read('messageNotifyAfterMinutes', 10),
+    messageRateLimitPerMinute: read('messageRateLimitPerMinute', 30),
     icalAllowPrivateAddresses: read('icalAllowPrivateAddresses', false),
     webDir: resolveWebDir(read('webDir', DEFAULT_WEB_DIR)),
     mapTilesUrl: read('mapTilesUrl', DEFAULT_MAP_TILES_URL),

@@ -584,6 +584,57 @@ for (const device of DEVICES) {
       await logOut(page)
     })
 
+    it('lets a guest ask a host about a listing; the host finds it unread in the inbox and answers', async () => {
+      const question = 'Is it quiet at night? <b>not bold</b> See https://example.com/info.'
+      await page.goto(`${server.url}/`)
+      await logIn(page, 'guest2@hbnb.io')
+      await page.goto(`${server.url}/places/${place.id}`)
+      await page.getByRole('heading', { name: place.title, level: 1 }).waitFor()
+      await page.getByRole('button', { name: /^Contact / }).click()
+      await page.waitForURL(/\/inbox\//)
+      await page.getByText('No messages yet: write the first one.').waitFor()
+      await page.getByLabel(/^Write to /).fill(question)
+      await page.getByRole('button', { name: 'Send' }).click()
+      const sent = page.getByTestId('messages').locator('.message-text').first()
+      await sent.waitFor()
+      // Shown as typed: the markup is text, the address a link.
+      expect(await sent.textContent()).toBe(question)
+      expect(await sent.locator('b').count()).toBe(0)
+      expect(await sent.locator('a').getAttribute('href')).toBe('https://example.com/info')
+      expect(await page.getByLabel(/^Write to /).inputValue()).toBe('')
+      await screenshot(page, device, '20-conversation-guest')
+      await logOut(page)
+
+      await logIn(page, hostEmail)
+      await openMenuLink(page, 'Inbox')
+      const item = page.getByTestId('inbox').locator('.inbox-item.is-unread').first()
+      await item.getByText('1 unread message').waitFor()
+      expect(await item.textContent()).toContain(question)
+      await screenshot(page, device, '21-inbox')
+      // The notification centre has it too, and leads to the conversation.
+      await openMenuLink(page, 'Notifications')
+      const notice = page.getByTestId('notifications-list').locator('.notification-item.is-unread').first()
+      await notice.getByText(`New message from `, { exact: false }).waitFor()
+      expect(await notice.textContent()).toContain(place.title)
+      await screenshot(page, device, '21-notifications')
+      await notice.click()
+      await page.waitForURL(/\/inbox\//)
+      await page.getByTestId('messages').getByText(question).waitFor()
+      await page.getByLabel(/^Write to /).fill('Very quiet.\nThe street is closed to cars.')
+      await page.getByRole('button', { name: 'Send' }).click()
+      await page
+        .getByTestId('messages')
+        .locator('.message.is-mine')
+        .getByText(/^Very quiet\./)
+        .waitFor()
+      await screenshot(page, device, '22-conversation-host')
+      // Read: the inbox shows nothing unread any more.
+      await openMenuLink(page, 'Inbox')
+      await page.getByTestId('inbox').locator('.inbox-item').first().waitFor()
+      await page.getByTestId('inbox').locator('.inbox-item.is-unread').waitFor({ state: 'detached' })
+      await logOut(page)
+    })
+
     it('resets a forgotten password from the emailed link, then logs in with the new password', async () => {
       const email = 'guest4@hbnb.io'
       const newPassword = `a-new-password-${device.name}`

@@ -12,6 +12,9 @@ import { SearchPage } from './pages/Search'
 const Trips = lazy(() => import('./pages/Trips'))
 const Wishlists = lazy(() => import('./pages/Wishlists'))
 const WishlistPage = lazy(() => import('./pages/Wishlists').then((m) => ({ default: m.WishlistPage })))
+const Inbox = lazy(() => import('./pages/Inbox'))
+const ConversationPage = lazy(() => import('./pages/Inbox').then((m) => ({ default: m.ConversationPage })))
+const Notifications = lazy(() => import('./pages/Notifications'))
 const Account = lazy(() => import('./pages/Account'))
 const HostListings = lazy(() => import('./pages/host/Listings'))
 const ListingEditor = lazy(() => import('./pages/host/ListingEditor'))
@@ -48,6 +51,9 @@ const ROUTES: Route[] = [
   route(patterns.trips, Trips),
   route(patterns.wishlists, Wishlists),
   route(patterns.wishlist, WishlistPage),
+  route(patterns.inbox, Inbox),
+  route(patterns.conversation, ConversationPage),
+  route(patterns.notifications, Notifications),
   route(patterns.account, Account),
   route(patterns.host, HostListings),
   route(patterns.newListing, ListingEditor),

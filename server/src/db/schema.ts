@@ -53,7 +53,7 @@ export interface PhoneCodesTable {
   created_at: string
 }
 
-export type NotificationChannel = 'email' | 'sms'
+export type NotificationChannel = 'email' | 'sms' | 'in_app'
 
 /** A user's choice for one channel and kind of message, where it differs from the default. */
 export interface NotificationPreferencesTable {
@@ -316,13 +316,69 @@ export interface PhotosTable {
   original_key: string | null
   width: number | null
   height: number | null
-  /** JSON: `PhotoVariant[]` (modules/photos/variants.ts). */
+  /** JSON: `PhotoVariant[]` (modules/photos/service.ts). */
   variants: string | null
   /** A tiny blurred image (data URI) shown while the photo loads. */
   placeholder: string | null
   error: string | null
   created_at: string
   updated_at: string
+}
+
+/** A listing enquiry (`enquiry:<place>:<guest>`) or a booking's (`booking:<booking>`) conversation. */
+export interface ConversationsTable {
+  id: string
+  subject: string
+  place_id: string
+  booking_id: string | null
+  guest_id: string
+  host_id: string
+  last_message_id: string | null
+  last_message_at: string
+  created_at: string
+}
+
+export type ParticipantRole = 'guest' | 'host'
+
+export interface ConversationParticipantsTable {
+  conversation_id: string
+  user_id: string
+  role: ParticipantRole
+  /** The conversation's last message time, copied here so that an inbox is one index range. */
+  last_message_at: string
+  /** The last message this participant has read (messages are in id order). */
+  last_read_message_id: string | null
+  last_read_at: string | null
+}
+
+export interface MessagesTable {
+  id: string
+  conversation_id: string
+  sender_id: string
+  /** As typed (trimmed): plain text, never HTML. */
+  body: string
+  created_at: string
+}
+
+/** An administrator opened a conversation they are not part of (moderation). */
+export interface ConversationAccessTable {
+  id: string
+  conversation_id: string
+  admin_id: string
+  action: string
+  accessed_at: string
+}
+
+export interface UserNotificationsTable {
+  id: string
+  user_id: string
+  kind: string
+  text: string
+  /** JSON object: the ids the notification is about. */
+  data: string
+  dedupe_key: string
+  read_at: string | null
+  created_at: string
 }
 
 export interface DB {
@@ -348,6 +404,11 @@ export interface DB {
   phone_codes: PhoneCodesTable
   notification_preferences: NotificationPreferencesTable
   photos: PhotosTable
+  conversations: ConversationsTable
+  conversation_participants: ConversationParticipantsTable
+  messages: MessagesTable
+  conversation_access: ConversationAccessTable
+  user_notifications: UserNotificationsTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -365,3 +426,7 @@ export type IcalFeedRow = Selectable<IcalFeedsTable>
 export type GuestReviewRow = Selectable<GuestReviewsTable>
 export type OutboxRow = Selectable<OutboxTable>
 export type PhotoRow = Selectable<PhotosTable>
+export type ConversationRow = Selectable<ConversationsTable>
+export type ParticipantRow = Selectable<ConversationParticipantsTable>
+export type MessageRow = Selectable<MessagesTable>
+export type UserNotificationRow = Selectable<UserNotificationsTable>

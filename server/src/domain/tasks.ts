@@ -18,7 +18,18 @@ export interface ReminderNotification {
   booking_id: string
 }
 
-export type Notification = BookingNotification | ReminderNotification
+/**
+ * Messages of a conversation left unread: sent when due (`HBNB_MESSAGE_NOTIFY_AFTER_MINUTES` after
+ * `message_id`, the first of a burst), unless the recipient read them by then.
+ */
+export interface MessageNotification {
+  kind: 'message'
+  conversation_id: string
+  recipient_id: string
+  message_id: string
+}
+
+export type Notification = BookingNotification | ReminderNotification | MessageNotification
 
 /** Does nothing: proves a worker consumes (smoke tests, `npm run bench:tasks`). */
 export const PING = 'ping'
@@ -46,4 +57,15 @@ export function bookingNotification(bookingId: string, event: BookingEvent) {
 export function reminderNotification(bookingId: string, reminder: ReminderKind) {
   const payload: ReminderNotification = { kind: 'reminder', reminder, booking_id: bookingId }
   return { name: NOTIFICATIONS, payload, dedupeKey: `reminder:${bookingId}:${reminder}` }
+}
+
+/** One task per burst of unread messages: keyed by the burst's first message. */
+export function messageNotification(conversationId: string, recipientId: string, messageId: string) {
+  const payload: MessageNotification = {
+    kind: 'message',
+    conversation_id: conversationId,
+    recipient_id: recipientId,
+    message_id: messageId,
+  }
+  return { name: NOTIFICATIONS, payload, dedupeKey: `message:${messageId}:${recipientId}` }
 }

@@ -12,7 +12,7 @@ import type { DeviceCookies } from './session-cookies.js'
 
 /** A route's own limit (`config: { rateLimit }`), on top of the global ones. */
 export interface RouteRateLimit {
-  /** Requests per client address per window. */
+  /** Requests per client address per window (`0`: none per address). */
   max: number
   /** The window: milliseconds, or `N second(s)|minute(s)|hour(s)`. */
   timeWindow: number | string
@@ -22,6 +22,8 @@ export interface RouteRateLimit {
   perAccount?: { max: number; account: (request: FastifyRequest) => string | undefined }
   /** Client addresses this route's own limits (per address and per account) do not apply to. */
   allow?: AddressMatcher
+  /** Also limits the requests of each logged-in user (from the access token), from any address. */
+  perUser?: { max: number }
 }
 
 declare module 'fastify' {
@@ -168,12 +170,20 @@ export function registerRateLimits(app: FastifyInstance, limits: RateLimits, tok
     const perAddress = limits.perAddress(address)
     if (perAddress) toCount.push(perAddress)
     const user = token ? await userOf(token) : undefined
-    if (user) toCount.push({ key: `user:${user}`, max: settings.perUser, windowMs: MINUTE_MS })
+    if (user && settings.perUser > 0)
+      toCount.push({ key: `user:${user}`, max: settings.perUser, windowMs: MINUTE_MS })
     const route = request.routeOptions.config?.rateLimit
-    if (route && !route.allow?.matches(address)) {
+    if (route && route.max > 0 && !route.allow?.matches(address)) {
       toCount.push({
         key: `route:${routeName(request, route)}:ip:${address}`,
         max: route.max,
+        windowMs: windowMs(route.timeWindow),
+      })
+    }
+    if (route?.perUser && route.perUser.max > 0 && user) {
+      toCount.push({
+        key: `route:${routeName(request, route)}:user:${user}`,
+        max: route.perUser.max,
         windowMs: windowMs(route.timeWindow),
       })
     }
@@ -181,8 +191,9 @@ export function registerRateLimits(app: FastifyInstance, limits: RateLimits, tok
   }
   app.addHook('onRequest', (request, reply, done) => {
     if (exempt(request)) return done()
-    const token = settings.perUser > 0 ? bearerToken(request) : undefined
-    if (settings.perAddress <= 0 && !token && !request.routeOptions.config?.rateLimit) return done()
+    const route = request.routeOptions.config?.rateLimit
+    const token = settings.perUser > 0 || route?.perUser ? bearerToken(request) : undefined
+    if (settings.perAddress <= 0 && !token && !route) return done()
     limitRequest(request, reply, token).then(() => done(), done)
   })
 

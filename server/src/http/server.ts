@@ -15,6 +15,8 @@ import { bookingRoutes } from '../modules/bookings/routes.js'
 import { calendarRoutes } from '../modules/calendar/routes.js'
 import { devOutboxRoutes } from '../modules/dev-outbox/routes.js'
 import { icalRoutes } from '../modules/ical/routes.js'
+import { messagingRoutes } from '../modules/messaging/routes.js'
+import { notificationCentreRoutes } from '../modules/notifications/centre-routes.js'
 import { notificationRoutes } from '../modules/notifications/routes.js'
 import { photoRoutes } from '../modules/photos/routes.js'
 import { placeRoutes } from '../modules/places/routes.js'
@@ -221,6 +223,8 @@ export async function createHttpServer(
     wishlistRoutes,
     phoneRoutes,
     notificationRoutes,
+    notificationCentreRoutes,
+    messagingRoutes,
     devOutboxRoutes,
   ]) {
     routes(context)

@@ -8,6 +8,8 @@ import type { BookingService } from './bookings/service.js'
 import type { CalendarService } from './calendar/service.js'
 import type { DevOutboxService } from './dev-outbox/service.js'
 import type { IcalService } from './ical/service.js'
+import type { MessagingService } from './messaging/service.js'
+import type { NotificationCentreService } from './notifications/centre-service.js'
 import type { NotificationPreferenceService } from './notifications/preference-service.js'
 import type { ReminderService } from './notifications/reminder-service.js'
 import type { PhotoService } from './photos/service.js'
@@ -38,6 +40,8 @@ export interface Services {
   phone: PhoneService
   notificationPreferences: NotificationPreferenceService
   reminders: ReminderService
+  notificationCentre: NotificationCentreService
+  messaging: MessagingService
   /** Outside production, while mail or text messages go to files: the /dev/outbox pages. */
   devOutbox?: DevOutboxService
 }

@@ -12,7 +12,7 @@ import { seedEssentials } from '../../src/cli/seed.js'
 import { loadConfig } from '../../src/config.js'
 import { createDatabase } from '../../src/db/database.js'
 import { migrateUp } from '../../src/db/migrate.js'
-import { noLiveEvents } from '../../src/domain/live.js'
+import { type LiveEvents, noLiveEvents } from '../../src/domain/live.js'
 import { uuidv7 } from '../../src/ids.js'
 import { MemorySessionStore } from '../../src/infra/sessions/memory.js'
 import { createLogger } from '../../src/logger.js'
@@ -243,7 +243,16 @@ export async function freshDatabase(driver: Driver): Promise<{ url: string; drop
   }
 }
 
-export async function startTestApp(driver: Driver, env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Where the app publishes live events (a recording double in tests of what is published). */
+  live?: LiveEvents
+}
+
+export async function startTestApp(
+  driver: Driver,
+  env: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const { url, drop: dropDatabase } = await freshDatabase(driver)
   // Each app keeps its media files in a directory of its own, removed with its database.
   const storageDir = mkdtempSync(join(tmpdir(), 'hbnb-test-storage-'))
@@ -269,7 +278,7 @@ export async function startTestApp(driver: Driver, env: Record<string, string> =
   const database = createDatabase(config.databaseUrl, logger)
   await migrateUp(database)
   await seedEssentials(database, config)
-  const app = await createApp(config, logger, database)
+  const app = await createApp(config, logger, database, options.live)
   return TestApp.listen(app, driver, drop, env.HBNB_ADMIN_PASSWORD)
 }
 
@@ -281,6 +290,7 @@ export function describeEachDriver(
   title: string,
   body: (t: () => TestApp) => void,
   env: Record<string, string> = {},
+  options: TestAppOptions = {},
 ) {
   for (const driver of ['sqlite', 'mysql'] as const) {
     if (driver === 'mysql' && !MYSQL_URL) {
@@ -303,7 +313,7 @@ export function describeEachDriver(
     describe(`${title} [${driver}]`, () => {
       let testApp: TestApp | undefined
       beforeAll(async () => {
-        testApp = await startTestApp(driver, env)
+        testApp = await startTestApp(driver, env, options)
       })
       afterAll(async () => {
         await testApp?.close()

@@ -729,4 +729,106 @@ export const MATRIX: Record<string, Entry> = {
     expect: OWNER_ONLY,
     request: (w) => ({ url: `/api/v1/wishlists/${w.wishlist}/places/${w.place}` }),
   },
+
+  // Conversations. `owner`: the guest who asked; `party`: the host of the place. Outsiders do not
+  // learn that a conversation exists; admins read one for moderation (recorded) but never write.
+  'GET /api/v1/conversations': loggedIn('/api/v1/conversations'),
+  'GET /api/v1/conversations/unread': loggedIn('/api/v1/conversations/unread'),
+  'POST /api/v1/conversations': [
+    {
+      on: 'enquiry about a place',
+      owner: 'host',
+      expect: { anonymous: 'deny', owner: 400, other: 'allow', otherHost: 'allow', admin: 'allow' },
+      request: (w) => ({ url: '/api/v1/conversations', body: { place_id: w.place, text: 'Hello?' } }),
+    },
+    {
+      on: 'enquiry about a draft',
+      owner: 'host',
+      expect: { anonymous: 'deny', owner: 400, other: 'hidden', otherHost: 'hidden', admin: 'allow' },
+      request: (w) => ({ url: '/api/v1/conversations', body: { place_id: w.draft } }),
+    },
+    {
+      on: 'booking',
+      owner: 'guest',
+      party: 'host',
+      expect: {
+        anonymous: 'deny',
+        owner: 'allow',
+        party: 'allow',
+        other: 'hidden',
+        otherHost: 'hidden',
+        admin: 'hidden',
+      },
+      request: (w) => ({ url: '/api/v1/conversations', body: { booking_id: w.confirmedBooking } }),
+    },
+  ],
+  'GET /api/v1/conversations/:id': {
+    owner: 'guest',
+    party: 'host',
+    expect: {
+      anonymous: 'deny',
+      owner: 'allow',
+      party: 'allow',
+      other: 'hidden',
+      otherHost: 'hidden',
+      admin: 'allow',
+    },
+    request: (w) => ({ url: `/api/v1/conversations/${w.conversation}` }),
+  },
+  'GET /api/v1/conversations/:id/messages': {
+    owner: 'guest',
+    party: 'host',
+    expect: {
+      anonymous: 'deny',
+      owner: 'allow',
+      party: 'allow',
+      other: 'hidden',
+      otherHost: 'hidden',
+      admin: 'allow',
+    },
+    request: (w) => ({ url: `/api/v1/conversations/${w.conversation}/messages` }),
+  },
+  'POST /api/v1/conversations/:id/messages': {
+    owner: 'guest',
+    party: 'host',
+    expect: {
+      anonymous: 'deny',
+      owner: 'allow',
+      party: 'allow',
+      other: 'hidden',
+      otherHost: 'hidden',
+      admin: 'deny',
+    },
+    request: (w) => ({ url: `/api/v1/conversations/${w.conversation}/messages`, body: { text: 'And?' } }),
+  },
+  'POST /api/v1/conversations/:id/read': {
+    owner: 'guest',
+    party: 'host',
+    expect: {
+      anonymous: 'deny',
+      owner: 'allow',
+      party: 'allow',
+      other: 'hidden',
+      otherHost: 'hidden',
+      admin: 'deny',
+    },
+    request: (w) => ({ url: `/api/v1/conversations/${w.conversation}/read`, body: {} }),
+  },
+  'GET /api/v1/conversations/:id/access': {
+    owner: 'guest',
+    party: 'host',
+    expect: { ...ADMIN_ONLY, party: 'deny' },
+    forbidden: ADMIN_REQUIRED,
+    request: (w) => ({ url: `/api/v1/conversations/${w.conversation}/access` }),
+  },
+
+  // The caller's in-app notifications (`owner`: the guest whose notification it is).
+  'GET /api/v1/notifications': loggedIn('/api/v1/notifications'),
+  'GET /api/v1/notifications/unread-count': loggedIn('/api/v1/notifications/unread-count'),
+  'POST /api/v1/notifications/read-all': loggedIn('/api/v1/notifications/read-all'),
+  'POST /api/v1/notifications/:id/read': {
+    owner: 'guest',
+    expect: OWNER_ONLY,
+    request: (w) => ({ url: `/api/v1/notifications/${w.notification}/read` }),
+  },
 }

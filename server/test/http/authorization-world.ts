@@ -70,6 +70,10 @@ export class World {
   wishlist = ''
   /** An iCal feed imported by `place`. */
   feed = ''
+  /** `guest`'s enquiry about `place` (its host is the other participant), with a message of each. */
+  conversation = ''
+  /** An in-app notification of `guest`. */
+  notification = ''
   private counter = 0
   private mail?: string
   private readonly codes = new Map<string, string>()
@@ -139,6 +143,8 @@ export class World {
       'wishlist save',
     )
     this.feed = await this.newFeed(this.place)
+    this.conversation = await this.newConversation()
+    this.notification = await this.newNotification()
     await expectStatus(
       await this.t.post(`/api/v1/places/${this.place}/amenities/${this.amenity}`, undefined, {
         token: host.token,
@@ -258,6 +264,36 @@ export class World {
     )
     await expectStatus(created, 201, 'wishlist creation')
     return created.body.id
+  }
+
+  /** `guest`'s enquiry about `place`: a question and the host's answer. */
+  async newConversation(): Promise<string> {
+    const { guest, host } = this.people
+    const started = await this.t.post(
+      '/api/v1/conversations',
+      { place_id: this.place, text: 'Is the flat quiet at night?' },
+      { token: guest.token },
+    )
+    if (started.status !== 200 && started.status !== 201)
+      throw new Error(`conversation: ${started.status} ${started.text}`)
+    await expectStatus(
+      await this.t.post(
+        `/api/v1/conversations/${started.body.id}/messages`,
+        { text: 'Very quiet.' },
+        { token: host.token },
+      ),
+      201,
+      'answer',
+    )
+    return started.body.id
+  }
+
+  /** The newest in-app notification of `guest` (the host's answer made one). */
+  async newNotification(): Promise<string> {
+    const list = await this.t.get('/api/v1/notifications?limit=1', { token: this.people.guest.token })
+    await expectStatus(list, 200, 'notifications')
+    if (!list.body[0]) throw new Error('guest has no in-app notification')
+    return list.body[0].id
   }
 
   /** A feed at an address nothing listens on: a sync answers 200 with status "error", quickly. */

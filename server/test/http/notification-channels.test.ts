@@ -375,8 +375,21 @@ describeEachDriver(
           booking_expired: true,
           check_in_reminder: true,
           review_reminder: true,
+          new_message: true,
         },
-        sms: { booking_requested: true, booking_confirmed: true, check_in_reminder: true },
+        sms: { booking_requested: true, booking_confirmed: true, check_in_reminder: true, new_message: true },
+        in_app: {
+          booking_requested: true,
+          booking_confirmed: true,
+          booking_declined: true,
+          booking_cancelled: true,
+          booking_expired: true,
+          check_in_reminder: true,
+          review_reminder: true,
+          new_message: true,
+          review_received: true,
+          account: true,
+        },
         phone: null,
       })
 
@@ -407,6 +420,7 @@ describeEachDriver(
         booking_requested: true,
         booking_confirmed: true,
         check_in_reminder: false,
+        new_message: true,
       })
       const back = await t().put(url, { email: { review_reminder: true } }, { token: user.token })
       expect(back.body.email.review_reminder).toBe(true)

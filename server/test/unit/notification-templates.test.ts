@@ -191,7 +191,9 @@ describe('notification preferences', () => {
       booking_requested: true,
       booking_confirmed: true,
       check_in_reminder: true,
+      new_message: true,
     })
+    expect(Object.values(defaults.in_app).every(Boolean)).toBe(true)
     const choices = [
       { channel: 'email' as const, kind: 'security', enabled: 0 },
       { channel: 'email' as const, kind: 'review_reminder', enabled: 0 },
@@ -202,5 +204,9 @@ describe('notification preferences', () => {
     expect(wants(choices, 'email', 'booking_confirmed')).toBe(true)
     expect(wants(choices, 'sms', 'booking_confirmed')).toBe(false)
     expect(wants(choices, 'sms', 'review_reminder')).toBe(false)
+    expect(wants(choices, 'in_app', 'review_reminder')).toBe(true)
+    expect(wants([{ channel: 'in_app', kind: 'new_message', enabled: 0 }], 'in_app', 'new_message')).toBe(
+      false,
+    )
   })
 })

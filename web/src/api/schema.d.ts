@@ -2022,6 +2022,755 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My conversations, the most recently active first, with their last message and unread count
+         * @description Paged: follow `Link: rel="next"`. Conversations with no message yet are not listed. Message text is returned as the sender typed it: plain text, never HTML. Clients must escape it when they display it; links may be detected and made clickable, but the text is never rendered as HTML.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Value from the `Link: rel="next"` header */
+                    cursor?: string;
+                    /** @description Page size (clamped to the configured maximum) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            booking_id: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            guest: {
+                                first_name: string;
+                                id: string;
+                            };
+                            host: {
+                                first_name: string;
+                                id: string;
+                            };
+                            id: string;
+                            /** @description enquiry: a guest asking about a place; booking: about one booking */
+                            kind: "enquiry" | "booking";
+                            last_message: {
+                                conversation_id: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                id: string;
+                                sender_id: string;
+                                /** @description Plain text as the sender typed it (trimmed). It is never HTML: clients must escape it when they display it (links may be detected and shown, never rendered as HTML). */
+                                text: string;
+                            } | null;
+                            last_read_message_id: string | null;
+                            place: {
+                                city: string;
+                                id: string;
+                                title: string;
+                            };
+                            /** @description The caller's side (moderator: an administrator reading it) */
+                            role: "guest" | "host" | "moderator";
+                            /** @description Messages of the other side the caller has not read */
+                            unread_count: number;
+                            /**
+                             * Format: date-time
+                             * @description Time of the last message
+                             */
+                            updated_at: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Ask a host about a place (place_id) or open a booking’s conversation (booking_id), with an optional first message
+         * @description One conversation per guest and place (an enquiry) and one per booking (its guest or host): 201 when it was created, 200 when it existed (the message, if any, is added to it).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The conversation of this booking (its guest or host) */
+                        booking_id?: string;
+                        /** @description Ask the host of this place (an enquiry) */
+                        place_id?: string;
+                        /**
+                         * Format: multiline
+                         * @description 1 to 4,000 characters once trimmed. Plain text as the sender typed it (trimmed). It is never HTML: clients must escape it when they display it (links may be detected and shown, never rendered as HTML).
+                         */
+                        text?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            booking_id: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            guest: {
+                                first_name: string;
+                                id: string;
+                            };
+                            host: {
+                                first_name: string;
+                                id: string;
+                            };
+                            id: string;
+                            /** @description enquiry: a guest asking about a place; booking: about one booking */
+                            kind: "enquiry" | "booking";
+                            last_message: {
+                                conversation_id: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                id: string;
+                                sender_id: string;
+                                /** @description Plain text as the sender typed it (trimmed). It is never HTML: clients must escape it when they display it (links may be detected and shown, never rendered as HTML). */
+                                text: string;
+                            } | null;
+                            last_read_message_id: string | null;
+                            message?: {
+                                conversation_id: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                id: string;
+                                sender_id: string;
+                                /** @description Plain text as the sender typed it (trimmed). It is never HTML: clients must escape it when they display it (links may be detected and shown, never rendered as HTML). */
+                                text: string;
+                            };
+                            place: {
+                                city: string;
+                                id: string;
+                                title: string;
+                            };
+                            /** @description The caller's side (moderator: an administrator reading it) */
+                            role: "guest" | "host" | "moderator";
+                            /** @description Messages of the other side the caller has not read */
+                            unread_count: number;
+                            /**
+                             * Format: date-time
+                             * @description Time of the last message
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            booking_id: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            guest: {
+                                first_name: string;
+                                id: string;
+                            };
+                            host: {
+                                first_name: string;
+                                id: string;
+                            };
+                            id: string;
+                            /** @description enquiry: a guest asking about a place; booking: about one booking */
+                            kind: "enquiry" | "booking";
+                            last_message: {
+                                conversation_id: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                id: string;
+                                sender_id: string;
+                                /** @description Plain text as the sender typed it (trimmed). It is never HTML: clients must escape it when they display it (links may be detected and shown, never rendered as HTML). */
+                                text: string;
+                            } | null;
+                            last_read_message_id: string | null;
+                            message?: {
+                                conversation_id: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                id: string;
+                                sender_id: string;
+                                /** @description Plain text as the sender typed it (trimmed). It is never HTML: clients must escape it when they display it (links may be detected and shown, never rendered as HTML). */
+                                text: string;
+                            };
+                            place: {
+                                city: string;
+                                id: string;
+                                title: string;
+                            };
+                            /** @description The caller's side (moderator: an administrator reading it) */
+                            role: "guest" | "host" | "moderator";
+                            /** @description Messages of the other side the caller has not read */
+                            unread_count: number;
+                            /**
+                             * Format: date-time
+                             * @description Time of the last message
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A conversation (its participants; administrators too, for moderation, which is recorded) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            booking_id: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            guest: {
+                                first_name: string;
+                                id: string;
+                            };
+                            host: {
+                                first_name: string;
+                                id: string;
+                            };
+                            id: string;
+                            /** @description enquiry: a guest asking about a place; booking: about one booking */
+                            kind: "enquiry" | "booking";
+                            last_message: {
+                                conversation_id: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                id: string;
+                                sender_id: string;
+                                /** @description Plain text as the sender typed it (trimmed). It is never HTML: clients must escape it when they display it (links may be detected and shown, never rendered as HTML). */
+                                text: string;
+                            } | null;
+                            last_read_message_id: string | null;
+                            place: {
+                                city: string;
+                                id: string;
+                                title: string;
+                            };
+                            /** @description The caller's side (moderator: an administrator reading it) */
+                            role: "guest" | "host" | "moderator";
+                            /** @description Messages of the other side the caller has not read */
+                            unread_count: number;
+                            /**
+                             * Format: date-time
+                             * @description Time of the last message
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who opened a conversation for moderation, and when (administrators) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            accessed_at: string;
+                            /** @description open (the conversation) or messages (its messages) */
+                            action: string;
+                            admin_id: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The messages of a conversation, newest first
+         * @description Paged: follow `Link: rel="next"` for older messages. Administrators who are not participants may read them for moderation; each access is recorded. Message text is returned as the sender typed it: plain text, never HTML. Clients must escape it when they display it; links may be detected and made clickable, but the text is never rendered as HTML.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Value from the `Link: rel="next"` header */
+                    cursor?: string;
+                    /** @description Page size (clamped to the configured maximum) */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversation_id: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            id: string;
+                            sender_id: string;
+                            /** @description Plain text as the sender typed it (trimmed). It is never HTML: clients must escape it when they display it (links may be detected and shown, never rendered as HTML). */
+                            text: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Send a message (participants only)
+         * @description Limited per sender per minute (`HBNB_MESSAGE_RATE_LIMIT`). Message text is returned as the sender typed it: plain text, never HTML. Clients must escape it when they display it; links may be detected and made clickable, but the text is never rendered as HTML.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: multiline
+                         * @description 1 to 4,000 characters once trimmed. Plain text as the sender typed it (trimmed). It is never HTML: clients must escape it when they display it (links may be detected and shown, never rendered as HTML).
+                         */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversation_id: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            id: string;
+                            sender_id: string;
+                            /** @description Plain text as the sender typed it (trimmed). It is never HTML: clients must escape it when they display it (links may be detected and shown, never rendered as HTML). */
+                            text: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark the conversation read up to a message (default: its last one) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Read up to this message (default: the last one) */
+                        message_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversation_id: string;
+                            last_read_message_id: string | null;
+                            unread_count: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many conversations and messages I have not read (for a badge) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Conversations with unread messages */
+                            conversations: number;
+                            /** @description Unread messages in all */
+                            messages: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/login": {
         parameters: {
             query?: never;
@@ -2110,6 +2859,250 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My in-app notifications, newest first (unread=true: only the unread ones)
+         * @description Booking news, new messages, reviews received and account changes, as the `in_app` notification preferences allow. Paged: follow `Link: rel="next"`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Value from the `Link: rel="next"` header */
+                    cursor?: string;
+                    /** @description Page size (clamped to the configured maximum) */
+                    limit?: number;
+                    /** @description Only the unread ones */
+                    unread?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description The ids it is about: booking_id, conversation_id, message_id, place_id, review_id */
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            /** @description One of: booking_requested, booking_confirmed, booking_declined, booking_cancelled, booking_expired, check_in_reminder, review_reminder, new_message, review_received, account */
+                            kind: string;
+                            read: boolean;
+                            read_at: string | null;
+                            /** @description One line in the user's language; plain text, to be escaped by clients */
+                            text: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one in-app notification read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description The ids it is about: booking_id, conversation_id, message_id, place_id, review_id */
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            /** @description One of: booking_requested, booking_confirmed, booking_declined, booking_cancelled, booking_expired, check_in_reminder, review_reminder, new_message, review_received, account */
+                            kind: string;
+                            read: boolean;
+                            read_at: string | null;
+                            /** @description One line in the user's language; plain text, to be escaped by clients */
+                            text: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my in-app notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Notifications marked read now */
+                            marked: number;
+                            unread: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of my in-app notifications are unread */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unread: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5698,10 +6691,35 @@ export interface paths {
                                 booking_requested: boolean;
                                 /** @description Reminder a day before check-in (guest) */
                                 check_in_reminder: boolean;
+                                /** @description A message in a conversation (email and SMS: only when left unread for a while) */
+                                new_message: boolean;
                                 /** @description Reminder to review a finished stay */
                                 review_reminder: boolean;
                                 /** @description Welcome and address verification, password reset (always on) */
                                 security: boolean;
+                            };
+                            /** @description The notification centre of the web client (GET /api/v1/notifications) */
+                            in_app: {
+                                /** @description Changes to your account (password changed, email address verified) */
+                                account: boolean;
+                                /** @description A booking was cancelled */
+                                booking_cancelled: boolean;
+                                /** @description A booking was confirmed or a request accepted */
+                                booking_confirmed: boolean;
+                                /** @description A booking request was declined */
+                                booking_declined: boolean;
+                                /** @description A booking request expired unanswered */
+                                booking_expired: boolean;
+                                /** @description A booking request was sent (guest) or received (host) */
+                                booking_requested: boolean;
+                                /** @description Reminder a day before check-in (guest) */
+                                check_in_reminder: boolean;
+                                /** @description A message in a conversation (email and SMS: only when left unread for a while) */
+                                new_message: boolean;
+                                /** @description Someone reviewed your place or your stay */
+                                review_received: boolean;
+                                /** @description Reminder to review a finished stay */
+                                review_reminder: boolean;
                             };
                             /** @description The verified phone number text messages go to (null: none) */
                             phone: string | null;
@@ -5713,6 +6731,8 @@ export interface paths {
                                 booking_requested: boolean;
                                 /** @description Reminder a day before check-in (guest) */
                                 check_in_reminder: boolean;
+                                /** @description A message in a conversation (email and SMS: only when left unread for a while) */
+                                new_message: boolean;
                             };
                         };
                     };
@@ -5761,10 +6781,34 @@ export interface paths {
                             booking_requested?: boolean;
                             /** @description Reminder a day before check-in (guest) */
                             check_in_reminder?: boolean;
+                            /** @description A message in a conversation (email and SMS: only when left unread for a while) */
+                            new_message?: boolean;
                             /** @description Reminder to review a finished stay */
                             review_reminder?: boolean;
                             /** @description Welcome and address verification, password reset (always on) */
                             security?: boolean;
+                        };
+                        in_app?: {
+                            /** @description Changes to your account (password changed, email address verified) */
+                            account?: boolean;
+                            /** @description A booking was cancelled */
+                            booking_cancelled?: boolean;
+                            /** @description A booking was confirmed or a request accepted */
+                            booking_confirmed?: boolean;
+                            /** @description A booking request was declined */
+                            booking_declined?: boolean;
+                            /** @description A booking request expired unanswered */
+                            booking_expired?: boolean;
+                            /** @description A booking request was sent (guest) or received (host) */
+                            booking_requested?: boolean;
+                            /** @description Reminder a day before check-in (guest) */
+                            check_in_reminder?: boolean;
+                            /** @description A message in a conversation (email and SMS: only when left unread for a while) */
+                            new_message?: boolean;
+                            /** @description Someone reviewed your place or your stay */
+                            review_received?: boolean;
+                            /** @description Reminder to review a finished stay */
+                            review_reminder?: boolean;
                         };
                         sms?: {
                             /** @description A booking was confirmed or a request accepted */
@@ -5773,6 +6817,8 @@ export interface paths {
                             booking_requested?: boolean;
                             /** @description Reminder a day before check-in (guest) */
                             check_in_reminder?: boolean;
+                            /** @description A message in a conversation (email and SMS: only when left unread for a while) */
+                            new_message?: boolean;
                         };
                     };
                 };
@@ -5798,10 +6844,35 @@ export interface paths {
                                 booking_requested: boolean;
                                 /** @description Reminder a day before check-in (guest) */
                                 check_in_reminder: boolean;
+                                /** @description A message in a conversation (email and SMS: only when left unread for a while) */
+                                new_message: boolean;
                                 /** @description Reminder to review a finished stay */
                                 review_reminder: boolean;
                                 /** @description Welcome and address verification, password reset (always on) */
                                 security: boolean;
+                            };
+                            /** @description The notification centre of the web client (GET /api/v1/notifications) */
+                            in_app: {
+                                /** @description Changes to your account (password changed, email address verified) */
+                                account: boolean;
+                                /** @description A booking was cancelled */
+                                booking_cancelled: boolean;
+                                /** @description A booking was confirmed or a request accepted */
+                                booking_confirmed: boolean;
+                                /** @description A booking request was declined */
+                                booking_declined: boolean;
+                                /** @description A booking request expired unanswered */
+                                booking_expired: boolean;
+                                /** @description A booking request was sent (guest) or received (host) */
+                                booking_requested: boolean;
+                                /** @description Reminder a day before check-in (guest) */
+                                check_in_reminder: boolean;
+                                /** @description A message in a conversation (email and SMS: only when left unread for a while) */
+                                new_message: boolean;
+                                /** @description Someone reviewed your place or your stay */
+                                review_received: boolean;
+                                /** @description Reminder to review a finished stay */
+                                review_reminder: boolean;
                             };
                             /** @description The verified phone number text messages go to (null: none) */
                             phone: string | null;
@@ -5813,6 +6884,8 @@ export interface paths {
                                 booking_requested: boolean;
                                 /** @description Reminder a day before check-in (guest) */
                                 check_in_reminder: boolean;
+                                /** @description A message in a conversation (email and SMS: only when left unread for a while) */
+                                new_message: boolean;
                             };
                         };
                     };

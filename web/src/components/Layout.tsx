@@ -1,6 +1,8 @@
-import { useQueryClient } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import type { ReactNode } from 'react'
 import { api } from '../api/client'
+import { conversationQueries } from '../api/queries/messaging'
+import { notificationQueries } from '../api/queries/notifications'
 import { clearSignedOutReason, currentSession, SESSION_HEADERS, signOut } from '../api/session'
 import { LOCALES, type Locale, useI18n } from '../i18n'
 import { useSession } from '../lib/hooks'
@@ -15,6 +17,24 @@ export async function logOut(clear: () => void) {
   signOut('logout')
   clear()
   navigate(paths.home())
+}
+
+/** How many of my messages and notifications are unread: read again on each page and window focus. */
+function useUnread(userId: string | undefined) {
+  const enabled = Boolean(userId)
+  const messages = useQuery({ ...conversationQueries.unread(userId), enabled, staleTime: 15_000 })
+  const notices = useQuery({ ...notificationQueries.unread(userId), enabled, staleTime: 15_000 })
+  return { messages: messages.data?.messages ?? 0, notifications: notices.data?.unread ?? 0 }
+}
+
+function CountBadge({ count, label }: { count: number; label: string }) {
+  if (count <= 0) return null
+  return (
+    <span className="badge">
+      <span aria-hidden="true">{count > 99 ? '99+' : count}</span>
+      <span className="visually-hidden">{label}</span>
+    </span>
+  )
 }
 
 function NavLink({ to, children, icon }: { to: string; children: ReactNode; icon?: string }) {
@@ -41,6 +61,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const { session, signedOut } = useSession()
   const queryClient = useQueryClient()
   const user = session?.user
+  const unread = useUnread(user?.id)
   return (
     <>
       <a href="#main" className="skip-link">
@@ -59,6 +80,12 @@ export function Layout({ children }: { children: ReactNode }) {
             <NavLink to={paths.search()}>{t('nav.explore')}</NavLink>
             {user && <NavLink to={paths.trips()}>{t('nav.trips')}</NavLink>}
             {user && <NavLink to={paths.wishlists()}>{t('nav.wishlists')}</NavLink>}
+            {user && (
+              <NavLink to={paths.inbox()}>
+                {t('nav.inbox')}
+                <CountBadge count={unread.messages} label={t('inbox.unread', { count: unread.messages })} />
+              </NavLink>
+            )}
             {user && <NavLink to={paths.host()}>{t('nav.host')}</NavLink>}
             {user?.is_admin && <NavLink to={paths.admin()}>{t('nav.admin')}</NavLink>}
           </nav>
@@ -92,6 +119,8 @@ export function Layout({ children }: { children: ReactNode }) {
                   <Link to={paths.account()}>{t('nav.profile')}</Link>
                   <Link to={paths.trips()}>{t('nav.trips')}</Link>
                   <Link to={paths.wishlists()}>{t('nav.wishlists')}</Link>
+                  <Link to={paths.inbox()}>{t('nav.inbox')}</Link>
+                  <Link to={paths.notifications()}>{t('nav.notifications')}</Link>
                   <Link to={paths.host()}>{t('nav.host')}</Link>
                   <Link to={paths.reservations()}>{t('nav.reservations')}</Link>
                   {user.is_admin && <Link to={paths.admin()}>{t('nav.admin')}</Link>}

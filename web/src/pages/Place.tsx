@@ -7,6 +7,7 @@ import { placeQueries } from '../api/queries/places'
 import { quoteQueries } from '../api/queries/quotes'
 import type { Night, PlaceDetail, Quote } from '../api/types'
 import { CalendarLegend, CalendarMonthsView, MonthNav, useCalendarMonths } from '../components/CalendarMonths'
+import { ContactHost } from '../components/ContactHost'
 import { PhotoGallery } from '../components/PhotoGallery'
 import { ErrorBox, Loading, Notice, PageHeading, Skeleton, Stars } from '../components/ui'
 import { WishlistButton } from '../components/WishlistButton'
@@ -97,6 +98,7 @@ function PlaceView({ place }: { place: PlaceDetail }) {
                 {t('place.bedrooms', { count: place.bedrooms })} ·{' '}
                 {t('place.bathrooms', { count: place.bathrooms })}
               </p>
+              {!owner && <ContactHost placeId={place.id} hostName={place.owner.first_name} />}
             </div>
           </section>
           {owner && (

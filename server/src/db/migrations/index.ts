@@ -10,6 +10,7 @@ import * as deadLetters from './0008_dead_letters.js'
 import * as searchAmenityBits from './0010_search_amenity_bits.js'
 import * as placeDeletion from './0011_place_deletion.js'
 import * as reviewsByPlace from './0012_reviews_by_place.js'
+import * as messaging from './0013_messaging.js'
 import * as photos from './0016_photos.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0010_search_amenity_bits': searchAmenityBits,
   '0011_place_deletion': placeDeletion,
   '0012_reviews_by_place': reviewsByPlace,
+  '0013_messaging': messaging,
   '0016_photos': photos,
 }
 

@@ -6,7 +6,9 @@ import { badRequest, Messages, notFound } from '../../errors.js'
 import { uuidv7 } from '../../ids.js'
 import type { MailSender } from '../../infra/mail/port.js'
 import type { Logger } from '../../logger.js'
+import type { NotificationCentreService } from '../notifications/centre-service.js'
 import { localeOf } from '../notifications/templates/format.js'
+import { inAppText } from '../notifications/templates/message-emails.js'
 import type { UserRepository } from '../users/repository.js'
 import * as rules from '../validation.js'
 import { type AccountEmail, passwordResetEmail, verificationEmail, welcomeEmail } from './account-emails.js'
@@ -40,6 +42,8 @@ export interface AccountServiceDeps {
   tokens: EmailTokenRepository
   sessions: Pick<Sessions, 'endAllOfUser'>
   mail: MailSender
+  /** Tells the user in-app about changes to their account. */
+  centre: NotificationCentreService
   options: AccountOptions
   logger: Logger
   /** The clock (milliseconds since the epoch). */
@@ -99,6 +103,13 @@ export class AccountService {
     if (!user.email_verified_at) {
       await this.deps.users.update(user.id, { email_verified_at: this.iso() })
       await this.deps.options.userChanged?.(user.id)
+      await this.deps.centre.notify({
+        userId: user.id,
+        kind: 'account',
+        text: inAppText.emailVerified,
+        data: { event: 'email_verified' },
+        dedupeKey: `account:${user.id}:verified:${row.id}`,
+      })
     }
   }
 
@@ -158,6 +169,13 @@ export class AccountService {
     await this.deps.options.userChanged?.(user.id)
     await this.deps.tokens.spendAllOfUser(user.id, 'reset_password', now)
     await this.deps.sessions.endAllOfUser(user.id)
+    await this.deps.centre.notify({
+      userId: user.id,
+      kind: 'account',
+      text: inAppText.passwordChanged,
+      data: { event: 'password_changed' },
+      dedupeKey: `account:${user.id}:password:${row.id}`,
+    })
   }
 
   /** Waits for background emails (on shutdown). */

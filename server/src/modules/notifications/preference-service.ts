@@ -4,7 +4,7 @@ import type { Actor } from '../../domain/actor.js'
 import { badRequest, Messages, notFound } from '../../errors.js'
 import type { UserRepository } from '../users/repository.js'
 import type { Choice, NotificationPreferenceRepository } from './preference-repository.js'
-import { KINDS, LOCKED, type Preferences, preferencesOf } from './preferences.js'
+import { CHANNELS, KINDS, LOCKED, type Preferences, preferencesOf } from './preferences.js'
 
 export interface PreferencesView extends Preferences {
   /** The verified number text messages go to; null means no text messages at all. */
@@ -12,8 +12,6 @@ export interface PreferencesView extends Preferences {
 }
 
 export type PreferencesInput = Partial<Record<NotificationChannel, Record<string, unknown>>>
-
-const CHANNELS: NotificationChannel[] = ['email', 'sms']
 
 export interface NotificationPreferenceServiceDeps {
   preferences: NotificationPreferenceRepository

@@ -1,21 +1,31 @@
 // The `notifications` task: emails (and, for a few kinds, texts) the guest and/or host about a
-// booking change or a reminder, in each one's language, as each one's preferences allow. Each
+// booking change or a reminder, in each one's language, as each one's preferences allow, and
+// stores each as an in-app notification too; emails a conversation's messages left unread. Each
 // message is claimed in `sent_messages` by its dedupe key before it is sent, so a redelivered task
 // never sends twice; a failed send releases its claim and fails the task, which is retried.
 
-import type { Notification } from '../../domain/tasks.js'
+import type { MessageNotification, Notification } from '../../domain/tasks.js'
 import type { MailSender } from '../../infra/mail/port.js'
 import type { Delivery } from '../../infra/queue/port.js'
 import { SmsDeliveryError, type SmsSender } from '../../infra/sms/port.js'
 import type { Logger } from '../../logger.js'
+import type { MessagingRepository } from '../messaging/repository.js'
+import type { NotificationCentreService } from './centre-service.js'
 import { bookingMessages, type Message, reminderMessages } from './compose.js'
 import type { NotificationPreferenceRepository } from './preference-repository.js'
-import { type StoredChoice, wants } from './preferences.js'
+import { type InAppKind, type StoredChoice, wants } from './preferences.js'
 import type { NotificationRepository } from './repository.js'
+import { localeOf } from './templates/format.js'
+import { unreadMessagesEmail, unreadMessagesSms } from './templates/message-emails.js'
+
+/** Unread messages quoted in one email at most (the count covers them all). */
+const UNREAD_READ_MAX = 100
 
 export interface NotificationServiceDeps {
   repository: NotificationRepository
   preferences: NotificationPreferenceRepository
+  conversations: MessagingRepository
+  centre: NotificationCentreService
   mail: MailSender
   sms: SmsSender
   logger: Logger
@@ -31,6 +41,7 @@ export class NotificationService {
 
   async handle(delivery: Delivery): Promise<void> {
     const payload = delivery.payload as Notification
+    if (payload.kind === 'message') return this.unreadMessages(delivery.dedupeKey, payload)
     if (payload.kind !== 'booking' && payload.kind !== 'reminder')
       throw new Error(`unknown notification kind "${String((payload as { kind?: unknown }).kind)}"`)
     const booking = await this.deps.repository.bookingContext(payload.booking_id)
@@ -50,6 +61,56 @@ export class NotificationService {
       const userId = message.party.id
       if (!choices.has(userId)) choices.set(userId, await this.deps.preferences.choicesOf(userId))
       await this.deliver(`${delivery.dedupeKey}:${message.recipient}`, message, choices.get(userId)!)
+      await this.deps.centre.notify({
+        userId,
+        kind: message.kind as InAppKind,
+        text: message.email.subject,
+        data: { booking_id: booking.id },
+        dedupeKey: `${delivery.dedupeKey}:${message.recipient}:in_app`,
+      })
+    }
+  }
+
+  /**
+   * The email (and text, where chosen) about a burst of unread messages, sent only while the
+   * burst's first message (`message_id`) is still the recipient's first unread one: none once they
+   * read it, and none from a later task of the same burst.
+   */
+  private async unreadMessages(key: string, payload: MessageNotification): Promise<void> {
+    const { conversations } = this.deps
+    const context = await conversations.digestContext(payload.conversation_id, payload.recipient_id)
+    if (!context) {
+      this.deps.logger.warn(
+        { conversation_id: payload.conversation_id },
+        'unread-message notice for a conversation that is gone: skipped',
+      )
+      return
+    }
+    const unread = await conversations.unreadMessages(
+      payload.conversation_id,
+      payload.recipient_id,
+      UNREAD_READ_MAX,
+    )
+    if (unread[0]?.id !== payload.message_id) return
+    const locale = localeOf(context.recipient_locale)
+    const input = {
+      firstName: context.recipient_first_name,
+      senderFirstName: context.sender_first_name,
+      placeTitle: context.place_title,
+      texts: unread.map((message) => message.body),
+    }
+    const choices = await this.deps.preferences.choicesOf(payload.recipient_id)
+    if (wants(choices, 'email', 'new_message')) {
+      const to = context.recipient_email
+      await this.once(key, to, () =>
+        this.deps.mail.send({ to, ...unreadMessagesEmail(locale, input), dedupeKey: key }),
+      )
+    }
+    const phone = context.recipient_phone
+    if (phone && wants(choices, 'sms', 'new_message')) {
+      await this.once(`${key}:sms`, phone, () =>
+        this.deps.sms.send({ to: phone, body: unreadMessagesSms(locale, input), dedupeKey: `${key}:sms` }),
+      )
     }
   }
 

@@ -6,6 +6,8 @@ import { badRequest, forbidden, Messages, notFound } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
 import type { ResponseCache } from '../../infra/cache/index.js'
 import { Changes } from '../cache-scopes.js'
+import type { NotificationCentreService } from '../notifications/centre-service.js'
+import { inAppText } from '../notifications/templates/message-emails.js'
 import { canSeePlace, findVisiblePlace } from '../places/access.js'
 import type { PlaceRepository } from '../places/repository.js'
 import { requiredText } from '../validation.js'
@@ -63,6 +65,8 @@ export interface ReviewServiceDeps {
   reviews: ReviewRepository
   places: PlaceRepository
   cache: ResponseCache
+  /** Tells the host of the place in-app. */
+  centre: NotificationCentreService
 }
 
 export class ReviewService {
@@ -93,6 +97,13 @@ export class ReviewService {
     }
     await this.deps.places.refreshRating(place.id)
     await this.deps.cache.invalidate(Changes.place(place.id))
+    await this.deps.centre.notify({
+      userId: place.owner_id,
+      kind: 'review_received',
+      text: inAppText.review(place.title),
+      data: { review_id: row.id, place_id: place.id },
+      dedupeKey: `review:${row.id}`,
+    })
     return toReviewView(row)
   }
 

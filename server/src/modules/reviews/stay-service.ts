@@ -11,6 +11,8 @@ import { uuidv7 } from '../../ids.js'
 import type { ResponseCache } from '../../infra/cache/index.js'
 import type { BookingRepository } from '../bookings/repository.js'
 import { Changes } from '../cache-scopes.js'
+import type { NotificationCentreService } from '../notifications/centre-service.js'
+import { inAppText } from '../notifications/templates/message-emails.js'
 import type { PlaceRepository } from '../places/repository.js'
 import { requiredText } from '../validation.js'
 import type { ReviewRepository } from './repository.js'
@@ -36,6 +38,8 @@ export interface StayReviewServiceDeps {
   places: PlaceRepository
   now: () => number
   cache: ResponseCache
+  /** Tells the reviewed side in-app. */
+  centre: NotificationCentreService
 }
 
 export class StayReviewService {
@@ -114,6 +118,14 @@ export class StayReviewService {
       throw error
     }
 
+    await this.deps.centre.notify({
+      userId: about === 'place' ? booking.host_id : booking.guest_id,
+      kind: 'review_received',
+      text:
+        about === 'place' ? inAppText.review(booking.place_title) : inAppText.stayReview(booking.place_title),
+      data: { review_id: id, booking_id: booking.id, place_id: booking.place_id },
+      dedupeKey: `review:${id}`,
+    })
     if (counterpart) {
       await this.deps.reviews.revealStay(booking.id)
       await this.deps.places.refreshRating(booking.place_id)

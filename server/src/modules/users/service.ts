@@ -13,6 +13,8 @@ import {
 import { hashPassword } from '../auth/passwords.js'
 import type { Sessions } from '../auth/sessions.js'
 import { Changes, Tags } from '../cache-scopes.js'
+import type { NotificationCentreService } from '../notifications/centre-service.js'
+import { inAppText } from '../notifications/templates/message-emails.js'
 import * as rules from '../validation.js'
 import { type EmailPrivacy, seesEmailOf } from './privacy.js'
 import type { UserRepository } from './repository.js'
@@ -49,6 +51,8 @@ export interface UserServiceDeps {
   privacy: EmailPrivacy
   /** Whether the passwords an admin sets follow the password policy (`HBNB_PASSWORD_POLICY=all`). */
   options: { adminPasswordPolicy?: boolean }
+  /** Tells the user in-app when an administrator changed their password. */
+  centre: NotificationCentreService
 }
 
 export class UserService {
@@ -167,6 +171,15 @@ export class UserService {
     // Access tokens carry `is_admin`: ending the logins makes a demotion (or promotion) count at once.
     const privilegesChanged = changes.is_admin !== undefined && changes.is_admin !== current.is_admin
     if (changes.password_hash !== undefined || privilegesChanged) await this.deps.sessions.endAllOfUser(id)
+    if (changes.password_hash !== undefined) {
+      await this.deps.centre.notify({
+        userId: id,
+        kind: 'account',
+        text: inAppText.passwordChanged,
+        data: { event: 'password_changed' },
+        dedupeKey: `account:${id}:password:${uuidv7()}`,
+      })
+    }
     return toUserView({ ...current, ...changes } as UserRow)
   }
 }
