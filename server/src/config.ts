@@ -67,6 +67,7 @@ export interface Config {
   serviceFeePercent: number
   taxPercent: number
   bookingRequestTtlHours: number
+  checkoutHoldSeconds: number
   icalAllowPrivateAddresses: boolean
   webDir: string
   mapTilesUrl: string
@@ -476,6 +477,12 @@ export const SETTINGS = {
     default: '24',
     parse: integer(1, 24 * 30),
   },
+  checkoutHoldSeconds: {
+    name: 'HBNB_CHECKOUT_HOLD_SECONDS',
+    description: "Seconds a guest's checkout holds the chosen nights from everyone else.",
+    default: '600',
+    parse: integer(30, 3600),
+  },
   icalAllowPrivateAddresses: {
     name: 'HBNB_ICAL_ALLOW_PRIVATE',
     description: 'Let iCal imports fetch loopback and private addresses (off: protects against SSRF).',
@@ -783,6 +790,7 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     serviceFeePercent: read('serviceFeePercent', 12),
     taxPercent: read('taxPercent', 5),
     bookingRequestTtlHours: read('bookingRequestTtlHours', 24),
+    checkoutHoldSeconds: read('checkoutHoldSeconds', 600),
     icalAllowPrivateAddresses: read('icalAllowPrivateAddresses', false),
     webDir: resolveWebDir(read('webDir', DEFAULT_WEB_DIR)),
     mapTilesUrl: read('mapTilesUrl', DEFAULT_MAP_TILES_URL),

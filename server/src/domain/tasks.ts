@@ -18,7 +18,16 @@ export interface ReminderNotification {
   booking_id: string
 }
 
-export type Notification = BookingNotification | ReminderNotification
+/** Nights of a listing the guest wanted are free again. */
+export interface DatesFreedNotification {
+  kind: 'dates_freed'
+  guest_id: string
+  place_id: string
+  /** The free nights when the alert was raised (YYYY-MM-DD, the listing's dates). */
+  nights: string[]
+}
+
+export type Notification = BookingNotification | ReminderNotification | DatesFreedNotification
 
 /** Does nothing: proves a worker consumes (smoke tests, `npm run bench:tasks`). */
 export const PING = 'ping'
@@ -34,4 +43,15 @@ export function bookingNotification(bookingId: string, event: BookingEvent) {
 export function reminderNotification(bookingId: string, reminder: ReminderKind) {
   const payload: ReminderNotification = { kind: 'reminder', reminder, booking_id: bookingId }
   return { name: NOTIFICATIONS, payload, dedupeKey: `reminder:${bookingId}:${reminder}` }
+}
+
+/** One "dates freed" email per guest, place and day (`day` is the UTC date the alert was raised). */
+export function datesFreedNotification(guestId: string, placeId: string, nights: string[], day: string) {
+  const payload: DatesFreedNotification = {
+    kind: 'dates_freed',
+    guest_id: guestId,
+    place_id: placeId,
+    nights,
+  }
+  return { name: NOTIFICATIONS, payload, dedupeKey: `dates_freed:${guestId}:${placeId}:${day}` }
 }

@@ -13,6 +13,7 @@ import type { AccessTokens } from '../modules/auth/tokens.js'
 import { bookingRoutes } from '../modules/bookings/routes.js'
 import { calendarRoutes } from '../modules/calendar/routes.js'
 import { devOutboxRoutes } from '../modules/dev-outbox/routes.js'
+import { holdRoutes } from '../modules/holds/routes.js'
 import { icalRoutes } from '../modules/ical/routes.js'
 import { notificationRoutes } from '../modules/notifications/routes.js'
 import { placeRoutes } from '../modules/places/routes.js'
@@ -211,6 +212,7 @@ export async function createHttpServer(
     calendarRoutes,
     icalRoutes,
     bookingRoutes,
+    holdRoutes,
     wishlistRoutes,
     phoneRoutes,
     notificationRoutes,

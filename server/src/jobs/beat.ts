@@ -14,7 +14,7 @@ const KEEP_RUNS_DAYS = 14
 export function beatJobs(options: {
   config: Config
   database: Database
-  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical' | 'reminders'>
+  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical' | 'reminders' | 'holds' | 'freedDates'>
   now?: () => number
 }): ScheduledJob[] {
   const { config, database, services } = options
@@ -27,6 +27,12 @@ export function beatJobs(options: {
       name: 'bookings.transitions',
       schedule: { everySeconds: 60 },
       run: () => services.bookings.runDueTransitions(),
+    },
+    {
+      // Removes checkout holds that ended (they already hold nothing) and tells who wanted their nights.
+      name: 'holds.expire',
+      schedule: { everySeconds: 30 },
+      run: () => services.holds.expireDue(),
     },
     {
       name: 'reviews.reveal',
@@ -60,7 +66,8 @@ export function beatJobs(options: {
         const runs = await schedulerRuns.deleteStartedBefore(
           new Date(at - KEEP_RUNS_DAYS * 86_400_000).toISOString(),
         )
-        return { refreshTokens: tokens, schedulerRuns: runs }
+        const datesFreedAlerts = await services.freedDates.pruneAlerts()
+        return { refreshTokens: tokens, schedulerRuns: runs, datesFreedAlerts }
       },
     },
     {
@@ -78,7 +85,7 @@ export function beatJobs(options: {
 export function createBeat(options: {
   config: Config
   database: Database
-  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical' | 'reminders'>
+  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical' | 'reminders' | 'holds' | 'freedDates'>
   logger?: Logger
   clock?: Clock
 }): Scheduler {

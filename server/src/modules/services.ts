@@ -7,6 +7,8 @@ import type { AuthService } from './auth/service.js'
 import type { BookingService } from './bookings/service.js'
 import type { CalendarService } from './calendar/service.js'
 import type { DevOutboxService } from './dev-outbox/service.js'
+import type { FreedDatesService } from './holds/freed-dates-service.js'
+import type { HoldService } from './holds/service.js'
 import type { IcalService } from './ical/service.js'
 import type { NotificationPreferenceService } from './notifications/preference-service.js'
 import type { ReminderService } from './notifications/reminder-service.js'
@@ -36,6 +38,8 @@ export interface Services {
   phone: PhoneService
   notificationPreferences: NotificationPreferenceService
   reminders: ReminderService
+  holds: HoldService
+  freedDates: FreedDatesService
   /** Outside production, while mail or text messages go to files: the /dev/outbox pages. */
   devOutbox?: DevOutboxService
 }

@@ -9,7 +9,7 @@ import { seedEssentials } from '../../src/cli/seed.js'
 import { loadConfig } from '../../src/config.js'
 import { createDatabase } from '../../src/db/database.js'
 import { migrateUp } from '../../src/db/migrate.js'
-import { noLiveEvents } from '../../src/domain/live.js'
+import { type LiveEvents, noLiveEvents } from '../../src/domain/live.js'
 import { uuidv7 } from '../../src/ids.js'
 import { MemorySessionStore } from '../../src/infra/sessions/memory.js'
 import { createLogger } from '../../src/logger.js'
@@ -190,8 +190,11 @@ export class TestApp {
     return response.body as { id: string; owner_id: string; [key: string]: unknown }
   }
 
-  /** The app's services with their clock at `now`: to run what falls due later (expiries, completions). */
-  servicesAt(now: number) {
+  /**
+   * The app's services with their clock at `now`: to run what falls due later (expiries, completions).
+   * `live` receives the live events they publish (a recording double, in tests of those events).
+   */
+  servicesAt(now: number, live: LiveEvents = noLiveEvents) {
     const { app } = this
     return createServices({
       config: app.config,
@@ -202,7 +205,7 @@ export class TestApp {
       sessionStore: new MemorySessionStore(),
       cache: app.cache,
       now: () => now,
-      live: noLiveEvents,
+      live,
     }).services
   }
 

@@ -375,6 +375,7 @@ describeEachDriver(
           booking_expired: true,
           check_in_reminder: true,
           review_reminder: true,
+          dates_freed: true,
         },
         sms: { booking_requested: true, booking_confirmed: true, check_in_reminder: true },
         phone: null,

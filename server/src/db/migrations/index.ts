@@ -10,6 +10,7 @@ import * as deadLetters from './0008_dead_letters.js'
 import * as searchAmenityBits from './0010_search_amenity_bits.js'
 import * as placeDeletion from './0011_place_deletion.js'
 import * as reviewsByPlace from './0012_reviews_by_place.js'
+import * as checkoutHolds from './0014_checkout_holds.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0010_search_amenity_bits': searchAmenityBits,
   '0011_place_deletion': placeDeletion,
   '0012_reviews_by_place': reviewsByPlace,
+  '0014_checkout_holds': checkoutHolds,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -12,6 +12,7 @@ export const EMAIL_KINDS = [
   'booking_expired',
   'check_in_reminder',
   'review_reminder',
+  'dates_freed',
 ] as const
 export const SMS_KINDS = ['booking_requested', 'booking_confirmed', 'check_in_reminder'] as const
 

@@ -3,7 +3,7 @@
 // message is claimed in `sent_messages` by its dedupe key before it is sent, so a redelivered task
 // never sends twice; a failed send releases its claim and fails the task, which is retried.
 
-import type { Notification } from '../../domain/tasks.js'
+import type { DatesFreedNotification, Notification } from '../../domain/tasks.js'
 import type { MailSender } from '../../infra/mail/port.js'
 import type { Delivery } from '../../infra/queue/port.js'
 import { SmsDeliveryError, type SmsSender } from '../../infra/sms/port.js'
@@ -12,6 +12,8 @@ import { bookingMessages, type Message, reminderMessages } from './compose.js'
 import type { NotificationPreferenceRepository } from './preference-repository.js'
 import { type StoredChoice, wants } from './preferences.js'
 import type { NotificationRepository } from './repository.js'
+import { datesFreedEmail } from './templates/dates-freed-email.js'
+import { localeOf } from './templates/format.js'
 
 export interface NotificationServiceDeps {
   repository: NotificationRepository
@@ -31,6 +33,7 @@ export class NotificationService {
 
   async handle(delivery: Delivery): Promise<void> {
     const payload = delivery.payload as Notification
+    if (payload.kind === 'dates_freed') return this.datesFreed(delivery.dedupeKey, payload)
     if (payload.kind !== 'booking' && payload.kind !== 'reminder')
       throw new Error(`unknown notification kind "${String((payload as { kind?: unknown }).kind)}"`)
     const booking = await this.deps.repository.bookingContext(payload.booking_id)
@@ -51,6 +54,36 @@ export class NotificationService {
       if (!choices.has(userId)) choices.set(userId, await this.deps.preferences.choicesOf(userId))
       await this.deliver(`${delivery.dedupeKey}:${message.recipient}`, message, choices.get(userId)!)
     }
+  }
+
+  private async datesFreed(key: string, payload: DatesFreedNotification): Promise<void> {
+    const context = await this.deps.repository.datesFreedContext(payload.guest_id, payload.place_id)
+    if (context?.place_status !== 'published' || context.place_deleted_at !== null) {
+      this.deps.logger.warn(
+        { place_id: payload.place_id },
+        'dates freed alert for a guest or listing that is gone: skipped',
+      )
+      return
+    }
+    const locale = localeOf(context.guest_locale)
+    const message: Message = {
+      recipient: 'guest',
+      party: {
+        id: context.guest_id,
+        email: context.guest_email,
+        firstName: context.guest_first_name,
+        locale,
+        phone: null,
+      },
+      kind: 'dates_freed',
+      email: datesFreedEmail(locale, {
+        firstName: context.guest_first_name,
+        placeTitle: context.place_title,
+        placeCity: context.place_city,
+        nights: payload.nights,
+      }),
+    }
+    await this.deliver(`${key}:guest`, message, await this.deps.preferences.choicesOf(context.guest_id))
   }
 
   private async deliver(key: string, message: Message, choices: StoredChoice[]): Promise<void> {
