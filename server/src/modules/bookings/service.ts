@@ -229,7 +229,6 @@ export class BookingService {
           if (previous) return { booking: this.replay(previous, input), replayed: true }
         }
         const taken = await this.deps.calendar.occupied(place.id, input.check_in, input.check_out, nowText)
-        await this.deps.holds.refused(actor.id, place.id, input)
         if (taken.length) throw takenDatesError(taken, now)
         throw conflict(
           'These dates were just booked by someone else: choose other dates',

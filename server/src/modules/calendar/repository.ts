@@ -42,6 +42,8 @@ export function takesNight(eb: ExpressionBuilder<DB, 'place_nights'>, now: strin
 /**
  * Deletes the rows of holds that ended, in [from, to): to run in the transaction that writes
  * those nights, so an ended hold never stands in anyone's way even before the sweep removes it.
+ * They are found by a plain read first and deleted by key, so a range with none (the usual case)
+ * takes no lock on MariaDB (a range delete would lock the gaps, where concurrent inserts deadlock).
  */
 export async function dropEndedHolds(
   executor: Executor,
@@ -50,13 +52,26 @@ export async function dropEndedHolds(
   to: string,
   now: string,
 ): Promise<void> {
+  const ended = await executor
+    .selectFrom('place_nights')
+    .select('night')
+    .where('place_id', '=', placeId)
+    .where('night', '>=', from)
+    .where('night', '<', to)
+    .where('kind', '=', 'hold')
+    .where('expires_at', '<=', now)
+    .execute()
+  if (ended.length === 0) return
   await executor
     .deleteFrom('place_nights')
     .where('place_id', '=', placeId)
+    .where(
+      'night',
+      'in',
+      ended.map((row) => row.night),
+    )
     .where('kind', '=', 'hold')
     .where('expires_at', '<=', now)
-    .where('night', '>=', from)
-    .where('night', '<', to)
     .execute()
 }
 
