@@ -31,6 +31,7 @@ const ORDER = [
   'booking_expired',
   'check_in_reminder',
   'review_reminder',
+  'dates_freed',
   'security',
 ]
 /** Kinds that cannot be turned off (the server answers preference_locked). */

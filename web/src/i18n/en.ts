@@ -171,6 +171,7 @@ export const en = {
   'calendar.status.available': 'available',
   'calendar.status.booked': 'booked',
   'calendar.status.blocked': 'not available',
+  'calendar.status.held': 'someone is booking',
   'calendar.status.past': 'past',
   'calendar.status.unknown': 'not available',
 
@@ -430,6 +431,8 @@ export const en = {
   'notify.hint.check_in_reminder': 'The day before your stay begins.',
   'notify.kind.review_reminder': 'Review reminders',
   'notify.hint.review_reminder': 'After a stay, while you can still review it.',
+  'notify.kind.dates_freed': 'Dates freed',
+  'notify.hint.dates_freed': 'When nights you wanted at a listing are free again.',
 
   'host.title': 'Your listings',
   'host.new': 'Create a listing',

@@ -181,6 +181,7 @@ export const fr: Record<MessageKey, string> = {
   'calendar.status.available': 'disponible',
   'calendar.status.booked': 'réservé',
   'calendar.status.blocked': 'indisponible',
+  'calendar.status.held': 'réservation en cours',
   'calendar.status.past': 'passé',
   'calendar.status.unknown': 'indisponible',
 
@@ -454,6 +455,8 @@ export const fr: Record<MessageKey, string> = {
   'notify.hint.check_in_reminder': 'La veille du début de votre séjour.',
   'notify.kind.review_reminder': 'Rappels d’avis',
   'notify.hint.review_reminder': 'Après un séjour, tant que vous pouvez encore donner votre avis.',
+  'notify.kind.dates_freed': 'Dates libérées',
+  'notify.hint.dates_freed': 'Quand des nuits qui vous intéressaient se libèrent.',
 
   'host.title': 'Vos logements',
   'host.new': 'Créer un logement',
