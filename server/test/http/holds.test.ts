@@ -238,6 +238,18 @@ describeEachDriver(
         },
       )
       expect(booked.booking.status).toBe('pending')
+
+      // Rows of a hold whose row went with its guest's account take nothing, and the sweep deletes them.
+      expect((await hold(t(), place.id, holder, 55, 56)).status).toBe(201)
+      await t().app.database.write.deleteFrom('checkout_holds').where('guest_id', '=', holder.id).execute()
+      await laterStill.holds.expireDue()
+      const orphans = await t()
+        .app.database.write.selectFrom('place_nights')
+        .select('night')
+        .where('place_id', '=', place.id)
+        .where('night', '=', day(55))
+        .execute()
+      expect(orphans).toEqual([])
     })
 
     it('never lets a hold and a booking share a night: others are refused, the holder books it', async () => {

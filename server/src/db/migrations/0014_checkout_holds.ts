@@ -24,11 +24,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .columns(['place_id', 'night', 'expires_at'])
       .execute()
   }
-  await db.schema
-    .createIndex('place_nights_hold_expiry_idx')
-    .on('place_nights')
-    .columns(['place_id', 'expires_at'])
-    .execute()
+  // Hold rows past their end, for the sweep (bookings and blocks have none: the index stays small).
+  await db.schema.createIndex('place_nights_expiry_idx').on('place_nights').column('expires_at').execute()
 
   await db.schema
     .createTable('checkout_holds')
@@ -72,9 +69,9 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     .where(sql.ref('kind'), '=', 'hold')
     .execute()
   if (isSqlite(db)) {
-    await db.schema.dropIndex('place_nights_hold_expiry_idx').execute()
+    await db.schema.dropIndex('place_nights_expiry_idx').execute()
   } else {
-    await sql`drop index place_nights_hold_expiry_idx on place_nights`.execute(db)
+    await sql`drop index place_nights_expiry_idx on place_nights`.execute(db)
     await sql`drop index place_nights_search_idx on place_nights`.execute(db)
     await db.schema
       .createIndex('place_nights_search_idx')

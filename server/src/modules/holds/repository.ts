@@ -111,6 +111,28 @@ export class HoldRepository {
       .execute()
   }
 
+  /**
+   * Deletes ended hold rows whose hold is gone (its guest's account was deleted with it): they
+   * take nothing already; this only keeps them from piling up.
+   */
+  async deleteOrphanNights(now: string): Promise<number> {
+    const result = await this.db.write
+      .deleteFrom('place_nights')
+      .where('expires_at', '<=', now)
+      .where('kind', '=', 'hold')
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('checkout_holds')
+              .select('checkout_holds.id')
+              .whereRef('checkout_holds.id', '=', 'place_nights.source'),
+          ),
+        ),
+      )
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
   /** Removes an ended hold and what is left of its nights; false when another process did first. */
   async removeEnded(hold: CheckoutHoldRow, now: string): Promise<boolean> {
     return this.db.write.transaction().execute(async (trx) => {

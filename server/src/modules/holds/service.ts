@@ -206,6 +206,7 @@ export class HoldService {
       expired++
       await this.ended(hold, 'expired', hold.guest_id)
     }
+    await this.deps.holds.deleteOrphanNights(nowText)
     if (expired) {
       await this.deps.cache.invalidate(Changes.availability())
       this.deps.logger.info({ expired }, 'checkout holds expired')
