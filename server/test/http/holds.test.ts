@@ -521,6 +521,31 @@ describeEachDriver(
           }),
         ).toBe(1)
         expect(live.on(`user:${wisher.id}`)).toHaveLength(2)
+
+        // Announcements racing (two processes freeing nights of the place at once): one alert each.
+        const more = [await t().user(), await t().user(), await t().user()]
+        for (const guest of more) {
+          const own = await t().post('/api/v1/wishlists', { name: 'Maybe' }, { token: guest.token })
+          await t().put(`/api/v1/wishlists/${own.body.id}/places/${place.id}`, undefined, {
+            token: guest.token,
+          })
+        }
+        const dayAfter = [0, 1, 2].map(() => t().servicesAt(after(2 * 86_400_000), live).freedDates)
+        const told = await Promise.all(
+          dayAfter.map((alerts) =>
+            alerts.announce({ place_id: place.id, from: day(120), to: day(121), except: [] }),
+          ),
+        )
+        expect(told.reduce((sum, n) => sum + n, 0)).toBe(4)
+        for (const guest of [wisher, ...more]) {
+          const alerts = await t()
+            .app.database.write.selectFrom('dates_freed_alerts')
+            .select('day')
+            .where('guest_id', '=', guest.id)
+            .where('place_id', '=', place.id)
+            .execute()
+          expect(alerts.length).toBe(guest === wisher ? 3 : 1)
+        }
         await tasksSettled(t())
       })
     })

@@ -61,19 +61,19 @@ export class FreedDatesService {
     const skip = new Set([...except, place.owner_id])
     const guests = (await this.deps.alerts.interested(place.id, free[0]!, to)).filter((id) => !skip.has(id))
     const day = nowText.slice(0, 10)
-    let told = 0
-    for (const guestId of guests) {
-      const task = outboxRow(datesFreedNotification(guestId, place.id, free, day), now)
-      if (!(await this.deps.alerts.claim(guestId, place.id, day, nowText, task))) continue
+    const told = await this.deps.alerts.claimAll(guests, place.id, day, nowText, (guestId) =>
+      outboxRow(datesFreedNotification(guestId, place.id, free, day), now),
+    )
+    for (const guestId of told) {
       this.deps.live.publish({
         topic: `user:${guestId}`,
         type: 'dates.freed',
         data: { place_id: place.id, place_title: place.title, nights: free },
       })
-      told++
     }
-    if (told) this.deps.logger.info({ place_id: place.id, guests: told }, 'dates freed alerts raised')
-    return told
+    if (told.length)
+      this.deps.logger.info({ place_id: place.id, guests: told.length }, 'dates freed alerts raised')
+    return told.length
   }
 
   /** Forgets alerts of past days (they bound nothing any more). */
