@@ -38,7 +38,9 @@ async function twelveMegapixels(sharp) {
       pixels[i + 2] = Math.max(0, Math.min(255, 60 + (150 * y) / height + noise))
     }
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer()
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer()
 }
 
 function multipart(bytes) {
@@ -101,7 +103,9 @@ async function main() {
   log(`test photo: 4000 x 3000 JPEG, ${mb.toFixed(2)} MB`)
 
   const cpu = await variantsCpu(photo)
-  log(`variants of the 12 MP photo: ${cpu.map((s) => s.toFixed(2)).join(', ')} s of CPU (median ${median(cpu).toFixed(2)}; target <= 1.5)`)
+  log(
+    `variants of the 12 MP photo: ${cpu.map((s) => s.toFixed(2)).join(', ')} s of CPU (median ${median(cpu).toFixed(2)}; target <= 1.5)`,
+  )
 
   const port = await freePort()
   const hbnb = await startHbnb({
@@ -111,7 +115,11 @@ async function main() {
     extra: { HBNB_TASK_POLL_MS: '50', HBNB_LOG_LEVEL: 'warn' },
   })
   const memory = watchMemory(hbnb.proc.pid, 100)
-  const { access_token: token } = await json(hbnb.baseUrl, { method: 'POST', path: '/api/v1/auth/login', body: ADMIN })
+  const { access_token: token } = await json(hbnb.baseUrl, {
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    body: ADMIN,
+  })
   const newPlace = async (title) =>
     (
       await json(
@@ -136,17 +144,28 @@ async function main() {
   const sent = await upload(hbnb.baseUrl, path, body, token, uploads, 4)
   const usage = account.finish()
   const refused = sent.statuses.filter((s) => s !== 202).length
-  if (refused) throw new Error(`${refused} uploads were not accepted (statuses ${[...new Set(sent.statuses)]})`)
+  if (refused)
+    throw new Error(`${refused} uploads were not accepted (statuses ${[...new Set(sent.statuses)]})`)
   const sample = await request(hbnb.baseUrl, { path: `${path}` })
 
   // The bare server: the same bodies, read whole, answered with the same bytes.
   const fixture = join(workDir, 'bare.json')
   writeFileSync(
     fixture,
-    JSON.stringify({ method: 'POST', path, status: 202, contentType: 'application/json', body: sample.body.toString('base64') }),
+    JSON.stringify({
+      method: 'POST',
+      path,
+      status: 202,
+      contentType: 'application/json',
+      body: sample.body.toString('base64'),
+    }),
   )
   const barePort = await freePort()
-  const bare = startNode('bare server', [new URL('./bare-server.mjs', import.meta.url).pathname, fixture, String(barePort)])
+  const bare = startNode('bare server', [
+    new URL('./bare-server.mjs', import.meta.url).pathname,
+    fixture,
+    String(barePort),
+  ])
   const bareUrl = `http://127.0.0.1:${barePort}`
   await waitUntil(bare, async () => (await request(bareUrl, { path: '/' })).status === 404)
   const bareAccount = cpuAccount(bare.pid)
@@ -155,20 +174,33 @@ async function main() {
   await stop(bare)
 
   // 20 photos at once: sent together, then made into variants by the embedded runner.
-  await waitUntil(hbnb.proc, async () => {
-    const photos = JSON.parse((await request(hbnb.baseUrl, { path, headers: { authorization: `Bearer ${token}` } })).body)
-    return photos.every((p) => p.status !== 'processing')
-  }, 600_000)
+  await waitUntil(
+    hbnb.proc,
+    async () => {
+      const photos = JSON.parse(
+        (await request(hbnb.baseUrl, { path, headers: { authorization: `Bearer ${token}` } })).body,
+      )
+      return photos.every((p) => p.status !== 'processing')
+    },
+    600_000,
+  )
   memory.mark()
   const burstPlace = await newPlace('Twenty photos at once')
   const burstPath = `/api/v1/places/${burstPlace}/photos`
   const burstStarted = process.hrtime.bigint()
   const burst = await upload(hbnb.baseUrl, burstPath, body, token, AT_ONCE, AT_ONCE)
   if (burst.statuses.some((s) => s !== 202)) throw new Error(`burst statuses ${[...new Set(burst.statuses)]}`)
-  await waitUntil(hbnb.proc, async () => {
-    const photos = JSON.parse((await request(hbnb.baseUrl, { path: burstPath, headers: { authorization: `Bearer ${token}` } })).body)
-    return photos.length === AT_ONCE && photos.every((p) => p.status === 'ready')
-  }, 900_000)
+  await waitUntil(
+    hbnb.proc,
+    async () => {
+      const photos = JSON.parse(
+        (await request(hbnb.baseUrl, { path: burstPath, headers: { authorization: `Bearer ${token}` } }))
+          .body,
+      )
+      return photos.length === AT_ONCE && photos.every((p) => p.status === 'ready')
+    },
+    900_000,
+  )
   const burstSeconds = Number(process.hrtime.bigint() - burstStarted) / 1e9
   const burstPeak = toMb(memory.mark())
   const hwm = toMb(memory.hwmKb())
@@ -179,7 +211,9 @@ async function main() {
     ['bare node:http (reads the body)', bareSent, bareUsage],
   ]
   console.log('')
-  console.log(`| upload of a ${mb.toFixed(1)} MB photo, 4 at a time | uploads | MB/s | ms per upload (wall) | server CPU ms per upload | other cores |`)
+  console.log(
+    `| upload of a ${mb.toFixed(1)} MB photo, 4 at a time | uploads | MB/s | ms per upload (wall) | server CPU ms per upload | other cores |`,
+  )
   console.log('|---|---:|---:|---:|---:|---:|')
   for (const [label, run, cpuUse] of rows) {
     const count = run.statuses.length
@@ -188,7 +222,9 @@ async function main() {
     )
   }
   console.log('')
-  console.log(`variants of a 12 MP JPEG: median ${median(cpu).toFixed(2)} s of CPU over ${RUNS} runs (target <= 1.5 s)`)
+  console.log(
+    `variants of a 12 MP JPEG: median ${median(cpu).toFixed(2)} s of CPU over ${RUNS} runs (target <= 1.5 s)`,
+  )
   console.log(
     `${AT_ONCE} photos uploaded at once and made into variants: ${burstSeconds.toFixed(1)} s; peak RSS of the server ${burstPeak} MB during it, VmHWM ${hwm} MB (target < 400 MB)`,
   )

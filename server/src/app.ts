@@ -35,6 +35,10 @@ import { BookingService } from './modules/bookings/service.js'
 import { CalendarRepository } from './modules/calendar/repository.js'
 import { CalendarService } from './modules/calendar/service.js'
 import { DevOutboxService } from './modules/dev-outbox/service.js'
+import { FreedDatesRepository } from './modules/holds/freed-dates-repository.js'
+import { FreedDatesService } from './modules/holds/freed-dates-service.js'
+import { HoldRepository } from './modules/holds/repository.js'
+import { HoldService } from './modules/holds/service.js'
 import { IcalFetcher } from './modules/ical/fetch.js'
 import { IcalRepository } from './modules/ical/repository.js'
 import { IcalService } from './modules/ical/service.js'
@@ -175,6 +179,25 @@ export function createServices({
   })
   const fees = { serviceFeePercent: config.serviceFeePercent, taxPercent: config.taxPercent }
   const photos = createPhotoService(config, database, storage, cache, logger, now)
+  const freedDates = new FreedDatesService({
+    alerts: new FreedDatesRepository(database),
+    places: repositories.places,
+    calendar: repositories.calendar,
+    live,
+    logger,
+    now,
+  })
+  const holds = new HoldService({
+    holds: new HoldRepository(database),
+    places: repositories.places,
+    calendar: repositories.calendar,
+    freedDates,
+    live,
+    cache,
+    logger,
+    options: { holdSeconds: config.checkoutHoldSeconds },
+    now,
+  })
   const services: Services = {
     users,
     auth: new AuthService({
@@ -225,7 +248,13 @@ export function createServices({
       cache,
       now,
     }),
-    calendar: new CalendarService({ places: repositories.places, calendar: repositories.calendar, cache }),
+    calendar: new CalendarService({
+      places: repositories.places,
+      calendar: repositories.calendar,
+      cache,
+      freedDates,
+      now,
+    }),
     ical: new IcalService({
       places: repositories.places,
       calendar: repositories.calendar,
@@ -277,8 +306,12 @@ export function createServices({
       options: { ...fees, requestTtlHours: config.bookingRequestTtlHours },
       logger,
       cache,
+      holds,
+      freedDates,
       now,
     }),
+    holds,
+    freedDates,
   }
   if (config.env !== 'production' && (!config.smtpUrl || !config.smsApiUrl)) {
     services.devOutbox = new DevOutboxService({

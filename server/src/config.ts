@@ -69,6 +69,7 @@ export interface Config {
   bookingRequestTtlHours: number
   messageNotifyAfterMinutes: number
   messageRateLimitPerMinute: number
+  checkoutHoldSeconds: number
   icalAllowPrivateAddresses: boolean
   webDir: string
   mapTilesUrl: string
@@ -504,6 +505,12 @@ export const SETTINGS = {
     default: '30',
     parse: integer(0, 100_000),
   },
+  checkoutHoldSeconds: {
+    name: 'HBNB_CHECKOUT_HOLD_SECONDS',
+    description: "Seconds a guest's checkout holds the chosen nights from everyone else.",
+    default: '600',
+    parse: integer(30, 3600),
+  },
   icalAllowPrivateAddresses: {
     name: 'HBNB_ICAL_ALLOW_PRIVATE',
     description: 'Let iCal imports fetch loopback and private addresses (off: protects against SSRF).',
@@ -901,6 +908,7 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     bookingRequestTtlHours: read('bookingRequestTtlHours', 24),
     messageNotifyAfterMinutes: read('messageNotifyAfterMinutes', 10),
     messageRateLimitPerMinute: read('messageRateLimitPerMinute', 30),
+    checkoutHoldSeconds: read('checkoutHoldSeconds', 600),
     icalAllowPrivateAddresses: read('icalAllowPrivateAddresses', false),
     webDir: resolveWebDir(read('webDir', DEFAULT_WEB_DIR)),
     mapTilesUrl: read('mapTilesUrl', DEFAULT_MAP_TILES_URL),

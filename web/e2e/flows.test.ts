@@ -219,6 +219,13 @@ for (const device of DEVICES) {
       await page.getByRole('checkbox', { name: /Summer/, checked: true }).waitFor()
       await page.getByRole('button', { name: 'Done' }).click()
       await page.getByRole('button', { name: 'Saved', exact: true }).waitFor()
+      // Opening checkout holds the dates, with a countdown; the request turns the hold into the booking.
+      await page.getByRole('button', { name: 'Continue to checkout' }).click()
+      await page.getByTestId('hold-countdown').waitFor()
+      expect(await page.getByTestId('hold-countdown').textContent()).toMatch(
+        /held for you for\s*(10:00|9:[0-5]\d)/,
+      )
+      await screenshot(page, device, '04b-checkout-hold')
       await page.getByRole('button', { name: 'Request to book' }).click()
       await page.waitForURL(/\/trips\?booked=/)
       await page.getByText(`Request sent to the host of ${place.title}`).waitFor()

@@ -165,7 +165,7 @@ export interface RefreshTokensTable {
   created_at: string
 }
 
-export type NightKind = 'booking' | 'blocked'
+export type NightKind = 'booking' | 'blocked' | 'hold'
 
 export interface PlaceNightsTable {
   place_id: string
@@ -173,8 +173,39 @@ export interface PlaceNightsTable {
   night: string
   kind: NightKind
   booking_id: string | null
-  /** 'host' for nights the host blocked, the feed's id for nights imported from iCal, 'booking'. */
+  /** 'host' for nights the host blocked, the feed's id for nights imported from iCal, 'booking', a hold's id. */
   source: string
+  created_at: string
+  /** A checkout hold's end: past it, the row takes no night (whoever writes the night replaces it). */
+  expires_at: string | null
+}
+
+export interface CheckoutHoldsTable {
+  id: string
+  place_id: string
+  /** Unique: one hold per guest. */
+  guest_id: string
+  check_in: string
+  check_out: string
+  guests: number
+  expires_at: string
+  created_at: string
+}
+
+/** A guest refused dates (taken or held): told when they free up. */
+export interface HoldRefusalsTable {
+  guest_id: string
+  place_id: string
+  check_in: string
+  check_out: string
+  created_at: string
+}
+
+/** One row per "dates freed" alert: at most one per guest, place and (UTC) day. */
+export interface DatesFreedAlertsTable {
+  guest_id: string
+  place_id: string
+  day: string
   created_at: string
 }
 
@@ -409,6 +440,9 @@ export interface DB {
   messages: MessagesTable
   conversation_access: ConversationAccessTable
   user_notifications: UserNotificationsTable
+  checkout_holds: CheckoutHoldsTable
+  hold_refusals: HoldRefusalsTable
+  dates_freed_alerts: DatesFreedAlertsTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -421,6 +455,7 @@ export type PlaceUpdate = Updateable<PlacesTable>
 export type ReviewRow = Selectable<ReviewsTable>
 export type RefreshTokenRow = Selectable<RefreshTokensTable>
 export type BookingRow = Selectable<BookingsTable>
+export type CheckoutHoldRow = Selectable<CheckoutHoldsTable>
 export type WishlistRow = Selectable<WishlistsTable>
 export type IcalFeedRow = Selectable<IcalFeedsTable>
 export type GuestReviewRow = Selectable<GuestReviewsTable>

@@ -29,7 +29,20 @@ export interface MessageNotification {
   message_id: string
 }
 
-export type Notification = BookingNotification | ReminderNotification | MessageNotification
+/** Nights of a listing the guest wanted are free again. */
+export interface DatesFreedNotification {
+  kind: 'dates_freed'
+  guest_id: string
+  place_id: string
+  /** The free nights when the alert was raised (YYYY-MM-DD, the listing's dates). */
+  nights: string[]
+}
+
+export type Notification =
+  | BookingNotification
+  | ReminderNotification
+  | MessageNotification
+  | DatesFreedNotification
 
 /** Does nothing: proves a worker consumes (smoke tests, `npm run bench:tasks`). */
 export const PING = 'ping'
@@ -68,4 +81,15 @@ export function messageNotification(conversationId: string, recipientId: string,
     message_id: messageId,
   }
   return { name: NOTIFICATIONS, payload, dedupeKey: `message:${messageId}:${recipientId}` }
+}
+
+/** One "dates freed" email per guest, place and day (`day` is the UTC date the alert was raised). */
+export function datesFreedNotification(guestId: string, placeId: string, nights: string[], day: string) {
+  const payload: DatesFreedNotification = {
+    kind: 'dates_freed',
+    guest_id: guestId,
+    place_id: placeId,
+    nights,
+  }
+  return { name: NOTIFICATIONS, payload, dedupeKey: `dates_freed:${guestId}:${placeId}:${day}` }
 }

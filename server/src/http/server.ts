@@ -14,6 +14,7 @@ import type { AccessTokens } from '../modules/auth/tokens.js'
 import { bookingRoutes } from '../modules/bookings/routes.js'
 import { calendarRoutes } from '../modules/calendar/routes.js'
 import { devOutboxRoutes } from '../modules/dev-outbox/routes.js'
+import { holdRoutes } from '../modules/holds/routes.js'
 import { icalRoutes } from '../modules/ical/routes.js'
 import { messagingRoutes } from '../modules/messaging/routes.js'
 import { notificationCentreRoutes } from '../modules/notifications/centre-routes.js'
@@ -220,6 +221,7 @@ export async function createHttpServer(
     calendarRoutes,
     icalRoutes,
     bookingRoutes,
+    holdRoutes,
     wishlistRoutes,
     phoneRoutes,
     notificationRoutes,

@@ -18,7 +18,10 @@ const ORPHAN_GRACE_MS = 3_600_000
 export function beatJobs(options: {
   config: Config
   database: Database
-  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical' | 'reminders' | 'photos'>
+  services: Pick<
+    Services,
+    'bookings' | 'stayReviews' | 'ical' | 'reminders' | 'photos' | 'holds' | 'freedDates'
+  >
   /** Where off-site copies of the backups go: only an S3 bucket is off-site. */
   storage?: ObjectStorage
   now?: () => number
@@ -33,6 +36,12 @@ export function beatJobs(options: {
       name: 'bookings.transitions',
       schedule: { everySeconds: 60 },
       run: () => services.bookings.runDueTransitions(),
+    },
+    {
+      // Removes checkout holds that ended (they already hold nothing) and tells who wanted their nights.
+      name: 'holds.expire',
+      schedule: { everySeconds: 30 },
+      run: () => services.holds.expireDue(),
     },
     {
       name: 'reviews.reveal',
@@ -66,7 +75,8 @@ export function beatJobs(options: {
         const runs = await schedulerRuns.deleteStartedBefore(
           new Date(at - KEEP_RUNS_DAYS * 86_400_000).toISOString(),
         )
-        return { refreshTokens: tokens, schedulerRuns: runs }
+        const datesFreedAlerts = await services.freedDates.pruneAlerts()
+        return { refreshTokens: tokens, schedulerRuns: runs, datesFreedAlerts }
       },
     },
     {
@@ -92,7 +102,10 @@ export function beatJobs(options: {
 export function createBeat(options: {
   config: Config
   database: Database
-  services: Pick<Services, 'bookings' | 'stayReviews' | 'ical' | 'reminders' | 'photos'>
+  services: Pick<
+    Services,
+    'bookings' | 'stayReviews' | 'ical' | 'reminders' | 'photos' | 'holds' | 'freedDates'
+  >
   storage?: ObjectStorage
   logger?: Logger
   clock?: Clock

@@ -7,6 +7,8 @@ import type { AuthService } from './auth/service.js'
 import type { BookingService } from './bookings/service.js'
 import type { CalendarService } from './calendar/service.js'
 import type { DevOutboxService } from './dev-outbox/service.js'
+import type { FreedDatesService } from './holds/freed-dates-service.js'
+import type { HoldService } from './holds/service.js'
 import type { IcalService } from './ical/service.js'
 import type { MessagingService } from './messaging/service.js'
 import type { NotificationCentreService } from './notifications/centre-service.js'
@@ -42,6 +44,8 @@ export interface Services {
   reminders: ReminderService
   notificationCentre: NotificationCentreService
   messaging: MessagingService
+  holds: HoldService
+  freedDates: FreedDatesService
   /** Outside production, while mail or text messages go to files: the /dev/outbox pages. */
   devOutbox?: DevOutboxService
 }

@@ -193,8 +193,11 @@ export class TestApp {
     return response.body as { id: string; owner_id: string; [key: string]: unknown }
   }
 
-  /** The app's services with their clock at `now`: to run what falls due later (expiries, completions). */
-  servicesAt(now: number) {
+  /**
+   * The app's services with their clock at `now`: to run what falls due later (expiries, completions).
+   * `live` receives the live events they publish (a recording double, in tests of those events).
+   */
+  servicesAt(now: number, live: LiveEvents = noLiveEvents) {
     const { app } = this
     return createServices({
       config: app.config,
@@ -205,7 +208,7 @@ export class TestApp {
       sessionStore: new MemorySessionStore(),
       cache: app.cache,
       now: () => now,
-      live: noLiveEvents,
+      live,
       storage: app.storage,
     }).services
   }

@@ -622,6 +622,38 @@ export const MATRIX: Record<string, Entry> = {
       }),
     },
   ],
+  // Opening checkout holds the nights of a fresh place of `host` per cell, like booking it.
+  'POST /api/v1/places/:id/holds': [
+    {
+      on: 'published place',
+      owner: 'host',
+      expect: { anonymous: 'deny', owner: 400, other: 'allow', otherHost: 'allow', admin: 'allow' },
+      request: async (w) => ({ url: `/api/v1/places/${await w.newPlace()}/holds`, body: w.stay() }),
+    },
+    {
+      on: 'draft place',
+      owner: 'host',
+      expect: { anonymous: 'deny', owner: 400, other: 'hidden', otherHost: 'hidden', admin: 409 },
+      request: async (w) => ({
+        url: `/api/v1/places/${await w.newPlace({ status: 'draft' })}/holds`,
+        body: w.stay(),
+      }),
+    },
+  ],
+  // The caller's own hold (each logged-in caller holds a fresh place first): nobody reads another's.
+  'GET /api/v1/holds/current': {
+    ...loggedIn('/api/v1/holds/current'),
+    request: async (w, caller) => {
+      if (caller) await w.newHold(caller)
+      return { url: '/api/v1/holds/current' }
+    },
+  },
+  // Only its holder releases a hold; to anyone else, admins included, it does not exist.
+  'DELETE /api/v1/holds/:id': {
+    owner: 'guest',
+    expect: OWNER_ONLY,
+    request: async (w) => ({ url: `/api/v1/holds/${await w.newHold()}` }),
+  },
   // The caller's own trips (or, with role=host, their reservations).
   'GET /api/v1/bookings': loggedIn('/api/v1/bookings'),
   'GET /api/v1/bookings/:id': {

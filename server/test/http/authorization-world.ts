@@ -256,6 +256,14 @@ export class World {
     return this.newBooking(await this.newPlace({ instant_book: true }), 1)
   }
 
+  /** A checkout hold of `holder` (`guest` by default) on a fresh place of `host`. */
+  async newHold(holder = this.people.guest): Promise<string> {
+    const placeId = await this.newPlace()
+    const created = await this.t.post(`/api/v1/places/${placeId}/holds`, this.stay(), { token: holder.token })
+    await expectStatus(created, 201, 'hold creation')
+    return created.body.id
+  }
+
   async newWishlist(owner = this.people.guest): Promise<string> {
     const created = await this.t.post(
       '/api/v1/wishlists',

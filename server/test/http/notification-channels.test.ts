@@ -376,6 +376,7 @@ describeEachDriver(
           check_in_reminder: true,
           review_reminder: true,
           new_message: true,
+          dates_freed: true,
         },
         sms: { booking_requested: true, booking_confirmed: true, check_in_reminder: true, new_message: true },
         in_app: {

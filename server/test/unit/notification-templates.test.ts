@@ -5,6 +5,7 @@ import type { BookingEvent } from '../../src/domain/tasks.js'
 import { passwordResetEmail, verificationEmail, welcomeEmail } from '../../src/modules/auth/account-emails.js'
 import { preferencesOf, wants } from '../../src/modules/notifications/preferences.js'
 import { bookingEmail, RECIPIENTS } from '../../src/modules/notifications/templates/booking-emails.js'
+import { datesFreedEmail } from '../../src/modules/notifications/templates/dates-freed-email.js'
 import type { Locale, RenderedEmail } from '../../src/modules/notifications/templates/format.js'
 import {
   checkInReminderEmail,
@@ -208,5 +209,41 @@ describe('notification preferences', () => {
     expect(wants([{ channel: 'in_app', kind: 'new_message', enabled: 0 }], 'in_app', 'new_message')).toBe(
       false,
     )
+  })
+})
+
+describe('dates freed email', () => {
+  const nights = Array.from({ length: 16 }, (_, i) => `2030-06-${String(i + 1).padStart(2, '0')}`)
+
+  it('names the listing and its free nights in the reader’s language, escaped in HTML', () => {
+    const en = datesFreedEmail('en', {
+      firstName: 'Ana',
+      placeTitle: `Loft ${HOSTILE}`,
+      placeCity: 'Nice',
+      nights: nights.slice(0, 2),
+    })
+    expectWellFormed(en)
+    expect(en.subject).toBe(`Dates at Loft ${HOSTILE} are free again`)
+    expect(en.text).toContain('Free nights: Saturday, June 1, 2030, Sunday, June 2, 2030')
+    const fr = datesFreedEmail('fr', {
+      firstName: 'Ana',
+      placeTitle: 'Loft',
+      placeCity: 'Nice',
+      nights: nights.slice(0, 1),
+    })
+    expectWellFormed(fr)
+    expect(fr.subject).toBe('Des dates se libèrent à Loft')
+    expect(fr.text).toContain('Nuits libres : samedi 1 juin 2030')
+  })
+
+  it('lists at most 14 nights and counts the rest', () => {
+    const email = datesFreedEmail('en', { firstName: 'Ana', placeTitle: 'Loft', placeCity: 'Nice', nights })
+    expect(email.text).toContain('Friday, June 14, 2030, and 2 more')
+    expect(email.text).not.toContain('June 15')
+  })
+
+  it('is a preference of its own, on by default', () => {
+    expect(preferencesOf([]).email.dates_freed).toBe(true)
+    expect(wants([{ channel: 'email', kind: 'dates_freed', enabled: 0 }], 'email', 'dates_freed')).toBe(false)
   })
 })

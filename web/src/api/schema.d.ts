@@ -2771,6 +2771,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/holds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Release my checkout hold (leaving checkout): its nights are free at once */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holds/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My checkout hold while it lasts (404 `no_hold` when there is none) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A checkout hold: the guest's nights, kept from everyone else until it ends, is released, or becomes the guest's booking */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            check_in: string;
+                            check_out: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description When the hold ends by itself
+                             */
+                            expires_at: string;
+                            guests: number;
+                            id: string;
+                            place_id: string;
+                            /** @description Whole seconds until `expires_at` */
+                            seconds_left: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/login": {
         parameters: {
             query?: never;
@@ -4011,7 +4138,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Each night in [from, to): available, booked or blocked, with its price */
+        /** Each night in [from, to): available, booked, blocked or held (checkout in progress), with its price */
         get: {
             parameters: {
                 query: {
@@ -4037,11 +4164,17 @@ export interface paths {
                             /** @description Host and admins only */
                             booking_id?: string;
                             date: string;
+                            /**
+                             * Format: date-time
+                             * @description A held night: when the checkout hold ends and the night may free up (who holds it is never shown)
+                             */
+                            held_until?: string;
                             price: number;
                             price_minor: number;
                             /** @description Who blocked the night: host, or an iCal feed id (host only) */
                             source?: string;
-                            status: "available" | "booked" | "blocked";
+                            /** @description `held`: a guest is checking out these dates; the hold ends at `held_until` */
+                            status: "available" | "booked" | "blocked" | "held";
                         }[];
                     };
                 };
@@ -4379,6 +4512,133 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/places/{id}/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open checkout: hold the nights of a stay for a few minutes
+         * @description Holds the nights in [check_in, check_out) for `HBNB_CHECKOUT_HOLD_SECONDS` (10 minutes by default): nobody else can hold or book them meanwhile. A guest has at most one hold: taking another releases the previous one. Asking again for the same stay while it lasts returns the same hold (200, not extended). The hold becomes the booking when the guest books exactly these dates (POST /api/v1/bookings), or ends when released or when `expires_at` passes. Dates someone else holds give 409 `dates_held` with `details.held_until`; booked or blocked dates 409 `dates_unavailable`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Local date of the listing, YYYY-MM-DD */
+                        check_in: string;
+                        /** @description Local date of the listing, YYYY-MM-DD */
+                        check_out: string;
+                        /** @default 1 */
+                        guests: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description A checkout hold: the guest's nights, kept from everyone else until it ends, is released, or becomes the guest's booking */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            check_in: string;
+                            check_out: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description When the hold ends by itself
+                             */
+                            expires_at: string;
+                            guests: number;
+                            id: string;
+                            place_id: string;
+                            /** @description Whole seconds until `expires_at` */
+                            seconds_left: number;
+                        };
+                    };
+                };
+                /** @description A checkout hold: the guest's nights, kept from everyone else until it ends, is released, or becomes the guest's booking */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            check_in: string;
+                            check_out: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description When the hold ends by itself
+                             */
+                            expires_at: string;
+                            guests: number;
+                            id: string;
+                            place_id: string;
+                            /** @description Whole seconds until `expires_at` */
+                            seconds_left: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5509,6 +5769,28 @@ export interface paths {
                             cleaning_fee_minor: number;
                             currency: string;
                             guests: number;
+                            /**
+                             * Format: date-time
+                             * @description Some nights are held by another guest's checkout: when the last of those holds ends
+                             */
+                            held_until?: string;
+                            /** @description A checkout hold: the guest's nights, kept from everyone else until it ends, is released, or becomes the guest's booking */
+                            hold?: {
+                                check_in: string;
+                                check_out: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description When the hold ends by itself
+                                 */
+                                expires_at: string;
+                                guests: number;
+                                id: string;
+                                place_id: string;
+                                /** @description Whole seconds until `expires_at` */
+                                seconds_left: number;
+                            };
                             instant_book: boolean;
                             nightly_prices: {
                                 date: string;
@@ -6691,6 +6973,7 @@ export interface paths {
                                 booking_requested: boolean;
                                 /** @description Reminder a day before check-in (guest) */
                                 check_in_reminder: boolean;
+                                dates_freed: boolean;
                                 /** @description A message in a conversation (email and SMS: only when left unread for a while) */
                                 new_message: boolean;
                                 /** @description Reminder to review a finished stay */
@@ -6781,6 +7064,7 @@ export interface paths {
                             booking_requested?: boolean;
                             /** @description Reminder a day before check-in (guest) */
                             check_in_reminder?: boolean;
+                            dates_freed?: boolean;
                             /** @description A message in a conversation (email and SMS: only when left unread for a while) */
                             new_message?: boolean;
                             /** @description Reminder to review a finished stay */
@@ -6844,6 +7128,7 @@ export interface paths {
                                 booking_requested: boolean;
                                 /** @description Reminder a day before check-in (guest) */
                                 check_in_reminder: boolean;
+                                dates_freed: boolean;
                                 /** @description A message in a conversation (email and SMS: only when left unread for a while) */
                                 new_message: boolean;
                                 /** @description Reminder to review a finished stay */

@@ -37,6 +37,7 @@ export type SearchResponse = Ok<'/api/v1/search', 'get'>
 export type SearchResult = SearchResponse['results'][number]
 export type Quote = Ok<'/api/v1/places/{id}/quote', 'get'>
 export type Night = Ok<'/api/v1/places/{id}/calendar', 'get'>[number]
+export type Hold = Ok<'/api/v1/holds/current', 'get'>
 export type Booking = Ok<'/api/v1/bookings/{id}', 'get'>
 export type BookingStatus = Booking['status']
 export type StayReviewResult = Ok<'/api/v1/bookings/{id}/review', 'post'>

@@ -32,6 +32,7 @@ const ORDER = [
   'check_in_reminder',
   'review_reminder',
   'new_message',
+  'dates_freed',
   'security',
 ]
 /** Kinds that cannot be turned off (the server answers preference_locked). */

@@ -217,6 +217,7 @@ export const en = {
   'calendar.status.available': 'available',
   'calendar.status.booked': 'booked',
   'calendar.status.blocked': 'not available',
+  'calendar.status.held': 'someone is booking',
   'calendar.status.past': 'past',
   'calendar.status.unknown': 'not available',
 
@@ -240,6 +241,19 @@ export const en = {
   'book.ownListing': 'This is your listing: guests book it here.',
   'book.instantNote': 'Booked at once: no waiting for the host.',
   'book.requestNote': 'The host answers within 24 hours. You are not charged until they accept.',
+  'hold.checkout': 'Continue to checkout',
+  'hold.opening': 'Holding your dates…',
+  'hold.heldFor': 'These dates are held for you for',
+  'hold.heldForMinutes_one': 'These dates are held for you for {count} more minute.',
+  'hold.heldForMinutes_other': 'These dates are held for you for {count} more minutes.',
+  'hold.release': 'Leave checkout',
+  'hold.ended': 'Your hold on these dates ended: they may have been taken meanwhile.',
+  'hold.someoneBooking_one': 'Someone is booking these dates right now: they may free up in {count} minute.',
+  'hold.someoneBooking_other':
+    'Someone is booking these dates right now: they may free up in {count} minutes.',
+  'calendar.heldNote_one': 'Someone is booking some of these dates: they may free up in {count} minute.',
+  'calendar.heldNote_other': 'Someone is booking some of these dates: they may free up in {count} minutes.',
+  'error.code.dates_held': 'Someone is booking these dates right now. They may free up in a few minutes.',
 
   'auth.loginTitle': 'Log in',
   'auth.signupTitle': 'Create your account',
@@ -478,6 +492,8 @@ export const en = {
   'notify.hint.check_in_reminder': 'The day before your stay begins.',
   'notify.kind.review_reminder': 'Review reminders',
   'notify.hint.review_reminder': 'After a stay, while you can still review it.',
+  'notify.kind.dates_freed': 'Dates freed',
+  'notify.hint.dates_freed': 'When nights you wanted at a listing are free again.',
 
   'host.title': 'Your listings',
   'host.new': 'Create a listing',

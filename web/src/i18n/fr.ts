@@ -227,6 +227,7 @@ export const fr: Record<MessageKey, string> = {
   'calendar.status.available': 'disponible',
   'calendar.status.booked': 'réservé',
   'calendar.status.blocked': 'indisponible',
+  'calendar.status.held': 'réservation en cours',
   'calendar.status.past': 'passé',
   'calendar.status.unknown': 'indisponible',
 
@@ -250,6 +251,23 @@ export const fr: Record<MessageKey, string> = {
   'book.ownListing': 'C’est votre logement : les voyageurs le réservent ici.',
   'book.instantNote': 'Réservé immédiatement, sans attendre l’hôte.',
   'book.requestNote': 'L’hôte répond sous 24 heures. Vous n’êtes débité qu’après son accord.',
+  'hold.checkout': 'Passer à la réservation',
+  'hold.opening': 'Blocage de vos dates…',
+  'hold.heldFor': 'Ces dates vous sont réservées pendant',
+  'hold.heldForMinutes_one': 'Ces dates vous sont réservées pendant encore {count} minute.',
+  'hold.heldForMinutes_other': 'Ces dates vous sont réservées pendant encore {count} minutes.',
+  'hold.release': 'Quitter la réservation',
+  'hold.ended': 'Vos dates ne sont plus bloquées : elles ont pu être prises entre-temps.',
+  'hold.someoneBooking_one':
+    'Quelqu’un réserve ces dates en ce moment : elles pourraient se libérer dans {count} minute.',
+  'hold.someoneBooking_other':
+    'Quelqu’un réserve ces dates en ce moment : elles pourraient se libérer dans {count} minutes.',
+  'calendar.heldNote_one':
+    'Quelqu’un réserve certaines de ces dates : elles pourraient se libérer dans {count} minute.',
+  'calendar.heldNote_other':
+    'Quelqu’un réserve certaines de ces dates : elles pourraient se libérer dans {count} minutes.',
+  'error.code.dates_held':
+    'Quelqu’un réserve ces dates en ce moment. Elles pourraient se libérer dans quelques minutes.',
 
   'auth.loginTitle': 'Connexion',
   'auth.signupTitle': 'Créez votre compte',
@@ -502,6 +520,8 @@ export const fr: Record<MessageKey, string> = {
   'notify.hint.check_in_reminder': 'La veille du début de votre séjour.',
   'notify.kind.review_reminder': 'Rappels d’avis',
   'notify.hint.review_reminder': 'Après un séjour, tant que vous pouvez encore donner votre avis.',
+  'notify.kind.dates_freed': 'Dates libérées',
+  'notify.hint.dates_freed': 'Quand des nuits qui vous intéressaient se libèrent.',
 
   'host.title': 'Vos logements',
   'host.new': 'Créer un logement',

@@ -1,12 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { lazy, Suspense, useMemo, useState } from 'react'
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
 import { api, idempotencyKey, unwrap } from '../api/client'
 import { bookingQueries } from '../api/queries/bookings'
 import { calendarQueries } from '../api/queries/calendar'
 import { placeQueries } from '../api/queries/places'
 import { quoteQueries } from '../api/queries/quotes'
-import type { Night, PlaceDetail, Quote } from '../api/types'
+import type { Hold, Night, PlaceDetail, Quote } from '../api/types'
 import { CalendarLegend, CalendarMonthsView, MonthNav, useCalendarMonths } from '../components/CalendarMonths'
+import { HoldCountdown, useSecondsLeft } from '../components/CheckoutHold'
 import { ContactHost } from '../components/ContactHost'
 import { PhotoGallery } from '../components/PhotoGallery'
 import { ErrorBox, Loading, Notice, PageHeading, Skeleton, Stars } from '../components/ui'
@@ -252,9 +253,34 @@ function Availability({
         onPick={onPick}
         selectable={selectable}
       />
-      <CalendarLegend statuses={['available', 'booked']} />
+      <CalendarLegend statuses={['available', 'booked', 'held']} />
+      <HeldNote nights={nights} chosen={checkIn && checkOut ? [checkIn, checkOut] : undefined} />
     </section>
   )
+}
+
+/**
+ * "Someone is booking some of these dates", with when the first of those holds ends. Nights of the
+ * chosen stay are left to the booking box (they may be the caller's own hold).
+ */
+function HeldNote({ nights, chosen }: { nights: Map<string, Night>; chosen?: [string, string] }) {
+  const { t } = useI18n()
+  const ends = [...nights.values()]
+    .filter((night) => !chosen || night.date < chosen[0] || night.date >= chosen[1])
+    .map((night) => night.held_until)
+    .filter((until): until is string => Boolean(until))
+    .sort()
+  if (ends.length === 0) return null
+  return (
+    <p className="muted small" data-testid="held-note">
+      {t('calendar.heldNote', { count: minutesUntil(ends[0]!) })}
+    </p>
+  )
+}
+
+/** Whole minutes from now until an instant, at least 1. */
+function minutesUntil(iso: string): number {
+  return Math.max(1, Math.ceil((Date.parse(iso) - Date.now()) / 60_000))
 }
 
 interface BookingBoxProps {
@@ -288,6 +314,53 @@ function BookingBox({
     enabled: ready,
     retry: false,
   })
+  const q: Quote | undefined = quote.data
+  // Checkout: the caller's hold on exactly these dates (taken here, or found by the quote after a reload).
+  const [hold, setHold] = useState<Hold | null>(null)
+  const [holdEnded, setHoldEnded] = useState(false)
+  const secondsLeft = useSecondsLeft(hold)
+  const holdsStay = (h: Hold) => h.check_in === checkIn && h.check_out === checkOut && h.guests === guests
+  const refreshNights = () => {
+    void queryClient.invalidateQueries({ queryKey: calendarQueries.place(place.id) })
+    void queryClient.invalidateQueries({ queryKey: quoteQueries.place(place.id) })
+  }
+  const openCheckout = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/places/{id}/holds', {
+          params: { path: { id: place.id } },
+          body: { check_in: checkIn, check_out: checkOut, guests },
+        }),
+      ),
+    onSuccess: (taken) => {
+      setHold(taken)
+      setHoldEnded(false)
+      void queryClient.invalidateQueries({ queryKey: calendarQueries.place(place.id) })
+    },
+    onError: refreshNights,
+  })
+  const leaveCheckout = useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/holds/{id}', { params: { path: { id } } })),
+    onSettled: refreshNights,
+  })
+  const ownHold = q?.hold
+  useEffect(() => {
+    if (!hold && ownHold && holdsStay(ownHold)) setHold(ownHold)
+  })
+  useEffect(() => {
+    // Other dates than the held ones: the hold is let go.
+    if (hold && !holdsStay(hold)) {
+      leaveCheckout.mutate(hold.id)
+      setHold(null)
+    }
+  })
+  useEffect(() => {
+    if (hold && secondsLeft === 0) {
+      setHold(null)
+      setHoldEnded(true)
+      refreshNights()
+    }
+  })
   const book = useMutation({
     mutationFn: () =>
       unwrap(
@@ -303,7 +376,6 @@ function BookingBox({
     },
     onError: () => setAttempt(idempotencyKey()),
   })
-  const q: Quote | undefined = quote.data
   const nights = ready ? daysBetween(checkIn, checkOut) : 0
   return (
     <div className="booking-box card" id="book">
@@ -353,7 +425,9 @@ function BookingBox({
         <div className="quote" aria-live="polite">
           {!q.available && (
             <p className="field-error" role="alert">
-              {t('book.unavailable', { count: q.unavailable_nights.length })}
+              {q.held_until
+                ? t('hold.someoneBooking', { count: minutesUntil(q.held_until) })
+                : t('book.unavailable', { count: q.unavailable_nights.length })}
             </p>
           )}
           <dl className="quote-lines">
@@ -386,17 +460,46 @@ function BookingBox({
         </div>
       )}
       {book.error && <ErrorBox error={book.error} />}
+      {openCheckout.error && <ErrorBox error={openCheckout.error} />}
+      {holdEnded && !hold && (
+        <p className="field-error" role="alert">
+          {t('hold.ended')}
+        </p>
+      )}
       {session ? (
         session.user.id === place.owner_id ? (
           <p className="muted small">{t('book.ownListing')}</p>
+        ) : hold ? (
+          <div className="checkout-hold">
+            <HoldCountdown secondsLeft={secondsLeft} />
+            <button
+              type="button"
+              className="btn btn-primary btn-block"
+              disabled={!q?.available || book.isPending || place.status !== 'published'}
+              onClick={() => book.mutate()}
+            >
+              {book.isPending ? t('book.booking') : place.instant_book ? t('book.book') : t('book.request')}
+            </button>
+            <button
+              type="button"
+              className="btn btn-ghost btn-block"
+              disabled={book.isPending || leaveCheckout.isPending}
+              onClick={() => {
+                leaveCheckout.mutate(hold.id)
+                setHold(null)
+              }}
+            >
+              {t('hold.release')}
+            </button>
+          </div>
         ) : (
           <button
             type="button"
             className="btn btn-primary btn-block"
-            disabled={!q?.available || book.isPending || place.status !== 'published'}
-            onClick={() => book.mutate()}
+            disabled={!q?.available || openCheckout.isPending || place.status !== 'published'}
+            onClick={() => openCheckout.mutate()}
           >
-            {book.isPending ? t('book.booking') : place.instant_book ? t('book.book') : t('book.request')}
+            {openCheckout.isPending ? t('hold.opening') : t('hold.checkout')}
           </button>
         )
       ) : (

@@ -11,6 +11,7 @@ import * as searchAmenityBits from './0010_search_amenity_bits.js'
 import * as placeDeletion from './0011_place_deletion.js'
 import * as reviewsByPlace from './0012_reviews_by_place.js'
 import * as messaging from './0013_messaging.js'
+import * as checkoutHolds from './0014_checkout_holds.js'
 import * as photos from './0016_photos.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0012_reviews_by_place': reviewsByPlace,
   '0013_messaging': messaging,
   '0016_photos': photos,
+  '0014_checkout_holds': checkoutHolds,
 }
 
 export const migrationProvider: MigrationProvider = {

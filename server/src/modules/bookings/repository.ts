@@ -1,8 +1,9 @@
 import type { ExpressionBuilder } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { type KeysetOrder, type KeysetPage, keysetRows } from '../../db/keyset.js'
-import type { BookingRow, BookingStatus, DB, OutboxRow } from '../../db/schema.js'
-import { nightRows } from '../calendar/repository.js'
+import type { BookingRow, BookingStatus, CheckoutHoldRow, DB, OutboxRow } from '../../db/schema.js'
+import { dropEndedHolds, nightRows } from '../calendar/repository.js'
+import { consumeHoldForBooking } from '../holds/repository.js'
 
 /** Whether the guest (`guest_reviewed`) and the host (`host_reviewed`) have reviewed the booking's stay. */
 export function reviewedFlags(eb: ExpressionBuilder<DB, 'bookings'>) {
@@ -89,7 +90,8 @@ export class BookingRepository {
    * (refunded in full, with `expiredNotice` telling their guest and host). The place's row is read
    * with a lock first, so a booking never lands on a place that was unpublished or deleted
    * meanwhile: then nothing is written and this returns 'not_bookable'. The outbox rows are written
-   * in the same transaction.
+   * in the same transaction. Checkout holds that ended give way; the guest's own hold on the place
+   * becomes the booking (returned as `hold`); anyone else's hold takes its nights like a booking.
    */
   async insertHoldingNights(
     booking: BookingRow,
@@ -97,7 +99,7 @@ export class BookingRepository {
     now: string,
     outbox: OutboxRow[] = [],
     expiredNotice?: (bookingId: string) => OutboxRow,
-  ): Promise<'inserted' | 'not_bookable'> {
+  ): Promise<{ outcome: 'inserted'; hold?: CheckoutHoldRow } | { outcome: 'not_bookable' }> {
     return this.db.write.transaction().execute(async (trx) => {
       let placeQuery = trx
         .selectFrom('places')
@@ -105,7 +107,7 @@ export class BookingRepository {
         .where('id', '=', booking.place_id)
       if (this.db.dialect === 'mysql') placeQuery = placeQuery.forUpdate()
       const place = await placeQuery.executeTakeFirst()
-      if (place?.status !== 'published' || place.deleted_at !== null) return 'not_bookable'
+      if (place?.status !== 'published' || place.deleted_at !== null) return { outcome: 'not_bookable' }
       const stale = await trx
         .selectFrom('bookings')
         .select(['id', 'total_minor'])
@@ -126,6 +128,8 @@ export class BookingRepository {
         await trx.deleteFrom('place_nights').where('booking_id', '=', id).execute()
         if (expiredNotice) notices.push(expiredNotice(id))
       }
+      await dropEndedHolds(trx, booking.place_id, booking.check_in, booking.check_out, now)
+      const hold = await consumeHoldForBooking(trx, booking.guest_id, booking.place_id, now)
       await trx.insertInto('bookings').values(booking).execute()
       await trx
         .insertInto('place_nights')
@@ -136,7 +140,7 @@ export class BookingRepository {
           .insertInto('outbox')
           .values([...outbox, ...notices])
           .execute()
-      return 'inserted'
+      return { outcome: 'inserted', hold }
     })
   }
 

@@ -1,4 +1,5 @@
 import Type from 'typebox'
+import { Hold as HoldSchema } from '../holds/schemas.js'
 import { Timestamps } from '../shared-schemas.js'
 
 const DateString = Type.String({
@@ -42,6 +43,13 @@ export const QuoteResponse = Type.Object({
   ...ChargeFields,
   available: Type.Boolean(),
   unavailable_nights: Type.Array(Type.String()),
+  held_until: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: "Some nights are held by another guest's checkout: when the last of those holds ends",
+    }),
+  ),
+  hold: Type.Optional(HoldSchema),
   instant_book: Type.Boolean(),
   cancellation_policy: Type.String(),
 })

@@ -2,7 +2,7 @@ import { addDays, localTimeToInstant, nightsOf } from '../../dates.js'
 import { isUniqueViolation } from '../../db/database.js'
 import { outboxRow } from '../../db/outbox.js'
 import { readFromPrimary } from '../../db/read-context.js'
-import type { BookingRow, BookingStatus, PlaceRow } from '../../db/schema.js'
+import type { BookingRow, BookingStatus, CheckoutHoldRow, PlaceRow } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { mapPage } from '../../domain/pages.js'
 import { type BookingEvent, bookingNotification } from '../../domain/tasks.js'
@@ -12,6 +12,8 @@ import type { ResponseCache } from '../../infra/cache/index.js'
 import type { Logger } from '../../logger.js'
 import { Changes } from '../cache-scopes.js'
 import type { CalendarRepository } from '../calendar/repository.js'
+import type { FreedDatesService } from '../holds/freed-dates-service.js'
+import { type HoldService, type HoldView, takenDatesError } from '../holds/service.js'
 import { findVisiblePlace } from '../places/access.js'
 import { toMajorUnits } from '../places/money.js'
 import type { PlaceRepository } from '../places/repository.js'
@@ -37,6 +39,10 @@ export interface Quote extends Charges {
   total: number
   available: boolean
   unavailable_nights: string[]
+  /** When some of the nights are held by another guest's checkout: when the last of those holds ends. */
+  held_until?: string
+  /** The caller's own checkout hold on this place, while it lasts (its nights count as available). */
+  hold?: HoldView
   instant_book: boolean
   cancellation_policy: string
 }
@@ -101,6 +107,10 @@ export interface BookingServiceDeps {
   logger: Logger
   /** Told when nights are taken or released (search results with dates change). */
   cache: ResponseCache
+  /** Checkout holds: the guest's own becomes the booking; others' take their nights. */
+  holds: HoldService
+  /** Told when a cancellation, decline or expiry frees nights. */
+  freedDates: FreedDatesService
   /** The clock (milliseconds since the epoch). */
   now: () => number
 }
@@ -111,9 +121,19 @@ export class BookingService {
   /** Prices a stay from the listing and its calendar. Rule violations are 400s; taken nights are reported. */
   async quote(placeId: string, stay: Stay, actor: Actor | null): Promise<Quote> {
     const place = await findVisiblePlace(this.deps.places, placeId, actor)
-    assertStayAllowed(place, stay, this.deps.now())
+    const now = this.deps.now()
+    assertStayAllowed(place, stay, now)
     const [charges, nightly] = await this.price(place, stay)
-    const taken = await this.deps.calendar.occupied(place.id, stay.check_in, stay.check_out)
+    const [occupied, hold] = await Promise.all([
+      this.deps.calendar.occupied(place.id, stay.check_in, stay.check_out, new Date(now).toISOString()),
+      actor ? this.deps.holds.heldBy(actor.id, place.id) : undefined,
+    ])
+    const taken = occupied.filter((night) => !(hold && night.kind === 'hold' && night.source === hold.id))
+    const heldUntil = taken
+      .filter((night) => night.kind === 'hold')
+      .map((night) => night.expires_at!)
+      .sort()
+      .pop()
     return {
       place_id: place.id,
       check_in: stay.check_in,
@@ -126,6 +146,8 @@ export class BookingService {
       total: toMajorUnits(charges.total_minor, place.currency),
       available: taken.length === 0 && place.status === 'published',
       unavailable_nights: taken.map((n) => n.night),
+      ...(heldUntil ? { held_until: heldUntil } : {}),
+      ...(hold ? { hold } : {}),
       instant_book: place.instant_book === 1,
       cancellation_policy: place.cancellation_policy,
     }
@@ -185,16 +207,19 @@ export class BookingService {
         created_at: nowText,
       },
     )
+    let hold: CheckoutHoldRow | undefined
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await this.deps.bookings.insertHoldingNights(
+        const inserted = await this.deps.bookings.insertHoldingNights(
           row,
           nightly.map((n) => n.date),
           nowText,
           [this.notification(row.id, instant ? 'confirmed' : 'requested', now)],
           (expiredId) => this.notification(expiredId, 'expired', now),
         )
-        if (outcome === 'not_bookable') throw conflict('This listing is not open for booking', 'not_bookable')
+        if (inserted.outcome === 'not_bookable')
+          throw conflict('This listing is not open for booking', 'not_bookable')
+        hold = inserted.hold
         break
       } catch (error) {
         if (isDeadlock(error) && attempt < MAX_RETRIES) continue
@@ -203,11 +228,17 @@ export class BookingService {
           const previous = await this.deps.bookings.findByIdempotencyKey(actor.id, idempotencyKey)
           if (previous) return { booking: this.replay(previous, input), replayed: true }
         }
+        const taken = await this.deps.calendar.occupied(place.id, input.check_in, input.check_out, nowText)
+        if (taken.length) throw takenDatesError(taken, now)
         throw conflict(
           'These dates were just booked by someone else: choose other dates',
           'dates_unavailable',
         )
       }
+    }
+    if (hold) {
+      const exact = hold.check_in === row.check_in && hold.check_out === row.check_out
+      await this.deps.holds.ended(hold, exact ? 'booked' : 'replaced', actor.id)
     }
     await this.availabilityChanged()
     this.deps.logger.info(
@@ -305,8 +336,10 @@ export class BookingService {
           true,
           [this.notification(booking.id, 'expired', now)],
         )
-      )
+      ) {
         expired++
+        await this.nightsFreed(booking)
+      }
     }
     let completed = 0
     // A check-out date in any time zone is at most a day ahead of UTC.
@@ -369,7 +402,10 @@ export class BookingService {
       release,
       event ? [this.notification(booking.id, event, now)] : [],
     )
-    if (applied && release) await this.availabilityChanged()
+    if (applied && release) {
+      await this.availabilityChanged()
+      await this.nightsFreed(booking)
+    }
     if (!applied) {
       const current = await this.deps.bookings.findById(booking.id)
       throw conflict(
@@ -382,6 +418,16 @@ export class BookingService {
       'booking status changed',
     )
     return toView((await this.deps.bookings.findById(booking.id))!)
+  }
+
+  /** Tells the guests who wanted a released booking's nights (never its own guest). */
+  private nightsFreed(booking: BookingRow): Promise<number> {
+    return this.deps.freedDates.announce({
+      place_id: booking.place_id,
+      from: booking.check_in,
+      to: booking.check_out,
+      except: [booking.guest_id],
+    })
   }
 
   private availabilityChanged(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely'
 import { addDays } from '../../dates.js'
 import type { Database } from '../../db/database.js'
 import type { DB, NightKind, PlaceNightsTable } from '../../db/schema.js'
@@ -7,42 +7,96 @@ export interface OccupiedNight {
   night: string
   kind: NightKind
   booking_id: string | null
+  /** For a hold: the hold's id (never shown to anyone but its holder). */
   source: string
+  /** For a hold: when it ends. */
+  expires_at: string | null
 }
 
 export type Executor = Kysely<DB> | Transaction<DB>
 
-/** Rows holding nights: for a booking, or blocked by a source ('host' or an iCal feed's id). */
+/**
+ * Rows holding nights: for a booking, blocked by a source ('host' or an iCal feed's id), or held
+ * for a checkout until `expires_at`.
+ */
 export function nightRows(
   placeId: string,
   nights: string[],
-  holder: { booking_id: string } | { source: string },
+  holder: { booking_id: string } | { source: string } | { hold_id: string; expires_at: string },
   at: string,
 ): PlaceNightsTable[] {
   const fields =
     'booking_id' in holder
-      ? { kind: 'booking' as const, booking_id: holder.booking_id, source: 'booking' }
-      : { kind: 'blocked' as const, booking_id: null, source: holder.source }
+      ? { kind: 'booking' as const, booking_id: holder.booking_id, source: 'booking', expires_at: null }
+      : 'hold_id' in holder
+        ? { kind: 'hold' as const, booking_id: null, source: holder.hold_id, expires_at: holder.expires_at }
+        : { kind: 'blocked' as const, booking_id: null, source: holder.source, expires_at: null }
   return nights.map((night) => ({ place_id: placeId, night, ...fields, created_at: at }))
+}
+
+/** A place-night row that takes its night at `now`: anything but a hold past its end. */
+export function takesNight(eb: ExpressionBuilder<DB, 'place_nights'>, now: string) {
+  return eb.or([eb('place_nights.expires_at', 'is', null), eb('place_nights.expires_at', '>', now)])
+}
+
+/**
+ * Deletes the rows of holds that ended, in [from, to): to run in the transaction that writes
+ * those nights, so an ended hold never stands in anyone's way even before the sweep removes it.
+ * They are found by a plain read first and deleted by key, so a range with none (the usual case)
+ * takes no lock on MariaDB (a range delete would lock the gaps, where concurrent inserts deadlock).
+ */
+export async function dropEndedHolds(
+  executor: Executor,
+  placeId: string,
+  from: string,
+  to: string,
+  now: string,
+): Promise<void> {
+  const ended = await executor
+    .selectFrom('place_nights')
+    .select('night')
+    .where('place_id', '=', placeId)
+    .where('night', '>=', from)
+    .where('night', '<', to)
+    .where('kind', '=', 'hold')
+    .where('expires_at', '<=', now)
+    .execute()
+  if (ended.length === 0) return
+  await executor
+    .deleteFrom('place_nights')
+    .where('place_id', '=', placeId)
+    .where(
+      'night',
+      'in',
+      ended.map((row) => row.night),
+    )
+    .where('kind', '=', 'hold')
+    .where('expires_at', '<=', now)
+    .execute()
 }
 
 /** Place-night rows: the unique (place_id, night) key is the calendar's one source of truth. */
 export class CalendarRepository {
   constructor(private readonly db: Database) {}
 
-  /** Occupied nights in [from, to), read from the primary: availability must be current. */
+  /**
+   * Occupied nights in [from, to) at `now` (holds past their end occupy nothing), read from the
+   * primary: availability must be current.
+   */
   occupied(
     placeId: string,
     from: string,
     to: string,
+    now: string,
     executor: Executor = this.db.write,
   ): Promise<OccupiedNight[]> {
     return executor
       .selectFrom('place_nights')
-      .select(['night', 'kind', 'booking_id', 'source'])
+      .select(['night', 'kind', 'booking_id', 'source', 'expires_at'])
       .where('place_id', '=', placeId)
       .where('night', '>=', from)
       .where('night', '<', to)
+      .where((eb) => takesNight(eb, now))
       .orderBy('night')
       .execute()
   }
@@ -65,7 +119,9 @@ export class CalendarRepository {
   async block(placeId: string, nights: string[], source: string, at: string): Promise<number> {
     if (nights.length === 0) return 0
     return this.db.write.transaction().execute(async (trx) => {
-      const taken = await this.occupied(placeId, nights[0]!, addDays(nights[nights.length - 1]!, 1), trx)
+      const end = addDays(nights[nights.length - 1]!, 1)
+      await dropEndedHolds(trx, placeId, nights[0]!, end, at)
+      const taken = await this.occupied(placeId, nights[0]!, end, at, trx)
       const mine = new Set(
         taken.filter((n) => n.kind === 'blocked' && n.source === source).map((n) => n.night),
       )
@@ -106,6 +162,8 @@ export class CalendarRepository {
         .where('source', '=', source)
         .execute()
       if (nights.length === 0) return { blocked: 0, skipped: [] }
+      const sorted = [...nights].sort()
+      await dropEndedHolds(trx, placeId, sorted[0]!, addDays(sorted[sorted.length - 1]!, 1), at)
       const takenRows = await trx
         .selectFrom('place_nights')
         .select('night')

@@ -13,12 +13,22 @@ const Range = Type.Object({
 })
 const Night = Type.Object({
   date: Type.String(),
-  status: Type.Union([Type.Literal('available'), Type.Literal('booked'), Type.Literal('blocked')]),
+  status: Type.Union(
+    [Type.Literal('available'), Type.Literal('booked'), Type.Literal('blocked'), Type.Literal('held')],
+    { description: '`held`: a guest is checking out these dates; the hold ends at `held_until`' },
+  ),
   price: Type.Number(),
   price_minor: Type.Integer(),
   booking_id: Type.Optional(Type.String({ description: 'Host and admins only' })),
   source: Type.Optional(
     Type.String({ description: 'Who blocked the night: host, or an iCal feed id (host only)' }),
+  ),
+  held_until: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description:
+        'A held night: when the checkout hold ends and the night may free up (who holds it is never shown)',
+    }),
   ),
 })
 
@@ -31,7 +41,8 @@ export function calendarRoutes({ app, auth, services }: HttpContext) {
     {
       schema: {
         tags,
-        summary: 'Each night in [from, to): available, booked or blocked, with its price',
+        summary:
+          'Each night in [from, to): available, booked, blocked or held (checkout in progress), with its price',
         params: IdParams,
         querystring: Range,
         response: { 200: Type.Array(Night), ...errors(400, 404) },

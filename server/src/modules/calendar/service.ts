@@ -2,9 +2,9 @@ import { daysBetween, isCalendarDate, nightsOf } from '../../dates.js'
 import { isUniqueViolation } from '../../db/database.js'
 import type { Actor } from '../../domain/actor.js'
 import { badRequest, conflict } from '../../errors.js'
-import { nowIso } from '../../ids.js'
 import type { ResponseCache } from '../../infra/cache/index.js'
 import { Changes } from '../cache-scopes.js'
+import type { FreedDatesService } from '../holds/freed-dates-service.js'
 import { findManagedPlace, findVisiblePlace } from '../places/access.js'
 import { toMajorUnits, toMinorUnits } from '../places/money.js'
 import type { PlaceRepository } from '../places/repository.js'
@@ -20,12 +20,16 @@ export interface DateRange {
 
 export interface CalendarNight {
   date: string
-  status: 'available' | 'booked' | 'blocked'
+  status: 'available' | 'booked' | 'blocked' | 'held'
   price: number
   price_minor: number
   booking_id?: string
   source?: string
+  /** A night held by a guest's checkout: when the hold ends (never who holds it). */
+  held_until?: string
 }
+
+const STATUS_OF_KIND = { booking: 'booked', blocked: 'blocked', hold: 'held' } as const
 
 /** Checks a [from, to) range of nights and returns its nights. */
 export function rangeNights({ from, to }: DateRange): string[] {
@@ -42,6 +46,10 @@ export interface CalendarServiceDeps {
   places: PlaceRepository
   calendar: CalendarRepository
   cache: ResponseCache
+  /** Told when the host unblocks nights. */
+  freedDates: FreedDatesService
+  /** The clock (milliseconds since the epoch). */
+  now: () => number
 }
 
 export class CalendarService {
@@ -52,8 +60,9 @@ export class CalendarService {
     const nights = rangeNights(range)
     const place = await findVisiblePlace(this.deps.places, placeId, actor)
     const isManager = actor !== null && (actor.isAdmin || actor.id === place.owner_id)
+    const now = new Date(this.deps.now()).toISOString()
     const [occupied, prices] = await Promise.all([
-      this.deps.calendar.occupied(place.id, range.from, range.to),
+      this.deps.calendar.occupied(place.id, range.from, range.to, now),
       this.deps.calendar.prices(place.id, range.from, range.to),
     ])
     const byNight = new Map(occupied.map((n) => [n.night, n]))
@@ -63,10 +72,11 @@ export class CalendarService {
       const priceMinor = priceByNight.get(date) ?? place.price_minor
       const night: CalendarNight = {
         date,
-        status: !taken ? 'available' : taken.kind === 'booking' ? 'booked' : 'blocked',
+        status: taken ? STATUS_OF_KIND[taken.kind] : 'available',
         price: toMajorUnits(priceMinor, place.currency),
         price_minor: priceMinor,
       }
+      if (taken?.kind === 'hold' && taken.expires_at) night.held_until = taken.expires_at
       if (isManager && taken?.booking_id) night.booking_id = taken.booking_id
       if (isManager && taken?.kind === 'blocked') night.source = taken.source
       return night
@@ -77,12 +87,18 @@ export class CalendarService {
     const nights = rangeNights(range)
     const place = await findManagedPlace(this.deps.places, placeId, actor)
     try {
-      const blocked = await this.deps.calendar.block(place.id, nights, HOST_SOURCE, nowIso())
+      const blocked = await this.deps.calendar.block(
+        place.id,
+        nights,
+        HOST_SOURCE,
+        new Date(this.deps.now()).toISOString(),
+      )
       await this.deps.cache.invalidate(Changes.availability())
       return { blocked }
     } catch (error) {
       if (!isUniqueViolation(error)) throw error
-      const taken = await this.deps.calendar.occupied(place.id, range.from, range.to)
+      const now = new Date(this.deps.now()).toISOString()
+      const taken = await this.deps.calendar.occupied(place.id, range.from, range.to, now)
       const others = taken
         .filter((n) => !(n.kind === 'blocked' && n.source === HOST_SOURCE))
         .map((n) => n.night)
@@ -98,6 +114,7 @@ export class CalendarService {
     const place = await findManagedPlace(this.deps.places, placeId, actor)
     const unblocked = await this.deps.calendar.unblock(place.id, range.from, range.to, HOST_SOURCE)
     await this.deps.cache.invalidate(Changes.availability())
+    if (unblocked) await this.deps.freedDates.announce({ place_id: place.id, ...range, except: [actor.id] })
     return { unblocked }
   }
 

@@ -3,7 +3,7 @@ import type { IcalFeedRow, NightKind } from '../../db/schema.js'
 
 export interface ExportNight {
   night: string
-  kind: NightKind
+  kind: Exclude<NightKind, 'hold'>
   created_at: string
 }
 
@@ -38,12 +38,17 @@ export class IcalRepository {
     await this.db.write.updateTable('places').set({ ical_token: token }).where('id', '=', placeId).execute()
   }
 
-  /** Booked and blocked nights in [from, to), in date order, with when each was taken. */
+  /**
+   * Booked and blocked nights in [from, to), in date order, with when each was taken. Checkout
+   * holds last minutes: other calendars are not told about them.
+   */
   exportNights(placeId: string, from: string, to: string): Promise<ExportNight[]> {
     return this.db.write
       .selectFrom('place_nights')
       .select(['night', 'kind', 'created_at'])
       .where('place_id', '=', placeId)
+      .where('kind', '!=', 'hold')
+      .$narrowType<{ kind: ExportNight['kind'] }>()
       .where('night', '>=', from)
       .where('night', '<', to)
       .orderBy('night')

@@ -14,6 +14,7 @@ export const EMAIL_KINDS = [
   'check_in_reminder',
   'review_reminder',
   'new_message',
+  'dates_freed',
 ] as const
 export const SMS_KINDS = [
   'booking_requested',

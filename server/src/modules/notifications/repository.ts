@@ -34,6 +34,17 @@ export interface BookingContext {
   host_reviewed: unknown
 }
 
+export interface DatesFreedContext {
+  guest_id: string
+  guest_email: string
+  guest_first_name: string
+  guest_locale: string
+  place_title: string
+  place_city: string
+  place_status: string
+  place_deleted_at: string | null
+}
+
 /** A booking a reminder may be due for, with the local times that decide when. */
 export interface ReminderCandidate {
   id: string
@@ -46,6 +57,25 @@ export interface ReminderCandidate {
 
 export class NotificationRepository {
   constructor(private readonly db: Database) {}
+
+  /** What a "dates freed" alert needs: the guest's address and language, the listing's name. */
+  datesFreedContext(guestId: string, placeId: string): Promise<DatesFreedContext | undefined> {
+    return this.db.write
+      .selectFrom('users')
+      .innerJoin('places', (join) => join.on('places.id', '=', placeId))
+      .select([
+        'users.id as guest_id',
+        'users.email as guest_email',
+        'users.first_name as guest_first_name',
+        'users.locale as guest_locale',
+        'places.title as place_title',
+        'places.city as place_city',
+        'places.status as place_status',
+        'places.deleted_at as place_deleted_at',
+      ])
+      .where('users.id', '=', guestId)
+      .executeTakeFirst()
+  }
 
   bookingContext(id: string): Promise<BookingContext | undefined> {
     return this.db.write

@@ -4,7 +4,7 @@
 // message is claimed in `sent_messages` by its dedupe key before it is sent, so a redelivered task
 // never sends twice; a failed send releases its claim and fails the task, which is retried.
 
-import type { MessageNotification, Notification } from '../../domain/tasks.js'
+import type { DatesFreedNotification, MessageNotification, Notification } from '../../domain/tasks.js'
 import type { MailSender } from '../../infra/mail/port.js'
 import type { Delivery } from '../../infra/queue/port.js'
 import { SmsDeliveryError, type SmsSender } from '../../infra/sms/port.js'
@@ -15,6 +15,7 @@ import { bookingMessages, type Message, reminderMessages } from './compose.js'
 import type { NotificationPreferenceRepository } from './preference-repository.js'
 import { type InAppKind, type StoredChoice, wants } from './preferences.js'
 import type { NotificationRepository } from './repository.js'
+import { datesFreedEmail } from './templates/dates-freed-email.js'
 import { localeOf } from './templates/format.js'
 import { unreadMessagesEmail, unreadMessagesSms } from './templates/message-emails.js'
 
@@ -42,6 +43,7 @@ export class NotificationService {
   async handle(delivery: Delivery): Promise<void> {
     const payload = delivery.payload as Notification
     if (payload.kind === 'message') return this.unreadMessages(delivery.dedupeKey, payload)
+    if (payload.kind === 'dates_freed') return this.datesFreed(delivery.dedupeKey, payload)
     if (payload.kind !== 'booking' && payload.kind !== 'reminder')
       throw new Error(`unknown notification kind "${String((payload as { kind?: unknown }).kind)}"`)
     const booking = await this.deps.repository.bookingContext(payload.booking_id)
@@ -112,6 +114,36 @@ export class NotificationService {
         this.deps.sms.send({ to: phone, body: unreadMessagesSms(locale, input), dedupeKey: `${key}:sms` }),
       )
     }
+  }
+
+  private async datesFreed(key: string, payload: DatesFreedNotification): Promise<void> {
+    const context = await this.deps.repository.datesFreedContext(payload.guest_id, payload.place_id)
+    if (context?.place_status !== 'published' || context.place_deleted_at !== null) {
+      this.deps.logger.warn(
+        { place_id: payload.place_id },
+        'dates freed alert for a guest or listing that is gone: skipped',
+      )
+      return
+    }
+    const locale = localeOf(context.guest_locale)
+    const message: Message = {
+      recipient: 'guest',
+      party: {
+        id: context.guest_id,
+        email: context.guest_email,
+        firstName: context.guest_first_name,
+        locale,
+        phone: null,
+      },
+      kind: 'dates_freed',
+      email: datesFreedEmail(locale, {
+        firstName: context.guest_first_name,
+        placeTitle: context.place_title,
+        placeCity: context.place_city,
+        nights: payload.nights,
+      }),
+    }
+    await this.deliver(`${key}:guest`, message, await this.deps.preferences.choicesOf(context.guest_id))
   }
 
   private async deliver(key: string, message: Message, choices: StoredChoice[]): Promise<void> {

@@ -48,6 +48,8 @@ export interface SearchFilter {
     /** Days from the listing's local today to check-in, at most and at least, over every time zone. */
     maxLead: number
     minLead: number
+    /** Now: checkout holds ending by then take no night. */
+    at: string
   }
   prices?: PriceBounds[]
   amenityIds: string[]
@@ -205,9 +207,10 @@ export class SearchRepository {
         .where('places.max_nights', '>=', stay.nights)
         .where('places.advance_notice_days', '<=', stay.maxLead)
         .where('places.booking_window_days', '>=', stay.minLead)
-      // Free every night: no place_nights row in [check_in, check_out). An anti-join rather than NOT
+      // Free every night: no place_nights row in [check_in, check_out) (a checkout hold's row while
+      // it lasts: ended holds wait for the sweep but take nothing). An anti-join rather than NOT
       // EXISTS: MariaDB stops at the first taken night without running a subquery per place. On
-      // MariaDB it reads place_nights_search_idx, the table's key without the rest of the row: the
+      // MariaDB it reads place_nights_search_idx, the table's key and hold expiry without the rest of the row: the
       // same work as the primary key when cached, but a third of the pages to keep in the buffer
       // pool, which the places of every searched area go through (MariaDB prefers the primary key).
       const nights =
@@ -219,7 +222,8 @@ export class SearchRepository {
           join
             .onRef('taken.place_id', '=', 'places.id')
             .on('taken.night', '>=', stay.checkIn)
-            .on('taken.night', '<', stay.checkOut),
+            .on('taken.night', '<', stay.checkOut)
+            .on((eb) => eb.or([eb('taken.expires_at', 'is', null), eb('taken.expires_at', '>', stay.at)])),
         )
         .where('taken.place_id', 'is', null) as unknown as PlacesQuery
     }

@@ -439,6 +439,7 @@ export class SearchService {
         nights,
         maxLead: lead + 1,
         minLead: lead - 1,
+        at: new Date(now).toISOString(),
       }
     }
     if (query.guests !== undefined) filter.minGuests = query.guests
