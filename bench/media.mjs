@@ -2,10 +2,12 @@
 // 1. Variants of a 12-megapixel JPEG (4000 x 3000): CPU seconds of `makeVariants` (AVIF, WebP and JPEG
 //    at 320, 640, 1024 and 1600 pixels wide), measured in this process, median of BENCH_MEDIA_RUNS (3).
 // 2. Upload throughput through the API: BENCH_MEDIA_UPLOADS (24) multipart uploads of that photo,
-//    4 at a time, to `hbnb all` (fresh data directory), next to a bare node:http server that reads the
-//    same bodies and answers the same bytes, in the same run: MB/s and server CPU ms per upload.
-// 3. Peak memory while 20 photos are made into variants at once: 20 uploads sent together, then the
-//    server's in-process task runner (the embedded worker) makes their variants; VmHWM of the process.
+//    4 at a time, to `hbnb all` (fresh data directory; its task runner polls once an hour, so no
+//    variant is made meanwhile), next to a bare node:http server that reads the same bodies and
+//    answers the same bytes, in the same run: MB/s and server CPU ms per upload.
+// 3. Peak memory while 20 photos are made into variants at once: 20 uploads sent together to a second
+//    `hbnb all` whose in-process task runner (the embedded worker) polls every 50 ms; the server's
+//    peak RSS until all 20 are ready.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

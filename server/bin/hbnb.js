@@ -13,18 +13,20 @@ if (major < 22) {
 // Node 24 lets V8's young generation grow to about 50 MB of memory by start-up alone; capped at 8 MB
 // per semi-space it costs a little more garbage collection and far less memory (docs/benchmarks.md).
 // The process replaces itself (same pid, same arguments) with the flag, unless the caller chose a size.
+// It also caps glibc's malloc arenas at 2 (unless MALLOC_ARENA_MAX is set): the image library's
+// threads otherwise each grow an arena of their own, and 20 photos made into variants peaked at
+// 600 MB instead of 340 (docs/benchmarks.md, "Photos").
 const SEMI_SPACE = '--max-semi-space-size'
 const chosen = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((option) =>
   option.startsWith(SEMI_SPACE),
 )
 if (!chosen && typeof process.execve === 'function') {
   try {
-    process.execve(process.execPath, [
+    process.execve(
       process.execPath,
-      ...process.execArgv,
-      `${SEMI_SPACE}=8`,
-      ...process.argv.slice(1),
-    ])
+      [process.execPath, ...process.execArgv, `${SEMI_SPACE}=8`, ...process.argv.slice(1)],
+      { MALLOC_ARENA_MAX: '2', ...process.env },
+    )
   } catch {
     // Could not replace the process: run as it is, with V8's default young generation.
   }

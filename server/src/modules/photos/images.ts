@@ -40,11 +40,17 @@ export function sniffImageType(head: Buffer): ImageType | undefined {
   return undefined
 }
 
-/** sharp (libvips, about 23 MB of memory) is loaded by the first photo, not at start-up. */
+/**
+ * sharp (libvips, about 23 MB of memory) is loaded by the first photo, not at start-up. Its cache of
+ * operations is off: every photo is decoded once, and the cache would keep tens of MB of pixels.
+ */
 let sharpLoading: Promise<typeof import('sharp').default> | undefined
 
 function sharp() {
-  sharpLoading ??= import('sharp').then((module) => module.default)
+  sharpLoading ??= import('sharp').then(({ default: library }) => {
+    library.cache(false)
+    return library
+  })
   return sharpLoading
 }
 

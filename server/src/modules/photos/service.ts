@@ -36,10 +36,12 @@ import type { PhotoRepository } from './repository.js'
 
 const TEXT_MAX = 500
 /**
- * Photos decoded at once: one per core. Each holds its original and a decoded width (tens of MB for
- * a phone photo); twenty tasks taken at once queue here instead of growing the worker.
+ * Photos made into variants at once: one per two cores (libvips already spreads one photo over
+ * several threads). Each holds its original, a decoded width and the AVIF encoder's buffers: on 2
+ * cores, 20 photos took 14 s at a peak of 257 MB one at a time, 10.5 s at 380 MB two at a time
+ * (docs/benchmarks.md, "Photos"). Tasks taken beyond it wait here instead of growing the worker.
  */
-const imageWork = new ConcurrencyLimit(availableParallelism())
+const imageWork = new ConcurrencyLimit(Math.max(1, Math.floor(availableParallelism() / 2)))
 /** Variants never change (their names are their content): caches keep them for a year. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable'
 const ORIGINALS = 'originals/'
