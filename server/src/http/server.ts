@@ -1,5 +1,4 @@
 import { createServer, maxHeaderSize } from 'node:http'
-import multipart from '@fastify/multipart'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -173,10 +172,6 @@ export async function createHttpServer(
     )
   })
   registerRateLimits(app, rateLimits, limits.tokens)
-  // Photo uploads: one file of at most HBNB_PHOTO_MAX_BYTES, with a few short text fields.
-  await app.register(multipart, {
-    limits: { fileSize: config.photoMaxBytes, files: 1, fields: 4, fieldSize: 2000, parts: 5 },
-  })
 
   await app.register(swagger, {
     openapi: {

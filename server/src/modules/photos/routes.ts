@@ -1,3 +1,5 @@
+import multipart from '@fastify/multipart'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { badRequest, notFound } from '../../errors.js'
 import type { HttpContext } from '../../http/context.js'
@@ -13,7 +15,7 @@ import {
   UploadParams,
 } from './schemas.js'
 
-export function photoRoutes({ app, auth, services }: HttpContext) {
+export function photoRoutes({ app, auth, services, config }: HttpContext) {
   const { photos } = services
   const tags = ['Photos']
   const security = bearerAuth
@@ -31,43 +33,51 @@ export function photoRoutes({ app, auth, services }: HttpContext) {
     async (request) => photos.listOfPlace(request.params.id, await auth.optional(request)),
   )
 
-  app.post(
-    '/api/v1/places/:id/photos',
-    {
-      schema: {
-        tags,
-        summary:
-          'Upload a photo (multipart/form-data: optional `alt_text` and `caption` fields, then `file`)',
-        description:
-          'JPEG, PNG, WebP, AVIF or HEIC, recognised by its bytes. Answers 202 with the photo `processing`; ' +
-          'its variants (AVIF, WebP, JPEG at several widths, without EXIF) are made in the background.',
-        security,
-        consumes: ['multipart/form-data'],
-        params: IdParams,
-        response: { 202: Photo, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+  // The multipart parser serves this route alone: every other route keeps answering 415 to it.
+  void app.register(async (scope) => {
+    const uploads = scope.withTypeProvider<TypeBoxTypeProvider>()
+    // One file of at most HBNB_PHOTO_MAX_BYTES, with a few short text fields.
+    await uploads.register(multipart, {
+      limits: { fileSize: config.photoMaxBytes, files: 1, fields: 4, fieldSize: 2000, parts: 5 },
+    })
+    uploads.post(
+      '/api/v1/places/:id/photos',
+      {
+        schema: {
+          tags,
+          summary:
+            'Upload a photo (multipart/form-data: optional `alt_text` and `caption` fields, then `file`)',
+          description:
+            'JPEG, PNG, WebP, AVIF or HEIC, recognised by its bytes. Answers 202 with the photo `processing`; ' +
+            'its variants (AVIF, WebP, JPEG at several widths, without EXIF) are made in the background.',
+          security,
+          consumes: ['multipart/form-data'],
+          params: IdParams,
+          response: { 202: Photo, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+        },
       },
-    },
-    async (request, reply) => {
-      const receive = async () => {
-        const part = request.isMultipart() ? await request.file() : undefined
-        if (part?.fieldname !== 'file') {
-          throw badRequest('send the photo as multipart/form-data with a `file` field', 'validation_failed')
+      async (request, reply) => {
+        const receive = async () => {
+          const part = request.isMultipart() ? await request.file() : undefined
+          if (part?.fieldname !== 'file') {
+            throw badRequest('send the photo as multipart/form-data with a `file` field', 'validation_failed')
+          }
+          const field = (name: string) => {
+            const value = part.fields[name]
+            return value && !Array.isArray(value) && value.type === 'field' ? value.value : undefined
+          }
+          return {
+            file: part.file,
+            truncated: () => part.file.truncated,
+            altText: field('alt_text'),
+            caption: field('caption'),
+          }
         }
-        const field = (name: string) => {
-          const value = part.fields[name]
-          return value && !Array.isArray(value) && value.type === 'field' ? value.value : undefined
-        }
-        return {
-          file: part.file,
-          truncated: () => part.file.truncated,
-          altText: field('alt_text'),
-          caption: field('caption'),
-        }
-      }
-      const photo = await photos.upload(request.params.id, receive, await auth.require(request))
-      return reply.code(202).send(photo)
-    },
-  )
+        const photo = await photos.upload(request.params.id, receive, await auth.require(request))
+        return reply.code(202).send(photo)
+      },
+    )
+  })
 
   app.post(
     '/api/v1/places/:id/photos/uploads',
