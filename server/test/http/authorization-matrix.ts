@@ -513,6 +513,17 @@ export const MATRIX: Record<string, Entry> = {
     async (w, id) => ({ url: `/api/v1/places/${id}/photos/${await w.newPhoto(id)}` }),
     { forbidden: UNAUTHORIZED_ACTION },
   ),
+  // Profile photos: anyone sees them; each user changes their own.
+  'GET /api/v1/users/:id/photo': {
+    owner: 'guest',
+    expect: PUBLIC,
+    request: async (w) => ({ url: `/api/v1/users/${await w.profilePhotoOwner()}/photo` }),
+  },
+  'POST /api/v1/users/me/photo': {
+    ...loggedIn('/api/v1/users/me/photo'),
+    request: async (w) => ({ url: '/api/v1/users/me/photo', ...(await w.photoUpload()) }),
+  },
+  'DELETE /api/v1/users/me/photo': loggedIn('/api/v1/users/me/photo'),
   // Photo variants are public files, named by their content.
   'GET /media/*': {
     owner: 'guest',

@@ -200,6 +200,22 @@ export class World {
     return multipartBody({}, { name: 'room.png', type: 'image/png', bytes: await smallPng() })
   }
 
+  private profileOwner?: string
+
+  /** A user whose profile photo is ready (made once). */
+  async profilePhotoOwner(): Promise<string> {
+    if (this.profileOwner) return this.profileOwner
+    const owner = this.people.otherHost
+    const sent = await this.t.request('POST', '/api/v1/users/me/photo', {
+      token: owner.token,
+      ...(await this.photoUpload()),
+    })
+    if (sent.status !== 202) throw new Error(`profile photo upload failed: ${sent.status} ${sent.text}`)
+    await this.t.app.services.photos.process(sent.body.id)
+    this.profileOwner = owner.id
+    return owner.id
+  }
+
   /** A fresh photo of `host` on the place. */
   async newPhoto(placeId: string): Promise<string> {
     const response = await this.t.request('POST', `/api/v1/places/${placeId}/photos`, {

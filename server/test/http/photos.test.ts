@@ -5,7 +5,14 @@ import sharp from 'sharp'
 import { beforeAll, expect, it } from 'vitest'
 import { beatJobs } from '../../src/jobs/beat.js'
 import { expectError } from '../helpers/contract.js'
-import { decompressionBomb, PHP_AS_JPEG, phonePhoto, SVG_WITH_SCRIPT, smallPng } from '../helpers/images.js'
+import {
+  decompressionBomb,
+  multipartBody,
+  PHP_AS_JPEG,
+  phonePhoto,
+  SVG_WITH_SCRIPT,
+  smallPng,
+} from '../helpers/images.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
 import { waitFor } from '../infra/mail-contract.js'
 
@@ -280,6 +287,38 @@ describeEachDriver(
       }).find((job) => job.name === 'photos.cleanup')!
       expect(await cleanup.run(new Date())).toEqual({ deleted: 6 })
       expect((await fetch(`${t().baseUrl}${photo.src}`)).status).toBe(404)
+    })
+
+    it('keeps one profile photo per user: a new one replaces the old once ready', async () => {
+      const user = await t().user()
+      const send = async (bytes: Buffer) => {
+        const body = multipartBody({}, { name: 'me.png', type: 'image/png', bytes })
+        return t().request('POST', '/api/v1/users/me/photo', { token: user.token, ...body })
+      }
+      expectError(await t().get(`/api/v1/users/${user.id}/photo`), 404)
+      const first = await send(await smallPng({ r: 90, g: 20, b: 160 }))
+      expect(first.status, first.text).toBe(202)
+      expect(first.body).toMatchObject({ place_id: null, status: 'processing', alt_text: 'Profile photo' })
+      const firstPhoto = await waitFor(async () => {
+        const found = await t().get(`/api/v1/users/${user.id}/photo`)
+        return found.status === 200 ? found.body : undefined
+      }, 'the first profile photo')
+      expect(firstPhoto).toMatchObject({ width: 400, height: 300, alt_text: 'Profile photo' })
+      const second = await send(await smallPng({ r: 20, g: 160, b: 90 }))
+      expect(second.status).toBe(202)
+      await waitFor(async () => {
+        const found = await t().get(`/api/v1/users/${user.id}/photo`)
+        return found.body.src !== firstPhoto.src ? found.body : undefined
+      }, 'the second profile photo')
+      // The first one's files go with it (just after the second is shown).
+      await waitFor(
+        async () => ((await fetch(`${t().baseUrl}${firstPhoto.src}`)).status === 404 ? true : undefined),
+        "the first photo's files deleted",
+      )
+      expectError(await send(PHP_AS_JPEG), 415)
+      expectError(await t().request('POST', '/api/v1/users/me/photo', { body: {} }), 401)
+      expect((await t().request('DELETE', '/api/v1/users/me/photo', { token: user.token })).status).toBe(200)
+      expectError(await t().get(`/api/v1/users/${user.id}/photo`), 404)
     })
 
     it('serves only variants from /media/, never originals or paths outside the store', async () => {

@@ -1,5 +1,6 @@
 import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import { badRequest, notFound } from '../../errors.js'
 import type { HttpContext } from '../../http/context.js'
@@ -10,10 +11,30 @@ import {
   DirectUploadBody,
   MediaParams,
   Photo,
+  PhotoCover,
   PhotoParams,
   PhotoUpdate,
   UploadParams,
 } from './schemas.js'
+import type { PhotoUpload } from './service.js'
+
+/** The photo of a multipart request: its text fields (sent before the file), then the file's stream. */
+async function receivePhoto(request: FastifyRequest): Promise<PhotoUpload> {
+  const part = request.isMultipart() ? await request.file() : undefined
+  if (part?.fieldname !== 'file') {
+    throw badRequest('send the photo as multipart/form-data with a `file` field', 'validation_failed')
+  }
+  const field = (name: string) => {
+    const value = part.fields[name]
+    return value && !Array.isArray(value) && value.type === 'field' ? value.value : undefined
+  }
+  return {
+    file: part.file,
+    truncated: () => part.file.truncated,
+    altText: field('alt_text'),
+    caption: field('caption'),
+  }
+}
 
 export function photoRoutes({ app, auth, services, config }: HttpContext) {
   const { photos } = services
@@ -57,27 +78,62 @@ export function photoRoutes({ app, auth, services, config }: HttpContext) {
         },
       },
       async (request, reply) => {
-        const receive = async () => {
-          const part = request.isMultipart() ? await request.file() : undefined
-          if (part?.fieldname !== 'file') {
-            throw badRequest('send the photo as multipart/form-data with a `file` field', 'validation_failed')
-          }
-          const field = (name: string) => {
-            const value = part.fields[name]
-            return value && !Array.isArray(value) && value.type === 'field' ? value.value : undefined
-          }
-          return {
-            file: part.file,
-            truncated: () => part.file.truncated,
-            altText: field('alt_text'),
-            caption: field('caption'),
-          }
-        }
-        const photo = await photos.upload(request.params.id, receive, await auth.require(request))
+        const photo = await photos.upload(
+          request.params.id,
+          () => receivePhoto(request),
+          await auth.require(request),
+        )
         return reply.code(202).send(photo)
       },
     )
+
+    uploads.post(
+      '/api/v1/users/me/photo',
+      {
+        schema: {
+          tags,
+          summary: 'Upload my profile photo (multipart/form-data: an optional `alt_text` field, then `file`)',
+          description: 'Checked and processed like a listing photo; it replaces the previous one once ready.',
+          security,
+          consumes: ['multipart/form-data'],
+          response: { 202: Photo, ...errors(400, 401, 413, 415, 422) },
+        },
+      },
+      async (request, reply) => {
+        const actor = await auth.require(request)
+        return reply.code(202).send(await photos.uploadProfile(() => receivePhoto(request), actor))
+      },
+    )
   })
+
+  app.get(
+    '/api/v1/users/:id/photo',
+    {
+      schema: {
+        tags,
+        summary: "A user's profile photo",
+        params: IdParams,
+        response: { 200: PhotoCover, ...errors(404) },
+      },
+    },
+    async (request) => photos.profileOf(request.params.id),
+  )
+
+  app.delete(
+    '/api/v1/users/me/photo',
+    {
+      schema: {
+        tags,
+        summary: 'Delete my profile photo',
+        security,
+        response: { 200: MessageResponse, ...errors(401) },
+      },
+    },
+    async (request) => {
+      await photos.deleteProfile(await auth.require(request))
+      return { message: 'Profile photo deleted' }
+    },
+  )
 
   app.post(
     '/api/v1/places/:id/photos/uploads',

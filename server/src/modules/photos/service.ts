@@ -206,6 +206,34 @@ export class PhotoService {
     })
   }
 
+  /** The actor's profile photo: it replaces the one before once its variants exist. */
+  async uploadProfile(receive: () => Promise<PhotoUpload>, actor: Actor): Promise<PhotoView> {
+    const upload = await receive()
+    const altText = optionalText('alt_text', upload.altText)
+    return this.spooled(upload.file, async (path) => {
+      if (upload.truncated()) throw this.tooLarge()
+      const id = uuidv7()
+      const originalKey = `${ORIGINALS}${id}`
+      const image = await this.accept(path)
+      await this.deps.storage.put(originalKey, createReadStream(path), { contentType: `image/${image.type}` })
+      return this.register(id, undefined, originalKey, { altText, caption: undefined }, actor, image)
+    })
+  }
+
+  /** A user's current profile photo (their newest ready one). */
+  async profileOf(userId: string): Promise<PhotoCoverView> {
+    const row = (await this.deps.photos.profileOf(userId)).find((photo) => photo.status === 'ready')
+    if (!row) throw notFound('No profile photo')
+    const { alt_text, width, height, placeholder, src, srcset } = this.view(row)
+    return { alt_text, width: width!, height: height!, placeholder, src: src!, srcset }
+  }
+
+  async deleteProfile(actor: Actor): Promise<void> {
+    const rows = await this.deps.photos.profileOf(actor.id)
+    for (const row of rows) await this.deps.photos.delete(row.id)
+    await this.deleteObjects(rows)
+  }
+
   /**
    * A direct upload to the bucket (S3 only): a presigned `PUT` of exactly `size` bytes of
    * `content_type`, valid for 15 minutes; the client then completes it with `completeUpload`.
@@ -313,22 +341,22 @@ export class PhotoService {
   /** The photo's row, last in its listing, and the task that makes its variants. */
   private async register(
     id: string,
-    place: { id: string; title: string },
+    place: { id: string; title: string } | undefined,
     originalKey: string,
     fields: { altText: string | undefined; caption: string | undefined },
     actor: Actor,
     image: { type: string },
   ): Promise<PhotoView> {
     const at = nowIso()
-    const count = await this.deps.photos.countOfPlace(place.id)
+    const count = place ? await this.deps.photos.countOfPlace(place.id) : 0
     const row = await this.deps.photos.insert(
       {
         id,
         owner_id: actor.id,
-        place_id: place.id,
+        place_id: place?.id ?? null,
         status: 'processing',
         caption: fields.caption || null,
-        alt_text: fields.altText || `Photo ${count + 1} of ${place.title}`,
+        alt_text: fields.altText || (place ? `Photo ${count + 1} of ${place.title}` : 'Profile photo'),
         original_key: originalKey,
         width: null,
         height: null,
@@ -340,7 +368,7 @@ export class PhotoService {
       },
       outboxRow(photoTask(id), this.deps.now()),
     )
-    this.deps.logger.info({ photo_id: id, place_id: place.id, type: image.type }, 'photo uploaded')
+    this.deps.logger.info({ photo_id: id, place_id: place?.id, type: image.type }, 'photo uploaded')
     return this.view(row)
   }
 
@@ -389,7 +417,16 @@ export class PhotoService {
     })
     await this.deps.storage.delete(row.original_key)
     if (row.place_id) await this.deps.cache.invalidate(Changes.place(row.place_id))
+    else await this.replaceOlderProfilePhotos(row)
     this.deps.logger.info({ photo_id: row.id, variants: stored.length }, 'photo ready')
+  }
+
+  private async replaceOlderProfilePhotos(current: PhotoRow): Promise<void> {
+    const older = (await this.deps.photos.profileOf(current.owner_id)).filter(
+      (photo) => photo.id < current.id,
+    )
+    for (const row of older) await this.deps.photos.delete(row.id)
+    await this.deleteObjects(older)
   }
 
   private async fail(row: PhotoRow, reason: string): Promise<void> {
