@@ -3,13 +3,19 @@ import { join } from 'node:path'
 import type { Config } from './config.js'
 import { createDatabase, type Database, replicaOptions } from './db/database.js'
 import { setUpReplication } from './db/replication-setup.js'
-import { type LiveEvents, noLiveEvents } from './domain/live.js'
+import type { Actor } from './domain/actor.js'
+import { type LiveAccess, type LiveEvents, noConversations, noLiveEvents } from './domain/live.js'
 import { NOTIFICATIONS, PING } from './domain/tasks.js'
+import { AppError } from './errors.js'
 import { Authenticator } from './http/auth.js'
+import { clientAddressOf } from './http/client-address.js'
+import { websocketOriginCheck } from './http/cors.js'
 import { createHttpServer } from './http/server.js'
 import { createResponseCache, type ResponseCache } from './infra/cache/index.js'
 import { createMailSender } from './infra/mail/index.js'
 import type { MailSender } from './infra/mail/port.js'
+import { createPubSub } from './infra/pubsub/index.js'
+import { RedisPubSub } from './infra/pubsub/redis.js'
 import { createTaskQueue } from './infra/queue/index.js'
 import { createRateLimitStore } from './infra/rate-limit/index.js'
 import { createRedis, type Redis } from './infra/redis.js'
@@ -41,6 +47,7 @@ import { NotificationPreferenceService } from './modules/notifications/preferenc
 import { ReminderService } from './modules/notifications/reminder-service.js'
 import { NotificationRepository } from './modules/notifications/repository.js'
 import { NotificationService } from './modules/notifications/service.js'
+import { findVisiblePlace } from './modules/places/access.js'
 import { PlaceRepository } from './modules/places/repository.js'
 import { PlaceService } from './modules/places/service.js'
 import { ReviewRepository } from './modules/reviews/repository.js'
@@ -56,6 +63,8 @@ import { UserRepository } from './modules/users/repository.js'
 import { UserService } from './modules/users/service.js'
 import { WishlistRepository } from './modules/wishlists/repository.js'
 import { WishlistService } from './modules/wishlists/service.js'
+import { RealtimeGateway } from './realtime/gateway.js'
+import { LiveHub } from './realtime/hub.js'
 
 /** The repositories: each owns the SQL of its tables. */
 export function createRepositories(database: Database) {
@@ -96,6 +105,7 @@ export function createServices({
   sessionStore,
   cache,
   now,
+  live,
 }: ServiceDrivers) {
   const repositories = createRepositories(database)
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds)
@@ -105,6 +115,7 @@ export function createServices({
     tokens: accessTokens,
     options: {},
     logger,
+    live,
     now,
   })
   const privacy = { publicEmails: config.publicEmails }
@@ -158,7 +169,12 @@ export function createServices({
       cache,
       now,
     }),
-    calendar: new CalendarService({ places: repositories.places, calendar: repositories.calendar, cache }),
+    calendar: new CalendarService({
+      places: repositories.places,
+      calendar: repositories.calendar,
+      cache,
+      live,
+    }),
     ical: new IcalService({
       places: repositories.places,
       calendar: repositories.calendar,
@@ -167,6 +183,7 @@ export function createServices({
       options: {},
       logger,
       cache,
+      live,
       now,
     }),
     wishlists: new WishlistService({ wishlists: repositories.wishlists, places: repositories.places }),
@@ -198,6 +215,7 @@ export function createServices({
       options: { ...fees, requestTtlHours: config.bookingRequestTtlHours },
       logger,
       cache,
+      live,
       now,
     }),
   }
@@ -210,12 +228,16 @@ export function createServices({
   return { services, repositories, accessTokens, sessions }
 }
 
-/** The services `hbnb beat` runs its jobs with (it serves no requests: its logins live nowhere else). */
+/**
+ * The services `hbnb beat` runs its jobs with (it serves no requests: its logins live nowhere else).
+ * With Redis, the live events of its jobs reach the clients of every API process.
+ */
 export function createSchedulerServices(
   config: Config,
   database: Database,
   logger: Logger,
   cache: ResponseCache,
+  redis?: Redis,
 ) {
   return createServices({
     config,
@@ -226,8 +248,31 @@ export function createSchedulerServices(
     sessionStore: new MemorySessionStore(),
     cache,
     now: Date.now,
-    live: noLiveEvents,
+    live: publisherOnly(config, redis, logger),
   })
+}
+
+/** Live events from a process that serves no WebSocket clients: through Redis, or nowhere. */
+export function publisherOnly(config: Config, redis: Redis | undefined, logger: Logger): LiveEvents {
+  if (!redis || !config.redisUrl) return noLiveEvents
+  const limits = { size: config.realtimeReplaySize, seconds: config.realtimeReplaySeconds }
+  return new LiveHub(new RedisPubSub(redis, config.redisUrl, limits, logger), logger)
+}
+
+/** Who may follow which topics: public listings for everyone; conversations for nobody until messaging rules. */
+function liveAccess(repositories: ReturnType<typeof createRepositories>): LiveAccess {
+  return {
+    async canWatchPlace(actor: Actor, placeId: string) {
+      try {
+        await findVisiblePlace(repositories.places, placeId, actor)
+        return true
+      } catch (error) {
+        if (error instanceof AppError && error.status === 404) return false
+        throw error
+      }
+    },
+    canFollowConversation: noConversations,
+  }
 }
 
 /** Background work: the task queue, the mail driver and the handler of every task name. */
@@ -269,7 +314,9 @@ export async function createApp(
   const redis: Redis | undefined = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const cache = createResponseCache(config, redis, logger)
   const { jobs, notifications, mail, sms } = createJobs(config, database, logger)
-  const { services, accessTokens, sessions } = createServices({
+  const pubsub = createPubSub(config, redis, logger)
+  const live = new LiveHub(pubsub, logger)
+  const { services, accessTokens, sessions, repositories } = createServices({
     config,
     database,
     logger,
@@ -278,7 +325,7 @@ export async function createApp(
     sessionStore: createSessionStore(redis),
     cache,
     now: Date.now,
-    live: noLiveEvents,
+    live,
   })
   if (redis) {
     services.system.addDependency({
@@ -286,6 +333,14 @@ export async function createApp(
       critical: false,
       check: async () => {
         await redis.ping()
+      },
+    })
+    services.system.addDependency({
+      name: 'live_events',
+      critical: false,
+      check: async () => {
+        if (!pubsub.connected())
+          throw new Error('not subscribed to redis: live events reach this process only')
       },
     })
   }
@@ -301,6 +356,21 @@ export async function createApp(
     },
     cache,
   )
+  const realtime = new RealtimeGateway(http.server, {
+    config,
+    logger,
+    pubsub,
+    logins: sessions,
+    access: liveAccess(repositories),
+    originAllowed: websocketOriginCheck({
+      anyOrigin: config.corsAnyOrigin,
+      credentialOrigins: config.corsCredentialOrigins,
+      publicUrl: config.publicUrl,
+    }),
+    clientAddress: clientAddressOf(config.trustProxy),
+    now: Date.now,
+  })
+  live.localFallback = (event) => realtime.deliverLocally(event)
   return {
     config,
     logger,
@@ -313,7 +383,10 @@ export async function createApp(
     notifications,
     redis,
     cache,
+    live,
+    realtime,
     async close() {
+      await realtime.close()
       await http.close()
       await services.account.settle()
       await jobs.close()

@@ -199,7 +199,7 @@ async function beat(config: Config, logger: Logger) {
   // Scheduled jobs change bookings and ratings: they invalidate the cache the API processes share.
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const cache = createResponseCache(config, redis, logger)
-  const { services } = createSchedulerServices(config, database, logger, cache)
+  const { services } = createSchedulerServices(config, database, logger, cache, redis)
   const scheduler = createBeat({ config, database, services, logger })
   lifecycle.onStop('the running scheduled jobs', () => scheduler.stop())
   lifecycle.onStop('the database', () => database.close())

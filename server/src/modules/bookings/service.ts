@@ -4,6 +4,7 @@ import { outboxRow } from '../../db/outbox.js'
 import { readFromPrimary } from '../../db/read-context.js'
 import type { BookingRow, BookingStatus, PlaceRow } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
+import { availabilityChanged, type LiveEvents } from '../../domain/live.js'
 import { mapPage } from '../../domain/pages.js'
 import { type BookingEvent, bookingNotification } from '../../domain/tasks.js'
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js'
@@ -101,6 +102,8 @@ export interface BookingServiceDeps {
   logger: Logger
   /** Told when nights are taken or released (search results with dates change). */
   cache: ResponseCache
+  /** Told when nights are taken or released (listing pages open in browsers change). */
+  live: LiveEvents
   /** The clock (milliseconds since the epoch). */
   now: () => number
 }
@@ -209,7 +212,7 @@ export class BookingService {
         )
       }
     }
-    await this.availabilityChanged()
+    await this.availabilityChanged(row)
     this.deps.logger.info(
       { booking_id: row.id, place_id: row.place_id, status: row.status },
       'booking created',
@@ -295,7 +298,7 @@ export class BookingService {
   async runDueTransitions(): Promise<{ expired: number; completed: number }> {
     const now = this.deps.now()
     const nowText = new Date(now).toISOString()
-    let expired = 0
+    const expired: BookingRow[] = []
     for (const booking of await this.deps.bookings.pendingExpiredBy(nowText)) {
       if (
         await this.deps.bookings.changeStatus(
@@ -306,7 +309,7 @@ export class BookingService {
           [this.notification(booking.id, 'expired', now)],
         )
       )
-        expired++
+        expired.push(booking)
     }
     let completed = 0
     // A check-out date in any time zone is at most a day ahead of UTC.
@@ -322,9 +325,10 @@ export class BookingService {
       )
         completed++
     }
-    if (expired) await this.availabilityChanged()
-    if (expired || completed) this.deps.logger.info({ expired, completed }, 'booking transitions applied')
-    return { expired, completed }
+    if (expired.length) await this.availabilityChanged(...expired)
+    if (expired.length || completed)
+      this.deps.logger.info({ expired: expired.length, completed }, 'booking transitions applied')
+    return { expired: expired.length, completed }
   }
 
   private refundFor(booking: BookingRow, by: 'guest' | 'host'): Refund {
@@ -369,7 +373,7 @@ export class BookingService {
       release,
       event ? [this.notification(booking.id, event, now)] : [],
     )
-    if (applied && release) await this.availabilityChanged()
+    if (applied && release) await this.availabilityChanged(booking)
     if (!applied) {
       const current = await this.deps.bookings.findById(booking.id)
       throw conflict(
@@ -384,8 +388,14 @@ export class BookingService {
     return toView((await this.deps.bookings.findById(booking.id))!)
   }
 
-  private availabilityChanged(): Promise<void> {
-    return this.deps.cache.invalidate(Changes.availability())
+  /** After the nights of these bookings were taken or released (their transaction committed). */
+  private async availabilityChanged(...bookings: Pick<BookingRow, 'place_id' | 'check_in' | 'check_out'>[]) {
+    await this.deps.cache.invalidate(Changes.availability())
+    for (const booking of bookings) {
+      this.deps.live.publish(
+        availabilityChanged(booking.place_id, booking.check_in, addDays(booking.check_out, -1)),
+      )
+    }
   }
 
   /** The outbox row that tells the guest and host about a booking change. */

@@ -1,6 +1,7 @@
-import { daysBetween, isCalendarDate, nightsOf } from '../../dates.js'
+import { addDays, daysBetween, isCalendarDate, nightsOf } from '../../dates.js'
 import { isUniqueViolation } from '../../db/database.js'
 import type { Actor } from '../../domain/actor.js'
+import { availabilityChanged, type LiveEvents } from '../../domain/live.js'
 import { badRequest, conflict } from '../../errors.js'
 import { nowIso } from '../../ids.js'
 import type { ResponseCache } from '../../infra/cache/index.js'
@@ -42,6 +43,8 @@ export interface CalendarServiceDeps {
   places: PlaceRepository
   calendar: CalendarRepository
   cache: ResponseCache
+  /** Told when nights are blocked or unblocked (listing pages open in browsers change). */
+  live: LiveEvents
 }
 
 export class CalendarService {
@@ -79,6 +82,7 @@ export class CalendarService {
     try {
       const blocked = await this.deps.calendar.block(place.id, nights, HOST_SOURCE, nowIso())
       await this.deps.cache.invalidate(Changes.availability())
+      if (blocked) this.deps.live.publish(availabilityChanged(place.id, range.from, addDays(range.to, -1)))
       return { blocked }
     } catch (error) {
       if (!isUniqueViolation(error)) throw error
@@ -98,6 +102,7 @@ export class CalendarService {
     const place = await findManagedPlace(this.deps.places, placeId, actor)
     const unblocked = await this.deps.calendar.unblock(place.id, range.from, range.to, HOST_SOURCE)
     await this.deps.cache.invalidate(Changes.availability())
+    if (unblocked) this.deps.live.publish(availabilityChanged(place.id, range.from, addDays(range.to, -1)))
     return { unblocked }
   }
 
