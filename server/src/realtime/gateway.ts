@@ -65,7 +65,7 @@ type Ack = (answer: Record<string, unknown>) => void
 export class RealtimeGateway {
   readonly io: Server
   private readonly topics = new Map<string, Set<Connection>>()
-  /** The last id seen per topic followed here: the base of ids given while the pub/sub is down. */
+  /** The last id delivered per topic followed here: a subscription or resync never starts below it. */
   private readonly lastSeen = new Map<string, number>()
   private readonly perAddress = new Map<string, number>()
   private readonly addressOf: (request: IncomingMessage) => string
@@ -123,12 +123,12 @@ export class RealtimeGateway {
     deps.pubsub.onResumed(() => void this.resumed())
   }
 
-  /** Delivers an event the pub/sub could not take to this process's clients, with a provisional id. */
+  /**
+   * Delivers an event the pub/sub could not take to this process's clients. Its id is provisional:
+   * the last id each client saw plus one half (ids the pub/sub gives are whole numbers).
+   */
   deliverLocally(event: LiveEvent): void {
-    const last = this.lastSeen.get(event.topic) ?? 0
-    // Halfway to the next whole id: never an id the pub/sub gives, and above every id seen here.
-    const id = last + (Math.floor(last) + 1 - last) / 2
-    this.deliver({ ...event, id })
+    this.deliver({ ...event, id: 0 }, true)
   }
 
   /** Connections open on this process. */
@@ -278,10 +278,12 @@ export class RealtimeGateway {
     }
   }
 
-  private deliver(message: SequencedMessage) {
+  private deliver(message: SequencedMessage, provisional = false) {
     const followers = this.topics.get(message.topic)
     if (!followers) return
-    if (message.id > (this.lastSeen.get(message.topic) ?? 0)) this.lastSeen.set(message.topic, message.id)
+    if (!provisional && message.id > (this.lastSeen.get(message.topic) ?? 0)) {
+      this.lastSeen.set(message.topic, message.id)
+    }
     const endsSessions =
       message.type === SESSION_ENDED && Array.isArray(message.data.session_ids)
         ? new Set(message.data.session_ids as unknown[])
@@ -290,10 +292,12 @@ export class RealtimeGateway {
       const state = connection.topics.get(message.topic)
       if (!state) continue
       if (state.pending) {
-        state.pending.push(message)
+        if (!provisional) state.pending.push(message)
         continue
       }
-      this.send(connection, state, message)
+      if (provisional)
+        this.send(connection, state, { ...message, id: Math.floor(state.lastSent) + 0.5 }, true)
+      else this.send(connection, state, message)
       if (endsSessions?.has(connection.sessionId)) {
         this.end(
           connection,
@@ -304,8 +308,8 @@ export class RealtimeGateway {
     }
   }
 
-  private send(connection: Connection, state: TopicState, message: SequencedMessage) {
-    if (message.id <= state.lastSent || connection.closed) return
+  private send(connection: Connection, state: TopicState, message: SequencedMessage, provisional = false) {
+    if (connection.closed || (!provisional && message.id <= state.lastSent)) return
     state.lastSent = message.id
     connection.socket.emit('event', {
       topic: message.topic,

@@ -1,9 +1,11 @@
-// The embedded pub/sub: one process, events delivered synchronously, logs in memory.
+// The embedded pub/sub: one process, events delivered synchronously, logs in memory. Ids start from
+// the clock (milliseconds x 1000), so that ids given after a restart are above those given before it
+// and a client's id from before the restart is known to predate the log.
 import type { PubSub, Replay, ReplayLimits, SequencedMessage, TopicMessage } from './port.js'
 
 interface TopicLog {
   events: { message: SequencedMessage; at: number }[]
-  /** The highest id of this topic's events no longer in the log (0: none dropped). */
+  /** The log holds every event of the topic after this id. */
   floor: number
   last: number
 }
@@ -12,20 +14,23 @@ interface TopicLog {
 const MAX_TOPICS = 100_000
 
 export class MemoryPubSub implements PubSub {
-  private nextId = 0
+  private lastId: number
   private readonly logs = new Map<string, TopicLog>()
-  /** The highest id of every forgotten topic: a topic unknown here may have had events up to it. */
-  private forgottenThrough = 0
+  /** Ids up to this one may belong to events no log holds (before start, or of forgotten topics). */
+  private forgottenThrough: number
   private readonly listeners: ((message: SequencedMessage) => void)[] = []
 
   constructor(
     private readonly limits: ReplayLimits,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.lastId = now() * 1000
+    this.forgottenThrough = this.lastId
+  }
 
   async publish(message: TopicMessage): Promise<number> {
-    const sequenced = { ...message, id: ++this.nextId }
-    const log = this.logs.get(message.topic) ?? { events: [], floor: 0, last: 0 }
+    const sequenced = { ...message, id: ++this.lastId }
+    const log = this.logs.get(message.topic) ?? { events: [], floor: this.forgottenThrough, last: 0 }
     this.logs.delete(message.topic)
     this.logs.set(message.topic, log)
     log.events.push({ message: sequenced, at: this.now() })
@@ -55,7 +60,7 @@ export class MemoryPubSub implements PubSub {
   }
 
   async latest(topics: string[]): Promise<number[]> {
-    return topics.map((topic) => this.logs.get(topic)?.last ?? 0)
+    return topics.map((topic) => this.logs.get(topic)?.last ?? this.forgottenThrough)
   }
 
   connected(): boolean {

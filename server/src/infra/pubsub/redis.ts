@@ -3,6 +3,10 @@
 // id order. A second connection subscribes; when it comes back after a break, `onResumed` listeners
 // learn that events may have been missed. Processes that only publish (`hbnb worker`, `hbnb beat`)
 // never open that connection.
+//
+// Ids start from the clock (milliseconds x 1000) when the counter is created, and that start is
+// kept: after Redis lost its data, new ids are above the old ones and an old id is known to
+// predate every log.
 import type { Logger } from '../../logger.js'
 import { createRedis, type Redis } from '../redis.js'
 import type { PubSub, Replay, ReplayLimits, SequencedMessage, TopicMessage } from './port.js'
@@ -10,14 +14,19 @@ import type { PubSub, Replay, ReplayLimits, SequencedMessage, TopicMessage } fro
 const PREFIX = 'hbnb:live:'
 const CHANNEL = `${PREFIX}events`
 const ID_KEY = `${PREFIX}id`
+const START_KEY = `${PREFIX}start`
 /** How long the id of a topic's last event is remembered: a `last_id` older than this may miss events. */
 const LAST_TTL_SECONDS = 7 * 86_400
 
 const PUBLISH = `
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('SET', KEYS[1], ARGV[6])
+  redis.call('SET', KEYS[5], ARGV[6])
+end
 local id = redis.call('INCR', KEYS[1])
-local message = '{"id":' .. id .. ',' .. string.sub(ARGV[1], 2)
+local message = '{"id":' .. string.format('%d', id) .. ',' .. string.sub(ARGV[1], 2)
 if redis.call('EXISTS', KEYS[2]) == 0 then
-  redis.call('SET', KEYS[3], redis.call('GET', KEYS[4]) or 0)
+  redis.call('SET', KEYS[3], redis.call('GET', KEYS[4]) or redis.call('GET', KEYS[5]) or 0)
 end
 local length = redis.call('RPUSH', KEYS[2], message)
 local excess = length - tonumber(ARGV[2])
@@ -53,16 +62,18 @@ export class RedisPubSub implements PubSub {
   async publish(message: TopicMessage): Promise<number> {
     const id = await this.redis.eval(
       PUBLISH,
-      4,
+      5,
       ID_KEY,
       logKey(message.topic),
       floorKey(message.topic),
       lastKey(message.topic),
+      START_KEY,
       JSON.stringify({ topic: message.topic, type: message.type, data: message.data }),
       this.limits.size,
       this.limits.seconds,
       LAST_TTL_SECONDS,
       CHANNEL,
+      Date.now() * 1000,
     )
     return Number(id)
   }
@@ -82,22 +93,23 @@ export class RedisPubSub implements PubSub {
       .lrange(logKey(topic), 0, -1)
       .get(floorKey(topic))
       .get(lastKey(topic))
+      .get(START_KEY)
       .exec()
     if (!results) throw new Error('redis: the replay read was aborted')
     for (const [error] of results) if (error) throw error
     const entries = results[0]![1] as string[]
-    if (entries.length === 0) {
-      return afterId >= Number(results[2]![1] ?? 0) ? { events: [] } : { gap: true }
-    }
-    if (afterId < Number(results[1]![1] ?? 0)) return { gap: true }
+    const [floor, last, start] = results.slice(1).map(([, value]) => Number(value ?? 0))
+    if (afterId < start!) return { gap: true }
+    if (entries.length === 0) return afterId >= last! ? { events: [] } : { gap: true }
+    if (afterId < floor!) return { gap: true }
     const events = entries.map((entry) => JSON.parse(entry) as SequencedMessage)
     return { events: events.filter((event) => event.id > afterId) }
   }
 
   async latest(topics: string[]): Promise<number[]> {
     if (topics.length === 0) return []
-    const values = await this.redis.mget(topics.map(lastKey))
-    return values.map((value) => Number(value ?? 0))
+    const [start, ...values] = await this.redis.mget(START_KEY, ...topics.map(lastKey))
+    return values.map((value) => Number(value ?? start ?? 0))
   }
 
   connected(): boolean {
