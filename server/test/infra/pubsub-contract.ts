@@ -79,7 +79,9 @@ export function pubSubContract(start: () => Promise<PubSubHarness>) {
     expect(await harness.pubsub.since(t, before!)).toEqual({ events: [] })
     const id = await harness.pubsub.publish({ topic: t, type: 'test', data: {} })
     expect(id).toBeGreaterThan(before!)
-    expect(await harness.peer.since(t, before!)).toEqual({ events: [{ topic: t, type: 'test', data: {}, id }] })
+    expect(await harness.peer.since(t, before!)).toEqual({
+      events: [{ topic: t, type: 'test', data: {}, id }],
+    })
     expect(await harness.peer.since(t, 0)).toEqual({ gap: true })
     expect(await harness.peer.since(topic(), 0)).toEqual({ gap: true })
   })
