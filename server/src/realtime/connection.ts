@@ -14,7 +14,8 @@ export interface TopicState {
 /** socket.io's engine connection, as far as measuring its buffers goes. */
 interface EngineConnection {
   writeBuffer?: { data?: unknown }[]
-  transport?: { socket?: { bufferedAmount?: number } }
+  transport?: { socket?: { bufferedAmount?: number; terminate?: () => void } }
+  close(discard?: boolean): void
 }
 
 function sizeOf(data: unknown): number {
@@ -44,6 +45,18 @@ export class Connection {
   renew(login: OpenLogin) {
     this.sessionId = login.sessionId
     this.expiresAt = login.expiresAt
+  }
+
+  /**
+   * Drops the connection at once, with whatever waits to be sent: a graceful close would wait for
+   * a client that does not read.
+   */
+  terminate() {
+    this.closed = true
+    const engine = this.socket.conn as unknown as EngineConnection
+    this.socket.disconnect(true)
+    engine.transport?.socket?.terminate?.()
+    engine.close(true)
   }
 
   /** Bytes written for this client and not yet taken by the operating system. */

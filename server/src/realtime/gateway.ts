@@ -324,8 +324,7 @@ export class RealtimeGateway {
   private checkBackpressure(connection: Connection) {
     if (connection.closed || connection.bufferedBytes() <= connection.maxBufferedBytes) return
     dropped.inc()
-    connection.closed = true
-    connection.socket.disconnect(true)
+    connection.terminate()
   }
 
   /** After a break in the pub/sub: every connection refetches what it follows; ended logins close. */

@@ -253,6 +253,40 @@ describeEachDriver(
       })
     })
 
+    describe('backpressure', () => {
+      it('disconnects a client that stops reading, and keeps serving one that reads', async () => {
+        const owner = await t().user()
+        const place = await t().place(owner.token)
+        const topic = `place:${place.id}` as const
+        const [stalled, reading] = [
+          await LiveClient.connect(t().baseUrl, { token: owner.token }),
+          await LiveClient.connect(t().baseUrl, { token: owner.token }),
+        ]
+        await stalled.subscribe(topic)
+        await reading.subscribe(topic)
+        const before = t().app.realtime.connectionCount
+        // The stalled client's socket stops reading: what the server sends piles up, first in the
+        // operating system's buffers, then in the server's, until the limit.
+        ;(stalled.socket.io.engine.transport as any).ws._socket.pause()
+        const padding = 'x'.repeat(16 * 1024)
+        let sent = 0
+        while (t().app.realtime.connectionCount === before) {
+          if (sent > 4000) throw new Error('the stalled client was never disconnected')
+          for (let i = 0; i < 4; i++)
+            t().app.live.publish({ topic, type: 'test.event', data: { n: sent++, padding } })
+          await new Promise((resolve) => setTimeout(resolve, 1))
+        }
+        expect(t().app.realtime.connectionCount).toBe(before - 1)
+        await reading.until(
+          () => reading.eventsOf(topic).length === sent,
+          'every event for the reading client',
+        )
+        expect(reading.connected).toBe(true)
+        stalled.close()
+        reading.close()
+      })
+    })
+
     describe('reconnecting', () => {
       it('replays every missed event exactly once, in order, then continues live', async () => {
         const owner = await t().user()
@@ -315,5 +349,6 @@ describeEachDriver(
     HBNB_REALTIME_MAX_CONNECTIONS_PER_ADDRESS: String(PER_ADDRESS),
     HBNB_REALTIME_MAX_SUBSCRIPTIONS: String(MAX_SUBSCRIPTIONS),
     HBNB_CORS_ANY_ORIGIN: 'false',
+    HBNB_REALTIME_MAX_BUFFERED_BYTES: String(256 * 1024),
   },
 )
