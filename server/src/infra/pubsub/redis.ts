@@ -41,6 +41,8 @@ redis.call('PUBLISH', ARGV[5], message)
 return id
 `
 
+type PublishCommand = (...args: (string | number)[]) => Promise<number>
+
 const logKey = (topic: string) => `${PREFIX}log:${topic}`
 const floorKey = (topic: string) => `${PREFIX}floor:${topic}`
 const lastKey = (topic: string) => `${PREFIX}last:${topic}`
@@ -57,12 +59,14 @@ export class RedisPubSub implements PubSub {
     private readonly url: string,
     private readonly limits: ReplayLimits,
     private readonly logger?: Logger,
-  ) {}
+  ) {
+    // Sent by its SHA1 (EVALSHA) after the first time, not as source with every event.
+    if (!('hbnbLivePublish' in redis))
+      redis.defineCommand('hbnbLivePublish', { numberOfKeys: 5, lua: PUBLISH })
+  }
 
   async publish(message: TopicMessage): Promise<number> {
-    const id = await this.redis.eval(
-      PUBLISH,
-      5,
+    const id = await (this.redis as Redis & { hbnbLivePublish: PublishCommand }).hbnbLivePublish(
       ID_KEY,
       logKey(message.topic),
       floorKey(message.topic),
