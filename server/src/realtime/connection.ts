@@ -31,6 +31,8 @@ export class Connection {
   expiryTimer: NodeJS.Timeout | undefined
   readonly topics = new Map<string, TopicState>()
   closed = false
+  private windowStart = 0
+  private messagesInWindow = 0
 
   constructor(
     readonly socket: Socket,
@@ -40,6 +42,15 @@ export class Connection {
     this.actor = login.actor
     this.sessionId = login.sessionId
     this.expiresAt = login.expiresAt
+  }
+
+  /** Counts a message from the client; false past `limit` messages in the current minute. */
+  allowMessage(now: number, limit: number): boolean {
+    if (now - this.windowStart >= 60_000) {
+      this.windowStart = now
+      this.messagesInWindow = 0
+    }
+    return ++this.messagesInWindow <= limit
   }
 
   renew(login: OpenLogin) {

@@ -18,6 +18,8 @@ import { parseTopic } from './topics.js'
 export const WS_PATH = '/api/v1/ws'
 /** The largest message a client may send (subscriptions and tokens are small). */
 const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024
+/** Messages (subscribe, unsubscribe, authenticate) one connection may send per minute. */
+const MESSAGES_PER_MINUTE = 120
 /** setTimeout's longest delay. */
 const MAX_TIMER_MS = 2_147_483_647
 
@@ -159,6 +161,13 @@ export class RealtimeGateway {
       connection.closed = true
       clearTimeout(connection.expiryTimer)
       for (const topic of connection.topics.keys()) this.leave(connection, topic)
+    })
+    // Past the limit, a message is answered with an error and not acted on.
+    socket.use((packet, next) => {
+      if (connection.allowMessage(this.deps.now(), MESSAGES_PER_MINUTE)) return next()
+      answer(packet.at(-1))({
+        error: clientError('rate_limited', `At most ${MESSAGES_PER_MINUTE} messages a minute: slow down`),
+      })
     })
     socket.on('subscribe', (input: unknown, ack: unknown) => {
       const { topic, lastId } = subscription(input)

@@ -137,6 +137,20 @@ describeEachDriver(
       })
     })
 
+    describe('client messages', () => {
+      it('answers at most 120 messages a minute per connection, then says rate_limited', async () => {
+        const user = await t().user()
+        const client = await LiveClient.connect(t().baseUrl, { token: user.token })
+        const answers = await Promise.all(
+          Array.from({ length: 121 }, () => client.subscribe(`user:${user.id}`)),
+        )
+        expect(answers.slice(0, 120).every((a) => a.ok)).toBe(true)
+        expect(answers[120].error.code).toBe('rate_limited')
+        expect(client.connected).toBe(true)
+        client.close()
+      })
+    })
+
     describe('live availability', () => {
       it('tells the viewers of a listing when nights are booked, blocked, unblocked or released', async () => {
         const owner = await t().user()
