@@ -262,6 +262,8 @@ export class RealtimeGateway {
     }
     const pending = state.pending ?? []
     state.pending = null
+    // Unsubscribed meanwhile: nothing more to send.
+    if (connection.topics.get(topic) !== state) return
     for (const event of pending) this.send(connection, state, event)
   }
 
