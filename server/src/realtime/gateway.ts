@@ -138,9 +138,9 @@ export class RealtimeGateway {
     return this.io.engine.clientsCount
   }
 
+  /** Closes every connection as a lost transport, so that clients reconnect (to another process). */
   async close(): Promise<void> {
     this.closed = true
-    this.io.disconnectSockets(true)
     this.io.engine.close()
     await this.deps.pubsub.close()
   }
