@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { io } from 'socket.io-client'
 import { atExit, freePort, installCleanup, startNode, waitUntil } from './lib/children.mjs'
+import { cpuAccount } from './lib/cpu.mjs'
 import { json, request } from './lib/http.mjs'
 import { toMb } from './lib/memory.mjs'
 import { loadAverage, machine } from './lib/report.mjs'
@@ -125,8 +126,15 @@ async function main() {
     HBNB_REALTIME_MAX_CONNECTIONS_PER_ADDRESS: String(CONNECTIONS + 1000),
     HBNB_CACHE: 'off',
   }
-  // `hbnb all` prepares the database (migrations, demo data); it is process B.
-  const b = await startServe('HBNB B (hbnb all)', 'all', settings)
+  for (const args of [['migrate', 'up'], ['seed']]) {
+    const proc = startNode(`hbnb ${args.join(' ')}`, [HBNB_BIN, ...args], {
+      env: { ...cleanEnv(), ...settings },
+      cwd: dataDir,
+    })
+    const status = await proc.exited
+    if (status !== 0) throw new Error(`hbnb ${args.join(' ')} failed (${status}): ${proc.stderr()}`)
+  }
+  const b = await startServe('HBNB B (hbnb serve, receivers)', 'serve', settings)
   const a = await startServe('HBNB A (hbnb serve, idle connections)', 'serve', settings)
   log(
     `processes up: A ${a.baseUrl} (pid ${a.proc.pid}), B ${b.baseUrl} (pid ${b.proc.pid}), redis ${redisUrl}`,
@@ -180,6 +188,8 @@ async function main() {
     `${connected.toLocaleString('en-US')} connections open on A (${fixed(connectSeconds)} s to open); RSS ${toMb(rssBefore)} MB -> ${toMb(rssAfter)} MB`,
   )
   for (const socket of sockets) socket.close()
+  // Let both sides collect the closed connections before measuring latency.
+  await new Promise((resolve) => setTimeout(resolve, 3000))
 
   // 2. Fan-out A -> Redis -> B.
   const places = await json(b.baseUrl, { path: '/api/v1/places/?limit=1' })
@@ -195,6 +205,8 @@ async function main() {
     publisher.once('exit', (code) => reject(new Error(`the publisher exited (${code})`)))
   })
   const latencies = []
+  /** The worst latency of each second of publishing: where the tail comes from. */
+  const perSecond = []
   const warmupEvents = RATE * WARMUP
   const receivers = []
   for (let i = 0; i < RECEIVERS; i++) {
@@ -205,15 +217,20 @@ async function main() {
     let outOfOrder = 0
     socket.on('event', (event) => {
       if (event.data.seq < warmupEvents) return
-      latencies.push(performance.timeOrigin + performance.now() - event.data.sent_at)
+      const latency = performance.timeOrigin + performance.now() - event.data.sent_at
+      latencies.push(latency)
+      const second = Math.floor(event.data.seq / RATE) - WARMUP
+      perSecond[second] = Math.max(perSecond[second] ?? 0, latency)
       if (event.data.seq <= last) outOfOrder++
       last = event.data.seq
     })
     receivers.push({ socket, outOfOrder: () => outOfOrder })
   }
   const done = new Promise((resolve) => publisher.once('message', resolve))
+  const cpu = cpuAccount(b.proc.pid)
   publisher.send({ rate: RATE, seconds: WARMUP + SECONDS, topic })
   const published = (await done).published - warmupEvents
+  const cores = cpu.finish()
   await new Promise((resolve) => setTimeout(resolve, 1000))
   const expected = published * RECEIVERS
   const sorted = [...latencies].sort((x, y) => x - y)
@@ -241,7 +258,17 @@ async function main() {
   console.log(`| Latency A publish -> B receipt, p50 | ${fixed(p50, 2)} ms |`)
   console.log(`| Latency A publish -> B receipt, p99 | ${fixed(p99, 2)} ms |`)
   console.log(`| Latency A publish -> B receipt, max | ${fixed(max, 2)} ms |`)
+  if (cores) {
+    console.log(`| Cores used by B during the fan-out | ${cores.serverCores} |`)
+    console.log(
+      `| Cores used by the bench's clients | ${fixed(cores.benchmarkCores - cores.serverCores, 2)} |`,
+    )
+    console.log(
+      `| Cores used by every other process (A, Redis, and the rest of the machine) | ${cores.otherCores} |`,
+    )
+  }
   console.log('')
+  log(`worst latency of each second (ms): ${perSecond.map((value) => Math.round(value)).join(', ')}`)
   log(
     `targets: ${connected >= 10_000 ? 'met' : 'NOT met'}: at least 10,000 idle connections; ` +
       `${p99 !== null && p99 <= P99_TARGET_MS ? 'met' : 'NOT met'}: p99 <= ${P99_TARGET_MS} ms at ${RATE} events/s`,

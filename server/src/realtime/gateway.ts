@@ -299,17 +299,30 @@ export class RealtimeGateway {
       message.type === SESSION_ENDED && Array.isArray(message.data.session_ids)
         ? new Set(message.data.session_ids as unknown[])
         : undefined
+    // Those due this event get it in one broadcast: encoded once, written to each.
+    const due: Connection[] = []
     for (const connection of followers) {
       const state = connection.topics.get(message.topic)
-      if (!state) continue
+      if (!state || connection.closed) continue
       if (state.pending) {
         if (!provisional) state.pending.push(message)
-        continue
-      }
-      if (provisional)
+      } else if (provisional) {
         this.send(connection, state, { ...message, id: Math.floor(state.lastSent) + 0.5 }, true)
-      else this.send(connection, state, message)
-      if (endsSessions?.has(connection.sessionId)) {
+      } else if (message.id > state.lastSent) {
+        state.lastSent = message.id
+        due.push(connection)
+      }
+    }
+    if (due.length > 0) {
+      const event = { topic: message.topic, id: message.id, type: message.type, data: message.data }
+      if (due.length === 1) due[0]!.socket.emit('event', event)
+      else this.io.to(due.map((connection) => connection.socket.id)).emit('event', event)
+      delivered.inc(due.length)
+      for (const connection of due) this.checkBackpressure(connection)
+    }
+    if (!endsSessions) return
+    for (const connection of followers) {
+      if (endsSessions.has(connection.sessionId)) {
         this.end(
           connection,
           'token_revoked',
