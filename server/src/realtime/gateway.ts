@@ -211,20 +211,20 @@ export class RealtimeGateway {
       }
       const existing = connection.topics.get(parsed.topic)
       if (existing) return { ok: true, topic: parsed.topic, last_id: existing.lastSent }
-      if (connection.topics.size >= this.deps.config.realtimeMaxSubscriptions) {
-        return {
-          error: clientError(
-            'too_many_subscriptions',
-            `A connection follows at most ${this.deps.config.realtimeMaxSubscriptions} topics: unsubscribe from one first`,
-          ),
-        }
-      }
+      const full = () => connection.topics.size >= this.deps.config.realtimeMaxSubscriptions
+      const tooMany = clientError(
+        'too_many_subscriptions',
+        `A connection follows at most ${this.deps.config.realtimeMaxSubscriptions} topics: unsubscribe from one first`,
+      )
+      if (full()) return { error: tooMany }
       if (!(await this.mayFollow(connection.actor, parsed))) {
         return { error: clientError('topic_forbidden', 'You may not follow this topic') }
       }
+      // Other subscriptions may have been made while the access was checked.
       if (connection.closed || connection.topics.has(parsed.topic)) {
         return { ok: true, topic: parsed.topic, last_id: connection.topics.get(parsed.topic)?.lastSent ?? 0 }
       }
+      if (full()) return { error: tooMany }
       const state: TopicState = { lastSent: lastId ?? 0, pending: [] }
       connection.topics.set(parsed.topic, state)
       this.join(connection, parsed.topic)

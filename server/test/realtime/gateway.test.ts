@@ -134,6 +134,13 @@ describeEachDriver(
         await client.request('unsubscribe', { topic: `place:${places[0]!.id}` })
         expect((await client.subscribe(`place:${places.at(-1)!.id}`)).ok).toBe(true)
         client.close()
+
+        // Asked all at once, the limit holds too.
+        const eager = await LiveClient.connect(t().baseUrl, { token: owner.token })
+        const answers = await Promise.all(places.map((place) => eager.subscribe(`place:${place.id}`)))
+        expect(answers.filter((a) => a.ok)).toHaveLength(MAX_SUBSCRIPTIONS - 1)
+        expect(answers.filter((a) => a.error?.code === 'too_many_subscriptions')).toHaveLength(1)
+        eager.close()
       })
     })
 
