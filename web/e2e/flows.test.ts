@@ -239,7 +239,8 @@ for (const device of DEVICES) {
       // Dates nobody has taken yet, watched by a signed-in guest (the previous journey's, when it ran).
       const watchIn = daysFromNow(device.name === 'desktop' ? 60 : 70)
       const watchOut = daysFromNow(device.name === 'desktop' ? 63 : 73)
-      await page.goto(`${server.url}/`)
+      // Once the page has settled, a session it had is restored (or there was none).
+      await page.goto(`${server.url}/trips`, { waitUntil: 'networkidle' })
       const signedIn = (await page.locator('.account-menu summary').count()) > 0
       if (!signedIn) {
         const watcher = `e2e-watcher-${device.name}-${Date.now()}@example.com`
