@@ -260,13 +260,15 @@ for (const device of DEVICES) {
       // The listing page has followed the place since it opened; give its subscription a moment.
       await page.waitForTimeout(500)
       const token = await apiLogin(server.url, other, 'a-long-password-2')
-      await apiCall(server.url, 'POST', '/api/v1/bookings', {
+      const booked = await apiCall<{ id: string }>(server.url, 'POST', '/api/v1/bookings', {
         token,
         body: { place_id: place.id, check_in: watchIn, check_out: watchOut, guests: 2 },
       })
       await page.getByText(/Someone just booked 3 nights of these dates/).waitFor()
       expect(await page.getByRole('button', { name: 'Request to book' }).isDisabled()).toBe(true)
       await screenshot(page, device, '05b-listing-dates-just-taken')
+      // The other guest withdraws: the host's pending requests are as the later journeys expect.
+      await apiCall(server.url, 'POST', `/api/v1/bookings/${booked.id}/cancel`, { token })
       if (!signedIn) await logOut(page)
     })
 
