@@ -65,7 +65,7 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      '/api': process.env.HBNB_API_URL ?? 'http://localhost:8080',
+      '/api': { target: process.env.HBNB_API_URL ?? 'http://localhost:8080', ws: true },
       '/healthz': process.env.HBNB_API_URL ?? 'http://localhost:8080',
     },
   },

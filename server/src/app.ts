@@ -3,13 +3,19 @@ import { join } from 'node:path'
 import type { Config } from './config.js'
 import { createDatabase, type Database, replicaOptions } from './db/database.js'
 import { setUpReplication } from './db/replication-setup.js'
-import { type LiveEvents, noLiveEvents } from './domain/live.js'
+import type { Actor } from './domain/actor.js'
+import { type LiveAccess, type LiveEvents, noLiveEvents } from './domain/live.js'
 import { NOTIFICATIONS, PHOTOS, type PhotoTask, PING } from './domain/tasks.js'
+import { AppError } from './errors.js'
 import { Authenticator } from './http/auth.js'
+import { clientAddressOf } from './http/client-address.js'
+import { websocketOriginCheck } from './http/cors.js'
 import { createHttpServer } from './http/server.js'
 import { createResponseCache, type ResponseCache } from './infra/cache/index.js'
 import { createMailSender } from './infra/mail/index.js'
 import type { MailSender } from './infra/mail/port.js'
+import { createPubSub } from './infra/pubsub/index.js'
+import { RedisPubSub } from './infra/pubsub/redis.js'
 import { createTaskQueue } from './infra/queue/index.js'
 import { createRateLimitStore } from './infra/rate-limit/index.js'
 import { createRedis, type Redis } from './infra/redis.js'
@@ -53,6 +59,7 @@ import { NotificationRepository } from './modules/notifications/repository.js'
 import { NotificationService } from './modules/notifications/service.js'
 import { PhotoRepository } from './modules/photos/repository.js'
 import { PhotoService } from './modules/photos/service.js'
+import { findVisiblePlace } from './modules/places/access.js'
 import { PlaceRepository } from './modules/places/repository.js'
 import { PlaceService } from './modules/places/service.js'
 import { ReviewRepository } from './modules/reviews/repository.js'
@@ -68,6 +75,8 @@ import { UserRepository } from './modules/users/repository.js'
 import { UserService } from './modules/users/service.js'
 import { WishlistRepository } from './modules/wishlists/repository.js'
 import { WishlistService } from './modules/wishlists/service.js'
+import { RealtimeGateway } from './realtime/gateway.js'
+import { LiveHub } from './realtime/hub.js'
 
 /** The repositories: each owns the SQL of its tables. */
 export function createRepositories(database: Database) {
@@ -166,6 +175,7 @@ export function createServices({
     tokens: accessTokens,
     options: {},
     logger,
+    live,
     now,
   })
   const privacy = { publicEmails: config.publicEmails }
@@ -254,6 +264,7 @@ export function createServices({
       cache,
       freedDates,
       now,
+      live,
     }),
     ical: new IcalService({
       places: repositories.places,
@@ -263,6 +274,7 @@ export function createServices({
       options: {},
       logger,
       cache,
+      live,
       now,
     }),
     wishlists: new WishlistService({ wishlists: repositories.wishlists, places: repositories.places }),
@@ -308,6 +320,7 @@ export function createServices({
       cache,
       holds,
       freedDates,
+      live,
       now,
     }),
     holds,
@@ -322,13 +335,17 @@ export function createServices({
   return { services, repositories, accessTokens, sessions }
 }
 
-/** The services `hbnb beat` runs its jobs with (it serves no requests: its logins live nowhere else). */
+/**
+ * The services `hbnb beat` runs its jobs with (it serves no requests: its logins live nowhere else).
+ * With Redis, the live events of its jobs reach the clients of every API process.
+ */
 export function createSchedulerServices(
   config: Config,
   database: Database,
   logger: Logger,
   cache: ResponseCache,
   storage: ObjectStorage,
+  redis?: Redis,
 ) {
   return createServices({
     config,
@@ -339,9 +356,33 @@ export function createSchedulerServices(
     sessionStore: new MemorySessionStore(),
     cache,
     now: Date.now,
-    live: noLiveEvents,
+    live: publisherOnly(config, redis, logger),
     storage,
   })
+}
+
+/** Live events from a process that serves no WebSocket clients: through Redis, or nowhere. */
+export function publisherOnly(config: Config, redis: Redis | undefined, logger: Logger): LiveEvents {
+  if (!redis || !config.redisUrl) return noLiveEvents
+  const limits = { size: config.realtimeReplaySize, seconds: config.realtimeReplaySeconds }
+  return new LiveHub(new RedisPubSub(redis, config.redisUrl, limits, logger), logger)
+}
+
+/** Who may follow which topics: public listings for everyone; a conversation for its two sides. */
+function liveAccess(repositories: ReturnType<typeof createRepositories>, services: Services): LiveAccess {
+  return {
+    async canWatchPlace(actor: Actor, placeId: string) {
+      try {
+        await findVisiblePlace(repositories.places, placeId, actor)
+        return true
+      } catch (error) {
+        if (error instanceof AppError && error.status === 404) return false
+        throw error
+      }
+    },
+    canFollowConversation: (actor: Actor, conversationId: string) =>
+      services.messaging.maySubscribe(actor.id, conversationId),
+  }
 }
 
 /**
@@ -389,18 +430,31 @@ export function createJobs(
   return { jobs, notifications, mail, sms }
 }
 
-/** `live`: where services and task handlers publish live events (none reach clients by default). */
+/** Live events to two places: the hub, and an observer (tests record what is published). */
+function bothLiveEvents(first: LiveEvents, second: LiveEvents): LiveEvents {
+  return {
+    publish(event) {
+      first.publish(event)
+      second.publish(event)
+    },
+  }
+}
+
+/** `observer`: also receives every live event the app publishes (tests record them). */
 export async function createApp(
   config: Config,
   logger: Logger,
   database = createDatabase(config.databaseUrl, logger, replicaOptions(config)),
-  live: LiveEvents = noLiveEvents,
+  observer?: LiveEvents,
 ) {
   const redis: Redis | undefined = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const cache = createResponseCache(config, redis, logger)
   const storage = createObjectStorage(config)
+  const pubsub = createPubSub(config, redis, logger)
+  const hub = new LiveHub(pubsub, logger)
+  const live = observer ? bothLiveEvents(hub, observer) : hub
   const { jobs, notifications, mail, sms } = createJobs(config, database, logger, storage, cache, live)
-  const { services, accessTokens, sessions } = createServices({
+  const { services, accessTokens, sessions, repositories } = createServices({
     config,
     database,
     logger,
@@ -420,6 +474,14 @@ export async function createApp(
         await redis.ping()
       },
     })
+    services.system.addDependency({
+      name: 'live_events',
+      critical: false,
+      check: async () => {
+        if (!pubsub.connected())
+          throw new Error('not subscribed to redis: live events reach this process only')
+      },
+    })
   }
   setUpReplication(config, database, services.system, redis)
   const http = await createHttpServer(
@@ -433,6 +495,21 @@ export async function createApp(
     },
     cache,
   )
+  const realtime = new RealtimeGateway(http.server, {
+    config,
+    logger,
+    pubsub,
+    logins: sessions,
+    access: liveAccess(repositories, services),
+    originAllowed: websocketOriginCheck({
+      anyOrigin: config.corsAnyOrigin,
+      credentialOrigins: config.corsCredentialOrigins,
+      publicUrl: config.publicUrl,
+    }),
+    clientAddress: clientAddressOf(config.trustProxy),
+    now: Date.now,
+  })
+  hub.localFallback = (event) => realtime.deliverLocally(event)
   return {
     config,
     logger,
@@ -446,7 +523,10 @@ export async function createApp(
     redis,
     cache,
     storage,
+    live,
+    realtime,
     async close() {
+      await realtime.close()
       await http.close()
       await services.account.settle()
       await jobs.close()

@@ -82,6 +82,13 @@ export interface Config {
   smsFrom: string
   amqpUrl: string | undefined
   redisUrl: string | undefined
+  realtimePingIntervalSeconds: number
+  realtimePingTimeoutSeconds: number
+  realtimeMaxBufferedBytes: number
+  realtimeMaxSubscriptions: number
+  realtimeMaxConnectionsPerAddress: number
+  realtimeReplaySize: number
+  realtimeReplaySeconds: number
   cache: 'auto' | 'memory' | 'redis' | 'off'
   cacheTtlSeconds: number
   cacheSearchTtlSeconds: number
@@ -602,13 +609,57 @@ export const SETTINGS = {
   redisUrl: {
     name: 'HBNB_REDIS_URL',
     description:
-      'Redis for the cache, sessions and rate limits shared by all API processes (`redis://host:6379/0`); unset: in-process memory.',
+      'Redis for the cache, sessions, rate limits and live events shared by all API processes (`redis://host:6379/0`); unset: in-process memory.',
     default: 'none',
     parse: (raw: string) => {
       const value = raw.trim()
       if (!/^rediss?:\/\//.test(value)) throw new Error('expected redis://host:6379')
       return value
     },
+  },
+  realtimePingIntervalSeconds: {
+    name: 'HBNB_REALTIME_PING_INTERVAL_SECONDS',
+    description: 'How often the WebSocket endpoint (`/api/v1/ws`) pings each connection.',
+    default: '25',
+    parse: integer(1, 3600),
+  },
+  realtimePingTimeoutSeconds: {
+    name: 'HBNB_REALTIME_PING_TIMEOUT_SECONDS',
+    description: 'How long a WebSocket connection may leave a ping unanswered before it is closed.',
+    default: '20',
+    parse: integer(1, 3600),
+  },
+  realtimeMaxBufferedBytes: {
+    name: 'HBNB_REALTIME_MAX_BUFFERED_BYTES',
+    description:
+      'Bytes waiting to be sent to one WebSocket connection beyond which the client is too slow and is disconnected (it reconnects and catches up).',
+    default: '1048576 (1 MiB)',
+    parse: integer(1024, 1024 * 1024 * 1024),
+  },
+  realtimeMaxSubscriptions: {
+    name: 'HBNB_REALTIME_MAX_SUBSCRIPTIONS',
+    description: 'Topics (listings, conversations) one WebSocket connection may subscribe to at once.',
+    default: '100',
+    parse: integer(1, 100_000),
+  },
+  realtimeMaxConnectionsPerAddress: {
+    name: 'HBNB_REALTIME_MAX_CONNECTIONS_PER_ADDRESS',
+    description: 'WebSocket connections one client address may hold open on one API process.',
+    default: '50',
+    parse: integer(1, 10_000_000),
+  },
+  realtimeReplaySize: {
+    name: 'HBNB_REALTIME_REPLAY_SIZE',
+    description:
+      'Events kept per topic for clients that reconnect with the last id they saw; a longer gap gets `resync`.',
+    default: '100',
+    parse: integer(1, 100_000),
+  },
+  realtimeReplaySeconds: {
+    name: 'HBNB_REALTIME_REPLAY_SECONDS',
+    description: "How long a topic's replay events are kept after its last event, in seconds.",
+    default: '600',
+    parse: integer(1, 7 * 86_400),
   },
   cache: {
     name: 'HBNB_CACHE',
@@ -921,6 +972,13 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     smsFrom: read('smsFrom', 'HBNB'),
     amqpUrl: read('amqpUrl', undefined),
     redisUrl: read('redisUrl', undefined),
+    realtimePingIntervalSeconds: read('realtimePingIntervalSeconds', 25),
+    realtimePingTimeoutSeconds: read('realtimePingTimeoutSeconds', 20),
+    realtimeMaxBufferedBytes: read('realtimeMaxBufferedBytes', 1024 * 1024),
+    realtimeMaxSubscriptions: read('realtimeMaxSubscriptions', 100),
+    realtimeMaxConnectionsPerAddress: read('realtimeMaxConnectionsPerAddress', 50),
+    realtimeReplaySize: read('realtimeReplaySize', 100),
+    realtimeReplaySeconds: read('realtimeReplaySeconds', 600),
     cache: read('cache', mode === 'test' ? 'off' : 'auto'),
     cacheTtlSeconds: read('cacheTtlSeconds', 300),
     cacheSearchTtlSeconds: read('cacheSearchTtlSeconds', 60),

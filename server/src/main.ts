@@ -248,7 +248,7 @@ async function beat(config: Config, logger: Logger) {
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const cache = createResponseCache(config, redis, logger)
   const storage = createObjectStorage(config)
-  const { services } = createSchedulerServices(config, database, logger, cache, storage)
+  const { services } = createSchedulerServices(config, database, logger, cache, storage, redis)
   const scheduler = createBeat({ config, database, services, storage, logger })
   lifecycle.onStop('the running scheduled jobs', () => scheduler.stop())
   lifecycle.onStop('the object storage', () => storage.close())

@@ -257,6 +257,43 @@ for (const device of DEVICES) {
       await screenshot(page, device, '07-trips-confirmed')
     })
 
+    it('tells a guest watching a listing, without a reload, that the dates they chose were just booked', async () => {
+      // Dates nobody has taken yet, watched by a signed-in guest (the previous journey's, when it ran).
+      const watchIn = daysFromNow(device.name === 'desktop' ? 60 : 70)
+      const watchOut = daysFromNow(device.name === 'desktop' ? 63 : 73)
+      // Once the page has settled, a session it had is restored (or there was none).
+      await page.goto(`${server.url}/trips`, { waitUntil: 'networkidle' })
+      const signedIn = (await page.locator('.account-menu summary').count()) > 0
+      if (!signedIn) {
+        const watcher = `e2e-watcher-${device.name}-${Date.now()}@example.com`
+        await apiCall(server.url, 'POST', '/api/v1/auth/register', {
+          body: { first_name: 'Wanda', last_name: 'Watcher', email: watcher, password: 'a-long-password-3' },
+        })
+        await logIn(page, watcher, 'a-long-password-3')
+      }
+      await page.goto(`${server.url}/places/${place.id}?check_in=${watchIn}&check_out=${watchOut}&guests=2`)
+      await page.getByTestId('quote-total').waitFor()
+      await page.getByRole('button', { name: 'Request to book' }).waitFor()
+      // Another guest books them meanwhile, through the API.
+      const other = `e2e-other-${device.name}-${Date.now()}@example.com`
+      await apiCall(server.url, 'POST', '/api/v1/auth/register', {
+        body: { first_name: 'Other', last_name: 'Guest', email: other, password: 'a-long-password-2' },
+      })
+      // The listing page has followed the place since it opened; give its subscription a moment.
+      await page.waitForTimeout(500)
+      const token = await apiLogin(server.url, other, 'a-long-password-2')
+      const booked = await apiCall<{ id: string }>(server.url, 'POST', '/api/v1/bookings', {
+        token,
+        body: { place_id: place.id, check_in: watchIn, check_out: watchOut, guests: 2 },
+      })
+      await page.getByText(/Someone just booked 3 nights of these dates/).waitFor()
+      expect(await page.getByRole('button', { name: 'Request to book' }).isDisabled()).toBe(true)
+      await screenshot(page, device, '05b-listing-dates-just-taken')
+      // The other guest withdraws: the host's pending requests are as the later journeys expect.
+      await apiCall(server.url, 'POST', `/api/v1/bookings/${booked.id}/cancel`, { token })
+      if (!signedIn) await logOut(page)
+    })
+
     it('keeps no token where scripts can read it, and gets one back once for two tabs opened at once', async () => {
       const refreshes: string[] = []
       const count = (request: { url: () => string }) => {

@@ -54,6 +54,22 @@ export function corsHeadersFor(options: CorsOptions) {
 }
 
 /**
+ * Whether a WebSocket handshake's `Origin` may connect: the CORS rules, plus the site's own origin
+ * (same-origin pages send `Origin` on WebSocket connections, and need no CORS). Clients that send
+ * no `Origin` (not browsers) pass.
+ */
+export function websocketOriginCheck(options: CorsOptions & { publicUrl: string | undefined }) {
+  const cors = corsHeadersFor(options)
+  const own = options.publicUrl ? new URL(options.publicUrl).origin : undefined
+  return (origin: string | undefined, host?: string): boolean => {
+    if (!origin) return true
+    if (origin === own) return true
+    if (host !== undefined && URL.canParse(origin) && new URL(origin).host === host) return true
+    return cors(origin)?.allowed === true
+  }
+}
+
+/**
  * Sets the CORS response headers for the request's origin. Returns false when the origin gets
  * none (no `Origin` header, or an origin outside the configuration).
  */

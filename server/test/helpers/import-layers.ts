@@ -11,6 +11,7 @@ export type Layer =
   | 'http'
   | 'routes'
   | 'jobs'
+  | 'realtime'
   | 'modules'
   | 'domain'
   | 'db'
@@ -23,11 +24,12 @@ export type Layer =
  * `db` and `infra` are one tier of adapters: they may use each other (never in a cycle).
  */
 export const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
-  main: ['app', 'http', 'routes', 'jobs', 'modules', 'domain', 'db', 'infra', 'base'],
-  app: ['http', 'routes', 'jobs', 'modules', 'domain', 'db', 'infra', 'base'],
+  main: ['app', 'http', 'routes', 'jobs', 'realtime', 'modules', 'domain', 'db', 'infra', 'base'],
+  app: ['http', 'routes', 'jobs', 'realtime', 'modules', 'domain', 'db', 'infra', 'base'],
   http: ['routes', 'modules', 'domain', 'db', 'infra', 'base'],
   routes: ['http', 'modules', 'domain', 'db', 'infra', 'base'],
   jobs: ['modules', 'domain', 'db', 'infra', 'base'],
+  realtime: ['modules', 'domain', 'db', 'infra', 'base'],
   modules: ['domain', 'db', 'infra', 'base'],
   domain: ['base'],
   db: ['infra', 'base'],
@@ -39,6 +41,7 @@ const FOLDERS: Record<string, Layer> = {
   cli: 'main',
   http: 'http',
   jobs: 'jobs',
+  realtime: 'realtime',
   modules: 'modules',
   domain: 'domain',
   db: 'db',

@@ -186,6 +186,7 @@ function serviceWith(t: TestApp, fetcher: IcalFetcher, readLimits?: ReadLimits) 
     options: readLimits ? { readLimits } : {},
     logger: t.app.logger,
     cache: t.app.cache,
+    live: t.app.live,
     now: Date.now,
   })
 }

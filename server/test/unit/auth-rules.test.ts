@@ -157,9 +157,15 @@ describe('refresh tokens', () => {
 describe('access tokens', () => {
   const tokens = new AccessTokens(config.jwtSecret, 60)
 
-  it('carry sub, is_admin and the login (sid), and verify', async () => {
-    const token = await tokens.sign({ id: 'u-1', isAdmin: true }, 'login-1')
-    expect(await tokens.verify(token)).toEqual({ id: 'u-1', isAdmin: true, sessionId: 'login-1' })
+  it('carry sub, is_admin, the login (sid) and the expiry, and verify', async () => {
+    const now = Date.now()
+    const token = await tokens.sign({ id: 'u-1', isAdmin: true }, 'login-1', now)
+    expect(await tokens.verify(token)).toEqual({
+      id: 'u-1',
+      isAdmin: true,
+      sessionId: 'login-1',
+      expiresAt: (Math.floor(now / 1000) + tokens.ttlSeconds) * 1000,
+    })
   })
 
   it('are refused once expired', async () => {

@@ -85,7 +85,8 @@ describe('the layer check', () => {
     expect(layerOf('domain/actor.ts')).toBe('domain')
     expect(layerOf('infra/cache/port.ts')).toBe('infra')
     expect(layerOf('dates.ts')).toBe('base')
-    expect(layerOf('realtime/gateway.ts')).toBeUndefined()
+    expect(layerOf('realtime/gateway.ts')).toBe('realtime')
+    expect(layerOf('push/sender.ts')).toBeUndefined()
   })
 
   test('reports an import against the direction, naming file, line, import and rule', () => {
@@ -96,7 +97,9 @@ describe('the layer check', () => {
       file('jobs/beat.ts', "import type { Services } from '../app.js'"),
       file('app.ts', "import { beat } from './jobs/beat.js'"),
       file('db/seed.ts', "const { PlaceService } = await import('../modules/places/service.js')"),
-      file('realtime/gateway.ts', ''),
+      file('realtime/gateway.ts', "import { corsHeaders } from '../http/cors.js'"),
+      file('http/cors.ts', ''),
+      file('push/sender.ts', ''),
     ]).map(describeProblem)
     expect(problems).toEqual([
       "server/src/modules/places/service.ts:2 imports '../../http/auth.js' (http): modules may import only " +
@@ -106,7 +109,9 @@ describe('the layer check', () => {
         'infra, base (the composition root is imported by main only; the Services type is in modules/services.ts)',
       "server/src/db/seed.ts:1 imports '../modules/places/service.js' (modules): db may import only db, infra, " +
         'base (db knows no module: seeds and generators live in cli/)',
-      'server/src/realtime/gateway.ts:1 is in no layer: give its folder a layer in ' +
+      "server/src/realtime/gateway.ts:1 imports '../http/cors.js' (http): realtime may import only realtime, " +
+        'modules, domain, db, infra, base',
+      'server/src/push/sender.ts:1 is in no layer: give its folder a layer in ' +
         'server/test/helpers/import-layers.ts and docs/architecture.md',
     ])
   })

@@ -226,6 +226,8 @@ export const en = {
   'book.pricing': 'Working out the price…',
   'book.unavailable_one': '{count} night of these dates is taken. Choose other dates.',
   'book.unavailable_other': '{count} nights of these dates are taken. Choose other dates.',
+  'book.justTaken_one': 'Someone just booked {count} night of these dates. Choose other dates.',
+  'book.justTaken_other': 'Someone just booked {count} nights of these dates. Choose other dates.',
   'book.nights_one': '{price} × {count} night',
   'book.nights_other': '{price} × {count} nights',
   'book.nightsCount_one': '{count} night',

@@ -236,6 +236,9 @@ export const fr: Record<MessageKey, string> = {
   'book.pricing': 'Calcul du prix…',
   'book.unavailable_one': '{count} nuit de ces dates est prise. Choisissez d’autres dates.',
   'book.unavailable_other': '{count} nuits de ces dates sont prises. Choisissez d’autres dates.',
+  'book.justTaken_one': 'Quelqu’un vient de réserver {count} nuit de ces dates. Choisissez d’autres dates.',
+  'book.justTaken_other':
+    'Quelqu’un vient de réserver {count} nuits de ces dates. Choisissez d’autres dates.',
   'book.nights_one': '{price} × {count} nuit',
   'book.nights_other': '{price} × {count} nuits',
   'book.nightsCount_one': '{count} nuit',

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
-import { useEffect, useSyncExternalStore } from 'react'
+import { useEffect, useRef, useSyncExternalStore } from 'react'
+import { type LiveListener, watchTopic } from '../api/live'
 import { configQueries } from '../api/queries/config'
 import { sessionStore } from '../api/session'
 import type { ClientConfig } from '../api/types'
@@ -28,4 +29,14 @@ export function useTitle(title: string | undefined) {
 
 export function useT() {
   return useI18n().t
+}
+
+/** Calls `listener` with the live events of `topic` (null: none) while the component is shown. */
+export function useLiveTopic(topic: string | null, listener: LiveListener) {
+  const latest = useRef(listener)
+  latest.current = listener
+  useEffect(() => {
+    if (!topic) return
+    return watchTopic(topic, (event) => latest.current(event))
+  }, [topic])
 }

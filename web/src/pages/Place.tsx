@@ -15,7 +15,7 @@ import { WishlistButton } from '../components/WishlistButton'
 import { type MessageKey, useI18n } from '../i18n'
 import { addDays, daysBetween, isDate, monthStart, todayIn } from '../lib/dates'
 import { errorMessage } from '../lib/errors'
-import { useSession, useTitle } from '../lib/hooks'
+import { useLiveTopic, useSession, useTitle } from '../lib/hooks'
 import { paths } from '../lib/paths'
 import { Link, loginPath, navigate, useSearchParams } from '../lib/router'
 
@@ -57,6 +57,19 @@ function PlaceView({ place }: { place: PlaceDetail }) {
   )
   const [guests, setGuests] = useState(() => Math.max(1, Number(params.get('guests')) || 1))
   const owner = session?.user.id === place.owner_id
+  const queryClient = useQueryClient()
+  /** The chosen stay, when nights of it were just taken by someone else (told live). */
+  const [takenStay, setTakenStay] = useState<string | null>(null)
+  // Signed in, the page follows the listing: its calendar and quote are fetched again when nights
+  // are booked, blocked or freed.
+  useLiveTopic(session ? `place:${place.id}` : null, (event) => {
+    if (event.type !== 'availability.changed' && event.type !== 'resync') return
+    void queryClient.invalidateQueries({ queryKey: calendarQueries.place(place.id) })
+    void queryClient.invalidateQueries({ queryKey: quoteQueries.place(place.id) })
+    if (event.type !== 'availability.changed' || !checkIn || !checkOut) return
+    const { from, to } = event.data as { from: string; to: string }
+    if (from < checkOut && to >= checkIn) setTakenStay(`${checkIn}/${checkOut}`)
+  })
   const locationMarker = useMemo(
     () => [
       {
@@ -182,6 +195,7 @@ function PlaceView({ place }: { place: PlaceDetail }) {
             checkIn={checkIn}
             checkOut={checkOut}
             guests={guests}
+            justTaken={takenStay === `${checkIn}/${checkOut}`}
             setCheckIn={(value) => {
               setCheckIn(value)
               if (value && (!checkOut || checkOut <= value))
@@ -289,6 +303,8 @@ interface BookingBoxProps {
   checkIn: string
   checkOut: string
   guests: number
+  /** Nights of the chosen stay were just taken by someone else. */
+  justTaken: boolean
   setCheckIn: (value: string) => void
   setCheckOut: (value: string) => void
   setGuests: (value: number) => void
@@ -300,6 +316,7 @@ function BookingBox({
   checkIn,
   checkOut,
   guests,
+  justTaken,
   setCheckIn,
   setCheckOut,
   setGuests,
@@ -424,10 +441,12 @@ function BookingBox({
       {q && (
         <div className="quote" aria-live="polite">
           {!q.available && (
-            <p className="field-error" role="alert">
+            <p className="field-error" role="alert" data-testid="dates-unavailable">
               {q.held_until
                 ? t('hold.someoneBooking', { count: minutesUntil(q.held_until) })
-                : t('book.unavailable', { count: q.unavailable_nights.length })}
+                : justTaken
+                  ? t('book.justTaken', { count: q.unavailable_nights.length })
+                  : t('book.unavailable', { count: q.unavailable_nights.length })}
             </p>
           )}
           <dl className="quote-lines">

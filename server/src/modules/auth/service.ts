@@ -75,7 +75,7 @@ export class AuthService {
     if (row.expires_at <= now)
       throw unauthorized('Refresh token has expired: log in again', 'refresh_token_expired')
     if (!(await this.deps.refreshTokens.markUsed(row.id, now))) {
-      await this.deps.sessions.end(row.family_id)
+      await this.deps.sessions.end(row.family_id, row.user_id)
       throw unauthorized(
         'Refresh token was already used: every session of this login is closed; log in again',
         'refresh_token_reused',
@@ -90,7 +90,7 @@ export class AuthService {
   /** Ends the login the refresh token belongs to. Unknown tokens are ignored: logging out twice is fine. */
   async logout(token: string): Promise<void> {
     const row = await this.deps.refreshTokens.findByHash(hashRefreshToken(token))
-    if (row) await this.deps.sessions.end(row.family_id)
+    if (row) await this.deps.sessions.end(row.family_id, row.user_id)
   }
 
   async logoutEverywhere(actor: Actor): Promise<void> {

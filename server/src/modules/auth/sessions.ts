@@ -3,13 +3,14 @@
 // (the durable record) and records the revocation in the session store, which every process reads
 // before accepting an access token. When the store fails, the database answers instead.
 import type { Actor } from '../../domain/actor.js'
+import type { LiveEvents } from '../../domain/live.js'
 import { unauthorized } from '../../errors.js'
 import { ThrottledWarning } from '../../infra/redis.js'
 import type { SessionStore } from '../../infra/sessions/port.js'
 import type { Logger } from '../../logger.js'
 import { counter } from '../../metrics.js'
 import type { RefreshTokenRepository } from './repository.js'
-import type { AccessTokens, AccessTokenVerifier } from './tokens.js'
+import type { AccessClaims, AccessTokens, AccessTokenVerifier } from './tokens.js'
 
 const fallbacks = counter(
   'hbnb_session_store_fallbacks_total',
@@ -31,11 +32,23 @@ export interface SessionsDeps {
   tokens: AccessTokens
   options: SessionOptions
   logger: Logger
+  /** Told when logins end, so that their live connections close (`session.ended` on `user:<id>`). */
+  live: LiveEvents
   /** The clock (milliseconds since the epoch). */
   now: () => number
 }
 
+/** An open login as an access token shows it. */
+export interface OpenLogin {
+  actor: Actor
+  sessionId: string
+  /** When the access token expires (milliseconds since the epoch). */
+  expiresAt: number
+}
+
 const OPEN_CACHE_MS = 60_000
+/** The live event that ends the connections of logins (see realtime/). */
+export const SESSION_ENDED = 'session.ended'
 
 export class Sessions implements AccessTokenVerifier {
   private readonly warning: ThrottledWarning
@@ -48,7 +61,12 @@ export class Sessions implements AccessTokenVerifier {
 
   /** The caller of a valid access token whose login is still open; else a 401. */
   async verify(token: string): Promise<Actor> {
-    const claims = await this.deps.tokens.verify(token)
+    return (await this.login(token)).actor
+  }
+
+  /** The login of a valid access token that is still open; else a 401. */
+  async login(token: string): Promise<OpenLogin> {
+    const claims: AccessClaims = await this.deps.tokens.verify(token)
     if (claims.sessionId === undefined) {
       throw unauthorized('Invalid token: log in again to get a new one', 'invalid_token')
     }
@@ -58,7 +76,11 @@ export class Sessions implements AccessTokenVerifier {
         'token_revoked',
       )
     }
-    return { id: claims.id, isAdmin: claims.isAdmin }
+    return {
+      actor: { id: claims.id, isAdmin: claims.isAdmin },
+      sessionId: claims.sessionId,
+      expiresAt: claims.expiresAt,
+    }
   }
 
   /** Whether the login is open: the store's answer when it has one, else the database's (remembered). */
@@ -82,15 +104,26 @@ export class Sessions implements AccessTokenVerifier {
   }
 
   /** Ends one login: its refresh tokens and its access tokens stop working in every process. */
-  async end(sessionId: string): Promise<void> {
+  async end(sessionId: string, userId: string): Promise<void> {
     await this.deps.refreshTokens.revokeFamily(sessionId, this.iso())
     await this.record(() => this.deps.store.revoke([sessionId], this.revokedTtlMs()))
+    this.ended(userId, [sessionId])
   }
 
   /** Ends every login of a user (logout everywhere, password reset). */
   async endAllOfUser(userId: string): Promise<void> {
     const sessionIds = await this.deps.refreshTokens.revokeAllOfUser(userId, this.iso())
     await this.record(() => this.deps.store.revoke(sessionIds, this.revokedTtlMs()))
+    this.ended(userId, sessionIds)
+  }
+
+  private ended(userId: string, sessionIds: string[]) {
+    if (sessionIds.length === 0) return
+    this.deps.live.publish({
+      topic: `user:${userId}`,
+      type: SESSION_ENDED,
+      data: { session_ids: sessionIds },
+    })
   }
 
   /** A revocation is worth remembering as long as an access token of the login can be valid. */

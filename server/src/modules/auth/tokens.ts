@@ -8,6 +8,8 @@ import { uuidv7 } from '../../ids.js'
 export interface AccessClaims extends Actor {
   /** The `sid` claim: the refresh-token family of the login (absent from tokens of older versions). */
   sessionId?: string
+  /** When the token expires (milliseconds since the epoch). */
+  expiresAt: number
 }
 
 /** Turns a bearer token into the caller, or throws a 401. */
@@ -45,7 +47,11 @@ export class AccessTokens {
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] })
       if (typeof payload.sub !== 'string' || payload.type !== 'access') throw unauthorized('Invalid token')
-      const claims: AccessClaims = { id: payload.sub, isAdmin: payload.is_admin === true }
+      const claims: AccessClaims = {
+        id: payload.sub,
+        isAdmin: payload.is_admin === true,
+        expiresAt: (payload.exp ?? 0) * 1000,
+      }
       if (typeof payload.sid === 'string') claims.sessionId = payload.sid
       return claims
     } catch (error) {

@@ -4,6 +4,7 @@ import { outboxRow } from '../../db/outbox.js'
 import { readFromPrimary } from '../../db/read-context.js'
 import type { BookingRow, BookingStatus, CheckoutHoldRow, PlaceRow } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
+import { availabilityChanged, type LiveEvents } from '../../domain/live.js'
 import { mapPage } from '../../domain/pages.js'
 import { type BookingEvent, bookingNotification } from '../../domain/tasks.js'
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js'
@@ -111,6 +112,8 @@ export interface BookingServiceDeps {
   holds: HoldService
   /** Told when a cancellation, decline or expiry frees nights. */
   freedDates: FreedDatesService
+  /** Told when nights are taken or released (listing pages open in browsers change). */
+  live: LiveEvents
   /** The clock (milliseconds since the epoch). */
   now: () => number
 }
@@ -240,7 +243,7 @@ export class BookingService {
       const exact = hold.check_in === row.check_in && hold.check_out === row.check_out
       await this.deps.holds.ended(hold, exact ? 'booked' : 'replaced', actor.id)
     }
-    await this.availabilityChanged()
+    await this.availabilityChanged(row)
     this.deps.logger.info(
       { booking_id: row.id, place_id: row.place_id, status: row.status },
       'booking created',
@@ -326,7 +329,7 @@ export class BookingService {
   async runDueTransitions(): Promise<{ expired: number; completed: number }> {
     const now = this.deps.now()
     const nowText = new Date(now).toISOString()
-    let expired = 0
+    const expired: BookingRow[] = []
     for (const booking of await this.deps.bookings.pendingExpiredBy(nowText)) {
       if (
         await this.deps.bookings.changeStatus(
@@ -337,7 +340,7 @@ export class BookingService {
           [this.notification(booking.id, 'expired', now)],
         )
       ) {
-        expired++
+        expired.push(booking)
         await this.nightsFreed(booking)
       }
     }
@@ -355,9 +358,10 @@ export class BookingService {
       )
         completed++
     }
-    if (expired) await this.availabilityChanged()
-    if (expired || completed) this.deps.logger.info({ expired, completed }, 'booking transitions applied')
-    return { expired, completed }
+    if (expired.length) await this.availabilityChanged(...expired)
+    if (expired.length || completed)
+      this.deps.logger.info({ expired: expired.length, completed }, 'booking transitions applied')
+    return { expired: expired.length, completed }
   }
 
   private refundFor(booking: BookingRow, by: 'guest' | 'host'): Refund {
@@ -403,7 +407,7 @@ export class BookingService {
       event ? [this.notification(booking.id, event, now)] : [],
     )
     if (applied && release) {
-      await this.availabilityChanged()
+      await this.availabilityChanged(booking)
       await this.nightsFreed(booking)
     }
     if (!applied) {
@@ -430,8 +434,14 @@ export class BookingService {
     })
   }
 
-  private availabilityChanged(): Promise<void> {
-    return this.deps.cache.invalidate(Changes.availability())
+  /** After the nights of these bookings were taken or released (their transaction committed). */
+  private async availabilityChanged(...bookings: Pick<BookingRow, 'place_id' | 'check_in' | 'check_out'>[]) {
+    await this.deps.cache.invalidate(Changes.availability())
+    for (const booking of bookings) {
+      this.deps.live.publish(
+        availabilityChanged(booking.place_id, booking.check_in, addDays(booking.check_out, -1)),
+      )
+    }
   }
 
   /** The outbox row that tells the guest and host about a booking change. */

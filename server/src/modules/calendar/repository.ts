@@ -148,20 +148,36 @@ export class CalendarRepository {
     return Number(result.numDeletedRows)
   }
 
-  /** Replaces the blocks of one source (an iCal feed) by `nights`, skipping nights taken by others. */
+  /**
+   * Replaces the blocks of one source (an iCal feed) by `nights`, skipping nights taken by others.
+   * `changed`: the nights blocked or freed by the replacement, sorted.
+   */
   async replaceBlocks(
     placeId: string,
     source: string,
     nights: string[],
     at: string,
-  ): Promise<{ blocked: number; skipped: string[] }> {
+  ): Promise<{ blocked: number; skipped: string[]; changed: string[] }> {
     return this.db.write.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom('place_nights')
+        .select('night')
+        .where('place_id', '=', placeId)
+        .where('source', '=', source)
+        .execute()
       await trx
         .deleteFrom('place_nights')
         .where('place_id', '=', placeId)
         .where('source', '=', source)
         .execute()
-      if (nights.length === 0) return { blocked: 0, skipped: [] }
+      const previous = new Set(before.map((row) => row.night))
+      const changedFrom = (after: string[]) => {
+        const now = new Set(after)
+        const changed = [...previous].filter((night) => !now.has(night))
+        for (const night of now) if (!previous.has(night)) changed.push(night)
+        return changed.sort()
+      }
+      if (nights.length === 0) return { blocked: 0, skipped: [], changed: changedFrom([]) }
       const sorted = [...nights].sort()
       await dropEndedHolds(trx, placeId, sorted[0]!, addDays(sorted[sorted.length - 1]!, 1), at)
       const takenRows = await trx
@@ -178,7 +194,7 @@ export class CalendarRepository {
           .values(nightRows(placeId, free.slice(i, i + 500), { source }, at))
           .execute()
       }
-      return { blocked: free.length, skipped: [...taken] }
+      return { blocked: free.length, skipped: [...taken], changed: changedFrom(free) }
     })
   }
 

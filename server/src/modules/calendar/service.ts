@@ -1,6 +1,7 @@
-import { daysBetween, isCalendarDate, nightsOf } from '../../dates.js'
+import { addDays, daysBetween, isCalendarDate, nightsOf } from '../../dates.js'
 import { isUniqueViolation } from '../../db/database.js'
 import type { Actor } from '../../domain/actor.js'
+import { availabilityChanged, type LiveEvents } from '../../domain/live.js'
 import { badRequest, conflict } from '../../errors.js'
 import type { ResponseCache } from '../../infra/cache/index.js'
 import { Changes } from '../cache-scopes.js'
@@ -50,6 +51,8 @@ export interface CalendarServiceDeps {
   freedDates: FreedDatesService
   /** The clock (milliseconds since the epoch). */
   now: () => number
+  /** Told when nights are blocked or unblocked (listing pages open in browsers change). */
+  live: LiveEvents
 }
 
 export class CalendarService {
@@ -94,6 +97,7 @@ export class CalendarService {
         new Date(this.deps.now()).toISOString(),
       )
       await this.deps.cache.invalidate(Changes.availability())
+      if (blocked) this.deps.live.publish(availabilityChanged(place.id, range.from, addDays(range.to, -1)))
       return { blocked }
     } catch (error) {
       if (!isUniqueViolation(error)) throw error
@@ -114,7 +118,10 @@ export class CalendarService {
     const place = await findManagedPlace(this.deps.places, placeId, actor)
     const unblocked = await this.deps.calendar.unblock(place.id, range.from, range.to, HOST_SOURCE)
     await this.deps.cache.invalidate(Changes.availability())
-    if (unblocked) await this.deps.freedDates.announce({ place_id: place.id, ...range, except: [actor.id] })
+    if (unblocked) {
+      this.deps.live.publish(availabilityChanged(place.id, range.from, addDays(range.to, -1)))
+      await this.deps.freedDates.announce({ place_id: place.id, ...range, except: [actor.id] })
+    }
     return { unblocked }
   }
 

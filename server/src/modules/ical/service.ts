@@ -3,6 +3,7 @@ import { addDays, localDate } from '../../dates.js'
 import { isUniqueViolation } from '../../db/database.js'
 import type { IcalFeedRow, PlaceRow } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
+import { availabilityChanged, type LiveEvents } from '../../domain/live.js'
 import { badRequest, conflict, Messages, notFound } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
 import type { ResponseCache } from '../../infra/cache/index.js'
@@ -106,6 +107,8 @@ export interface IcalServiceDeps {
   options: IcalOptions
   logger: Logger
   cache: ResponseCache
+  /** Told when imported blocks change (listing pages open in browsers change). */
+  live: LiveEvents
   /** The clock (milliseconds since the epoch). */
   now: () => number
 }
@@ -197,8 +200,17 @@ export class IcalService {
     const place = await findManagedPlace(this.deps.places, placeId, actor)
     const feed = await this.deps.feeds.findForPlace(place.id, feedId)
     if (!feed) throw notFound('Feed not found', 'feed_not_found')
+    const today = localDate(this.deps.now(), place.timezone)
     await this.deps.feeds.delete(place.id, feed.id)
     await this.deps.cache.invalidate(Changes.availability())
+    // The feed's blocks went with it: at most the import window's nights.
+    this.nightsChanged(place.id, [today, addDays(today, IMPORT_DAYS - 1)])
+  }
+
+  /** Tells the listing's viewers when imported nights changed (`nights` sorted). */
+  private nightsChanged(placeId: string, nights: string[]) {
+    if (nights.length === 0) return
+    this.deps.live.publish(availabilityChanged(placeId, nights[0]!, nights[nights.length - 1]!))
   }
 
   /** "Sync now": fetches the feed and replaces its blocked nights. */
@@ -252,7 +264,7 @@ export class IcalService {
     const { events, nights } = reading
     const warning = unreadableWarning(reading)
     const at = nowIso()
-    let replaced: { blocked: number; skipped: string[] }
+    let replaced: Awaited<ReturnType<CalendarRepository['replaceBlocks']>>
     try {
       replaced = await this.deps.calendar.replaceBlocks(place.id, feed.id, nights, at)
     } catch (error) {
@@ -270,6 +282,7 @@ export class IcalService {
     // Deleted while it synced: the nights it just blocked must not outlive it.
     if (!recorded) await this.deps.calendar.replaceBlocks(place.id, feed.id, [], at)
     await this.deps.cache.invalidate(Changes.availability())
+    this.nightsChanged(place.id, replaced.changed)
     if (warning)
       this.deps.logger.info({ feed_id: feed.id, place_id: place.id, warning }, 'iCal feed partly read')
     return { status: 'ok', events, blocked, skipped: skipped.sort(), error: warning }

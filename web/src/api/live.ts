@@ -1,0 +1,101 @@
+// Live events from the server's WebSocket endpoint (/api/v1/ws, see docs/realtime.md): one
+// connection per tab, opened when a signed-in page first watches a topic and closed when none does.
+// socket.io's client is loaded then, not with the app. It reconnects by itself, each time with a
+// fresh access token and the last event id of each topic, so the server replays what was missed or
+// says `resync`; listeners then refetch.
+import type { Socket } from 'socket.io-client'
+import { currentSession, refreshAccessToken } from './session'
+
+export interface LiveEvent {
+  topic: string
+  id: number
+  type: string
+  data: Record<string, unknown>
+}
+
+/** An event of the topic, or `resync`: something may have been missed, fetch again. */
+export type LiveListener = (event: LiveEvent | { type: 'resync'; topic: string }) => void
+
+const listeners = new Map<string, Set<LiveListener>>()
+const lastIds = new Map<string, number>()
+let socket: Socket | null = null
+let opening: Promise<Socket> | null = null
+
+async function freshToken(): Promise<string | null> {
+  const session = currentSession()
+  if (session && session.expiresAt - Date.now() > 30_000) return session.accessToken
+  return refreshAccessToken(session?.accessToken ?? null)
+}
+
+function dispatch(topic: string, event: Parameters<LiveListener>[0]) {
+  for (const listener of listeners.get(topic) ?? []) listener(event)
+}
+
+async function open(): Promise<Socket> {
+  const { io } = await import('socket.io-client')
+  const connection = io({
+    path: '/api/v1/ws',
+    transports: ['websocket', 'polling'],
+    auth: (send) => {
+      void freshToken().then((token) =>
+        send({ token, last_ids: Object.fromEntries([...listeners.keys()].map((t) => [t, lastIds.get(t)])) }),
+      )
+    },
+  })
+  connection.on('event', (event: LiveEvent) => {
+    lastIds.set(event.topic, event.id)
+    dispatch(event.topic, event)
+  })
+  connection.on('resync', ({ topic, last_id }: { topic: string; last_id: number }) => {
+    lastIds.set(topic, last_id)
+    dispatch(topic, { type: 'resync', topic })
+  })
+  connection.on('disconnect', (reason) => {
+    // The server closed it (token expired, login ended): try again with a fresh token, if any.
+    if (reason === 'io server disconnect' && listeners.size > 0) {
+      void freshToken().then((token) => {
+        if (token && socket === connection) connection.connect()
+      })
+    }
+  })
+  return connection
+}
+
+async function subscribe(topic: string) {
+  opening ??= open().then((connection) => {
+    socket = connection
+    return connection
+  })
+  const connection = await opening
+  if (listeners.size === 0 && socket === connection) {
+    connection.close()
+    socket = null
+    opening = null
+  }
+  if (!listeners.has(topic)) return
+  const answer = await connection.emitWithAck('subscribe', { topic, last_id: lastIds.get(topic) })
+  if (answer?.ok && !lastIds.has(topic)) lastIds.set(topic, answer.last_id)
+}
+
+/** Calls `listener` with the topic's events until the returned function is called. */
+export function watchTopic(topic: string, listener: LiveListener): () => void {
+  let set = listeners.get(topic)
+  if (!set) {
+    set = new Set()
+    listeners.set(topic, set)
+    void subscribe(topic).catch(() => {})
+  }
+  set.add(listener)
+  return () => {
+    set.delete(listener)
+    if (set.size > 0) return
+    listeners.delete(topic)
+    lastIds.delete(topic)
+    socket?.emit('unsubscribe', { topic })
+    if (listeners.size === 0 && socket) {
+      socket.close()
+      socket = null
+      opening = null
+    }
+  }
+}
