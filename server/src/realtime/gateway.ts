@@ -187,7 +187,8 @@ export class RealtimeGateway {
     // The user's own topic, then whatever the client followed before it reconnected.
     const lastIds = lastIdsOf(socket)
     const own = ownTopic(connection.actor)
-    void this.subscribe(connection, own, lastIds.get(own))
+    // `ready` once the user's own topic is followed: events published after it reach this connection.
+    void this.subscribe(connection, own, lastIds.get(own)).then(() => socket.emit('ready', { topic: own }))
     for (const [topic, lastId] of lastIds) {
       if (topic === own) continue
       void this.subscribe(connection, topic, lastId).then((result) => {

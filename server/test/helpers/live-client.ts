@@ -29,7 +29,10 @@ export class LiveClient {
     })
   }
 
-  /** Connects; rejects with the server's `connect_error` (its `data` holds `code`). */
+  /**
+   * Connects and waits for `ready` (the user's own topic followed); rejects with the server's
+   * `connect_error` (its `data` holds `code`).
+   */
   static connect(baseUrl: string, options: LiveClientOptions = {}): Promise<LiveClient> {
     const socket = io(baseUrl, {
       path: '/api/v1/ws',
@@ -41,7 +44,7 @@ export class LiveClient {
     })
     const client = new LiveClient(socket)
     return new Promise((resolve, reject) => {
-      socket.once('connect', () => resolve(client))
+      socket.once('ready', () => resolve(client))
       socket.once('connect_error', (error: Error & { data?: { code: string } }) => {
         socket.close()
         reject(error)

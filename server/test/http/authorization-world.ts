@@ -99,7 +99,8 @@ export class World {
     // also expire any pending request made before.
     const completed: string[] = []
     for (let i = 0; i < 2 + HIDDEN_REVIEW_POOL; i++) completed.push(await this.newConfirmedBooking())
-    await this.t.servicesAt(Date.now() + 3 * DAY).bookings.runDueTransitions()
+    // Four days on: their check-out (the third day, 11:00 local) has passed at any hour, in any zone.
+    await this.t.servicesAt(Date.now() + 4 * DAY).bookings.runDueTransitions()
     this.completedBooking = completed.pop()!
     const hidden: string[] = []
     for (const booking of completed) {

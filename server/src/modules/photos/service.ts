@@ -170,8 +170,7 @@ export class PhotoService {
     const covers = new Map<string, PhotoCoverView>()
     for (const row of await this.deps.photos.readyOf(placeIds)) {
       if (covers.has(row.place_id!)) continue
-      const { alt_text, width, height, placeholder, src, srcset } = this.view(row)
-      covers.set(row.place_id!, { alt_text, width: width!, height: height!, placeholder, src: src!, srcset })
+      covers.set(row.place_id!, this.coverOf(row))
     }
     return covers
   }
@@ -196,6 +195,23 @@ export class PhotoService {
       upload.file.resume()
       throw error
     })
+    return this.store(upload, place, fields, actor)
+  }
+
+  /** The actor's profile photo: it replaces the one before once its variants exist. */
+  async uploadProfile(receive: () => Promise<PhotoUpload>, actor: Actor): Promise<PhotoView> {
+    const upload = await receive()
+    const altText = optionalText('alt_text', upload.altText)
+    return this.store(upload, undefined, { altText, caption: undefined }, actor)
+  }
+
+  /** An upload through the API: spooled, checked, stored as the original, then registered. */
+  private store(
+    upload: PhotoUpload,
+    place: { id: string; title: string } | undefined,
+    fields: { altText: string | undefined; caption: string | undefined },
+    actor: Actor,
+  ): Promise<PhotoView> {
     return this.spooled(upload.file, async (path) => {
       if (upload.truncated()) throw this.tooLarge()
       const id = uuidv7()
@@ -206,24 +222,15 @@ export class PhotoService {
     })
   }
 
-  /** The actor's profile photo: it replaces the one before once its variants exist. */
-  async uploadProfile(receive: () => Promise<PhotoUpload>, actor: Actor): Promise<PhotoView> {
-    const upload = await receive()
-    const altText = optionalText('alt_text', upload.altText)
-    return this.spooled(upload.file, async (path) => {
-      if (upload.truncated()) throw this.tooLarge()
-      const id = uuidv7()
-      const originalKey = `${ORIGINALS}${id}`
-      const image = await this.accept(path)
-      await this.deps.storage.put(originalKey, createReadStream(path), { contentType: `image/${image.type}` })
-      return this.register(id, undefined, originalKey, { altText, caption: undefined }, actor, image)
-    })
-  }
-
   /** A user's current profile photo (their newest ready one). */
   async profileOf(userId: string): Promise<PhotoCoverView> {
     const row = (await this.deps.photos.profileOf(userId)).find((photo) => photo.status === 'ready')
     if (!row) throw notFound('No profile photo')
+    return this.coverOf(row)
+  }
+
+  /** A ready photo as a picture to show (its size and URLs are known once it is ready). */
+  private coverOf(row: PhotoRow): PhotoCoverView {
     const { alt_text, width, height, placeholder, src, srcset } = this.view(row)
     return { alt_text, width: width!, height: height!, placeholder, src: src!, srcset }
   }
