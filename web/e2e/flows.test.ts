@@ -273,7 +273,7 @@ for (const device of DEVICES) {
       }
       await page.goto(`${server.url}/places/${place.id}?check_in=${watchIn}&check_out=${watchOut}&guests=2`)
       await page.getByTestId('quote-total').waitFor()
-      await page.getByRole('button', { name: 'Request to book' }).waitFor()
+      await page.getByRole('button', { name: 'Continue to checkout' }).waitFor()
       // Another guest books them meanwhile, through the API.
       const other = `e2e-other-${device.name}-${Date.now()}@example.com`
       await apiCall(server.url, 'POST', '/api/v1/auth/register', {
@@ -287,7 +287,7 @@ for (const device of DEVICES) {
         body: { place_id: place.id, check_in: watchIn, check_out: watchOut, guests: 2 },
       })
       await page.getByText(/Someone just booked 3 nights of these dates/).waitFor()
-      expect(await page.getByRole('button', { name: 'Request to book' }).isDisabled()).toBe(true)
+      expect(await page.getByRole('button', { name: 'Continue to checkout' }).isDisabled()).toBe(true)
       await screenshot(page, device, '05b-listing-dates-just-taken')
       // The other guest withdraws: the host's pending requests are as the later journeys expect.
       await apiCall(server.url, 'POST', `/api/v1/bookings/${booked.id}/cancel`, { token })
