@@ -32,7 +32,10 @@ export function PhotoGallery({ placeId, label }: { placeId: string; label: strin
     )
   }
   return (
-    <section className="gallery gallery-photos" aria-label={t('place.gallery')}>
+    <section
+      className={`gallery gallery-photos gallery-of-${Math.min(ready.length, 5)}`}
+      aria-label={t('place.gallery')}
+    >
       {ready.slice(0, 5).map((photo, index) => (
         <button
           key={photo.src}
