@@ -289,6 +289,28 @@ export async function startTestApp(
  * Runs a suite once per database driver against its own fresh database. Without
  * HBNB_TEST_MYSQL_URL the MariaDB run fails under CI=true and is skipped, saying why, elsewhere.
  */
+/**
+ * A suite on one driver. Without HBNB_TEST_MYSQL_URL, a MariaDB suite fails under CI=true and is
+ * skipped elsewhere, its title saying how to run it.
+ */
+export function describeOnDriver(driver: Driver, title: string, body: () => void) {
+  if (driver === 'mysql' && !MYSQL_URL) {
+    if (IN_CI) {
+      describe(`${title} [mysql]`, () => {
+        it('needs HBNB_TEST_MYSQL_URL (CI must run every suite on MariaDB)', () => {
+          throw new Error('HBNB_TEST_MYSQL_URL is not set under CI=true')
+        })
+      })
+    } else {
+      describe.skipIf(true)(`${title} [mysql] SKIPPED: set HBNB_TEST_MYSQL_URL to run it on MariaDB`, () => {
+        it('runs on MariaDB', () => {})
+      })
+    }
+    return
+  }
+  describe(`${title} [${driver}]`, body)
+}
+
 export function describeEachDriver(
   title: string,
   body: (t: () => TestApp) => void,
@@ -296,24 +318,7 @@ export function describeEachDriver(
   options: TestAppOptions = {},
 ) {
   for (const driver of ['sqlite', 'mysql'] as const) {
-    if (driver === 'mysql' && !MYSQL_URL) {
-      if (IN_CI) {
-        describe(`${title} [mysql]`, () => {
-          it('needs HBNB_TEST_MYSQL_URL (CI must run every suite on MariaDB)', () => {
-            throw new Error('HBNB_TEST_MYSQL_URL is not set under CI=true')
-          })
-        })
-      } else {
-        describe.skipIf(true)(
-          `${title} [mysql] SKIPPED: set HBNB_TEST_MYSQL_URL to run it on MariaDB`,
-          () => {
-            it('runs on MariaDB', () => {})
-          },
-        )
-      }
-      continue
-    }
-    describe(`${title} [${driver}]`, () => {
+    describeOnDriver(driver, title, () => {
       let testApp: TestApp | undefined
       beforeAll(async () => {
         testApp = await startTestApp(driver, env, options)
