@@ -407,26 +407,46 @@ for (const device of DEVICES) {
         .getByLabel('Description')
         .fill('A small wooden cabin above the ocean, with a deck for sunsets.')
       await page.getByRole('button', { name: 'Next' }).click()
+      // Where it is, by pin: no coordinate or time zone is typed.
+      await page.getByRole('button', { name: 'Next' }).click()
+      await page
+        .getByTestId('pin-summary')
+        .getByText(/Put the pin on the map/)
+        .waitFor()
+      await page.getByLabel('Find the city').fill('Lisbon, Portugal')
+      await page
+        .getByTestId('pin-summary')
+        .getByText(/^Pin at 38\.72/)
+        .waitFor()
+      // A click on the map moves the pin there, and the zone, country and currency follow it.
+      await page.getByTestId('pin-map').click({ position: { x: 60, y: 200 } })
+      await page
+        .getByTestId('pin-summary')
+        .getByText(/^Pin at /)
+        .waitFor()
+      expect(await page.getByTestId('pin-summary').textContent()).not.toMatch(/38\.7223/)
+      expect(await page.getByLabel('Time zone').inputValue()).toBe('Europe/Lisbon')
+      expect(await page.getByLabel('Country', { exact: true }).inputValue()).toBe('PT')
       await page.getByLabel('Street address').fill('1 Rua do Mar')
-      await page.getByLabel('City').fill(city)
-      await page.getByLabel('Country code').fill('PT')
-      await page.getByLabel('Latitude').fill('37.852')
-      await page.getByLabel('Longitude').fill('-8.792')
-      await page.getByLabel('Time zone').fill('Europe/Lisbon')
+      await page.getByLabel('City', { exact: true }).fill(city)
       await screenshot(page, device, '09-editor')
       await page.getByRole('button', { name: 'Next' }).click()
       await page.getByLabel('Guests').fill('3')
       await page.getByLabel('WiFi').check()
       await page.getByRole('button', { name: 'Next' }).click()
-      await page.getByLabel('Price per night').fill('95')
-      // A two-letter currency: the API refuses it and the editor shows its message on the field.
-      await page.getByLabel('Currency').fill('EU')
+      expect(await page.getByLabel('Currency').inputValue()).toBe('EUR')
+      // Every problem of the step at once, each next to its field.
+      await page.getByLabel('Minimum nights').fill('5')
+      await page.getByLabel('Maximum nights').fill('2')
       await page.getByRole('button', { name: 'Next' }).click()
-      await page.getByRole('button', { name: 'Publish', exact: true }).click()
-      const currency = page.getByLabel('Currency')
-      await page.locator('input[name="currency"][aria-invalid="true"]').waitFor()
-      expect(await page.locator('.field-error').first().textContent()).toMatch(/3 characters/)
-      await currency.fill('EUR')
+      await page.locator('input[name="price"][aria-invalid="true"]').waitFor()
+      await page.locator('input[name="max_nights"][aria-invalid="true"]').waitFor()
+      expect(await page.locator('.field-error').allTextContents()).toEqual([
+        'Enter a price above 0.',
+        'Must be at least the minimum (5 nights).',
+      ])
+      await page.getByLabel('Price per night').fill('95')
+      await page.getByLabel('Maximum nights').fill('30')
       await page.getByRole('button', { name: 'Next' }).click()
       await page.getByRole('button', { name: 'Publish', exact: true }).click()
       await page.waitForURL(/\/host\?saved=/)
@@ -502,6 +522,39 @@ for (const device of DEVICES) {
       await viewer.getByText('2 of 2').waitFor()
       await screenshot(page, device, '11a-photo-viewer')
       await viewer.getByRole('button', { name: 'Done' }).click()
+      await logOut(page)
+    })
+
+    it('shows every problem of a listing at once, next to its field, in French', async () => {
+      await logIn(page, 'host2@hbnb.io')
+      await page.getByLabel('Language').selectOption('fr')
+      await page.goto(`${server.url}/host/listings/new`)
+      await page.getByRole('button', { name: 'Suivant' }).click()
+      await page.getByText('Remplissez ce champ.').waitFor()
+      await page.getByLabel('Titre').fill('Studio au calme')
+      await page.getByRole('button', { name: 'Suivant' }).click()
+      await page.getByLabel('Trouver la ville').fill('Lyon, France')
+      await page
+        .getByTestId('pin-summary')
+        .getByText(/^Épingle en 45,76/)
+        .waitFor()
+      await page.getByRole('button', { name: 'Suivant' }).click()
+      await page.getByLabel('Voyageurs').fill('0')
+      await page.getByRole('button', { name: 'Suivant' }).click()
+      await page.getByText('Saisissez un nombre entier de 1 à 50.').waitFor()
+      await page.getByLabel('Voyageurs').fill('2')
+      await page.getByRole('button', { name: 'Suivant' }).click()
+      await page.getByLabel('Nuits minimum').fill('0')
+      await page.getByLabel('Frais de ménage').fill('-3')
+      await page.getByRole('button', { name: 'Suivant' }).click()
+      await page.locator('input[name="price"][aria-invalid="true"]').waitFor()
+      expect(await page.locator('.field-error').allTextContents()).toEqual([
+        'Saisissez un prix supérieur à 0.',
+        'Saisissez 0 ou plus.',
+        'Saisissez un nombre entier de 1 à 365.',
+      ])
+      await screenshot(page, device, '09b-editor-errors-fr')
+      await page.getByLabel('Langue').selectOption('en')
       await logOut(page)
     })
 

@@ -2,10 +2,10 @@
 // tile loads (no network, tile server down); the tile server comes from the server's settings.
 import 'leaflet/dist/leaflet.css'
 import L from 'leaflet'
-import { useEffect, useRef, useState } from 'react'
-import { useClientConfig } from '../lib/hooks'
+import { useEffect, useRef } from 'react'
 import { paths } from '../lib/paths'
 import { navigate } from '../lib/router'
+import { escapeHtml, useMapTiles } from './map-tiles'
 
 export interface MapPlace {
   id: string
@@ -39,12 +39,10 @@ export default function MapView({
   noTilesLabel,
   zoom,
 }: Props) {
-  const [tilesFailed, setTilesFailed] = useState(false)
   const container = useRef<HTMLElement>(null)
   const map = useRef<L.Map | null>(null)
   const layer = useRef<L.LayerGroup | null>(null)
   const markers = useRef(new Map<string, L.Marker>())
-  const config = useClientConfig()
   const moved = useRef(onMoved)
   moved.current = onMoved
   const bounds = useRef<L.LatLngBounds | null>(null)
@@ -102,26 +100,8 @@ export default function MapView({
     }
   }, [])
 
-  useEffect(() => {
-    const instance = map.current
-    if (!instance || !config.map.tiles_url) return
-    const tiles = L.tileLayer(config.map.tiles_url, {
-      attribution: escapeHtml(config.map.attribution),
-      maxZoom: 19,
-    })
-    let loaded = false
-    tiles.on('tileload', () => {
-      loaded = true
-      setTilesFailed(false)
-    })
-    tiles.on('tileerror', () => {
-      if (!loaded) setTilesFailed(true)
-    })
-    tiles.addTo(instance)
-    return () => {
-      tiles.remove()
-    }
-  }, [config.map.tiles_url, config.map.attribution])
+  // After the map is made (effects run in order).
+  const tilesFailed = useMapTiles(map)
 
   useEffect(() => {
     const group = layer.current
@@ -180,8 +160,4 @@ export default function MapView({
       {tilesFailed && noTilesLabel && <p className="map-notice">{noTilesLabel}</p>}
     </div>
   )
-}
-
-function escapeHtml(text: string) {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }

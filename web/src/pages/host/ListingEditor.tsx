@@ -1,46 +1,34 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, type ReactNode, useEffect, useState } from 'react'
+import { type FormEvent, lazy, type ReactNode, Suspense, useEffect, useMemo, useState } from 'react'
 import { api, unwrap } from '../../api/client'
 import { amenityQueries } from '../../api/queries/amenities'
 import { invalidatePlace, placeQueries } from '../../api/queries/places'
 import type { PlaceDetail, PlaceInput } from '../../api/types'
-import { ErrorBox, Field, PageHeading, Skeleton } from '../../components/ui'
+import { ErrorBox, Field, Loading, PageHeading, Skeleton } from '../../components/ui'
 import { type MessageKey, useI18n } from '../../i18n'
 import { fieldErrors } from '../../lib/errors'
+import {
+  cities,
+  countries,
+  currencies,
+  currencyOfCountry,
+  nearestCity,
+  timeZones,
+  zoneOfLongitude,
+} from '../../lib/geo'
 import { useSession, useTitle } from '../../lib/hooks'
+import { type ListingField, type ListingForm, listingProblems } from '../../lib/listing-rules'
 import { paths } from '../../lib/paths'
 import { navigate } from '../../lib/router'
 import { NeedLogin } from '../NotFound'
 import { PhotoManager } from './PhotoManager'
 
+const PinPicker = lazy(() => import('../../components/PinPicker'))
+
 const STEPS = ['basics', 'location', 'details', 'pricing', 'review'] as const
 type Step = (typeof STEPS)[number]
 
-interface Form {
-  title: string
-  description: string
-  address: string
-  city: string
-  country: string
-  latitude: string
-  longitude: string
-  timezone: string
-  max_guests: string
-  bedrooms: string
-  bathrooms: string
-  amenities: string[]
-  price: string
-  currency: string
-  cleaning_fee: string
-  min_nights: string
-  max_nights: string
-  advance_notice_days: string
-  booking_window_days: string
-  check_in_time: string
-  check_out_time: string
-  instant_book: boolean
-  cancellation_policy: 'flexible' | 'moderate' | 'strict'
-}
+type Form = ListingForm
 
 const STEP_OF: Record<string, Step> = {
   title: 'basics',
@@ -57,6 +45,14 @@ const STEP_OF: Record<string, Step> = {
   amenities: 'details',
 }
 
+/** The fields a step holds (the others are on the pricing step). */
+function stepOf(field: string): Step {
+  return STEP_OF[field] ?? 'pricing'
+}
+
+/** Fields the pin fills in, unless the host chose them. */
+type Derived = 'timezone' | 'country' | 'currency'
+
 function emptyForm(): Form {
   return {
     title: '',
@@ -66,7 +62,7 @@ function emptyForm(): Form {
     country: '',
     latitude: '',
     longitude: '',
-    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    timezone: 'UTC',
     max_guests: '2',
     bedrooms: '1',
     bathrooms: '1',
@@ -173,11 +169,17 @@ export default function ListingEditor({ id }: { id?: string }) {
 }
 
 function Editor({ place }: { place: PlaceDetail | undefined }) {
-  const { t, money } = useI18n()
+  const { t, money, locale } = useI18n()
   const queryClient = useQueryClient()
   const [form, setForm] = useState<Form>(() => (place ? fromPlace(place) : emptyForm()))
   const [step, setStep] = useState<Step>('basics')
-  const [local, setLocal] = useState<Record<string, string>>({})
+  // Problems show once a field was changed, or for a whole step once the host tries to leave it.
+  const [shown, setShown] = useState<ReadonlySet<string>>(new Set())
+  const show = (fields: string[]) => setShown((current) => new Set([...current, ...fields]))
+  // Fields the host chose themselves: the pin no longer changes them.
+  const [chosen, setChosen] = useState<ReadonlySet<Derived>>(
+    () => new Set(place ? ['timezone', 'country', 'currency'] : []),
+  )
   const amenities = useQuery({ ...amenityQueries.all(), staleTime: 5 * 60_000 })
   const save = useMutation({
     mutationFn: async (status: 'draft' | 'published' | undefined) => {
@@ -190,33 +192,30 @@ function Editor({ place }: { place: PlaceDetail | undefined }) {
       navigate(paths.host(saved.id))
     },
   })
-  const apiErrors = fieldErrors(save.error)
-  const errors = { ...apiErrors, ...local }
-  // An API error sends the host back to the step that holds the field.
-  const firstErrorField = Object.keys(apiErrors)[0]
+  const problems = listingProblems(form, t)
+  // The API has the last word; its field errors are shown in the host's language.
+  const refused = Object.keys(fieldErrors(save.error))
+  const errors: Record<string, string | undefined> = {}
+  for (const field of shown) errors[field] = problems[field as ListingField]
+  for (const field of refused) errors[field] = problems[field as ListingField] ?? t('editor.checkValue')
+  const firstRefused = refused[0]
   useEffect(() => {
-    if (firstErrorField) setStep(STEP_OF[firstErrorField] ?? 'pricing')
-  }, [firstErrorField])
+    if (firstRefused) setStep(stepOf(firstRefused))
+  }, [firstRefused])
 
-  const set = (name: keyof Form) => (event: { target: { value: string } }) =>
+  const set = (name: keyof Form) => (event: { target: { value: string } }) => {
     setForm((f) => ({ ...f, [name]: event.target.value }))
+    show([name])
+    if (name === 'timezone' || name === 'country' || name === 'currency')
+      setChosen((c) => new Set([...c, name]))
+  }
   const index = STEPS.indexOf(step)
 
-  /** The few checks the browser can make before asking the API; the API has the last word. */
+  /** Shows every problem of a step at once; true when it has none. */
   const check = (current: Step): boolean => {
-    const problems: Record<string, string> = {}
-    if (current === 'basics' && !form.title.trim()) problems.title = t('editor.required')
-    if (current === 'location') {
-      const lat = Number(form.latitude)
-      const lng = Number(form.longitude)
-      if (form.latitude.trim() === '' || Number.isNaN(lat) || lat < -90 || lat > 90)
-        problems.latitude = t('editor.badLatitude')
-      if (form.longitude.trim() === '' || Number.isNaN(lng) || lng < -180 || lng > 180)
-        problems.longitude = t('editor.badLongitude')
-    }
-    if (current === 'pricing' && !(Number(form.price) > 0)) problems.price = t('editor.badPrice')
-    setLocal(problems)
-    return Object.keys(problems).length === 0
+    const fields = Object.keys(problems).filter((field) => current === 'review' || stepOf(field) === current)
+    show(fields)
+    return fields.length === 0
   }
   const next = (event: FormEvent) => {
     event.preventDefault()
@@ -224,22 +223,43 @@ function Editor({ place }: { place: PlaceDetail | undefined }) {
     const following = STEPS[index + 1]
     if (following) setStep(following)
   }
+  const publish = (status: 'draft' | 'published' | undefined) => {
+    const fields = Object.keys(problems)
+    show(fields)
+    const first = fields[0]
+    if (first) setStep(stepOf(first))
+    else save.mutate(status)
+  }
+  /** The pin moved: its coordinates, and the zone, country and currency they suggest. */
+  const pick = (latitude: number, longitude: number) => {
+    const city = nearestCity(latitude, longitude)
+    setForm((f) => {
+      const derived: Partial<Form> = { timezone: city?.timezone ?? zoneOfLongitude(longitude) }
+      if (city) {
+        derived.country = city.country
+        const currency = currencyOfCountry(city.country)
+        if (currency) derived.currency = currency
+        if (!f.city.trim()) derived.city = city.name
+      }
+      for (const field of chosen) delete derived[field]
+      return { ...f, ...derived, latitude: String(latitude), longitude: String(longitude) }
+    })
+    show(['latitude'])
+  }
   const locate = () => {
     navigator.geolocation?.getCurrentPosition((position) =>
-      setForm((f) => ({
-        ...f,
-        latitude: position.coords.latitude.toFixed(6),
-        longitude: position.coords.longitude.toFixed(6),
-      })),
+      pick(Number(position.coords.latitude.toFixed(6)), Number(position.coords.longitude.toFixed(6))),
     )
   }
+  const countryNames = useMemo(() => new Intl.DisplayNames([locale], { type: 'region' }), [locale])
+  const findCity = (text: string) => {
+    const city = cities.find((c) => `${c.name}, ${countryNames.of(c.country)}` === text)
+    if (!city) return
+    setForm((f) => ({ ...f, city: city.name }))
+    pick(city.latitude, city.longitude)
+  }
 
-  const input = (
-    name: keyof Form,
-    label: string,
-    extra: Record<string, unknown> = {},
-    hint?: string,
-  ): ReactNode => (
+  const input: InputOf = (name, label, extra = {}, hint) => (
     <Field label={label} error={errors[name]} hint={hint}>
       {(props) => (
         <input {...props} name={name} value={form[name] as string} onChange={set(name)} {...extra} />
@@ -288,28 +308,16 @@ function Editor({ place }: { place: PlaceDetail | undefined }) {
           </>
         )}
         {step === 'location' && (
-          <>
-            {input('address', t('editor.address'), { autoComplete: 'street-address' })}
-            <div className="row">
-              {input('city', t('editor.city'), { autoComplete: 'address-level2' })}
-              {input(
-                'country',
-                t('editor.country'),
-                { maxLength: 2, autoComplete: 'country' },
-                t('editor.countryHint'),
-              )}
-            </div>
-            <div className="row">
-              {input('latitude', t('editor.latitude'), { inputMode: 'decimal' })}
-              {input('longitude', t('editor.longitude'), { inputMode: 'decimal' })}
-            </div>
-            <p>
-              <button type="button" className="btn btn-ghost btn-small" onClick={locate}>
-                {t('editor.useLocation')}
-              </button>
-            </p>
-            {input('timezone', t('editor.timezone'), {}, t('editor.timezoneHint'))}
-          </>
+          <LocationStep
+            form={form}
+            errors={errors}
+            input={input}
+            set={set}
+            onPick={pick}
+            onFindCity={findCity}
+            onLocate={locate}
+            countryNames={countryNames}
+          />
         )}
         {step === 'details' && (
           <>
@@ -352,7 +360,7 @@ function Editor({ place }: { place: PlaceDetail | undefined }) {
                 step: '0.01',
                 inputMode: 'decimal',
               })}
-              {input('currency', t('editor.currency'), { maxLength: 3 }, t('editor.currencyHint'))}
+              <CurrencyField value={form.currency} error={errors.currency} onChange={set('currency')} />
               {input('cleaning_fee', t('editor.cleaningFee'), { type: 'number', min: 0, step: '0.01' })}
             </div>
             <div className="row">
@@ -434,7 +442,7 @@ function Editor({ place }: { place: PlaceDetail | undefined }) {
                 type="button"
                 className="btn btn-ghost"
                 disabled={save.isPending}
-                onClick={() => save.mutate(place ? undefined : 'draft')}
+                onClick={() => publish(place ? undefined : 'draft')}
               >
                 {place ? t('common.save') : t('editor.saveDraft')}
               </button>
@@ -443,7 +451,7 @@ function Editor({ place }: { place: PlaceDetail | undefined }) {
                   type="button"
                   className="btn btn-primary"
                   disabled={save.isPending}
-                  onClick={() => save.mutate('published')}
+                  onClick={() => publish('published')}
                 >
                   {t('editor.publish')}
                 </button>
@@ -454,5 +462,156 @@ function Editor({ place }: { place: PlaceDetail | undefined }) {
       </form>
       {place && <PhotoManager placeId={place.id} />}
     </div>
+  )
+}
+
+type InputOf = (name: keyof Form, label: string, extra?: Record<string, unknown>, hint?: string) => ReactNode
+type SetOf = (name: keyof Form) => (event: { target: { value: string } }) => void
+
+/** Where the place is: a city to start from, the pin, the address, the country and time zone. */
+function LocationStep({
+  form,
+  errors,
+  input,
+  set,
+  onPick,
+  onFindCity,
+  onLocate,
+  countryNames,
+}: {
+  form: Form
+  errors: Record<string, string | undefined>
+  input: InputOf
+  set: SetOf
+  onPick: (latitude: number, longitude: number) => void
+  onFindCity: (text: string) => void
+  onLocate: () => void
+  countryNames: Intl.DisplayNames
+}) {
+  const { t, locale, number } = useI18n()
+  const countryList = useMemo(() => countries(locale), [locale])
+  const zones = useMemo(() => timeZones(), [])
+  const pinned = form.latitude !== '' && form.longitude !== ''
+  return (
+    <>
+      <Field label={t('editor.findCity')} hint={t('editor.findCityHint')}>
+        {(props) => (
+          <input
+            {...props}
+            name="city_search"
+            list="editor-cities"
+            autoComplete="off"
+            onChange={(event) => onFindCity(event.target.value)}
+          />
+        )}
+      </Field>
+      <datalist id="editor-cities">
+        {cities.map((city) => (
+          <option
+            key={`${city.name}-${city.country}`}
+            value={`${city.name}, ${countryNames.of(city.country)}`}
+          />
+        ))}
+      </datalist>
+      <Suspense fallback={<Loading />}>
+        <PinPicker
+          latitude={pinned ? Number(form.latitude) : undefined}
+          longitude={pinned ? Number(form.longitude) : undefined}
+          onPick={onPick}
+          label={t('editor.pinMap')}
+          noTilesLabel={t('editor.noTiles')}
+        />
+      </Suspense>
+      <p
+        className={`pin-summary ${errors.latitude ? 'field-error' : 'muted small'}`}
+        data-testid="pin-summary"
+      >
+        {errors.latitude ??
+          (pinned
+            ? t('editor.pinAt', {
+                latitude: number(Number(form.latitude), 5),
+                longitude: number(Number(form.longitude), 5),
+              })
+            : t('editor.pinHint'))}
+      </p>
+      <p>
+        <button type="button" className="btn btn-ghost btn-small" onClick={onLocate}>
+          {t('editor.useLocation')}
+        </button>
+      </p>
+      <details className="coordinates">
+        <summary>{t('editor.coordinates')}</summary>
+        <div className="row">
+          {input('latitude', t('editor.latitude'), { inputMode: 'decimal' })}
+          {input('longitude', t('editor.longitude'), { inputMode: 'decimal' })}
+        </div>
+      </details>
+      {input('address', t('editor.address'), { autoComplete: 'street-address' })}
+      <div className="row">
+        {input('city', t('editor.city'), { autoComplete: 'address-level2' })}
+        <Field label={t('editor.country')} error={errors.country}>
+          {(props) => (
+            <select {...props} name="country" value={form.country.toUpperCase()} onChange={set('country')}>
+              <option value="">{t('editor.countryNone')}</option>
+              {countryList.map((country) => (
+                <option key={country.code} value={country.code}>
+                  {country.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <Field label={t('editor.timezone')} error={errors.timezone} hint={t('editor.timezoneHint')}>
+        {(props) => (
+          <input
+            {...props}
+            name="timezone"
+            list="editor-zones"
+            value={form.timezone}
+            onChange={set('timezone')}
+          />
+        )}
+      </Field>
+      <datalist id="editor-zones">
+        {zones.map((zone) => (
+          <option key={zone} value={zone}>
+            {zone.replaceAll('_', ' ')}
+          </option>
+        ))}
+      </datalist>
+    </>
+  )
+}
+
+/** The currency by its name in the host's language ("Euro (EUR)"), not a code to know. */
+function CurrencyField({
+  value,
+  error,
+  onChange,
+}: {
+  value: string
+  error: string | undefined
+  onChange: (event: { target: { value: string } }) => void
+}) {
+  const { t, locale } = useI18n()
+  const options = useMemo(() => {
+    const names = new Intl.DisplayNames([locale], { type: 'currency' })
+    return currencies()
+      .map((code) => ({ code, name: `${names.of(code) ?? code} (${code})` }))
+      .sort((a, b) => a.name.localeCompare(b.name, locale))
+  }, [locale])
+  return (
+    <Field label={t('editor.currency')} error={error}>
+      {(props) => (
+        <select {...props} name="currency" value={value.toUpperCase()} onChange={onChange}>
+          {options.map((option) => (
+            <option key={option.code} value={option.code}>
+              {option.name}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   )
 }
