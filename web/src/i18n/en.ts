@@ -636,7 +636,8 @@ export const en = {
   'editor.pinMap': 'Map: click where the place is, then drag the pin to adjust',
   'editor.pinAt': 'Pin at {latitude}, {longitude}. Drag it to adjust.',
   'editor.pinHint': 'Click the map where the place is.',
-  'editor.noTiles': 'The map background could not load: the pin still marks the spot, and the city search still works.',
+  'editor.noTiles':
+    'The map background could not load: the pin still marks the spot, and the city search still works.',
   'editor.coordinates': 'Enter coordinates instead',
   'editor.countryNone': '(not set)',
   'editor.back': 'Back',

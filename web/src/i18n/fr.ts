@@ -671,7 +671,8 @@ export const fr: Record<MessageKey, string> = {
   'editor.pinMap': 'Carte : cliquez à l’endroit du logement, puis déplacez l’épingle pour ajuster',
   'editor.pinAt': 'Épingle en {latitude}, {longitude}. Déplacez-la pour ajuster.',
   'editor.pinHint': 'Cliquez sur la carte à l’endroit du logement.',
-  'editor.noTiles': 'Le fond de carte n’a pas pu se charger : l’épingle marque toujours l’endroit, et la recherche de ville fonctionne.',
+  'editor.noTiles':
+    'Le fond de carte n’a pas pu se charger : l’épingle marque toujours l’endroit, et la recherche de ville fonctionne.',
   'editor.coordinates': 'Saisir plutôt des coordonnées',
   'editor.countryNone': '(non renseigné)',
   'editor.back': 'Retour',
