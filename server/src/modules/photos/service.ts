@@ -95,10 +95,22 @@ export interface PhotoUpload {
   caption?: unknown
 }
 
-export type PhotoCoverView = Pick<PhotoView, 'alt_text' | 'placeholder' | 'srcset'> & {
+export type PhotoCoverView = Pick<PhotoView, 'id' | 'alt_text' | 'placeholder' | 'srcset'> & {
   width: number
   height: number
   src: string
+}
+
+/** The cover photo of each listing that has one (`PhotoService.coversOf`, given to other modules). */
+export type CoversOf = (placeIds: string[]) => Promise<Map<string, PhotoCoverView>>
+
+/** Listings with their cover photo (null when they have none ready). */
+export async function withCovers<T extends { id: string }>(
+  places: T[],
+  coversOf: CoversOf,
+): Promise<(T & { cover_photo: PhotoCoverView | null })[]> {
+  const covers = places.length > 0 ? await coversOf(places.map((place) => place.id)) : new Map()
+  return places.map((place) => ({ ...place, cover_photo: covers.get(place.id) ?? null }))
 }
 
 export interface PhotoView {
@@ -231,8 +243,8 @@ export class PhotoService {
 
   /** A ready photo as a picture to show (its size and URLs are known once it is ready). */
   private coverOf(row: PhotoRow): PhotoCoverView {
-    const { alt_text, width, height, placeholder, src, srcset } = this.view(row)
-    return { alt_text, width: width!, height: height!, placeholder, src: src!, srcset }
+    const { id, alt_text, width, height, placeholder, src, srcset } = this.view(row)
+    return { id, alt_text, width: width!, height: height!, placeholder, src: src!, srcset }
   }
 
   async deleteProfile(actor: Actor): Promise<void> {
