@@ -2105,6 +2105,10 @@ export interface paths {
                                 /** @description Tile URL template: `{z}`, `{x}`, `{y}` and optional `{s}` */
                                 tiles_url: string;
                             };
+                            photos: {
+                                /** @description Whether photos go straight to the S3 bucket (`.../photos/uploads`), else through the API */
+                                direct_uploads: boolean;
+                            };
                             /** @description Whether self sign-up is open */
                             signup: boolean;
                         };
