@@ -398,6 +398,13 @@ export const en = {
   'wishlist.deleteConfirm': 'Delete the wishlist “{name}”?',
 
   'account.title': 'Profile',
+  'profilePhoto.title': 'Profile photo',
+  'profilePhoto.hint': 'Hosts and guests see it beside your name. Without one, they see your initial.',
+  'profilePhoto.choose': 'Choose a photo',
+  'profilePhoto.replace': 'Replace photo',
+  'profilePhoto.remove': 'Remove photo',
+  'profilePhoto.uploading': 'Sending your photo',
+  'profilePhoto.processing': 'Preparing your photo… it shows in a moment.',
   'account.emailHint': 'Only an administrator can change the email of an account.',
   'account.saved': 'Saved.',
   'account.shortcuts': 'Your HBNB',

@@ -418,6 +418,14 @@ export const fr: Record<MessageKey, string> = {
   'wishlist.deleteConfirm': 'Supprimer la liste « {name} » ?',
 
   'account.title': 'Profil',
+  'profilePhoto.title': 'Photo de profil',
+  'profilePhoto.hint':
+    'Hôtes et voyageurs la voient à côté de votre nom. Sans photo, ils voient votre initiale.',
+  'profilePhoto.choose': 'Choisir une photo',
+  'profilePhoto.replace': 'Remplacer la photo',
+  'profilePhoto.remove': 'Retirer la photo',
+  'profilePhoto.uploading': 'Envoi de votre photo',
+  'profilePhoto.processing': 'Préparation de votre photo… elle s’affiche dans un instant.',
   'account.emailHint': 'Seul un administrateur peut changer l’e-mail d’un compte.',
   'account.saved': 'Enregistré.',
   'account.shortcuts': 'Votre HBNB',

@@ -10,6 +10,7 @@ import { ResponsivePhoto } from '../../components/Photo'
 import { readyPhoto } from '../../components/PhotoGallery'
 import { ErrorBox, Notice } from '../../components/ui'
 import { useI18n } from '../../i18n'
+import { useClientConfig } from '../../lib/hooks'
 
 interface Sending {
   name: string
@@ -21,6 +22,7 @@ export function PhotoManager({ placeId }: { placeId: string }) {
   const { t } = useI18n()
   const queryClient = useQueryClient()
   const [sending, setSending] = useState<Sending[]>([])
+  const direct = useClientConfig().photos.direct_uploads
   const photos = useQuery({
     ...photoQueries.ofPlace(placeId),
     // While the server prepares a photo, look again every few seconds.
@@ -37,7 +39,7 @@ export function PhotoManager({ placeId }: { placeId: string }) {
       const update = (change: Partial<Sending>) =>
         setSending((list) => list.map((item) => (item.name === file.name ? { ...item, ...change } : item)))
       try {
-        await uploadPhoto(placeId, file, (sent) => update({ sent }))
+        await uploadPhoto(placeId, file, (sent) => update({ sent }), direct)
         setSending((list) => list.filter((item) => item.name !== file.name))
         refresh()
       } catch (error) {
