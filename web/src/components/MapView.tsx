@@ -187,7 +187,10 @@ export default function MapView({
       fitMarkers.current()
     }
     // Unmounted after React's own work, never during it.
-    return () => queueMicrotask(() => photoRoots.forEach((root) => root.unmount()))
+    return () =>
+      queueMicrotask(() => {
+        for (const root of photoRoots) root.unmount()
+      })
   }, [places, onSelect, openLabel])
 
   useEffect(() => {

@@ -165,6 +165,8 @@ export const en = {
   'photos.processing': 'Preparing the photo…',
   'photos.altText': 'Description (for guests who cannot see the photo)',
   'photos.makeCover': 'Make cover',
+  'photos.caption': 'Caption (shown with the photo)',
+  'photos.drag': 'Drag to another place in the order',
   'photos.earlier': 'Move earlier',
   'photos.later': 'Move later',
   'photos.earlierLabel': 'Move “{alt}” earlier',

@@ -170,6 +170,8 @@ export const fr: Record<MessageKey, string> = {
   'photos.cover': 'Couverture',
   'photos.processing': 'Préparation de la photo…',
   'photos.altText': 'Description (pour les voyageurs qui ne voient pas la photo)',
+  'photos.caption': 'Légende (affichée avec la photo)',
+  'photos.drag': 'Faites glisser vers une autre place dans l’ordre',
   'photos.makeCover': 'En faire la couverture',
   'photos.earlier': 'Avancer',
   'photos.later': 'Reculer',
