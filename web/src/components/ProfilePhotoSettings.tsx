@@ -47,7 +47,10 @@ export function ProfilePhotoSettings({ user }: { user: { id: string; first_name:
     if (file) upload.mutate(file)
   }
   return (
-    <section className="card form profile-photo" aria-labelledby="profile-photo-heading">
+    <section
+      className="card section-tight stack settings-card profile-photo"
+      aria-labelledby="profile-photo-heading"
+    >
       <h2 id="profile-photo-heading">{t('profilePhoto.title')}</h2>
       <div className="profile-photo-row">
         <Avatar user={user} size="huge" />
