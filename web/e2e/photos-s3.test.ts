@@ -10,6 +10,7 @@ import {
   apiCall,
   apiLogin,
   DEVICES,
+  daysFromNow,
   type RunningBrowser,
   type RunningServer,
   screenshot,
@@ -175,6 +176,36 @@ describe('photos on S3 in the browser', () => {
       }
     })
   }
+
+  it("shows the listing's cover on trips, wishlists and the host's listings", async () => {
+    const guest = await apiLogin(server.url, 'guest1@hbnb.io')
+    const list = await apiCall<{ id: string }>(server.url, 'POST', '/api/v1/wishlists', {
+      token: guest,
+      body: { name: 'Cabins' },
+    })
+    await apiCall(server.url, 'PUT', `/api/v1/wishlists/${list.id}/places/${placeId}`, { token: guest })
+    const booking = await apiCall<{ id: string }>(server.url, 'POST', '/api/v1/bookings', {
+      token: guest,
+      body: { place_id: placeId, check_in: daysFromNow(30), check_out: daysFromNow(33), guests: 2 },
+    })
+    const { page } = desktop
+    await page.goto(`${server.url}/host`)
+    await loaded(desktop, `.listing-row[data-listing="${placeId}"] img[alt="${ALT}"]`)
+    await screenshot(page, DEVICES[0]!, 's3-06-host-listings')
+
+    await page.locator('.account-menu summary').click()
+    await page.locator('.account-menu').getByRole('button', { name: 'Log out' }).click()
+    await logIn(desktop, server, 'guest1@hbnb.io')
+    await page.goto(`${server.url}/trips`)
+    await loaded(desktop, `[data-booking="${booking.id}"] img[alt="${ALT}"]`)
+    await screenshot(page, DEVICES[0]!, 's3-07-trips')
+    await page.goto(`${server.url}/wishlists`)
+    await loaded(desktop, `.wishlist-tile img[alt="${ALT}"]`)
+    await screenshot(page, DEVICES[0]!, 's3-08-wishlists')
+    await page.locator('.account-menu summary').click()
+    await page.locator('.account-menu').getByRole('button', { name: 'Log out' }).click()
+    await logIn(desktop, server, HOST)
+  })
 
   it('sets, replaces and removes a profile photo, shown wherever the host is', async () => {
     const { page } = desktop
