@@ -142,6 +142,39 @@ describe('photos on S3 in the browser', () => {
     expect(variant.headers.get('content-type')).toBe('image/jpeg')
   })
 
+  it('reorders photos by dragging one onto another, or with the move buttons', async () => {
+    const { page } = desktop
+    await page
+      .getByLabel('Add photos')
+      .setInputFiles([
+        { name: 'lake.jpg', mimeType: 'image/jpeg', buffer: await photo(1200, 800, '#2a6f97') },
+      ])
+    const items = page.getByTestId('photo-item')
+    await loaded(desktop, '[data-testid="photo-item"]:nth-child(2) img')
+    const second = await items
+      .nth(1)
+      .getByLabel(/Description/)
+      .inputValue()
+    await items.nth(1).locator('.photo-drag').dragTo(items.nth(0))
+    await items
+      .nth(0)
+      .getByRole('button', { name: `Delete “${second}”` })
+      .waitFor()
+    await items
+      .nth(1)
+      .getByRole('button', { name: `Delete “${ALT}”` })
+      .waitFor()
+    // The keyboard's way back: the cover moves later, and the cabin is first again.
+    await items
+      .nth(0)
+      .getByRole('button', { name: `Move “${second}” later` })
+      .click()
+    await items
+      .nth(0)
+      .getByRole('button', { name: `Delete “${ALT}”` })
+      .waitFor()
+  })
+
   for (const device of DEVICES) {
     it(`shows the photo on the listing page and the search card (${device.name})`, async () => {
       const browser = device.mobile ? await startBrowser(device) : desktop
