@@ -210,7 +210,7 @@ describe('photos on S3 in the browser', () => {
     })
   }
 
-  it("shows the listing's cover on trips, wishlists and the host's listings", async () => {
+  it("shows the listing's cover on trips, wishlists and the host's listings, and the guest's photo to the host", async () => {
     const guest = await apiLogin(server.url, 'guest1@hbnb.io')
     const list = await apiCall<{ id: string }>(server.url, 'POST', '/api/v1/wishlists', {
       token: guest,
@@ -220,6 +220,29 @@ describe('photos on S3 in the browser', () => {
     const booking = await apiCall<{ id: string }>(server.url, 'POST', '/api/v1/bookings', {
       token: guest,
       body: { place_id: placeId, check_in: daysFromNow(30), check_out: daysFromNow(33), guests: 2 },
+    })
+    // The guest has a profile photo (sent through the API) and asks the host a question.
+    const form = new FormData()
+    form.append(
+      'file',
+      new Blob([new Uint8Array(await photo(500, 500, '#e56b6f'))], { type: 'image/jpeg' }),
+      'emma.jpg',
+    )
+    const sent = await fetch(`${server.url}/api/v1/users/me/photo`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${guest}` },
+    })
+    expect(sent.status).toBe(202)
+    const guestId = (await apiCall<{ id: string }>(server.url, 'GET', '/api/v1/auth/me', { token: guest })).id
+    await expect
+      .poll(async () => (await fetch(`${server.url}/api/v1/users/${guestId}/photo`)).status, {
+        timeout: 30_000,
+      })
+      .toBe(200)
+    await apiCall(server.url, 'POST', '/api/v1/conversations', {
+      token: guest,
+      body: { place_id: placeId, text: 'Is there a sauna by the lake?' },
     })
     const { page } = desktop
     await page.goto(`${server.url}/host`)
@@ -238,6 +261,16 @@ describe('photos on S3 in the browser', () => {
     await page.locator('.account-menu summary').click()
     await page.locator('.account-menu').getByRole('button', { name: 'Log out' }).click()
     await logIn(desktop, server, HOST)
+
+    // The host sees the guest's photo in the inbox, the conversation and the reservation request.
+    await page.goto(`${server.url}/inbox`)
+    await loaded(desktop, '.inbox-item .avatar img')
+    await screenshot(page, DEVICES[0]!, 's3-09-inbox')
+    await page.locator('.inbox-item').first().click()
+    await loaded(desktop, '.conversation-header .avatar img')
+    await page.goto(`${server.url}/host/reservations`)
+    await loaded(desktop, `[data-booking="${booking.id}"] .booking-guest .avatar img`)
+    await screenshot(page, DEVICES[0]!, 's3-10-reservations')
   })
 
   it('sets, replaces and removes a profile photo, shown wherever the host is', async () => {
