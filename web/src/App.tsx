@@ -10,6 +10,8 @@ import { PlacePage } from './pages/Place'
 import { SearchPage } from './pages/Search'
 
 const Trips = lazy(() => import('./pages/Trips'))
+const Trip = lazy(() => import('./pages/Trip'))
+const Checkout = lazy(() => import('./pages/Checkout'))
 const Wishlists = lazy(() => import('./pages/Wishlists'))
 const WishlistPage = lazy(() => import('./pages/Wishlists').then((m) => ({ default: m.WishlistPage })))
 const Inbox = lazy(() => import('./pages/Inbox'))
@@ -43,12 +45,14 @@ const ROUTES: Route[] = [
   route(patterns.home, Home),
   route(patterns.search, SearchPage),
   route(patterns.place, PlacePage),
+  route(patterns.checkout, Checkout),
   route(patterns.login, Login),
   route(patterns.signup, Signup),
   route(patterns.forgotPassword, ForgotPassword),
   route(patterns.resetPassword, ResetPassword),
   route(patterns.verifyEmail, VerifyEmail),
   route(patterns.trips, Trips),
+  route(patterns.trip, Trip),
   route(patterns.wishlists, Wishlists),
   route(patterns.wishlist, WishlistPage),
   route(patterns.inbox, Inbox),

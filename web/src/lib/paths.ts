@@ -31,12 +31,14 @@ export const patterns = {
   home: '/',
   search: '/search',
   place: '/places/:id',
+  checkout: '/places/:id/checkout',
   login: '/login',
   signup: '/signup',
   forgotPassword: '/forgot-password',
   resetPassword: '/reset-password',
   verifyEmail: '/verify-email',
   trips: '/trips',
+  trip: '/trips/:id',
   wishlists: '/wishlists',
   wishlist: '/wishlists/:id',
   inbox: '/inbox',
@@ -63,12 +65,17 @@ export const paths = {
     `${patterns.search}${query(params)}`,
   /** A listing; `search` carries the dates and guests of the search it was found by. */
   place: (id: string, search?: URLSearchParams | string) => `${fill(patterns.place, { id })}${query(search)}`,
+  /** Review and confirm a stay of a listing (it is held for the guest meanwhile). */
+  checkout: (id: string, stay: { check_in: string; check_out: string; guests: string }) =>
+    `${fill(patterns.checkout, { id })}${query(stay)}`,
   /** `next`: where to go once logged in. */
   login: (params: { next?: string; reset?: '1' } = {}) => `${patterns.login}${query(params)}`,
   signup: (next?: string) => `${patterns.signup}${query({ next })}`,
   forgotPassword: () => patterns.forgotPassword,
   /** `booked`: the booking just made, announced on top. */
   trips: (params: { tab?: string; booked?: string } = {}) => `${patterns.trips}${query(params)}`,
+  /** One trip; `booked` announces it as just booked. */
+  trip: (id: string, params: { booked?: '1' } = {}) => `${fill(patterns.trip, { id })}${query(params)}`,
   wishlists: () => patterns.wishlists,
   wishlist: (id: string) => fill(patterns.wishlist, { id }),
   inbox: () => patterns.inbox,

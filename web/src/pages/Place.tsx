@@ -1,24 +1,23 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
-import { api, idempotencyKey, unwrap } from '../api/client'
-import { bookingQueries } from '../api/queries/bookings'
+import { api, unwrap } from '../api/client'
 import { calendarQueries } from '../api/queries/calendar'
 import { placeQueries } from '../api/queries/places'
 import { quoteQueries } from '../api/queries/quotes'
-import type { Hold, Night, PlaceDetail, Quote } from '../api/types'
+import type { Night, PlaceDetail, Quote } from '../api/types'
 import { Avatar } from '../components/Avatar'
 import { CalendarLegend, CalendarMonthsView, MonthNav, useCalendarMonths } from '../components/CalendarMonths'
-import { HoldCountdown, useSecondsLeft } from '../components/CheckoutHold'
 import { ContactHost } from '../components/ContactHost'
 import { PhotoGallery } from '../components/PhotoGallery'
+import { PriceLines } from '../components/PriceLines'
 import { ErrorBox, Loading, Notice, PageHeading, Skeleton, Stars } from '../components/ui'
 import { WishlistButton } from '../components/WishlistButton'
 import { type MessageKey, useI18n } from '../i18n'
-import { addDays, daysBetween, isDate, monthStart, todayIn } from '../lib/dates'
+import { addDays, isDate, monthStart, todayIn } from '../lib/dates'
 import { errorMessage } from '../lib/errors'
 import { useLiveTopic, useSession, useTitle } from '../lib/hooks'
 import { paths } from '../lib/paths'
-import { Link, loginPath, navigate, useSearchParams } from '../lib/router'
+import { Link, useSearchParams } from '../lib/router'
 
 const MapView = lazy(() => import('../components/MapView'))
 
@@ -209,6 +208,7 @@ function PlaceView({ place }: { place: PlaceDetail }) {
           </p>
         </aside>
       </div>
+      <ReserveBar place={place} checkIn={checkIn} checkOut={checkOut} guests={guests} />
     </article>
   )
 }
@@ -320,10 +320,8 @@ function BookingBox({
   setCheckOut,
   setGuests,
 }: BookingBoxProps) {
-  const { t, money, moneyMinor } = useI18n()
+  const { t, money } = useI18n()
   const { session } = useSession()
-  const queryClient = useQueryClient()
-  const [attempt, setAttempt] = useState(idempotencyKey)
   const ready = isDate(checkIn) && isDate(checkOut) && checkOut > checkIn
   const quote = useQuery({
     ...quoteQueries.stay(place.id, checkIn, checkOut, guests),
@@ -331,68 +329,11 @@ function BookingBox({
     retry: false,
   })
   const q: Quote | undefined = quote.data
-  // Checkout: the caller's hold on exactly these dates (taken here, or found by the quote after a reload).
-  const [hold, setHold] = useState<Hold | null>(null)
-  const [holdEnded, setHoldEnded] = useState(false)
-  const secondsLeft = useSecondsLeft(hold)
-  const holdsStay = (h: Hold) => h.check_in === checkIn && h.check_out === checkOut && h.guests === guests
-  const refreshNights = () => {
-    void queryClient.invalidateQueries({ queryKey: calendarQueries.place(place.id) })
-    void queryClient.invalidateQueries({ queryKey: quoteQueries.place(place.id) })
-  }
-  const openCheckout = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/places/{id}/holds', {
-          params: { path: { id: place.id } },
-          body: { check_in: checkIn, check_out: checkOut, guests },
-        }),
-      ),
-    onSuccess: (taken) => {
-      setHold(taken)
-      setHoldEnded(false)
-      void queryClient.invalidateQueries({ queryKey: calendarQueries.place(place.id) })
-    },
-    onError: refreshNights,
+  const checkout = paths.checkout(place.id, {
+    check_in: checkIn,
+    check_out: checkOut,
+    guests: String(guests),
   })
-  const leaveCheckout = useMutation({
-    mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/holds/{id}', { params: { path: { id } } })),
-    onSettled: refreshNights,
-  })
-  const ownHold = q?.hold
-  useEffect(() => {
-    if (!hold && ownHold && holdsStay(ownHold)) setHold(ownHold)
-  })
-  useEffect(() => {
-    // Other dates than the held ones: the hold is let go.
-    if (hold && !holdsStay(hold)) {
-      leaveCheckout.mutate(hold.id)
-      setHold(null)
-    }
-  })
-  useEffect(() => {
-    if (hold && secondsLeft === 0) {
-      setHold(null)
-      setHoldEnded(true)
-      refreshNights()
-    }
-  })
-  const book = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/bookings', {
-          params: { header: { 'idempotency-key': attempt } },
-          body: { place_id: place.id, check_in: checkIn, check_out: checkOut, guests },
-        }),
-      ),
-    onSuccess: (booking) => {
-      void queryClient.invalidateQueries({ queryKey: bookingQueries.all() })
-      void queryClient.invalidateQueries({ queryKey: calendarQueries.place(place.id) })
-      navigate(paths.trips({ booked: booking.id }))
-    },
-    onError: () => setAttempt(idempotencyKey()),
-  })
-  const nights = ready ? daysBetween(checkIn, checkOut) : 0
   return (
     <div className="booking-box card" id="book">
       <p className="booking-price">
@@ -448,86 +389,98 @@ function BookingBox({
                   : t('book.unavailable', { count: q.unavailable_nights.length })}
             </p>
           )}
-          <dl className="quote-lines">
-            <dt>
-              {t('book.nights', {
-                count: nights,
-                price: moneyMinor(Math.round(q.subtotal_minor / Math.max(1, q.nights)), q.currency),
-              })}
-            </dt>
-            <dd>{moneyMinor(q.subtotal_minor, q.currency)}</dd>
-            {q.cleaning_fee_minor > 0 && (
-              <>
-                <dt>{t('book.cleaning')}</dt>
-                <dd>{moneyMinor(q.cleaning_fee_minor, q.currency)}</dd>
-              </>
-            )}
-            <dt>{t('book.serviceFee')}</dt>
-            <dd>{moneyMinor(q.service_fee_minor, q.currency)}</dd>
-            <dt>{t('book.taxes')}</dt>
-            <dd>{moneyMinor(q.taxes_minor, q.currency)}</dd>
-            <dt className="quote-total">{t('book.total')}</dt>
-            <dd className="quote-total" data-testid="quote-total">
-              {moneyMinor(q.total_minor, q.currency)}
-            </dd>
-          </dl>
+          <PriceLines price={q} />
           <p className="muted small">
             {t(`policy.${place.cancellation_policy}` as MessageKey)}:{' '}
             {t(`policy.${place.cancellation_policy}.text` as MessageKey)}
           </p>
         </div>
       )}
-      {book.error && <ErrorBox error={book.error} />}
-      {openCheckout.error && <ErrorBox error={openCheckout.error} />}
-      {holdEnded && !hold && (
-        <p className="field-error" role="alert">
-          {t('hold.ended')}
-        </p>
-      )}
-      {session ? (
-        session.user.id === place.owner_id ? (
-          <p className="muted small">{t('book.ownListing')}</p>
-        ) : hold ? (
-          <div className="checkout-hold">
-            <HoldCountdown secondsLeft={secondsLeft} />
-            <button
-              type="button"
-              className="btn btn-primary btn-block"
-              disabled={!q?.available || book.isPending || place.status !== 'published'}
-              onClick={() => book.mutate()}
-            >
-              {book.isPending ? t('book.booking') : place.instant_book ? t('book.book') : t('book.request')}
-            </button>
-            <button
-              type="button"
-              className="btn btn-ghost btn-block"
-              disabled={book.isPending || leaveCheckout.isPending}
-              onClick={() => {
-                leaveCheckout.mutate(hold.id)
-                setHold(null)
-              }}
-            >
-              {t('hold.release')}
-            </button>
-          </div>
-        ) : (
-          <button
-            type="button"
-            className="btn btn-primary btn-block"
-            disabled={!q?.available || openCheckout.isPending || place.status !== 'published'}
-            onClick={() => openCheckout.mutate()}
-          >
-            {openCheckout.isPending ? t('hold.opening') : t('hold.checkout')}
-          </button>
-        )
-      ) : (
-        <Link to={loginPath()} className="btn btn-primary btn-block">
-          {t('book.loginToBook')}
+      {session?.user.id === place.owner_id ? (
+        <p className="muted small">{t('book.ownListing')}</p>
+      ) : q?.available && place.status === 'published' ? (
+        <Link to={session ? checkout : paths.login({ next: checkout })} className="btn btn-primary btn-block">
+          {session ? t('hold.checkout') : t('book.loginToBook')}
         </Link>
+      ) : (
+        <button type="button" className="btn btn-primary btn-block" disabled>
+          {t('hold.checkout')}
+        </button>
       )}
       <p className="muted small center">
         {place.instant_book ? t('book.instantNote') : t('book.requestNote')}
       </p>
+    </div>
+  )
+}
+
+/**
+ * On phones, once the booking box is scrolled past: the price (or the stay's total) and Reserve,
+ * which goes back to the box to pick dates, or on to checkout when they are picked and free.
+ */
+function ReserveBar({
+  place,
+  checkIn,
+  checkOut,
+  guests,
+}: {
+  place: PlaceDetail
+  checkIn: string
+  checkOut: string
+  guests: number
+}) {
+  const { t, money, moneyMinor } = useI18n()
+  const { session } = useSession()
+  const [boxVisible, setBoxVisible] = useState(true)
+  useEffect(() => {
+    const box = document.getElementById('book')
+    if (!box || typeof IntersectionObserver === 'undefined') return
+    const observer = new IntersectionObserver(([entry]) => setBoxVisible(Boolean(entry?.isIntersecting)))
+    observer.observe(box)
+    return () => observer.disconnect()
+  }, [])
+  const ready = isDate(checkIn) && isDate(checkOut) && checkOut > checkIn
+  const quote = useQuery({
+    ...quoteQueries.stay(place.id, checkIn, checkOut, guests),
+    enabled: ready,
+    retry: false,
+  })
+  if (boxVisible || session?.user.id === place.owner_id || place.status !== 'published') return null
+  const q = ready ? quote.data : undefined
+  const checkout = paths.checkout(place.id, {
+    check_in: checkIn,
+    check_out: checkOut,
+    guests: String(guests),
+  })
+  return (
+    <div className="reserve-bar" data-testid="reserve-bar">
+      <p>
+        {q?.available ? (
+          <>
+            <strong>{moneyMinor(q.total_minor, q.currency)}</strong>{' '}
+            <span className="muted small">{t('book.nightsCount', { count: q.nights })}</span>
+          </>
+        ) : (
+          <>
+            <strong>{money(place.price, place.currency)}</strong> {t('place.perNight')}
+          </>
+        )}
+      </p>
+      {q?.available ? (
+        <Link to={session ? checkout : paths.login({ next: checkout })} className="btn btn-primary">
+          {t('checkout.reserve')}
+        </Link>
+      ) : (
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() =>
+            document.getElementById('book')?.scrollIntoView({ behavior: 'smooth', block: 'center' })
+          }
+        >
+          {t('checkout.pickDates')}
+        </button>
+      )}
     </div>
   )
 }

@@ -74,6 +74,9 @@ export default function Trips() {
         <div className="booking-list">
           {shown.map((booking) => (
             <BookingSummary key={booking.id} booking={booking}>
+              <Link to={paths.trip(booking.id)} className="btn btn-ghost btn-small">
+                {t('trip.details')}
+              </Link>
               {['pending', 'confirmed'].includes(booking.status) &&
                 booking.check_in >= todayIn(booking.timezone) && (
                   <button

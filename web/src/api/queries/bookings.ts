@@ -18,6 +18,11 @@ export const bookingQueries = {
     apiQuery(['bookings', 'host', userId, 'pending'], () =>
       api.GET('/api/v1/bookings', { params: { query: { role: 'host', status: 'pending' } } }),
     ),
+  /** One booking, for its guest or host (a key under `all`, so it is refreshed with the lists). */
+  one: (bookingId: string) =>
+    apiQuery(['bookings', 'one', bookingId], () =>
+      api.GET('/api/v1/bookings/{id}', { params: { path: { id: bookingId } } }),
+    ),
   /** What cancelling would refund now: always asked afresh, never kept. */
   cancellation: (bookingId: string) =>
     queryOptions({
