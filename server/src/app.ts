@@ -242,6 +242,7 @@ export function createServices({
       amenities: repositories.amenities,
       cache,
       privacy,
+      covers: (placeIds) => photos.coversOf(placeIds),
     }),
     reviews: new ReviewService({
       reviews: repositories.reviews,
@@ -277,7 +278,11 @@ export function createServices({
       live,
       now,
     }),
-    wishlists: new WishlistService({ wishlists: repositories.wishlists, places: repositories.places }),
+    wishlists: new WishlistService({
+      wishlists: repositories.wishlists,
+      places: repositories.places,
+      covers: (placeIds) => photos.coversOf(placeIds),
+    }),
     phone: new PhoneService({
       users: repositories.users,
       codes: new PhoneCodeRepository(database),
@@ -322,6 +327,7 @@ export function createServices({
       freedDates,
       live,
       now,
+      covers: (placeIds) => photos.coversOf(placeIds),
     }),
     holds,
     freedDates,

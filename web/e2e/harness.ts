@@ -47,7 +47,8 @@ export interface RunningServer {
   logs: () => string
 }
 
-export async function startServer(): Promise<RunningServer> {
+/** `env`: more settings of the server (e.g. `HBNB_S3_*`). */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   if (!existsSync(join(SERVER_DIR, 'dist/main.js')) || !existsSync(join(ROOT, 'web/dist/index.html'))) {
     throw new Error('Build first: `npm run build` (server and web) before the end-to-end tests')
   }
@@ -69,6 +70,7 @@ export async function startServer(): Promise<RunningServer> {
       HBNB_LOG_LEVEL: 'warn',
       HBNB_LOG_FORMAT: 'json',
       HBNB_WEB_DIR: join(ROOT, 'web/dist'),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

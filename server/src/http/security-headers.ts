@@ -89,15 +89,23 @@ function policy(directives: Record<string, string[]>): string {
  * (React and Leaflet set styles through the DOM, which CSP allows), the API on the same origin,
  * and the map tiles.
  */
-export function webClientPolicy(options: { mapTilesUrl: string; inlineScripts: string[] }): string {
+export function webClientPolicy(options: {
+  mapTilesUrl: string
+  inlineScripts: string[]
+  /** Where photos come from when not from the API (a CDN, the bucket). */
+  mediaOrigin?: string | undefined
+  /** Where direct uploads go (the S3 bucket). */
+  uploadOrigin?: string | undefined
+}): string {
   const tiles = tileSource(options.mapTilesUrl)
   const withTiles = (sources: string[]) => (tiles ? [...sources, tiles] : sources)
+  const and = (origin: string | undefined) => (origin ? [origin] : [])
   return policy({
     'default-src': ["'self'"],
     'script-src': ["'self'", ...options.inlineScripts],
     'style-src': ["'self'"],
-    'img-src': withTiles(["'self'", 'data:']),
-    'connect-src': withTiles(["'self'"]),
+    'img-src': withTiles(["'self'", 'data:', ...and(options.mediaOrigin)]),
+    'connect-src': withTiles(["'self'", ...and(options.uploadOrigin)]),
     'font-src': ["'self'"],
     'manifest-src': ["'self'"],
     'worker-src': ["'self'"],

@@ -5,6 +5,8 @@ import { join, normalize, sep } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
+import type { Config } from '../config.js'
+import { directUploadOrigin } from '../infra/storage/index.js'
 import type { HttpContext } from './context.js'
 import { inlineScriptHashes, webClientPolicy } from './security-headers.js'
 
@@ -14,6 +16,11 @@ const ClientConfig = Type.Object({
     attribution: Type.String({ description: 'Attribution to show on the map' }),
   }),
   signup: Type.Boolean({ description: 'Whether self sign-up is open' }),
+  photos: Type.Object({
+    direct_uploads: Type.Boolean({
+      description: 'Whether photos go straight to the S3 bucket (`.../photos/uploads`), else through the API',
+    }),
+  }),
 })
 
 /** Paths that belong to the API and the operators: never answered with the web client. */
@@ -60,9 +67,20 @@ function sendShell(reply: FastifyReply) {
  * The policy of the client's pages and files (the service worker's included): hashes of whatever
  * inline script the build put in index.html, so the policy follows the build without a rebuild.
  */
-function clientPolicy(root: string, mapTilesUrl: string) {
+function clientPolicy(root: string, config: Config) {
   const shell = readFileSync(join(root, 'index.html'), 'utf8')
-  return webClientPolicy({ mapTilesUrl, inlineScripts: inlineScriptHashes(shell) })
+  return webClientPolicy({
+    mapTilesUrl: config.mapTilesUrl,
+    inlineScripts: inlineScriptHashes(shell),
+    ...photoOrigins(config),
+  })
+}
+
+/** Where the client's photos come from (a CDN, the bucket) and go to (direct uploads), beside its own origin. */
+export function photoOrigins(config: Config) {
+  const media =
+    config.mediaUrl && /^https?:\/\//i.test(config.mediaUrl) ? new URL(config.mediaUrl) : undefined
+  return { mediaOrigin: media?.origin, uploadOrigin: directUploadOrigin(config) }
 }
 
 /**
@@ -82,12 +100,13 @@ export async function registerWebClient({ app, config }: HttpContext): Promise<b
     async () => ({
       map: { tiles_url: config.mapTilesUrl, attribution: config.mapAttribution },
       signup: config.allowSignup,
+      photos: { direct_uploads: config.s3Bucket !== undefined },
     }),
   )
 
   const root = webClientDir(config.webDir)
   if (!root) return false
-  const policy = clientPolicy(root, config.mapTilesUrl)
+  const policy = clientPolicy(root, config)
   await app.register(fastifyStatic, {
     root,
     serve: false,

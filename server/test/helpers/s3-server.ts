@@ -2,7 +2,7 @@
 // its own process, speaking the S3 REST API that the AWS SDK uses against AWS. It runs with
 // OpenSSL's legacy provider: its list continuation tokens are DES-encrypted.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,16 +14,44 @@ export const S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER'
 
 const S3RVER_BIN = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js')
 
+export interface S3TestServerOptions {
+  /**
+   * Origins whose pages may send presigned `PUT`s to the buckets (CORS), e.g. `http://127.0.0.1:*`
+   * for a browser on a web client served from loopback.
+   */
+  corsOrigins?: string[]
+}
+
 export class S3TestServer {
   private child: ChildProcess | undefined
   private dir: string | undefined
+  private configDir: string | undefined
   endpoint = ''
 
-  constructor(readonly buckets: string[] = ['hbnb-test']) {}
+  constructor(
+    readonly buckets: string[] = ['hbnb-test'],
+    private readonly serverOptions: S3TestServerOptions = {},
+  ) {}
+
+  /** The bucket configuration files (CORS) given to each bucket. */
+  private async bucketConfigs(): Promise<string[]> {
+    const origins = this.serverOptions.corsOrigins
+    if (!origins?.length) return []
+    this.configDir = await mkdtemp(join(tmpdir(), 'hbnb-s3-config-'))
+    const file = join(this.configDir, 'cors.xml')
+    const allowed = origins.map((origin) => `<AllowedOrigin>${origin}</AllowedOrigin>`).join('')
+    await writeFile(
+      file,
+      `<CORSConfiguration><CORSRule>${allowed}<AllowedMethod>PUT</AllowedMethod><AllowedMethod>GET</AllowedMethod>` +
+        '<AllowedHeader>*</AllowedHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>',
+    )
+    return [file]
+  }
 
   async start(): Promise<this> {
     this.dir = await mkdtemp(join(tmpdir(), 'hbnb-s3-'))
-    const buckets = this.buckets.flatMap((name) => ['--configure-bucket', name])
+    const configs = await this.bucketConfigs()
+    const buckets = this.buckets.flatMap((name) => ['--configure-bucket', name, ...configs])
     const child = spawn(
       process.execPath,
       [
@@ -72,6 +100,6 @@ export class S3TestServer {
       child.kill('SIGTERM')
       await exited
     }
-    if (this.dir) await rm(this.dir, { recursive: true, force: true })
+    for (const dir of [this.dir, this.configDir]) if (dir) await rm(dir, { recursive: true, force: true })
   }
 }

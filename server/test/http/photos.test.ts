@@ -120,6 +120,7 @@ describeEachDriver(
       const results = (await t().get('/api/v1/search?limit=100')).body.results as Record<string, any>[]
       const card = results.find((result) => result.id === placeId)
       expect(card?.cover_photo).toEqual({
+        id: photo.id,
         alt_text: photo.alt_text,
         width: 900,
         height: 1200,
@@ -129,6 +130,46 @@ describeEachDriver(
       })
       // The original, with its GPS position, is gone once the variants exist.
       expect(await storedKeys(t(), 'originals/')).toEqual([])
+    })
+
+    it("shows a listing's cover wherever it is a card: the host's listings, wishlists, trips", async () => {
+      const photos = (await t().get(`/api/v1/places/${placeId}/photos`)).body as Record<string, any>[]
+      const cover = (await t().get('/api/v1/search?limit=100')).body.results.find(
+        (result: { id: string }) => result.id === placeId,
+      ).cover_photo
+      expect(cover).toMatchObject({ id: photos[0]!.id, src: photos[0]!.src })
+      const bare = await t().place(host.token, { title: 'No photos yet' })
+
+      const mine = (await t().get('/api/v1/places/?owner_id=me', { token: host.token })).body
+      const coverOf = (list: { id: string; cover_photo: unknown }[], id: string) =>
+        list.find((place) => place.id === id)?.cover_photo
+      expect(coverOf(mine, placeId)).toEqual(cover)
+      expect(coverOf(mine, bare.id)).toBeNull()
+
+      const guest = await t().user()
+      const list = (await t().post('/api/v1/wishlists', { name: 'Seaside' }, { token: guest.token })).body
+      for (const id of [placeId, bare.id]) {
+        await t().put(`/api/v1/wishlists/${list.id}/places/${id}`, undefined, { token: guest.token })
+      }
+      const detail = (await t().get(`/api/v1/wishlists/${list.id}`, { token: guest.token })).body
+      expect(coverOf(detail.places, placeId)).toEqual(cover)
+      expect(coverOf(detail.places, bare.id)).toBeNull()
+      // The list's own picture: the latest saved listing that has a cover.
+      expect(detail.cover_photo).toEqual(cover)
+      const lists = (await t().get('/api/v1/wishlists', { token: guest.token })).body
+      expect(lists).toMatchObject([{ id: list.id, cover_photo: cover }])
+
+      const checkIn = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)
+      const checkOut = new Date(Date.now() + 22 * 86_400_000).toISOString().slice(0, 10)
+      const booked = await t().post(
+        '/api/v1/bookings',
+        { place_id: placeId, check_in: checkIn, check_out: checkOut, guests: 1 },
+        { token: guest.token },
+      )
+      expect(booked.status, booked.text).toBe(201)
+      expect(booked.body.place.cover_photo).toEqual(cover)
+      const trips = (await t().get('/api/v1/bookings?role=guest', { token: guest.token })).body
+      expect(trips).toMatchObject([{ id: booked.body.id, place: { id: placeId, cover_photo: cover } }])
     })
 
     it('refuses what is not a whole, reasonably sized photo, and stores nothing', async () => {

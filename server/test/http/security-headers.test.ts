@@ -5,7 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { inlineScriptHashes, tileSource } from '../../src/http/security-headers.js'
+import { loadConfig } from '../../src/config.js'
+import { inlineScriptHashes, tileSource, webClientPolicy } from '../../src/http/security-headers.js'
+import { photoOrigins } from '../../src/http/web.js'
 import { describeEachDriver, type Response, startTestApp, type TestApp } from '../helpers/test-app.js'
 
 const DATA_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -169,5 +171,38 @@ describe('CSP sources', () => {
     expect(tileSource('https://{s}.tile.example.org/{z}/{x}/{y}.png')).toBe('https://*.tile.example.org')
     expect(tileSource('//tiles.example.org:8080/{z}/{x}/{y}.png')).toBe('tiles.example.org:8080')
     expect(tileSource('/tiles/{z}/{x}/{y}.png')).toBeUndefined()
+  })
+
+  it('lets photos come from the media URL and direct uploads go to the bucket', () => {
+    const sources = (env: Record<string, string>) => {
+      const config = loadConfig({ HBNB_JWT_SECRET: 'x'.repeat(32), ...env }, false)
+      const policy = webClientPolicy({
+        mapTilesUrl: '/tiles/{z}/{x}/{y}.png',
+        inlineScripts: [],
+        ...photoOrigins(config),
+      })
+      const directives = new Map(policy.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]))
+      return { img: directives.get('img-src'), connect: directives.get('connect-src') }
+    }
+    expect(sources({})).toEqual({ img: ["'self'", 'data:'], connect: ["'self'"] })
+    expect(
+      sources({
+        HBNB_S3_BUCKET: 'photos',
+        HBNB_S3_REGION: 'eu-west-3',
+        HBNB_MEDIA_URL: 'https://cdn.example.org/m',
+      }),
+    ).toEqual({
+      img: ["'self'", 'data:', 'https://cdn.example.org'],
+      connect: ["'self'", 'https://photos.s3.eu-west-3.amazonaws.com'],
+    })
+    const endpoint = { HBNB_S3_BUCKET: 'photos', HBNB_S3_ENDPOINT: 'http://127.0.0.1:9000' }
+    expect(sources({ ...endpoint, HBNB_S3_PATH_STYLE: 'true' }).connect).toEqual([
+      "'self'",
+      'http://127.0.0.1:9000',
+    ])
+    expect(sources({ ...endpoint, HBNB_S3_PATH_STYLE: 'false' }).connect).toEqual([
+      "'self'",
+      'http://photos.127.0.0.1:9000',
+    ])
   })
 })

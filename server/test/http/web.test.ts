@@ -75,6 +75,7 @@ describe('web client (embedded mode)', () => {
         attribution: '© OpenStreetMap contributors',
       },
       signup: true,
+      photos: { direct_uploads: false },
     })
   })
 })

@@ -1,9 +1,12 @@
 // The contract every object storage driver passes: what is put is read back byte for byte with its
 // description; listing, replacing and deleting behave as S3 does; keys cannot leave their store.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { text } from 'node:stream/consumers'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { ObjectStorage } from '../../src/infra/storage/port.js'
+import { InvalidObjectKeyError, type ObjectStorage } from '../../src/infra/storage/port.js'
 
 export interface StorageHarness {
   storage: ObjectStorage
@@ -61,6 +64,25 @@ export function storageContract(start: () => Promise<StorageHarness>) {
     const found = await storage.get('media/stream.bin')
     expect(await bytesOf(found!.body)).toEqual(Buffer.concat(parts))
     expect(found!.info.size).toBe(1_000_000)
+  })
+
+  it('stores a copy of a local file, which stays where it was', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hbnb-storage-file-'))
+    try {
+      const path = join(dir, 'photo.jpg')
+      const bytes = Buffer.concat(Array.from({ length: 30 }, (_, n) => Buffer.alloc(10_000, n)))
+      await writeFile(path, bytes)
+      await storage.putFile('originals/copied.jpg', path, { contentType: 'image/jpeg' })
+      const found = await storage.get('originals/copied.jpg')
+      expect((await bytesOf(found!.body)).equals(bytes)).toBe(true)
+      expect(found!.info).toMatchObject({ size: bytes.length, contentType: 'image/jpeg' })
+      expect((await readFile(path)).equals(bytes)).toBe(true)
+      await expect(storage.putFile('../outside', path, { contentType: 'image/jpeg' })).rejects.toThrow(
+        InvalidObjectKeyError,
+      )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('replaces an object put again under the same key', async () => {

@@ -1071,6 +1071,20 @@ export interface paths {
                             place: {
                                 city: string;
                                 country: string;
+                                cover_photo: {
+                                    alt_text: string;
+                                    height: number;
+                                    id: string;
+                                    placeholder: string | null;
+                                    src: string;
+                                    /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                    srcset: {
+                                        avif?: string;
+                                        jpeg?: string;
+                                        webp?: string;
+                                    };
+                                    width: number;
+                                } | null;
                                 id: string;
                                 title: string;
                             };
@@ -1179,6 +1193,20 @@ export interface paths {
                             place: {
                                 city: string;
                                 country: string;
+                                cover_photo: {
+                                    alt_text: string;
+                                    height: number;
+                                    id: string;
+                                    placeholder: string | null;
+                                    src: string;
+                                    /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                    srcset: {
+                                        avif?: string;
+                                        jpeg?: string;
+                                        webp?: string;
+                                    };
+                                    width: number;
+                                } | null;
                                 id: string;
                                 title: string;
                             };
@@ -1240,6 +1268,20 @@ export interface paths {
                             place: {
                                 city: string;
                                 country: string;
+                                cover_photo: {
+                                    alt_text: string;
+                                    height: number;
+                                    id: string;
+                                    placeholder: string | null;
+                                    src: string;
+                                    /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                    srcset: {
+                                        avif?: string;
+                                        jpeg?: string;
+                                        webp?: string;
+                                    };
+                                    width: number;
+                                } | null;
                                 id: string;
                                 title: string;
                             };
@@ -1364,6 +1406,20 @@ export interface paths {
                             place: {
                                 city: string;
                                 country: string;
+                                cover_photo: {
+                                    alt_text: string;
+                                    height: number;
+                                    id: string;
+                                    placeholder: string | null;
+                                    src: string;
+                                    /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                    srcset: {
+                                        avif?: string;
+                                        jpeg?: string;
+                                        webp?: string;
+                                    };
+                                    width: number;
+                                } | null;
                                 id: string;
                                 title: string;
                             };
@@ -1474,6 +1530,20 @@ export interface paths {
                             place: {
                                 city: string;
                                 country: string;
+                                cover_photo: {
+                                    alt_text: string;
+                                    height: number;
+                                    id: string;
+                                    placeholder: string | null;
+                                    src: string;
+                                    /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                    srcset: {
+                                        avif?: string;
+                                        jpeg?: string;
+                                        webp?: string;
+                                    };
+                                    width: number;
+                                } | null;
                                 id: string;
                                 title: string;
                             };
@@ -1600,6 +1670,20 @@ export interface paths {
                             place: {
                                 city: string;
                                 country: string;
+                                cover_photo: {
+                                    alt_text: string;
+                                    height: number;
+                                    id: string;
+                                    placeholder: string | null;
+                                    src: string;
+                                    /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                    srcset: {
+                                        avif?: string;
+                                        jpeg?: string;
+                                        webp?: string;
+                                    };
+                                    width: number;
+                                } | null;
                                 id: string;
                                 title: string;
                             };
@@ -1801,6 +1885,20 @@ export interface paths {
                             place: {
                                 city: string;
                                 country: string;
+                                cover_photo: {
+                                    alt_text: string;
+                                    height: number;
+                                    id: string;
+                                    placeholder: string | null;
+                                    src: string;
+                                    /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                    srcset: {
+                                        avif?: string;
+                                        jpeg?: string;
+                                        webp?: string;
+                                    };
+                                    width: number;
+                                } | null;
                                 id: string;
                                 title: string;
                             };
@@ -2006,6 +2104,10 @@ export interface paths {
                                 attribution: string;
                                 /** @description Tile URL template: `{z}`, `{x}`, `{y}` and optional `{s}` */
                                 tiles_url: string;
+                            };
+                            photos: {
+                                /** @description Whether photos go straight to the S3 bucket (`.../photos/uploads`), else through the API */
+                                direct_uploads: boolean;
                             };
                             /** @description Whether self sign-up is open */
                             signup: boolean;
@@ -3395,6 +3497,20 @@ export interface paths {
                             cleaning_fee_minor: number;
                             /** @description ISO 3166-1 alpha-2 code */
                             country: string;
+                            cover_photo: {
+                                alt_text: string;
+                                height: number;
+                                id: string;
+                                placeholder: string | null;
+                                src: string;
+                                /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                srcset: {
+                                    avif?: string;
+                                    jpeg?: string;
+                                    webp?: string;
+                                };
+                                width: number;
+                            } | null;
                             /** Format: date-time */
                             created_at: string;
                             /** @description ISO 4217 code */
@@ -6447,6 +6563,7 @@ export interface paths {
                                 cover_photo: {
                                     alt_text: string;
                                     height: number;
+                                    id: string;
                                     placeholder: string | null;
                                     src: string;
                                     /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
@@ -6905,6 +7022,7 @@ export interface paths {
                         "application/json": {
                             alt_text: string;
                             height: number;
+                            id: string;
                             placeholder: string | null;
                             src: string;
                             /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
@@ -7701,6 +7819,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The cover photo of the most recently saved listing that has one */
+                            cover_photo: {
+                                alt_text: string;
+                                height: number;
+                                id: string;
+                                placeholder: string | null;
+                                src: string;
+                                /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                srcset: {
+                                    avif?: string;
+                                    jpeg?: string;
+                                    webp?: string;
+                                };
+                                width: number;
+                            } | null;
                             /** Format: date-time */
                             created_at: string;
                             id: string;
@@ -7746,6 +7879,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The cover photo of the most recently saved listing that has one */
+                            cover_photo: {
+                                alt_text: string;
+                                height: number;
+                                id: string;
+                                placeholder: string | null;
+                                src: string;
+                                /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                srcset: {
+                                    avif?: string;
+                                    jpeg?: string;
+                                    webp?: string;
+                                };
+                                width: number;
+                            } | null;
                             /** Format: date-time */
                             created_at: string;
                             id: string;
@@ -7808,6 +7956,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The cover photo of the most recently saved listing that has one */
+                            cover_photo: {
+                                alt_text: string;
+                                height: number;
+                                id: string;
+                                placeholder: string | null;
+                                src: string;
+                                /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                srcset: {
+                                    avif?: string;
+                                    jpeg?: string;
+                                    webp?: string;
+                                };
+                                width: number;
+                            } | null;
                             /** Format: date-time */
                             created_at: string;
                             id: string;
@@ -7833,6 +7996,20 @@ export interface paths {
                                 cleaning_fee_minor: number;
                                 /** @description ISO 3166-1 alpha-2 code */
                                 country: string;
+                                cover_photo: {
+                                    alt_text: string;
+                                    height: number;
+                                    id: string;
+                                    placeholder: string | null;
+                                    src: string;
+                                    /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                    srcset: {
+                                        avif?: string;
+                                        jpeg?: string;
+                                        webp?: string;
+                                    };
+                                    width: number;
+                                } | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** @description ISO 4217 code */
@@ -7910,6 +8087,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The cover photo of the most recently saved listing that has one */
+                            cover_photo: {
+                                alt_text: string;
+                                height: number;
+                                id: string;
+                                placeholder: string | null;
+                                src: string;
+                                /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                srcset: {
+                                    avif?: string;
+                                    jpeg?: string;
+                                    webp?: string;
+                                };
+                                width: number;
+                            } | null;
                             /** Format: date-time */
                             created_at: string;
                             id: string;
@@ -7935,6 +8127,20 @@ export interface paths {
                                 cleaning_fee_minor: number;
                                 /** @description ISO 3166-1 alpha-2 code */
                                 country: string;
+                                cover_photo: {
+                                    alt_text: string;
+                                    height: number;
+                                    id: string;
+                                    placeholder: string | null;
+                                    src: string;
+                                    /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                    srcset: {
+                                        avif?: string;
+                                        jpeg?: string;
+                                        webp?: string;
+                                    };
+                                    width: number;
+                                } | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** @description ISO 4217 code */

@@ -3,7 +3,8 @@ import type { Booking } from '../api/types'
 import { type MessageKey, useI18n } from '../i18n'
 import { paths } from '../lib/paths'
 import { Link } from '../lib/router'
-import { PlaceVisual } from './PlaceVisual'
+import { Avatar } from './Avatar'
+import { ListingPicture } from './Photo'
 
 export function StatusBadge({ status, host }: { status: Booking['status']; host?: boolean }) {
   const { t } = useI18n()
@@ -22,9 +23,7 @@ export function GuestLine({ booking }: { booking: Booking }) {
   const name = guestName(booking)
   return (
     <p className="booking-guest" data-testid="booking-guest">
-      <span className="avatar" aria-hidden="true">
-        {(booking.guest.first_name[0] ?? '?').toUpperCase()}
-      </span>
+      <Avatar user={booking.guest} size="small" />
       <span>
         {t(booking.status === 'pending' ? 'reservations.requestFrom' : 'reservations.guest', { name })}
       </span>
@@ -50,7 +49,11 @@ export function BookingSummary({
   return (
     <article className="booking-card card" data-booking={booking.id}>
       <Link to={paths.place(booking.place_id)} className="booking-visual" tabIndex={-1} aria-hidden="true">
-        <PlaceVisual id={booking.place_id} />
+        <ListingPicture
+          placeId={booking.place_id}
+          photo={booking.place.cover_photo}
+          sizes="(min-width: 600px) 200px, 100vw"
+        />
       </Link>
       <div className="booking-body">
         <div className="booking-top">

@@ -8,6 +8,7 @@ import { LOCALES, type Locale, useI18n } from '../i18n'
 import { useSession } from '../lib/hooks'
 import { paths } from '../lib/paths'
 import { Link, navigate, useLocation } from '../lib/router'
+import { Avatar } from './Avatar'
 
 export async function logOut(clear: () => void) {
   if (currentSession()) {
@@ -103,9 +104,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {user ? (
               <details className="account-menu">
                 <summary aria-label={t('nav.accountMenu', { name: user.first_name })}>
-                  <span className="avatar" aria-hidden="true">
-                    {(user.first_name[0] ?? '?').toUpperCase()}
-                  </span>
+                  <Avatar user={user} />
                   <span className="account-name">{user.first_name}</span>
                 </summary>
                 {/* biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: closes the menu after a choice */}

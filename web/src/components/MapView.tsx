@@ -3,9 +3,13 @@
 import 'leaflet/dist/leaflet.css'
 import L from 'leaflet'
 import { useEffect, useRef } from 'react'
+import { flushSync } from 'react-dom'
+import { createRoot, type Root } from 'react-dom/client'
+import type { PhotoCover } from '../api/types'
 import { paths } from '../lib/paths'
 import { navigate } from '../lib/router'
 import { escapeHtml, useMapTiles } from './map-tiles'
+import { ResponsivePhoto } from './Photo'
 
 export interface MapPlace {
   id: string
@@ -13,6 +17,8 @@ export interface MapPlace {
   longitude: number
   label: string
   title: string
+  /** Shown in the marker's popup. */
+  photo?: PhotoCover | null
 }
 
 interface Props {
@@ -109,6 +115,7 @@ export default function MapView({
     if (!group || !instance) return
     group.clearLayers()
     markers.current.clear()
+    const photoRoots: Root[] = []
     for (const place of places) {
       const icon = L.divIcon({
         className: 'price-marker-wrap',
@@ -135,6 +142,21 @@ export default function MapView({
         navigate(paths.place(place.id))
       })
       popup.append(title, document.createElement('br'), link)
+      const photo = place.photo
+      if (photo) {
+        // The photo is drawn when its popup first opens, before Leaflet places the popup.
+        const slot = document.createElement('div')
+        slot.className = 'map-popup-photo'
+        popup.prepend(slot)
+        let root: Root | undefined
+        marker.on('popupopen', () => {
+          if (root) return
+          root = createRoot(slot)
+          photoRoots.push(root)
+          flushSync(() => root?.render(<ResponsivePhoto photo={photo} sizes="220px" eager />))
+          marker.getPopup()?.update()
+        })
+      }
       marker.bindPopup(popup)
       marker.on('click', () => onSelect?.(place.id))
       marker.addTo(group)
@@ -144,6 +166,11 @@ export default function MapView({
       bounds.current = L.latLngBounds(places.map((p) => [p.latitude, p.longitude] as [number, number]))
       fitMarkers.current()
     }
+    // Unmounted after React's own work, never during it.
+    return () =>
+      queueMicrotask(() => {
+        for (const root of photoRoots) root.unmount()
+      })
   }, [places, onSelect, openLabel])
 
   useEffect(() => {

@@ -1,6 +1,7 @@
 // A photo in every format the server made, the browser choosing the smallest it can show; its
 // blurred placeholder shows while it loads, and its size is known so nothing moves when it arrives.
 import type { PhotoCover } from '../api/types'
+import { PlaceVisual } from './PlaceVisual'
 
 interface Props {
   photo: PhotoCover
@@ -31,4 +32,23 @@ export function ResponsivePhoto({ photo, sizes, className, eager, contain }: Pro
       />
     </picture>
   )
+}
+
+/** How wide a picture in a `card-grid` is shown: one to four columns as the screen widens. */
+export const GRID_SIZES = '(min-width: 1200px) 25vw, (min-width: 900px) 33vw, (min-width: 600px) 50vw, 100vw'
+
+/** A listing's picture: its cover photo, or a drawing while it has none. */
+export function ListingPicture({
+  placeId,
+  photo,
+  sizes,
+  className,
+}: {
+  placeId: string
+  photo: PhotoCover | null | undefined
+  sizes: string
+  className?: string
+}) {
+  if (!photo) return <PlaceVisual id={placeId} className={className} />
+  return <ResponsivePhoto photo={photo} sizes={sizes} className={`place-visual ${className ?? ''}`} />
 }

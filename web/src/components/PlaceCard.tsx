@@ -2,8 +2,7 @@ import type { PlaceSummary, SearchResult } from '../api/types'
 import { useI18n } from '../i18n'
 import { paths } from '../lib/paths'
 import { Link } from '../lib/router'
-import { ResponsivePhoto } from './Photo'
-import { PlaceVisual } from './PlaceVisual'
+import { ListingPicture } from './Photo'
 
 interface Props {
   place: PlaceSummary | SearchResult
@@ -22,15 +21,12 @@ export function PlaceCard({ place, query, selected, onHover }: Props) {
       onMouseLeave={() => onHover?.(undefined)}
     >
       <Link to={paths.place(place.id, query)} className="place-card-link">
-        {result.cover_photo ? (
-          <ResponsivePhoto
-            photo={result.cover_photo}
-            sizes="(max-width: 700px) 100vw, (max-width: 1100px) 50vw, 25vw"
-            className="place-card-visual"
-          />
-        ) : (
-          <PlaceVisual id={place.id} className="place-card-visual" />
-        )}
+        <ListingPicture
+          placeId={place.id}
+          photo={place.cover_photo}
+          sizes="(max-width: 700px) 100vw, (max-width: 1100px) 50vw, 25vw"
+          className="place-card-visual"
+        />
         <div className="place-card-body">
           <div className="place-card-top">
             <h3 className="place-card-title">{place.title}</h3>

@@ -1,13 +1,11 @@
-// A listing's cover: its first ready photo, or its drawn picture while it has none.
+// A listing's cover when only its id is at hand (its detail carries no cover): its first ready photo.
 import { useQuery } from '@tanstack/react-query'
 import { photoQueries } from '../api/queries/photos'
-import { ResponsivePhoto } from './Photo'
+import { ListingPicture } from './Photo'
 import { readyPhoto } from './PhotoGallery'
-import { PlaceVisual } from './PlaceVisual'
 
-export function PlaceCover({ placeId, label, sizes }: { placeId: string; label?: string; sizes: string }) {
+export function PlaceCover({ placeId, sizes }: { placeId: string; sizes: string }) {
   const photos = useQuery(photoQueries.ofPlace(placeId))
   const cover = photos.data?.map(readyPhoto).find((photo) => photo !== undefined)
-  if (!cover) return <PlaceVisual id={placeId} label={label} className="place-cover" />
-  return <ResponsivePhoto photo={cover} sizes={sizes} className="place-cover" eager />
+  return <ListingPicture placeId={placeId} photo={cover} sizes={sizes} className="place-cover" />
 }

@@ -172,6 +172,8 @@ export const fr: Record<MessageKey, string> = {
   'photos.cover': 'Couverture',
   'photos.processing': 'Préparation de la photo…',
   'photos.altText': 'Description (pour les voyageurs qui ne voient pas la photo)',
+  'photos.caption': 'Légende (affichée avec la photo)',
+  'photos.drag': 'Faites glisser vers une autre place dans l’ordre',
   'photos.makeCover': 'En faire la couverture',
   'photos.earlier': 'Avancer',
   'photos.later': 'Reculer',
@@ -446,6 +448,14 @@ export const fr: Record<MessageKey, string> = {
   'wishlist.deleteConfirm': 'Supprimer la liste « {name} » ?',
 
   'account.title': 'Profil',
+  'profilePhoto.title': 'Photo de profil',
+  'profilePhoto.hint':
+    'Hôtes et voyageurs la voient à côté de votre nom. Sans photo, ils voient votre initiale.',
+  'profilePhoto.choose': 'Choisir une photo',
+  'profilePhoto.replace': 'Remplacer la photo',
+  'profilePhoto.remove': 'Retirer la photo',
+  'profilePhoto.uploading': 'Envoi de votre photo',
+  'profilePhoto.processing': 'Préparation de votre photo… elle s’affiche dans un instant.',
   'account.emailHint': 'Seul un administrateur peut changer l’e-mail d’un compte.',
   'account.saved': 'Enregistré.',
   'account.shortcuts': 'Votre HBNB',

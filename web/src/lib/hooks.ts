@@ -13,6 +13,7 @@ export function useSession() {
 const FALLBACK_CONFIG: ClientConfig = {
   map: { tiles_url: '', attribution: '' },
   signup: true,
+  photos: { direct_uploads: false },
 }
 
 export function useClientConfig(): ClientConfig {

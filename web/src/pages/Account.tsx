@@ -6,6 +6,7 @@ import { updateUser } from '../api/session'
 import { logOut } from '../components/Layout'
 import { NotificationSettings } from '../components/NotificationSettings'
 import { PhoneSettings } from '../components/PhoneSettings'
+import { ProfilePhotoSettings } from '../components/ProfilePhotoSettings'
 import { ResendVerification } from '../components/ResendVerification'
 import { ErrorBox, Field, Notice, PageHeading } from '../components/ui'
 import { LOCALES, type Locale, useI18n } from '../i18n'
@@ -99,6 +100,7 @@ export default function Account() {
           {t('common.save')}
         </button>
       </form>
+      <ProfilePhotoSettings user={user} />
       <PhoneSettings userId={user.id} />
       <NotificationSettings userId={user.id} />
       <div className="card section-tight">

@@ -278,7 +278,7 @@ function CheckoutView({ place, stay }: { place: PlaceDetail; stay: Stay }) {
           </div>
         </form>
         <aside className="checkout-aside card" aria-label={t('checkout.summary')}>
-          <PlaceCover placeId={place.id} label={place.title} sizes="(max-width: 900px) 100vw, 360px" />
+          <PlaceCover placeId={place.id} sizes="(max-width: 900px) 100vw, 360px" />
           <div className="checkout-place">
             <strong>{place.title}</strong>
             <p className="muted small">{[place.city, place.country].filter(Boolean).join(', ')}</p>

@@ -5,6 +5,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react'
 import { api, unwrap } from '../api/client'
 import { conversationQueries } from '../api/queries/messaging'
 import type { Conversation } from '../api/types'
+import { Avatar } from '../components/Avatar'
 import { MessageText } from '../components/MessageText'
 import { Empty, ErrorBox, PageHeading, Skeleton } from '../components/ui'
 import { useI18n } from '../i18n'
@@ -73,9 +74,7 @@ export default function Inbox() {
                 to={paths.conversation(conversation.id)}
                 className={`inbox-item card ${unread > 0 ? 'is-unread' : ''}`}
               >
-                <span className="avatar" aria-hidden="true">
-                  {(other.first_name[0] ?? '?').toUpperCase()}
-                </span>
+                <Avatar user={other} />
                 <span className="inbox-summary">
                   <strong>{other.first_name}</strong>
                   <span className="muted small">
@@ -166,11 +165,14 @@ export function ConversationPage({ id }: { id: string }) {
       {conversation.error && <ErrorBox error={conversation.error} onRetry={() => conversation.refetch()} />}
       {conversation.data && other && (
         <header className="conversation-header">
-          <PageHeading>{t('inbox.with', { name: other.first_name })}</PageHeading>
-          <p className="muted">
-            <Link to={paths.place(conversation.data.place.id)}>{conversation.data.place.title}</Link>
-            {conversation.data.kind === 'booking' ? ` · ${t('inbox.aboutBooking')}` : ''}
-          </p>
+          <Avatar user={other} size="large" />
+          <div>
+            <PageHeading>{t('inbox.with', { name: other.first_name })}</PageHeading>
+            <p className="muted">
+              <Link to={paths.place(conversation.data.place.id)}>{conversation.data.place.title}</Link>
+              {conversation.data.kind === 'booking' ? ` · ${t('inbox.aboutBooking')}` : ''}
+            </p>
+          </div>
         </header>
       )}
       {messages.hasNextPage && (

@@ -5,6 +5,7 @@ import { calendarQueries } from '../api/queries/calendar'
 import { placeQueries } from '../api/queries/places'
 import { quoteQueries } from '../api/queries/quotes'
 import type { Night, PlaceDetail, Quote } from '../api/types'
+import { Avatar } from '../components/Avatar'
 import { CalendarLegend, CalendarMonthsView, MonthNav, useCalendarMonths } from '../components/CalendarMonths'
 import { ContactHost } from '../components/ContactHost'
 import { PhotoGallery } from '../components/PhotoGallery'
@@ -101,9 +102,7 @@ function PlaceView({ place }: { place: PlaceDetail }) {
       <div className="place-columns">
         <div className="place-main">
           <section className="place-section host-line">
-            <span className="avatar avatar-large" aria-hidden="true">
-              {(place.owner.first_name[0] ?? '?').toUpperCase()}
-            </span>
+            <Avatar user={place.owner} size="large" />
             <div>
               <h2>{t('place.hostedBy', { name: place.owner.first_name })}</h2>
               <p className="muted">
@@ -504,9 +503,7 @@ function Reviews({ place }: { place: PlaceDetail }) {
         {place.reviews.map((review) => (
           <li key={review.id} className="review">
             <div className="review-head">
-              <span className="avatar" aria-hidden="true">
-                {(review.user.first_name[0] ?? '?').toUpperCase()}
-              </span>
+              <Avatar user={review.user} />
               <div>
                 <strong>{review.user.first_name}</strong>
                 <p className="muted small">

@@ -50,6 +50,7 @@ export function SearchPage() {
         longitude: p.longitude,
         title: p.title,
         label: money(p.price, p.currency, { whole: true }),
+        photo: p.cover_photo,
       })),
     [places, money],
   )

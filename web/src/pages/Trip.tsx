@@ -6,7 +6,7 @@ import { api, unwrap } from '../api/client'
 import { bookingQueries } from '../api/queries/bookings'
 import { StatusBadge } from '../components/BookingSummary'
 import { CancelDialog } from '../components/CancelDialog'
-import { PlaceCover } from '../components/PlaceCover'
+import { ListingPicture } from '../components/Photo'
 import { PriceLines } from '../components/PriceLines'
 import { ErrorBox, Notice, PageHeading, Skeleton } from '../components/ui'
 import { type MessageKey, useI18n } from '../i18n'
@@ -116,7 +116,12 @@ export default function Trip({ id }: { id: string }) {
           {write.error && <ErrorBox error={write.error} />}
         </div>
         <aside className="checkout-aside card" aria-label={t('checkout.summary')}>
-          <PlaceCover placeId={b.place_id} label={b.place.title} sizes="(max-width: 900px) 100vw, 360px" />
+          <ListingPicture
+            placeId={b.place_id}
+            photo={b.place.cover_photo}
+            sizes="(max-width: 900px) 100vw, 360px"
+            className="place-cover"
+          />
           <PriceLines price={b} />
         </aside>
       </div>

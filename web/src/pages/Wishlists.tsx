@@ -2,8 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../api/client'
 import { wishlistQueries } from '../api/queries/wishlists'
 import { NewWishlistForm } from '../components/NewWishlistForm'
+import { GRID_SIZES, ListingPicture } from '../components/Photo'
 import { PlaceCard } from '../components/PlaceCard'
-import { PlaceVisual } from '../components/PlaceVisual'
 import { Empty, ErrorBox, PageHeading, Skeleton } from '../components/ui'
 import { useI18n } from '../i18n'
 import { useSession, useTitle } from '../lib/hooks'
@@ -44,7 +44,7 @@ export default function Wishlists() {
       <div className="card-grid">
         {lists.data?.map((list) => (
           <Link key={list.id} to={paths.wishlist(list.id)} className="wishlist-tile">
-            <PlaceVisual id={list.id} />
+            <ListingPicture placeId={list.id} photo={list.cover_photo} sizes={GRID_SIZES} />
             <strong>{list.name}</strong>
             <span className="muted">{t('wishlist.count', { count: list.place_count })}</span>
           </Link>

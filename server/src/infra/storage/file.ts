@@ -3,7 +3,7 @@
 // to `<dir>/.partial/` first and are renamed into place, so a reader never sees half an object.
 import { randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -37,11 +37,16 @@ export class FileObjectStorage implements ObjectStorage {
   }
 
   /** Writes a file through a partial file renamed into place. */
-  private async writeAtomically(path: string, body: Buffer | string | Readable): Promise<void> {
+  /** `body`, or a copy of the local file `{ file }` (made by the kernel: no bytes pass through here). */
+  private async writeAtomically(
+    path: string,
+    body: Buffer | string | Readable | { file: string },
+  ): Promise<void> {
     const partial = join(this.dir, PARTIAL_DIR, randomUUID())
     await mkdir(dirname(partial), { recursive: true })
     try {
       if (typeof body === 'string' || Buffer.isBuffer(body)) await writeFile(partial, body)
+      else if ('file' in body) await copyFile(body.file, partial)
       else await pipeline(body, createWriteStream(partial))
       await mkdir(dirname(path), { recursive: true })
       await rename(partial, path)
@@ -52,6 +57,14 @@ export class FileObjectStorage implements ObjectStorage {
   }
 
   async put(key: string, body: Buffer | Readable, options: PutOptions): Promise<void> {
+    await this.store(key, body, options)
+  }
+
+  async putFile(key: string, path: string, options: PutOptions): Promise<void> {
+    await this.store(key, { file: path }, options)
+  }
+
+  private async store(key: string, body: Buffer | Readable | { file: string }, options: PutOptions) {
     const path = this.pathOf(key)
     const meta = { contentType: options.contentType, cacheControl: options.cacheControl }
     await this.writeAtomically(path, body)

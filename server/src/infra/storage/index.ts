@@ -18,3 +18,15 @@ export function createObjectStorage(config: Config): ObjectStorage {
       : {}),
   })
 }
+
+/**
+ * The origin browsers send direct uploads to (the presigned URLs' scheme and host), so the web
+ * client's policy lets them: the endpoint (path-style) or the bucket's own host; none without S3.
+ */
+export function directUploadOrigin(config: Config): string | undefined {
+  const bucket = config.s3Bucket
+  if (!bucket) return undefined
+  if (!config.s3Endpoint) return `https://${bucket}.s3.${config.s3Region}.amazonaws.com`
+  const endpoint = new URL(config.s3Endpoint)
+  return config.s3PathStyle ? endpoint.origin : `${endpoint.protocol}//${bucket}.${endpoint.host}`
+}

@@ -41,6 +41,8 @@ export interface ObjectStorage {
   ): Promise<DirectUpload | undefined>
   /** Stores `body` under `key`, replacing what was there. A stream is written as it arrives. */
   put(key: string, body: Buffer | Readable, options: PutOptions): Promise<void>
+  /** Stores a copy of the local file at `path` (left where it is) under `key`, replacing what was there. */
+  putFile(key: string, path: string, options: PutOptions): Promise<void>
   /** The object's bytes and description, or undefined when there is none. */
   get(key: string): Promise<{ body: Readable; info: ObjectInfo } | undefined>
   head(key: string): Promise<ObjectInfo | undefined>

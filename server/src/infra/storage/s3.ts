@@ -1,5 +1,7 @@
 // Objects in an S3 bucket (AWS or any S3-compatible server: MinIO, Ceph, R2, Garage...) through
 // the AWS SDK v3. The SDK is loaded on first use, so processes without S3 never pay for it.
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import type { S3Client } from '@aws-sdk/client-s3'
 import {
@@ -76,6 +78,22 @@ export class S3ObjectStorage implements ObjectStorage {
     // A stream of unknown length: a multipart upload, one part held in memory at a time.
     const { Upload } = await import('@aws-sdk/lib-storage')
     await new Upload({ client, params: target, queueSize: 1 }).done()
+  }
+
+  /** One `PutObject` of the file's known length (a stream of unknown length needs a multipart upload). */
+  async putFile(key: string, path: string, options: PutOptions): Promise<void> {
+    const { size } = await stat(path)
+    const { PutObjectCommand } = await sdk()
+    await (await this.s3()).send(
+      new PutObjectCommand({
+        Bucket: this.options.bucket,
+        Key: checkObjectKey(key),
+        Body: createReadStream(path),
+        ContentLength: size,
+        ContentType: options.contentType,
+        ...(options.cacheControl ? { CacheControl: options.cacheControl } : {}),
+      }),
+    )
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import { Hold as HoldSchema } from '../holds/schemas.js'
+import { CoverPhoto } from '../photos/schemas.js'
 import { Timestamps } from '../shared-schemas.js'
 
 const DateString = Type.String({
@@ -86,6 +87,7 @@ export const Booking = Type.Object({
     title: Type.String(),
     city: Type.String(),
     country: Type.String(),
+    cover_photo: CoverPhoto,
   }),
   guest: Type.Object({ id: Type.String(), first_name: Type.String(), last_name: Type.String() }),
   reviewed: Type.Object(

@@ -15,6 +15,7 @@ import { Changes } from '../cache-scopes.js'
 import type { CalendarRepository } from '../calendar/repository.js'
 import type { FreedDatesService } from '../holds/freed-dates-service.js'
 import { type HoldService, type HoldView, takenDatesError } from '../holds/service.js'
+import type { CoversOf, PhotoCoverView } from '../photos/service.js'
 import { findVisiblePlace } from '../places/access.js'
 import { toMajorUnits } from '../places/money.js'
 import type { PlaceRepository } from '../places/repository.js'
@@ -51,7 +52,7 @@ export interface Quote extends Charges {
 export interface BookingView extends Omit<BookingRow, 'nightly_prices' | 'idempotency_key'> {
   nightly_prices: (NightPrice & { price: number })[]
   total: number
-  place: { id: string; title: string; city: string; country: string }
+  place: { id: string; title: string; city: string; country: string; cover_photo: PhotoCoverView | null }
   guest: { id: string; first_name: string; last_name: string }
   reviewed: { by_guest: boolean; by_host: boolean }
 }
@@ -66,7 +67,7 @@ export interface CancellationPreview extends Refund {
 
 const MAX_RETRIES = 3
 
-function toView(row: BookingWithPlace): BookingView {
+function toView(row: BookingWithPlace, covers: Map<string, PhotoCoverView>): BookingView {
   const {
     nightly_prices,
     idempotency_key: _key,
@@ -84,7 +85,13 @@ function toView(row: BookingWithPlace): BookingView {
     ...rest,
     nightly_prices: nights.map((n) => ({ ...n, price: toMajorUnits(n.price_minor, row.currency) })),
     total: toMajorUnits(row.total_minor, row.currency),
-    place: { id: row.place_id, title: place_title, city: place_city, country: place_country },
+    place: {
+      id: row.place_id,
+      title: place_title,
+      city: place_city,
+      country: place_country,
+      cover_photo: covers.get(row.place_id) ?? null,
+    },
     guest: { id: row.guest_id, first_name: guest_first_name, last_name: guest_last_name },
     reviewed: { by_guest: Boolean(Number(guest_reviewed)), by_host: Boolean(Number(host_reviewed)) },
   }
@@ -116,6 +123,8 @@ export interface BookingServiceDeps {
   live: LiveEvents
   /** The clock (milliseconds since the epoch). */
   now: () => number
+  /** The cover photos of the booked listings. */
+  covers: CoversOf
 }
 
 export class BookingService {
@@ -177,7 +186,7 @@ export class BookingService {
   ): Promise<{ booking: BookingView; replayed: boolean }> {
     if (idempotencyKey) {
       const previous = await this.deps.bookings.findByIdempotencyKey(actor.id, idempotencyKey)
-      if (previous) return { booking: this.replay(previous, input), replayed: true }
+      if (previous) return { booking: await this.replay(previous, input), replayed: true }
     }
     // The stay is priced from the listing as the primary has it, never from a lagging replica.
     const place = await readFromPrimary(() => findVisiblePlace(this.deps.places, input.place_id, actor))
@@ -229,7 +238,7 @@ export class BookingService {
         if (!isUniqueViolation(error) && !isDeadlock(error)) throw error
         if (idempotencyKey) {
           const previous = await this.deps.bookings.findByIdempotencyKey(actor.id, idempotencyKey)
-          if (previous) return { booking: this.replay(previous, input), replayed: true }
+          if (previous) return { booking: await this.replay(previous, input), replayed: true }
         }
         const taken = await this.deps.calendar.occupied(place.id, input.check_in, input.check_out, nowText)
         if (taken.length) throw takenDatesError(taken, now)
@@ -248,10 +257,10 @@ export class BookingService {
       { booking_id: row.id, place_id: row.place_id, status: row.status },
       'booking created',
     )
-    return { booking: toView((await this.deps.bookings.findById(row.id))!), replayed: false }
+    return { booking: await this.view((await this.deps.bookings.findById(row.id))!), replayed: false }
   }
 
-  private replay(previous: BookingWithPlace, input: Stay & { place_id: string }): BookingView {
+  private async replay(previous: BookingWithPlace, input: Stay & { place_id: string }): Promise<BookingView> {
     const same =
       previous.place_id === input.place_id &&
       previous.check_in === input.check_in &&
@@ -263,15 +272,21 @@ export class BookingService {
         'idempotency_key_reused',
       )
     }
-    return toView(previous)
+    return this.view(previous)
   }
 
   async get(id: string, actor: Actor): Promise<BookingView> {
-    return toView(await this.visibleTo(id, actor))
+    return this.view(await this.visibleTo(id, actor))
   }
 
   async list(filter: Omit<Parameters<BookingRepository['list']>[0], 'limit'> & { limit: number }) {
-    return mapPage(await this.deps.bookings.list(filter), toView)
+    const rows = await this.deps.bookings.list(filter)
+    const covers = await this.deps.covers([...new Set(rows.items.map((row) => row.place_id))])
+    return mapPage(rows, (row) => toView(row, covers))
+  }
+
+  private async view(row: BookingWithPlace): Promise<BookingView> {
+    return toView(row, await this.deps.covers([row.place_id]))
   }
 
   async accept(id: string, actor: Actor): Promise<BookingView> {
@@ -421,7 +436,7 @@ export class BookingService {
       { booking_id: booking.id, from: booking.status, to: status, action },
       'booking status changed',
     )
-    return toView((await this.deps.bookings.findById(booking.id))!)
+    return this.view((await this.deps.bookings.findById(booking.id))!)
   }
 
   /** Tells the guests who wanted a released booking's nights (never its own guest). */

@@ -36,6 +36,7 @@ export const Photo = Type.Object(
 
 export const PhotoCover = Type.Object(
   {
+    id: Type.String(),
     alt_text: Type.String(),
     width: Type.Integer(),
     height: Type.Integer(),
@@ -45,6 +46,9 @@ export const PhotoCover = Type.Object(
   },
   { description: "A listing's cover photo (its first ready photo)" },
 )
+
+/** Where a listing is shown as a card: its cover photo, or null while it has none. */
+export const CoverPhoto = Type.Union([PhotoCover, Type.Null()])
 
 export const PhotoParams = Type.Object({ id: Type.String(), photo_id: Type.String() })
 

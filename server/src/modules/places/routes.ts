@@ -6,6 +6,7 @@ import { collectionRequest, sendList } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, MessageResponse, PageQuery } from '../../http/schemas.js'
 import {
   AmenityParams,
+  PlaceCard,
   PlaceCreateBody,
   PlaceCreated,
   PlaceDetail,
@@ -54,7 +55,7 @@ export function placeRoutes({ app, auth, services, config, cached }: HttpContext
         tags,
         summary: 'List published places; `owner_id=me` lists my places in every status',
         querystring: PlaceListQuery,
-        response: { 200: Type.Array(PlaceSummary), ...errors(401, 403) },
+        response: { 200: Type.Array(PlaceCard), ...errors(401, 403) },
       },
     },
     async (request, reply) => {
@@ -65,7 +66,7 @@ export function placeRoutes({ app, auth, services, config, cached }: HttpContext
         collectionRequest(request.query, config),
         query,
         actor,
-        listSerializerOf(reply, PlaceSummary),
+        listSerializerOf(reply, PlaceCard),
       )
       return cached.send(request, reply, page)
     },

@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import { Amenity } from '../amenities/schemas.js'
+import { CoverPhoto } from '../photos/schemas.js'
 import { PlaceReview } from '../reviews/schemas.js'
 import { Timestamps } from '../shared-schemas.js'
 import { MULTILINE } from '../validation.js'
@@ -47,6 +48,9 @@ const PlaceFields = {
 }
 
 export const PlaceSummary = Type.Object(PlaceFields)
+
+/** A listing shown as a card (lists, wishlists, search): with its cover photo. */
+export const PlaceCard = Type.Object({ ...PlaceFields, cover_photo: CoverPhoto })
 
 const AmenityRef = Type.Object({ id: Type.String(), name: Type.String() })
 
@@ -152,6 +156,7 @@ export const AmenityParams = Type.Object({ id: Type.String(), amenity_id: Type.S
 
 export { Amenity }
 export type PlaceSummaryView = Type.Static<typeof PlaceSummary>
+export type PlaceCardView = Type.Static<typeof PlaceCard>
 export type PlaceDetailView = Type.Static<typeof PlaceDetail>
 export type PlaceCreateInput = Type.Static<typeof PlaceCreateBody>
 export type PlaceUpdateInput = Type.Static<typeof PlaceUpdateBody>

@@ -12,6 +12,7 @@ import {
 } from '../../infra/cache/index.js'
 import type { AmenityRepository } from '../amenities/repository.js'
 import { Changes, Tags } from '../cache-scopes.js'
+import { type CoversOf, withCovers } from '../photos/service.js'
 import { toPlaceReviewView } from '../reviews/service.js'
 import { type EmailPrivacy, seesEmailOf } from '../users/privacy.js'
 import type { UserRepository } from '../users/repository.js'
@@ -128,6 +129,7 @@ export interface PlaceServiceDeps {
   amenities: AmenityRepository
   cache: ResponseCache
   privacy: EmailPrivacy
+  covers: CoversOf
 }
 
 export class PlaceService {
@@ -207,7 +209,11 @@ export class PlaceService {
   ): Promise<CachedResponse> {
     const build = async () => {
       const built = await this.list(page, {}, query, actor)
-      return { value: built.items, total: built.total, next: built.nextCursor }
+      return {
+        value: await withCovers(built.items, this.deps.covers),
+        total: built.total,
+        next: built.nextCursor,
+      }
     }
     const ownerId = query.owner_id === 'me' ? actor?.id : query.owner_id
     const managed = actor !== null && ownerId !== undefined && (actor.isAdmin || ownerId === actor.id)

@@ -1,7 +1,6 @@
 import Type from 'typebox'
-import { PhotoCover } from '../photos/schemas.js'
 import { MAX_PRICE } from '../places/money.js'
-import { PlaceSummary } from '../places/schemas.js'
+import { PlaceCard } from '../places/schemas.js'
 
 export const SORTS = ['price', '-price', 'rating', 'distance', 'newest'] as const
 export type SearchSort = (typeof SORTS)[number]
@@ -98,8 +97,7 @@ export const SearchQuery = Type.Object({
 })
 
 export const SearchResult = Type.Object({
-  ...PlaceSummary.properties,
-  cover_photo: Type.Union([PhotoCover, Type.Null()]),
+  ...PlaceCard.properties,
   nights: Type.Optional(Type.Integer({ description: 'With dates: nights of the stay' })),
   total_minor: Type.Optional(
     Type.Integer({

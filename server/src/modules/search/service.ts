@@ -10,7 +10,7 @@ import type { AmenityRepository } from '../amenities/repository.js'
 import { type FeeRates, priceStay } from '../bookings/pricing.js'
 import { type Stay, stayProblems } from '../bookings/rules.js'
 import { Tags } from '../cache-scopes.js'
-import type { PhotoCoverView } from '../photos/service.js'
+import type { CoversOf } from '../photos/service.js'
 import { currencyDigits, toMajorUnits } from '../places/money.js'
 import { toPlaceSummary } from '../places/service.js'
 import type {
@@ -262,7 +262,7 @@ export interface SearchServiceDeps {
   search: SearchRepository
   amenities: AmenityRepository
   /** The cover photo of each listing that has one (the photos module's). */
-  covers: (placeIds: string[]) => Promise<Map<string, PhotoCoverView>>
+  covers: CoversOf
   options: SearchOptions
   cache: ResponseCache
   /** The clock (milliseconds since the epoch). */

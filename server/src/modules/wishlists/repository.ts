@@ -31,6 +31,20 @@ export class WishlistRepository {
     return rows.map((row) => ({ ...row, place_count: Number(row.place_count) }))
   }
 
+  /** The published places saved in a user's lists, most recently saved first. */
+  savedPlaces(userId: string): Promise<{ wishlist_id: string; place_id: string }[]> {
+    return this.db.write
+      .selectFrom('wishlist_places')
+      .innerJoin('wishlists', 'wishlists.id', 'wishlist_places.wishlist_id')
+      .innerJoin('places', 'places.id', 'wishlist_places.place_id')
+      .select(['wishlist_places.wishlist_id', 'wishlist_places.place_id'])
+      .where('wishlists.user_id', '=', userId)
+      .where('places.status', '=', 'published')
+      .orderBy('wishlist_places.created_at', 'desc')
+      .orderBy('wishlist_places.place_id')
+      .execute()
+  }
+
   /** The published places of a list, most recently saved first. */
   places(wishlistId: string): Promise<PlaceRow[]> {
     return this.db.write

@@ -3,6 +3,7 @@ import type { WishlistRow } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { notFound } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
+import { type CoversOf, type PhotoCoverView, withCovers } from '../photos/service.js'
 import { findVisiblePlace } from '../places/access.js'
 import type { PlaceRepository } from '../places/repository.js'
 import { toPlaceSummary } from '../places/service.js'
@@ -12,10 +13,11 @@ import type { WishlistDetailView, WishlistView } from './schemas.js'
 
 const NAME_MAX = 100
 
-const view = (row: WishlistRow, placeCount: number): WishlistView => ({
+const view = (row: WishlistRow, placeCount: number, cover: PhotoCoverView | null): WishlistView => ({
   id: row.id,
   name: row.name,
   place_count: placeCount,
+  cover_photo: cover,
   created_at: row.created_at,
   updated_at: row.updated_at,
 })
@@ -23,6 +25,7 @@ const view = (row: WishlistRow, placeCount: number): WishlistView => ({
 export interface WishlistServiceDeps {
   wishlists: WishlistRepository
   places: PlaceRepository
+  covers: CoversOf
 }
 
 /** Named lists of saved places. A list is private: others get a 404, as if it did not exist. */
@@ -30,7 +33,17 @@ export class WishlistService {
   constructor(private readonly deps: WishlistServiceDeps) {}
 
   async list(actor: Actor): Promise<WishlistView[]> {
-    return (await this.deps.wishlists.listOfUser(actor.id)).map((row) => view(row, row.place_count))
+    const [rows, saved] = await Promise.all([
+      this.deps.wishlists.listOfUser(actor.id),
+      this.deps.wishlists.savedPlaces(actor.id),
+    ])
+    const covers = await this.deps.covers([...new Set(saved.map((entry) => entry.place_id))])
+    const coverOf = new Map<string, PhotoCoverView>()
+    for (const { wishlist_id, place_id } of saved) {
+      const cover = covers.get(place_id)
+      if (cover && !coverOf.has(wishlist_id)) coverOf.set(wishlist_id, cover)
+    }
+    return rows.map((row) => view(row, row.place_count, coverOf.get(row.id) ?? null))
   }
 
   async create(input: { name: unknown }, actor: Actor): Promise<WishlistView> {
@@ -43,13 +56,19 @@ export class WishlistService {
       updated_at: now,
     }
     await this.deps.wishlists.insert(row)
-    return view(row, 0)
+    return view(row, 0, null)
   }
 
   async get(id: string, actor: Actor): Promise<WishlistDetailView> {
     const row = await this.owned(id, actor)
-    const places = (await this.deps.wishlists.places(row.id)).map(toPlaceSummary)
-    return { ...view(row, places.length), places }
+    const places = await withCovers(
+      (await this.deps.wishlists.places(row.id)).map(toPlaceSummary),
+      this.deps.covers,
+    )
+    return {
+      ...view(row, places.length, places.find((place) => place.cover_photo)?.cover_photo ?? null),
+      places,
+    }
   }
 
   async rename(id: string, input: { name: unknown }, actor: Actor): Promise<WishlistDetailView> {

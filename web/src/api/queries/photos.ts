@@ -1,6 +1,7 @@
-// A listing's photos, and uploads with progress (XMLHttpRequest: fetch cannot report upload progress).
-import type { QueryClient } from '@tanstack/react-query'
-import { ApiError, api } from '../client'
+// Photos: a listing's, a user's profile photo, and uploads with progress (XMLHttpRequest: fetch cannot
+// report upload progress). With S3, listing photos go straight to the bucket by a presigned request.
+import { type QueryClient, queryOptions } from '@tanstack/react-query'
+import { ApiError, api, unwrap } from '../client'
 import { accessToken } from '../session'
 import type { ErrorBody, Photo } from '../types'
 import { apiQuery } from './api-query'
@@ -11,6 +12,21 @@ export const photoQueries = {
     apiQuery(['photos', placeId], () =>
       api.GET('/api/v1/places/{id}/photos', { params: { path: { id: placeId } } }),
     ),
+  /** A user's profile photo, or null when they have none. */
+  ofUser: (userId: string) =>
+    queryOptions({
+      queryKey: ['user-photo', userId] as const,
+      queryFn: async () => {
+        try {
+          return await unwrap(api.GET('/api/v1/users/{id}/photo', { params: { path: { id: userId } } }))
+        } catch (error) {
+          if (error instanceof ApiError && error.status === 404) return null
+          throw error
+        }
+      },
+      // People change their photo rarely: one request per person per few minutes.
+      staleTime: 5 * 60_000,
+    }),
 }
 
 export function invalidatePhotos(queryClient: QueryClient, placeId: string) {
@@ -18,41 +34,97 @@ export function invalidatePhotos(queryClient: QueryClient, placeId: string) {
   invalidatePlace(queryClient, placeId)
 }
 
-/** Sends one file to the listing; `onProgress` gets the fraction sent (0 to 1). */
-export async function uploadPhoto(
-  placeId: string,
-  file: File,
-  onProgress: (sent: number) => void,
-): Promise<Photo> {
-  const token = await accessToken()
-  const form = new FormData()
-  form.append('file', file)
+type Progress = (sent: number) => void
+
+/** The types a presigned request may carry; others (a HEIC the browser cannot name) go through the API. */
+const DIRECT_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/heic'])
+/** Headers the browser sets itself (it refuses to be told them). */
+const BROWSER_HEADERS = new Set(['content-length', 'host'])
+
+interface Sent {
+  status: number
+  body: unknown
+}
+
+function send(
+  request: { method: string; url: string; headers: Record<string, string>; body: Blob | FormData },
+  onProgress: Progress,
+): Promise<Sent> {
   return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest()
-    request.open('POST', `/api/v1/places/${placeId}/photos`)
-    if (token) request.setRequestHeader('Authorization', `Bearer ${token}`)
-    request.upload.onprogress = (event) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open(request.method, request.url)
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (!BROWSER_HEADERS.has(name.toLowerCase())) xhr.setRequestHeader(name, value)
+    }
+    xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total)
     }
-    request.onerror = () =>
+    xhr.onerror = () =>
       reject(new ApiError(0, 'network', 'The upload was interrupted: check your connection'))
-    request.onload = () => {
+    xhr.onload = () => {
       let body: unknown
       try {
-        body = JSON.parse(request.responseText)
+        body = JSON.parse(xhr.responseText)
       } catch {
         body = undefined
       }
-      if (request.status === 202) return resolve(body as Photo)
-      const error = (body ?? {}) as Partial<ErrorBody>
-      reject(
-        new ApiError(
-          request.status,
-          error.code ?? 'upload_failed',
-          error.error ?? `Upload failed (${request.status})`,
-        ),
-      )
+      resolve({ status: xhr.status, body })
     }
-    request.send(form)
+    xhr.send(request.body)
   })
+}
+
+/** A photo sent as multipart/form-data to the API, which answers 202 with it `processing`. */
+async function sendThroughApi(url: string, file: File, onProgress: Progress): Promise<Photo> {
+  const token = await accessToken()
+  const form = new FormData()
+  form.append('file', file)
+  const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {}
+  const { status, body } = await send({ method: 'POST', url, headers, body: form }, onProgress)
+  if (status === 202) return body as Photo
+  const error = (body ?? {}) as Partial<ErrorBody>
+  throw new ApiError(status, error.code ?? 'upload_failed', error.error ?? `Upload failed (${status})`)
+}
+
+/** Sends the file to the bucket with a presigned request, then asks the API to make it a photo. */
+async function sendToBucket(placeId: string, file: File, onProgress: Progress): Promise<Photo> {
+  const path = { id: placeId }
+  const upload = await unwrap(
+    api.POST('/api/v1/places/{id}/photos/uploads', {
+      params: { path },
+      body: { content_type: file.type, size: file.size },
+    }),
+  )
+  const sent = await send(
+    { method: upload.method, url: upload.url, headers: upload.headers, body: file },
+    onProgress,
+  )
+  if (sent.status < 200 || sent.status >= 300) {
+    throw new ApiError(sent.status, 'upload_failed', `The photo storage refused the file (${sent.status})`)
+  }
+  return unwrap(
+    api.POST('/api/v1/places/{id}/photos/uploads/{upload_id}', {
+      params: { path: { ...path, upload_id: upload.upload_id } },
+      body: {},
+    }),
+  )
+}
+
+/**
+ * Sends one file to the listing; `onProgress` gets the fraction sent (0 to 1). `direct`: the
+ * server takes uploads straight to its bucket (client-config).
+ */
+export function uploadPhoto(
+  placeId: string,
+  file: File,
+  onProgress: Progress,
+  direct = false,
+): Promise<Photo> {
+  if (direct && DIRECT_TYPES.has(file.type)) return sendToBucket(placeId, file, onProgress)
+  return sendThroughApi(`/api/v1/places/${placeId}/photos`, file, onProgress)
+}
+
+/** Sends the signed-in user's new profile photo; it replaces the old one once the server made it. */
+export function uploadProfilePhoto(file: File, onProgress: Progress): Promise<Photo> {
+  return sendThroughApi('/api/v1/users/me/photo', file, onProgress)
 }

@@ -4,7 +4,7 @@ import { api, unwrap } from '../../api/client'
 import { bookingQueries } from '../../api/queries/bookings'
 import { invalidatePlace } from '../../api/queries/places'
 import type { PlaceSummary } from '../../api/types'
-import { PlaceVisual } from '../../components/PlaceVisual'
+import { ListingPicture } from '../../components/Photo'
 import { Empty, ErrorBox, Notice, PageHeading, ShowMore, Skeleton } from '../../components/ui'
 import { type MessageKey, useI18n } from '../../i18n'
 import { useSession, useTitle } from '../../lib/hooks'
@@ -90,7 +90,12 @@ function ListingRow({ place, saved }: { place: PlaceSummary; saved: boolean }) {
   })
   return (
     <article ref={ref} className={`listing-row card ${saved ? 'is-saved' : ''}`} data-listing={place.id}>
-      <PlaceVisual id={place.id} className="listing-row-visual" />
+      <ListingPicture
+        placeId={place.id}
+        photo={place.cover_photo}
+        sizes="(min-width: 600px) 200px, 100vw"
+        className="listing-row-visual"
+      />
       <div className="listing-row-body">
         <div className="booking-top">
           <h2 className="h3">

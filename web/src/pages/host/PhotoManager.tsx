@@ -1,8 +1,9 @@
 // The listing editor's photos: add several at once (each with its upload progress), see each one's
-// state while the server prepares it, choose the cover, change the order, describe each photo for
-// guests who cannot see it, delete. The order moves by buttons (keyboard and screen readers work).
+// state while the server prepares it, choose the cover, change the order, caption each photo and
+// describe it for guests who cannot see it, delete. The order moves by dragging a photo onto
+// another's place, or by buttons (the path for keyboards and screen readers).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type ChangeEvent, useState } from 'react'
+import { type ChangeEvent, type DragEvent, useState } from 'react'
 import { api, unwrap } from '../../api/client'
 import { invalidatePhotos, photoQueries, uploadPhoto } from '../../api/queries/photos'
 import type { Photo } from '../../api/types'
@@ -10,6 +11,7 @@ import { ResponsivePhoto } from '../../components/Photo'
 import { readyPhoto } from '../../components/PhotoGallery'
 import { ErrorBox, Notice } from '../../components/ui'
 import { useI18n } from '../../i18n'
+import { useClientConfig } from '../../lib/hooks'
 
 interface Sending {
   name: string
@@ -21,6 +23,7 @@ export function PhotoManager({ placeId }: { placeId: string }) {
   const { t } = useI18n()
   const queryClient = useQueryClient()
   const [sending, setSending] = useState<Sending[]>([])
+  const direct = useClientConfig().photos.direct_uploads
   const photos = useQuery({
     ...photoQueries.ofPlace(placeId),
     // While the server prepares a photo, look again every few seconds.
@@ -28,6 +31,8 @@ export function PhotoManager({ placeId }: { placeId: string }) {
       query.state.data?.some((photo) => photo.status === 'processing') ? 1500 : false,
   })
   const refresh = () => invalidatePhotos(queryClient, placeId)
+  // The photo being dragged, and the place in the order it would take if dropped now.
+  const [dragged, setDragged] = useState<{ id: string; over?: number }>()
 
   const add = async (event: ChangeEvent<HTMLInputElement>) => {
     const files = [...(event.target.files ?? [])]
@@ -37,7 +42,7 @@ export function PhotoManager({ placeId }: { placeId: string }) {
       const update = (change: Partial<Sending>) =>
         setSending((list) => list.map((item) => (item.name === file.name ? { ...item, ...change } : item)))
       try {
-        await uploadPhoto(placeId, file, (sent) => update({ sent }))
+        await uploadPhoto(placeId, file, (sent) => update({ sent }), direct)
         setSending((list) => list.filter((item) => item.name !== file.name))
         refresh()
       } catch (error) {
@@ -47,7 +52,13 @@ export function PhotoManager({ placeId }: { placeId: string }) {
   }
 
   const change = useMutation({
-    mutationFn: ({ photo, body }: { photo: Photo; body: { position?: number; alt_text?: string } }) =>
+    mutationFn: ({
+      photo,
+      body,
+    }: {
+      photo: Photo
+      body: { position?: number; alt_text?: string; caption?: string | null }
+    }) =>
       unwrap(
         api.PATCH('/api/v1/places/{id}/photos/{photo_id}', {
           params: { path: { id: placeId, photo_id: photo.id } },
@@ -67,6 +78,18 @@ export function PhotoManager({ placeId }: { placeId: string }) {
   })
 
   const list = photos.data ?? []
+  const dragTo = (index: number) => (event: DragEvent) => {
+    if (!dragged) return
+    event.preventDefault()
+    event.dataTransfer.dropEffect = 'move'
+    if (dragged.over !== index) setDragged({ ...dragged, over: index })
+  }
+  const drop = (index: number) => (event: DragEvent) => {
+    event.preventDefault()
+    const photo = list.find((item) => item.id === dragged?.id)
+    setDragged(undefined)
+    if (photo && list.indexOf(photo) !== index) change.mutate({ photo, body: { position: index } })
+  }
   return (
     <section className="card form photo-manager" aria-labelledby="photos-heading">
       <h2 id="photos-heading">{t('photos.title')}</h2>
@@ -95,8 +118,29 @@ export function PhotoManager({ placeId }: { placeId: string }) {
       {list.length === 0 && sending.length === 0 && <Notice kind="info">{t('photos.none')}</Notice>}
       <ol className="photo-list">
         {list.map((photo, index) => (
-          <li key={photo.id} className="photo-item">
-            <PhotoThumb photo={photo} />
+          <li
+            key={photo.id}
+            className={`photo-item ${dragged?.id === photo.id ? 'is-dragged' : ''} ${
+              dragged && dragged.over === index && dragged.id !== photo.id ? 'is-drop-target' : ''
+            }`}
+            data-testid="photo-item"
+            onDragOver={dragTo(index)}
+            onDrop={drop(index)}
+          >
+            {/* biome-ignore lint/a11y/noStaticElementInteractions: dragging is for pointers; the move buttons are the keyboard's way */}
+            <div
+              className="photo-drag"
+              draggable
+              title={t('photos.drag')}
+              onDragStart={(event) => {
+                event.dataTransfer.effectAllowed = 'move'
+                event.dataTransfer.setData('text/plain', photo.alt_text)
+                setDragged({ id: photo.id })
+              }}
+              onDragEnd={() => setDragged(undefined)}
+            >
+              <PhotoThumb photo={photo} />
+            </div>
             <div className="photo-item-body">
               {index === 0 && <span className="badge">{t('photos.cover')}</span>}
               {photo.status === 'processing' && <span className="muted">{t('photos.processing')}</span>}
@@ -108,6 +152,18 @@ export function PhotoManager({ placeId }: { placeId: string }) {
                   onBlur={(event) => {
                     const value = event.target.value.trim()
                     if (value && value !== photo.alt_text) change.mutate({ photo, body: { alt_text: value } })
+                  }}
+                />
+              </label>
+              <label className="field">
+                <span className="field-label">{t('photos.caption')}</span>
+                <input
+                  defaultValue={photo.caption ?? ''}
+                  onBlur={(event) => {
+                    const value = event.target.value.trim()
+                    if (value !== (photo.caption ?? '')) {
+                      change.mutate({ photo, body: { caption: value || null } })
+                    }
                   }}
                 />
               </label>
