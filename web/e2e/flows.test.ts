@@ -171,6 +171,29 @@ for (const device of DEVICES) {
       }
     })
 
+    it('groups nearby pins on the map into one with their count, split as the map zooms in', async () => {
+      await page.goto(`${server.url}/search`)
+      if (device.mobile) await page.getByRole('button', { name: 'Show map' }).click()
+      const groups = page.locator('.group-marker')
+      await groups.first().waitFor()
+      const counts = (await groups.allTextContents()).map(Number)
+      expect(counts.every((n) => n >= 2)).toBe(true)
+      await screenshot(page, device, '02b-search-map-groups')
+      const biggest = Math.max(...counts)
+      await groups
+        .filter({ hasText: new RegExp(`^${biggest}$`) })
+        .first()
+        .click()
+      // Zoomed in on the group: it is split into smaller groups or single prices.
+      await page.waitForFunction((before) => {
+        const now = [...document.querySelectorAll('.group-marker')].map((el) => Number(el.textContent))
+        return Math.max(0, ...now) < before
+      }, biggest)
+      expect(await page.locator('.price-marker:not(.group-marker)').count()).toBeGreaterThan(0)
+      await screenshot(page, device, '02c-search-map-zoomed')
+      if (device.mobile) await page.getByRole('button', { name: 'Show list' }).click()
+    })
+
     it('signs a guest up, searches with dates and requests to book; the host accepts; the guest sees it confirmed', async () => {
       await page.goto(`${server.url}/`)
       await page.getByRole('link', { name: 'Log in' }).first().click()
@@ -194,7 +217,7 @@ for (const device of DEVICES) {
       await page.getByLabel('Where').fill(place.city)
       await page.getByLabel('Check-in').fill(checkIn)
       await page.getByLabel('Check-out').fill(checkOut)
-      await page.getByLabel('Guests').fill('2')
+      await page.getByLabel('Guests', { exact: true }).fill('2')
       await page.getByRole('button', { name: 'Search' }).click()
       await page.waitForURL(/check_in=/)
       const card = page.locator(`a[href^="/places/${place.id}"]`).first()
@@ -431,7 +454,7 @@ for (const device of DEVICES) {
       await page.getByLabel('City', { exact: true }).fill(city)
       await screenshot(page, device, '09-editor')
       await page.getByRole('button', { name: 'Next' }).click()
-      await page.getByLabel('Guests').fill('3')
+      await page.getByLabel('Guests', { exact: true }).fill('3')
       await page.getByLabel('WiFi').check()
       await page.getByRole('button', { name: 'Next' }).click()
       expect(await page.getByLabel('Currency').inputValue()).toBe('EUR')

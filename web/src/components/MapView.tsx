@@ -11,6 +11,9 @@ import { navigate } from '../lib/router'
 import { escapeHtml, useMapTiles } from './map-tiles'
 import { ResponsivePhoto } from './Photo'
 
+/** How close (in screen pixels) two pins may be before they are shown as one. */
+const GROUP_PX = 48
+
 export interface MapPlace {
   id: string
   latitude: number
@@ -32,6 +35,8 @@ interface Props {
   openLabel: string
   /** Shown over the map when its tiles cannot load. */
   noTilesLabel?: string
+  /** Accessible name of a group of `count` pins shown as one (clicking it zooms in). */
+  groupLabel?: (count: number) => string
   zoom?: number
 }
 
@@ -43,12 +48,18 @@ export default function MapView({
   label,
   openLabel,
   noTilesLabel,
+  groupLabel = String,
   zoom,
 }: Props) {
   const container = useRef<HTMLElement>(null)
   const map = useRef<L.Map | null>(null)
   const layer = useRef<L.LayerGroup | null>(null)
   const markers = useRef(new Map<string, L.Marker>())
+  /** The group marker each grouped place is shown by, at the current zoom. */
+  const groupOf = useRef(new Map<string, L.Marker>())
+  const regroup = useRef(() => {})
+  const groupName = useRef(groupLabel)
+  groupName.current = groupLabel
   const moved = useRef(onMoved)
   moved.current = onMoved
   const bounds = useRef<L.LatLngBounds | null>(null)
@@ -67,6 +78,49 @@ export default function MapView({
     instance.fitBounds(bounds.current, { padding: [40, 40], maxZoom, animate: false })
   }
 
+  // Pins closer than GROUP_PX on screen are shown as one pin with their count, split as the map zooms in.
+  regroup.current = () => {
+    const instance = map.current
+    const group = layer.current
+    if (!instance || !group) return
+    group.clearLayers()
+    groupOf.current.clear()
+    const zoomLevel = instance.getZoom()
+    const entries = [...markers.current].map(([id, marker]) => ({
+      id,
+      marker,
+      at: instance.project(marker.getLatLng(), zoomLevel),
+    }))
+    const placed = new Set<string>()
+    for (const entry of entries) {
+      if (placed.has(entry.id)) continue
+      const near = entries.filter(
+        (other) => !placed.has(other.id) && other.at.distanceTo(entry.at) < GROUP_PX,
+      )
+      for (const member of near) placed.add(member.id)
+      if (near.length === 1 || zoomLevel >= instance.getMaxZoom()) {
+        for (const member of near) member.marker.addTo(group)
+        continue
+      }
+      const area = L.latLngBounds(near.map((member) => member.marker.getLatLng()))
+      const count = near.length
+      const pin = L.marker(area.getCenter(), {
+        icon: L.divIcon({
+          className: 'price-marker-wrap',
+          html: `<span class="price-marker group-marker">${count}</span>`,
+          iconSize: undefined,
+          iconAnchor: [0, 0],
+        }),
+        title: groupName.current(count),
+        alt: groupName.current(count),
+        keyboard: true,
+      })
+      pin.on('click', () => instance.fitBounds(area, { padding: [60, 60], maxZoom: instance.getMaxZoom() }))
+      pin.addTo(group)
+      for (const member of near) groupOf.current.set(member.id, pin)
+    }
+  }
+
   useEffect(() => {
     if (!container.current || map.current) return
     const instance = L.map(container.current, {
@@ -83,6 +137,7 @@ export default function MapView({
         byPerson = true
       })
     }
+    instance.on('zoomend', () => regroup.current())
     instance.on('moveend', () => {
       if (!byPerson) return
       byPerson = false
@@ -159,13 +214,13 @@ export default function MapView({
       }
       marker.bindPopup(popup)
       marker.on('click', () => onSelect?.(place.id))
-      marker.addTo(group)
       markers.current.set(place.id, marker)
     }
     if (places.length > 0) {
       bounds.current = L.latLngBounds(places.map((p) => [p.latitude, p.longitude] as [number, number]))
       fitMarkers.current()
     }
+    regroup.current()
     // Unmounted after React's own work, never during it.
     return () =>
       queueMicrotask(() => {
@@ -174,10 +229,13 @@ export default function MapView({
   }, [places, onSelect, openLabel])
 
   useEffect(() => {
-    for (const [id, marker] of markers.current) {
-      marker.getElement()?.classList.toggle('is-selected', id === selectedId)
-      if (id === selectedId) marker.setZIndexOffset(1000)
-      else marker.setZIndexOffset(0)
+    // A grouped place is shown by its group's pin.
+    const selectedPin = selectedId
+      ? (groupOf.current.get(selectedId) ?? markers.current.get(selectedId))
+      : undefined
+    for (const pin of [...markers.current.values(), ...new Set(groupOf.current.values())]) {
+      pin.getElement()?.classList.toggle('is-selected', pin === selectedPin)
+      pin.setZIndexOffset(pin === selectedPin ? 1000 : 0)
     }
   }, [selectedId])
 

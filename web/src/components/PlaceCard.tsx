@@ -3,6 +3,7 @@ import { useI18n } from '../i18n'
 import { paths } from '../lib/paths'
 import { Link } from '../lib/router'
 import { ListingPicture } from './Photo'
+import { WishlistButton } from './WishlistButton'
 
 interface Props {
   place: PlaceSummary | SearchResult
@@ -55,6 +56,7 @@ export function PlaceCard({ place, query, selected, onHover }: Props) {
           )}
         </div>
       </Link>
+      <WishlistButton placeId={place.id} title={place.title} />
     </article>
   )
 }

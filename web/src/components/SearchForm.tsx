@@ -3,6 +3,7 @@ import { useI18n } from '../i18n'
 import { addDays, isDate, todayIn } from '../lib/dates'
 import { paths } from '../lib/paths'
 import { navigate } from '../lib/router'
+import { Stepper } from './Stepper'
 
 export interface SearchValues {
   q: string
@@ -107,20 +108,15 @@ export function SearchForm({
           onChange={set('check_out')}
         />
       </div>
-      <div className="search-field search-guests">
-        <label htmlFor="search-guests">{t('search.guests')}</label>
-        <input
-          id="search-guests"
-          name="guests"
-          type="number"
-          min={1}
-          max={50}
-          inputMode="numeric"
-          placeholder="1"
-          value={values.guests}
-          onChange={set('guests')}
-        />
-      </div>
+      <Stepper
+        className="search-field search-guests"
+        label={t('search.guests')}
+        name="guests"
+        min={1}
+        max={50}
+        value={values.guests}
+        onChange={(guests) => set('guests')({ target: { value: guests } })}
+      />
       <button type="submit" className="btn btn-primary search-submit">
         <span aria-hidden="true">⌕ </span>
         {t('search.submit')}

@@ -9,7 +9,11 @@ import { useWishlists } from '../lib/wishlists'
 import { NewWishlistForm } from './NewWishlistForm'
 import { Dialog, ErrorBox } from './ui'
 
-export function WishlistButton({ placeId }: { placeId: string }) {
+/**
+ * Save a listing to wishlists. `title`: a heart alone, over a result card, named after the listing
+ * for screen readers.
+ */
+export function WishlistButton({ placeId, title }: { placeId: string; title?: string }) {
   const { t } = useI18n()
   const { session } = useSession()
   const [open, setOpen] = useState(false)
@@ -61,15 +65,27 @@ export function WishlistButton({ placeId }: { placeId: string }) {
   const isSaved = inLists.size > 0
   return (
     <>
-      <button
-        type="button"
-        className={`btn btn-ghost btn-small save-button ${isSaved ? 'is-saved' : ''}`}
-        aria-pressed={isSaved}
-        onClick={() => (session ? setOpen(true) : navigate(loginPath()))}
-      >
-        <span aria-hidden="true">{isSaved ? '♥' : '♡'}</span>{' '}
-        {isSaved ? t('wishlist.saved') : t('wishlist.save')}
-      </button>
+      {title === undefined ? (
+        <button
+          type="button"
+          className={`btn btn-ghost btn-small save-button ${isSaved ? 'is-saved' : ''}`}
+          aria-pressed={isSaved}
+          onClick={() => (session ? setOpen(true) : navigate(loginPath()))}
+        >
+          <span aria-hidden="true">{isSaved ? '♥' : '♡'}</span>{' '}
+          {isSaved ? t('wishlist.saved') : t('wishlist.save')}
+        </button>
+      ) : (
+        <button
+          type="button"
+          className={`heart-button ${isSaved ? 'is-saved' : ''}`}
+          aria-pressed={isSaved}
+          aria-label={t('wishlist.saveNamed', { title })}
+          onClick={() => (session ? setOpen(true) : navigate(loginPath()))}
+        >
+          <span aria-hidden="true">{isSaved ? '♥' : '♡'}</span>
+        </button>
+      )}
       <Dialog open={open} title={t('wishlist.saveTo')} onClose={() => setOpen(false)}>
         {lists.data && lists.data.length > 0 && (
           <ul className="wishlist-choices">

@@ -79,6 +79,8 @@ export interface Formatters {
   dateTime: (iso: string, timeZone: string) => string
   /** A count with the locale's digits. */
   number: (value: number, digits?: number) => string
+  /** An amenity's name (the API's, in English) in the locale, when it is a known one. */
+  amenity: (name: string) => string
   setLocale: (locale: Locale) => void
 }
 
@@ -125,6 +127,11 @@ function makeFormatters(locale: Locale, setLocale: (locale: Locale) => void): Fo
       } catch {
         return iso
       }
+    },
+    amenity: (name) => {
+      const key = `amenity.${name}` as MessageKey
+      const translated = t(key)
+      return translated === key ? name : translated
     },
     number: (value, digits = 0) =>
       new Intl.NumberFormat(tag, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(

@@ -10,6 +10,7 @@ import { CalendarLegend, CalendarMonthsView, MonthNav, useCalendarMonths } from 
 import { ContactHost } from '../components/ContactHost'
 import { PhotoGallery } from '../components/PhotoGallery'
 import { PriceLines } from '../components/PriceLines'
+import { Stepper } from '../components/Stepper'
 import { ErrorBox, Loading, Notice, PageHeading, Skeleton, Stars } from '../components/ui'
 import { WishlistButton } from '../components/WishlistButton'
 import { type MessageKey, useI18n } from '../i18n'
@@ -45,7 +46,7 @@ export function PlacePage({ id }: { id: string }) {
 }
 
 function PlaceView({ place }: { place: PlaceDetail }) {
-  const { t, money, number } = useI18n()
+  const { t, money, number, amenity: amenityName } = useI18n()
   const { session } = useSession()
   const params = useSearchParams()
   const today = todayIn(place.timezone)
@@ -131,7 +132,7 @@ function PlaceView({ place }: { place: PlaceDetail }) {
                 {place.amenities.map((amenity) => (
                   <li key={amenity.id}>
                     <span aria-hidden="true">✓ </span>
-                    {amenity.name}
+                    {amenityName(amenity.name)}
                   </li>
                 ))}
               </ul>
@@ -361,16 +362,14 @@ function BookingBox({
           />
         </label>
       </div>
-      <label className="field">
-        <span>{t('search.guests')}</span>
-        <select name="guests" value={guests} onChange={(event) => setGuests(Number(event.target.value))}>
-          {Array.from({ length: place.max_guests }, (_, i) => i + 1).map((n) => (
-            <option key={n} value={n}>
-              {t('place.guests', { count: n })}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Stepper
+        label={t('search.guests')}
+        name="guests"
+        min={1}
+        max={place.max_guests}
+        value={String(guests)}
+        onChange={(value) => setGuests(Math.min(place.max_guests, Math.max(1, Number(value) || 1)))}
+      />
       {!ready && <p className="muted small">{t('book.pickDates')}</p>}
       {ready && quote.isPending && <Loading label={t('book.pricing')} />}
       {quote.error && (

@@ -185,6 +185,7 @@ export function SearchPage() {
               label={t('search.map')}
               openLabel={t('search.openListing')}
               noTilesLabel={t('map.noTiles')}
+              groupLabel={(count) => t('map.group', { count })}
             />
           </Suspense>
         </section>
@@ -212,7 +213,7 @@ function Filters({
   facets: { id: string; name: string; count: number }[]
   onDone: (url?: string) => void
 }) {
-  const { t } = useI18n()
+  const { t, amenity: amenityName } = useI18n()
   const amenities = useQuery({ ...amenityQueries.all(), staleTime: 5 * 60_000 })
   const [min, setMin] = useState(params.get('price_min') ?? '')
   const [max, setMax] = useState(params.get('price_max') ?? '')
@@ -280,7 +281,7 @@ function Filters({
                 }}
               />
               <span>
-                {amenity.name}
+                {amenityName(amenity.name)}
                 {counts.has(amenity.id) && <span className="muted"> ({counts.get(amenity.id)})</span>}
               </span>
             </label>

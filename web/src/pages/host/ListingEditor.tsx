@@ -169,7 +169,7 @@ export default function ListingEditor({ id }: { id?: string }) {
 }
 
 function Editor({ place }: { place: PlaceDetail | undefined }) {
-  const { t, money, locale } = useI18n()
+  const { t, money, locale, amenity: amenityName } = useI18n()
   const queryClient = useQueryClient()
   const [form, setForm] = useState<Form>(() => (place ? fromPlace(place) : emptyForm()))
   const [step, setStep] = useState<Step>('basics')
@@ -344,7 +344,7 @@ function Editor({ place }: { place: PlaceDetail | undefined }) {
                         }))
                       }
                     />
-                    <span>{amenity.name}</span>
+                    <span>{amenityName(amenity.name)}</span>
                   </label>
                 ))}
               </div>
