@@ -483,6 +483,13 @@ for (const device of DEVICES) {
       const days = page.locator('.month').nth(1).locator('button.day-available:not([disabled])')
       await days.nth(3).click()
       await days.nth(5).click()
+      // The actions are in view right after picking, on a phone too (no scrolling to find them).
+      const inView = await page.getByRole('button', { name: 'Block these nights' }).evaluate((el) => {
+        const box = el.getBoundingClientRect()
+        return box.top >= 0 && box.bottom <= window.innerHeight
+      })
+      expect(inView).toBe(true)
+      await screenshot(page, device, '12a-host-calendar-picked')
       await page.getByRole('button', { name: 'Block these nights' }).click()
       await page.getByText('Nights blocked.').waitFor()
       const blocked = page.locator('.month').nth(1).locator('button.day-blocked')
