@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import react from '@vitejs/plugin-react'
 import { defineConfig, type Plugin } from 'vite'
 
@@ -28,6 +31,47 @@ function serviceWorker(): Plugin {
   }
 }
 
+/** Files worth compressing, and the size under which compression does not pay. */
+const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|webmanifest|txt|xml)$/
+const SMALLEST_COMPRESSED = 1024
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? filesUnder(path) : [path]
+  })
+}
+
+/**
+ * Writes `<file>.br` and `<file>.gz` beside every compressible built file (public ones included), at
+ * the highest levels once, so the server sends them as they are (Content-Encoding from Accept-Encoding).
+ */
+function precompress(): Plugin {
+  let outDir = 'dist'
+  return {
+    name: 'hbnb-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = join(config.root, config.build.outDir)
+    },
+    closeBundle() {
+      for (const path of filesUnder(outDir).filter((file) => COMPRESSIBLE.test(file))) {
+        const source = readFileSync(path)
+        if (source.length < SMALLEST_COMPRESSED) continue
+        const brotli = brotliCompressSync(source, {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+            [constants.BROTLI_PARAM_SIZE_HINT]: source.length,
+          },
+        })
+        const gzip = gzipSync(source, { level: 9 })
+        if (brotli.length < source.length) writeFileSync(`${path}.br`, brotli)
+        if (gzip.length < source.length) writeFileSync(`${path}.gz`, gzip)
+      }
+    },
+  }
+}
+
 const SW_SOURCE = `// HBNB service worker (generated at build time): app shell cached, API always from the network.
 const CACHE = 'hbnb-shell-__VERSION__'
 const PRECACHE = __PRECACHE__
@@ -51,12 +95,12 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(fetch(request).catch(() => caches.match('/', { cacheName: CACHE })))
     return
   }
-  event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request)))
+  event.respondWith(caches.match(request, { cacheName: CACHE, ignoreVary: true }).then((hit) => hit || fetch(request)))
 })
 `
 
 export default defineConfig({
-  plugins: [react(), serviceWorker()],
+  plugins: [react(), serviceWorker(), precompress()],
   build: {
     target: 'es2022',
     sourcemap: false,

@@ -58,6 +58,16 @@ function builtFile(root: string, url: string): string | undefined {
   }
 }
 
+/**
+ * The client's files are the same for every origin: no CORS headers and no `Vary: Origin`, which
+ * would make the service worker's precached copies miss (a blank app offline).
+ */
+function withoutCors(reply: FastifyReply) {
+  for (const name of Object.keys(reply.getHeaders())) {
+    if (name === 'vary' || name.startsWith('access-control-')) reply.removeHeader(name)
+  }
+}
+
 function sendShell(reply: FastifyReply) {
   reply.header('Cache-Control', REVALIDATE)
   return reply.type('text/html; charset=utf-8').sendFile('index.html')
@@ -111,9 +121,12 @@ export async function registerWebClient({ app, config }: HttpContext): Promise<b
     root,
     serve: false,
     cacheControl: false,
+    // The build writes `.br` and `.gz` beside its files: sent as they are, by Accept-Encoding.
+    preCompressed: true,
     setHeaders: (reply, path) => {
+      withoutCors(reply)
       reply.header('content-security-policy', policy)
-      const name = path.split(sep).pop() ?? ''
+      const name = (path.split(sep).pop() ?? '').replace(/\.(br|gz)$/, '')
       const hashed = path.includes(`${sep}assets${sep}`)
       reply.header('Cache-Control', hashed ? IMMUTABLE : REVALIDATE)
       if (name === 'sw.js') reply.header('Service-Worker-Allowed', '/')
