@@ -3,6 +3,7 @@
 // series are bounded: random URLs and 404s never add any.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { addDays, localDate } from '../../src/dates.js'
 import { describeOnDriver, startTestApp, type TestApp } from '../helpers/test-app.js'
 
 async function scrape(t: TestApp) {
@@ -71,5 +72,33 @@ describeOnDriver('sqlite', 'HTTP request metrics', () => {
     )
     expect(after).toContain('route="unmatched"')
     expect(after).not.toMatch(/route="\/no\//)
+  })
+
+  it('counts bookings by outcome, sign-ups and failed logins', async () => {
+    const before = await scrape(t)
+    const owner = await t.user()
+    const place = await t.place(owner.token, { instant_book: true })
+    const signup = await t.post('/api/v1/auth/register', {
+      first_name: 'New',
+      last_name: 'Guest',
+      email: `new-${randomUUID()}@example.com`,
+      password: 'amber-otter-2931',
+    })
+    expect(signup.status).toBe(201)
+    expect(
+      (await t.post('/api/v1/auth/login', { email: owner.email, password: 'wrong-password-1' })).status,
+    ).toBe(401)
+    const day = (offset: number) => addDays(localDate(Date.now(), 'UTC'), offset)
+    const stay = { place_id: place.id, check_in: day(30), check_out: day(32), guests: 1 }
+    const token = signup.body.access_token
+    const booked = await t.post('/api/v1/bookings', stay, { token })
+    expect(booked.status).toBe(201)
+    expect((await t.post(`/api/v1/bookings/${booked.body.id}/cancel`, {}, { token })).status).toBe(200)
+    const after = await scrape(t)
+    const delta = (series: string) => sample(after, series) - sample(before, series)
+    expect(delta('hbnb_signups_total')).toBe(1)
+    expect(delta('hbnb_login_failures_total')).toBe(1)
+    expect(delta('hbnb_bookings_total{outcome="instant"}')).toBe(1)
+    expect(delta('hbnb_bookings_total{outcome="guest_cancel"}')).toBe(1)
   })
 })
