@@ -1,7 +1,7 @@
 // deploy/prometheus: the configuration and rules pass promtool, every alert's unit tests pass, and a
 // real Prometheus (Debian's package) scrapes a running API and finds its RED metrics.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +9,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
 const DEPLOY = join(import.meta.dirname, '../../../deploy/prometheus')
+const DASHBOARDS = join(import.meta.dirname, '../../../deploy/grafana/dashboards')
+
+interface Panel {
+  title: string
+  targets: { expr: string }[]
+}
+
+/** Every panel query of the provisioned Grafana dashboards, by dashboard file. */
+function panelQueries(): { dashboard: string; panel: string; expr: string }[] {
+  return readdirSync(DASHBOARDS).flatMap((file) => {
+    const { panels } = JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as { panels: Panel[] }
+    return panels.flatMap((panel) =>
+      panel.targets.map(({ expr }) => ({ dashboard: file, panel: panel.title, expr })),
+    )
+  })
+}
 
 function promtool(...args: string[]): string {
   return execFileSync('promtool', args, { cwd: DEPLOY, encoding: 'utf8', stdio: 'pipe' })
@@ -116,5 +132,19 @@ describe('a real Prometheus scraping hbnb serve', () => {
     expect(requests[0]?.metric.method).toBe('GET')
     const recorded = await eventually(() => query('hbnb:http_requests:rate5m{route="/api/v1/amenities/"}'))
     expect(recorded.length).toBeGreaterThan(0)
+  })
+  it('runs every Grafana panel query without error, the service overview with data', async () => {
+    for (let i = 0; i < 5; i++) await app.get('/api/v1/amenities/')
+    await eventually(() => query('hbnb:http_slow_ratio:rate5m'))
+    const queries = panelQueries()
+    expect(queries.length).toBeGreaterThan(15)
+    for (const { dashboard, panel, expr } of queries) {
+      const response = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(expr)}`)
+      const body = await response.json()
+      expect(body.status, `${dashboard} / ${panel}: ${body.error ?? ''}`).toBe('success')
+      if (dashboard === 'service-overview.json') {
+        expect(body.data.result.length, `${dashboard} / ${panel} has data`).toBeGreaterThan(0)
+      }
+    }
   })
 })
