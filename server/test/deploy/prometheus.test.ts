@@ -110,7 +110,7 @@ describe('a real Prometheus scraping hbnb serve', () => {
       () => undefined,
     )
     if (!response?.ok) return []
-    return (await response.json()).data.result
+    return ((await response.json()) as { data: { result: never[] } }).data.result
   }
 
   async function eventually<T>(read: () => Promise<T[]>): Promise<T[]> {
@@ -140,7 +140,7 @@ describe('a real Prometheus scraping hbnb serve', () => {
     expect(queries.length).toBeGreaterThan(15)
     for (const { dashboard, panel, expr } of queries) {
       const response = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(expr)}`)
-      const body = await response.json()
+      const body = (await response.json()) as { status: string; error?: string; data: { result: unknown[] } }
       expect(body.status, `${dashboard} / ${panel}: ${body.error ?? ''}`).toBe('success')
       if (dashboard === 'service-overview.json') {
         expect(body.data.result.length, `${dashboard} / ${panel} has data`).toBeGreaterThan(0)
