@@ -1,5 +1,6 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
 import { directInfoLine, type LineFields, type Logger } from '../logger.js'
+import { observeRequest } from './request-metrics.js'
 
 const SECRET_QUERY = /([?&](?:token|access_token|refresh_token)=)[^&]*/gi
 const REQUEST_ID_LABEL = 'http.request.id'
@@ -43,6 +44,7 @@ export class AccessLog extends LogController {
     reply: FastifyReply,
   ): void {
     const status = reply.statusCode
+    observeRequest(request.method, request.routeOptions.url, status, reply.elapsedTime / 1000)
     if (error || status >= 500) {
       // Errors go through the request's logger, with redaction: an error may carry anything.
       const url = loggableUrl(request.url)

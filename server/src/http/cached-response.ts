@@ -15,6 +15,7 @@ import { counter } from '../metrics.js'
 import type { AccessLog } from './access-log.js'
 import { nextPageLink, pageHeaders } from './pagination.js'
 import { type RateLimits, rateLimitHeaders } from './rate-limit.js'
+import { observeRequest } from './request-metrics.js'
 
 /** URLs remembered per process: each is only a pointer to its entry. */
 const REMEMBERED_URLS = 10_000
@@ -60,7 +61,7 @@ export function serializerOf(reply: FastifyReply): Serialize {
 }
 
 export class CachedResponses {
-  private readonly entries = new Lru<CacheEntry>(REMEMBERED_URLS)
+  private readonly entries = new Lru<{ entry: CacheEntry; route: string | undefined }>(REMEMBERED_URLS)
   /** `Link` headers already built, by base, URL and cursor (building one parses a URL). */
   private readonly links = new Lru<string>(REMEMBERED_URLS)
 
@@ -76,7 +77,7 @@ export class CachedResponses {
       request.url.length <= LONGEST_REMEMBERED_URL &&
       isAnonymousGet(request.method, request.headers)
     ) {
-      this.entries.set(request.url, response.entry)
+      this.entries.set(request.url, { entry: response.entry, route: request.routeOptions.url })
     }
     reply.header('ETag', response.etag)
     pageHeaders(request, reply, { total: response.total, nextCursor: response.next }, this.rules.publicUrl)
@@ -88,13 +89,13 @@ export class CachedResponses {
   answerEarly(framework: Listener): Listener {
     if (!this.cache.enabled) return framework
     return (request, response) => {
-      const entry =
+      const remembered =
         request.url && isAnonymousGet(request.method, request.headers)
           ? this.entries.get(request.url)
           : undefined
-      if (!entry) return framework(request, response)
+      if (!remembered) return framework(request, response)
       const fallBack = () => response.headersSent || framework(request, response)
-      this.answer(request, response, entry).then((answered) => answered || fallBack(), fallBack)
+      this.answer(request, response, remembered).then((answered) => answered || fallBack(), fallBack)
     }
   }
 
@@ -108,7 +109,11 @@ export class CachedResponses {
     return link
   }
 
-  private async answer(request: IncomingMessage, response: ServerResponse, entry: CacheEntry) {
+  private async answer(
+    request: IncomingMessage,
+    response: ServerResponse,
+    { entry, route }: { entry: CacheEntry; route: string | undefined },
+  ) {
     const started = performance.now()
     const { rules } = this
     const url = request.url!
@@ -143,12 +148,14 @@ export class CachedResponses {
       response.end(cached.body)
     }
     earlyAnswers.inc()
+    const elapsedMs = performance.now() - started
+    observeRequest('GET', route, status, elapsedMs / 1000)
     rules.accessLog.line({
       id,
       method: 'GET',
       url,
       status,
-      durationNs: Math.round((performance.now() - started) * 1e6),
+      durationNs: Math.round(elapsedMs * 1e6),
       clientIp,
     })
     return true

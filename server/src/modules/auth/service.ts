@@ -1,6 +1,7 @@
 import type { Actor } from '../../domain/actor.js'
 import { forbidden, Messages, notFound, unauthorized } from '../../errors.js'
 import { uuidv7 } from '../../ids.js'
+import { counter } from '../../metrics.js'
 import type { UserRepository } from '../users/repository.js'
 import type { UserCreateInput, UserView } from '../users/schemas.js'
 import { toUserView, type UserService } from '../users/service.js'
@@ -23,6 +24,8 @@ export interface AuthOptions {
 }
 
 const SIGNUP_MIN_PASSWORD = 8
+const signups = counter('hbnb_signups_total', 'Accounts opened through sign-up.')
+const failedLogins = counter('hbnb_login_failures_total', 'Logins refused for a wrong email or password.')
 
 export interface AuthServiceDeps {
   users: UserRepository
@@ -42,10 +45,14 @@ export class AuthService {
     const user = await this.deps.users.findByEmail(email.trim())
     if (!user) {
       await checkAgainstDecoy(password)
+      failedLogins.inc()
       throw unauthorized(Messages.invalidCredentials, 'invalid_credentials')
     }
     const check = await checkPassword(user.password_hash, password)
-    if (!check.ok) throw unauthorized(Messages.invalidCredentials, 'invalid_credentials')
+    if (!check.ok) {
+      failedLogins.inc()
+      throw unauthorized(Messages.invalidCredentials, 'invalid_credentials')
+    }
     if (check.needsRehash) {
       await this.deps.users.update(user.id, { password_hash: await hashPassword(password) })
     }
@@ -60,6 +67,7 @@ export class AuthService {
       minPasswordLength: SIGNUP_MIN_PASSWORD,
       passwordPolicy: true,
     })
+    signups.inc()
     return this.openSession(user, uuidv7())
   }
 

@@ -11,6 +11,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../errors.js'
 import { uuidv7 } from '../../ids.js'
 import type { ResponseCache } from '../../infra/cache/index.js'
 import type { Logger } from '../../logger.js'
+import { counter } from '../../metrics.js'
 import { Changes } from '../cache-scopes.js'
 import type { CalendarRepository } from '../calendar/repository.js'
 import type { FreedDatesService } from '../holds/freed-dates-service.js'
@@ -66,6 +67,12 @@ export interface CancellationPreview extends Refund {
 }
 
 const MAX_RETRIES = 3
+/** Outcomes: `requested`, `instant` (confirmed at once), `dates_taken`, then the actions of state.ts. */
+const bookingOutcomes = counter(
+  'hbnb_bookings_total',
+  'Bookings made and their status changes, by outcome.',
+  ['outcome'],
+)
 
 function toView(row: BookingWithPlace, covers: Map<string, PhotoCoverView>): BookingView {
   const {
@@ -241,6 +248,7 @@ export class BookingService {
           if (previous) return { booking: await this.replay(previous, input), replayed: true }
         }
         const taken = await this.deps.calendar.occupied(place.id, input.check_in, input.check_out, nowText)
+        bookingOutcomes.inc({ outcome: 'dates_taken' })
         if (taken.length) throw takenDatesError(taken, now)
         throw conflict(
           'These dates were just booked by someone else: choose other dates',
@@ -253,6 +261,7 @@ export class BookingService {
       await this.deps.holds.ended(hold, exact ? 'booked' : 'replaced', actor.id)
     }
     await this.availabilityChanged(row)
+    bookingOutcomes.inc({ outcome: instant ? 'instant' : 'requested' })
     this.deps.logger.info(
       { booking_id: row.id, place_id: row.place_id, status: row.status },
       'booking created',
@@ -432,6 +441,7 @@ export class BookingService {
         'booking_changed',
       )
     }
+    bookingOutcomes.inc({ outcome: action })
     this.deps.logger.info(
       { booking_id: booking.id, from: booking.status, to: status, action },
       'booking status changed',

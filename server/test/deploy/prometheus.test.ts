@@ -1,0 +1,150 @@
+// deploy/prometheus: the configuration and rules pass promtool, every alert's unit tests pass, and a
+// real Prometheus (Debian's package) scrapes a running API and finds its RED metrics.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestApp, type TestApp } from '../helpers/test-app.js'
+
+const DEPLOY = join(import.meta.dirname, '../../../deploy/prometheus')
+const DASHBOARDS = join(import.meta.dirname, '../../../deploy/grafana/dashboards')
+
+interface Panel {
+  title: string
+  targets: { expr: string }[]
+}
+
+/** Every panel query of the provisioned Grafana dashboards, by dashboard file. */
+function panelQueries(): { dashboard: string; panel: string; expr: string }[] {
+  return readdirSync(DASHBOARDS).flatMap((file) => {
+    const { panels } = JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as { panels: Panel[] }
+    return panels.flatMap((panel) =>
+      panel.targets.map(({ expr }) => ({ dashboard: file, panel: panel.title, expr })),
+    )
+  })
+}
+
+function promtool(...args: string[]): string {
+  return execFileSync('promtool', args, { cwd: DEPLOY, encoding: 'utf8', stdio: 'pipe' })
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+describe('deploy/prometheus', () => {
+  it('passes promtool check rules and every alert unit test', () => {
+    expect(promtool('check', 'rules', 'rules/hbnb.yml')).toContain('SUCCESS')
+    expect(promtool('test', 'rules', 'tests/hbnb-alerts.test.yml')).toContain('SUCCESS')
+  })
+
+  it('has a unit test for every alert', () => {
+    const alerts = [...readFileSync(join(DEPLOY, 'rules/hbnb.yml'), 'utf8').matchAll(/- alert: (\w+)/g)]
+    const tests = readFileSync(join(DEPLOY, 'tests/hbnb-alerts.test.yml'), 'utf8')
+    expect(alerts.length).toBeGreaterThan(10)
+    for (const [, alert] of alerts) expect(tests, alert).toMatch(new RegExp(`alertname: ${alert}\\b`))
+  })
+
+  it('passes promtool check config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hbnb-prometheus-config-'))
+    try {
+      cpSync(DEPLOY, dir, { recursive: true })
+      const token = join(dir, 'token')
+      writeFileSync(token, 'x'.repeat(32))
+      const config = join(dir, 'prometheus.yml')
+      writeFileSync(config, readFileSync(config, 'utf8').replace('/etc/prometheus/hbnb-ops-token', token))
+      expect(promtool('check', 'config', config)).toContain('SUCCESS')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('a real Prometheus scraping hbnb serve', () => {
+  let app: TestApp
+  let prometheus: ChildProcess
+  let dir: string
+  let base: string
+
+  beforeAll(async () => {
+    app = await startTestApp('sqlite')
+    dir = mkdtempSync(join(tmpdir(), 'hbnb-prometheus-'))
+    copyFileSync(join(DEPLOY, 'rules/hbnb.yml'), join(dir, 'hbnb.yml'))
+    const target = new URL(app.baseUrl).host
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      [
+        'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+        'rule_files: [hbnb.yml]',
+        'scrape_configs:',
+        `  - { job_name: hbnb-api, static_configs: [{ targets: ['${target}'] }] }`,
+      ].join('\n'),
+    )
+    const port = await freePort()
+    base = `http://127.0.0.1:${port}`
+    prometheus = spawn(
+      'prometheus',
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { stdio: 'ignore' },
+    )
+  })
+
+  afterAll(async () => {
+    prometheus?.kill()
+    await app?.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  async function query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+    const response = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(expr)}`).catch(
+      () => undefined,
+    )
+    if (!response?.ok) return []
+    return ((await response.json()) as { data: { result: never[] } }).data.result
+  }
+
+  async function eventually<T>(read: () => Promise<T[]>): Promise<T[]> {
+    for (let i = 0; i < 120; i++) {
+      const result = await read()
+      if (result.length > 0) return result
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+    return read()
+  }
+
+  it('scrapes the API and records its RED metrics by route', async () => {
+    const up = await eventually(() => query('up{job="hbnb-api"} == 1'))
+    expect(up).toHaveLength(1)
+    for (let i = 0; i < 5; i++) await app.get('/api/v1/amenities/')
+    const requests = await eventually(() =>
+      query('hbnb_http_requests_total{route="/api/v1/amenities/",status="2xx"} >= 5'),
+    )
+    expect(requests[0]?.metric.method).toBe('GET')
+    const recorded = await eventually(() => query('hbnb:http_requests:rate5m{route="/api/v1/amenities/"}'))
+    expect(recorded.length).toBeGreaterThan(0)
+  })
+  it('runs every Grafana panel query without error, the service overview with data', async () => {
+    for (let i = 0; i < 5; i++) await app.get('/api/v1/amenities/')
+    await eventually(() => query('hbnb:http_slow_ratio:rate5m'))
+    const queries = panelQueries()
+    expect(queries.length).toBeGreaterThan(15)
+    for (const { dashboard, panel, expr } of queries) {
+      const response = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(expr)}`)
+      const body = (await response.json()) as { status: string; error?: string; data: { result: unknown[] } }
+      expect(body.status, `${dashboard} / ${panel}: ${body.error ?? ''}`).toBe('success')
+      if (dashboard === 'service-overview.json') {
+        expect(body.data.result.length, `${dashboard} / ${panel} has data`).toBeGreaterThan(0)
+      }
+    }
+  })
+})
