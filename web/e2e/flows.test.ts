@@ -171,6 +171,19 @@ for (const device of DEVICES) {
       }
     })
 
+    it('shows results and a notice, never a blank page, for a search address it cannot read', async () => {
+      await page.goto(`${server.url}/search?check_in=garbage&check_out=2020-13-45&sort=cheapest&guests=2`)
+      await page.locator('.place-card').first().waitFor()
+      await page
+        .getByText(
+          'Some search settings in this address were not understood, so they are left out: sort, check-in date, check-out date.',
+        )
+        .waitFor()
+      await screenshot(page, device, '02d-search-bad-address')
+      await page.goto(`${server.url}/places/${place.id}?check_in=garbage&guests=lots`)
+      await page.getByRole('heading', { name: place.title, level: 1 }).waitFor()
+    })
+
     it('groups nearby pins on the map into one with their count, split as the map zooms in', async () => {
       await page.goto(`${server.url}/search`)
       if (device.mobile) await page.getByRole('button', { name: 'Show map' }).click()

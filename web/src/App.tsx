@@ -1,5 +1,6 @@
 import { type ComponentType, lazy, Suspense } from 'react'
 import { Layout } from './components/Layout'
+import { PageErrorBoundary } from './components/PageError'
 import { Loading } from './components/ui'
 import { type ParamsOf, patterns } from './lib/paths'
 import { matchPath, useLocation } from './lib/router'
@@ -79,7 +80,9 @@ export function App() {
   }
   return (
     <Layout>
-      <Suspense fallback={<Loading />}>{page}</Suspense>
+      <PageErrorBoundary key={pathname}>
+        <Suspense fallback={<Loading />}>{page}</Suspense>
+      </PageErrorBoundary>
     </Layout>
   )
 }

@@ -4,7 +4,7 @@ import { amenityQueries } from '../api/queries/amenities'
 import { searchQueries } from '../api/queries/search'
 import { PlaceCard } from '../components/PlaceCard'
 import { SearchForm, searchValues } from '../components/SearchForm'
-import { Dialog, Empty, ErrorBox, Loading, PageHeading, Skeleton } from '../components/ui'
+import { Dialog, Empty, ErrorBox, Loading, Notice, PageHeading, Skeleton } from '../components/ui'
 import { type MessageKey, useI18n } from '../i18n'
 import { useTitle } from '../lib/hooks'
 import { paths } from '../lib/paths'
@@ -26,7 +26,7 @@ export function SearchPage() {
   const { t, money, date } = useI18n()
   const params = useSearchParams()
   const paramString = params.toString()
-  const query = useMemo(() => searchQuery(new URLSearchParams(paramString)), [paramString])
+  const { query, ignored } = useMemo(() => searchQuery(new URLSearchParams(paramString)), [paramString])
   const [view, setView] = useState<'list' | 'map'>('list')
   const [hovered, setHovered] = useState<string>()
   const [movedTo, setMovedTo] = useState<string>()
@@ -39,8 +39,8 @@ export function SearchPage() {
   const first = results.data?.pages[0]
   const keepDates = new URLSearchParams()
   for (const name of ['check_in', 'check_out', 'guests']) {
-    const value = params.get(name)
-    if (value) keepDates.set(name, value)
+    const value = query[name as 'check_in' | 'check_out' | 'guests']
+    if (value) keepDates.set(name, String(value))
   }
   const markers = useMemo(
     () =>
@@ -126,9 +126,14 @@ export function SearchPage() {
               {query.q ? ` · ${query.q}` : ''}
             </span>
           </PageHeading>
-          {params.get('check_in') && params.get('check_out') && (
-            <p className="muted">{t('search.pricesForDates')}</p>
+          {ignored.length > 0 && (
+            <Notice kind="info">
+              {t('search.ignored', {
+                names: ignored.map((name) => t(`search.param.${name}` as MessageKey)).join(', '),
+              })}
+            </Notice>
           )}
+          {query.check_in && query.check_out && <p className="muted">{t('search.pricesForDates')}</p>}
           {results.isPending && <Skeleton lines={6} />}
           {results.error && <ErrorBox error={results.error} onRetry={() => results.refetch()} />}
           {first && places.length === 0 && (
