@@ -50,6 +50,23 @@ async function open(): Promise<Socket> {
     lastIds.set(topic, last_id)
     dispatch(topic, { type: 'resync', topic })
   })
+  let connectedBefore = false
+  connection.on('connect', () => {
+    // Reconnected: topics never acknowledged had no last id to replay from, so fetch them again.
+    if (connectedBefore) {
+      for (const topic of listeners.keys()) if (!lastIds.has(topic)) dispatch(topic, { type: 'resync', topic })
+    }
+    connectedBefore = true
+  })
+  connection.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+    // Refused at the handshake because the token ran out meanwhile: quietly try once more, fresh.
+    if (error.data?.code !== 'token_expired' || listeners.size === 0) return
+    setTimeout(() => {
+      void refreshAccessToken(currentSession()?.accessToken ?? null).then((token) => {
+        if (token && socket === connection && !connection.connected) connection.connect()
+      })
+    }, 1000)
+  })
   connection.on('disconnect', (reason) => {
     // The server closed it (token expired, login ended): try again with a fresh token, if any.
     if (reason === 'io server disconnect' && listeners.size > 0) {

@@ -41,6 +41,8 @@ export const en = {
   'notifications.title': 'Notifications',
   'notifications.empty': 'Nothing new',
   'notifications.markAll': 'Mark all as read',
+  'notifications.unreadCount_one': '{count} unread notification',
+  'notifications.unreadCount_other': '{count} unread notifications',
   'notifications.unread': 'unread',
   'notifications.more': 'Show more',
   'nav.host': 'Host',

@@ -42,6 +42,8 @@ export const fr: Record<MessageKey, string> = {
   'notifications.title': 'Notifications',
   'notifications.empty': 'Rien de nouveau',
   'notifications.markAll': 'Tout marquer comme lu',
+  'notifications.unreadCount_one': '{count} notification non lue',
+  'notifications.unreadCount_other': '{count} notifications non lues',
   'notifications.unread': 'non lue',
   'notifications.more': 'Afficher plus',
   'nav.host': 'Hôte',
