@@ -54,7 +54,8 @@ async function open(): Promise<Socket> {
   connection.on('connect', () => {
     // Reconnected: topics never acknowledged had no last id to replay from, so fetch them again.
     if (connectedBefore) {
-      for (const topic of listeners.keys()) if (!lastIds.has(topic)) dispatch(topic, { type: 'resync', topic })
+      for (const topic of listeners.keys())
+        if (!lastIds.has(topic)) dispatch(topic, { type: 'resync', topic })
     }
     connectedBefore = true
   })
