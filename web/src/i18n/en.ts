@@ -36,6 +36,7 @@ export const en = {
   'inbox.left_one': '{count} character left',
   'inbox.left_other': '{count} characters left',
   'inbox.notSent': 'Not sent: {reason}',
+  'inbox.earlierEnquiry': 'Your questions before booking',
   'inbox.contactHost': 'Contact {name}',
   'nav.notifications': 'Notifications',
   'notifications.title': 'Notifications',

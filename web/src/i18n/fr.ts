@@ -37,6 +37,7 @@ export const fr: Record<MessageKey, string> = {
   'inbox.left_one': '{count} caractère restant',
   'inbox.left_other': '{count} caractères restants',
   'inbox.notSent': 'Non envoyé : {reason}',
+  'inbox.earlierEnquiry': 'Vos questions avant la réservation',
   'inbox.contactHost': 'Contacter {name}',
   'nav.notifications': 'Notifications',
   'notifications.title': 'Notifications',
