@@ -3,7 +3,8 @@
 // with the inbox open, sees it arrive without reloading, with unread badges on the inbox link and
 // the notification bell; the host answers, and the guest's open conversation shows the answer.
 // Messages notify at once here (HBNB_MESSAGE_NOTIFY_AFTER_MINUTES=0), so the in-app notification
-// the embedded task runner writes is pushed to the host's bell too.
+// the embedded task runner writes is pushed to the host's bell too. A visitor who is not logged in
+// watching a listing is told live when the dates they chose are booked.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -11,6 +12,7 @@ import {
   apiLogin,
   DEVICES,
   type Device,
+  daysFromNow,
   type RunningBrowser,
   type RunningServer,
   screenshot,
@@ -123,6 +125,30 @@ describe.each(DEVICES.map((device, index) => ({ device, index })))(
       await screenshot(host.page, device, 'messaging-03-host-answered')
       expect(guest.errors).toEqual([])
       expect(host.errors).toEqual([])
+    })
+
+    it('tells an anonymous visitor watching a listing that the dates they chose were just booked', async () => {
+      const place = places[index] as Place
+      const visitor = await startBrowser(device)
+      try {
+        const checkIn = daysFromNow(90 + index * 10)
+        const checkOut = daysFromNow(92 + index * 10)
+        await visitor.page.goto(`${server.url}/places/${place.id}?check_in=${checkIn}&check_out=${checkOut}`)
+        await visitor.page.getByTestId('quote-total').waitFor()
+        // The page follows the listing from the start; give its subscription a moment.
+        await visitor.page.waitForTimeout(500)
+        const token = await apiLogin(server.url, GUEST)
+        await apiCall(server.url, 'POST', '/api/v1/bookings', {
+          token,
+          body: { place_id: place.id, check_in: checkIn, check_out: checkOut, guests: 1 },
+        })
+        await visitor.page.getByText(/Someone just booked 2 nights of these dates/).waitFor()
+        expect(await visitor.page.locator('.account-menu').count()).toBe(0)
+        await screenshot(visitor.page, device, 'messaging-04-anonymous-dates-taken')
+        expect(visitor.errors).toEqual([])
+      } finally {
+        await visitor.close()
+      }
     })
   },
 )
