@@ -142,7 +142,9 @@ describe.each(DEVICES.map((device, index) => ({ device, index })))(
           token,
           body: { place_id: place.id, check_in: checkIn, check_out: checkOut, guests: 1 },
         })
-        await visitor.page.getByText(/Someone just booked 2 nights of these dates/).waitFor()
+        const notice = visitor.page.getByText(/Someone just booked 2 nights of these dates/)
+        await notice.waitFor()
+        await notice.scrollIntoViewIfNeeded()
         expect(await visitor.page.locator('.account-menu').count()).toBe(0)
         await screenshot(visitor.page, device, 'messaging-04-anonymous-dates-taken')
         expect(visitor.errors).toEqual([])
