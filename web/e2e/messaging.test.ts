@@ -152,5 +152,29 @@ describe.each(DEVICES.map((device, index) => ({ device, index })))(
         await visitor.close()
       }
     })
+
+    it('updates search results open in a browser when nights of a listing shown are booked', async () => {
+      const place = places[index] as Place
+      const visitor = await startBrowser(device)
+      try {
+        const checkIn = daysFromNow(120 + index * 10)
+        const checkOut = daysFromNow(122 + index * 10)
+        await visitor.page.goto(`${server.url}/search?city=Paris&check_in=${checkIn}&check_out=${checkOut}`)
+        const card = visitor.page.locator(`a[href^="/places/${place.id}"]`).first()
+        await card.waitFor()
+        await visitor.page.waitForTimeout(500)
+        const token = await apiLogin(server.url, GUEST)
+        await apiCall(server.url, 'POST', '/api/v1/bookings', {
+          token,
+          body: { place_id: place.id, check_in: checkIn, check_out: checkOut, guests: 1 },
+        })
+        // Booked for those dates, the listing leaves the results, with no reload.
+        await card.waitFor({ state: 'detached' })
+        await screenshot(visitor.page, device, 'messaging-05-search-updated')
+        expect(visitor.errors).toEqual([])
+      } finally {
+        await visitor.close()
+      }
+    })
   },
 )
