@@ -377,7 +377,7 @@ export function publisherOnly(config: Config, redis: Redis | undefined, logger: 
 /** Who may follow which topics: public listings for everyone; a conversation for its two sides. */
 function liveAccess(repositories: ReturnType<typeof createRepositories>, services: Services): LiveAccess {
   return {
-    async canWatchPlace(actor: Actor, placeId: string) {
+    async canWatchPlace(actor: Actor | null, placeId: string) {
       try {
         await findVisiblePlace(repositories.places, placeId, actor)
         return true

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { createApp, createJobs, createSchedulerServices } from './app.js'
+import { createApp, createJobs, createSchedulerServices, publisherOnly } from './app.js'
 import { bulkSeed, checkBulkOptions } from './cli/bulk-seed.js'
 import { seedDemoPhotos } from './cli/demo-photos.js'
 import { createProgress } from './cli/progress.js'
@@ -205,9 +205,11 @@ async function worker(config: Config, logger: Logger) {
   await requireMigrated(database)
   const storage = createObjectStorage(config)
   // Finished photos change search results and place lists: the worker invalidates the shared cache.
+  // With Redis, what its tasks publish (in-app notifications) reaches the clients of every API process.
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined
   const cache = createResponseCache(config, redis, logger)
-  const { jobs } = createJobs(config, database, logger, storage, cache)
+  const live = publisherOnly(config, redis, logger)
+  const { jobs } = createJobs(config, database, logger, storage, cache, live)
   const missing = jobs.missingHandlers()
   if (missing.length) {
     await jobs.close()

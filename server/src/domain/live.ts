@@ -24,7 +24,8 @@ export const noLiveEvents: LiveEvents = { publish() {} }
 /** Who may follow which topics besides their own `user:<id>`: checked when a client subscribes. */
 export interface LiveAccess {
   /** Whether the listing is one the actor may see (public listings, or their own). */
-  canWatchPlace(actor: Actor, placeId: string): Promise<boolean>
+  /** `actor` null: an anonymous visitor (published listings only). */
+  canWatchPlace(actor: Actor | null, placeId: string): Promise<boolean>
   /** Whether the actor takes part in the conversation (or may open it for moderation). */
   canFollowConversation(actor: Actor, conversationId: string): Promise<boolean>
 }

@@ -25,8 +25,9 @@ function sizeOf(data: unknown): number {
 }
 
 export class Connection {
-  readonly actor: Actor
-  sessionId: string
+  /** Null: an anonymous visitor (no token), who never expires and follows public topics only. */
+  readonly actor: Actor | null
+  sessionId: string | null
   expiresAt: number
   expiryTimer: NodeJS.Timeout | undefined
   readonly topics = new Map<string, TopicState>()
@@ -36,12 +37,12 @@ export class Connection {
 
   constructor(
     readonly socket: Socket,
-    login: OpenLogin,
+    login: OpenLogin | null,
     readonly maxBufferedBytes: number,
   ) {
-    this.actor = login.actor
-    this.sessionId = login.sessionId
-    this.expiresAt = login.expiresAt
+    this.actor = login?.actor ?? null
+    this.sessionId = login?.sessionId ?? null
+    this.expiresAt = login?.expiresAt ?? Number.POSITIVE_INFINITY
   }
 
   /** Counts a message from the client; false past `limit` messages in the current minute. */

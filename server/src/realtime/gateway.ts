@@ -147,15 +147,15 @@ export class RealtimeGateway {
 
   private async authenticate(socket: Socket): Promise<void> {
     const token = tokenOf(socket)
-    if (!token) throw new AppError(401, 'missing_token', 'Send the access token as auth.token')
-    socket.data.login = await this.deps.logins.login(token)
+    // Without a token: an anonymous visitor, who may follow published listings only.
+    socket.data.login = token ? await this.deps.logins.login(token) : null
   }
 
   private connected(socket: Socket) {
-    const login = socket.data.login as OpenLogin
+    const login = socket.data.login as OpenLogin | null
     const connection = new Connection(socket, login, this.deps.config.realtimeMaxBufferedBytes)
     connectionsGauge.inc()
-    this.scheduleExpiry(connection)
+    if (login) this.scheduleExpiry(connection)
     socket.on('disconnect', () => {
       connectionsGauge.dec()
       connection.closed = true
@@ -175,7 +175,7 @@ export class RealtimeGateway {
     })
     socket.on('unsubscribe', (input: unknown, ack: unknown) => {
       const topic = (input as { topic?: unknown } | null)?.topic
-      if (typeof topic === 'string' && connection.topics.has(topic) && topic !== ownTopic(connection.actor)) {
+      if (typeof topic === 'string' && connection.topics.has(topic) && topic !== ownTopic(connection)) {
         connection.topics.delete(topic)
         this.leave(connection, topic)
       }
@@ -186,9 +186,11 @@ export class RealtimeGateway {
     })
     // The user's own topic, then whatever the client followed before it reconnected.
     const lastIds = lastIdsOf(socket)
-    const own = ownTopic(connection.actor)
+    const own = ownTopic(connection)
     // `ready` once the user's own topic is followed: events published after it reach this connection.
-    void this.subscribe(connection, own, lastIds.get(own)).then(() => socket.emit('ready', { topic: own }))
+    if (own) {
+      void this.subscribe(connection, own, lastIds.get(own)).then(() => socket.emit('ready', { topic: own }))
+    } else socket.emit('ready', { topic: null })
     for (const [topic, lastId] of lastIds) {
       if (topic === own) continue
       void this.subscribe(connection, topic, lastId).then((result) => {
@@ -279,14 +281,14 @@ export class RealtimeGateway {
     this.checkBackpressure(connection)
   }
 
-  private async mayFollow(actor: Actor, parsed: NonNullable<ReturnType<typeof parseTopic>>) {
+  private async mayFollow(actor: Actor | null, parsed: NonNullable<ReturnType<typeof parseTopic>>) {
     switch (parsed.kind) {
       case 'user':
-        return parsed.id === actor.id
+        return parsed.id === actor?.id
       case 'place':
         return this.deps.access.canWatchPlace(actor, parsed.id)
       case 'conversation':
-        return this.deps.access.canFollowConversation(actor, parsed.id)
+        return actor !== null && this.deps.access.canFollowConversation(actor, parsed.id)
     }
   }
 
@@ -323,7 +325,7 @@ export class RealtimeGateway {
     }
     if (!endsSessions) return
     for (const connection of followers) {
-      if (endsSessions.has(connection.sessionId)) {
+      if (connection.sessionId !== null && endsSessions.has(connection.sessionId)) {
         this.end(
           connection,
           'token_revoked',
@@ -374,6 +376,7 @@ export class RealtimeGateway {
     const sessions = new Map<string, Connection[]>()
     for (const followers of this.topics.values()) {
       for (const connection of followers) {
+        if (connection.sessionId === null) continue
         const list = sessions.get(connection.sessionId) ?? []
         if (!list.includes(connection)) list.push(connection)
         sessions.set(connection.sessionId, list)
@@ -398,7 +401,7 @@ export class RealtimeGateway {
     }
     try {
       const login = await this.deps.logins.login(token)
-      if (login.actor.id !== connection.actor.id) {
+      if (login.actor.id !== connection.actor?.id) {
         return { error: clientError('wrong_user', 'The token is of another user: open a new connection') }
       }
       connection.renew(login)
@@ -446,7 +449,8 @@ export class RealtimeGateway {
   }
 }
 
-const ownTopic = (actor: Actor) => `user:${actor.id}`
+/** The user's own topic; none for an anonymous connection. */
+const ownTopic = (connection: Connection) => (connection.actor ? `user:${connection.actor.id}` : null)
 
 function answer(ack: unknown): Ack {
   return typeof ack === 'function' ? (ack as Ack) : () => {}

@@ -170,6 +170,43 @@ describeEachDriver(
       ).toBe(404)
     })
 
+    it("links a booking's conversation to the enquiry its guest wrote about the same place", async () => {
+      const { host, place, guest } = await setUp(t(), 'Enquired cottage')
+      await t().put(`/api/v1/places/${place.id}`, { instant_book: true }, { token: host.token })
+      const asked = await enquiry(t(), place.id, guest.token, 'Is the garden fenced?')
+      const book = async (token: string, offset: number) => {
+        const booking = await t().post(
+          '/api/v1/bookings',
+          { place_id: place.id, check_in: day(offset), check_out: day(offset + 2), guests: 1 },
+          { token },
+        )
+        expect(booking.status, booking.text).toBe(201)
+        return booking.body.id as string
+      }
+      const bookingId = await book(guest.token, 50)
+      for (const token of [guest.token, host.token]) {
+        const opened = await t().post('/api/v1/conversations', { booking_id: bookingId }, { token })
+        expect(opened.body).toMatchObject({ kind: 'booking', booking_id: bookingId, enquiry_id: asked.id })
+        const read = await t().get(`/api/v1/conversations/${opened.body.id}`, { token })
+        expect(read.body.enquiry_id).toBe(asked.id)
+      }
+      // The enquiry stays its own thread, listed as before; lists do not carry the link.
+      const inbox = await t().get('/api/v1/conversations', { token: guest.token })
+      expect(inbox.body.map((c: { id: string }) => c.id)).toContain(asked.id)
+      expect(inbox.body.every((c: { enquiry_id?: unknown }) => c.enquiry_id === undefined)).toBe(true)
+
+      // Another guest, who never wrote about the place, books it: no enquiry to link.
+      const other = await t().user()
+      await enquiry(t(), place.id, other.token)
+      const otherBooking = await book(other.token, 60)
+      const theirs = await t().post(
+        '/api/v1/conversations',
+        { booking_id: otherBooking },
+        { token: other.token },
+      )
+      expect(theirs.body.enquiry_id).toBeNull()
+    })
+
     it('lets only its participants read and write a conversation; admins read it, recorded, and never write', async () => {
       const { host, place, guest } = await setUp(t())
       const conversation = await enquiry(t(), place.id, guest.token, 'Hello')

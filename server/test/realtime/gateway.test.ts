@@ -37,15 +37,29 @@ describeEachDriver(
   'WebSocket endpoint (one process)',
   (t) => {
     describe('connecting', () => {
-      it('needs a valid access token of an open login', async () => {
-        const missing = await refused(t(), {})
-        expect(missing.data?.code).toBe('missing_token')
+      it('needs a valid access token of an open login, or none (anonymous: public listings only)', async () => {
         const invalid = await refused(t(), { token: 'not-a-token' })
         expect(invalid.data?.code).toBe('invalid_token')
         const user = await t().user()
         const client = await LiveClient.connect(t().baseUrl, { token: user.token })
         expect(client.connected).toBe(true)
         client.close()
+
+        // Anonymous: a published listing's availability, and nothing about users or conversations.
+        const owner = await t().user()
+        const place = await t().place(owner.token)
+        const draft = await t().place(owner.token, { status: 'draft' })
+        const anonymous = await LiveClient.connect(t().baseUrl, {})
+        expect(await anonymous.subscribe(`place:${place.id}`)).toMatchObject({ ok: true })
+        for (const topic of [`place:${draft.id}`, `user:${owner.id}`, `conversation:${place.id}`]) {
+          expect((await anonymous.subscribe(topic)).error?.code).toBe('topic_forbidden')
+        }
+        expect((await anonymous.request('authenticate', { token: user.token })).error?.code).toBe(
+          'wrong_user',
+        )
+        publish(t(), `place:${place.id}`, 1)
+        await anonymous.until(() => anonymous.eventsOf(`place:${place.id}`).length === 1, 'the public event')
+        anonymous.close()
       })
 
       it('refuses origins outside the CORS rules, and accepts the allowed ones and the site itself', async () => {

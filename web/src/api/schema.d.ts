@@ -2159,6 +2159,8 @@ export interface paths {
                             booking_id: string | null;
                             /** Format: date-time */
                             created_at: string;
+                            /** @description A booking conversation, read alone (not in lists): the enquiry its guest opened about the same place before, if it has messages */
+                            enquiry_id?: string | null;
                             guest: {
                                 first_name: string;
                                 id: string;
@@ -2255,6 +2257,8 @@ export interface paths {
                             booking_id: string | null;
                             /** Format: date-time */
                             created_at: string;
+                            /** @description A booking conversation, read alone (not in lists): the enquiry its guest opened about the same place before, if it has messages */
+                            enquiry_id?: string | null;
                             guest: {
                                 first_name: string;
                                 id: string;
@@ -2312,6 +2316,8 @@ export interface paths {
                             booking_id: string | null;
                             /** Format: date-time */
                             created_at: string;
+                            /** @description A booking conversation, read alone (not in lists): the enquiry its guest opened about the same place before, if it has messages */
+                            enquiry_id?: string | null;
                             guest: {
                                 first_name: string;
                                 id: string;
@@ -2432,6 +2438,8 @@ export interface paths {
                             booking_id: string | null;
                             /** Format: date-time */
                             created_at: string;
+                            /** @description A booking conversation, read alone (not in lists): the enquiry its guest opened about the same place before, if it has messages */
+                            enquiry_id?: string | null;
                             guest: {
                                 first_name: string;
                                 id: string;

@@ -5,7 +5,7 @@ import { conversationQueries } from '../api/queries/messaging'
 import { notificationQueries } from '../api/queries/notifications'
 import { clearSignedOutReason, currentSession, SESSION_HEADERS, signOut } from '../api/session'
 import { LOCALES, type Locale, useI18n } from '../i18n'
-import { useSession } from '../lib/hooks'
+import { useLiveTopic, useSession } from '../lib/hooks'
 import { paths } from '../lib/paths'
 import { Link, navigate, useLocation } from '../lib/router'
 import { Avatar } from './Avatar'
@@ -20,9 +20,26 @@ export async function logOut(clear: () => void) {
   navigate(paths.home())
 }
 
-/** How many of my messages and notifications are unread: read again on each page and window focus. */
+/** Live events of my own topic that change my conversations or notifications. */
+const INBOX_EVENTS = new Set(['message.created', 'conversation.read', 'resync'])
+const NOTICE_EVENTS = new Set(['notification.created', 'resync'])
+
+/**
+ * How many of my messages and notifications are unread. Kept live: the events of my `user:` topic
+ * (a message sent or read in any of my conversations, a new notification; `resync` after a gap)
+ * make the inbox, the open conversation, the notification list and these counts fetch again.
+ */
 function useUnread(userId: string | undefined) {
   const enabled = Boolean(userId)
+  const queryClient = useQueryClient()
+  useLiveTopic(userId ? `user:${userId}` : null, (event) => {
+    if (INBOX_EVENTS.has(event.type)) {
+      void queryClient.invalidateQueries({ queryKey: conversationQueries.all() })
+    }
+    if (NOTICE_EVENTS.has(event.type)) {
+      void queryClient.invalidateQueries({ queryKey: notificationQueries.all() })
+    }
+  })
   const messages = useQuery({ ...conversationQueries.unread(userId), enabled, staleTime: 15_000 })
   const notices = useQuery({ ...notificationQueries.unread(userId), enabled, staleTime: 15_000 })
   return { messages: messages.data?.messages ?? 0, notifications: notices.data?.unread ?? 0 }
@@ -101,6 +118,28 @@ export function Layout({ children }: { children: ReactNode }) {
                 ))}
               </select>
             </label>
+            {user && (
+              <Link
+                to={paths.notifications()}
+                className="bell"
+                aria-label={t('nav.notifications')}
+                data-testid="notification-bell"
+              >
+                <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                  <path
+                    d="M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6zm-2 15a2 2 0 0 0 4 0"
+                    fill="none"
+                    stroke="currentColor"
+                    strokeWidth="1.8"
+                    strokeLinejoin="round"
+                  />
+                </svg>
+                <CountBadge
+                  count={unread.notifications}
+                  label={t('notifications.unreadCount', { count: unread.notifications })}
+                />
+              </Link>
+            )}
             {user ? (
               <details className="account-menu">
                 <summary aria-label={t('nav.accountMenu', { name: user.first_name })}>
@@ -178,6 +217,12 @@ export function Layout({ children }: { children: ReactNode }) {
         <NavLink to={paths.trips()} icon="✈">
           {t('nav.trips')}
         </NavLink>
+        {user && (
+          <NavLink to={paths.inbox()} icon="✉">
+            {t('nav.inbox')}
+            <CountBadge count={unread.messages} label={t('inbox.unread', { count: unread.messages })} />
+          </NavLink>
+        )}
         <NavLink to={paths.host()} icon="⌂">
           {t('nav.host')}
         </NavLink>

@@ -172,6 +172,11 @@ export function ConversationPage({ id }: { id: string }) {
               <Link to={paths.place(conversation.data.place.id)}>{conversation.data.place.title}</Link>
               {conversation.data.kind === 'booking' ? ` · ${t('inbox.aboutBooking')}` : ''}
             </p>
+            {conversation.data.enquiry_id && (
+              <p className="small">
+                <Link to={paths.conversation(conversation.data.enquiry_id)}>{t('inbox.earlierEnquiry')}</Link>
+              </p>
+            )}
           </div>
         </header>
       )}

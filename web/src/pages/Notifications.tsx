@@ -1,6 +1,6 @@
 // The in-app notification centre: what happened that concerns me, newest first; opening one marks
-// it read and goes to what it is about; all can be marked read at once. No live updates yet: the
-// list is read again when the page is opened or the window comes back to the front.
+// it read and goes to what it is about; all can be marked read at once. The list is live: the
+// header (Layout) follows my `user:` topic and has it fetched again when a notification arrives.
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../api/client'
 import { conversationQueries } from '../api/queries/messaging'

@@ -61,9 +61,9 @@ function PlaceView({ place }: { place: PlaceDetail }) {
   const queryClient = useQueryClient()
   /** The chosen stay, when nights of it were just taken by someone else (told live). */
   const [takenStay, setTakenStay] = useState<string | null>(null)
-  // Signed in, the page follows the listing: its calendar and quote are fetched again when nights
-  // are booked, blocked or freed.
-  useLiveTopic(session ? `place:${place.id}` : null, (event) => {
+  // The page follows the listing (logged in or not): its calendar and quote are fetched again when
+  // nights are booked, blocked or freed.
+  useLiveTopic(`place:${place.id}`, (event) => {
     if (event.type !== 'availability.changed' && event.type !== 'resync') return
     void queryClient.invalidateQueries({ queryKey: calendarQueries.place(place.id) })
     void queryClient.invalidateQueries({ queryKey: quoteQueries.place(place.id) })

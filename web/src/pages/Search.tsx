@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query'
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react'
 import { amenityQueries } from '../api/queries/amenities'
 import { searchQueries } from '../api/queries/search'
@@ -6,7 +6,7 @@ import { PlaceCard } from '../components/PlaceCard'
 import { SearchForm, searchValues } from '../components/SearchForm'
 import { Dialog, Empty, ErrorBox, Loading, Notice, PageHeading, Skeleton } from '../components/ui'
 import { type MessageKey, useI18n } from '../i18n'
-import { useTitle } from '../lib/hooks'
+import { useLiveTopic, useTitle } from '../lib/hooks'
 import { paths } from '../lib/paths'
 import { navigate, useSearchParams } from '../lib/router'
 import { SORTS, searchQuery } from '../lib/search'
@@ -22,6 +22,20 @@ function withParams(params: URLSearchParams, changes: Record<string, string | un
   return paths.search(next)
 }
 
+/** Listings of a dated search followed live (a connection follows at most 100 topics). */
+const LIVE_RESULTS = 60
+
+/** Calls `onChange` when nights of the listing within the searched stay are booked, blocked or freed. */
+function WatchNights(props: { placeId: string; checkIn: string; checkOut: string; onChange: () => void }) {
+  useLiveTopic(`place:${props.placeId}`, (event) => {
+    if (event.type === 'resync') return props.onChange()
+    if (event.type !== 'availability.changed') return
+    const { from, to } = event.data as { from: string; to: string }
+    if (from < props.checkOut && to >= props.checkIn) props.onChange()
+  })
+  return null
+}
+
 export function SearchPage() {
   const { t, money, date } = useI18n()
   const params = useSearchParams()
@@ -35,6 +49,11 @@ export function SearchPage() {
   useTitle(query.q ? t('search.titleFor', { q: query.q }) : t('search.title'))
 
   const results = useInfiniteQuery(searchQueries.results(query))
+  const queryClient = useQueryClient()
+  const refetchResults = useCallback(
+    () => void queryClient.invalidateQueries({ queryKey: ['search'] }),
+    [queryClient],
+  )
   const places = useMemo(() => results.data?.pages.flatMap((page) => page.results) ?? [], [results.data])
   const first = results.data?.pages[0]
   const keepDates = new URLSearchParams()
@@ -145,6 +164,19 @@ export function SearchPage() {
             </Empty>
           )}
           <div className="card-grid card-grid-results" aria-live="polite">
+            {query.check_in &&
+              query.check_out &&
+              places
+                .slice(0, LIVE_RESULTS)
+                .map((place) => (
+                  <WatchNights
+                    key={`live-${place.id}`}
+                    placeId={place.id}
+                    checkIn={query.check_in!}
+                    checkOut={query.check_out!}
+                    onChange={refetchResults}
+                  />
+                ))}
             {places.map((place) => (
               <PlaceCard
                 key={place.id}

@@ -21,6 +21,12 @@ export const Conversation = Type.Object({
   }),
   place: Type.Object({ id: Type.String(), title: Type.String(), city: Type.String() }),
   booking_id: Type.Union([Type.String(), Type.Null()]),
+  enquiry_id: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description:
+        'A booking conversation, read alone (not in lists): the enquiry its guest opened about the same place before, if it has messages',
+    }),
+  ),
   guest: Party,
   host: Party,
   role: Type.Union([Type.Literal('guest'), Type.Literal('host'), Type.Literal('moderator')], {

@@ -304,7 +304,15 @@ export class MessagingService {
   private async view(id: string, actor: Actor): Promise<ConversationView> {
     const row = await this.deps.conversations.summary(id, actor.id)
     if (!row) throw notFound(CONVERSATION_NOT_FOUND)
-    return conversationView(row, actor)
+    const view = conversationView(row, actor)
+    if (row.booking_id) view.enquiry_id = await this.enquiryBefore(row.place_id, row.guest_id)
+    return view
+  }
+
+  /** The guest's enquiry about the place, when they wrote in it: the thread a booking follows. */
+  private async enquiryBefore(placeId: string, guestId: string): Promise<string | null> {
+    const enquiry = await this.deps.conversations.findBySubject(`enquiry:${placeId}:${guestId}`)
+    return enquiry?.last_message_id ? enquiry.id : null
   }
 
   /** The conversation, when the actor takes part in it; 404 otherwise. */
