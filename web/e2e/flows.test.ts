@@ -199,7 +199,7 @@ for (const device of DEVICES) {
         .click()
       // Zoomed in on the group: it is split into smaller groups or single prices.
       await page.waitForFunction((before) => {
-        const now = [...document.querySelectorAll('.group-marker')].map((el) => Number(el.textContent))
+        const now = Array.from(document.querySelectorAll('.group-marker'), (el) => Number(el.textContent))
         return Math.max(0, ...now) < before
       }, biggest)
       expect(await page.locator('.price-marker:not(.group-marker)').count()).toBeGreaterThan(0)
