@@ -6,8 +6,11 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import type { Config } from '../config.js'
+import { AppError } from '../errors.js'
 import { directUploadOrigin } from '../infra/storage/index.js'
 import type { HttpContext } from './context.js'
+import { listingHead, robotsTxt, searchHead, sitemapXml, withHead } from './page-meta.js'
+import { publicBase } from './pagination.js'
 import { inlineScriptHashes, webClientPolicy } from './security-headers.js'
 
 const ClientConfig = Type.Object({
@@ -97,7 +100,7 @@ export function photoOrigins(config: Config) {
  * Registers GET /api/v1/client-config, and the web client when `config.webDir` holds a build.
  * Returns whether the client is served (then it owns `/`).
  */
-export async function registerWebClient({ app, config }: HttpContext): Promise<boolean> {
+export async function registerWebClient({ app, config, services }: HttpContext): Promise<boolean> {
   app.get(
     '/api/v1/client-config',
     {
@@ -134,6 +137,53 @@ export async function registerWebClient({ app, config }: HttpContext): Promise<b
   })
 
   app.get('/', { schema: { hide: true } }, async (_request, reply) => sendShell(reply))
+
+  // Pages search engines index: the shell with their own head (title, description, JSON-LD).
+  const shell = readFileSync(join(root, 'index.html'), 'utf8')
+  const sendPage = (reply: FastifyReply, head: Parameters<typeof withHead>[1]) => {
+    withoutCors(reply)
+    reply.header('content-security-policy', policy)
+    reply.header('Cache-Control', REVALIDATE)
+    return reply.type('text/html; charset=utf-8').send(withHead(shell, head))
+  }
+  app.get<{ Params: { id: string } }>('/places/:id', { schema: { hide: true } }, async (request, reply) => {
+    if (!acceptsHtml(request)) return reply.callNotFound()
+    const base = publicBase(request, config.publicUrl)
+    try {
+      const place = await services.places.detail(request.params.id, null)
+      const cover = (await services.photos.coversOf([place.id])).get(place.id)
+      const canonical = `${base}/places/${encodeURIComponent(place.id)}`
+      return sendPage(
+        reply,
+        listingHead(
+          { ...place, ...(cover ? { image: new URL(cover.src, `${base}/`).toString() } : {}) },
+          canonical,
+        ),
+      )
+    } catch (error) {
+      // Not (or no longer) public: the client shows its own "not found", and engines see it gone.
+      if (error instanceof AppError && error.status === 404) return sendShell(reply.code(404))
+      throw error
+    }
+  })
+  app.get('/search', { schema: { hide: true } }, async (request, reply) => {
+    if (!acceptsHtml(request)) return reply.callNotFound()
+    const query = new URLSearchParams(request.url.split('?')[1] ?? '')
+    return sendPage(reply, searchHead(publicBase(request, config.publicUrl), query))
+  })
+  app.get('/robots.txt', { schema: { hide: true } }, async (request, reply) => {
+    withoutCors(reply)
+    reply.header('Cache-Control', 'public, max-age=3600')
+    return reply.type('text/plain; charset=utf-8').send(robotsTxt(publicBase(request, config.publicUrl)))
+  })
+  app.get('/sitemap.xml', { schema: { hide: true } }, async (request, reply) => {
+    withoutCors(reply)
+    reply.header('Cache-Control', REVALIDATE)
+    const pages = await services.places.sitemapPages()
+    return reply
+      .type('application/xml; charset=utf-8')
+      .send(sitemapXml(publicBase(request, config.publicUrl), pages))
+  })
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     if (NOT_THE_CLIENT.test(request.url)) return reply.callNotFound()
     const file = builtFile(root, request.url)

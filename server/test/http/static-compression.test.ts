@@ -72,7 +72,7 @@ describe('web client files, precompressed', () => {
     for (const [path, text] of [
       ['/assets/index-abc123.js', script],
       ['/', shell],
-      ['/places/12', shell],
+      ['/trips', shell],
     ] as const) {
       for (const [accept, encoding] of cases) {
         const headers: Record<string, string> = { accept: 'text/html' }

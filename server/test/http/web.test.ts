@@ -47,11 +47,15 @@ describe('web client (embedded mode)', () => {
   })
 
   it("answers the client's pages with index.html when a browser asks for HTML", async () => {
-    for (const path of ['/search?q=Paris', '/places/123', '/host/listings/new', '/trips']) {
+    for (const path of ['/search?q=Paris', '/host/listings/new', '/trips']) {
       const res = await t.get(path, { headers: html })
       expect(res.status, path).toBe(200)
-      expect(res.text).toContain('HBNB app')
+      expect(res.text).toContain('<div id="root"></div>')
     }
+    // A listing that is not public: the client says so, and the status tells search engines.
+    const missing = await t.get('/places/123', { headers: html })
+    expect(missing.status).toBe(404)
+    expect(missing.text).toContain('HBNB app')
   })
 
   it('keeps JSON 404s for the API, health, metrics, missing files and non-HTML requests', async () => {

@@ -12,12 +12,18 @@ export interface SearchValues {
   guests: string
 }
 
+/** The form's values from an address; dates and guests it cannot read are left empty. */
 export function searchValues(params: URLSearchParams): SearchValues {
+  const date = (name: string) => {
+    const value = params.get(name)
+    return isDate(value) ? value : ''
+  }
+  const guests = Number(params.get('guests'))
   return {
     q: params.get('q') ?? '',
-    check_in: params.get('check_in') ?? '',
-    check_out: params.get('check_out') ?? '',
-    guests: params.get('guests') ?? '',
+    check_in: date('check_in'),
+    check_out: date('check_out'),
+    guests: Number.isInteger(guests) && guests >= 1 && guests <= 50 ? String(guests) : '',
   }
 }
 

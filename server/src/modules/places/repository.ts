@@ -120,6 +120,17 @@ export class PlaceRepository {
     return keysetRows(this.matching(filter).selectAll(), byPlaceId, page)
   }
 
+  /** Ids and change times of published places, by id: what a sitemap lists. */
+  publishedPages(limit: number): Promise<{ id: string; updated_at: string }[]> {
+    return this.db.read
+      .selectFrom('places')
+      .select(['id', 'updated_at'])
+      .where('status', '=', 'published')
+      .orderBy('id')
+      .limit(limit)
+      .execute()
+  }
+
   count(filter: PlaceFilter = {}): Promise<number> {
     if (publishedOnly(filter)) return this.published.count()
     return countRows(this.matching(filter))

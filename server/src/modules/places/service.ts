@@ -43,6 +43,8 @@ export const DEFAULT_TERMS = {
 const timeZones = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])
 /** The place detail shows this many reviews; the full list is paginated at /places/<id>/reviews. */
 const DETAIL_REVIEWS = 100
+/** URLs one sitemap file may hold (sitemaps.org). */
+const SITEMAP_MAX = 50_000
 
 export function toPlaceSummary(row: PlaceRow): PlaceSummaryView {
   return {
@@ -221,6 +223,11 @@ export class PlaceService {
     if (!publicOnly || (query.owner_id === 'me' && !actor)) return toResponse(await build(), serialize)
     const key = `places:${page.limit}:${page.after ?? ''}:${ownerId ?? ''}`
     return this.deps.cache.get('places', key, Tags.placeList(), build, { serialize })
+  }
+
+  /** The published places a sitemap lists (at most `limit`, a sitemap file's ceiling). */
+  sitemapPages(limit = SITEMAP_MAX) {
+    return this.deps.places.publishedPages(limit)
   }
 
   /** Published places are public; drafts and suspended ones only to their owner and admins. */

@@ -107,7 +107,7 @@ export default function HostCalendar({ id }: { id: string }) {
           />
           <CalendarLegend statuses={['available', 'blocked', 'booked']} />
         </div>
-        <aside className={`card calendar-actions ${start ? 'has-selection' : ''}`} aria-live="polite">
+        <aside className={`card calendar-actions ${start && end ? 'has-selection' : ''}`} aria-live="polite">
           {!start && <p>{t('host.calendarPick')}</p>}
           {start && (
             <>
