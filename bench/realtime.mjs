@@ -5,6 +5,9 @@
 //     BENCH_WS_RATE events/s (default 1,000) for BENCH_WS_SECONDS (default 10) through its live-events
 //     seam; BENCH_WS_RECEIVERS connections (default 10) on process B (`hbnb serve`) follow the topic;
 //     latency is publish on A to receipt on B, per receipt, after BENCH_WS_WARMUP s (default 2). Redis (a private redis-server) between them.
+//  3. The REST send path: POST /api/v1/conversations/<id>/messages on B for BENCH_WS_SECONDS with
+//     BENCH_WS_SEND_CONNECTIONS (default 8) connections, next to a bare node:http server answering
+//     the same bytes in the same run: requests/s, latency and server CPU per request.
 // Prints the figures; exits non-zero only when something failed to run.
 import { fork, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
@@ -13,9 +16,11 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { io } from 'socket.io-client'
+import { benchBare } from './lib/bare.mjs'
 import { atExit, freePort, installCleanup, startNode, waitUntil } from './lib/children.mjs'
 import { cpuAccount } from './lib/cpu.mjs'
 import { json, request } from './lib/http.mjs'
+import { measure } from './lib/load.mjs'
 import { toMb } from './lib/memory.mjs'
 import { loadAverage, machine } from './lib/report.mjs'
 
@@ -29,6 +34,7 @@ const USERS = 20
 const CONNECT_BATCH = 250
 const HBNB_BIN = fileURLToPath(new URL('../server/bin/hbnb.js', import.meta.url))
 const P99_TARGET_MS = 100
+const SEND_CONNECTIONS = Number(process.env.BENCH_WS_SEND_CONNECTIONS ?? 8)
 
 const log = (message) => console.log(`bench: ${message}`)
 
@@ -124,6 +130,7 @@ async function main() {
     HBNB_AUTH_RATE_LIMIT: '1000000',
     HBNB_RATE_LIMIT_ALLOW: 'loopback',
     HBNB_REALTIME_MAX_CONNECTIONS_PER_ADDRESS: String(CONNECTIONS + 1000),
+    HBNB_MESSAGE_RATE_LIMIT: '0',
     HBNB_CACHE: 'off',
   }
   for (const args of [['migrate', 'up'], ['seed']]) {
@@ -241,6 +248,32 @@ async function main() {
   for (const { socket } of receivers) socket.close()
   publisher.disconnect()
 
+  // 3. The REST send path on B, next to the bare server answering the same bytes.
+  const conversation = await json(
+    b.baseUrl,
+    {
+      method: 'POST',
+      path: '/api/v1/conversations',
+      headers: { authorization: `Bearer ${tokens[0]}` },
+      body: { place_id: places[0].id },
+    },
+    201,
+  )
+  const send = {
+    key: 'send',
+    method: 'POST',
+    path: `/api/v1/conversations/${conversation.id}/messages`,
+    headers: { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'Is the flat quiet at night? We are two, arriving around six.' }),
+  }
+  const capture = await request(b.baseUrl, send)
+  if (capture.status !== 201) throw new Error(`sending a message answered ${capture.status}: ${capture.body}`)
+  const sendLoad = { connections: SEND_CONNECTIONS, duration: SECONDS, warmup: WARMUP }
+  const hbnbSend = await measure(b.baseUrl + send.path, send, sendLoad, () => cpuAccount(b.proc.pid))
+  const bareSend = await benchBare(send, capture, sendLoad, 0, dataDir)
+  const sendRow = (label, run) =>
+    `| ${label} | ${Math.round(run.requestsPerSecond).toLocaleString('en-US')} | ${fixed(run.latencyMs.p50, 2)} | ${fixed(run.latencyMs.p99, 2)} | ${fixed(run.serverCpuMsPerRequest, 3)} | ${run.non2xx + run.errors} |`
+
   console.log('')
   console.log('| Measure | Figure |')
   console.log('|---|---:|')
@@ -268,13 +301,22 @@ async function main() {
     )
   }
   console.log('')
+  console.log(
+    `REST send path (${SEND_CONNECTIONS} connections, ${SECONDS} s, ${capture.body.length} B answers; each send also stores the message and publishes it live):`,
+  )
+  console.log('| Server | req/s | p50 ms | p99 ms | CPU ms/req | failed |')
+  console.log('|---|---:|---:|---:|---:|---:|')
+  console.log(sendRow('HBNB B: POST /api/v1/conversations/<id>/messages', hbnbSend))
+  console.log(sendRow('bare node:http, same bytes', bareSend))
+  console.log('')
   log(`worst latency of each second (ms): ${perSecond.map((value) => Math.round(value)).join(', ')}`)
   log(
     `targets: ${connected >= 10_000 ? 'met' : 'NOT met'}: at least 10,000 idle connections; ` +
       `${p99 !== null && p99 <= P99_TARGET_MS ? 'met' : 'NOT met'}: p99 <= ${P99_TARGET_MS} ms at ${RATE} events/s`,
   )
   log(`load at the end ${loadAverage()}`)
-  if (connected < CONNECTIONS || latencies.length < expected) process.exitCode = 1
+  if (connected < CONNECTIONS || latencies.length < expected || hbnbSend.non2xx || hbnbSend.errors)
+    process.exitCode = 1
 }
 
 main().then(
