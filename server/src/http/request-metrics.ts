@@ -1,52 +1,108 @@
 // RED metrics of the HTTP API: requests per method, route pattern (never the raw URL) and status
 // class, and their latency. Labels are bounded: unknown methods are `OTHER`, requests no route
 // matched (404s of random URLs) are one `unmatched` route.
-import type { Counter, Histogram } from 'prom-client'
-import { counter, histogram } from '../metrics.js'
+//
+// Every request is counted, so the counting is plain arithmetic on per-route records, turned into
+// Prometheus series only when /metrics is read: prom-client's counters and histograms hash their
+// labels on every call, which cost several microseconds a request (docs/benchmarks.md).
+import { registry } from '../metrics.js'
 
 export const UNMATCHED_ROUTE = 'unmatched'
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
-const requests = counter(
-  'hbnb_http_requests_total',
-  'HTTP requests answered, per method, route pattern and status class.',
-  ['method', 'route', 'status'],
-)
-const duration = histogram(
-  'hbnb_http_request_duration_seconds',
-  'Time to answer HTTP requests, per method and route pattern.',
-  ['method', 'route'],
-)
+const REQUESTS = 'hbnb_http_requests_total'
+const DURATION = 'hbnb_http_request_duration_seconds'
 
-interface RouteSeries {
-  latency: Histogram.Internal<string>
-  byClass: Map<string, Counter.Internal>
+interface RouteRecord {
+  method: string
+  route: string
+  /** Requests by status class (1xx to 5xx). */
+  byClass: number[]
+  /** Observations per bucket, not cumulative; the last one is above the largest bound. */
+  inBucket: number[]
+  sum: number
+  count: number
 }
 
-/** Label children by method and route: looking a child up by its labels costs more than using it. */
-const series = new Map<string, RouteSeries>()
+const records = new Map<string, RouteRecord>()
 
-function seriesOf(method: string, route: string): RouteSeries {
+function recordOf(method: string, route: string): RouteRecord {
   const key = `${method} ${route}`
-  let found = series.get(key)
+  let found = records.get(key)
   if (!found) {
-    found = { latency: duration.labels(method, route), byClass: new Map() }
-    series.set(key, found)
+    found = {
+      method,
+      route,
+      byClass: STATUS_CLASSES.map(() => 0),
+      inBucket: new Array(BUCKETS.length + 1).fill(0),
+      sum: 0,
+      count: 0,
+    }
+    records.set(key, found)
   }
   return found
 }
 
 /** Counts one answered request; `route` is the matched route's pattern, undefined when none matched. */
 export function observeRequest(method: string, route: string | undefined, status: number, seconds: number) {
-  const known = METHODS.has(method) ? method : 'OTHER'
-  const routeSeries = seriesOf(known, route ?? UNMATCHED_ROUTE)
-  const statusClass = STATUS_CLASSES[Math.floor(status / 100) - 1] ?? '5xx'
-  let count = routeSeries.byClass.get(statusClass)
-  if (!count) {
-    count = requests.labels(known, route ?? UNMATCHED_ROUTE, statusClass)
-    routeSeries.byClass.set(statusClass, count)
-  }
-  count.inc()
-  routeSeries.latency.observe(seconds)
+  const record = recordOf(METHODS.has(method) ? method : 'OTHER', route ?? UNMATCHED_ROUTE)
+  const statusClass = Math.min(Math.max(Math.floor(status / 100), 1), 5) - 1
+  record.byClass[statusClass]! += 1
+  let bucket = 0
+  while (bucket < BUCKETS.length && seconds > BUCKETS[bucket]!) bucket++
+  record.inBucket[bucket]! += 1
+  record.sum += seconds
+  record.count += 1
 }
+
+type Value = { value: number; labels: Record<string, string>; metricName?: string }
+
+function requestValues(): Value[] {
+  const values: Value[] = []
+  for (const { method, route, byClass } of records.values()) {
+    byClass.forEach((value, i) => {
+      if (value > 0) values.push({ value, labels: { method, route, status: STATUS_CLASSES[i]! } })
+    })
+  }
+  return values
+}
+
+function durationValues(): Value[] {
+  const values: Value[] = []
+  for (const { method, route, inBucket, sum, count } of records.values()) {
+    let cumulative = 0
+    BUCKETS.forEach((bound, i) => {
+      cumulative += inBucket[i]!
+      values.push({
+        value: cumulative,
+        labels: { le: String(bound), method, route },
+        metricName: `${DURATION}_bucket`,
+      })
+    })
+    values.push({ value: count, labels: { le: '+Inf', method, route }, metricName: `${DURATION}_bucket` })
+    values.push({ value: sum, labels: { method, route }, metricName: `${DURATION}_sum` })
+    values.push({ value: count, labels: { method, route }, metricName: `${DURATION}_count` })
+  }
+  return values
+}
+
+/** A metric read from the records above when /metrics is read (summed across workers). */
+function register(name: string, help: string, type: 'counter' | 'histogram', values: () => Value[]) {
+  if (registry.getSingleMetric(name)) return
+  const metric = { name, help, type, aggregator: 'sum' as const }
+  registry.registerMetric({
+    ...metric,
+    get: async () => ({ ...metric, values: values() }),
+    reset: () => records.clear(),
+  } as unknown as Parameters<typeof registry.registerMetric>[0])
+}
+
+register(
+  REQUESTS,
+  'HTTP requests answered, per method, route pattern and status class.',
+  'counter',
+  requestValues,
+)
+register(DURATION, 'Time to answer HTTP requests, per method and route pattern.', 'histogram', durationValues)
