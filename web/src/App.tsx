@@ -4,11 +4,14 @@ import { PageErrorBoundary } from './components/PageError'
 import { Loading } from './components/ui'
 import { type ParamsOf, patterns } from './lib/paths'
 import { matchPath, useLocation } from './lib/router'
-import { Login, Signup } from './pages/Auth'
 import { Home } from './pages/Home'
 import { NotFound } from './pages/NotFound'
-import { PlacePage } from './pages/Place'
-import { SearchPage } from './pages/Search'
+
+// Every page but the home page is fetched when first visited.
+const SearchPage = lazy(() => import('./pages/Search').then((m) => ({ default: m.SearchPage })))
+const PlacePage = lazy(() => import('./pages/Place').then((m) => ({ default: m.PlacePage })))
+const Login = lazy(() => import('./pages/Auth').then((m) => ({ default: m.Login })))
+const Signup = lazy(() => import('./pages/Auth').then((m) => ({ default: m.Signup })))
 
 const Trips = lazy(() => import('./pages/Trips'))
 const Trip = lazy(() => import('./pages/Trip'))

@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { ApiError } from './api/client'
 import { restoreSession } from './api/session'
-import { I18nProvider } from './i18n'
+import { detectLocale, I18nProvider, loadLocale } from './i18n'
 import './styles.css'
 
 const queryClient = new QueryClient({
@@ -18,8 +18,9 @@ const queryClient = new QueryClient({
   },
 })
 
-// A reload or a new tab first gets its access token back (from another tab, or the refresh cookie).
-void restoreSession().finally(() =>
+// A reload or a new tab first gets its access token back (from another tab, or the refresh cookie),
+// and the reader's language if it is not English.
+void Promise.allSettled([restoreSession(), loadLocale(detectLocale())]).then(() =>
   createRoot(document.getElementById('root') as HTMLElement).render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>

@@ -2,11 +2,18 @@
 // formatters for money and dates every page uses.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
 import { en, type MessageKey } from './en'
-import { fr } from './fr'
 
 export const LOCALES = { en: 'English', fr: 'Français' } as const
 export type Locale = keyof typeof LOCALES
-const CATALOGS: Record<Locale, Record<MessageKey, string>> = { en, fr }
+type Catalog = Record<MessageKey, string>
+/** English is built in; other catalogs are fetched when first chosen (they are not in the first download). */
+const CATALOGS: Partial<Record<Locale, Catalog>> = { en }
+
+/** Makes `locale`'s messages available; resolves once they are. */
+export async function loadLocale(locale: Locale): Promise<void> {
+  if (CATALOGS[locale]) return
+  if (locale === 'fr') CATALOGS.fr = (await import('./fr')).fr
+}
 const STORAGE_KEY = 'hbnb.locale'
 
 export function detectLocale(): Locale {
@@ -36,7 +43,8 @@ function interpolate(message: string, vars?: Vars) {
 }
 
 export function translator(locale: Locale): Translate {
-  const catalog = CATALOGS[locale]
+  // A catalog not loaded yet (see loadLocale) falls back to English.
+  const catalog = CATALOGS[locale] ?? en
   const rules = new Intl.PluralRules(locale)
   return (key, vars) => {
     // Plurals: `key_one` / `key_other` chosen by {count}.
@@ -152,12 +160,12 @@ const I18nContext = createContext<Formatters | null>(null)
 export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Locale }) {
   const [locale, setLocaleState] = useState<Locale>(() => initial ?? detectLocale())
   const setLocale = useCallback((next: Locale) => {
-    setLocaleState(next)
     try {
       localStorage.setItem(STORAGE_KEY, next)
     } catch {
       // no storage
     }
+    void loadLocale(next).then(() => setLocaleState(next))
   }, [])
   useEffect(() => {
     document.documentElement.lang = locale
