@@ -138,7 +138,9 @@ async function runCell(
   if (response.status === 403 && testCase.forbidden && response.body?.error !== testCase.forbidden) {
     return `${where}: a 403 must say "${testCase.forbidden}", said ${JSON.stringify(response.body?.error)}`
   }
-  if (response.status === 401 || response.status === 403 || response.status === 404) {
+  // A page of the web client is HTML whatever its status; API refusals are JSON with a message.
+  const page = String(response.headers['content-type'] ?? '').startsWith('text/html')
+  if (!page && (response.status === 401 || response.status === 403 || response.status === 404)) {
     if (typeof response.body?.error !== 'string')
       return `${where}: ${response.status} without an error message`
   }

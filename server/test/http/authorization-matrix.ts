@@ -160,6 +160,19 @@ export const MATRIX: Record<string, Entry> = {
   'GET /api/v1/client-config': publicGet('/api/v1/client-config'),
   'GET /': publicGet('/'),
   'GET /*': publicGet('/app.js'),
+  // The client's pages with their own head: a listing's is public; a draft's is the plain shell
+  // with 404 for everyone (its host edits it in the client, which asks the API with their token).
+  'GET /places/:id': onPlaces(
+    PUBLIC,
+    { anonymous: 404, owner: 404, other: 404, otherHost: 404, admin: 404 },
+    (_w, id) => ({ url: `/places/${id}`, headers: { accept: 'text/html' } }),
+  ),
+  'GET /search': {
+    ...publicGet('/search?q=Paris'),
+    request: () => ({ url: '/search?q=Paris', headers: { accept: 'text/html' } }),
+  },
+  'GET /robots.txt': publicGet('/robots.txt'),
+  'GET /sitemap.xml': publicGet('/sitemap.xml'),
   // What the embedded mail and SMS drivers "sent": every message, to anyone. Not registered in
   // production, nor when real SMTP and SMS services are configured.
   'GET /dev/outbox': publicGet('/dev/outbox', 'not served'),
