@@ -30,7 +30,7 @@ import { OFFSITE_SCHEME, OffsiteBackupError, withOffsiteBackup } from './jobs/of
 import { createLifecycle, trackRequests } from './lifecycle.js'
 import { createLogger, type Logger } from './logger.js'
 import { servePoolMetrics } from './metrics.js'
-import { runPool, workerStopSignals } from './pool.js'
+import { runPool, stopTakingConnections, workerStopSignals } from './pool.js'
 
 const USAGE = `Usage: hbnb <command>
 
@@ -170,7 +170,7 @@ async function restore(config: Config, reference: string): Promise<string> {
 async function serve(
   config: Config,
   logger: Logger,
-  options: { prepare: boolean; signals?: NodeJS.Signals[] },
+  options: { prepare: boolean; pooled?: boolean },
 ) {
   const role = options.prepare ? 'all' : 'serve'
   if (!options.prepare) requireDatabase(config)
@@ -178,7 +178,7 @@ async function serve(
     role,
     logger,
     timeoutMs: config.shutdownTimeoutMs,
-    signals: options.signals,
+    signals: options.pooled ? workerStopSignals() : undefined,
   })
   const database = createDatabase(config.databaseUrl, logger, replicaOptions(config))
   if (options.prepare) await prepare(database, config, logger, config.seedDemoData)
@@ -190,6 +190,7 @@ async function serve(
     : undefined
   const requests = trackRequests(app.http.server)
   lifecycle.reportOpen(() => requests.describe())
+  if (options.pooled) lifecycle.onStop('new connections', () => stopTakingConnections(app.http.server))
   if (scheduler) lifecycle.onStop('the scheduled jobs', () => scheduler.stop())
   lifecycle.onStop('the HTTP server, background tasks, database and cache', () => {
     requests.closeConnections()
@@ -307,7 +308,7 @@ async function main(argv: string[]) {
       if (workers === undefined) return serve(config, logger, { prepare: false })
       if (cluster.isWorker) {
         servePoolMetrics()
-        return serve(config, logger, { prepare: false, signals: workerStopSignals() })
+        return serve(config, logger, { prepare: false, pooled: true })
       }
       requireDatabase(config)
       return runPool({ workers, logger, shutdownTimeoutMs: config.shutdownTimeoutMs })

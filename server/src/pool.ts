@@ -5,6 +5,9 @@
 // their clients reconnect elsewhere) before it exits. /metrics of any worker adds up all workers.
 import cluster, { type Worker } from 'node:cluster'
 import { once } from 'node:events'
+import type { Server as HttpServer } from 'node:http'
+import { Server as NetServer } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from './logger.js'
 import { servePoolMetrics } from './metrics.js'
 
@@ -12,6 +15,8 @@ const FIRST_RESPAWN_DELAY_MS = 250
 const MAX_RESPAWN_DELAY_MS = 30_000
 /** A worker that lived this long resets the respawn delay: it was not crashing at start-up. */
 const STEADY_AFTER_MS = 30_000
+/** How long a draining worker keeps serving connections the primary handed it before it closed. */
+const HANDOFF_GRACE_MS = 1_000
 
 export function runPool(options: { workers: number; logger: Logger; shutdownTimeoutMs: number }) {
   const { workers, logger, shutdownTimeoutMs } = options
@@ -129,4 +134,14 @@ export function runPool(options: { workers: number; logger: Logger; shutdownTime
 export function workerStopSignals(): NodeJS.Signals[] {
   process.on('SIGINT', () => {})
   return ['SIGTERM']
+}
+
+/**
+ * A draining worker's first step: it stops taking connections, but keeps serving for a moment those
+ * the primary handed it just before (http's own close would drop them while idle, and Fastify would
+ * answer their first request 503).
+ */
+export async function stopTakingConnections(server: HttpServer) {
+  NetServer.prototype.close.call(server)
+  await sleep(HANDOFF_GRACE_MS)
 }
