@@ -12,8 +12,13 @@ export interface Lifecycle {
   reportOpen(describe: () => string | undefined): void
 }
 
-export function createLifecycle(options: { role: string; logger: Logger; timeoutMs: number }): Lifecycle {
-  const { role, logger, timeoutMs } = options
+export function createLifecycle(options: {
+  role: string
+  logger: Logger
+  timeoutMs: number
+  signals?: NodeJS.Signals[]
+}): Lifecycle {
+  const { role, logger, timeoutMs, signals = ['SIGINT', 'SIGTERM'] } = options
   const steps: { name: string; close: () => unknown }[] = []
   const reporters: (() => string | undefined)[] = []
   let closing: string | undefined
@@ -52,8 +57,7 @@ export function createLifecycle(options: { role: string; logger: Logger; timeout
     logger.info(`hbnb ${role} stopped`)
     exit(failed ? 1 : 0)
   }
-  process.on('SIGINT', () => void stop('SIGINT'))
-  process.on('SIGTERM', () => void stop('SIGTERM'))
+  for (const signal of signals) process.on(signal, () => void stop(signal))
 
   return {
     onStop: (name, close) => steps.push({ name, close }),

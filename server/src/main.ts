@@ -1,7 +1,9 @@
 // The `hbnb` command: one codebase, several roles.
 import { spawn } from 'node:child_process'
+import cluster from 'node:cluster'
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import { createApp, createJobs, createSchedulerServices, publisherOnly } from './app.js'
 import { bulkSeed, checkBulkOptions } from './cli/bulk-seed.js'
@@ -27,6 +29,8 @@ import { startMetricsServer } from './jobs/metrics-server.js'
 import { OFFSITE_SCHEME, OffsiteBackupError, withOffsiteBackup } from './jobs/offsite-backups.js'
 import { createLifecycle, trackRequests } from './lifecycle.js'
 import { createLogger, type Logger } from './logger.js'
+import { servePoolMetrics } from './metrics.js'
+import { runPool, stopTakingConnections, workerStopSignals } from './pool.js'
 
 const USAGE = `Usage: hbnb <command>
 
@@ -36,6 +40,9 @@ Commands:
   serve            serve the API (the database must be migrated); without HBNB_AMQP_URL it also
                    runs background tasks (emails) in-process, with it it relays them to RabbitMQ.
                    It runs no scheduled jobs: run \`hbnb beat\` next to it in production
+  serve --workers N
+                   serve with N API processes on one port (default in production: one per core);
+                   SIGHUP replaces them one at a time, a worker that dies is started again
   beat             run the scheduled jobs (booking expiries and completions, review reveals, iCal
                    import, token cleanup, nightly backup); any number of beats may run, each
                    scheduled run fires once
@@ -160,10 +167,19 @@ async function restore(config: Config, reference: string): Promise<string> {
   }
 }
 
-async function serve(config: Config, logger: Logger, options: { prepare: boolean }) {
+async function serve(
+  config: Config,
+  logger: Logger,
+  options: { prepare: boolean; pooled?: boolean },
+) {
   const role = options.prepare ? 'all' : 'serve'
   if (!options.prepare) requireDatabase(config)
-  const lifecycle = createLifecycle({ role, logger, timeoutMs: config.shutdownTimeoutMs })
+  const lifecycle = createLifecycle({
+    role,
+    logger,
+    timeoutMs: config.shutdownTimeoutMs,
+    signals: options.pooled ? workerStopSignals() : undefined,
+  })
   const database = createDatabase(config.databaseUrl, logger, replicaOptions(config))
   if (options.prepare) await prepare(database, config, logger, config.seedDemoData)
   else await requireMigrated(database)
@@ -174,6 +190,7 @@ async function serve(config: Config, logger: Logger, options: { prepare: boolean
     : undefined
   const requests = trackRequests(app.http.server)
   lifecycle.reportOpen(() => requests.describe())
+  if (options.pooled) lifecycle.onStop('new connections', () => stopTakingConnections(app.http.server))
   if (scheduler) lifecycle.onStop('the scheduled jobs', () => scheduler.stop())
   lifecycle.onStop('the HTTP server, background tasks, database and cache', () => {
     requests.closeConnections()
@@ -273,6 +290,7 @@ async function main(argv: string[]) {
       bookings: { type: 'string' },
       seed: { type: 'string' },
       all: { type: 'boolean' },
+      workers: { type: 'string' },
     },
   })
   const [command, sub] = positionals
@@ -287,8 +305,16 @@ async function main(argv: string[]) {
   switch (command) {
     case 'all':
       return serve(config, logger, { prepare: true })
-    case 'serve':
-      return serve(config, logger, { prepare: false })
+    case 'serve': {
+      const workers = poolSize(values.workers, config)
+      if (workers === undefined) return serve(config, logger, { prepare: false })
+      if (cluster.isWorker) {
+        servePoolMetrics()
+        return serve(config, logger, { prepare: false, pooled: true })
+      }
+      requireDatabase(config)
+      return runPool({ workers, logger, shutdownTimeoutMs: config.shutdownTimeoutMs })
+    }
     case 'worker':
       return worker(config, logger)
     case 'beat':
@@ -407,6 +433,18 @@ async function jobs(
       ? `unknown jobs command "${sub}": use dead, inspect, retry or stats`
       : 'jobs needs a command: dead, inspect, retry or stats',
   )
+}
+
+/**
+ * How many API workers `hbnb serve` forks: --workers N, else one per core in production; undefined
+ * serves in this one process (development and tests).
+ */
+function poolSize(raw: string | undefined, config: Config): number | undefined {
+  if (raw === undefined) return config.env === 'production' ? availableParallelism() : undefined
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 256) {
+    throw new UsageError(`--workers needs a whole number from 1 to 256, got "${raw}"`)
+  }
+  return Number(raw)
 }
 
 /** The command line is wrong: says why, then shows the usage (exit status 2). */

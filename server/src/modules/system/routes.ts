@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
-import { registry } from '../../metrics.js'
+import { metricsText, registry } from '../../metrics.js'
 
 const CheckStatus = Type.Object({ status: Type.String(), error: Type.Optional(Type.String()) })
 const ReadinessResponse = Type.Object({
@@ -69,6 +69,6 @@ export function systemRoutes({ app, services }: HttpContext) {
   app.get(
     '/metrics',
     { schema: { tags, summary: 'Prometheus metrics of this process (text exposition format)' } },
-    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+    async (_request, reply) => reply.type(registry.contentType).send(await metricsText()),
   )
 }
