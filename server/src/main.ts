@@ -167,11 +167,7 @@ async function restore(config: Config, reference: string): Promise<string> {
   }
 }
 
-async function serve(
-  config: Config,
-  logger: Logger,
-  options: { prepare: boolean; pooled?: boolean },
-) {
+async function serve(config: Config, logger: Logger, options: { prepare: boolean; pooled?: boolean }) {
   const role = options.prepare ? 'all' : 'serve'
   if (!options.prepare) requireDatabase(config)
   const lifecycle = createLifecycle({
@@ -313,6 +309,11 @@ async function main(argv: string[]) {
         return serve(config, logger, { prepare: false, pooled: true })
       }
       requireDatabase(config)
+      if (workers > 1 && !config.redisUrl) {
+        logger.warn(
+          'hbnb serve: without HBNB_REDIS_URL each worker has its own cache, rate limits and live updates; set it for a pool',
+        )
+      }
       return runPool({ workers, logger, shutdownTimeoutMs: config.shutdownTimeoutMs })
     }
     case 'worker':

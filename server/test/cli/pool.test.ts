@@ -28,13 +28,17 @@ async function until(check: () => boolean | Promise<boolean>, what: string) {
   throw new Error(`timed out waiting for ${what}`)
 }
 
-/** One GET on a fresh connection: its status, or 0 when the connection failed. */
+/**
+ * One GET on a fresh connection: its status, or 0 when the connection failed or had no answer in
+ * 5 s (a connection the primary handed to a worker as it was killed is never answered).
+ */
 function status(port: number, path: string): Promise<number> {
   return new Promise((resolve) => {
     const request = get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
       response.resume()
       response.once('end', () => resolve(response.statusCode ?? 0))
     })
+    request.setTimeout(5000, () => request.destroy())
     request.once('error', () => resolve(0))
   })
 }
@@ -103,10 +107,13 @@ describe('hbnb serve --workers 2', () => {
     const loop = requestLoop(pool.port)
     await until(() => loop.tally.sent >= 20, 'requests before the kill')
     process.kill(before[0]!, 'SIGKILL')
-    await until(() => {
-      const now = workersOf(pool)
-      return now.length === 2 && !now.includes(before[0]!)
-    }, `a new worker\n${pool.output.join('')}`)
+    await until(
+      () => {
+        const now = workersOf(pool)
+        return now.length === 2 && !now.includes(before[0]!)
+      },
+      `a new worker\n${pool.output.join('')}`,
+    )
     const sentAfterRespawn = loop.tally.sent
     await until(() => loop.tally.sent >= sentAfterRespawn + 20, 'requests after the respawn')
     const tally = await loop.stop()
