@@ -6,11 +6,11 @@ import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { api, idempotencyKey, unwrap } from '../api/client'
 import { bookingQueries } from '../api/queries/bookings'
 import { calendarQueries } from '../api/queries/calendar'
-import { placeQueries } from '../api/queries/places'
 import { quoteQueries } from '../api/queries/quotes'
 import type { Hold, PlaceDetail, Quote } from '../api/types'
 import { HoldCountdown, useSecondsLeft } from '../components/CheckoutHold'
 import { PlaceCover } from '../components/PlaceCover'
+import { PlaceLoader } from '../components/PlaceLoader'
 import { PriceLines } from '../components/PriceLines'
 import { ErrorBox, Notice, PageHeading, Skeleton } from '../components/ui'
 import { type MessageKey, useI18n } from '../i18n'
@@ -42,36 +42,25 @@ export default function Checkout({ id }: { id: string }) {
   const { t } = useI18n()
   const { session } = useSession()
   const stay = stayOf(useSearchParams())
-  const place = useQuery(placeQueries.detail(id))
   useTitle(t('checkout.title'))
   if (!session) return <NeedLogin />
-  if (place.isPending) {
-    return (
-      <div className="container section">
-        <Skeleton lines={8} />
-      </div>
-    )
-  }
-  if (place.error) {
-    return (
-      <div className="container section">
-        <PageHeading>{t('place.notFoundTitle')}</PageHeading>
-        <ErrorBox error={place.error} onRetry={() => place.refetch()} />
-      </div>
-    )
-  }
-  if (!stay || session.user.id === place.data.owner_id) {
-    return (
-      <div className="container narrow section">
-        <PageHeading>{t('checkout.title')}</PageHeading>
-        <Notice kind="info">{stay ? t('book.ownListing') : t('checkout.noStay')}</Notice>
-        <Link to={paths.place(id)} className="btn btn-primary">
-          {t('checkout.backToListing')}
-        </Link>
-      </div>
-    )
-  }
-  return <CheckoutView place={place.data} stay={stay} />
+  return (
+    <PlaceLoader id={id}>
+      {(place) =>
+        stay && session.user.id !== place.owner_id ? (
+          <CheckoutView place={place} stay={stay} />
+        ) : (
+          <div className="container narrow section">
+            <PageHeading>{t('checkout.title')}</PageHeading>
+            <Notice kind="info">{stay ? t('book.ownListing') : t('checkout.noStay')}</Notice>
+            <Link to={paths.place(id)} className="btn btn-primary">
+              {t('checkout.backToListing')}
+            </Link>
+          </div>
+        )
+      }
+    </PlaceLoader>
+  )
 }
 
 /** The listing page with the stay's dates and guests chosen again. */

@@ -9,9 +9,10 @@ import { Avatar } from '../components/Avatar'
 import { CalendarLegend, CalendarMonthsView, MonthNav, useCalendarMonths } from '../components/CalendarMonths'
 import { ContactHost } from '../components/ContactHost'
 import { PhotoGallery } from '../components/PhotoGallery'
+import { PlaceLoader } from '../components/PlaceLoader'
 import { PriceLines } from '../components/PriceLines'
 import { Stepper } from '../components/Stepper'
-import { ErrorBox, Loading, Notice, PageHeading, Skeleton, Stars } from '../components/ui'
+import { ErrorBox, Loading, Notice, PageHeading, Stars } from '../components/ui'
 import { WishlistButton } from '../components/WishlistButton'
 import { type MessageKey, useI18n } from '../i18n'
 import { addDays, isDate, monthStart, todayIn } from '../lib/dates'
@@ -23,29 +24,11 @@ import { Link, useSearchParams } from '../lib/router'
 const MapView = lazy(() => import('../components/MapView'))
 
 export function PlacePage({ id }: { id: string }) {
-  const { t } = useI18n()
-  const place = useQuery(placeQueries.detail(id))
-  useTitle(place.data?.title)
-  if (place.isPending) {
-    return (
-      <div className="container section">
-        <Skeleton lines={8} />
-      </div>
-    )
-  }
-  if (place.error) {
-    return (
-      <div className="container section">
-        <PageHeading>{t('place.notFoundTitle')}</PageHeading>
-        <ErrorBox error={place.error} onRetry={() => place.refetch()} />
-        <Link to={paths.search()}>{t('place.backToSearch')}</Link>
-      </div>
-    )
-  }
-  return <PlaceView place={place.data} />
+  return <PlaceLoader id={id}>{(place) => <PlaceView place={place} />}</PlaceLoader>
 }
 
 function PlaceView({ place }: { place: PlaceDetail }) {
+  useTitle(place.title)
   const { t, money, number, amenity: amenityName } = useI18n()
   const { session } = useSession()
   const params = useSearchParams()
