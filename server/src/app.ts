@@ -5,7 +5,14 @@ import { createDatabase, type Database, replicaOptions } from './db/database.js'
 import { setUpReplication } from './db/replication-setup.js'
 import type { Actor } from './domain/actor.js'
 import { type LiveAccess, type LiveEvents, noLiveEvents } from './domain/live.js'
-import { NOTIFICATIONS, PHOTOS, type PhotoTask, PING } from './domain/tasks.js'
+import {
+  FREED_NIGHTS,
+  type FreedNights,
+  NOTIFICATIONS,
+  PHOTOS,
+  type PhotoTask,
+  PING,
+} from './domain/tasks.js'
 import { AppError } from './errors.js'
 import { Authenticator } from './http/auth.js'
 import { clientAddressOf } from './http/client-address.js'
@@ -93,6 +100,18 @@ export function createRepositories(database: Database) {
     conversations: new MessagingRepository(database),
     notificationPreferences: new NotificationPreferenceRepository(database),
   }
+}
+
+/** "Dates freed" alerts (the `freed_nights` task's handler), publishing to `live`. */
+function createFreedDatesService(database: Database, live: LiveEvents, logger: Logger, now: () => number) {
+  return new FreedDatesService({
+    alerts: new FreedDatesRepository(database),
+    places: new PlaceRepository(database),
+    calendar: new CalendarRepository(database),
+    live,
+    logger,
+    now,
+  })
 }
 
 /** The in-app notification centre, publishing to `live`. */
@@ -189,19 +208,11 @@ export function createServices({
   })
   const fees = { serviceFeePercent: config.serviceFeePercent, taxPercent: config.taxPercent }
   const photos = createPhotoService(config, database, storage, cache, logger, now)
-  const freedDates = new FreedDatesService({
-    alerts: new FreedDatesRepository(database),
-    places: repositories.places,
-    calendar: repositories.calendar,
-    live,
-    logger,
-    now,
-  })
+  const freedDates = createFreedDatesService(database, live, logger, now)
   const holds = new HoldService({
     holds: new HoldRepository(database),
     places: repositories.places,
     calendar: repositories.calendar,
-    freedDates,
     live,
     cache,
     logger,
@@ -263,7 +274,6 @@ export function createServices({
       places: repositories.places,
       calendar: repositories.calendar,
       cache,
-      freedDates,
       now,
       live,
     }),
@@ -324,7 +334,6 @@ export function createServices({
       logger,
       cache,
       holds,
-      freedDates,
       live,
       now,
       covers: (placeIds) => photos.coversOf(placeIds),
@@ -418,6 +427,7 @@ export function createJobs(
     options: { claimLeaseMs: config.taskLeaseSeconds * 1000 },
   })
   const photos = createPhotoService(config, database, storage, cache, logger, Date.now)
+  const freedDates = createFreedDatesService(database, live, logger, Date.now)
   const jobs = new Jobs({
     config,
     database,
@@ -426,6 +436,9 @@ export function createJobs(
       [NOTIFICATIONS]: (delivery) => notifications.handle(delivery),
       [PING]: async () => {},
       [PHOTOS]: (delivery) => photos.process((delivery.payload as PhotoTask).photo_id),
+      [FREED_NIGHTS]: async (delivery) => {
+        await freedDates.announce(delivery.payload as FreedNights)
+      },
     },
     logger,
     onClose: async () => {

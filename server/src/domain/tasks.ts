@@ -59,7 +59,28 @@ export function photoTask(photoId: string) {
   return { name: PHOTOS, payload, dedupeKey: `photo:${photoId}` }
 }
 
-export const TASK_NAMES = [NOTIFICATIONS, PING, PHOTOS] as const
+/**
+ * Nights of a listing became free again (a hold ended, a booking was released, a host unblocked):
+ * the guests who wanted them are told. Written in the transaction that freed the nights, so that
+ * the alerts survive a process that dies right after it.
+ */
+export const FREED_NIGHTS = 'freed_nights'
+
+export interface FreedNights {
+  place_id: string
+  /** [from, to): the nights that were released. */
+  from: string
+  to: string
+  /** Users not to tell (whoever freed the nights). */
+  except: string[]
+}
+
+/** `cause` names the change that freed the nights, once (e.g. `hold:<id>`): the task's dedupe key. */
+export function freedNightsTask(freed: FreedNights, cause: string) {
+  return { name: FREED_NIGHTS, payload: freed, dedupeKey: `freed_nights:${cause}` }
+}
+
+export const TASK_NAMES = [NOTIFICATIONS, PING, PHOTOS, FREED_NIGHTS] as const
 
 export function bookingNotification(bookingId: string, event: BookingEvent) {
   const payload: BookingNotification = { kind: 'booking', event, booking_id: bookingId }

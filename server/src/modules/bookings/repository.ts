@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.js'
 import { type KeysetOrder, type KeysetPage, keysetRows } from '../../db/keyset.js'
 import type { BookingRow, BookingStatus, CheckoutHoldRow, DB, OutboxRow } from '../../db/schema.js'
 import { dropEndedHolds, nightRows } from '../calendar/repository.js'
-import { consumeHoldForBooking } from '../holds/repository.js'
+import { consumeHoldForBooking, type FreedHoldRow } from '../holds/repository.js'
 
 /** Whether the guest (`guest_reviewed`) and the host (`host_reviewed`) have reviewed the booking's stay. */
 export function reviewedFlags(eb: ExpressionBuilder<DB, 'bookings'>) {
@@ -91,14 +91,16 @@ export class BookingRepository {
    * with a lock first, so a booking never lands on a place that was unpublished or deleted
    * meanwhile: then nothing is written and this returns 'not_bookable'. The outbox rows are written
    * in the same transaction. Checkout holds that ended give way; the guest's own hold on the place
-   * becomes the booking (returned as `hold`); anyone else's hold takes its nights like a booking.
+   * becomes the booking (returned as `hold`, with `freedHold`'s outbox row for nights it held that
+   * the booking does not take); anyone else's hold takes its nights like a booking.
    */
   async insertHoldingNights(
     booking: BookingRow,
     nights: string[],
     now: string,
-    outbox: OutboxRow[] = [],
-    expiredNotice?: (bookingId: string) => OutboxRow,
+    outbox: OutboxRow[],
+    expiredNotice: (bookingId: string) => OutboxRow,
+    freedHold: FreedHoldRow,
   ): Promise<{ outcome: 'inserted'; hold?: CheckoutHoldRow } | { outcome: 'not_bookable' }> {
     return this.db.write.transaction().execute(async (trx) => {
       let placeQuery = trx
@@ -126,10 +128,10 @@ export class BookingRepository {
         // Answered meanwhile: its nights are not this booking's to release.
         if (Number(expired.numUpdatedRows) !== 1) continue
         await trx.deleteFrom('place_nights').where('booking_id', '=', id).execute()
-        if (expiredNotice) notices.push(expiredNotice(id))
+        notices.push(expiredNotice(id))
       }
       await dropEndedHolds(trx, booking.place_id, booking.check_in, booking.check_out, now)
-      const hold = await consumeHoldForBooking(trx, booking.guest_id, booking.place_id, now)
+      const hold = await consumeHoldForBooking(trx, booking.guest_id, booking.place_id, now, freedHold)
       await trx.insertInto('bookings').values(booking).execute()
       await trx
         .insertInto('place_nights')

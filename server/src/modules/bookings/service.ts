@@ -14,7 +14,7 @@ import type { Logger } from '../../logger.js'
 import { counter } from '../../metrics.js'
 import { Changes } from '../cache-scopes.js'
 import type { CalendarRepository } from '../calendar/repository.js'
-import type { FreedDatesService } from '../holds/freed-dates-service.js'
+import { freedNightsRow } from '../holds/freed-dates-service.js'
 import { type HoldService, type HoldView, takenDatesError } from '../holds/service.js'
 import type { CoversOf, PhotoCoverView } from '../photos/service.js'
 import { findVisiblePlace } from '../places/access.js'
@@ -112,6 +112,9 @@ const EVENT_OF: Partial<Record<BookingAction, BookingEvent>> = {
   host_cancel: 'cancelled',
 }
 
+/** Whether a hold and a booking are for the same nights. */
+const sameStay = (a: Stay, b: Stay) => a.check_in === b.check_in && a.check_out === b.check_out
+
 const isDeadlock = (error: unknown) => (error as { code?: string } | null)?.code === 'ER_LOCK_DEADLOCK'
 
 export interface BookingServiceDeps {
@@ -124,8 +127,6 @@ export interface BookingServiceDeps {
   cache: ResponseCache
   /** Checkout holds: the guest's own becomes the booking; others' take their nights. */
   holds: HoldService
-  /** Told when a cancellation, decline or expiry frees nights. */
-  freedDates: FreedDatesService
   /** Told when nights are taken or released (listing pages open in browsers change). */
   live: LiveEvents
   /** The clock (milliseconds since the epoch). */
@@ -235,6 +236,7 @@ export class BookingService {
           nowText,
           [this.notification(row.id, instant ? 'confirmed' : 'requested', now)],
           (expiredId) => this.notification(expiredId, 'expired', now),
+          (held) => (sameStay(held, row) ? undefined : this.deps.holds.freedRow(held, actor.id, now)),
         )
         if (inserted.outcome === 'not_bookable')
           throw conflict('This listing is not open for booking', 'not_bookable')
@@ -256,10 +258,7 @@ export class BookingService {
         )
       }
     }
-    if (hold) {
-      const exact = hold.check_in === row.check_in && hold.check_out === row.check_out
-      await this.deps.holds.ended(hold, exact ? 'booked' : 'replaced', actor.id)
-    }
+    if (hold) this.deps.holds.ended(hold, sameStay(hold, row) ? 'booked' : 'replaced')
     await this.availabilityChanged(row)
     bookingOutcomes.inc({ outcome: instant ? 'instant' : 'requested' })
     this.deps.logger.info(
@@ -361,12 +360,10 @@ export class BookingService {
           'pending',
           { status: 'expired', refund_minor: booking.total_minor, updated_at: nowText },
           true,
-          [this.notification(booking.id, 'expired', now)],
+          [this.notification(booking.id, 'expired', now), this.nightsFreed(booking, 'expired', now)],
         )
-      ) {
+      )
         expired.push(booking)
-        await this.nightsFreed(booking)
-      }
     }
     let completed = 0
     // A check-out date in any time zone is at most a day ahead of UTC.
@@ -423,17 +420,16 @@ export class BookingService {
     const status: BookingStatus = transition(booking.status, action)
     const now = this.deps.now()
     const event = EVENT_OF[action]
+    const outbox = event ? [this.notification(booking.id, event, now)] : []
+    if (release) outbox.push(this.nightsFreed(booking, status, now))
     const applied = await this.deps.bookings.changeStatus(
       booking.id,
       booking.status,
       { ...changes, status, updated_at: new Date(now).toISOString() },
       release,
-      event ? [this.notification(booking.id, event, now)] : [],
+      outbox,
     )
-    if (applied && release) {
-      await this.availabilityChanged(booking)
-      await this.nightsFreed(booking)
-    }
+    if (applied && release) await this.availabilityChanged(booking)
     if (!applied) {
       const current = await this.deps.bookings.findById(booking.id)
       throw conflict(
@@ -449,14 +445,18 @@ export class BookingService {
     return this.view((await this.deps.bookings.findById(booking.id))!)
   }
 
-  /** Tells the guests who wanted a released booking's nights (never its own guest). */
-  private nightsFreed(booking: BookingRow): Promise<number> {
-    return this.deps.freedDates.announce({
-      place_id: booking.place_id,
-      from: booking.check_in,
-      to: booking.check_out,
-      except: [booking.guest_id],
-    })
+  /** The outbox row that tells the guests who wanted a released booking's nights (never its own guest). */
+  private nightsFreed(booking: BookingRow, status: BookingStatus, now: number) {
+    return freedNightsRow(
+      {
+        place_id: booking.place_id,
+        from: booking.check_in,
+        to: booking.check_out,
+        except: [booking.guest_id],
+      },
+      `booking:${booking.id}:${status}`,
+      now,
+    )
   }
 
   /** After the nights of these bookings were taken or released (their transaction committed). */

@@ -1,7 +1,7 @@
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely'
 import { addDays } from '../../dates.js'
 import type { Database } from '../../db/database.js'
-import type { DB, NightKind, PlaceNightsTable } from '../../db/schema.js'
+import type { DB, NightKind, OutboxRow, PlaceNightsTable } from '../../db/schema.js'
 
 export interface OccupiedNight {
   night: string
@@ -136,16 +136,27 @@ export class CalendarRepository {
     })
   }
 
-  async unblock(placeId: string, from: string, to: string, source: string): Promise<number> {
-    const result = await this.db.write
-      .deleteFrom('place_nights')
-      .where('place_id', '=', placeId)
-      .where('kind', '=', 'blocked')
-      .where('source', '=', source)
-      .where('night', '>=', from)
-      .where('night', '<', to)
-      .executeTakeFirst()
-    return Number(result.numDeletedRows)
+  /** Removes the blocks of `source` in [from, to); when there were some, writes `freed` with them. */
+  async unblock(
+    placeId: string,
+    from: string,
+    to: string,
+    source: string,
+    freed: OutboxRow,
+  ): Promise<number> {
+    return this.db.write.transaction().execute(async (trx) => {
+      const result = await trx
+        .deleteFrom('place_nights')
+        .where('place_id', '=', placeId)
+        .where('kind', '=', 'blocked')
+        .where('source', '=', source)
+        .where('night', '>=', from)
+        .where('night', '<', to)
+        .executeTakeFirst()
+      const unblocked = Number(result.numDeletedRows)
+      if (unblocked) await trx.insertInto('outbox').values(freed).execute()
+      return unblocked
+    })
   }
 
   /**

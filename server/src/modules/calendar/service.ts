@@ -3,9 +3,10 @@ import { isUniqueViolation } from '../../db/database.js'
 import type { Actor } from '../../domain/actor.js'
 import { availabilityChanged, type LiveEvents } from '../../domain/live.js'
 import { badRequest, conflict } from '../../errors.js'
+import { uuidv7 } from '../../ids.js'
 import type { ResponseCache } from '../../infra/cache/index.js'
 import { Changes } from '../cache-scopes.js'
-import type { FreedDatesService } from '../holds/freed-dates-service.js'
+import { freedNightsRow } from '../holds/freed-dates-service.js'
 import { findManagedPlace, findVisiblePlace } from '../places/access.js'
 import { toMajorUnits, toMinorUnits } from '../places/money.js'
 import type { PlaceRepository } from '../places/repository.js'
@@ -47,8 +48,6 @@ export interface CalendarServiceDeps {
   places: PlaceRepository
   calendar: CalendarRepository
   cache: ResponseCache
-  /** Told when the host unblocks nights. */
-  freedDates: FreedDatesService
   /** The clock (milliseconds since the epoch). */
   now: () => number
   /** Told when nights are blocked or unblocked (listing pages open in browsers change). */
@@ -116,12 +115,14 @@ export class CalendarService {
   async unblock(placeId: string, range: DateRange, actor: Actor): Promise<{ unblocked: number }> {
     rangeNights(range)
     const place = await findManagedPlace(this.deps.places, placeId, actor)
-    const unblocked = await this.deps.calendar.unblock(place.id, range.from, range.to, HOST_SOURCE)
+    const freed = freedNightsRow(
+      { place_id: place.id, from: range.from, to: range.to, except: [actor.id] },
+      `unblock:${uuidv7()}`,
+      this.deps.now(),
+    )
+    const unblocked = await this.deps.calendar.unblock(place.id, range.from, range.to, HOST_SOURCE, freed)
     await this.deps.cache.invalidate(Changes.availability())
-    if (unblocked) {
-      this.deps.live.publish(availabilityChanged(place.id, range.from, addDays(range.to, -1)))
-      await this.deps.freedDates.announce({ place_id: place.id, ...range, except: [actor.id] })
-    }
+    if (unblocked) this.deps.live.publish(availabilityChanged(place.id, range.from, addDays(range.to, -1)))
     return { unblocked }
   }
 

@@ -1,22 +1,23 @@
 // "Dates freed" alerts: when nights of a listing become free again (a hold ends, a booking is
 // cancelled, declined or expires, a host unblocks), the guests who wanted them are told live and by
 // email, at most once per guest, place and day, and only about nights still free and to come.
+// The change that frees the nights writes a `freed_nights` task in its own transaction
+// (`freedNightsRow`); its handler is `announce`.
 import { localDate, nightsOf } from '../../dates.js'
 import { outboxRow } from '../../db/outbox.js'
+import type { OutboxRow } from '../../db/schema.js'
 import type { LiveEvents } from '../../domain/live.js'
-import { datesFreedNotification } from '../../domain/tasks.js'
+import { datesFreedNotification, type FreedNights, freedNightsTask } from '../../domain/tasks.js'
 import type { Logger } from '../../logger.js'
 import type { CalendarRepository } from '../calendar/repository.js'
 import type { PlaceRepository } from '../places/repository.js'
 import type { FreedDatesRepository } from './freed-dates-repository.js'
 
-export interface FreedNights {
-  place_id: string
-  /** [from, to): the nights that were released. */
-  from: string
-  to: string
-  /** Users not to tell (whoever freed the nights). */
-  except: string[]
+export type { FreedNights }
+
+/** The outbox row of a change that frees nights, written in that change's transaction. */
+export function freedNightsRow(freed: FreedNights, cause: string, now: number): OutboxRow {
+  return outboxRow(freedNightsTask(freed, cause), now)
 }
 
 export interface FreedDatesServiceDeps {
@@ -33,19 +34,10 @@ export class FreedDatesService {
   constructor(private readonly deps: FreedDatesServiceDeps) {}
 
   /**
-   * Tells the interested guests that nights are free. Runs after the change committed; a failure
-   * is logged and never fails the change that freed the nights. Returns how many guests were told.
+   * Tells the interested guests that nights are free (the `freed_nights` task). A failure throws,
+   * for the task to be tried again; guests told already are not told twice. Returns how many were told.
    */
-  async announce(freed: FreedNights): Promise<number> {
-    try {
-      return await this.tell(freed)
-    } catch (error) {
-      this.deps.logger.error({ err: error, place_id: freed.place_id }, 'dates freed alerts failed')
-      return 0
-    }
-  }
-
-  private async tell({ place_id, from, to, except }: FreedNights): Promise<number> {
+  async announce({ place_id, from, to, except }: FreedNights): Promise<number> {
     const now = this.deps.now()
     const nowText = new Date(now).toISOString()
     const place = await this.deps.places.findById(place_id)

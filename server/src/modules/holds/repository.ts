@@ -1,6 +1,17 @@
 import type { Database } from '../../db/database.js'
-import type { CheckoutHoldRow } from '../../db/schema.js'
+import type { CheckoutHoldRow, OutboxRow } from '../../db/schema.js'
 import { dropEndedHolds, type Executor, nightRows } from '../calendar/repository.js'
+
+/** The outbox row that announces a removed hold's nights (see freed-dates-service.ts), if any. */
+export type FreedHoldRow = (hold: CheckoutHoldRow) => OutboxRow | undefined
+
+/** Removes a hold and its nights, with `freed`'s outbox row, in the transaction `executor`. */
+async function removeHold(executor: Executor, hold: CheckoutHoldRow, freed: FreedHoldRow) {
+  await deleteHoldNights(executor, hold).execute()
+  await executor.deleteFrom('checkout_holds').where('id', '=', hold.id).execute()
+  const row = freed(hold)
+  if (row) await executor.insertInto('outbox').values(row).execute()
+}
 
 /** The rows of one hold's nights. */
 function deleteHoldNights(executor: Executor, hold: Pick<CheckoutHoldRow, 'id' | 'place_id'>) {
@@ -20,6 +31,7 @@ export async function consumeHoldForBooking(
   guestId: string,
   placeId: string,
   now: string,
+  freed: FreedHoldRow,
 ): Promise<CheckoutHoldRow | undefined> {
   const hold = await trx
     .selectFrom('checkout_holds')
@@ -29,8 +41,7 @@ export async function consumeHoldForBooking(
     .where('expires_at', '>', now)
     .executeTakeFirst()
   if (!hold) return undefined
-  await deleteHoldNights(trx, hold).execute()
-  await trx.deleteFrom('checkout_holds').where('id', '=', hold.id).execute()
+  await removeHold(trx, hold, freed)
   return hold
 }
 
@@ -60,6 +71,7 @@ export class HoldRepository {
     hold: CheckoutHoldRow,
     nights: string[],
     now: string,
+    freed: FreedHoldRow,
   ): Promise<{ outcome: 'taken'; replaced?: CheckoutHoldRow } | { outcome: 'not_bookable' }> {
     return this.db.write.transaction().execute(async (trx) => {
       let placeQuery = trx
@@ -70,10 +82,7 @@ export class HoldRepository {
       const place = await placeQuery.executeTakeFirst()
       if (place?.status !== 'published' || place.deleted_at !== null) return { outcome: 'not_bookable' }
       const previous = await this.findByGuest(hold.guest_id, trx)
-      if (previous) {
-        await deleteHoldNights(trx, previous).execute()
-        await trx.deleteFrom('checkout_holds').where('id', '=', previous.id).execute()
-      }
+      if (previous) await removeHold(trx, previous, freed)
       await dropEndedHolds(trx, hold.place_id, hold.check_in, hold.check_out, now)
       await trx.insertInto('checkout_holds').values(hold).execute()
       await trx
@@ -85,7 +94,7 @@ export class HoldRepository {
   }
 
   /** Removes the guest's hold `id` with its nights; the removed hold, or undefined when there was none. */
-  async release(id: string, guestId: string): Promise<CheckoutHoldRow | undefined> {
+  async release(id: string, guestId: string, freed: FreedHoldRow): Promise<CheckoutHoldRow | undefined> {
     return this.db.write.transaction().execute(async (trx) => {
       const hold = await trx
         .selectFrom('checkout_holds')
@@ -94,8 +103,7 @@ export class HoldRepository {
         .where('guest_id', '=', guestId)
         .executeTakeFirst()
       if (!hold) return undefined
-      await deleteHoldNights(trx, hold).execute()
-      await trx.deleteFrom('checkout_holds').where('id', '=', id).execute()
+      await removeHold(trx, hold, freed)
       return hold
     })
   }
@@ -134,7 +142,7 @@ export class HoldRepository {
   }
 
   /** Removes an ended hold and what is left of its nights; false when another process did first. */
-  async removeEnded(hold: CheckoutHoldRow, now: string): Promise<boolean> {
+  async removeEnded(hold: CheckoutHoldRow, now: string, freed: FreedHoldRow): Promise<boolean> {
     return this.db.write.transaction().execute(async (trx) => {
       const removed = await trx
         .deleteFrom('checkout_holds')
@@ -143,6 +151,8 @@ export class HoldRepository {
         .executeTakeFirst()
       if (Number(removed.numDeletedRows) !== 1) return false
       await deleteHoldNights(trx, hold).execute()
+      const row = freed(hold)
+      if (row) await trx.insertInto('outbox').values(row).execute()
       return true
     })
   }

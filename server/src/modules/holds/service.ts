@@ -4,7 +4,7 @@
 import { nightsOf } from '../../dates.js'
 import { isUniqueViolation } from '../../db/database.js'
 import { readFromPrimary } from '../../db/read-context.js'
-import type { CheckoutHoldRow } from '../../db/schema.js'
+import type { CheckoutHoldRow, OutboxRow } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import type { LiveEvents } from '../../domain/live.js'
 import { AppError, badRequest, conflict, notFound } from '../../errors.js'
@@ -16,7 +16,7 @@ import { Changes } from '../cache-scopes.js'
 import type { CalendarRepository, OccupiedNight } from '../calendar/repository.js'
 import { findVisiblePlace } from '../places/access.js'
 import type { PlaceRepository } from '../places/repository.js'
-import type { FreedDatesService } from './freed-dates-service.js'
+import { freedNightsRow } from './freed-dates-service.js'
 import type { HoldRepository } from './repository.js'
 
 export interface HoldView {
@@ -74,7 +74,6 @@ export interface HoldServiceDeps {
   holds: HoldRepository
   places: PlaceRepository
   calendar: CalendarRepository
-  freedDates: FreedDatesService
   live: LiveEvents
   /** Told when nights are held or freed (search results with dates change). */
   cache: ResponseCache
@@ -126,7 +125,9 @@ export class HoldService {
     let replaced: CheckoutHoldRow | undefined
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.deps.holds.take(hold, nights, nowText)
+        const result = await this.deps.holds.take(hold, nights, nowText, (previous) =>
+          this.freedRow(previous, actor.id, now),
+        )
         if (result.outcome === 'not_bookable')
           throw conflict('This listing is not open for booking', 'not_bookable')
         replaced = result.replaced
@@ -150,7 +151,7 @@ export class HoldService {
       data: { place_id: place.id, from: hold.check_in, to: hold.check_out, expires_at: hold.expires_at },
     })
     this.availabilityChanged(place.id, hold.check_in, hold.check_out)
-    if (replaced) await this.ended(replaced, 'replaced', actor.id)
+    if (replaced) this.ended(replaced, 'replaced')
     await this.deps.cache.invalidate(Changes.availability())
     this.deps.logger.info({ hold_id: hold.id, place_id: place.id }, 'checkout hold taken')
     return { hold: holdView(hold, now), created: true }
@@ -185,26 +186,29 @@ export class HoldService {
 
   /** Releases the guest's hold (only its holder can). */
   async release(actor: Actor, id: string): Promise<void> {
-    const hold = await this.deps.holds.release(id, actor.id)
+    const now = this.deps.now()
+    const hold = await this.deps.holds.release(id, actor.id, (held) => this.freedRow(held, actor.id, now))
     if (!hold) throw notFound('Hold not found', 'no_hold')
-    await this.ended(hold, Date.parse(hold.expires_at) <= this.deps.now() ? 'expired' : 'released', actor.id)
+    this.ended(hold, Date.parse(hold.expires_at) <= now ? 'expired' : 'released')
     await this.deps.cache.invalidate(Changes.availability())
   }
 
   /** Removes holds that ended and tells who wanted their nights. Safe to run from several processes. */
   async expireDue(): Promise<{ expired: number }> {
-    const nowText = new Date(this.deps.now()).toISOString()
+    const now = this.deps.now()
+    const nowText = new Date(now).toISOString()
     let expired = 0
     for (const hold of await this.deps.holds.endedBy(nowText)) {
       try {
-        if (!(await this.deps.holds.removeEnded(hold, nowText))) continue
+        const freed = (ended: CheckoutHoldRow) => this.freedRow(ended, ended.guest_id, now)
+        if (!(await this.deps.holds.removeEnded(hold, nowText, freed))) continue
       } catch (error) {
         // A booking or hold writing the same nights at once (MariaDB deadlock): the next sweep retries.
         if (isDeadlock(error)) continue
         throw error
       }
       expired++
-      await this.ended(hold, 'expired', hold.guest_id)
+      this.ended(hold, 'expired')
     }
     await this.deps.holds.deleteOrphanNights(nowText)
     if (expired) {
@@ -215,23 +219,26 @@ export class HoldService {
   }
 
   /**
-   * What follows a hold's end: the place's viewers are told, and unless it became the holder's
-   * booking, the guests who wanted its nights.
+   * The outbox row that tells the guests who wanted an ended hold's nights (never its holder, nor
+   * `by`, who ended it), written in the transaction that removes the hold.
    */
-  async ended(hold: CheckoutHoldRow, reason: HoldEnd, by: string): Promise<void> {
+  freedRow(hold: CheckoutHoldRow, by: string, now: number): OutboxRow {
+    const except = by === hold.guest_id ? [by] : [by, hold.guest_id]
+    return freedNightsRow(
+      { place_id: hold.place_id, from: hold.check_in, to: hold.check_out, except },
+      `hold:${hold.id}`,
+      now,
+    )
+  }
+
+  /** Tells the place's viewers that a hold ended (and, unless it became a booking, its nights are free). */
+  ended(hold: CheckoutHoldRow, reason: HoldEnd): void {
     this.deps.live.publish({
       topic: `place:${hold.place_id}`,
       type: 'hold.ended',
       data: { place_id: hold.place_id, from: hold.check_in, to: hold.check_out, reason },
     })
-    if (reason === 'booked') return
-    this.availabilityChanged(hold.place_id, hold.check_in, hold.check_out)
-    await this.deps.freedDates.announce({
-      place_id: hold.place_id,
-      from: hold.check_in,
-      to: hold.check_out,
-      except: [by, hold.guest_id],
-    })
+    if (reason !== 'booked') this.availabilityChanged(hold.place_id, hold.check_in, hold.check_out)
   }
 
   private availabilityChanged(placeId: string, from: string, to: string): void {
