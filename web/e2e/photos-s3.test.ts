@@ -275,6 +275,12 @@ describe('photos on S3 in the browser', () => {
 
   it('sets, replaces and removes a profile photo, shown wherever the host is', async () => {
     const { page } = desktop
+    // Avatars ask for people's photos together: never one request (and a 404) per person.
+    const onePerPerson: string[] = []
+    page.on('request', (request) => {
+      if (/\/api\/v1\/users\/(?!me\/)[^/]+\/photo$/.test(new URL(request.url()).pathname))
+        onePerPerson.push(request.url())
+    })
     await page.goto(`${server.url}/account`)
     const section = page.getByRole('region', { name: 'Profile photo' })
     await section
@@ -308,5 +314,6 @@ describe('photos on S3 in the browser', () => {
     })
     await expect.poll(() => page.locator('.account-menu .avatar').textContent()).toBe(me.first_name[0])
     expect(await page.locator('.account-menu .avatar img').count()).toBe(0)
+    expect(onePerPerson).toEqual([])
   })
 })

@@ -532,6 +532,20 @@ export const MATRIX: Record<string, Entry> = {
     expect: PUBLIC,
     request: async (w) => ({ url: `/api/v1/users/${await w.profilePhotoOwner()}/photo` }),
   },
+  'GET /api/v1/users/photos': {
+    owner: 'guest',
+    expect: PUBLIC,
+    request: async (w) => ({ url: `/api/v1/users/photos?ids=${await w.profilePhotoOwner()}` }),
+  },
+  // Only the host playing `otherHost` has a profile photo: everyone else is told they have none.
+  'GET /api/v1/users/me/photo': {
+    owner: 'guest',
+    expect: { anonymous: 'deny', owner: 404, other: 404, otherHost: 'allow', admin: 404 },
+    request: async (w) => {
+      await w.profilePhotoOwner()
+      return { url: '/api/v1/users/me/photo' }
+    },
+  },
   'POST /api/v1/users/me/photo': {
     ...loggedIn('/api/v1/users/me/photo'),
     request: async (w) => ({ url: '/api/v1/users/me/photo', ...(await w.photoUpload()) }),

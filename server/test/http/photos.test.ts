@@ -354,11 +354,22 @@ describeEachDriver(
       const first = await send(await smallPng({ r: 90, g: 20, b: 160 }))
       expect(first.status, first.text).toBe(202)
       expect(first.body).toMatchObject({ place_id: null, status: 'processing', alt_text: 'Profile photo' })
+      // Its sender follows its state; others see it once it is ready.
+      const mine = await t().get('/api/v1/users/me/photo', { token: user.token })
+      expect(mine.status).toBe(200)
+      expect(mine.body).toMatchObject({ id: first.body.id, place_id: null, error: null })
+      expect(['processing', 'ready']).toContain(mine.body.status)
+      expectError(await t().get('/api/v1/users/me/photo'), 401)
       const firstPhoto = await waitFor(async () => {
         const found = await t().get(`/api/v1/users/${user.id}/photo`)
         return found.status === 200 ? found.body : undefined
       }, 'the first profile photo')
       expect(firstPhoto).toMatchObject({ width: 400, height: 300, alt_text: 'Profile photo' })
+      expect((await t().get('/api/v1/users/me/photo', { token: user.token })).body).toMatchObject({
+        id: first.body.id,
+        status: 'ready',
+        src: firstPhoto.src,
+      })
       const second = await send(await smallPng({ r: 20, g: 160, b: 90 }))
       expect(second.status).toBe(202)
       await waitFor(async () => {
@@ -372,8 +383,23 @@ describeEachDriver(
       )
       expectError(await send(PHP_AS_JPEG), 415)
       expectError(await t().request('POST', '/api/v1/users/me/photo', { body: {} }), 401)
+
+      // Several people's photos in one request (a page of avatars): only those who have one.
+      const other = await t().user()
+      const many = await t().get(`/api/v1/users/photos?ids=${user.id},${other.id},${user.id},unknown`)
+      expect(many.status).toBe(200)
+      expect(Object.keys(many.body)).toEqual([user.id])
+      expect(many.body[user.id]).toEqual((await t().get(`/api/v1/users/${user.id}/photo`)).body)
+      const tooMany = Array.from({ length: 101 }, (_, i) => `id${i}`).join(',')
+      for (const ids of ['', ',', `${user.id},,${other.id}`, tooMany]) {
+        expectError(await t().get(`/api/v1/users/photos?ids=${encodeURIComponent(ids)}`), 400)
+      }
+      expectError(await t().get('/api/v1/users/photos'), 400)
+
       expect((await t().request('DELETE', '/api/v1/users/me/photo', { token: user.token })).status).toBe(200)
       expectError(await t().get(`/api/v1/users/${user.id}/photo`), 404)
+      expectError(await t().get('/api/v1/users/me/photo', { token: user.token }), 404)
+      expect((await t().get(`/api/v1/users/photos?ids=${user.id}`)).body).toEqual({})
     })
 
     it('serves only variants from /media/, never originals or paths outside the store', async () => {
@@ -392,3 +418,28 @@ describeEachDriver(
   },
   { HBNB_TASK_POLL_MS: '20', HBNB_PHOTOS_PER_PLACE: '3' },
 )
+
+describeEachDriver('a profile photo that cannot be prepared', (t) => {
+  it('tells its sender why, and nobody else sees it', async () => {
+    // No task runner here: the photo is processed when the test says, after its file went missing.
+    const user = await t().user()
+    const body = multipartBody(
+      {},
+      { name: 'me.png', type: 'image/png', bytes: await smallPng({ r: 1, g: 2, b: 3 }) },
+    )
+    const sent = await t().request('POST', '/api/v1/users/me/photo', { token: user.token, ...body })
+    expect(sent.status, sent.text).toBe(202)
+    const row = await t()
+      .app.database.write.selectFrom('photos')
+      .select('original_key')
+      .where('id', '=', sent.body.id)
+      .executeTakeFirstOrThrow()
+    await t().app.storage.delete(row.original_key!)
+    await t().app.services.photos.process(sent.body.id)
+    const mine = await t().get('/api/v1/users/me/photo', { token: user.token })
+    expect(mine.body).toMatchObject({ id: sent.body.id, status: 'failed', src: null })
+    expect(mine.body.error).toMatch(/upload the photo again/)
+    expectError(await t().get(`/api/v1/users/${user.id}/photo`), 404)
+    expect((await t().get(`/api/v1/users/photos?ids=${user.id}`)).body).toEqual({})
+  })
+})

@@ -7672,7 +7672,71 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * My latest profile photo, with its state
+         * @description The photo sent last, while it is processed too (`status`: processing, ready or failed, with `error` saying why it failed); others see it at `GET /users/{id}/photo` once it is ready.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Text alternative for people who cannot see the photo */
+                            alt_text: string;
+                            caption: string | null;
+                            created_at: string;
+                            error: string | null;
+                            height: number | null;
+                            id: string;
+                            place_id: string | null;
+                            placeholder: string | null;
+                            /** @description Order in the listing: 0 is the cover */
+                            position: number;
+                            src: string | null;
+                            /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                            srcset: {
+                                avif?: string;
+                                jpeg?: string;
+                                webp?: string;
+                            };
+                            /** @description `processing` until its variants exist; `failed` with `error` saying why */
+                            status: "processing" | "ready" | "failed";
+                            updated_at: string;
+                            width: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         put?: never;
         /**
          * Upload my profile photo (multipart/form-data: an optional `alt_text` field, then `file`)
@@ -7798,6 +7862,71 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The profile photos of several users at once
+         * @description `ids`: up to 100 user ids, comma-separated. The answer maps each id that has a profile photo to it; users without one (or unknown ids) are left out.
+         */
+        get: {
+            parameters: {
+                query: {
+                    ids: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: {
+                                alt_text: string;
+                                height: number;
+                                id: string;
+                                placeholder: string | null;
+                                src: string;
+                                /** @description `srcset` values per format (`<url> <width>w, ...`), for `<picture>` sources */
+                                srcset: {
+                                    avif?: string;
+                                    jpeg?: string;
+                                    webp?: string;
+                                };
+                                width: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

@@ -1,7 +1,7 @@
 // The account's profile photo: choose one (it shows once the server has made its sizes), replace it,
 // remove it. Until then, and without one, people see the initial of the first name.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type ChangeEvent, useState } from 'react'
+import { type ChangeEvent, useEffect, useState } from 'react'
 import { api, unwrap } from '../api/client'
 import { photoQueries, uploadProfilePhoto } from '../api/queries/photos'
 import { useI18n } from '../i18n'
@@ -15,23 +15,31 @@ export function ProfilePhotoSettings({ user }: { user: { id: string; first_name:
   const { t } = useI18n()
   const queryClient = useQueryClient()
   const [sent, setSent] = useState<number>()
-  // The photo sent last, until it is the one shown (the server makes its sizes meanwhile).
+  // The photo sent last, followed until the server has made its sizes (or could not).
   const [awaiting, setAwaiting] = useState<{ id: string; since: number }>()
   const query = photoQueries.ofUser(user.id)
-  const photo = useQuery({
-    ...query,
-    refetchInterval: (current) => {
-      if (!awaiting || current.state.data?.id === awaiting.id) return false
-      return Date.now() - awaiting.since < PATIENCE_MS ? 1000 : false
-    },
+  const photo = useQuery(query)
+  const latest = useQuery({
+    queryKey: ['my-photo', awaiting?.id],
+    queryFn: () => unwrap(api.GET('/api/v1/users/me/photo')),
+    enabled: awaiting !== undefined,
+    refetchInterval: (current) =>
+      current.state.data?.status === 'processing' && awaiting && Date.now() - awaiting.since < PATIENCE_MS
+        ? 1000
+        : false,
   })
-  const ready = !awaiting || photo.data?.id === awaiting.id
+  const state = awaiting && latest.data?.id === awaiting.id ? latest.data.status : undefined
+  useEffect(() => {
+    if (state === 'ready') {
+      setAwaiting(undefined)
+      void queryClient.invalidateQueries({ queryKey: query.queryKey })
+    }
+  }, [state, queryClient, query.queryKey])
+  const slow =
+    awaiting !== undefined && state === 'processing' && latest.dataUpdatedAt - awaiting.since >= PATIENCE_MS
   const upload = useMutation({
     mutationFn: (file: File) => uploadProfilePhoto(file, setSent),
-    onSuccess: (uploaded) => {
-      setAwaiting({ id: uploaded.id, since: Date.now() })
-      void queryClient.invalidateQueries({ queryKey: query.queryKey })
-    },
+    onSuccess: (uploaded) => setAwaiting({ id: uploaded.id, since: Date.now() }),
     onSettled: () => setSent(undefined),
   })
   const remove = useMutation({
@@ -87,7 +95,12 @@ export function ProfilePhotoSettings({ user }: { user: { id: string; first_name:
           className="profile-photo-progress"
         />
       )}
-      {!ready && !upload.isPending && <Notice kind="info">{t('profilePhoto.processing')}</Notice>}
+      {awaiting && state !== 'failed' && !upload.isPending && (
+        <Notice kind="info">{t(slow ? 'profilePhoto.slow' : 'profilePhoto.processing')}</Notice>
+      )}
+      {state === 'failed' && (
+        <Notice kind="error">{t('profilePhoto.failed', { reason: latest.data?.error ?? '' })}</Notice>
+      )}
       {(upload.error || remove.error) && <ErrorBox error={upload.error ?? remove.error} />}
     </section>
   )

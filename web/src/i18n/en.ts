@@ -473,6 +473,8 @@ export const en = {
   'profilePhoto.remove': 'Remove photo',
   'profilePhoto.uploading': 'Sending your photo',
   'profilePhoto.processing': 'Preparing your photo… it shows in a moment.',
+  'profilePhoto.slow': 'Your photo is taking longer than usual to prepare: it shows once it is ready.',
+  'profilePhoto.failed': 'This photo could not be used ({reason}). Choose another one.',
   'account.emailHint': 'Only an administrator can change the email of an account.',
   'account.saved': 'Saved.',
   'account.shortcuts': 'Your HBNB',

@@ -496,6 +496,9 @@ export const fr: Record<MessageKey, string> = {
   'profilePhoto.remove': 'Retirer la photo',
   'profilePhoto.uploading': 'Envoi de votre photo',
   'profilePhoto.processing': 'Préparation de votre photo… elle s’affiche dans un instant.',
+  'profilePhoto.slow':
+    'La préparation de votre photo prend plus de temps que d’habitude : elle s’affiche dès qu’elle est prête.',
+  'profilePhoto.failed': 'Cette photo n’a pas pu être utilisée ({reason}). Choisissez-en une autre.',
   'account.emailHint': 'Seul un administrateur peut changer l’e-mail d’un compte.',
   'account.saved': 'Enregistré.',
   'account.shortcuts': 'Votre HBNB',

@@ -52,6 +52,20 @@ export class PhotoRepository {
       .execute()
   }
 
+  /** The ready profile photos of these users, each user's newest first. */
+  readyProfilesOf(userIds: string[]): Promise<PhotoRow[]> {
+    if (userIds.length === 0) return Promise.resolve([])
+    return this.db.write
+      .selectFrom('photos')
+      .selectAll()
+      .where('owner_id', 'in', userIds)
+      .where('place_id', 'is', null)
+      .where('status', '=', 'ready')
+      .orderBy('owner_id')
+      .orderBy('id', 'desc')
+      .execute()
+  }
+
   /** Inserts the photo (last in its listing) and its processing task, in one transaction. */
   async insert(row: Omit<PhotoRow, 'position'>, task: OutboxRow): Promise<PhotoRow> {
     return this.db.write.transaction().execute(async (trx) => {

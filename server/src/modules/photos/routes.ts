@@ -18,6 +18,9 @@ import {
 } from './schemas.js'
 import type { PhotoUpload } from './service.js'
 
+/** Users whose profile photos one request may ask for. */
+const MAX_PROFILE_IDS = 100
+
 /** The photo of a multipart request: its text fields (sent before the file), then the file's stream. */
 async function receivePhoto(request: FastifyRequest): Promise<PhotoUpload> {
   const part = request.isMultipart() ? await request.file() : undefined
@@ -107,6 +110,29 @@ export function photoRoutes({ app, auth, services, config }: HttpContext) {
   })
 
   app.get(
+    '/api/v1/users/photos',
+    {
+      schema: {
+        tags,
+        summary: 'The profile photos of several users at once',
+        description:
+          `\`ids\`: up to ${MAX_PROFILE_IDS} user ids, comma-separated. The answer maps each id that has a ` +
+          'profile photo to it; users without one (or unknown ids) are left out.',
+        querystring: Type.Object({
+          ids: Type.String({ minLength: 1, maxLength: MAX_PROFILE_IDS * 65, pattern: '^[^,]+(,[^,]+)*$' }),
+        }),
+        response: { 200: Type.Record(Type.String(), PhotoCover), ...errors(400) },
+      },
+    },
+    async (request) => {
+      const ids = [...new Set(request.query.ids.split(','))]
+      if (ids.length > MAX_PROFILE_IDS)
+        throw badRequest(`ask for at most ${MAX_PROFILE_IDS} ids at once`, 'validation_failed')
+      return photos.profilesOf(ids)
+    },
+  )
+
+  app.get(
     '/api/v1/users/:id/photo',
     {
       schema: {
@@ -117,6 +143,22 @@ export function photoRoutes({ app, auth, services, config }: HttpContext) {
       },
     },
     async (request) => photos.profileOf(request.params.id),
+  )
+
+  app.get(
+    '/api/v1/users/me/photo',
+    {
+      schema: {
+        tags,
+        summary: 'My latest profile photo, with its state',
+        description:
+          'The photo sent last, while it is processed too (`status`: processing, ready or failed, with ' +
+          '`error` saying why it failed); others see it at `GET /users/{id}/photo` once it is ready.',
+        security,
+        response: { 200: Photo, ...errors(401, 404) },
+      },
+    },
+    async (request) => photos.latestProfile(await auth.require(request)),
   )
 
   app.delete(

@@ -243,6 +243,22 @@ export class PhotoService {
     return this.coverOf(row)
   }
 
+  /** The user's profile photo sent last, in whatever state it is. */
+  async latestProfile(actor: Actor): Promise<PhotoView> {
+    const [latest] = await this.deps.photos.profileOf(actor.id)
+    if (!latest) throw notFound('No profile photo')
+    return this.view(latest)
+  }
+
+  /** The current profile photo of each of these users who has one, by user id. */
+  async profilesOf(userIds: string[]): Promise<Record<string, PhotoCoverView>> {
+    const photos: Record<string, PhotoCoverView> = {}
+    for (const row of await this.deps.photos.readyProfilesOf(userIds)) {
+      photos[row.owner_id] ??= this.coverOf(row)
+    }
+    return photos
+  }
+
   /** A ready photo as a picture to show (its size and URLs are known once it is ready). */
   private coverOf(row: PhotoRow): PhotoCoverView {
     const { id, alt_text, width, height, placeholder, src, srcset } = this.view(row)

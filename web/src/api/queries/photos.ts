@@ -3,7 +3,7 @@
 import { type QueryClient, queryOptions } from '@tanstack/react-query'
 import { ApiError, api, unwrap } from '../client'
 import { accessToken } from '../session'
-import type { ErrorBody, Photo } from '../types'
+import type { ErrorBody, Photo, PhotoCover } from '../types'
 import { apiQuery } from './api-query'
 import { invalidatePlace } from './places'
 
@@ -16,17 +16,47 @@ export const photoQueries = {
   ofUser: (userId: string) =>
     queryOptions({
       queryKey: ['user-photo', userId] as const,
-      queryFn: async () => {
-        try {
-          return await unwrap(api.GET('/api/v1/users/{id}/photo', { params: { path: { id: userId } } }))
-        } catch (error) {
-          if (error instanceof ApiError && error.status === 404) return null
-          throw error
-        }
-      },
+      queryFn: () => profilePhotoOf(userId),
       // People change their photo rarely: one request per person per few minutes.
       staleTime: 5 * 60_000,
     }),
+}
+
+type ProfilePhoto = PhotoCover | null
+
+/** The API answers at most this many people's photos at once. */
+const PROFILE_BATCH = 100
+let waiting = new Map<string, ((photo: ProfilePhoto) => void)[]>()
+let failing = new Map<string, ((error: unknown) => void)[]>()
+
+/**
+ * A user's profile photo. The avatars a page shows ask in the same moment: their questions go as one
+ * request (`GET /users/photos?ids=`), rather than one each and a 404 for everyone without a photo.
+ */
+function profilePhotoOf(userId: string): Promise<ProfilePhoto> {
+  return new Promise((resolve, reject) => {
+    if (waiting.size === 0) setTimeout(askForProfilePhotos, 0)
+    waiting.set(userId, [...(waiting.get(userId) ?? []), resolve])
+    failing.set(userId, [...(failing.get(userId) ?? []), reject])
+  })
+}
+
+function askForProfilePhotos() {
+  const [resolvers, rejecters] = [waiting, failing]
+  waiting = new Map()
+  failing = new Map()
+  const ids = [...resolvers.keys()]
+  for (let start = 0; start < ids.length; start += PROFILE_BATCH) {
+    const batch = ids.slice(start, start + PROFILE_BATCH)
+    unwrap(api.GET('/api/v1/users/photos', { params: { query: { ids: batch.join(',') } } })).then(
+      (photos) => {
+        for (const id of batch) for (const resolve of resolvers.get(id) ?? []) resolve(photos[id] ?? null)
+      },
+      (error: unknown) => {
+        for (const id of batch) for (const reject of rejecters.get(id) ?? []) reject(error)
+      },
+    )
+  }
 }
 
 export function invalidatePhotos(queryClient: QueryClient, placeId: string) {
