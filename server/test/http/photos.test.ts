@@ -256,12 +256,32 @@ describeEachDriver(
           (await t().get(`/api/v1/places/${place}/photos`)).body as { alt_text: string; position: number }[]
         ).map((photo) => `${photo.position}:${photo.alt_text}`)
       expect(await order()).toEqual(['0:Kitchen', '1:Bedroom', '2:Garden'])
+      // The host's cards show the cover as it is now: the first photo, with its latest alt text.
+      const coverOnCard = async () => {
+        const mine = await t().get('/api/v1/places/?owner_id=me&limit=100', { token: host.token })
+        const card = (
+          mine.body as { id: string; cover_photo: { id: string; alt_text: string } | null }[]
+        ).find((item) => item.id === place)
+        return card?.cover_photo && `${card.cover_photo.id}:${card.cover_photo.alt_text}`
+      }
+      expect(await coverOnCard()).toBe(`${ids[0]}:Kitchen`)
+      const kitchen = await t().request('PATCH', `/api/v1/places/${place}/photos/${ids[0]}`, {
+        body: { alt_text: 'Kitchen with a stove' },
+        token: host.token,
+      })
+      expect(kitchen.status, kitchen.text).toBe(200)
+      expect(await coverOnCard()).toBe(`${ids[0]}:Kitchen with a stove`)
+      await t().request('PATCH', `/api/v1/places/${place}/photos/${ids[0]}`, {
+        body: { alt_text: 'Kitchen' },
+        token: host.token,
+      })
       const cover = await t().request('PATCH', `/api/v1/places/${place}/photos/${ids[2]}`, {
         body: { position: 0, alt_text: 'Garden with lemon trees' },
         token: host.token,
       })
       expect(cover.status, cover.text).toBe(200)
       expect(await order()).toEqual(['0:Garden with lemon trees', '1:Kitchen', '2:Bedroom'])
+      expect(await coverOnCard()).toBe(`${ids[2]}:Garden with lemon trees`)
       const emptyAlt = await t().request('PATCH', `/api/v1/places/${place}/photos/${ids[0]}`, {
         body: { alt_text: '  ' },
         token: host.token,

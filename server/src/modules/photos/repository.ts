@@ -1,6 +1,24 @@
 import type { Database } from '../../db/database.js'
 import type { OutboxRow, PhotoRow } from '../../db/schema.js'
 
+/** The columns a cover is made of. */
+const COVER_COLUMNS = [
+  'id',
+  'place_id',
+  'owner_id',
+  'alt_text',
+  'width',
+  'height',
+  'placeholder',
+  'variants',
+  'updated_at',
+] as const
+
+export type CoverRow = Pick<PhotoRow, (typeof COVER_COLUMNS)[number]>
+
+/** A listing's cover photo and its version. */
+export type CoverId = Pick<PhotoRow, 'id' | 'updated_at'> & { place_id: string }
+
 export class PhotoRepository {
   constructor(private readonly db: Database) {}
 
@@ -19,17 +37,30 @@ export class PhotoRepository {
       .execute()
   }
 
-  /** The ready photos of these listings, each listing's in its order. */
-  readyOf(placeIds: string[]): Promise<PhotoRow[]> {
+  /** The cover of each of these listings that has one (its first ready photo): which photo and its version. */
+  coverIdsOf(placeIds: string[]): Promise<CoverId[]> {
     if (placeIds.length === 0) return Promise.resolve([])
-    return this.db.write
+    const firsts = this.db.write
       .selectFrom('photos')
-      .selectAll()
+      .select(({ fn }) => ['place_id', fn.min('position').as('first')])
       .where('place_id', 'in', placeIds)
       .where('status', '=', 'ready')
-      .orderBy('place_id')
-      .orderBy('position')
-      .execute()
+      .groupBy('place_id')
+      .as('f')
+    return this.db.write
+      .selectFrom('photos as p')
+      .innerJoin(firsts, (join) =>
+        join.onRef('f.place_id', '=', 'p.place_id').onRef('f.first', '=', 'p.position'),
+      )
+      .select(['p.id', 'p.place_id', 'p.updated_at'])
+      .where('p.status', '=', 'ready')
+      .execute() as Promise<CoverId[]>
+  }
+
+  /** What covers show of these photos. */
+  coverRows(ids: string[]): Promise<CoverRow[]> {
+    if (ids.length === 0) return Promise.resolve([])
+    return this.db.write.selectFrom('photos').select(COVER_COLUMNS).where('id', 'in', ids).execute()
   }
 
   async countOfPlace(placeId: string): Promise<number> {

@@ -32,7 +32,7 @@ import {
   type VariantFormat,
   variantKey,
 } from './images.js'
-import type { PhotoRepository } from './repository.js'
+import type { CoverRow, PhotoRepository } from './repository.js'
 
 const TEXT_MAX = 500
 /** What an upload being spooled to its temporary file may hold in memory at once. */
@@ -145,7 +145,15 @@ function optionalText(field: string, value: unknown): string | undefined {
   return text
 }
 
+/** A version of a photo: its id and when its row last changed. */
+const coverKey = (photo: Pick<PhotoRow, 'id' | 'updated_at'>) => `${photo.id}@${photo.updated_at}`
+
+/** Covers kept made (a few hundred bytes each). */
+const COVERS_KEPT = 10_000
+
 export class PhotoService {
+  private readonly covers = new Map<string, PhotoCoverView>()
+
   constructor(private readonly deps: PhotoServiceDeps) {}
 
   /** The media URL points at the `media/` prefix (the API's `/media/`, a CDN, the bucket's). */
@@ -153,14 +161,20 @@ export class PhotoService {
     return `${this.deps.options.mediaUrl}/${key.slice(MEDIA_PREFIX.length)}`
   }
 
-  view(row: PhotoRow): PhotoView {
-    const variants: PhotoVariant[] = row.variants ? JSON.parse(row.variants) : []
+  /** The URLs of a photo's variants: `src` (the largest JPEG) and a `srcset` per format. */
+  private urlsOf(variantsJson: string | null): Pick<PhotoView, 'src' | 'srcset'> {
+    const variants: PhotoVariant[] = variantsJson ? JSON.parse(variantsJson) : []
     const srcset: Partial<Record<VariantFormat, string>> = {}
     for (const variant of variants) {
       const entry = `${this.urlOf(variant.key)} ${variant.width}w`
       srcset[variant.format] = srcset[variant.format] ? `${srcset[variant.format]}, ${entry}` : entry
     }
     const largestJpeg = variants.filter((variant) => variant.format === 'jpeg').at(-1)
+    return { src: largestJpeg ? this.urlOf(largestJpeg.key) : null, srcset }
+  }
+
+  view(row: PhotoRow): PhotoView {
+    const { src, srcset } = this.urlsOf(row.variants)
     return {
       id: row.id,
       place_id: row.place_id,
@@ -171,7 +185,7 @@ export class PhotoService {
       width: row.width,
       height: row.height,
       placeholder: row.placeholder,
-      src: largestJpeg ? this.urlOf(largestJpeg.key) : null,
+      src,
       srcset,
       error: row.error,
       created_at: row.created_at,
@@ -182,9 +196,19 @@ export class PhotoService {
   /** The cover (first ready photo) of each listing that has one. */
   async coversOf(placeIds: string[]): Promise<Map<string, PhotoCoverView>> {
     const covers = new Map<string, PhotoCoverView>()
-    for (const row of await this.deps.photos.readyOf(placeIds)) {
-      if (covers.has(row.place_id!)) continue
-      covers.set(row.place_id!, this.coverOf(row))
+    const found = await this.deps.photos.coverIdsOf(placeIds)
+    // Covers made before are kept by version: only new ones are read whole.
+    const views = new Map<string, PhotoCoverView>()
+    const missing: string[] = []
+    for (const cover of found) {
+      const kept = this.covers.get(coverKey(cover))
+      if (kept) views.set(cover.id, kept)
+      else missing.push(cover.id)
+    }
+    for (const row of await this.deps.photos.coverRows(missing)) views.set(row.id, this.coverOf(row))
+    for (const cover of found) {
+      const view = views.get(cover.id)
+      if (view) covers.set(cover.place_id, view)
     }
     return covers
   }
@@ -259,10 +283,21 @@ export class PhotoService {
     return photos
   }
 
-  /** A ready photo as a picture to show (its size and URLs are known once it is ready). */
-  private coverOf(row: PhotoRow): PhotoCoverView {
-    const { id, alt_text, width, height, placeholder, src, srcset } = this.view(row)
-    return { id, alt_text, width: width!, height: height!, placeholder, src: src!, srcset }
+  /**
+   * A ready photo as a picture to show (its size and URLs are known once it is ready). Lists show
+   * a cover per item: each is made once per version of its row (`updated_at`), then kept.
+   */
+  private coverOf(row: CoverRow): PhotoCoverView {
+    const key = coverKey(row)
+    let cover = this.covers.get(key)
+    if (!cover) {
+      const { id, alt_text, width, height, placeholder } = row
+      const { src, srcset } = this.urlsOf(row.variants)
+      cover = { id, alt_text, width: width!, height: height!, placeholder, src: src!, srcset }
+      if (this.covers.size >= COVERS_KEPT) this.covers.delete(this.covers.keys().next().value!)
+      this.covers.set(key, cover)
+    }
+    return cover
   }
 
   async deleteProfile(actor: Actor): Promise<void> {
