@@ -43,6 +43,15 @@ wait_for() {
   return 1
 }
 
+# The apps' settings: the stack's, its secrets, then the operator's own (.stack/local.env, if any).
+load_env() {
+  set -a
+  . "$DIR/hbnb.env"
+  . "$DIR/secrets.env"
+  if [ -f "$DIR/local.env" ]; then . "$DIR/local.env"; fi
+  set +a
+}
+
 # Starts `hbnb $2...` as role $1 in the background, with the stack's settings plus extra ones
 # (NAME=value words before `--`), unless it already runs.
 start_hbnb() {
@@ -59,10 +68,7 @@ start_hbnb() {
     return
   fi
   (
-    set -a
-    . "$DIR/hbnb.env"
-    . "$DIR/secrets.env"
-    set +a
+    load_env
     exec env "${extra[@]}" setsid "${HBNB[@]}" "$@" >>"$DIR/logs/$role.log" 2>&1 </dev/null
   ) &
   echo $! >"$DIR/$role.pid"
@@ -188,10 +194,10 @@ up() {
   rabbitmq_up
   redis_up
   say "migrations"
-  (set -a && . "$DIR/hbnb.env" && . "$DIR/secrets.env" && set +a && "${HBNB[@]}" migrate up) >>"$DIR/logs/migrate.log" 2>&1 ||
+  (load_env && "${HBNB[@]}" migrate up) >>"$DIR/logs/migrate.log" 2>&1 ||
     { echo "migrations failed: see $DIR/logs/migrate.log" >&2; exit 1; }
   if [ ! -f "$DIR/seeded" ]; then
-    (set -a && . "$DIR/hbnb.env" && . "$DIR/secrets.env" && set +a && "${HBNB[@]}" seed --no-demo) >>"$DIR/logs/migrate.log" 2>&1 &&
+    (load_env && "${HBNB[@]}" seed --no-demo) >>"$DIR/logs/migrate.log" 2>&1 &&
       touch "$DIR/seeded"
   fi
   local i=0
