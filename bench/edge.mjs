@@ -225,6 +225,19 @@ async function main() {
   runs.direct = await measureQuietly('direct', retries, () =>
     measure(first.baseUrl + endpoint.path, endpoint, load, () => cpuOf({ api: [first.proc.pid] })),
   )
+  // The same process with the headers NGINX adds: what the app pays for being behind a proxy.
+  const proxied = {
+    ...endpoint,
+    headers: {
+      'x-forwarded-for': '127.0.0.1',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'localhost',
+      'x-request-id': '0123456789abcdef0123456789abcdef',
+    },
+  }
+  runs.proxyHeaders = await measureQuietly('direct, proxy headers', retries, () =>
+    measure(first.baseUrl + endpoint.path, proxied, load, () => cpuOf({ api: [first.proc.pid] })),
+  )
   const bare = await startBare(endpoint, capture, workDir)
   runs.bare = await bare.measure(load, retries)
   await bare.stop()
@@ -235,6 +248,7 @@ async function main() {
   const labels = {
     edge: 'NGINX, TLS (keep-alive) -> 2 hbnb serve',
     direct: 'one hbnb serve, plain HTTP, direct',
+    proxyHeaders: "one hbnb serve, direct, with NGINX's X-Forwarded-* and X-Request-Id",
     bare: 'bare node:http, same bytes',
   }
   const problems = []
