@@ -377,6 +377,16 @@ describe.runIf(NGINX || process.env.CI === 'true')('NGINX in front of two hbnb s
     expect(answer.status).toBe(413)
     expect(JSON.parse(answer.body.toString())).toMatchObject({ code: 'payload_too_large' })
   })
+
+  // Last: it stops one of the two API processes.
+  it('keeps answering when an upstream dies (passive health checks, next upstream)', async () => {
+    await apis[1]?.stop('SIGKILL')
+    const statuses: number[] = []
+    for (let i = 0; i < 10; i++) statuses.push((await https('/api/v1/places?limit=1')).status)
+    expect(statuses).toEqual(Array(10).fill(200))
+    const log = readFileSync(join(dir, 'error.log'), 'utf8')
+    expect(log).toMatch(/connect\(\) failed \(111: Connection refused\)/)
+  })
 })
 
 if (!NGINX && process.env.CI !== 'true') {
