@@ -56,6 +56,36 @@ function certificates(dir: string) {
     key: join(dir, 'server.key'),
   }
 }
+describe('scripts/render-nginx.mjs', () => {
+  const settings = {
+    runDir: '/var/lib/hbnb/nginx',
+    httpListen: '80',
+    httpsListen: '443',
+    tlsCert: '/etc/hbnb/cert.pem',
+    tlsKey: '/etc/hbnb/key.pem',
+    upstreams: ['127.0.0.1:3001', '10.0.0.7:3000'],
+    webRoot: '/opt/hbnb/web/dist',
+    storageDir: '/var/lib/hbnb/storage',
+  }
+
+  it('fills every placeholder', () => {
+    const config: string = renderNginxConfig(settings)
+    expect(config).not.toMatch(/\{\{/)
+    expect(config).toContain('server 10.0.0.7:3000 max_fails=3 fail_timeout=10s;')
+    expect(config).toContain('return 301 https://$host$request_uri;')
+    expect(config).toContain('allow ::1;')
+  })
+
+  it('refuses missing settings and values NGINX would misread', () => {
+    expect(() => renderNginxConfig({ ...settings, tlsKey: undefined })).toThrow(/missing: tlsKey/)
+    expect(() => renderNginxConfig({ ...settings, upstreams: [] })).toThrow(/upstreams/)
+    expect(() => renderNginxConfig({ ...settings, webRoot: '/srv/x; include /etc/passwd' })).toThrow(
+      /webRoot/,
+    )
+    expect(() => renderNginxConfig({ ...settings, opsAllow: ['10.0.0.1"'] })).toThrow(/opsAllow/)
+  })
+})
+
 describe.runIf(NGINX || process.env.CI === 'true')('NGINX in front of two hbnb serve processes', () => {
   let dir: string
   let ca: Buffer
@@ -314,7 +344,9 @@ describe.runIf(NGINX || process.env.CI === 'true')('NGINX in front of two hbnb s
     const gzipped = await https('/assets/app-3f9a1c.js', { headers: { 'accept-encoding': 'gzip' } })
     expect(gzipped.headers['content-encoding']).toBe('gzip')
     expect(gzipped.body).toEqual(readFileSync(join(dir, 'edge-web', 'assets', 'app-3f9a1c.js.gz')))
-    expect((await https('/assets/app-missing.js')).status).toBe(404)
+    const missing = await https('/assets/app-missing.js')
+    expect(missing.status).toBe(404)
+    expect(JSON.parse(missing.body.toString())).toMatchObject({ code: 'not_found' })
     // Photos from the storage directory, without the app.
     const photo = await https('/media/0123abcd-640.webp')
     expect(photo.status).toBe(200)
@@ -378,7 +410,7 @@ describe.runIf(NGINX || process.env.CI === 'true')('NGINX in front of two hbnb s
     expect(JSON.parse(answer.body.toString())).toMatchObject({ code: 'payload_too_large' })
   })
 
-  // Last: it stops one of the two API processes.
+  // Last: it stops the API processes.
   it('keeps answering when an upstream dies (passive health checks, next upstream)', async () => {
     await apis[1]?.stop('SIGKILL')
     const statuses: number[] = []
@@ -386,6 +418,14 @@ describe.runIf(NGINX || process.env.CI === 'true')('NGINX in front of two hbnb s
     expect(statuses).toEqual(Array(10).fill(200))
     const log = readFileSync(join(dir, 'error.log'), 'utf8')
     expect(log).toMatch(/connect\(\) failed \(111: Connection refused\)/)
+    // None left: a JSON 503 from NGINX, with the request id in the body and the header.
+    await apis[0]?.stop('SIGKILL')
+    const down = await https('/api/v1/places?limit=1')
+    expect(down.status).toBe(503)
+    expect(down.headers['retry-after']).toBe('5')
+    const body = JSON.parse(down.body.toString())
+    expect(body).toMatchObject({ code: 'unavailable' })
+    expect(body.request_id).toBe(down.headers['x-request-id'])
   })
 })
 
