@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Fills deploy/nginx/hbnb.conf.template: `node scripts/render-nginx.mjs settings.json > nginx.conf`.
 // The settings (JSON) name the ports, paths and certificate; see docs/operations.md, "NGINX in front".
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const TEMPLATE = fileURLToPath(new URL('../deploy/nginx/hbnb.conf.template', import.meta.url))
+
+/** Debian's libnginx-mod-http-brotli-static: the default when it is installed where the config is made. */
+const BROTLI_STATIC = '/usr/lib/nginx/modules/ngx_http_brotli_static_module.so'
 
 const DEFAULTS = {
   serverName: '_',
@@ -37,7 +40,12 @@ function plain(name, value) {
 
 /** The configuration for `settings` (see DEFAULTS and REQUIRED). */
 export function renderNginxConfig(given) {
-  const settings = { ...DEFAULTS, ...given }
+  const settings = {
+    ...DEFAULTS,
+    brotliStaticModule: existsSync(BROTLI_STATIC) ? BROTLI_STATIC : '',
+    ...given,
+  }
+  const brotli = settings.brotliStaticModule ? plain('brotliStaticModule', settings.brotliStaticModule) : ''
   const missing = REQUIRED.filter((name) => settings[name] === undefined)
   if (missing.length > 0) throw new Error(`nginx settings missing: ${missing.join(', ')}`)
   if (!Array.isArray(settings.upstreams) || settings.upstreams.length === 0) {
@@ -63,6 +71,8 @@ export function renderNginxConfig(given) {
     UPSTREAM_SERVERS: settings.upstreams
       .map((server) => `    server ${plain('upstreams', server)} max_fails=3 fail_timeout=10s;`)
       .join('\n'),
+    LOAD_MODULES: brotli ? `load_module ${brotli};` : '# (no brotli_static module: .gz files only)',
+    BROTLI_STATIC: brotli ? '      brotli_static on;' : '',
     OPS_ALLOW: settings.opsAllow.map((address) => `      allow ${plain('opsAllow', address)};`).join('\n'),
   }
   return readFileSync(TEMPLATE, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, name) => {

@@ -10,7 +10,7 @@ import { request as httpsRequest } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect as tlsConnect } from 'node:tls'
-import { gzipSync } from 'node:zlib'
+import { brotliCompressSync, gzipSync } from 'node:zlib'
 import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // @ts-expect-error: a plain script of the repo, without types
@@ -18,6 +18,8 @@ import { renderNginxConfig } from '../../../scripts/render-nginx.mjs'
 import { type ApiProcess, freePort, killWithTest, runHbnb, startApiProcess } from '../helpers/processes.js'
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((path) => existsSync(path))
+/** Debian's libnginx-mod-http-brotli-static (the renderer loads it when it is there). */
+const BROTLI = existsSync('/usr/lib/nginx/modules/ngx_http_brotli_static_module.so')
 const OPS_TOKEN = 'nginx-test-ops-token-0123456789abcdef'
 
 interface Answer {
@@ -74,6 +76,9 @@ describe('scripts/render-nginx.mjs', () => {
     expect(config).toContain('server 10.0.0.7:3000 max_fails=3 fail_timeout=10s;')
     expect(config).toContain('return 301 https://$host$request_uri;')
     expect(config).toContain('allow ::1;')
+    const withoutBrotli: string = renderNginxConfig({ ...settings, brotliStaticModule: '' })
+    expect(withoutBrotli).not.toMatch(/load_module|brotli_static on/)
+    expect(withoutBrotli).toContain('gzip_static on;')
   })
 
   it('refuses missing settings and values NGINX would misread', () => {
@@ -170,6 +175,7 @@ describe.runIf(NGINX || process.env.CI === 'true')('NGINX in front of two hbnb s
     const script = `console.log(${JSON.stringify('x'.repeat(2000))})\n`
     writeFileSync(join(edgeWeb, 'assets', 'app-3f9a1c.js'), script)
     writeFileSync(join(edgeWeb, 'assets', 'app-3f9a1c.js.gz'), gzipSync(script))
+    writeFileSync(join(edgeWeb, 'assets', 'app-3f9a1c.js.br'), brotliCompressSync(script))
     const storage = join(dir, 'edge-storage')
     mkdirSync(join(storage, 'media'), { recursive: true })
     writeFileSync(join(storage, 'media', '0123abcd-640.webp'), 'RIFF-not-really-a-webp')
@@ -344,6 +350,14 @@ describe.runIf(NGINX || process.env.CI === 'true')('NGINX in front of two hbnb s
     const gzipped = await https('/assets/app-3f9a1c.js', { headers: { 'accept-encoding': 'gzip' } })
     expect(gzipped.headers['content-encoding']).toBe('gzip')
     expect(gzipped.body).toEqual(readFileSync(join(dir, 'edge-web', 'assets', 'app-3f9a1c.js.gz')))
+    const brotli = await https('/assets/app-3f9a1c.js', { headers: { 'accept-encoding': 'br, gzip' } })
+    if (BROTLI) {
+      expect(brotli.headers['content-encoding']).toBe('br')
+      expect(brotli.body).toEqual(readFileSync(join(dir, 'edge-web', 'assets', 'app-3f9a1c.js.br')))
+    } else {
+      console.warn('deploy/nginx: libnginx-mod-http-brotli-static is not installed: .br files untested')
+      expect(brotli.headers['content-encoding']).toBe('gzip')
+    }
     const missing = await https('/assets/app-missing.js')
     expect(missing.status).toBe(404)
     expect(JSON.parse(missing.body.toString())).toMatchObject({ code: 'not_found' })
