@@ -6,6 +6,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
+import { connect as http2Connect } from 'node:http2'
 import { request as httpsRequest } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -267,6 +268,30 @@ describe.runIf(NGINX || process.env.CI === 'true')('NGINX in front of two hbnb s
     const answer = await https('/api/v1/status')
     expect(answer.status).toBe(200)
     expect(answer.headers['strict-transport-security']).toBe('max-age=63072000; includeSubDomains')
+  })
+
+  it('answers the API over HTTP/2', async () => {
+    const session = http2Connect(`https://localhost:${httpsPort}`, { ca })
+    try {
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const stream = session.request({ ':path': '/api/v1/status' })
+        let status = 0
+        let body = ''
+        stream.on('response', (headers) => {
+          status = Number(headers[':status'])
+        })
+        stream.setEncoding('utf8')
+        stream.on('data', (chunk: string) => {
+          body += chunk
+        })
+        stream.on('end', () => resolve({ status, body }))
+        stream.once('error', reject)
+      })
+      expect(answer.status).toBe(200)
+      expect(JSON.parse(answer.body)).toBeTypeOf('object')
+    } finally {
+      session.close()
+    }
   })
 
   it('refuses TLS older than 1.2', async () => {
