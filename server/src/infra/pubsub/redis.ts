@@ -11,8 +11,10 @@ import type { Logger } from '../../logger.js'
 import { createRedis, type Redis } from '../redis.js'
 import type { PubSub, Replay, ReplayLimits, SequencedMessage, TopicMessage } from './port.js'
 
-const PREFIX = 'hbnb:live:'
-const CHANNEL = `${PREFIX}events`
+// The publish script touches the id counter and the topic's keys together: one {hash tag}, one slot
+// of a Redis Cluster. The channel is not a key (a cluster forwards PUBLISH to every node).
+const PREFIX = '{hbnb:live}:'
+const CHANNEL = 'hbnb:live:events'
 const ID_KEY = `${PREFIX}id`
 const START_KEY = `${PREFIX}start`
 /** How long the id of a topic's last event is remembered: a `last_id` older than this may miss events. */
