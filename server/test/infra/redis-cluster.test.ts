@@ -16,6 +16,7 @@ import {
   startRedisCluster,
   startRedisSentinel,
 } from '../helpers/redis-cluster.js'
+import { startTestApp } from '../helpers/test-app.js'
 import { cacheContract } from './cache-contract.js'
 import { CONTRACT_REPLAY_SIZE, pubSubContract } from './pubsub-contract.js'
 import { rateLimitStoreContract } from './rate-limit-store-contract.js'
@@ -137,6 +138,44 @@ describe.skipIf(!INSTALLED)('Redis drivers on a Redis Cluster of three primaries
       redis = await client()
     })
     recentWritesContract(() => new RedisRecentWrites(redis, TTL_MS))
+  })
+
+  it('serves the whole app on the cluster: ready, cache, sessions and rate limits in Redis', async () => {
+    const app = await startTestApp('sqlite', { HBNB_REDIS_URL: cluster.url, HBNB_CACHE: 'redis' })
+    try {
+      const deadline = Date.now() + 15_000
+      let readiness = await app.get('/readyz')
+      while (readiness.body.status !== 'ok' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        readiness = await app.get('/readyz')
+      }
+      expect(readiness.body.checks.redis.status).toBe('ok')
+      expect(readiness.body.checks.live_events.status).toBe('ok')
+
+      const first = await app.get('/api/v1/amenities/')
+      expect(first.status).toBe(200)
+      expect((await app.get('/api/v1/amenities/')).text).toBe(first.text)
+      const keys = async (pattern: string) => {
+        const counts = await Promise.all(
+          cluster.ports.map((port) =>
+            cluster.cli(port, 'EVAL', `return #redis.call('KEYS', '${pattern}')`, '0'),
+          ),
+        )
+        return counts.reduce((sum, count) => sum + Number(count), 0)
+      }
+      expect(await keys('{hbnb:cache}:e:*')).toBeGreaterThan(0)
+      expect(await keys('hbnb:rate:*')).toBeGreaterThan(0)
+
+      const token = await app.adminToken()
+      expect((await app.get('/api/v1/auth/protected', { token })).status).toBe(200)
+      expect(await keys('hbnb:session:*')).toBeGreaterThan(0)
+      expect((await app.post('/api/v1/auth/logout-all', undefined, { token })).status).toBe(200)
+      const refused = await app.get('/api/v1/auth/protected', { token })
+      expect(refused.status).toBe(401)
+      expect(refused.body.code).toBe('token_revoked')
+    } finally {
+      await app.close()
+    }
   })
 
   it('spreads sessions and rate-limit counters over the primaries, and keeps each script in one slot', async () => {
