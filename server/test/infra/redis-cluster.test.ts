@@ -100,6 +100,34 @@ describe.skipIf(!INSTALLED)('Redis drivers on a Redis Cluster of three primaries
     }))
   })
 
+  it("serves nothing cached before a lost connection to the cache's node once it is back", async () => {
+    const redis = await client()
+    const store = new RedisCacheStore(redis, { tagTtlMs: 3_600_000, retryMs: 50 })
+    try {
+      const { version } = await store.read('outage', ['t'])
+      await store.write('outage', version, Buffer.from('before'), 60_000)
+      expect(String((await store.read('outage', ['t'])).value)).toBe('before')
+      const slot = await cluster.cli(cluster.ports[0]!, 'CLUSTER', 'KEYSLOT', '{hbnb:cache}:epoch')
+      const owners = []
+      for (const port of cluster.ports) {
+        if (Number(await cluster.cli(port, 'CLUSTER', 'COUNTKEYSINSLOT', slot)) > 0) owners.push(port)
+      }
+      expect(owners).toHaveLength(1)
+      // Only that node drops its clients: the cluster itself stays up.
+      await cluster.cli(owners[0]!, 'CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes')
+      const deadline = Date.now() + 10_000
+      let after = await store.read('outage', ['t']).catch(() => undefined)
+      while (!after && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        after = await store.read('outage', ['t']).catch(() => undefined)
+      }
+      expect(after).toBeDefined()
+      expect(after!.value).toBeUndefined()
+    } finally {
+      await store.close()
+    }
+  })
+
   describe('pub/sub', () => {
     const limits = { size: CONTRACT_REPLAY_SIZE, seconds: 600 }
     pubSubContract(async () => {

@@ -59,8 +59,8 @@ export class RedisCacheStore implements CacheStore {
     this.epochKey = `${this.prefix}epoch`
     if (!('hbnbCacheReadBuffer' in redis)) redis.defineCommand('hbnbCacheRead', { lua: READ_SCRIPT })
     redis.on('close', this.onClose)
-    // On a Redis Cluster, a connection to one node can break while the cluster stays up.
-    redis.on('node error', this.onClose)
+    // On a Redis Cluster, the connection to one node can close while the cluster stays up.
+    redis.on('-node', this.onClose)
   }
 
   async read(key: string, tags: readonly string[]): Promise<CacheRead> {
@@ -105,7 +105,7 @@ export class RedisCacheStore implements CacheStore {
     this.closed = true
     clearTimeout(this.retryTimer)
     this.redis.off('close', this.onClose)
-    this.redis.off('node error', this.onClose)
+    this.redis.off('-node', this.onClose)
   }
 
   private entryKey(key: string, version: string): string {
