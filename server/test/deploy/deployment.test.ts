@@ -149,6 +149,8 @@ describe('the container health check', () => {
 
 interface Service {
   image?: string
+  init?: boolean
+  stop_grace_period?: string
   build?: string
   command?: string[]
   entrypoint?: string[]
@@ -191,6 +193,11 @@ describe('compose.yaml', () => {
     }
     for (const [, service] of [...role('serve'), ...role('worker'), ...role('beat'), ...role('migrate')]) {
       expect(service.env_file).toBe('.env')
+    }
+    // The long-running roles drain on SIGTERM within HBNB_SHUTDOWN_TIMEOUT_MS (15 s) before a SIGKILL.
+    for (const [, service] of [...role('serve'), ...role('worker'), ...role('beat')]) {
+      expect(service.init).toBe(true)
+      expect(service.stop_grace_period).toBe('30s')
     }
   })
 
