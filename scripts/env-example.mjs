@@ -1,8 +1,8 @@
 // Writes .env.example from the settings in server/src/config.ts (run after `npm run build --workspace
 // server`): every HBNB_* setting with its description and default, and the values a production
-// deployment (compose.yaml, deploy/systemd) sets. server/test/deploy/deployment.test.ts checks that
-// the file names every setting.
-import { writeFileSync } from 'node:fs'
+// deployment (compose.yaml, deploy/systemd) sets. `--check` only says whether the file is up to date
+// (server/test/deploy/deployment.test.ts runs it).
+import { readFileSync, writeFileSync } from 'node:fs'
 import { SETTINGS } from '../server/dist/config.js'
 
 /** What compose.yaml's services share; `change-me` marks what every installation must choose. */
@@ -39,7 +39,7 @@ const out = [
   '# and fill in every empty value and every `change-me`. Every HBNB_* setting is here, with its',
   '# description and its default; the uncommented lines are what a production deployment with',
   '# compose.yaml sets (with systemd on one machine, use 127.0.0.1 instead of the service names).',
-  '# Generated from server/src/config.ts by `node scripts/env-example.mjs`: do not edit by hand.',
+  '# Generated from server/src/config.ts by `npm run docs:env`: do not edit by hand.',
   '',
 ]
 for (const setting of Object.values(SETTINGS)) {
@@ -63,5 +63,14 @@ for (const name of Object.keys(PRODUCTION)) {
   if (!Object.values(SETTINGS).some((setting) => setting.name === name))
     throw new Error(`unknown setting ${name}`)
 }
-writeFileSync(new URL('../.env.example', import.meta.url), out.join('\n'))
-console.log(`.env.example: ${Object.keys(SETTINGS).length} settings`)
+const target = new URL('../.env.example', import.meta.url)
+if (process.argv.includes('--check')) {
+  // server/test/deploy/deployment.test.ts: the file is what this script writes.
+  if (readFileSync(target, 'utf8') !== out.join('\n')) {
+    console.error('.env.example is not up to date: run `npm run docs:env`')
+    process.exit(1)
+  }
+} else {
+  writeFileSync(target, out.join('\n'))
+  console.log(`.env.example: ${Object.keys(SETTINGS).length} settings`)
+}

@@ -410,6 +410,14 @@ describe('.env.example', () => {
     for (const name of hbnbNames(text)) expect(SETTING_NAMES, name).toContain(name)
   })
 
+  it('is what scripts/env-example.mjs writes from the settings (server/dist, built before the tests)', async () => {
+    const check = await run(process.execPath, [join(ROOT, 'scripts/env-example.mjs'), '--check']).then(
+      () => 'up to date',
+      (error: { stderr: string }) => error.stderr.trim(),
+    )
+    expect(check).toBe('up to date')
+  })
+
   it('holds values the server accepts in production once the secrets are filled in', () => {
     expect(set.HBNB_ENV).toBe('production')
     expect(set.HBNB_JWT_SECRET).toBe('')
