@@ -17,24 +17,27 @@ export type Redis = Server | Cluster
 
 const require = createRequire(import.meta.url)
 
+const CONNECTION = {
+  lazyConnect: false,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 2000,
+  commandTimeout: 1000,
+}
+const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2000)
+
+// Loaded on first use, not on import: a process without Redis (the embedded default) never holds ioredis.
+const ioredis = () => require('ioredis') as typeof import('ioredis')
+
 export function createRedis(url: string, logger?: Logger, options: { logIntervalMs?: number } = {}): Redis {
-  // Loaded here, not on import: a process without Redis (the embedded default) never holds ioredis.
-  const ioredis = require('ioredis') as typeof import('ioredis')
-  const connection = {
-    lazyConnect: false,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-    commandTimeout: 1000,
-  }
-  const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2000)
+  const { Redis: Server, Cluster } = ioredis()
   const target = parseRedisUrl(url)
   let redis: Redis
   if (target.kind === 'server') {
-    redis = new ioredis.Redis(target.url, { ...connection, retryStrategy })
+    redis = new Server(target.url, { ...CONNECTION, retryStrategy })
   } else if (target.kind === 'sentinel') {
-    redis = new ioredis.Redis({
-      ...connection,
+    redis = new Server({
+      ...CONNECTION,
       retryStrategy,
       sentinels: target.sentinels,
       name: target.name,
@@ -49,20 +52,53 @@ export function createRedis(url: string, logger?: Logger, options: { logInterval
       reconnectOnError: (error) => error.message.startsWith('READONLY'),
     })
   } else {
-    redis = new ioredis.Cluster(target.nodes, {
+    redis = new Cluster(target.nodes, {
       lazyConnect: false,
       enableOfflineQueue: false,
       clusterRetryStrategy: retryStrategy,
       slotsRefreshTimeout: 2000,
       redisOptions: {
-        ...connection,
+        ...CONNECTION,
         username: target.username,
         password: target.password,
         ...(target.tls ? { tls: {} } : {}),
       },
     })
   }
-  const failures = new ThrottledWarning(logger, options.logIntervalMs ?? 30_000)
+  return logFailures(redis, logger, options.logIntervalMs)
+}
+
+/**
+ * A connection for SUBSCRIBE, whose 'close' and 'ready' events tell when the subscription broke and
+ * when it can be made again. On a cluster, a PUBLISH reaches every node, so one plain connection to
+ * any node hears every message: it moves on to the next node of the URL whenever it reconnects (the
+ * cluster client's own subscriber would re-subscribe silently, hiding a gap in the events).
+ */
+export function createSubscriber(url: string, logger?: Logger): Redis {
+  const target = parseRedisUrl(url)
+  if (target.kind !== 'cluster') return createRedis(url, logger)
+  let next = 0
+  const node = () => target.nodes[next++ % target.nodes.length]!
+  const first = node()
+  const subscriber: Server = new (ioredis().Redis)({
+    ...CONNECTION,
+    host: first.host,
+    port: first.port,
+    username: target.username,
+    password: target.password,
+    ...(target.tls ? { tls: {} } : {}),
+    retryStrategy: (attempt) => {
+      const { host, port } = node()
+      subscriber.options.host = host
+      subscriber.options.port = port
+      return retryStrategy(attempt)
+    },
+  })
+  return logFailures(subscriber, logger)
+}
+
+function logFailures(redis: Redis, logger: Logger | undefined, intervalMs = 30_000): Redis {
+  const failures = new ThrottledWarning(logger, intervalMs)
   redis.on('error', (error) => failures.warn(error, 'redis unavailable: falling back to the database'))
   redis.on('ready', () => failures.recovered('redis is back'))
   return redis

@@ -8,7 +8,7 @@
 // kept: after Redis lost its data, new ids are above the old ones and an old id is known to
 // predate every log.
 import type { Logger } from '../../logger.js'
-import { createRedis, type Redis } from '../redis.js'
+import { createSubscriber, type Redis } from '../redis.js'
 import type { PubSub, Replay, ReplayLimits, SequencedMessage, TopicMessage } from './port.js'
 
 // The publish script touches the id counter and the topic's keys together: one {hash tag}, one slot
@@ -128,7 +128,7 @@ export class RedisPubSub implements PubSub {
   }
 
   private openSubscriber(): Redis {
-    const subscriber = createRedis(this.url, this.logger)
+    const subscriber = createSubscriber(this.url, this.logger)
     subscriber.on('message', (channel: string, text: string) => {
       if (channel !== CHANNEL) return
       const message = JSON.parse(text) as SequencedMessage
