@@ -3,6 +3,7 @@
 // slot, others spread over the nodes, and a Sentinel failover the client follows.
 import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
 import { RedisCacheStore } from '../../src/infra/cache/redis.js'
 import { RedisPubSub } from '../../src/infra/pubsub/redis.js'
 import { RedisRateLimitStore } from '../../src/infra/rate-limit/redis.js'
@@ -61,6 +62,14 @@ describe('HBNB_REDIS_URL forms', () => {
       password: 'secret',
       tls: false,
     })
+  })
+
+  it('is checked at start-up like every setting', () => {
+    const config = loadConfig({ HBNB_REDIS_URL: 'redis+cluster://10.0.0.1:7000,10.0.0.2:7000' }, false)
+    expect(config.redisUrl).toBe('redis+cluster://10.0.0.1:7000,10.0.0.2:7000')
+    expect(() => loadConfig({ HBNB_REDIS_URL: 'redis+sentinel://s1:26379' }, false)).toThrow(
+      /HBNB_REDIS_URL: expected/,
+    )
   })
 
   it('refuses what it cannot use, saying what it expects', () => {
