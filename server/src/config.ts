@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { addressList } from './addresses.js'
 import { entropyBits, passwordProblem } from './password-policy.js'
+import { parseRedisUrl } from './redis-url.js'
 
 export const DEMO_JWT_SECRET = 'hbnb-demo-secret-change-me-in-production-0000'
 export const DEFAULT_ADMIN_PASSWORD = 'admin1234'
@@ -609,12 +610,11 @@ export const SETTINGS = {
   redisUrl: {
     name: 'HBNB_REDIS_URL',
     description:
-      'Redis for the cache, sessions, rate limits and live events shared by all API processes (`redis://host:6379/0`); unset: in-process memory.',
+      'Redis for the cache, sessions, rate limits and live events shared by all API processes: one server (`redis://host:6379/0`), a Redis Cluster (`redis+cluster://node1:6379,node2:6379,...`) or a primary found through Redis Sentinel (`redis+sentinel://sentinel1:26379,sentinel2:26379/<primary name>`); `rediss` for TLS. Unset: in-process memory.',
     default: 'none',
     parse: (raw: string) => {
-      const value = raw.trim()
-      if (!/^rediss?:\/\//.test(value)) throw new Error('expected redis://host:6379')
-      return value
+      parseRedisUrl(raw)
+      return raw.trim()
     },
   },
   realtimePingIntervalSeconds: {

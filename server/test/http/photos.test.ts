@@ -140,11 +140,20 @@ describeEachDriver(
       expect(cover).toMatchObject({ id: photos[0]!.id, src: photos[0]!.src })
       const bare = await t().place(host.token, { title: 'No photos yet' })
 
-      const mine = (await t().get('/api/v1/places/?owner_id=me', { token: host.token })).body
-      const coverOf = (list: { id: string; cover_photo: unknown }[], id: string) =>
+      const mine = (await t().get('/api/v1/places/?owner_id=me&include=cover_photo', { token: host.token }))
+        .body
+      const coverOf = (list: { id: string; cover_photo?: unknown }[], id: string) =>
         list.find((place) => place.id === id)?.cover_photo
       expect(coverOf(mine, placeId)).toEqual(cover)
       expect(coverOf(mine, bare.id)).toBeNull()
+      // The HBnB list stays as HBnB clients know it unless covers are asked for (public and cached too).
+      for (const url of ['/api/v1/places/?owner_id=me', '/api/v1/places/?limit=100']) {
+        const plain = (await t().get(url, { token: host.token })).body as Record<string, unknown>[]
+        expect(plain.find((place) => place.id === placeId)).not.toHaveProperty('cover_photo')
+      }
+      const everyone = (await t().get('/api/v1/places/?limit=100&include=cover_photo')).body
+      expect(coverOf(everyone, placeId)).toEqual(cover)
+      expectError(await t().get('/api/v1/places/?include=photos'), 400)
 
       const guest = await t().user()
       const list = (await t().post('/api/v1/wishlists', { name: 'Seaside' }, { token: guest.token })).body
@@ -258,7 +267,9 @@ describeEachDriver(
       expect(await order()).toEqual(['0:Kitchen', '1:Bedroom', '2:Garden'])
       // The host's cards show the cover as it is now: the first photo, with its latest alt text.
       const coverOnCard = async () => {
-        const mine = await t().get('/api/v1/places/?owner_id=me&limit=100', { token: host.token })
+        const mine = await t().get('/api/v1/places/?owner_id=me&limit=100&include=cover_photo', {
+          token: host.token,
+        })
         const card = (
           mine.body as { id: string; cover_photo: { id: string; alt_text: string } | null }[]
         ).find((item) => item.id === place)

@@ -30,7 +30,7 @@ describe('cache port: memory driver', () => {
 
 describe('cache port: Redis driver (real redis-server on loopback)', () => {
   let server: RedisProcess
-  let redis: Redis
+  let redis: ReturnType<typeof createRedis>
   beforeAll(async () => {
     server = await startRedis()
   })

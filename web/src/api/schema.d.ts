@@ -3466,6 +3466,8 @@ export interface paths {
                 query?: {
                     /** @description Value from the `Link: rel="next"` header */
                     cursor?: string;
+                    /** @description `cover_photo`: each listing's cover photo (null without one), as on cards */
+                    include?: "cover_photo";
                     /** @description Page size (clamped to the configured maximum) */
                     limit?: number;
                     /** @description A user's id, or `me` */
@@ -3505,7 +3507,7 @@ export interface paths {
                             cleaning_fee_minor: number;
                             /** @description ISO 3166-1 alpha-2 code */
                             country: string;
-                            cover_photo: {
+                            cover_photo?: {
                                 alt_text: string;
                                 height: number;
                                 id: string;

@@ -1,5 +1,6 @@
 // The production cache driver: entries and tag versions in Redis, shared by every process. A hit is
-// one round trip: a script reads the tag versions and the entry under them together.
+// one round trip: a script reads the tag versions and the entry under them together. Every key has
+// the {hbnb:cache} hash tag, so that on a Redis Cluster they all live in one slot (one shard).
 //
 // While Redis is unreachable, writes cannot bump tags there. So after any disconnect or failed bump
 // this process gives the global epoch (a tag of every entry) a new version before it reads from Redis
@@ -30,7 +31,10 @@ interface ScriptClient {
 }
 
 export interface RedisCacheOptions {
-  /** Key prefix of everything the cache stores. */
+  /**
+   * Key prefix of everything the cache stores. A read script touches the epoch, the tags and the entry
+   * together: on a Redis Cluster the prefix must hold a {hash tag} so that they share a slot.
+   */
   prefix?: string
   /** How long a tag version lives (longer than any entry). */
   tagTtlMs: number
@@ -51,10 +55,12 @@ export class RedisCacheStore implements CacheStore {
     private readonly redis: Redis,
     private readonly options: RedisCacheOptions,
   ) {
-    this.prefix = options.prefix ?? 'hbnb:cache:'
+    this.prefix = options.prefix ?? '{hbnb:cache}:'
     this.epochKey = `${this.prefix}epoch`
     if (!('hbnbCacheReadBuffer' in redis)) redis.defineCommand('hbnbCacheRead', { lua: READ_SCRIPT })
     redis.on('close', this.onClose)
+    // On a Redis Cluster, the connection to one node can close while the cluster stays up.
+    redis.on('-node', this.onClose)
   }
 
   async read(key: string, tags: readonly string[]): Promise<CacheRead> {
@@ -99,6 +105,7 @@ export class RedisCacheStore implements CacheStore {
     this.closed = true
     clearTimeout(this.retryTimer)
     this.redis.off('close', this.onClose)
+    this.redis.off('-node', this.onClose)
   }
 
   private entryKey(key: string, version: string): string {

@@ -8,11 +8,13 @@
 // kept: after Redis lost its data, new ids are above the old ones and an old id is known to
 // predate every log.
 import type { Logger } from '../../logger.js'
-import { createRedis, type Redis } from '../redis.js'
+import { createSubscriber, type Redis } from '../redis.js'
 import type { PubSub, Replay, ReplayLimits, SequencedMessage, TopicMessage } from './port.js'
 
-const PREFIX = 'hbnb:live:'
-const CHANNEL = `${PREFIX}events`
+// The publish script touches the id counter and the topic's keys together: one {hash tag}, one slot
+// of a Redis Cluster. The channel is not a key (a cluster forwards PUBLISH to every node).
+const PREFIX = '{hbnb:live}:'
+const CHANNEL = 'hbnb:live:events'
 const ID_KEY = `${PREFIX}id`
 const START_KEY = `${PREFIX}start`
 /** How long the id of a topic's last event is remembered: a `last_id` older than this may miss events. */
@@ -126,7 +128,7 @@ export class RedisPubSub implements PubSub {
   }
 
   private openSubscriber(): Redis {
-    const subscriber = createRedis(this.url, this.logger)
+    const subscriber = createSubscriber(this.url, this.logger)
     subscriber.on('message', (channel: string, text: string) => {
       if (channel !== CHANNEL) return
       const message = JSON.parse(text) as SequencedMessage

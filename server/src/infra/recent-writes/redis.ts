@@ -5,14 +5,13 @@ const PREFIX = 'hbnb:recent-writes:'
 
 // One hash per client key, a field per replication domain holding `server-seq`; a field only
 // moves forward, so two processes recording the same client's writes out of order keep the later.
+// One script run per key: the keys of a client may live on different nodes of a Redis Cluster.
 const RECORD = `
-for _, key in ipairs(KEYS) do
-  local current = redis.call('HGET', key, ARGV[2])
-  if not current or tonumber(string.match(current, '(%d+)$')) < tonumber(ARGV[4]) then
-    redis.call('HSET', key, ARGV[2], ARGV[3] .. '-' .. ARGV[4])
-  end
-  redis.call('PEXPIRE', key, ARGV[1])
+local current = redis.call('HGET', KEYS[1], ARGV[2])
+if not current or tonumber(string.match(current, '(%d+)$')) < tonumber(ARGV[4]) then
+  redis.call('HSET', KEYS[1], ARGV[2], ARGV[3] .. '-' .. ARGV[4])
 end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 1`
 
 /** Recent writes shared by every API process through Redis (HBNB_REDIS_URL). */
@@ -24,17 +23,16 @@ export class RedisRecentWrites implements RecentWrites {
 
   async record(keys: string[], gtid: string) {
     const { domain, server, seq } = parseGtid(gtid)
-    const redisKeys = keys.map((key) => PREFIX + key)
-    await this.redis.eval(RECORD, redisKeys.length, ...redisKeys, this.ttlMs, domain, server, seq)
+    await Promise.all(
+      keys.map((key) => this.redis.eval(RECORD, 1, PREFIX + key, this.ttlMs, domain, server, seq)),
+    )
   }
 
   async lastWrite(keys: string[]) {
-    const pipeline = this.redis.pipeline()
-    for (const key of keys) pipeline.hgetall(PREFIX + key)
+    const hashes = await Promise.all(keys.map((key) => this.redis.hgetall(PREFIX + key)))
     const gtids: Gtid[] = []
-    for (const [error, fields] of (await pipeline.exec()) ?? []) {
-      if (error) throw error
-      for (const [domain, serverSeq] of Object.entries(fields as Record<string, string>)) {
+    for (const fields of hashes) {
+      for (const [domain, serverSeq] of Object.entries(fields)) {
         gtids.push(parseGtid(`${domain}-${serverSeq}`))
       }
     }

@@ -22,10 +22,10 @@ export class RedisSessionStore implements SessionStore {
 
   async revoke(sessionIds: string[], ttlMs: number): Promise<void> {
     if (sessionIds.length === 0) return
-    const batch = this.redis.multi()
-    for (const sessionId of sessionIds) batch.set(this.prefix + sessionId, 'revoked', 'PX', ttlMs)
-    const results = await batch.exec()
-    const failed = results?.find(([error]) => error)
-    if (!results || failed) throw failed?.[0] ?? new Error('redis transaction aborted')
+    // One command per session: their keys may live on different nodes of a Redis Cluster. A failure
+    // rejects (the caller retries; revoking again is harmless).
+    await Promise.all(
+      sessionIds.map((sessionId) => this.redis.set(this.prefix + sessionId, 'revoked', 'PX', ttlMs)),
+    )
   }
 }

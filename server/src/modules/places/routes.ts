@@ -6,10 +6,10 @@ import { collectionRequest, sendList } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, MessageResponse, PageQuery } from '../../http/schemas.js'
 import {
   AmenityParams,
-  PlaceCard,
   PlaceCreateBody,
   PlaceCreated,
   PlaceDetail,
+  PlaceListItem,
   PlaceSummary,
   PlacesSearchBody,
   PlaceUpdateBody,
@@ -22,6 +22,11 @@ const PlaceListQuery = Type.Object({
   status: Type.Optional(
     Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('suspended')], {
       description: 'Other than published: the owner (with owner_id) and admins only',
+    }),
+  ),
+  include: Type.Optional(
+    Type.Literal('cover_photo', {
+      description: "`cover_photo`: each listing's cover photo (null without one), as on cards",
     }),
   ),
 })
@@ -55,18 +60,18 @@ export function placeRoutes({ app, auth, services, config, cached }: HttpContext
         tags,
         summary: 'List published places; `owner_id=me` lists my places in every status',
         querystring: PlaceListQuery,
-        response: { 200: Type.Array(PlaceCard), ...errors(401, 403) },
+        response: { 200: Type.Array(PlaceListItem), ...errors(401, 403) },
       },
     },
     async (request, reply) => {
-      const { owner_id, status } = request.query
+      const { owner_id, status, include } = request.query
       const actor = await auth.optional(request)
-      const query = { owner_id, status }
+      const query = { owner_id, status, covers: include === 'cover_photo' }
       const page = await places.listResponse(
         collectionRequest(request.query, config),
         query,
         actor,
-        listSerializerOf(reply, PlaceCard),
+        listSerializerOf(reply, PlaceListItem),
       )
       return cached.send(request, reply, page)
     },

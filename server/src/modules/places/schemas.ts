@@ -49,6 +49,9 @@ const PlaceFields = {
 
 export const PlaceSummary = Type.Object(PlaceFields)
 
+/** A listing in `GET /places/`: its cover photo only when asked for (`include=cover_photo`). */
+export const PlaceListItem = Type.Object({ ...PlaceFields, cover_photo: Type.Optional(CoverPhoto) })
+
 /** A listing shown as a card (lists, wishlists, search): with its cover photo. */
 export const PlaceCard = Type.Object({ ...PlaceFields, cover_photo: CoverPhoto })
 

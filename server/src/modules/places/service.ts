@@ -205,14 +205,14 @@ export class PlaceService {
    */
   async listResponse(
     page: PageRequest,
-    query: { owner_id?: string; status?: PlaceStatus } = {},
+    query: { owner_id?: string; status?: PlaceStatus; covers?: boolean } = {},
     actor: Actor | null = null,
     serialize?: Serialize,
   ): Promise<CachedResponse> {
     const build = async () => {
       const built = await this.list(page, {}, query, actor)
       return {
-        value: await withCovers(built.items, this.deps.covers),
+        value: query.covers ? await withCovers(built.items, this.deps.covers) : built.items,
         total: built.total,
         next: built.nextCursor,
       }
@@ -221,7 +221,7 @@ export class PlaceService {
     const managed = actor !== null && ownerId !== undefined && (actor.isAdmin || ownerId === actor.id)
     const publicOnly = (query.status ?? (managed ? undefined : 'published')) === 'published'
     if (!publicOnly || (query.owner_id === 'me' && !actor)) return toResponse(await build(), serialize)
-    const key = `places:${page.limit}:${page.after ?? ''}:${ownerId ?? ''}`
+    const key = `places:${page.limit}:${page.after ?? ''}:${ownerId ?? ''}${query.covers ? ':covers' : ''}`
     return this.deps.cache.get('places', key, Tags.placeList(), build, { serialize })
   }
 

@@ -21,7 +21,7 @@ export const placeQueries = {
       queryFn: ({ pageParam }) =>
         unwrapPage(
           api.GET('/api/v1/places/', {
-            params: { query: { ...query, limit: PLACES_PAGE, cursor: pageParam } },
+            params: { query: { ...query, include: 'cover_photo', limit: PLACES_PAGE, cursor: pageParam } },
           }),
         ),
       initialPageParam: undefined as string | undefined,
