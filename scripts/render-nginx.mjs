@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // Fills deploy/nginx/hbnb.conf.template: `node scripts/render-nginx.mjs settings.json > nginx.conf`.
+// deploy/nginx/nginx.conf (compose.yaml's) is this rendering of deploy/nginx/compose.json:
+// `node scripts/render-nginx.mjs deploy/nginx/compose.json > deploy/nginx/nginx.conf` after a change.
 // The settings (JSON) name the ports, paths and certificate; see docs/operations.md, "NGINX in front".
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -54,6 +56,8 @@ export function renderNginxConfig(given) {
   const httpsPort = /:(\d+)$/.exec(String(settings.httpsListen))?.[1] ?? String(settings.httpsListen)
   const values = {
     RUN_DIR: plain('runDir', settings.runDir),
+    ERROR_LOG: plain('errorLog', settings.errorLog ?? `${settings.runDir}/error.log`),
+    ACCESS_LOG: plain('accessLog', settings.accessLog ?? `${settings.runDir}/access.log`),
     MIME_TYPES: plain('mimeTypes', settings.mimeTypes),
     HTTP_LISTEN: plain('httpListen', settings.httpListen),
     HTTPS_LISTEN: plain('httpsListen', settings.httpsListen),

@@ -82,6 +82,12 @@ describe('scripts/render-nginx.mjs', () => {
     expect(withoutBrotli).toContain('gzip_static on;')
   })
 
+  it("keeps compose.yaml's deploy/nginx/nginx.conf the rendering of deploy/nginx/compose.json", () => {
+    const deploy = join(import.meta.dirname, '../../../deploy/nginx')
+    const compose = JSON.parse(readFileSync(join(deploy, 'compose.json'), 'utf8'))
+    expect(readFileSync(join(deploy, 'nginx.conf'), 'utf8')).toBe(renderNginxConfig(compose))
+  })
+
   it('refuses missing settings and values NGINX would misread', () => {
     expect(() => renderNginxConfig({ ...settings, tlsKey: undefined })).toThrow(/missing: tlsKey/)
     expect(() => renderNginxConfig({ ...settings, upstreams: [] })).toThrow(/upstreams/)
