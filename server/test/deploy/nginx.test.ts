@@ -413,6 +413,12 @@ describe.runIf(NGINX || process.env.CI === 'true')('NGINX in front of two hbnb s
     expect(JSON.parse(refused.body.toString())).toMatchObject({ code: 'operators_only' })
     expect(refused.body.toString()).toContain('allowed address')
     expect((await https('/api/v1/stats', { from: '127.0.0.2' })).status).toBe(403)
+    // The spellings the app also answers are refused by NGINX too.
+    for (const path of ['/metrics/', '//metrics?x=1', '/%6detrics']) {
+      const answer = await https(path, { from: '127.0.0.2' })
+      expect(answer.status, path).toBe(403)
+      expect(answer.body.toString(), path).toContain('allowed address')
+    }
     // 127.0.0.3 is let through by NGINX, and allowed by the app only if it sees the client's address
     // (NGINX itself connects from 127.0.0.1).
     const allowed = await https('/metrics', { from: '127.0.0.3' })
