@@ -217,10 +217,11 @@ async function main() {
   const edgeUrl = `https://localhost:${httpsPort}`
   const tlsEndpoint = { ...endpoint, tlsOptions: { ca: tls.ca } }
 
-  const apiPids = [first.proc.pid, second.pid]
   const runs = {}
   runs.edge = await measureQuietly('NGINX', retries, () =>
-    measure(edgeUrl + endpoint.path, tlsEndpoint, load, () => cpuOf({ nginx: pids, api: apiPids })),
+    measure(edgeUrl + endpoint.path, tlsEndpoint, load, () =>
+      cpuOf({ nginx: pids, 'api 1': [first.proc.pid], 'api 2': [second.pid] }),
+    ),
   )
   runs.direct = await measureQuietly('direct', retries, () =>
     measure(first.baseUrl + endpoint.path, endpoint, load, () => cpuOf({ api: [first.proc.pid] })),
