@@ -11,7 +11,7 @@ export const ADMIN = { email: 'admin@hbnb.io', password: 'admin1234' }
 export const TARGET_PLACES = Number(process.env.BENCH_PLACES ?? 1000)
 
 /** The environment without any HBNB_* setting of the caller's shell, so every run is configured alike. */
-function cleanEnv() {
+export function cleanEnv() {
   const env = {}
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('HBNB_') && key !== 'PORT') env[key] = value

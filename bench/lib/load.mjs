@@ -27,11 +27,21 @@ function percentile(sorted, p) {
  */
 export async function measure(
   url,
-  { method = 'GET', headers, body, requests },
+  { method = 'GET', headers, body, requests, tlsOptions },
   { connections, duration, warmup },
   watch,
 ) {
-  const options = { url, method, headers, body, requests, connections, pipelining: 1, timeout: 10 }
+  const options = {
+    url,
+    method,
+    headers,
+    body,
+    requests,
+    tlsOptions,
+    connections,
+    pipelining: 1,
+    timeout: 10,
+  }
   if (warmup > 0) await run({ ...options, duration: warmup })
   const latencies = []
   const watcher = watch?.()
