@@ -13,6 +13,7 @@ import type { CachedResponse, CacheEntry, ResponseCache, Serialize } from '../in
 import { Lru } from '../infra/cache/memory.js'
 import { counter } from '../metrics.js'
 import type { AccessLog } from './access-log.js'
+import { type Compressor, compressible, encodedEtag, encodingFor, varyWithEncoding } from './compression.js'
 import { nextPageLink, pageHeaders } from './pagination.js'
 import { type RateLimits, rateLimitHeaders } from './rate-limit.js'
 import { observeRequest } from './request-metrics.js'
@@ -22,6 +23,8 @@ const REMEMBERED_URLS = 10_000
 /** Longer URLs are not remembered (they always go through the router): bounds the memory it takes. */
 const LONGEST_REMEMBERED_URL = 1024
 const JSON_TYPE = 'application/json; charset=utf-8'
+/** The end of an ETag of a compressed form (compression.ts `encodedEtag`). */
+const ENCODED = /-(br|gzip)"$/
 
 const earlyAnswers = counter(
   'hbnb_cache_early_answers_total',
@@ -45,10 +48,13 @@ export interface RequestRules {
 
 type Listener = (request: IncomingMessage, response: ServerResponse) => void
 
+/** Whether `If-None-Match` names the body `etag` names, in any of its encodings. */
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false
   if (ifNoneMatch.trim() === '*') return true
-  return ifNoneMatch.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag)
+  return ifNoneMatch
+    .split(',')
+    .some((candidate) => candidate.trim().replace(/^W\//, '').replace(ENCODED, '"') === etag)
 }
 
 function isAnonymousGet(method: string | undefined, headers: IncomingMessage['headers']): boolean {
@@ -67,6 +73,7 @@ export class CachedResponses {
 
   constructor(
     private readonly cache: ResponseCache,
+    private readonly compressor: Compressor,
     private readonly rules: RequestRules,
   ) {}
 
@@ -142,10 +149,20 @@ export class CachedResponses {
       response.writeHead(status, headers)
       response.end()
     } else {
+      let body = cached.body
       headers['content-type'] = JSON_TYPE
-      headers['content-length'] = cached.body.length
+      if (compressible(JSON_TYPE, body.length)) {
+        headers.vary = varyWithEncoding(headers.vary)
+        const encoding = encodingFor(request.headers['accept-encoding'])
+        if (encoding) {
+          body = this.compressor.compress(body, encoding, cached.etag)
+          headers['content-encoding'] = encoding
+          headers.etag = encodedEtag(cached.etag, encoding)
+        }
+      }
+      headers['content-length'] = body.length
       response.writeHead(status, headers)
-      response.end(cached.body)
+      response.end(body)
     }
     earlyAnswers.inc()
     const elapsedMs = performance.now() - started

@@ -32,6 +32,7 @@ import type { Authenticator } from './auth.js'
 import { CachedResponses } from './cached-response.js'
 import { clientAddressOf, linkBaseOf } from './client-address.js'
 import { clientErrorHandler } from './client-errors.js'
+import { Compressor, compressible, encodedEtag, encodingFor, varyWithEncoding } from './compression.js'
 import type { HttpApp, HttpContext } from './context.js'
 import { corsHeaders, corsHeadersFor, registerCors } from './cors.js'
 import { registerErrorHandlers, sendFrameworkError } from './error-handler.js'
@@ -91,7 +92,8 @@ export async function createHttpServer(
     perUser: config.rateLimitPerUser,
     allow: config.rateLimitAllow,
   })
-  const cached = new CachedResponses(cache, {
+  const compressor = new Compressor()
+  const cached = new CachedResponses(cache, compressor, {
     requestId: requestIdOf,
     cors: corsHeadersFor(cors),
     security,
@@ -165,11 +167,22 @@ export async function createHttpServer(
   registerInputNormalization(app)
   // Fastify measures a string body (Buffer.byteLength) and then encodes it again on write; for large
   // bodies with non-ASCII text both passes are costly. Encoding once to a Buffer does the work once.
-  app.addHook('onSend', (_request, _reply, payload, done) => {
-    done(
-      null,
-      typeof payload === 'string' && payload.length > LARGE_BODY_CHARS ? Buffer.from(payload) : payload,
-    )
+  // JSON and HTML bodies worth it are compressed as the client accepts (compression.ts).
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const body =
+      typeof payload === 'string' && payload.length > LARGE_BODY_CHARS ? Buffer.from(payload) : payload
+    if (typeof body !== 'string' && !Buffer.isBuffer(body)) return done(null, body)
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length
+    if (!compressible(reply.getHeader('content-type'), length) || reply.hasHeader('content-encoding'))
+      return done(null, body)
+    reply.header('vary', varyWithEncoding(reply.getHeader('vary')))
+    const encoding = encodingFor(request.headers['accept-encoding'])
+    if (!encoding) return done(null, body)
+    const etag = reply.getHeader('etag')
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body
+    reply.header('content-encoding', encoding)
+    if (typeof etag === 'string') reply.header('etag', encodedEtag(etag, encoding))
+    done(null, compressor.compress(bytes, encoding, typeof etag === 'string' ? etag : undefined))
   })
   registerRateLimits(app, rateLimits, limits.tokens)
 
