@@ -19,6 +19,9 @@ const DEFAULTS = {
   authBurst: 10,
   apiRate: '50r/s',
   apiBurst: 100,
+  // Open live-update connections per client address across every API process (each process also
+  // holds HBNB_REALTIME_MAX_CONNECTIONS_PER_ADDRESS of its own).
+  wsPerAddress: 20,
   bodyLimit: '12m',
 }
 const REQUIRED = [
@@ -71,6 +74,7 @@ export function renderNginxConfig(given) {
     AUTH_BURST: plain('authBurst', settings.authBurst),
     API_RATE: plain('apiRate', settings.apiRate),
     API_BURST: plain('apiBurst', settings.apiBurst),
+    WS_PER_ADDRESS: plain('wsPerAddress', settings.wsPerAddress),
     BODY_LIMIT: plain('bodyLimit', settings.bodyLimit),
     UPSTREAM_SERVERS: settings.upstreams
       .map((server) => `    server ${plain('upstreams', server)} max_fails=3 fail_timeout=10s;`)

@@ -217,6 +217,7 @@ describe.runIf(NGINX || process.env.CI === 'true')('NGINX in front of two hbnb s
       authBurst: 3,
       apiRate: '200r/s',
       apiBurst: 400,
+      wsPerAddress: 3,
       bodyLimit: '4k',
     })
     writeFileSync(join(dir, 'nginx.conf'), config)
@@ -370,6 +371,48 @@ describe.runIf(NGINX || process.env.CI === 'true')('NGINX in front of two hbnb s
       expect(socket.connected).toBe(true)
     } finally {
       socket.close()
+    }
+  })
+
+  it('holds at most wsPerAddress live connections per address, across both processes', async () => {
+    const open = () => {
+      const socket = io(`https://localhost:${httpsPort}`, {
+        path: '/api/v1/ws',
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        ca: ca.toString(),
+      })
+      const connected = new Promise<boolean>((resolve) => {
+        socket.once('connect', () => resolve(true))
+        socket.once('connect_error', (error) => {
+          refusals.push(String(error))
+          resolve(false)
+        })
+      })
+      return { socket, connected }
+    }
+    const refusals: string[] = []
+    // The earlier test's connection may still be closing at NGINX.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const sockets = [open(), open(), open()]
+    try {
+      expect(await Promise.all(sockets.map((s) => s.connected)), refusals.join('; ')).toEqual([
+        true,
+        true,
+        true,
+      ])
+      const fourth = open()
+      sockets.push(fourth)
+      expect(await fourth.connected).toBe(false)
+      // One closed: room for another.
+      sockets[0]!.socket.close()
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const again = open()
+      sockets.push(again)
+      expect(await again.connected).toBe(true)
+    } finally {
+      for (const { socket } of sockets) socket.close()
     }
   })
 
