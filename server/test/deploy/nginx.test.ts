@@ -354,14 +354,18 @@ describe.runIf(NGINX || process.env.CI === 'true')('NGINX in front of two hbnb s
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/)
   })
 
-  it('upgrades WebSockets to the app', async () => {
-    const socket = io(`https://localhost:${httpsPort}`, {
+  /** A socket.io client of the app's live updates, through NGINX. */
+  const liveSocket = () =>
+    io(`https://localhost:${httpsPort}`, {
       path: '/api/v1/ws',
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
       ca: ca.toString(),
     })
+
+  it('upgrades WebSockets to the app', async () => {
+    const socket = liveSocket()
     try {
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve())
@@ -376,13 +380,7 @@ describe.runIf(NGINX || process.env.CI === 'true')('NGINX in front of two hbnb s
 
   it('holds at most wsPerAddress live connections per address, across both processes', async () => {
     const open = () => {
-      const socket = io(`https://localhost:${httpsPort}`, {
-        path: '/api/v1/ws',
-        transports: ['websocket'],
-        reconnection: false,
-        forceNew: true,
-        ca: ca.toString(),
-      })
+      const socket = liveSocket()
       const connected = new Promise<boolean>((resolve) => {
         socket.once('connect', () => resolve(true))
         socket.once('connect_error', (error) => {

@@ -2,10 +2,9 @@
 // gzip, for bodies of 1 kB or more; small answers and clients that accept neither get the bytes as
 // they are. Cached entries (early answers included) are compressed once per encoding.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import { brotliDecompressSync } from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
   Compressor,
@@ -14,7 +13,8 @@ import {
   MIN_BYTES,
   varyWithEncoding,
 } from '../../src/http/compression.js'
-import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
+import { decoded, rawGet } from '../helpers/raw-http.js'
+import { describeEachDriver } from '../helpers/test-app.js'
 
 const webDir = mkdtempSync(join(tmpdir(), 'hbnb-compression-'))
 writeFileSync(
@@ -22,34 +22,6 @@ writeFileSync(
   `<!doctype html><html><head><meta charset="utf-8" /><title>HBNB</title>${'<!-- - -->'.repeat(100)}</head><body><div id="root"></div></body></html>`,
 )
 afterAll(() => rmSync(webDir, { recursive: true, force: true }))
-
-interface RawResponse {
-  status: number
-  headers: IncomingHttpHeaders
-  bytes: Buffer
-}
-
-function rawGet(t: TestApp, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(new URL(path, t.baseUrl), { headers }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (chunk: Buffer) => chunks.push(chunk))
-      res.on('end', () =>
-        resolve({ status: res.statusCode!, headers: res.headers, bytes: Buffer.concat(chunks) }),
-      )
-      res.on('error', reject)
-    })
-    outgoing.on('error', reject)
-    outgoing.end()
-  })
-}
-
-function decoded(res: RawResponse): string {
-  const encoding = res.headers['content-encoding']
-  if (encoding === 'br') return brotliDecompressSync(res.bytes).toString('utf8')
-  if (encoding === 'gzip') return gunzipSync(res.bytes).toString('utf8')
-  return res.bytes.toString('utf8')
-}
 
 describe('compression rules', () => {
   it('chooses brotli, then gzip, honouring q=0 and *', () => {
@@ -87,20 +59,20 @@ describeEachDriver(
       const host = await t().user()
       for (let i = 0; i < 6; i++) await t().place(host.token, { title: `Listed cabin ${i}` })
       const path = '/api/v1/places/?limit=50'
-      const plain = await rawGet(t(), path)
+      const plain = await rawGet(t().baseUrl, path)
       expect(plain.status).toBe(200)
       expect(plain.bytes.length).toBeGreaterThan(MIN_BYTES)
       expect(plain.headers['content-encoding']).toBeUndefined()
       expect(plain.headers.vary).toMatch(/Accept-Encoding/)
       // A URL asked first compressed goes through the router (a cache miss); then it is answered early.
-      const routed = await rawGet(t(), '/api/v1/places/?limit=49', { 'accept-encoding': 'br' })
+      const routed = await rawGet(t().baseUrl, '/api/v1/places/?limit=49', { 'accept-encoding': 'br' })
       expect(routed.headers['content-encoding']).toBe('br')
       expect(decoded(routed)).toBe(plain.bytes.toString('utf8'))
       for (const [accept, encoding] of [
         ['gzip, deflate, br', 'br'],
         ['gzip', 'gzip'],
       ] as const) {
-        const res = await rawGet(t(), path, { 'accept-encoding': accept })
+        const res = await rawGet(t().baseUrl, path, { 'accept-encoding': accept })
         expect(res.headers['content-encoding'], accept).toBe(encoding)
         expect(res.headers.vary).toMatch(/Accept-Encoding/)
         expect(res.bytes.length).toBeLessThan(plain.bytes.length / 3)
@@ -108,7 +80,7 @@ describeEachDriver(
         expect(decoded(res)).toBe(plain.bytes.toString('utf8'))
         expect(res.headers.etag).toBe(encodedEtag(plain.headers.etag!, encoding))
         // Revalidating the compressed form: nothing changed, nothing sent.
-        const again = await rawGet(t(), path, {
+        const again = await rawGet(t().baseUrl, path, {
           'accept-encoding': accept,
           'if-none-match': res.headers.etag!,
         })
@@ -118,10 +90,10 @@ describeEachDriver(
     })
 
     it('answers small bodies and clients that accept no encoding as they are', async () => {
-      const status = await rawGet(t(), '/api/v1/status', { 'accept-encoding': 'br' })
+      const status = await rawGet(t().baseUrl, '/api/v1/status', { 'accept-encoding': 'br' })
       expect(status.bytes.length).toBeLessThan(MIN_BYTES)
       expect(status.headers['content-encoding']).toBeUndefined()
-      const identity = await rawGet(t(), '/api/v1/amenities/', { 'accept-encoding': 'identity' })
+      const identity = await rawGet(t().baseUrl, '/api/v1/amenities/', { 'accept-encoding': 'identity' })
       expect(identity.headers['content-encoding']).toBeUndefined()
       expect(JSON.parse(identity.bytes.toString('utf8')).length).toBeGreaterThan(0)
     })
@@ -129,7 +101,7 @@ describeEachDriver(
     it('compresses uncached answers too (a logged-in list)', async () => {
       const host = await t().user()
       for (let i = 0; i < 8; i++) await t().place(host.token, { title: `Compressed cabin ${i}` })
-      const mine = await rawGet(t(), '/api/v1/places/?owner_id=me', {
+      const mine = await rawGet(t().baseUrl, '/api/v1/places/?owner_id=me', {
         authorization: `Bearer ${host.token}`,
         'accept-encoding': 'gzip',
       })
@@ -141,7 +113,10 @@ describeEachDriver(
     it('compresses the HTML of a listing page', async () => {
       const host = await t().user()
       const place = await t().place(host.token, { title: 'Page with a head', description: 'x'.repeat(400) })
-      const page = await rawGet(t(), `/places/${place.id}`, { 'accept-encoding': 'br', accept: 'text/html' })
+      const page = await rawGet(t().baseUrl, `/places/${place.id}`, {
+        'accept-encoding': 'br',
+        accept: 'text/html',
+      })
       expect(page.status).toBe(200)
       expect(page.headers['content-type']).toMatch(/^text\/html/)
       expect(page.headers['content-encoding']).toBe('br')

@@ -2,40 +2,12 @@
 // client's files carry no CORS headers (a `Vary: Origin` would make the service worker's copies miss).
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
+import { brotliCompressSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decoded, rawGet } from '../helpers/raw-http.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
-
-interface RawResponse {
-  status: number
-  headers: IncomingHttpHeaders
-  bytes: Buffer
-}
-
-function rawGet(t: TestApp, path: string, headers: Record<string, string>): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(new URL(path, t.baseUrl), { headers }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (chunk: Buffer) => chunks.push(chunk))
-      res.on('end', () =>
-        resolve({ status: res.statusCode!, headers: res.headers, bytes: Buffer.concat(chunks) }),
-      )
-      res.on('error', reject)
-    })
-    outgoing.on('error', reject)
-    outgoing.end()
-  })
-}
-
-function decoded(res: RawResponse): string {
-  const encoding = res.headers['content-encoding']
-  if (encoding === 'br') return brotliDecompressSync(res.bytes).toString('utf8')
-  if (encoding === 'gzip') return gunzipSync(res.bytes).toString('utf8')
-  return res.bytes.toString('utf8')
-}
 
 describe('web client files, precompressed', () => {
   let t: TestApp
@@ -77,7 +49,7 @@ describe('web client files, precompressed', () => {
       for (const [accept, encoding] of cases) {
         const headers: Record<string, string> = { accept: 'text/html' }
         if (accept) headers['accept-encoding'] = accept
-        const res = await rawGet(t, path, headers)
+        const res = await rawGet(t.baseUrl, path, headers)
         expect(res.status, `${path} ${accept}`).toBe(200)
         expect(res.headers['content-encoding'], `${path} ${accept}`).toBe(encoding)
         expect(res.headers.vary, path).toMatch(/accept-encoding/i)
@@ -88,10 +60,10 @@ describe('web client files, precompressed', () => {
   })
 
   it('keeps the content type of the file and its caching rules when compressed', async () => {
-    const asset = await rawGet(t, '/assets/index-abc123.js', { 'accept-encoding': 'br' })
+    const asset = await rawGet(t.baseUrl, '/assets/index-abc123.js', { 'accept-encoding': 'br' })
     expect(asset.headers['content-type']).toContain('javascript')
     expect(asset.headers['cache-control']).toContain('immutable')
-    const worker = await rawGet(t, '/sw.js', { 'accept-encoding': 'br' })
+    const worker = await rawGet(t.baseUrl, '/sw.js', { 'accept-encoding': 'br' })
     expect(worker.headers['content-encoding']).toBe('br')
     expect(worker.headers['content-type']).toContain('javascript')
     expect(worker.headers['service-worker-allowed']).toBe('/')
@@ -100,13 +72,16 @@ describe('web client files, precompressed', () => {
 
   it('does not vary the client files on Origin (the installed app opens offline)', async () => {
     for (const path of ['/assets/index-abc123.js', '/sw.js', '/']) {
-      const res = await rawGet(t, path, { origin: 'https://elsewhere.example', 'accept-encoding': 'gzip' })
+      const res = await rawGet(t.baseUrl, path, {
+        origin: 'https://elsewhere.example',
+        'accept-encoding': 'gzip',
+      })
       expect(res.status, path).toBe(200)
       expect(String(res.headers.vary ?? ''), path).not.toMatch(/origin/i)
       expect(res.headers['access-control-allow-origin'], path).toBeUndefined()
     }
     // The API keeps its CORS headers.
-    const api = await rawGet(t, '/api/v1/client-config', { origin: 'https://elsewhere.example' })
+    const api = await rawGet(t.baseUrl, '/api/v1/client-config', { origin: 'https://elsewhere.example' })
     expect(api.headers['access-control-allow-origin']).toBe('*')
     expect(api.headers.vary).toMatch(/origin/i)
   })
