@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { measureQuietly, NOISE_CORES, noiseOf, startBare } from './lib/bare.mjs'
-import { atExit, freePort, installCleanup, stop } from './lib/children.mjs'
+import { atExit, freePort, installCleanup, runBench, stop } from './lib/children.mjs'
 import { cpuAccount } from './lib/cpu.mjs'
 import { createPlaces, pickPlace, startHbnb } from './lib/hbnb.mjs'
 import { request } from './lib/http.mjs'
@@ -193,9 +193,4 @@ async function main() {
 }
 
 // The private redis-server child would keep the event loop alive: exit (which stops it) when done.
-main()
-  .then(() => process.exit())
-  .catch((error) => {
-    console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`)
-    process.exit(1)
-  })
+runBench(main)

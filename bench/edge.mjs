@@ -17,7 +17,7 @@ import { connect } from 'node:tls'
 import { fileURLToPath } from 'node:url'
 import { renderNginxConfig } from '../scripts/render-nginx.mjs'
 import { measureQuietly, startBare } from './lib/bare.mjs'
-import { atExit, freePort, installCleanup, startNode, stop, waitUntil } from './lib/children.mjs'
+import { atExit, freePort, installCleanup, runBench, startNode, stop, waitUntil } from './lib/children.mjs'
 import { request } from './lib/http.mjs'
 import { failures, measure } from './lib/load.mjs'
 import { machine, reportHead, writeResults } from './lib/report.mjs'
@@ -293,9 +293,4 @@ async function main() {
   }
 }
 
-main()
-  .then(() => process.exit())
-  .catch((error) => {
-    console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`)
-    process.exit(1)
-  })
+runBench(main)

@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { io } from 'socket.io-client'
 import { benchBare } from './lib/bare.mjs'
-import { atExit, freePort, installCleanup, startNode, waitUntil } from './lib/children.mjs'
+import { atExit, freePort, installCleanup, runBench, startNode, waitUntil } from './lib/children.mjs'
 import { cpuAccount } from './lib/cpu.mjs'
 import { json, request } from './lib/http.mjs'
 import { measure } from './lib/load.mjs'
@@ -319,10 +319,4 @@ async function main() {
     process.exitCode = 1
 }
 
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error) => {
-    console.error(`bench: failed: ${error.stack ?? error}`)
-    process.exit(1)
-  },
-)
+runBench(main)

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { benchBare, measureQuietly, NOISE_CORES, noiseOf } from './lib/bare.mjs'
-import { atExit, freePort, installCleanup, stop } from './lib/children.mjs'
+import { atExit, freePort, installCleanup, runBench, stop } from './lib/children.mjs'
 import { cpuAccount } from './lib/cpu.mjs'
 import { ADMIN, createPlaces, pickPlace, startHbnb } from './lib/hbnb.mjs'
 import { request } from './lib/http.mjs'
@@ -199,7 +199,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`)
-  process.exit(1) // the 'exit' handler stops the child processes and removes the temporary directory
-})
+runBench(main)

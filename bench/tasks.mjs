@@ -16,7 +16,7 @@ import { Connection } from 'rabbitmq-client'
 import { SMTPServer } from 'smtp-server'
 import { createDatabase } from '../server/dist/db/database.js'
 import { RabbitTaskQueue } from '../server/dist/infra/queue/rabbitmq.js'
-import { atExit, freePort, installCleanup, startNode, stop, waitUntil } from './lib/children.mjs'
+import { atExit, freePort, installCleanup, runBench, startNode, stop, waitUntil } from './lib/children.mjs'
 
 const HBNB_BIN = fileURLToPath(new URL('../server/bin/hbnb.js', import.meta.url))
 const RAW_CONSUMER = fileURLToPath(new URL('./raw-consumer.mjs', import.meta.url))
@@ -251,7 +251,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(`bench: failed: ${error.stack ?? error}`)
-  process.exit(1)
-})
+runBench(main)

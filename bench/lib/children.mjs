@@ -118,3 +118,17 @@ export function installCleanup() {
     })
   }
 }
+
+/**
+ * Runs a benchmark's `main` and exits when it is done (with the exit code it set), which stops the
+ * children left (the 'exit' handler); a failure is printed and exits 1.
+ */
+export function runBench(main) {
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (error) => {
+      console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`)
+      process.exit(1)
+    },
+  )
+}
