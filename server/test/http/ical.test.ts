@@ -8,6 +8,7 @@ import { FeedError, IcalFetcher, type ResolvedAddress } from '../../src/modules/
 import { type ReadLimits, readFeed } from '../../src/modules/ical/reader.js'
 import { IcalService } from '../../src/modules/ical/service.js'
 import { expectError } from '../helpers/contract.js'
+import { sample, scrape } from '../helpers/metrics.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
 
 const TZ = 'Asia/Tokyo'
@@ -698,9 +699,20 @@ describeEachDriver(
         const b = await addFeed(t(), host.token, place.id, `${base}/all-b.ics`)
         const c = await addFeed(t(), host.token, place.id, `${base}/all-c.ics`)
         const service = serviceWith(t(), new IcalFetcher({ allowPrivateAddresses: true, timeoutMs: 2000 }))
+        const before = await scrape(t())
         const result = await service.syncAll()
         expect(result.ok).toBeGreaterThanOrEqual(2)
         expect(result.failed).toBeGreaterThanOrEqual(1)
+        // Operators see the outcomes (the feeds of earlier tests are synced again too).
+        const after = await scrape(t())
+        const syncs = (outcome: string) => `hbnb_ical_syncs_total{outcome="${outcome}"}`
+        expect(sample(after, syncs('failed')) - sample(before, syncs('failed'))).toBe(result.failed)
+        expect(
+          sample(after, syncs('ok')) +
+            sample(after, syncs('partial')) -
+            sample(before, syncs('ok')) -
+            sample(before, syncs('partial')),
+        ).toBe(result.ok)
         expect(result.ok + result.failed).toBeLessThanOrEqual(result.feeds)
         expect(await takenNights(t(), host.token, place.id)).toEqual({
           [day(60)]: `blocked:${a.id}`,

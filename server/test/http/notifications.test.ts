@@ -6,11 +6,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
 import { addDays, localDate } from '../../src/dates.js'
+import { sample, scrape } from '../helpers/metrics.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
 import { waitFor } from '../infra/mail-contract.js'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hbnb-notifications-'))
 const day = (offset: number) => addDays(localDate(Date.now(), 'UTC'), offset)
+const SENT_EMAILS = 'hbnb_messages_sent_total{channel="email",outcome="sent"}'
 
 interface Mail {
   to: string
@@ -115,9 +117,13 @@ describeEachDriver(
         payload: JSON.parse(row!.payload),
         dedupeKey: row!.dedupe_key,
       }
+      const before = sample(await scrape(t()), SENT_EMAILS)
       await t().app.notifications.handle({ ...delivery, attempt: 3 })
       await t().app.notifications.handle({ ...delivery, attempt: 4 })
       expect(await mailsAbout(id)).toHaveLength(2)
+      // Operators count what went out: nothing more for the repeated deliveries.
+      expect(before).toBeGreaterThanOrEqual(2)
+      expect(sample(await scrape(t()), SENT_EMAILS)).toBe(before)
     })
 
     it('writes one outbox row per booking change, in the change, and none for a refused change', async () => {

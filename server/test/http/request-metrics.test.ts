@@ -4,16 +4,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { addDays, localDate } from '../../src/dates.js'
+import { sample, scrape } from '../helpers/metrics.js'
 import { describeOnDriver, startTestApp, type TestApp } from '../helpers/test-app.js'
-
-async function scrape(t: TestApp) {
-  return (await t.get('/metrics')).text
-}
-
-function sample(text: string, series: string): number {
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `))
-  return line ? Number(line.slice(series.length + 1)) : 0
-}
 
 function seriesNames(text: string, metric: string): Set<string> {
   return new Set(

@@ -8,6 +8,7 @@ import { badRequest, conflict, Messages, notFound } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
 import type { ResponseCache } from '../../infra/cache/index.js'
 import type { Logger } from '../../logger.js'
+import { counter } from '../../metrics.js'
 import { Changes } from '../cache-scopes.js'
 import type { CalendarRepository } from '../calendar/repository.js'
 import { findManagedPlace } from '../places/access.js'
@@ -24,6 +25,9 @@ import {
   type IcalSettingsView,
   type SyncResultView,
 } from './schemas.js'
+
+/** Feed syncs by outcome: ok, partial (some events unreadable), failed (the nights stay as they were). */
+const icalSyncs = counter<'outcome'>('hbnb_ical_syncs_total', 'iCal feed imports by outcome', ['outcome'])
 
 /** The export shows the nights from today up to this many days ahead. */
 export const EXPORT_DAYS = 365
@@ -237,6 +241,7 @@ export class IcalService {
         else result.failed++
       } catch (error) {
         result.failed++
+        icalSyncs.inc({ outcome: 'failed' })
         this.deps.logger.error({ err: error, feed_id: feed.id }, 'iCal feed sync failed')
       }
     }
@@ -283,6 +288,7 @@ export class IcalService {
     if (!recorded) await this.deps.calendar.replaceBlocks(place.id, feed.id, [], at)
     await this.deps.cache.invalidate(Changes.availability())
     this.nightsChanged(place.id, replaced.changed)
+    icalSyncs.inc({ outcome: warning ? 'partial' : 'ok' })
     if (warning)
       this.deps.logger.info({ feed_id: feed.id, place_id: place.id, warning }, 'iCal feed partly read')
     return { status: 'ok', events, blocked, skipped: skipped.sort(), error: warning }
@@ -296,6 +302,7 @@ export class IcalService {
       last_error: message,
       last_event_count: null,
     })
+    icalSyncs.inc({ outcome: 'failed' })
     this.deps.logger.info({ feed_id: feed.id, place_id: place.id, error: message }, 'iCal feed sync failed')
     return { status: 'error', events: 0, blocked: 0, skipped: [], error: message }
   }

@@ -9,6 +9,7 @@ import type { MailSender } from '../../infra/mail/port.js'
 import type { Delivery } from '../../infra/queue/port.js'
 import { SmsDeliveryError, type SmsSender } from '../../infra/sms/port.js'
 import type { Logger } from '../../logger.js'
+import { counter } from '../../metrics.js'
 import type { MessagingRepository } from '../messaging/repository.js'
 import type { NotificationCentreService } from './centre-service.js'
 import { bookingMessages, type Message, reminderMessages } from './compose.js'
@@ -21,6 +22,13 @@ import { unreadMessagesEmail, unreadMessagesSms } from './templates/message-emai
 
 /** Unread messages quoted in one email at most (the count covers them all). */
 const UNREAD_READ_MAX = 100
+
+/** Emails and text messages by outcome: sent, failed (tried again later), refused for good. */
+const messagesSent = counter<'channel' | 'outcome'>(
+  'hbnb_messages_sent_total',
+  'Emails and text messages handed to their provider (sent), failed (retried) or refused for good, per channel',
+  ['channel', 'outcome'],
+)
 
 export interface NotificationServiceDeps {
   repository: NotificationRepository
@@ -104,13 +112,13 @@ export class NotificationService {
     const choices = await this.deps.preferences.choicesOf(payload.recipient_id)
     if (wants(choices, 'email', 'new_message')) {
       const to = context.recipient_email
-      await this.once(key, to, () =>
+      await this.once('email', key, to, () =>
         this.deps.mail.send({ to, ...unreadMessagesEmail(locale, input), dedupeKey: key }),
       )
     }
     const phone = context.recipient_phone
     if (phone && wants(choices, 'sms', 'new_message')) {
-      await this.once(`${key}:sms`, phone, () =>
+      await this.once('sms', `${key}:sms`, phone, () =>
         this.deps.sms.send({ to: phone, body: unreadMessagesSms(locale, input), dedupeKey: `${key}:sms` }),
       )
     }
@@ -149,7 +157,7 @@ export class NotificationService {
   private async deliver(key: string, message: Message, choices: StoredChoice[]): Promise<void> {
     const { party, kind } = message
     if (wants(choices, 'email', kind)) {
-      await this.once(key, party.email, () =>
+      await this.once('email', key, party.email, () =>
         this.deps.mail.send({ to: party.email, ...message.email, dedupeKey: key }),
       )
     }
@@ -157,14 +165,19 @@ export class NotificationService {
     if (message.sms && party.phone && wants(choices, 'sms', kind)) {
       const body = message.sms
       const phone = party.phone
-      await this.once(`${key}:sms`, phone, () =>
+      await this.once('sms', `${key}:sms`, phone, () =>
         this.deps.sms.send({ to: phone, body, dedupeKey: `${key}:sms` }),
       )
     }
   }
 
   /** Sends a message unless its key was claimed before; a failed send gives the claim back. */
-  private async once(key: string, to: string, send: () => Promise<void>): Promise<void> {
+  private async once(
+    channel: 'email' | 'sms',
+    key: string,
+    to: string,
+    send: () => Promise<void>,
+  ): Promise<void> {
     const sendingSince = new Date(this.deps.now()).toISOString()
     const claim = await this.deps.repository.claim(key, to, sendingSince, this.deps.options.claimLeaseMs)
     if (claim === 'sent') return
@@ -176,14 +189,17 @@ export class NotificationService {
       await this.deps.repository.release(key)
       // A number the provider refuses for good (not a passing outage) is not retried.
       if (error instanceof SmsDeliveryError && !error.retryable) {
+        messagesSent.inc({ channel, outcome: 'refused' })
         this.deps.logger.warn(
           { err: error, dedupe_key: key },
           'text message refused by the provider: dropped',
         )
         return
       }
+      messagesSent.inc({ channel, outcome: 'failed' })
       throw error
     }
+    messagesSent.inc({ channel, outcome: 'sent' })
     await this.deps.repository.markSent(key)
     this.deps.logger.info({ dedupe_key: key }, 'message sent')
   }
