@@ -6,14 +6,13 @@
 import type { FastifyReply } from 'fastify'
 import type { TSchema } from 'typebox'
 import type { Serialize } from '../infra/cache/index.js'
+import type { SerializeItem } from '../infra/cache/item-bytes.js'
 
 const OPEN = 0x5b
 const COMMA = 0x2c
 const CLOSE = 0x5d
 /** UTF-8 takes at most three bytes for each UTF-16 code unit. */
 const MAX_BYTES_PER_CHAR = 3
-
-export type SerializeItem = (item: unknown) => string
 
 /** `items` as the bytes of a JSON array, each item serialized by `serializeItem`. */
 export function jsonArrayBytes(items: readonly unknown[], serializeItem: SerializeItem): Buffer {

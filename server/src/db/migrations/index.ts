@@ -13,6 +13,7 @@ import * as reviewsByPlace from './0012_reviews_by_place.js'
 import * as messaging from './0013_messaging.js'
 import * as checkoutHolds from './0014_checkout_holds.js'
 import * as photos from './0016_photos.js'
+import * as placeRowVersion from './0018_place_row_version.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0013_messaging': messaging,
   '0016_photos': photos,
   '0014_checkout_holds': checkoutHolds,
+  '0018_place_row_version': placeRowVersion,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -28,12 +28,11 @@ export interface CacheEntry {
   tags: readonly string[]
 }
 
-/** What a builder returns: the response's value, and for a list its total and next cursor. */
-export interface Built {
-  value: unknown
-  total?: number
-  next?: string
-}
+/**
+ * What a builder returns: the response's value, and for a list its total and next cursor; or the
+ * response itself, when the builder serialized it.
+ */
+export type Built = { value: unknown; total?: number; next?: string } | CachedResponse
 
 /** Turns a response's value into its body: the route's response-schema serializer (which drops
  * every field the schema does not list), JSON.stringify by default. */
@@ -73,10 +72,9 @@ export function etagOf(body: Buffer): string {
   return `"${hash('sha1', body, 'base64url')}"`
 }
 
-export function toResponse(
-  { value, total, next }: Built,
-  serialize: Serialize = JSON.stringify,
-): CachedResponse {
+export function toResponse(built: Built, serialize: Serialize = JSON.stringify): CachedResponse {
+  if ('body' in built) return built
+  const { value, total, next } = built
   const serialized = serialize(value)
   const body = typeof serialized === 'string' ? Buffer.from(serialized) : serialized
   const etag = etagOf(body)

@@ -26,6 +26,17 @@ export interface PlaceFilter {
 
 const byPlaceId = idOrder('places.id')
 
+/** A place's id and the version of its row (migration 0018: equal versions, equal rows). */
+export interface PlaceVersion {
+  id: string
+  version: string
+}
+
+const versionColumns = ['places.id', sql<string>`cast(places.row_version as char)`.as('version')] as const
+
+/** Ids bound in one `in (...)` list, well under every engine's limit on parameters. */
+const IDS_PER_QUERY = 500
+
 /** True for the filter of every published place. */
 function publishedOnly(filter: PlaceFilter): boolean {
   const { statuses } = filter
@@ -61,6 +72,7 @@ export class PlaceRepository {
     const publishedQuery = () => read.selectFrom('places').where('places.status', '=', 'published')
     this.published = {
       list: preparedKeysetRows(read, 0, () => publishedQuery().selectAll(), byPlaceId),
+      versions: preparedKeysetRows(read, 0, () => publishedQuery().select(versionColumns), byPlaceId),
       count: preparedCount(read, 0, publishedQuery),
     }
   }
@@ -118,6 +130,26 @@ export class PlaceRepository {
   list(page: KeysetRequest, filter: PlaceFilter = {}): Promise<KeysetPage<PlaceRow>> {
     if (publishedOnly(filter)) return this.published.list(page)
     return keysetRows(this.matching(filter).selectAll(), byPlaceId, page)
+  }
+
+  /**
+   * `list` without the rows: each place's id and row version (which changes with anything in its row),
+   * so that a caller holding a place's serialized form for that version need not read it again.
+   */
+  listVersions(page: KeysetRequest, filter: PlaceFilter = {}): Promise<KeysetPage<PlaceVersion>> {
+    if (publishedOnly(filter)) return this.published.versions(page)
+    return keysetRows(this.matching(filter).select(versionColumns), byPlaceId, page)
+  }
+
+  /** The places of `ids` that exist (deleted ones included) with their row versions, in no order. */
+  async findByIds(ids: readonly string[]): Promise<(PlaceRow & { version: string })[]> {
+    const rows: (PlaceRow & { version: string })[] = []
+    for (let start = 0; start < ids.length; start += IDS_PER_QUERY) {
+      const chunk = ids.slice(start, start + IDS_PER_QUERY)
+      const query = this.db.read.selectFrom('places').selectAll().select(versionColumns[1])
+      rows.push(...(await query.where('id', 'in', chunk).execute()))
+    }
+    return rows
   }
 
   /** Ids and change times of published places, by id: what a sitemap lists. */

@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
-import { listSerializerOf } from '../../http/json-array.js'
+import { itemSerializerOf } from '../../http/json-array.js'
 import { collectionRequest, sendList } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, MessageResponse, PageQuery } from '../../http/schemas.js'
 import {
@@ -71,7 +71,7 @@ export function placeRoutes({ app, auth, services, config, cached }: HttpContext
         collectionRequest(request.query, config),
         query,
         actor,
-        listSerializerOf(reply, PlaceListItem),
+        itemSerializerOf(reply, PlaceListItem),
       )
       return cached.send(request, reply, page)
     },

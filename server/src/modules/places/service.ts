@@ -10,6 +10,12 @@ import {
   type Serialize,
   toResponse,
 } from '../../infra/cache/index.js'
+import {
+  itemBytesOf,
+  listResponseOf,
+  type SerializeItem,
+  VersionedItems,
+} from '../../infra/cache/item-bytes.js'
 import type { AmenityRepository } from '../amenities/repository.js'
 import { Changes, Tags } from '../cache-scopes.js'
 import { type CoversOf, withCovers } from '../photos/service.js'
@@ -125,6 +131,31 @@ function timezone(value: string): string {
   return zone
 }
 
+/** Whose places a list shows: `owner_id` (`me`: the caller's) and a status other than published. */
+export interface PlaceListQuery {
+  owner_id?: string
+  status?: PlaceStatus
+}
+
+/**
+ * `filter` narrowed to what `actor` may list: published places for everyone; every status of their
+ * own places for a host (`owner_id`) and of anyone's for an admin, who may also ask for one status.
+ */
+function scopeOf(filter: PlaceFilter, query: PlaceListQuery, actor: Actor | null): PlaceFilter {
+  const ownerId = query.owner_id === 'me' ? actor?.id : query.owner_id
+  if (query.owner_id === 'me' && !actor) throw unauthorized('Missing Authorization Header', 'missing_token')
+  const manages = actor !== null && (actor.isAdmin || (ownerId !== undefined && ownerId === actor.id))
+  if (query.status && query.status !== 'published' && !manages) {
+    throw forbidden('Only the owner and administrators see places that are not published', 'not_owner')
+  }
+  const statuses: PlaceStatus[] = query.status
+    ? [query.status]
+    : manages && ownerId !== undefined
+      ? ['draft', 'published', 'suspended']
+      : ['published']
+  return { ...filter, statuses, ...(ownerId ? { ownerId } : {}) }
+}
+
 export interface PlaceServiceDeps {
   places: PlaceRepository
   users: UserRepository
@@ -135,6 +166,8 @@ export interface PlaceServiceDeps {
 }
 
 export class PlaceService {
+  private readonly listItems = new WeakMap<SerializeItem, VersionedItems>()
+
   constructor(private readonly deps: PlaceServiceDeps) {}
 
   async create(input: PlaceCreateInput, actor: Actor) {
@@ -177,21 +210,10 @@ export class PlaceService {
   async list(
     page: PageRequest,
     filter: PlaceFilter = {},
-    query: { owner_id?: string; status?: PlaceStatus } = {},
+    query: PlaceListQuery = {},
     actor: Actor | null = null,
   ): Promise<Page<PlaceSummaryView>> {
-    const ownerId = query.owner_id === 'me' ? actor?.id : query.owner_id
-    if (query.owner_id === 'me' && !actor) throw unauthorized('Missing Authorization Header', 'missing_token')
-    const manages = actor !== null && (actor.isAdmin || (ownerId !== undefined && ownerId === actor.id))
-    if (query.status && query.status !== 'published' && !manages) {
-      throw forbidden('Only the owner and administrators see places that are not published', 'not_owner')
-    }
-    const statuses: PlaceStatus[] = query.status
-      ? [query.status]
-      : manages && ownerId !== undefined
-        ? ['draft', 'published', 'suspended']
-        : ['published']
-    const scoped = { ...filter, statuses, ...(ownerId ? { ownerId } : {}) }
+    const scoped = scopeOf(filter, query, actor)
     const [rows, total] = await Promise.all([
       this.deps.places.list(page, scoped),
       this.deps.places.count(scoped),
@@ -200,29 +222,53 @@ export class PlaceService {
   }
 
   /**
-   * `list` serialized. Published-only pages are the same for every caller and are cached; a manager's
-   * view of other statuses is built for them alone.
+   * `list` serialized, item by item: a place's bytes are made once per version of its row and reused
+   * (see infra/cache/item-bytes.ts), so a page reads only the ids and versions of its places and the
+   * rows of the places changed since. Published-only pages are the same for every caller and are
+   * cached; a manager's view of other statuses is built for them alone.
    */
   async listResponse(
     page: PageRequest,
-    query: { owner_id?: string; status?: PlaceStatus; covers?: boolean } = {},
+    query: PlaceListQuery & { covers?: boolean } = {},
     actor: Actor | null = null,
-    serialize?: Serialize,
+    serializeItem: SerializeItem = JSON.stringify,
   ): Promise<CachedResponse> {
-    const build = async () => {
-      const built = await this.list(page, {}, query, actor)
-      return {
-        value: query.covers ? await withCovers(built.items, this.deps.covers) : built.items,
-        total: built.total,
-        next: built.nextCursor,
+    const build = async (): Promise<CachedResponse> => {
+      const scoped = scopeOf({}, query, actor)
+      if (query.covers) {
+        const built = await this.list(page, {}, query, actor)
+        const items = await withCovers(built.items, this.deps.covers)
+        const bytes = items.map((item) => itemBytesOf(item, serializeItem))
+        return listResponseOf(bytes, { total: built.total, next: built.nextCursor })
       }
+      const [versions, total] = await Promise.all([
+        this.deps.places.listVersions(page, scoped),
+        this.deps.places.count(scoped),
+      ])
+      const items = await this.listItemsOf(serializeItem).bytesOf(
+        versions.items,
+        (ids: string[]) => this.deps.places.findByIds(ids),
+        toPlaceSummary,
+        serializeItem,
+      )
+      return listResponseOf(items, { total, next: versions.nextCursor })
     }
     const ownerId = query.owner_id === 'me' ? actor?.id : query.owner_id
     const managed = actor !== null && ownerId !== undefined && (actor.isAdmin || ownerId === actor.id)
     const publicOnly = (query.status ?? (managed ? undefined : 'published')) === 'published'
-    if (!publicOnly || (query.owner_id === 'me' && !actor)) return toResponse(await build(), serialize)
+    if (!publicOnly || (query.owner_id === 'me' && !actor)) return build()
     const key = `places:${page.limit}:${page.after ?? ''}:${ownerId ?? ''}${query.covers ? ':covers' : ''}`
-    return this.deps.cache.get('places', key, Tags.placeList(), build, { serialize })
+    return this.deps.cache.get('places', key, Tags.placeList(), build)
+  }
+
+  /** The memo of list items made by `serializeItem` (one per route's serializer). */
+  private listItemsOf(serializeItem: SerializeItem): VersionedItems {
+    let items = this.listItems.get(serializeItem)
+    if (!items) {
+      items = new VersionedItems()
+      this.listItems.set(serializeItem, items)
+    }
+    return items
   }
 
   /** The published places a sitemap lists (at most `limit`, a sitemap file's ceiling). */
