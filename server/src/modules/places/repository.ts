@@ -54,6 +54,7 @@ export class PlaceRepository {
   private readonly amenitiesByPlace
   private readonly published
   private readonly detailReaders = new Map<number, ReturnType<typeof detailRowsReader>>()
+  private readonly detailVersions
 
   constructor(private readonly db: Database) {
     const read = db.read
@@ -68,6 +69,11 @@ export class PlaceRepository {
         .where('place_amenities.place_id', '=', placeId)
         .orderBy('amenities.name'),
     )
+    if (db.dialect === 'sqlite') {
+      this.detailVersions = prepare(read, 1, (id: string) =>
+        read.selectFrom('places').select(versionColumns[1]).where('id', '=', id).where('deleted_at', 'is', null),
+      )
+    }
     // Published places, every filter unset: the public listing and the empty places_search.
     const publishedQuery = () => read.selectFrom('places').where('places.status', '=', 'published')
     this.published = {
@@ -75,6 +81,15 @@ export class PlaceRepository {
       versions: preparedKeysetRows(read, 0, () => publishedQuery().select(versionColumns), byPlaceId),
       count: preparedCount(read, 0, publishedQuery),
     }
+  }
+
+  /**
+   * A version of the place that changes with anything its detail shows (its row, its owner's name,
+   * its amenities, its reviews and their authors' names), where the database keeps one: SQLite, by
+   * migration 0018's triggers. Undefined on MariaDB, and for a missing or deleted place.
+   */
+  async detailVersion(id: string): Promise<string | undefined> {
+    return (await this.detailVersions?.first(id))?.version
   }
 
   /** The place, unless it does not exist or was deleted. */

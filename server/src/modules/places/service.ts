@@ -16,6 +16,7 @@ import {
   type SerializeItem,
   VersionedItems,
 } from '../../infra/cache/item-bytes.js'
+import { Lru } from '../../infra/cache/memory.js'
 import type { AmenityRepository } from '../amenities/repository.js'
 import { Changes, Tags } from '../cache-scopes.js'
 import { type CoversOf, withCovers } from '../photos/service.js'
@@ -49,6 +50,8 @@ export const DEFAULT_TERMS = {
 const timeZones = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])
 /** The place detail shows this many reviews; the full list is paginated at /places/<id>/reviews. */
 const DETAIL_REVIEWS = 100
+/** Serialized details kept, by place and version: about 10 MB of 3 kB details. */
+const DETAILS_KEPT = 3000
 /** URLs one sitemap file may hold (sitemaps.org). */
 const SITEMAP_MAX = 50_000
 
@@ -167,6 +170,7 @@ export interface PlaceServiceDeps {
 
 export class PlaceService {
   private readonly listItems = new WeakMap<SerializeItem, VersionedItems>()
+  private readonly details = new Lru<CachedResponse>(DETAILS_KEPT)
 
   constructor(private readonly deps: PlaceServiceDeps) {}
 
@@ -302,7 +306,7 @@ export class PlaceService {
       return toResponse({ value: await this.detail(id, actor) }, serialize)
     }
     try {
-      const build = async () => ({ value: await this.detail(id, null) })
+      const build = () => this.publicDetailResponse(id, serialize)
       return await this.deps.cache.get('place', `place:${id}`, Tags.placeDetail(id), build, { serialize })
     } catch (error) {
       if (actor && error instanceof AppError && error.status === 404) {
@@ -310,6 +314,19 @@ export class PlaceService {
       }
       throw error
     }
+  }
+
+  /**
+   * The detail everyone sees, serialized once per version of the place where the database keeps one
+   * that changes with everything the detail shows (SQLite: migration 0018's triggers).
+   */
+  private async publicDetailResponse(id: string, serialize?: Serialize): Promise<CachedResponse> {
+    const version = await this.deps.places.detailVersion(id)
+    const memo = version === undefined ? undefined : this.details.get(`${id}@${version}`)
+    if (memo) return memo
+    const response = toResponse({ value: await this.detail(id, null) }, serialize)
+    if (version !== undefined) this.details.set(`${id}@${version}`, response)
+    return response
   }
 
   async update(id: string, input: PlaceUpdateInput, actor: Actor): Promise<PlaceDetailView> {
