@@ -4,7 +4,7 @@
 // BENCH_RETRIES (default 0: how many times to measure a target again while other processes competed for
 // the CPU; the least disturbed measurement is kept),
 // BENCH_CPU_PROF (a directory: runs HBNB under `node --cpu-prof` and writes the profile there on exit),
-// BENCH_NODE_OPTIONS (options of HBNB's node, e.g. `--max-semi-space-size=8`),
+// BENCH_NODE_OPTIONS (options of HBNB's node, e.g. `--max-semi-space-size=8`: replaces the heap flags of server/bin/hbnb.js),
 // BENCH_PLACES (published places to have, default 1000; the 1,000-item list needs that many).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
