@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { hash } from '@node-rs/argon2'
 import bcrypt from 'bcryptjs'
 import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -97,6 +98,27 @@ describe('passwords', () => {
     const user = await addUser(hash)
     expect((await rejection(authAt().login(user.email, 'wrong'))).message).toBe('Invalid credentials')
     expect((await wiring.repositories.users.findById(user.id))?.password_hash).toBe(hash)
+  })
+
+  it('hashes with argon2id at m=7 MiB, t=5, and upgrades a hash made with the old settings at login', async () => {
+    const user = await signedUpUser()
+    const made = (await wiring.repositories.users.findById(user.id))?.password_hash
+    expect(made).toMatch(/^\$argon2id\$v=19\$m=7168,t=5,p=1\$/)
+    const old = await hash('older-secret', { algorithm: 2 }) // the library's default, m=19 MiB, t=2
+    expect(old).toMatch(/\$m=19456,t=2,p=1\$/)
+    const upgraded = await addUser(old)
+    expect((await authAt().login(upgraded.email, 'older-secret')).user.id).toBe(upgraded.id)
+    const stored = (await wiring.repositories.users.findById(upgraded.id))?.password_hash
+    expect(stored).toMatch(/\$m=7168,t=5,p=1\$/)
+    expect((await authAt().login(upgraded.email, 'older-secret')).user.id).toBe(upgraded.id)
+    expect((await wiring.repositories.users.findById(upgraded.id))?.password_hash).toBe(stored)
+  })
+
+  it('keeps an old-settings hash when the password is wrong', async () => {
+    const old = await hash('older-secret', { algorithm: 2 })
+    const user = await addUser(old)
+    expect((await rejection(authAt().login(user.email, 'wrong'))).message).toBe('Invalid credentials')
+    expect((await wiring.repositories.users.findById(user.id))?.password_hash).toBe(old)
   })
 
   it('gives the same answer for an unknown email as for a wrong password', async () => {
