@@ -23,6 +23,55 @@ export const REDACTED_PATHS = [
 
 const MESSAGE_KEY = 'message'
 const LEVEL_KEY = 'log.level'
+
+/**
+ * The Elastic Common Schema (8.11) fields HBNB writes at the top level of a line. Any other field a
+ * caller logs goes under `hbnb.` (ECS's advice for custom fields), and an error under `error.*`, so
+ * every line indexes with deploy/elk's template (server/test/unit/ecs-logs.test.ts checks the names
+ * and types against the ECS reference).
+ */
+export const ECS_FIELDS: ReadonlySet<string> = new Set([
+  'ecs.version',
+  'service.name',
+  'process.pid',
+  'http.request.id',
+  'http.request.method',
+  'http.response.status_code',
+  'url.path',
+  'url.query',
+  'event.duration',
+  'event.dataset',
+  'client.ip',
+  'user.id',
+  'error.type',
+  'error.message',
+  'error.stack_trace',
+  'error.code',
+  'trace.id',
+  'span.id',
+])
+
+/** `fields` as ECS: errors as `error.*`, fields that are not ECS under `hbnb.`. */
+export function ecsFieldsOf(fields: Record<string, unknown>): Record<string, unknown> {
+  const shaped: Record<string, unknown> = {}
+  for (const key in fields) {
+    const value = fields[key]
+    if (ECS_FIELDS.has(key)) shaped[key] = value
+    else if (value instanceof Error) Object.assign(shaped, errorFields(value))
+    else shaped[`hbnb.${key}`] = value
+  }
+  return shaped
+}
+
+function errorFields(error: Error): Record<string, unknown> {
+  const code = (error as { code?: unknown }).code
+  return {
+    'error.type': error.name,
+    'error.message': error.message,
+    ...(error.stack ? { 'error.stack_trace': error.stack } : {}),
+    ...(code !== undefined ? { 'error.code': String(code) } : {}),
+  }
+}
 /** Loggers with the JSON (Elastic Common Schema) format of `createLogger`. */
 const ecsLoggers = new WeakSet<Logger>()
 
@@ -57,7 +106,7 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>, nam
     messageKey: MESSAGE_KEY,
     base: { 'ecs.version': '8.11.0', 'service.name': name, 'process.pid': process.pid },
     timestamp: isoTimestamp,
-    formatters: { level: (label) => ({ [LEVEL_KEY]: label }) },
+    formatters: { level: (label) => ({ [LEVEL_KEY]: label }), log: ecsFieldsOf },
   })
   ecsLoggers.add(logger)
   return logger

@@ -10,6 +10,12 @@ export function loggableUrl(url: string): string {
   return url.includes('?') ? url.replace(SECRET_QUERY, '$1[redacted]') : url
 }
 
+/** A logged URL's ECS fields: `url.path`, and `url.query` (without the `?`) when it has one. */
+function urlFields(url: string): Record<string, string> {
+  const mark = url.indexOf('?')
+  return mark < 0 ? { 'url.path': url } : { 'url.path': url.slice(0, mark), 'url.query': url.slice(mark + 1) }
+}
+
 /** What the access line of a successful request says. */
 export interface AccessLine {
   id: string
@@ -51,7 +57,7 @@ export class AccessLog extends LogController {
       const message = `${request.method} ${url} ${status}`
       const fields = {
         'http.request.method': request.method,
-        'url.path': url,
+        ...urlFields(url),
         'http.response.status_code': status,
         'event.duration': Math.round(reply.elapsedTime * 1e6),
         'client.ip': request.ip,
@@ -79,7 +85,7 @@ export class AccessLog extends LogController {
       {
         [REQUEST_ID_LABEL]: id,
         'http.request.method': method,
-        'url.path': path,
+        ...urlFields(path),
         'http.response.status_code': status,
         'event.duration': durationNs,
         'client.ip': clientIp,

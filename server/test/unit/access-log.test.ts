@@ -42,7 +42,8 @@ describe('access log', () => {
       {
         'http.request.id': line.id,
         'http.request.method': line.method,
-        'url.path': path,
+        'url.path': '/api/v1/search',
+        'url.query': path.slice(path.indexOf('?') + 1),
         'http.response.status_code': line.status,
         'event.duration': line.durationNs,
         'client.ip': line.clientIp,
