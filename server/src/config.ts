@@ -76,6 +76,7 @@ export interface Config {
   mapTilesUrl: string
   mapAttribution: string
   smtpUrl: string | undefined
+  otlpEndpoint: string | undefined
   mailFrom: string
   smsApiUrl: string | undefined
   smsAccountSid: string | undefined
@@ -561,6 +562,17 @@ export const SETTINGS = {
       return value
     },
   },
+  otlpEndpoint: {
+    name: 'HBNB_OTLP_ENDPOINT',
+    description:
+      'OpenTelemetry collector to send traces to, by OTLP over HTTP (`http://collector:4318`); unset: no tracing.',
+    default: 'none',
+    parse: (raw: string) => {
+      const value = raw.trim()
+      if (!/^https?:\/\//.test(value)) throw new Error('expected http://host:port or https://host:port')
+      return value
+    },
+  },
   mailFrom: {
     name: 'HBNB_MAIL_FROM',
     description: 'Sender address of outgoing email.',
@@ -965,6 +977,7 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     mapTilesUrl: read('mapTilesUrl', DEFAULT_MAP_TILES_URL),
     mapAttribution: read('mapAttribution', DEFAULT_MAP_ATTRIBUTION),
     smtpUrl: read('smtpUrl', undefined),
+    otlpEndpoint: read('otlpEndpoint', undefined),
     mailFrom: read('mailFrom', 'HBNB <no-reply@hbnb.local>'),
     smsApiUrl: read('smsApiUrl', undefined),
     smsAccountSid: read('smsAccountSid', undefined),

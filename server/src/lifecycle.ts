@@ -4,6 +4,7 @@
 // open and exits 1.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Logger } from './logger.js'
+import { stopTracing } from './tracing.js'
 
 export interface Lifecycle {
   /** Adds a stop step; steps run in the order added, each awaited before the next. */
@@ -52,6 +53,8 @@ export function createLifecycle(options: {
         logger.error({ err: error }, `hbnb ${role}: stopping ${step.name} failed`)
       }
     }
+    closing = 'the traces'
+    await stopTracing().catch((error) => logger.warn({ err: error }, 'could not send the last traces'))
     closing = undefined
     clearTimeout(timer)
     logger.info(`hbnb ${role} stopped`)

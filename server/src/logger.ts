@@ -1,6 +1,7 @@
 // pino, shaped as Elastic Common Schema JSON (or pretty on a terminal), with secrets redacted.
 import pino, { type Logger } from 'pino'
 import type { Config } from './config.js'
+import { traceFields } from './tracing.js'
 
 export type { Logger }
 
@@ -21,6 +22,7 @@ export const REDACTED_PATHS = [
   '*.token',
 ]
 
+const NO_FIELDS = {}
 const MESSAGE_KEY = 'message'
 const LEVEL_KEY = 'log.level'
 
@@ -107,6 +109,7 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>, nam
     base: { 'ecs.version': '8.11.0', 'service.name': name, 'process.pid': process.pid },
     timestamp: isoTimestamp,
     formatters: { level: (label) => ({ [LEVEL_KEY]: label }), log: ecsFieldsOf },
+    mixin: () => traceFields() ?? NO_FIELDS,
   })
   ecsLoggers.add(logger)
   return logger
@@ -147,6 +150,8 @@ export function directInfoLine(logger: Logger): ((fields: LineFields, message: s
   }
   return (fields, message) => {
     let line = head + isoTimestamp() + bindings
+    const trace = traceFields()
+    if (trace) line += `,"trace.id":"${trace['trace.id']}","span.id":"${trace['span.id']}"`
     for (const key in fields) {
       const value = fields[key]
       line += `,"${key}":${typeof value === 'number' ? value : JSON.stringify(value)}`

@@ -1,4 +1,5 @@
 // The `hbnb` command: one codebase, several roles.
+
 import { spawn } from 'node:child_process'
 import cluster from 'node:cluster'
 import { once } from 'node:events'
@@ -31,6 +32,10 @@ import { createLifecycle, trackRequests } from './lifecycle.js'
 import { createLogger, type Logger } from './logger.js'
 import { servePoolMetrics } from './metrics.js'
 import { runPool, stopTakingConnections, workerStopSignals } from './pool.js'
+import { startTracing } from './tracing.js'
+
+/** The long-running roles, which trace when HBNB_OTLP_ENDPOINT is set. */
+const ROLES = new Set(['all', 'serve', 'worker', 'beat'])
 
 const USAGE = `Usage: hbnb <command>
 
@@ -298,6 +303,7 @@ async function main(argv: string[]) {
   loadDotEnv()
   const config = loadConfig()
   const logger = createLogger(config)
+  if (config.otlpEndpoint && ROLES.has(command)) await startTracing(config.otlpEndpoint, `hbnb-${command}`)
   switch (command) {
     case 'all':
       return serve(config, logger, { prepare: true })

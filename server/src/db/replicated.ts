@@ -5,6 +5,7 @@ import { Kysely, MysqlAdapter, MysqlDialect, MysqlIntrospector, MysqlQueryCompil
 import type { Pool } from 'mysql2'
 import { MemoryRecentWrites } from '../infra/recent-writes/memory.js'
 import type { Logger } from '../logger.js'
+import { queryLogFor } from '../tracing.js'
 import { createMysqlPool } from './mysql-pool.js'
 import type { Database, ReplicaOptions } from './port.js'
 import { Replica } from './replica.js'
@@ -16,6 +17,7 @@ const REPLICA_CONNECT_TIMEOUT_MS = 2000
 
 function kyselyOver(driver: Driver): Kysely<DB> {
   return new Kysely<DB>({
+    log: queryLogFor('mysql'),
     dialect: {
       createDriver: () => driver,
       createQueryCompiler: () => new MysqlQueryCompiler(),

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
+import { queryLogFor, recordQuery, tracingOn } from '../tracing.js'
 import type { Database } from './port.js'
 import type { DB } from './schema.js'
 
@@ -88,11 +89,19 @@ export function createSqliteDatabase(path: string): Database {
   // cache makes each missed page a system call. Memory-mapping lets reads hit the page cache directly.
   connection.pragma(`mmap_size = ${MMAP_BYTES}`)
   const statements = withStatementCache(connection)
-  const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) })
+  const kysely = new Kysely<DB>({
+    dialect: new SqliteDialect({ database: statements }),
+    log: queryLogFor('sqlite'),
+  })
   directReads.set(kysely, (sqlText, parameters) => {
     if (connection.inTransaction) return undefined
     const statement = statements.prepare(sqlText)
-    return statement.reader ? statement.all(parameters) : undefined
+    if (!statement.reader) return undefined
+    if (!tracingOn()) return statement.all(parameters)
+    const started = performance.now()
+    const rows = statement.all(parameters)
+    recordQuery('sqlite', sqlText, performance.now() - started)
+    return rows
   })
   return {
     dialect: 'sqlite',

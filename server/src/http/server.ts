@@ -27,6 +27,7 @@ import { systemRoutes } from '../modules/system/routes.js'
 import { phoneRoutes } from '../modules/users/phone-routes.js'
 import { userRoutes } from '../modules/users/routes.js'
 import { wishlistRoutes } from '../modules/wishlists/routes.js'
+import { nameRequestRoute, tracedListener } from '../tracing.js'
 import { AccessLog } from './access-log.js'
 import type { Authenticator } from './auth.js'
 import { CachedResponses } from './cached-response.js'
@@ -115,7 +116,7 @@ export async function createHttpServer(
           keepAliveTimeout: (options as { keepAliveTimeout: number }).keepAliveTimeout,
           connectionsCheckingInterval: timeoutCheckInterval(config),
         },
-        cached.answerEarly(framework),
+        tracedListener(cached.answerEarly(framework)),
       ),
     clientErrorHandler: clientErrorHandler(logger, security, {
       headersTimeoutMs: config.headersTimeoutMs,
@@ -154,6 +155,7 @@ export async function createHttpServer(
   // promise and a trip through the microtask queue per request, a measurable share of a cached answer.
   const operatorsOnly = opsOnly({ allow: config.opsAllow, token: config.opsToken })
   app.addHook('onRequest', (request, reply, done) => {
+    nameRequestRoute(request.raw, request.routeOptions.url)
     reply.header('X-Request-Id', request.id)
     reply.headers(security)
     if (OPERATOR_ROUTES.has(request.routeOptions.url ?? '')) return operatorsOnly(request, reply, done)

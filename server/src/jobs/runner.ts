@@ -3,12 +3,15 @@
 // `start()` runs the handlers in-process. With RabbitMQ: `hbnb worker` relays and consumes.
 // Each task name's handler pool is autoscaled between HBNB_WORKER_MIN_CONCURRENCY and
 // HBNB_WORKER_MAX_CONCURRENCY from the queue depth, which is sampled (and exported as metrics) every second.
+
+import { SpanKind } from '@opentelemetry/api'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
 import { TASK_NAMES } from '../domain/tasks.js'
 import { taskMetrics } from '../infra/queue/metrics.js'
 import type { TaskHandler, TaskQueue } from '../infra/queue/port.js'
 import type { Logger } from '../logger.js'
+import { inSpan } from '../tracing.js'
 import { Autoscaler } from './autoscale.js'
 import { OutboxRelay } from './relay.js'
 
@@ -31,7 +34,12 @@ function instrumented(task: string, handler: TaskHandler): TaskHandler {
     const stop = taskMetrics.duration.startTimer({ task })
     taskMetrics.running.inc({ task })
     try {
-      await handler(delivery)
+      await inSpan(
+        `run ${task}`,
+        { 'messaging.destination.name': task },
+        () => handler(delivery),
+        SpanKind.CONSUMER,
+      )
       stop({ outcome: 'ok' })
     } catch (error) {
       stop({ outcome: 'failed' })

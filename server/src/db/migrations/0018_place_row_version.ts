@@ -45,7 +45,8 @@ const SQLITE_TRIGGERS = {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   if (db.getExecutor().adapter instanceof SqliteAdapter) {
-    for (const name of Object.keys(SQLITE_TRIGGERS)) await sql.raw(`drop trigger if exists ${name}`).execute(db)
+    for (const name of Object.keys(SQLITE_TRIGGERS))
+      await sql.raw(`drop trigger if exists ${name}`).execute(db)
   }
   await sql`alter table places drop column row_version`.execute(db)
 }

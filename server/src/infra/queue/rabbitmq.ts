@@ -6,10 +6,12 @@
 // Dead letters stay in RabbitMQ (no copy in the database, so nothing can disagree): they are listed
 // by getting every message of the dead-letter queue without acking it, then closing the channel,
 // which puts them all back; a requeued one is republished with confirms before it is acked.
+
 import { createRequire } from 'node:module'
 import type { AsyncMessage, Connection, Consumer, Publisher, SyncMessage } from 'rabbitmq-client'
 import { uuidv7 } from '../../ids.js'
 import type { Logger } from '../../logger.js'
+import { recordPublish } from '../../tracing.js'
 import { countFailedTry } from './metrics.js'
 import { HandlerPool, PoolClosedError } from './pool.js'
 import {
@@ -135,6 +137,7 @@ export class RabbitTaskQueue implements TaskQueue {
     const queue = this.queueName(task.name)
     await this.declare(queue)
     await this.send(queue, task, { [ATTEMPT]: 1 })
+    recordPublish(task.name, 'rabbitmq')
   }
 
   async consume(name: string, handler: TaskHandler, options: ConsumeOptions = {}): Promise<HandlerPool> {

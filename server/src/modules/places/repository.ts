@@ -71,7 +71,11 @@ export class PlaceRepository {
     )
     if (db.dialect === 'sqlite') {
       this.detailVersions = prepare(read, 1, (id: string) =>
-        read.selectFrom('places').select(versionColumns[1]).where('id', '=', id).where('deleted_at', 'is', null),
+        read
+          .selectFrom('places')
+          .select(versionColumns[1])
+          .where('id', '=', id)
+          .where('deleted_at', 'is', null),
       )
     }
     // Published places, every filter unset: the public listing and the empty places_search.
