@@ -1,11 +1,14 @@
 // `npm run bench:cache`: the response cache. Place detail and a search page, served by HBNB with the
 // cache off (the database path), with the in-process memory cache and with Redis, each next to a bare
-// node:http server answering the same bytes, measured right after it.
+// node:http server answering the same bytes, measured right after it. The `-traced` modes run the same
+// with OpenTelemetry tracing on, sending every span to a collector in this process that discards them:
+// the cost of tracing next to the same mode without it.
 // Settings: BENCH_DURATION (seconds per target, default 10), BENCH_WARMUP (default 2), BENCH_RETRIES
-// (default 0; see bench/run.mjs), BENCH_CACHE_MODES (comma-separated: off,memory,redis,redis-no-lease;
-// default all).
+// (default 0; see bench/run.mjs), BENCH_CACHE_MODES (comma-separated: off,memory,redis,redis-no-lease,
+// off-traced,memory-traced; default: all but the traced ones).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { measureQuietly, NOISE_CORES, noiseOf, startBare } from './lib/bare.mjs'
@@ -32,7 +35,10 @@ const MODES = {
   memory: 'memory cache',
   redis: 'Redis cache',
   'redis-no-lease': 'Redis cache, no lease (a Redis round trip per hit)',
+  'off-traced': 'no cache, traced',
+  'memory-traced': 'memory cache, traced',
 }
+const UNTRACED = ['off', 'memory', 'redis', 'redis-no-lease']
 /** Cached place detail must reach this share of the bare server's req/s. */
 const CACHED_DETAIL_TARGET = 0.6
 
@@ -66,6 +72,18 @@ async function startRedisServer() {
   return url
 }
 
+/** An OTLP/HTTP collector that takes every export and keeps nothing; resolves to its URL. */
+async function startSpanSink() {
+  const server = createServer((request, response) => {
+    request.resume()
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'))
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  atExit(() => server.close())
+  server.unref()
+  return `http://127.0.0.1:${server.address().port}`
+}
+
 function endpointsFor(placeId) {
   return [
     { key: 'detail', label: 'GET /api/v1/places/<id>', method: 'GET', path: `/api/v1/places/${placeId}` },
@@ -86,9 +104,7 @@ async function main() {
     warmup: number('BENCH_WARMUP', 2),
   }
   const retries = Math.floor(number('BENCH_RETRIES', 0))
-  const modes = (process.env.BENCH_CACHE_MODES ?? Object.keys(MODES).join(','))
-    .split(',')
-    .map((m) => m.trim())
+  const modes = (process.env.BENCH_CACHE_MODES ?? UNTRACED.join(',')).split(',').map((m) => m.trim())
   for (const mode of modes) if (!(mode in MODES)) throw new Error(`BENCH_CACHE_MODES: unknown mode "${mode}"`)
   const workDir = mkdtempSync(join(tmpdir(), 'hbnb-bench-cache-'))
   atExit(() => rmSync(workDir, { recursive: true, force: true }))
@@ -97,6 +113,7 @@ async function main() {
   log(`Node ${host.node}, ${host.cpuModel}, ${host.cores} cores; autocannon ${host.autocannon}`)
   log(`${load.connections} connections, ${load.warmup} s warm-up then ${load.duration} s per target`)
   const redisUrl = modes.some((mode) => mode.startsWith('redis')) ? await startRedisServer() : undefined
+  const sinkUrl = modes.some((mode) => mode.endsWith('-traced')) ? await startSpanSink() : undefined
 
   const results = []
   const captures = new Map()
@@ -105,7 +122,8 @@ async function main() {
   let endpoints
   for (const mode of modes) {
     const extra = {
-      HBNB_CACHE: mode === 'redis-no-lease' ? 'redis' : mode,
+      HBNB_CACHE: mode === 'redis-no-lease' ? 'redis' : mode.replace(/-traced$/, ''),
+      ...(mode.endsWith('-traced') ? { HBNB_OTLP_ENDPOINT: sinkUrl } : {}),
       ...(mode === 'redis-no-lease' ? { HBNB_CACHE_LEASE_MS: '0' } : {}),
       // One client address sends every request: the per-address and per-user limits would answer 429.
       HBNB_RATE_LIMIT_IP: '0',
