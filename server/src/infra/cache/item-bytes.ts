@@ -27,27 +27,43 @@ const COMMA = Buffer.from(',')
 const CLOSE = Buffer.from(']')
 
 /**
- * The items as one JSON array, with a strong ETag: the SHA-1 of the items' digests (a change to any
- * byte of an item changes its digest, so changes the ETag) instead of hashing the whole body again.
+ * A strong ETag for a list of items: the SHA-1 of their digests (a change to any byte of an item
+ * changes its digest, so changes the ETag) instead of hashing the whole body again.
  */
-export function listResponseOf(
-  items: readonly ItemBytes[],
-  page: { total?: number; next?: string } = {},
-): CachedResponse {
+function etagOfItems(items: readonly ItemBytes[]): string {
+  return `"l${hash('sha1', Buffer.concat(items.map((item) => item.digest)), 'base64url')}"`
+}
+
+function bodyOf(items: readonly ItemBytes[]): Buffer {
   const parts: Buffer[] = [OPEN]
   for (let i = 0; i < items.length; i++) {
     if (i > 0) parts.push(COMMA)
     parts.push(items[i]!.json)
   }
   parts.push(CLOSE)
-  const digests = Buffer.concat(items.map((item) => item.digest))
+  return Buffer.concat(parts)
+}
+
+function withPage(response: { body: Buffer; etag: string }, page: { total?: number; next?: string }) {
   return {
-    body: Buffer.concat(parts),
-    etag: `"l${hash('sha1', digests, 'base64url')}"`,
+    body: response.body,
+    etag: response.etag,
     ...(page.total !== undefined ? { total: page.total } : {}),
     ...(page.next !== undefined ? { next: page.next } : {}),
   }
 }
+
+/** The items as one JSON array, with their ETag. */
+export function listResponseOf(
+  items: readonly ItemBytes[],
+  page: { total?: number; next?: string } = {},
+): CachedResponse {
+  return withPage({ body: bodyOf(items), etag: etagOfItems(items) }, page)
+}
+
+/** Pages whose bodies are kept, and the largest body kept: at most 16 MB in all. */
+const MAX_PAGES = 8
+const MAX_PAGE_BYTES = 2 * 1024 * 1024
 
 /** Items kept at most: about 10 MB for listings of 1 kB. */
 const MAX_ITEMS = 10_000
@@ -55,6 +71,24 @@ const MAX_ITEMS = 10_000
 /** A memo of items' bytes by `id@version`, for one serializer. */
 export class VersionedItems {
   private readonly items = new Lru<ItemBytes>(MAX_ITEMS)
+  private readonly pages = new Lru<{ body: Buffer; etag: string }>(MAX_PAGES)
+
+  /**
+   * `items` as the response of the page `key` (its request): the body made for the page last time
+   * when its items are the same, so a page that did not change costs no new buffer of its size.
+   */
+  pageResponseOf(
+    key: string,
+    items: readonly ItemBytes[],
+    page: { total?: number; next?: string },
+  ): CachedResponse {
+    const etag = etagOfItems(items)
+    const last = this.pages.get(key)
+    if (last?.etag === etag) return withPage(last, page)
+    const made = { body: bodyOf(items), etag }
+    if (made.body.length <= MAX_PAGE_BYTES) this.pages.set(key, made)
+    return withPage(made, page)
+  }
 
   /**
    * The bytes of each of `versions`, in their order: those made before are reused; the rest are read

@@ -249,13 +249,15 @@ export class PlaceService {
         this.deps.places.listVersions(page, scoped),
         this.deps.places.count(scoped),
       ])
-      const items = await this.listItemsOf(serializeItem).bytesOf(
+      const memo = this.listItemsOf(serializeItem)
+      const items = await memo.bytesOf(
         versions.items,
         (ids: string[]) => this.deps.places.findByIds(ids),
         toPlaceSummary,
         serializeItem,
       )
-      return listResponseOf(items, { total, next: versions.nextCursor })
+      const pageKey = `${page.limit}:${page.after ?? ''}:${scoped.ownerId ?? ''}:${scoped.statuses}`
+      return memo.pageResponseOf(pageKey, items, { total, next: versions.nextCursor })
     }
     const ownerId = query.owner_id === 'me' ? actor?.id : query.owner_id
     const managed = actor !== null && ownerId !== undefined && (actor.isAdmin || ownerId === actor.id)
