@@ -205,10 +205,6 @@ export class PlaceRepository {
     if (amenityIds) await assignAmenityBits(this.db.write, amenityIds)
     await this.db.write.transaction().execute(async (trx) => {
       await trx.updateTable('places').set(changes).where('id', '=', id).execute()
-      if (this.db.dialect === 'mysql' && (changes.latitude !== undefined || changes.longitude !== undefined)) {
-        // The search's spatial index (SQLite's R*Tree follows by trigger): see 0019_search_spatial.ts.
-        await sql`update places set location = point(longitude, latitude) where id = ${id}`.execute(trx)
-      }
       if (amenityIds) {
         await clearAmenityMask(trx, id)
         await trx.deleteFrom('place_amenities').where('place_id', '=', id).execute()

@@ -138,12 +138,6 @@ function inArea(eb: ExpressionBuilder<DB, 'places'>, area: Area) {
   return eb.and(conditions)
 }
 
-/** An area's size in square degrees, to pick the most selective one for the spatial index. */
-function areaSize(area: Area): number {
-  const width = !area.lng ? 360 : area.lng.from <= area.lng.to ? area.lng.to - area.lng.from : 360 - area.lng.from + area.lng.to
-  return (area.maxLat - area.minLat) * width
-}
-
 /**
  * Base price within bounds that depend on the currency's decimals. The bound is a CASE on the
  * currency rather than an OR of ranges: MariaDB's range optimizer would otherwise combine every
@@ -187,29 +181,9 @@ export class SearchRepository {
     return ids.some((id) => !this.bits.byId.has(id)) ? this.reloadBits() : this.bits
   }
 
-  /**
-   * The places of an area by the spatial index (0019_search_spatial.ts): SQLite's R*Tree by rowid,
-   * MariaDB's SPATIAL index on `location`. An area across the antimeridian is looked up as its
-   * whole latitude band.
-   */
-  private spatial(area: Area) {
-    const lng = area.lng && area.lng.from <= area.lng.to ? area.lng : { from: -180, to: 180 }
-    if (this.db.dialect === 'sqlite') {
-      return sql<boolean>`places.rowid in (select r.id from places_rtree r
-        where r.max_lat >= ${area.minLat} and r.min_lat <= ${area.maxLat}
-          and r.max_lng >= ${lng.from} and r.min_lng <= ${lng.to})`
-    }
-    const box = sql`st_envelope(linestring(point(${lng.from}, ${area.minLat}), point(${lng.to}, ${area.maxLat})))`
-    return sql<boolean>`mbrintersects(places.location, ${box})`
-  }
-
   private matching(filter: SearchFilter, bits: BitCache): PlacesQuery {
     let query: PlacesQuery = this.db.read.selectFrom('places').where('places.status', '=', 'published')
     for (const area of filter.areas) query = query.where((eb) => inArea(eb, area))
-    // The smallest area also goes to the spatial index, which finds its candidates (a superset:
-    // the conditions above stay exact).
-    const smallest = [...filter.areas].sort((a, b) => areaSize(a) - areaSize(b))[0]
-    if (smallest) query = query.where(this.spatial(smallest))
     if (filter.country) query = query.where('places.country', '=', filter.country)
     if (filter.city !== undefined) {
       query = query.where((eb) => eb(eb.fn('lower', ['places.city']), '=', filter.city!))
