@@ -5,6 +5,7 @@
 import { sql } from 'kysely'
 import { addDays, daysBetween, nightsOf } from '../dates.js'
 import type { Database } from '../db/database.js'
+import { bulkLoadSettings, dropSecondaryIndexes, restoreIndexes } from '../db/bulk-load.js'
 import type {
   AmenityRow,
   BookingRow,
@@ -443,6 +444,9 @@ class Generator {
   }
 }
 
+/** The tables a bulk seed fills, whose secondary indexes are built after the load. */
+const BULK_TABLES = ['places', 'place_amenities', 'reviews', 'bookings', 'place_nights', 'night_prices']
+
 async function insertAll(
   db: Pick<Database['write'], 'insertInto'>,
   table: keyof DB,
@@ -518,7 +522,17 @@ export async function bulkSeed(database: Database, options: BulkSeedOptions): Pr
   await database.write.transaction().execute(async (trx) => {
     await insertAll(trx, 'users', [...generator.hosts, ...generator.guests])
   })
-  const size = options.batchPlaces ?? 500
+  const size = options.batchPlaces ?? 2000
+  // The secondary indexes are built once after the load (db/bulk-load.ts).
+  await dropSecondaryIndexes(database, BULK_TABLES)
+  await bulkLoadSettings(database, true)
+  try {
+    await load()
+  } finally {
+    await bulkLoadSettings(database, false)
+    await restoreIndexes(database)
+  }
+  async function load() {
   while (!generator.done) {
     const batch = generator.next(size)
     await database.write.transaction().execute(async (trx) => {
@@ -536,6 +550,7 @@ export async function bulkSeed(database: Database, options: BulkSeedOptions): Pr
     summary.nightPrices += batch.prices.length
     summary.reviews += batch.reviews.length
     options.onProgress?.(batch.places.length)
+  }
   }
   const value = JSON.stringify({ places: summary.places, nights: summary.nights, anchor })
   await database.write.insertInto('app_meta').values({ key: marker, value }).execute()
