@@ -4,8 +4,8 @@
 // of seeding. The same seed and day give the same data. Rows go in by batches, one transaction each.
 import { sql } from 'kysely'
 import { addDays, daysBetween, nightsOf } from '../dates.js'
-import type { Database } from '../db/database.js'
 import { bulkLoadSettings, dropSecondaryIndexes, restoreIndexes } from '../db/bulk-load.js'
+import type { Database } from '../db/database.js'
 import type {
   AmenityRow,
   BookingRow,
@@ -533,24 +533,24 @@ export async function bulkSeed(database: Database, options: BulkSeedOptions): Pr
     await restoreIndexes(database)
   }
   async function load() {
-  while (!generator.done) {
-    const batch = generator.next(size)
-    await database.write.transaction().execute(async (trx) => {
-      await insertAll(trx, 'places', batch.places)
-      await insertAll(trx, 'place_amenities', batch.links)
-      await insertAll(trx, 'reviews', batch.reviews)
-      await insertAll(trx, 'bookings', batch.bookings)
-      await insertAll(trx, 'place_nights', batch.nights)
-      await insertAll(trx, 'night_prices', batch.prices)
-    })
-    summary.places += batch.places.length
-    summary.nights += batch.nights.length
-    summary.bookings += batch.bookings.length
-    summary.blockedNights += batch.nights.filter((n) => n.kind === 'blocked').length
-    summary.nightPrices += batch.prices.length
-    summary.reviews += batch.reviews.length
-    options.onProgress?.(batch.places.length)
-  }
+    while (!generator.done) {
+      const batch = generator.next(size)
+      await database.write.transaction().execute(async (trx) => {
+        await insertAll(trx, 'places', batch.places)
+        await insertAll(trx, 'place_amenities', batch.links)
+        await insertAll(trx, 'reviews', batch.reviews)
+        await insertAll(trx, 'bookings', batch.bookings)
+        await insertAll(trx, 'place_nights', batch.nights)
+        await insertAll(trx, 'night_prices', batch.prices)
+      })
+      summary.places += batch.places.length
+      summary.nights += batch.nights.length
+      summary.bookings += batch.bookings.length
+      summary.blockedNights += batch.nights.filter((n) => n.kind === 'blocked').length
+      summary.nightPrices += batch.prices.length
+      summary.reviews += batch.reviews.length
+      options.onProgress?.(batch.places.length)
+    }
   }
   const value = JSON.stringify({ places: summary.places, nights: summary.nights, anchor })
   await database.write.insertInto('app_meta').values({ key: marker, value }).execute()

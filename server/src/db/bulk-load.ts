@@ -31,7 +31,12 @@ async function secondaryIndexes(database: Database, tables: readonly string[]): 
         and lower(sql) not like 'create unique%'`.execute(db)
     return rows.rows.map((r) => ({ table: r.tbl_name, name: r.name, definition: r.sql }))
   }
-  const rows = await sql<{ table_name: string; index_name: string; column_name: string; sub_part: number | null }>`
+  const rows = await sql<{
+    table_name: string
+    index_name: string
+    column_name: string
+    sub_part: number | null
+  }>`
     select table_name, index_name, column_name, sub_part from information_schema.statistics
     where table_schema = database() and table_name in (${sql.join(tables)})
       and index_name <> 'PRIMARY' and non_unique = 1
@@ -73,7 +78,11 @@ export async function dropSecondaryIndexes(database: Database, tables: readonly 
 /** Builds the indexes a bulk load dropped (nothing when no load left any). */
 export async function restoreIndexes(database: Database): Promise<void> {
   const db = database.write
-  const rows = await db.selectFrom('app_meta').select(['key', 'value']).where('key', 'like', `${PREFIX}%`).execute()
+  const rows = await db
+    .selectFrom('app_meta')
+    .select(['key', 'value'])
+    .where('key', 'like', `${PREFIX}%`)
+    .execute()
   if (rows.length === 0) return
   if (database.dialect === 'sqlite') {
     for (const row of rows) {
@@ -91,7 +100,8 @@ export async function restoreIndexes(database: Database): Promise<void> {
       byTable.set(table, [...(byTable.get(table) ?? []), `add index \`${name}\` (${row.value})`])
     }
     // One statement per table: MariaDB builds all of a table's new indexes in one pass over its rows.
-    for (const [table, adds] of byTable) await sql.raw(`alter table \`${table}\` ${adds.join(', ')}`).execute(db)
+    for (const [table, adds] of byTable)
+      await sql.raw(`alter table \`${table}\` ${adds.join(', ')}`).execute(db)
   }
   await db.deleteFrom('app_meta').where('key', 'like', `${PREFIX}%`).execute()
 }

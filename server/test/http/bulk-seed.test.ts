@@ -26,9 +26,13 @@ describeEachDriver('bulk seed', (t) => {
     const db = t().app.database.write
     const rows =
       t().app.database.dialect === 'sqlite'
-        ? await sql<{ item: string }>`select type || ' ' || name || ' ' || coalesce(sql, '') as item from sqlite_master
+        ? await sql<{
+            item: string
+          }>`select type || ' ' || name || ' ' || coalesce(sql, '') as item from sqlite_master
             where type in ('index', 'trigger') order by 1`.execute(db)
-        : await sql<{ item: string }>`select concat(table_name, ' ', index_name, ' ', group_concat(column_name order by seq_in_index)) as item
+        : await sql<{
+            item: string
+          }>`select concat(table_name, ' ', index_name, ' ', group_concat(column_name order by seq_in_index)) as item
             from information_schema.statistics where table_schema = database()
             group by table_name, index_name order by 1`.execute(db)
     return rows.rows.map((r) => r.item)

@@ -411,14 +411,20 @@ async function change(
   const done = (what: string) => applied.set(what, (applied.get(what) ?? 0) + 1)
   const today = localDate(Date.now(), 'UTC')
   const kind = rng.pick(['book', 'book', 'cancel', 'block', 'unblock', 'move'] as const)
-  const earlier = kind === 'unblock' && world.blocks.length && rng.chance(0.7) ? rng.pick(world.blocks) : undefined
+  const earlier =
+    kind === 'unblock' && world.blocks.length && rng.chance(0.7) ? rng.pick(world.blocks) : undefined
   const place = earlier?.place ?? rng.pick(world.places)
   const owner = world.tokens.get(place.owner_id)!
   const span = (start: string, length: number) => Array.from({ length }, (_, n) => addDays(start, n))
   if (kind === 'book') {
     const checkIn = addDays(today, rng.int(1, 35))
     const nights = span(checkIn, rng.int(place.min_nights, place.min_nights + 2))
-    const body = { place_id: place.id, check_in: checkIn, check_out: addDays(checkIn, nights.length), guests: 1 }
+    const body = {
+      place_id: place.id,
+      check_in: checkIn,
+      check_out: addDays(checkIn, nights.length),
+      guests: 1,
+    }
     const booked = await t.post('/api/v1/bookings', body, { token: guest })
     expect([201, 400, 404, 409, 422], booked.text).toContain(booked.status)
     if (booked.status !== 201) return
@@ -429,7 +435,9 @@ async function change(
   } else if (kind === 'cancel') {
     if (world.bookings.length === 0) return
     const booking = world.bookings.splice(rng.int(0, world.bookings.length - 1), 1)[0]!
-    const cancelled = await t.post(`/api/v1/bookings/${booking.id}/cancel`, undefined, { token: booking.token })
+    const cancelled = await t.post(`/api/v1/bookings/${booking.id}/cancel`, undefined, {
+      token: booking.token,
+    })
     expect(cancelled.status, cancelled.text).toBe(200)
     for (const night of booking.nights) world.taken.delete(`${booking.placeId} ${night}`)
     done('cancel')
