@@ -145,7 +145,7 @@ describeEachDriver('bulk seed', (t) => {
     expect((await schema()).length).toBeLessThan(before.length)
     await bulkSeed(t().app.database, { places: 10, nights: 20, seed: 12, fees })
     expect(await schema()).toEqual(before)
-  })
+  }, 60_000)
 
   it('checks its options', () => {
     expect(() => checkBulkOptions({ places: 0, nights: 0, seed: 1 })).toThrow(/--places/)
