@@ -4,6 +4,7 @@
 // of seeding. The same seed and day give the same data. Rows go in by batches, one transaction each.
 import { sql } from 'kysely'
 import { addDays, daysBetween, nightsOf } from '../dates.js'
+import { bulkLoadSettings, dropSecondaryIndexes, insertRows, restoreIndexes } from '../db/bulk-load.js'
 import type { Database } from '../db/database.js'
 import type {
   AmenityRow,
@@ -67,8 +68,6 @@ const WINDOW_NIGHTS = 600
 export const MAX_NIGHTS_PER_PLACE = WINDOW_NIGHTS / 2
 export const MAX_BULK_PLACES = 10_000_000
 const MARKER_PREFIX = 'bulk_seed_'
-/** Bound parameters per INSERT statement (SQLite allows 32766). */
-const MAX_PARAMETERS = 30_000
 
 const CITY_WEIGHTS: Record<string, number> = {
   Paris: 4,
@@ -443,21 +442,17 @@ class Generator {
   }
 }
 
+/** The tables a bulk seed fills, whose secondary indexes are built after the load. */
+const BULK_TABLES = ['places', 'place_amenities', 'reviews', 'bookings', 'place_nights', 'night_prices']
+
+/** The rows, in statements written by db/bulk-load.ts (`trx` is the load's transaction). */
 async function insertAll(
-  db: Pick<Database['write'], 'insertInto'>,
+  database: Database,
+  trx: Database['write'],
   table: keyof DB,
   rows: readonly object[],
 ): Promise<void> {
-  if (rows.length === 0) return
-  const columns = Object.keys(rows[0]!).length
-  const perStatement = Math.max(1, Math.min(2000, Math.floor(MAX_PARAMETERS / columns)))
-  for (let i = 0; i < rows.length; i += perStatement) {
-    // The rows are the table's own row type; the union of every table's insert type is too wide to name.
-    await db
-      .insertInto(table)
-      .values(rows.slice(i, i + perStatement) as never)
-      .execute()
-  }
+  await insertRows(database, trx as never, table, rows)
 }
 
 /** Amenity ids by name, adding the demo amenities that are missing. */
@@ -516,26 +511,37 @@ export async function bulkSeed(database: Database, options: BulkSeedOptions): Pr
     guests: generator.guests.length,
   }
   await database.write.transaction().execute(async (trx) => {
-    await insertAll(trx, 'users', [...generator.hosts, ...generator.guests])
+    await insertAll(database, trx, 'users', [...generator.hosts, ...generator.guests])
   })
-  const size = options.batchPlaces ?? 500
-  while (!generator.done) {
-    const batch = generator.next(size)
-    await database.write.transaction().execute(async (trx) => {
-      await insertAll(trx, 'places', batch.places)
-      await insertAll(trx, 'place_amenities', batch.links)
-      await insertAll(trx, 'reviews', batch.reviews)
-      await insertAll(trx, 'bookings', batch.bookings)
-      await insertAll(trx, 'place_nights', batch.nights)
-      await insertAll(trx, 'night_prices', batch.prices)
-    })
-    summary.places += batch.places.length
-    summary.nights += batch.nights.length
-    summary.bookings += batch.bookings.length
-    summary.blockedNights += batch.nights.filter((n) => n.kind === 'blocked').length
-    summary.nightPrices += batch.prices.length
-    summary.reviews += batch.reviews.length
-    options.onProgress?.(batch.places.length)
+  const size = options.batchPlaces ?? 2000
+  // The secondary indexes are built once after the load (db/bulk-load.ts).
+  await dropSecondaryIndexes(database, BULK_TABLES)
+  await bulkLoadSettings(database, true)
+  try {
+    await load()
+  } finally {
+    await bulkLoadSettings(database, false)
+    await restoreIndexes(database)
+  }
+  async function load() {
+    while (!generator.done) {
+      const batch = generator.next(size)
+      await database.write.transaction().execute(async (trx) => {
+        await insertAll(database, trx, 'places', batch.places)
+        await insertAll(database, trx, 'place_amenities', batch.links)
+        await insertAll(database, trx, 'reviews', batch.reviews)
+        await insertAll(database, trx, 'bookings', batch.bookings)
+        await insertAll(database, trx, 'place_nights', batch.nights)
+        await insertAll(database, trx, 'night_prices', batch.prices)
+      })
+      summary.places += batch.places.length
+      summary.nights += batch.nights.length
+      summary.bookings += batch.bookings.length
+      summary.blockedNights += batch.nights.filter((n) => n.kind === 'blocked').length
+      summary.nightPrices += batch.prices.length
+      summary.reviews += batch.reviews.length
+      options.onProgress?.(batch.places.length)
+    }
   }
   const value = JSON.stringify({ places: summary.places, nights: summary.nights, anchor })
   await database.write.insertInto('app_meta').values({ key: marker, value }).execute()

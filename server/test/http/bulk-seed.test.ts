@@ -1,7 +1,9 @@
 // `hbnb seed --places N --bookings M --seed S`: exactly N places and M taken nights, the same for the same seed.
+import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { bulkSeed, checkBulkOptions } from '../../src/cli/bulk-seed.js'
 import { createProgress } from '../../src/cli/progress.js'
+import { dropSecondaryIndexes } from '../../src/db/bulk-load.js'
 import { createDatabase, type Database } from '../../src/db/database.js'
 import { migrateUp } from '../../src/db/migrate.js'
 import { describeEachDriver } from '../helpers/test-app.js'
@@ -18,6 +20,23 @@ describeEachDriver('bulk seed', (t) => {
           .executeTakeFirstOrThrow()
       ).n,
     )
+
+  /** Every index (with its columns) and trigger of the database. */
+  const schema = async () => {
+    const db = t().app.database.write
+    const rows =
+      t().app.database.dialect === 'sqlite'
+        ? await sql<{
+            item: string
+          }>`select type || ' ' || name || ' ' || coalesce(sql, '') as item from sqlite_master
+            where type in ('index', 'trigger') order by 1`.execute(db)
+        : await sql<{
+            item: string
+          }>`select concat(table_name, ' ', index_name, ' ', group_concat(column_name order by seq_in_index)) as item
+            from information_schema.statistics where table_schema = database()
+            group by table_name, index_name order by 1`.execute(db)
+    return rows.rows.map((r) => r.item)
+  }
 
   it('--places 200 --bookings 1000 adds exactly 200 places and 1000 taken nights', async () => {
     const before = { places: await count('places'), nights: await count('place_nights') }
@@ -116,6 +135,17 @@ describeEachDriver('bulk seed', (t) => {
       await elsewhere.close()
     }
   })
+
+  it('builds the indexes (and SQLite triggers) it drops for the load again, and mends a load cut short', async () => {
+    const before = await schema()
+    await bulkSeed(t().app.database, { places: 50, nights: 200, seed: 11, fees, batchPlaces: 16 })
+    expect(await schema()).toEqual(before)
+    // A load that stopped after dropping them: the next one builds them first.
+    await dropSecondaryIndexes(t().app.database, ['places', 'place_nights'])
+    expect((await schema()).length).toBeLessThan(before.length)
+    await bulkSeed(t().app.database, { places: 10, nights: 20, seed: 12, fees })
+    expect(await schema()).toEqual(before)
+  }, 60_000)
 
   it('checks its options', () => {
     expect(() => checkBulkOptions({ places: 0, nights: 0, seed: 1 })).toThrow(/--places/)

@@ -69,6 +69,12 @@ interface World {
   /** "placeId night" -> overriding price. */
   prices: Map<string, number>
   fees: { service: number; taxes: number }
+  /** Owners' tokens by id, for the changes made between searches. */
+  tokens: Map<string, string>
+  /** Bookings made between searches and not cancelled yet. */
+  bookings: { id: string; placeId: string; nights: string[]; token: string }[]
+  /** Ranges the host blocked between searches (unblocking one often frees something). */
+  blocks: { place: PlaceRow; from: string }[]
 }
 
 interface Query {
@@ -280,6 +286,9 @@ async function buildWorld(t: TestApp, rng: ReturnType<typeof mulberry32>): Promi
     taken: new Set(),
     prices: new Map(),
     fees: { service: t.app.config.serviceFeePercent, taxes: t.app.config.taxPercent },
+    tokens: new Map(owners.map((o) => [o.id, o.token])),
+    bookings: [],
+    blocks: [],
   }
   for (let i = 0; i < PLACES; i++) {
     const where = rng.pick(CITIES)
@@ -387,13 +396,99 @@ function randomQuery(rng: ReturnType<typeof mulberry32>, world: World): Query {
 
 const quarterHour = (instant: number) => Math.floor(instant / 900_000)
 
+/**
+ * One change through the API between searches, applied to the model when the API accepts it: a
+ * booking (instant: confirmed; otherwise pending: both take their nights), a cancellation (frees
+ * them), a host's block or unblock, or a listing moved on the map (the spatial index follows).
+ */
+async function change(
+  t: TestApp,
+  rng: ReturnType<typeof mulberry32>,
+  world: World,
+  guest: string,
+  applied: Map<string, number>,
+) {
+  const done = (what: string) => applied.set(what, (applied.get(what) ?? 0) + 1)
+  const today = localDate(Date.now(), 'UTC')
+  const kind = rng.pick(['book', 'book', 'cancel', 'block', 'unblock', 'move'] as const)
+  const earlier =
+    kind === 'unblock' && world.blocks.length && rng.chance(0.7) ? rng.pick(world.blocks) : undefined
+  const place = earlier?.place ?? rng.pick(world.places)
+  const owner = world.tokens.get(place.owner_id)!
+  const span = (start: string, length: number) => Array.from({ length }, (_, n) => addDays(start, n))
+  if (kind === 'book') {
+    const checkIn = addDays(today, rng.int(1, 35))
+    const nights = span(checkIn, rng.int(place.min_nights, place.min_nights + 2))
+    const body = {
+      place_id: place.id,
+      check_in: checkIn,
+      check_out: addDays(checkIn, nights.length),
+      guests: 1,
+    }
+    const booked = await t.post('/api/v1/bookings', body, { token: guest })
+    expect([201, 400, 404, 409, 422], booked.text).toContain(booked.status)
+    if (booked.status !== 201) return
+    expect(['confirmed', 'pending']).toContain(booked.body.status)
+    for (const night of nights) world.taken.add(`${place.id} ${night}`)
+    world.bookings.push({ id: booked.body.id, placeId: place.id, nights, token: guest })
+    done('book')
+  } else if (kind === 'cancel') {
+    if (world.bookings.length === 0) return
+    const booking = world.bookings.splice(rng.int(0, world.bookings.length - 1), 1)[0]!
+    const cancelled = await t.post(`/api/v1/bookings/${booking.id}/cancel`, undefined, {
+      token: booking.token,
+    })
+    expect(cancelled.status, cancelled.text).toBe(200)
+    for (const night of booking.nights) world.taken.delete(`${booking.placeId} ${night}`)
+    done('cancel')
+  } else if (kind === 'block') {
+    const from = addDays(today, rng.int(0, 35))
+    const nights = span(from, rng.int(1, 4))
+    const range = { from, to: addDays(from, nights.length) }
+    const blocked = await t.post(`/api/v1/places/${place.id}/calendar/block`, range, { token: owner })
+    expect([200, 409], blocked.text).toContain(blocked.status)
+    if (blocked.status !== 200) return
+    for (const night of nights) world.taken.add(`${place.id} ${night}`)
+    world.blocks.push({ place, from })
+    done('block')
+  } else if (kind === 'unblock') {
+    // Only the host's own blocks go: the model knows which nights those are from the API's answer.
+    const from = earlier ? addDays(earlier.from, rng.int(-1, 1)) : addDays(today, rng.int(-3, 35))
+    const range = { from, to: addDays(from, rng.int(1, 6)) }
+    const calendar = await t.get(`/api/v1/places/${place.id}/calendar?from=${range.from}&to=${range.to}`, {
+      token: owner,
+    })
+    expect(calendar.status, calendar.text).toBe(200)
+    const unblocked = await t.post(`/api/v1/places/${place.id}/calendar/unblock`, range, { token: owner })
+    expect(unblocked.status, unblocked.text).toBe(200)
+    for (const night of calendar.body as { date: string; status: string; source?: string | null }[]) {
+      if (night.status === 'blocked' && night.source === 'host') {
+        world.taken.delete(`${place.id} ${night.date}`)
+        done('unblock')
+      }
+    }
+  } else {
+    const moved = {
+      latitude: Number((AREA.lat + rng.next() * AREA.dLat).toFixed(6)),
+      longitude: Number((AREA.lng + rng.next() * AREA.dLng).toFixed(6)),
+    }
+    const updated = await t.put(`/api/v1/places/${place.id}`, moved, { token: owner })
+    expect(updated.status, updated.text).toBe(200)
+    Object.assign(place, moved)
+    done('move')
+  }
+}
+
 describeEachDriver('search: property test against a brute-force search', (t) => {
   it(`matches the brute force on ids, order, totals, prices, distances and facets (seed ${SEED})`, async () => {
     const rng = mulberry32(SEED)
     const world = await buildWorld(t(), rng)
+    const guest = (await t().user()).token
+    const applied = new Map<string, number>()
     let nonEmpty = 0
     let paged = 0
     for (let n = 0; n < QUERIES; n++) {
+      for (let changes = rng.int(0, 2); changes > 0; changes--) await change(t(), rng, world, guest, applied)
       const query = randomQuery(rng, world)
       const url = toUrl(query)
       const where = `seed ${SEED} (HBNB_SEARCH_SEED=${SEED} to replay), query #${n}: ${url}`
@@ -431,6 +526,10 @@ describeEachDriver('search: property test against a brute-force search', (t) => 
     // The generator must keep producing searches that find something and span several pages.
     expect(nonEmpty).toBeGreaterThan(QUERIES / 4)
     expect(paged).toBeGreaterThan(QUERIES / 10)
+    // And changes of every kind between the searches.
+    for (const kind of ['book', 'cancel', 'block', 'unblock', 'move']) {
+      expect(applied.get(kind) ?? 0, `${kind}: ${JSON.stringify([...applied])}`).toBeGreaterThan(0)
+    }
   }, 120_000)
 })
 
