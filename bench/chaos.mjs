@@ -77,9 +77,13 @@ function stack(command) {
 }
 
 function sql(query) {
-  return execFileSync('mariadb', ['--host=127.0.0.1', '--user=root', '-N', '--batch', database, '-e', query], {
-    encoding: 'utf8',
-  })
+  return execFileSync(
+    'mariadb',
+    ['--host=127.0.0.1', '--user=root', '-N', '--batch', database, '-e', query],
+    {
+      encoding: 'utf8',
+    },
+  )
     .split('\n')
     .filter(Boolean)
     .map((line) => line.split('\t'))
@@ -112,7 +116,13 @@ let ca
 const DEMO_PASSWORD = 'hbnb-demo-1234'
 
 function call(method, path, { body, token, headers = {} } = {}) {
-  return new Promise((resolve) => {
+  const began = performance.now()
+  return new Promise((done) => {
+    const resolve = (result) => {
+      const ms = performance.now() - began
+      if (ms > current.slowestMs) current.slowestMs = Math.round(ms)
+      done(result)
+    }
     const payload = body === undefined ? undefined : JSON.stringify(body)
     const req = request(
       {
@@ -148,7 +158,18 @@ function call(method, path, { body, token, headers = {} } = {}) {
 const transient = (status) => status === 0 || status === 502 || status === 503 || status === 504
 
 function counters() {
-  return { sent: 0, failed: 0, retried: 0, search: 0, login: 0, booking: 0, booked: 0, refused: 0, errors: [] }
+  return {
+    sent: 0,
+    failed: 0,
+    retried: 0,
+    search: 0,
+    login: 0,
+    booking: 0,
+    booked: 0,
+    refused: 0,
+    slowestMs: 0,
+    errors: [],
+  }
 }
 
 let current = counters()
@@ -203,7 +224,8 @@ async function client(index, places, guests, tokens) {
       if (result.status === 200 || result.status === 201) {
         bucket.booked++
         committed.set(JSON.parse(result.text).id, email)
-      } else if (result.status === 409 || result.status === 400) bucket.refused++ // taken, or a stay rule
+      } else if (result.status === 409 || result.status === 400)
+        bucket.refused++ // taken, or a stay rule
       else fail('booking', result)
     }
   }
@@ -304,14 +326,22 @@ let exitCode = 0
 try {
   mkdirSync(dir, { recursive: true })
   // The load is all from loopback: the per-address limits would turn it into 429s.
-  writeFileSync(join(dir, 'local.env'), 'HBNB_RATE_LIMIT_ALLOW=loopback\nHBNB_AUTH_RATE_LIMIT_ALLOW=loopback\n')
+  writeFileSync(
+    join(dir, 'local.env'),
+    'HBNB_RATE_LIMIT_ALLOW=loopback\nHBNB_AUTH_RATE_LIMIT_ALLOW=loopback\n',
+  )
   log(`stack up in ${dir} (https ${ports.https}, database ${database})`)
   stack('up')
-  execFileSync(process.execPath, [join(REPO, 'server/bin/hbnb.js'), 'seed'], { env: appEnv(), stdio: 'ignore' })
+  execFileSync(process.execPath, [join(REPO, 'server/bin/hbnb.js'), 'seed'], {
+    env: appEnv(),
+    stdio: 'ignore',
+  })
   ca = readFileSync(join(dir, 'tls/ca.pem'))
   agent = new Agent({ keepAlive: true, maxSockets: CLIENTS, ca })
 
-  const places = sql("SELECT id FROM places WHERE status = 'published' AND deleted_at IS NULL").map((r) => r[0])
+  const places = sql("SELECT id FROM places WHERE status = 'published' AND deleted_at IS NULL").map(
+    (r) => r[0],
+  )
   const guests = sql("SELECT email FROM users WHERE email LIKE 'guest%'").map((r) => r[0])
   const tokens = new Map()
   for (const email of guests) {
@@ -330,7 +360,8 @@ try {
     // Recovery before the next fault: both pools answer again.
     for (const port of ports.api) {
       for (let i = 0; i < 60; i++) {
-        if ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => ({ status: 0 }))).status === 200) break
+        if ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => ({ status: 0 }))).status === 200)
+          break
         await sleep(500)
       }
     }
@@ -361,7 +392,8 @@ try {
     for (const name of files) {
       const mail = JSON.parse(readFileSync(join(mailDir, name), 'utf8'))
       const key = mail.dedupeKey ?? ''
-      if (key.startsWith('booking:') && key.endsWith(':guest')) guestMail.set(key, (guestMail.get(key) ?? 0) + 1)
+      if (key.startsWith('booking:') && key.endsWith(':guest'))
+        guestMail.set(key, (guestMail.get(key) ?? 0) + 1)
     }
     const mailed = new Set([...guestMail.keys()].map((key) => key.split(':')[1]))
     settled = ids.every((id) => mailed.has(id))
@@ -394,10 +426,36 @@ try {
 
   const row = (...cells) => `| ${cells.join(' | ')} |`
   const lines = [
-    row('fault', 'sent', 'search', 'login', 'booking', 'booked', 'refused', 'retried', 'failed', 'target', 'met'),
-    row('---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '---', '---'),
+    row(
+      'fault',
+      'sent',
+      'search',
+      'login',
+      'booking',
+      'booked',
+      'refused',
+      'retried',
+      'failed',
+      'slowest ms',
+      'target',
+      'met',
+    ),
+    row('---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '---', '---'),
     ...results.phases.map((p) =>
-      row(p.fault, p.sent, p.search, p.login, p.booking, p.booked, p.refused, p.retried, p.failed, p.target, p.met ? 'yes' : 'NO'),
+      row(
+        p.fault,
+        p.sent,
+        p.search,
+        p.login,
+        p.booking,
+        p.booked,
+        p.refused,
+        p.retried,
+        p.failed,
+        p.slowestMs,
+        p.target,
+        p.met ? 'yes' : 'NO',
+      ),
     ),
   ]
   console.log(lines.join('\n'))
