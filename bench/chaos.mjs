@@ -266,6 +266,17 @@ async function waitGone(pid, ms = 30_000) {
   return false
 }
 
+/** Waits until the pool of `pid` runs its full count of workers again, none of them in `gone`. */
+async function poolSettled(pid, gone) {
+  const want = Number(stackEnv.HBNB_STACK_WORKERS)
+  for (let i = 0; i < 240; i++) {
+    const now = childrenOf(pid)
+    if (now.length === want && !now.some((child) => gone.includes(child))) return
+    await sleep(250)
+  }
+  throw new Error(`the pool of ${pid} did not settle in 60 s`)
+}
+
 const FAULTS = [
   {
     name: 'none (baseline)',
@@ -282,6 +293,7 @@ const FAULTS = [
       if (!worker) throw new Error('serve1 has no worker to kill')
       log(`SIGKILL worker ${worker} of serve1`)
       process.kill(worker, 'SIGKILL')
+      await poolSettled(pidOf('serve1.pid'), [worker])
     },
   },
   {
@@ -290,8 +302,11 @@ const FAULTS = [
     zero: true,
     async run() {
       const pid = pidOf('serve1.pid')
+      const before = childrenOf(pid)
       log(`SIGHUP serve1 (${pid})`)
       process.kill(pid, 'SIGHUP')
+      // The phase lasts until the roll is over, so that what it costs is counted here.
+      await poolSettled(pid, before)
     },
   },
   {
