@@ -11,7 +11,9 @@
 # Settings (environment): HBNB_STACK_DIR (state, logs, PID files; default .stack in the repo),
 # HBNB_STACK_HTTPS_PORT (8443), HBNB_STACK_HTTP_PORT (8080), HBNB_STACK_API_PORTS ("3101 3102"),
 # HBNB_STACK_REDIS_PORT (6391), HBNB_STACK_WORKERS (API workers per `hbnb serve`, 1),
-# HBNB_STACK_MYSQL (mysql://root@127.0.0.1:3306), HBNB_STACK_DATABASE (hbnb_stack).
+# HBNB_STACK_MYSQL (mysql://root@127.0.0.1:3306), HBNB_STACK_DATABASE (hbnb_stack),
+# HBNB_STACK_API_RATE and HBNB_STACK_AUTH_RATE (NGINX's per-address limits, 50r/s and 10r/m; a load
+# test from one address raises them).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +25,8 @@ REDIS_PORT=${HBNB_STACK_REDIS_PORT:-6391}
 WORKERS=${HBNB_STACK_WORKERS:-1}
 MYSQL=${HBNB_STACK_MYSQL:-mysql://root@127.0.0.1:3306}
 DATABASE=${HBNB_STACK_DATABASE:-hbnb_stack}
+API_RATE=${HBNB_STACK_API_RATE:-50r/s}
+AUTH_RATE=${HBNB_STACK_AUTH_RATE:-10r/m}
 VHOST=hbnb_stack
 HBNB=("$(command -v node)" "$REPO/server/bin/hbnb.js")
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -169,6 +173,8 @@ nginx_up() {
   "tlsCert": "$DIR/tls/server.pem",
   "tlsKey": "$DIR/tls/server.key",
   "upstreams": [${upstreams%,}],
+  "apiRate": "$API_RATE",
+  "authRate": "$AUTH_RATE",
   "webRoot": "$REPO/web/dist",
   "storageDir": "$DIR/data/storage"
 }

@@ -191,7 +191,10 @@ async function serve(config: Config, logger: Logger, options: { prepare: boolean
     : undefined
   const requests = trackRequests(app.http.server)
   lifecycle.reportOpen(() => requests.describe())
-  if (options.pooled) lifecycle.onStop('new connections', () => stopTakingConnections(app.http.server))
+  if (options.pooled)
+    lifecycle.onStop('new connections', () =>
+      stopTakingConnections(app.http.server, () => requests.closeConnections()),
+    )
   if (scheduler) lifecycle.onStop('the scheduled jobs', () => scheduler.stop())
   lifecycle.onStop('the HTTP server, background tasks, database and cache', () => {
     requests.closeConnections()

@@ -136,12 +136,29 @@ export function workerStopSignals(): NodeJS.Signals[] {
   return ['SIGTERM']
 }
 
+/** How long a draining worker waits for its clients to close their idle keep-alive connections. */
+export const IDLE_CLOSE_WAIT_MS = 10_000
+
 /**
  * A draining worker's first step: it stops taking connections, but keeps serving for a moment those
  * the primary handed it just before (http's own close would drop them while idle, and Fastify would
- * answer their first request 503).
+ * answer their first request 503). Then every answer closes its connection (`closeAfterAnswers`),
+ * and the worker waits (up to `idleWaitMs`) for its clients to close the idle ones themselves: a
+ * proxy reusing an idle upstream connection at the moment the server closes it gets a reset, which
+ * it cannot resend for a POST (NGINX answers 502). Closed by the client, none is lost.
  */
-export async function stopTakingConnections(server: HttpServer) {
+export async function stopTakingConnections(
+  server: HttpServer,
+  closeAfterAnswers: () => void = () => {},
+  idleWaitMs = IDLE_CLOSE_WAIT_MS,
+) {
   NetServer.prototype.close.call(server)
   await sleep(HANDOFF_GRACE_MS)
+  closeAfterAnswers()
+  const until = Date.now() + idleWaitMs
+  while (Date.now() < until && (await connectionsOf(server)) > 0) await sleep(100)
+}
+
+function connectionsOf(server: HttpServer): Promise<number> {
+  return new Promise((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count)))
 }

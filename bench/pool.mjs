@@ -1,0 +1,110 @@
+// `npm run bench:pool`: does the worker pool scale? `hbnb serve --workers 1` then `--workers 2` on one
+// port, plain HTTP direct, the uncached place detail (HBNB_CACHE=off: every request reads SQLite and
+// renders), measured one after the other in one run. CPU per request counts the pool's primary and
+// all its workers. On a 2-core machine the load generator (autocannon, in this process) takes CPU
+// too, so 2 workers can reach at most about the cores left to them: read req/s with the CPU column.
+// Settings: BENCH_DURATION (seconds per target, default 10), BENCH_WARMUP (default 2).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { atExit, freePort, installCleanup, runBench, startNode, stop, waitUntil } from './lib/children.mjs'
+import { request } from './lib/http.mjs'
+import { failures, measure } from './lib/load.mjs'
+import { machine, reportHead, writeResults } from './lib/report.mjs'
+import { number } from './lib/settings.mjs'
+
+process.env.BENCH_PLACES ??= '50'
+const { cleanEnv, createPlaces, pickPlace, startHbnb } = await import('./lib/hbnb.mjs')
+const HBNB_BIN = fileURLToPath(new URL('../server/bin/hbnb.js', import.meta.url))
+const CONNECTIONS = 32
+const log = (message) => console.log(`bench: ${message}`)
+
+function ticksOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return Number(fields[11]) + Number(fields[12])
+  } catch {
+    return 0
+  }
+}
+
+const childrenOf = (pid) =>
+  readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
+
+function cpuOf(pids) {
+  const start = pids.map(ticksOf)
+  return {
+    finish() {
+      const seconds = pids.reduce((sum, pid, i) => sum + ticksOf(pid) - start[i], 0) / 100
+      return { groups: { pool: seconds }, serverCpuSeconds: seconds }
+    },
+  }
+}
+
+async function main() {
+  installCleanup()
+  const load = {
+    connections: CONNECTIONS,
+    duration: number('BENCH_DURATION', 10),
+    warmup: number('BENCH_WARMUP', 2),
+  }
+  const workDir = mkdtempSync(join(tmpdir(), 'hbnb-bench-pool-'))
+  atExit(() => rmSync(workDir, { recursive: true, force: true }))
+  const host = machine()
+  log(
+    `Node ${host.node}, ${host.cpuModel}, ${host.cores} cores; load ${readFileSync('/proc/loadavg', 'utf8').trim()}`,
+  )
+  const dataDir = join(workDir, 'data')
+  const setup = await startHbnb({ port: await freePort(), dataDir, authRateLimit: 1_000_000 })
+  await createPlaces(setup.baseUrl)
+  const { place } = await pickPlace(setup.baseUrl)
+  const settings = setup.settings
+  await stop(setup.proc, 15_000)
+  const endpoint = { method: 'GET', path: `/api/v1/places/${place.id}` }
+
+  const rows = []
+  for (const workers of [1, 2]) {
+    const port = await freePort()
+    const pool = startNode(`pool of ${workers}`, [HBNB_BIN, 'serve', '--workers', String(workers)], {
+      env: { ...cleanEnv(), ...settings, HBNB_CACHE: 'off', HBNB_PORT: String(port) },
+      cwd: dataDir,
+    })
+    atExit(() => pool.child.kill('SIGKILL'))
+    const url = `http://127.0.0.1:${port}`
+    await waitUntil(pool, async () => (await request(url, { path: '/readyz' })).status === 200, 60_000)
+    const pids = [pool.pid, ...childrenOf(pool.pid)]
+    log(`--workers ${workers}: pids ${pids.join(', ')}`)
+    const run = await measure(url + endpoint.path, endpoint, load, () => cpuOf(pids))
+    const problems = failures(run)
+    if (problems.length) throw new Error(`--workers ${workers}: ${problems.join('; ')}`)
+    rows.push({
+      workers,
+      requestsPerSecond: run.requestsPerSecond,
+      p50Ms: run.latencyMs.p50,
+      p99Ms: run.latencyMs.p99,
+      cpuMsPerRequest: run.serverCpuMsPerRequest,
+      poolCores: run.cpu.serverCpuSeconds / run.durationSeconds,
+      requests: run.requests,
+    })
+    await stop(pool, 15_000)
+  }
+  console.log('')
+  console.log(
+    '| hbnb serve | req/s | p50 ms | p99 ms | CPU ms/req (primary + workers) | cores used by the pool |',
+  )
+  console.log('|---|---:|---:|---:|---:|---:|')
+  for (const row of rows) {
+    console.log(
+      `| --workers ${row.workers} | ${Math.round(row.requestsPerSecond)} | ${row.p50Ms.toFixed(2)} | ${row.p99Ms.toFixed(2)} | ${row.cpuMsPerRequest.toFixed(3)} | ${row.poolCores.toFixed(2)} |`,
+    )
+  }
+  const ratio = rows[1].requestsPerSecond / rows[0].requestsPerSecond
+  console.log(
+    `\n2 workers / 1 worker: ${ratio.toFixed(2)}x req/s; load after: ${readFileSync('/proc/loadavg', 'utf8').trim()}`,
+  )
+  writeResults('pool-latest.json', { ...reportHead(host, load, 0, {}), results: rows, ratio })
+}
+
+runBench(main)
