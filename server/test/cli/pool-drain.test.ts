@@ -5,8 +5,8 @@ import { Agent, createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
-import { trackRequests } from '../src/lifecycle.js'
-import { stopTakingConnections } from '../src/pool.js'
+import { trackRequests } from '../../src/lifecycle.js'
+import { stopTakingConnections } from '../../src/pool.js'
 
 function post(port: number, agent: Agent): Promise<{ status: number; connection?: string }> {
   return new Promise((resolve, reject) => {
