@@ -177,10 +177,12 @@ export function SearchPage() {
                     onChange={refetchResults}
                   />
                 ))}
-            {places.map((place) => (
+            {places.map((place, index) => (
               <PlaceCard
                 key={place.id}
                 place={place}
+                eager={index === 0}
+                titleAs="h2"
                 query={keepDates.toString()}
                 selected={place.id === hovered}
                 onHover={setHovered}
