@@ -5,8 +5,9 @@
 // a score, only when the app or the browser cannot run.
 //
 // Settings: AUDIT_RUNS (runs per page and preset, default 1), AUDIT_CHROME (default /usr/bin/chromium),
-// AUDIT_ONLY (comma-separated page keys: home,search,listing), AUDIT_PRESETS (mobile,desktop).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+// AUDIT_ONLY (comma-separated page keys: home,search,listing), AUDIT_PRESETS (mobile,desktop), AUDIT_SAVE (a
+// directory to write the JSON reports to).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as chromeLauncher from 'chrome-launcher'
@@ -126,6 +127,10 @@ async function main() {
           if (!result) throw new Error(`lighthouse gave no result for ${page.path}`)
           if (result.lhr.runtimeError) throw new Error(`${page.path}: ${result.lhr.runtimeError.message}`)
           runs.push(result.lhr)
+          if (process.env.AUDIT_SAVE) {
+            mkdirSync(process.env.AUDIT_SAVE, { recursive: true })
+            writeFileSync(join(process.env.AUDIT_SAVE, `${preset}-${page.key}-${n + 1}.json`), result.report)
+          }
           const s = CATEGORIES.map((c) => Math.round((result.lhr.categories[c].score ?? 0) * 100))
           log(`${preset} ${page.key} run ${n + 1}: ${s.join(' / ')}`)
         }

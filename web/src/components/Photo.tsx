@@ -55,6 +55,11 @@ export function ListingPicture({
 }) {
   if (!photo) return <PlaceVisual id={placeId} className={className} />
   return (
-    <ResponsivePhoto photo={photo} sizes={sizes} className={`place-visual ${className ?? ''}`} eager={eager} />
+    <ResponsivePhoto
+      photo={photo}
+      sizes={sizes}
+      className={`place-visual ${className ?? ''}`}
+      eager={eager}
+    />
   )
 }
