@@ -41,6 +41,8 @@ interface Head {
   canonical: string
   image?: string
   jsonLd?: unknown
+  /** The page's largest picture, fetched with the HTML rather than after the client's code and data. */
+  preloadImage?: { srcset: string; sizes: string; type: string }
 }
 
 /** The shell with the page's own head: its title and description replaced, the rest added. */
@@ -54,6 +56,12 @@ export function withHead(shell: string, head: Head): string {
     `<meta property="og:url" content="${escapeHtml(head.canonical)}" />`,
     ...(head.image ? [`<meta property="og:image" content="${escapeHtml(head.image)}" />`] : []),
     `<meta name="twitter:card" content="${head.image ? 'summary_large_image' : 'summary'}" />`,
+    ...(head.preloadImage
+      ? [
+          `<link rel="preload" as="image" fetchpriority="high" type="${escapeHtml(head.preloadImage.type)}" ` +
+            `imagesrcset="${escapeHtml(head.preloadImage.srcset)}" imagesizes="${escapeHtml(head.preloadImage.sizes)}" />`,
+        ]
+      : []),
     ...(head.jsonLd ? [`<script type="application/ld+json">${scriptJson(head.jsonLd)}</script>`] : []),
   ]
   return shell

@@ -153,13 +153,22 @@ export async function registerWebClient({ app, config, services }: HttpContext):
       const place = await services.places.detail(request.params.id, null)
       const cover = (await services.photos.coversOf([place.id])).get(place.id)
       const canonical = `${base}/places/${encodeURIComponent(place.id)}`
-      return sendPage(
-        reply,
-        listingHead(
-          { ...place, ...(cover ? { image: new URL(cover.src, `${base}/`).toString() } : {}) },
-          canonical,
-        ),
+      const head = listingHead(
+        { ...place, ...(cover ? { image: new URL(cover.src, `${base}/`).toString() } : {}) },
+        canonical,
       )
+      // The gallery's first picture (the page's largest) as the client shows it: its `sizes` are those
+      // of web/src/components/PhotoGallery.tsx, its format the first <source> a browser can take.
+      const formats = cover?.srcset
+      const [type, srcset] = formats?.avif
+        ? ['image/avif', formats.avif]
+        : formats?.webp
+          ? ['image/webp', formats.webp]
+          : ['image/jpeg', formats?.jpeg]
+      return sendPage(reply, {
+        ...head,
+        ...(srcset ? { preloadImage: { srcset, sizes: '(max-width: 900px) 100vw, 60vw', type } } : {}),
+      })
     } catch (error) {
       // Not (or no longer) public: the client shows its own "not found", and engines see it gone.
       if (error instanceof AppError && error.status === 404) return sendShell(reply.code(404))

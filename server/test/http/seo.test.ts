@@ -125,3 +125,24 @@ describeEachDriver(
   },
   { HBNB_WEB_DIR: dir },
 )
+
+it("preloads a listing page's largest picture with the HTML, escaped, at high priority", async () => {
+  const { withHead } = await import('../../src/http/page-meta.js')
+  const page = withHead(SHELL, {
+    title: 'Loft',
+    description: 'A loft',
+    canonical: 'http://example.test/places/1',
+    preloadImage: {
+      srcset: '/media/a-320.avif 320w, /media/"b-1024.avif 1024w',
+      sizes: '100vw',
+      type: 'image/avif',
+    },
+  })
+  expect(page).toContain(
+    '<link rel="preload" as="image" fetchpriority="high" type="image/avif" ' +
+      'imagesrcset="/media/a-320.avif 320w, /media/&#34;b-1024.avif 1024w" imagesizes="100vw" />',
+  )
+  expect(
+    withHead(SHELL, { title: 'Loft', description: 'A loft', canonical: 'http://example.test/' }),
+  ).not.toContain('rel="preload"')
+})

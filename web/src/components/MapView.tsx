@@ -1,6 +1,7 @@
 // Leaflet map of places. Markers are HTML (divIcons with the price), so they show even when no
 // tile loads (no network, tile server down); the tile server comes from the server's settings.
 import 'leaflet/dist/leaflet.css'
+import './map.css'
 import L from 'leaflet'
 import { useEffect, useRef } from 'react'
 import { flushSync } from 'react-dom'

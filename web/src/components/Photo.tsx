@@ -27,6 +27,7 @@ export function ResponsivePhoto({ photo, sizes, className, eager, contain }: Pro
         width={photo.width}
         height={photo.height}
         loading={eager ? 'eager' : 'lazy'}
+        fetchPriority={eager ? 'high' : undefined}
         decoding="async"
         style={photo.placeholder && !contain ? { backgroundImage: `url(${photo.placeholder})` } : undefined}
       />
@@ -43,12 +44,22 @@ export function ListingPicture({
   photo,
   sizes,
   className,
+  eager,
 }: {
   placeId: string
   photo: PhotoCover | null | undefined
   sizes: string
   className?: string
+  /** Loaded at once and first (the picture is on screen when the page opens): not lazily. */
+  eager?: boolean
 }) {
   if (!photo) return <PlaceVisual id={placeId} className={className} />
-  return <ResponsivePhoto photo={photo} sizes={sizes} className={`place-visual ${className ?? ''}`} />
+  return (
+    <ResponsivePhoto
+      photo={photo}
+      sizes={sizes}
+      className={`place-visual ${className ?? ''}`}
+      eager={eager}
+    />
+  )
 }

@@ -1,6 +1,7 @@
 // Where the listing is, by pin: a click on the map puts the pin there, and it can be dragged.
 // The editor derives the time zone, country and currency from it.
 import 'leaflet/dist/leaflet.css'
+import './map.css'
 import L from 'leaflet'
 import { useEffect, useRef } from 'react'
 import { useMapTiles } from './map-tiles'

@@ -10,9 +10,13 @@ interface Props {
   query?: string
   selected?: boolean
   onHover?: (id: string | undefined) => void
+  /** The card's picture is on screen when the page opens (the first result): loaded at once. */
+  eager?: boolean
+  /** The title's level under the page's headings: `h2` right under the page's `h1`. */
+  titleAs?: 'h2' | 'h3'
 }
 
-export function PlaceCard({ place, query, selected, onHover }: Props) {
+export function PlaceCard({ place, query, selected, onHover, eager, titleAs: Title = 'h3' }: Props) {
   const { t, money, number } = useI18n()
   const result = place as SearchResult
   return (
@@ -27,10 +31,11 @@ export function PlaceCard({ place, query, selected, onHover }: Props) {
           photo={place.cover_photo}
           sizes="(max-width: 700px) 100vw, (max-width: 1100px) 50vw, 25vw"
           className="place-card-visual"
+          eager={eager}
         />
         <div className="place-card-body">
           <div className="place-card-top">
-            <h3 className="place-card-title">{place.title}</h3>
+            <Title className="place-card-title">{place.title}</Title>
             {place.rating_count === 0 && <span className="place-card-rating">{t('place.new')}</span>}
             {place.rating_count > 0 && (
               <span className="place-card-rating">

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query'
 import { searchQueries } from '../api/queries/search'
 import { PlaceCard } from '../components/PlaceCard'
 import { SearchForm } from '../components/SearchForm'
-import { ErrorBox, Skeleton } from '../components/ui'
+import { ErrorBox } from '../components/ui'
 import { useI18n } from '../i18n'
 import { useTitle } from '../lib/hooks'
 import { paths } from '../lib/paths'
@@ -23,10 +23,19 @@ export function Home() {
         </div>
       </section>
       <div className="container section">
-        {cities.length > 0 && (
+        {(top.isPending || cities.length > 0) && (
           <section aria-labelledby="cities-title" className="section">
             <h2 id="cities-title">{t('home.destinations')}</h2>
             <ul className="chips">
+              {/* While the listings load, chips of the same height hold the place of the cities. */}
+              {top.isPending &&
+                [1, 2, 3].map((n) => (
+                  <li key={n} aria-hidden="true">
+                    <span className="chip" style={PENDING_CHIP}>
+                      {'\u00a0'}
+                    </span>
+                  </li>
+                ))}
               {cities.map((city) => (
                 <li key={city}>
                   <Link className="chip" to={paths.search({ q: city })}>
@@ -42,7 +51,7 @@ export function Home() {
             <h2 id="top-title">{t('home.topRated')}</h2>
             <Link to={paths.search()}>{t('home.seeAll')}</Link>
           </div>
-          {top.isPending && <Skeleton lines={4} />}
+          {top.isPending && <CardsPending count={8} label={t('common.loading')} />}
           {top.error && <ErrorBox error={top.error} onRetry={() => top.refetch()} />}
           {top.data && (
             <div className="card-grid">
@@ -63,5 +72,25 @@ export function Home() {
         </section>
       </div>
     </>
+  )
+}
+
+const PENDING_CHIP = { display: 'inline-block', width: '6rem', opacity: 0.4 }
+
+/** Cards' places while they load, at their size: the sections below do not move when they come. */
+function CardsPending({ count, label }: { count: number; label: string }) {
+  return (
+    <div className="card-grid" role="status" aria-label={label}>
+      {Array.from({ length: count }, (_, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity
+        <div key={i} className="place-card" aria-hidden="true">
+          <div className="place-visual place-card-visual skeleton-line" />
+          <div className="place-card-body skeleton">
+            <span className="skeleton-line" />
+            <span className="skeleton-line" />
+          </div>
+        </div>
+      ))}
+    </div>
   )
 }

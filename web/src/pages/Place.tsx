@@ -13,6 +13,7 @@ import { PlaceLoader } from '../components/PlaceLoader'
 import { PriceLines } from '../components/PriceLines'
 import { Stepper } from '../components/Stepper'
 import { ErrorBox, Loading, Notice, PageHeading, Stars } from '../components/ui'
+import { WhenShown } from '../components/WhenShown'
 import { WishlistButton } from '../components/WishlistButton'
 import { type MessageKey, useI18n } from '../i18n'
 import { addDays, isDate, monthStart, todayIn } from '../lib/dates'
@@ -157,15 +158,17 @@ function PlaceView({ place }: { place: PlaceDetail }) {
             <h2>{t('place.location')}</h2>
             <p className="muted">{[place.city, place.country].filter(Boolean).join(', ')}</p>
             <div className="place-map">
-              <Suspense fallback={<Loading />}>
-                <MapView
-                  places={locationMarker}
-                  label={t('place.mapLabel')}
-                  openLabel={place.title}
-                  noTilesLabel={t('map.noTiles')}
-                  zoom={13}
-                />
-              </Suspense>
+              <WhenShown>
+                <Suspense fallback={<Loading />}>
+                  <MapView
+                    places={locationMarker}
+                    label={t('place.mapLabel')}
+                    openLabel={place.title}
+                    noTilesLabel={t('map.noTiles')}
+                    zoom={13}
+                  />
+                </Suspense>
+              </WhenShown>
             </div>
           </section>
           <Reviews place={place} />

@@ -5,6 +5,7 @@ import { searchQueries } from '../api/queries/search'
 import { PlaceCard } from '../components/PlaceCard'
 import { SearchForm, searchValues } from '../components/SearchForm'
 import { Dialog, Empty, ErrorBox, Loading, Notice, PageHeading, Skeleton } from '../components/ui'
+import { WhenShown } from '../components/WhenShown'
 import { type MessageKey, useI18n } from '../i18n'
 import { useLiveTopic, useTitle } from '../lib/hooks'
 import { paths } from '../lib/paths'
@@ -177,10 +178,12 @@ export function SearchPage() {
                     onChange={refetchResults}
                   />
                 ))}
-            {places.map((place) => (
+            {places.map((place, index) => (
               <PlaceCard
                 key={place.id}
                 place={place}
+                eager={index === 0}
+                titleAs="h2"
                 query={keepDates.toString()}
                 selected={place.id === hovered}
                 onHover={setHovered}
@@ -213,18 +216,20 @@ export function SearchPage() {
               {t('search.thisArea')}
             </button>
           )}
-          <Suspense fallback={<Loading />}>
-            <MapView
-              places={markers}
-              selectedId={hovered}
-              onSelect={onSelect}
-              onMoved={onMoved}
-              label={t('search.map')}
-              openLabel={t('search.openListing')}
-              noTilesLabel={t('map.noTiles')}
-              groupLabel={(count) => t('map.group', { count })}
-            />
-          </Suspense>
+          <WhenShown>
+            <Suspense fallback={<Loading />}>
+              <MapView
+                places={markers}
+                selectedId={hovered}
+                onSelect={onSelect}
+                onMoved={onMoved}
+                label={t('search.map')}
+                openLabel={t('search.openListing')}
+                noTilesLabel={t('map.noTiles')}
+                groupLabel={(count) => t('map.group', { count })}
+              />
+            </Suspense>
+          </WhenShown>
         </section>
       </div>
       <Dialog open={filtersOpen} title={t('search.filters')} onClose={() => setFiltersOpen(false)}>
