@@ -122,7 +122,6 @@ export function Layout({ children }: { children: ReactNode }) {
               <Link
                 to={paths.notifications()}
                 className="bell"
-                aria-label={t('nav.notifications')}
                 data-testid="notification-bell"
               >
                 <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
@@ -134,6 +133,7 @@ export function Layout({ children }: { children: ReactNode }) {
                     strokeLinejoin="round"
                   />
                 </svg>
+                <span className="visually-hidden">{t('nav.notifications')}</span>
                 <CountBadge
                   count={unread.notifications}
                   label={t('notifications.unreadCount', { count: unread.notifications })}
@@ -143,7 +143,9 @@ export function Layout({ children }: { children: ReactNode }) {
             {user ? (
               <details className="account-menu">
                 <summary aria-label={t('nav.accountMenu', { name: user.first_name })}>
-                  <Avatar user={user} />
+                  <span aria-hidden="true">
+                    <Avatar user={user} />
+                  </span>
                   <span className="account-name">{user.first_name}</span>
                 </summary>
                 {/* biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: closes the menu after a choice */}
