@@ -142,11 +142,14 @@ export function Layout({ children }: { children: ReactNode }) {
             )}
             {user ? (
               <details className="account-menu">
-                <summary aria-label={t('nav.accountMenu', { name: user.first_name })}>
+                <summary>
                   <span aria-hidden="true">
                     <Avatar user={user} />
                   </span>
-                  <span className="account-name">{user.first_name}</span>
+                  <span className="account-name" aria-hidden="true">
+                    {user.first_name}
+                  </span>
+                  <span className="visually-hidden">{t('nav.accountMenu', { name: user.first_name })}</span>
                 </summary>
                 {/* biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: closes the menu after a choice */}
                 <div
