@@ -1,8 +1,9 @@
 // Every page of the web client, on a desktop and a phone, as the user who can see it, checked by
 // axe-core: no serious or critical violation anywhere. Each failure names the rule, the element
 // and the page, so the fix goes into the app (never into the rules).
-import { createRequire } from 'node:module'
+
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -45,14 +46,17 @@ async function violations(page: Page, label: string): Promise<string[]> {
   // Evaluated through the DevTools protocol: the app's Content-Security-Policy forbids inline scripts.
   await page.evaluate(`${AXE_SOURCE}\n;void 0`)
   const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: Violation[] }> } })
-      .axe
+    const axe = (
+      window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: Violation[] }> } }
+    ).axe
     const result = await axe.run(document, { resultTypes: ['violations'] })
     return result.violations
   })
   return found
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((node) => `${label}: ${v.id} (${v.impact}) at ${node.target.join(' ')} - ${v.help}`))
+    .flatMap((v) =>
+      v.nodes.map((node) => `${label}: ${v.id} (${v.impact}) at ${node.target.join(' ')} - ${v.help}`),
+    )
 }
 
 async function logIn(page: Page, base: string, email: string, password: string) {
@@ -87,7 +91,11 @@ for (const device of DEVICES) {
       )
       if (!candidate) throw new Error('the demo data has no request-to-book listing')
       place = candidate
-      const detail = await apiCall<{ owner: { email: string } }>(server.url, 'GET', `/api/v1/places/${place.id}`)
+      const detail = await apiCall<{ owner: { email: string } }>(
+        server.url,
+        'GET',
+        `/api/v1/places/${place.id}`,
+      )
       hostEmail = detail.owner.email
       // The guest asks to stay and writes to the host: a trip and a conversation to look at.
       const token = await apiLogin(server.url, GUEST)
@@ -95,7 +103,12 @@ for (const device of DEVICES) {
       for (let start = 60; !bookingId && start < 360; start += 5) {
         const booking = await apiCall<{ id: string }>(server.url, 'POST', '/api/v1/bookings', {
           token,
-          body: { place_id: place.id, check_in: daysFromNow(start), check_out: daysFromNow(start + 3), guests: 2 },
+          body: {
+            place_id: place.id,
+            check_in: daysFromNow(start),
+            check_out: daysFromNow(start + 3),
+            guests: 2,
+          },
         }).catch((error: Error) => {
           if (!error.message.includes('409')) throw error
           return undefined
@@ -139,7 +152,10 @@ for (const device of DEVICES) {
     it("has none on a guest's pages", async () => {
       await logIn(browser.page, server.url, GUEST, DEMO_PASSWORD)
       await check([
-        ['checkout', `/places/${place.id}/checkout?check_in=${daysFromNow(400)}&check_out=${daysFromNow(403)}&guests=2`],
+        [
+          'checkout',
+          `/places/${place.id}/checkout?check_in=${daysFromNow(400)}&check_out=${daysFromNow(403)}&guests=2`,
+        ],
         ['trips', '/trips'],
         ['trip', `/trips/${bookingId}`],
         ['wishlists', '/wishlists'],

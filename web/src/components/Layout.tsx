@@ -119,11 +119,7 @@ export function Layout({ children }: { children: ReactNode }) {
               </select>
             </label>
             {user && (
-              <Link
-                to={paths.notifications()}
-                className="bell"
-                data-testid="notification-bell"
-              >
+              <Link to={paths.notifications()} className="bell" data-testid="notification-bell">
                 <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
                   <path
                     d="M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6zm-2 15a2 2 0 0 0 4 0"
