@@ -225,7 +225,7 @@ for (const device of DEVICES) {
       await page.getByText('Use at least 8 characters.').waitFor()
       await page.getByLabel('Password').fill('a-long-password-1')
       await page.getByRole('button', { name: 'Sign up' }).click()
-      await page.getByLabel('Account menu for Ana').waitFor()
+      await page.locator('.account-menu summary', { hasText: 'Account menu for Ana' }).waitFor()
 
       await page.getByLabel('Where').fill(place.city)
       await page.getByLabel('Check-in').fill(checkIn)
@@ -855,7 +855,7 @@ for (const device of DEVICES) {
       await page.getByLabel('Email').fill(email)
       await page.getByLabel('Password').fill(newPassword)
       await page.getByRole('button', { name: 'Log in' }).click()
-      await page.getByLabel('Account menu for Mateo').waitFor()
+      await page.locator('.account-menu summary', { hasText: 'Account menu for Mateo' }).waitFor()
       await expect(apiLogin(server.url, email)).rejects.toThrow(/401/)
       await logOut(page)
 

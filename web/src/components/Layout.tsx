@@ -119,12 +119,7 @@ export function Layout({ children }: { children: ReactNode }) {
               </select>
             </label>
             {user && (
-              <Link
-                to={paths.notifications()}
-                className="bell"
-                aria-label={t('nav.notifications')}
-                data-testid="notification-bell"
-              >
+              <Link to={paths.notifications()} className="bell" data-testid="notification-bell">
                 <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
                   <path
                     d="M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6zm-2 15a2 2 0 0 0 4 0"
@@ -134,6 +129,7 @@ export function Layout({ children }: { children: ReactNode }) {
                     strokeLinejoin="round"
                   />
                 </svg>
+                <span className="visually-hidden">{t('nav.notifications')}</span>
                 <CountBadge
                   count={unread.notifications}
                   label={t('notifications.unreadCount', { count: unread.notifications })}
@@ -142,9 +138,14 @@ export function Layout({ children }: { children: ReactNode }) {
             )}
             {user ? (
               <details className="account-menu">
-                <summary aria-label={t('nav.accountMenu', { name: user.first_name })}>
-                  <Avatar user={user} />
-                  <span className="account-name">{user.first_name}</span>
+                <summary>
+                  <span aria-hidden="true">
+                    <Avatar user={user} />
+                  </span>
+                  <span className="account-name" aria-hidden="true">
+                    {user.first_name}
+                  </span>
+                  <span className="visually-hidden">{t('nav.accountMenu', { name: user.first_name })}</span>
                 </summary>
                 {/* biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: closes the menu after a choice */}
                 <div

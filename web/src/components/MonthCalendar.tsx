@@ -83,12 +83,15 @@ export function MonthCalendar({
                     <button
                       type="button"
                       className={`day day-${status} ${inRange ? 'is-selected' : ''} ${date === start || date === end ? 'is-edge' : ''}`}
-                      aria-label={label}
                       aria-pressed={inRange}
                       disabled={!onPick || !canPick}
                       onClick={() => onPick?.(date)}
                     >
-                      <span className="day-number">{dd}</span>
+                      {/* The full date and status are the button's name; the number alone is what shows. */}
+                      <span className="day-number" aria-hidden="true">
+                        {dd}
+                      </span>
+                      <span className="visually-hidden">{label}</span>
                       {extra?.(date, night)}
                     </button>
                   </td>
