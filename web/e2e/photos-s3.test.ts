@@ -167,7 +167,7 @@ describe('photos on S3 in the browser', () => {
     // The keyboard's way back: the cover moves later, and the cabin is first again.
     await items
       .nth(0)
-      .getByRole('button', { name: `Move “${second}” later` })
+      .getByRole('button', { name: `Move later: “${second}”` })
       .click()
     await items
       .nth(0)
