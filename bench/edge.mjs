@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { renderNginxConfig } from '../scripts/render-nginx.mjs'
 import { measureQuietly, startBare } from './lib/bare.mjs'
 import { atExit, freePort, installCleanup, runBench, startNode, stop, waitUntil } from './lib/children.mjs'
+import { processTicks } from './lib/cpu.mjs'
 import { request } from './lib/http.mjs'
 import { failures, measure } from './lib/load.mjs'
 import { machine, reportHead, writeResults } from './lib/report.mjs'
@@ -33,17 +34,6 @@ const CONNECTIONS = 32
 const TICKS_PER_SECOND = 100
 const log = (message) => console.log(`bench: ${message}`)
 
-/** utime + stime of a process, in ticks (0 once it is gone). */
-function ticksOf(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return Number(fields[11]) + Number(fields[12])
-  } catch {
-    return 0
-  }
-}
-
 /** NGINX's master and its workers. */
 function nginxPids(masterPid) {
   const children = readFileSync(`/proc/${masterPid}/task/${masterPid}/children`, 'utf8').trim().split(/\s+/)
@@ -53,7 +43,7 @@ function nginxPids(masterPid) {
 /** A CPU account over several processes: `finish()` gives their CPU seconds, per group. */
 function cpuOf(groups) {
   const read = () =>
-    Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, pids.map(ticksOf)]))
+    Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, pids.map(processTicks)]))
   const start = read()
   return {
     finish() {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { atExit, freePort, installCleanup, runBench, startNode, stop, waitUntil } from './lib/children.mjs'
+import { processTicks } from './lib/cpu.mjs'
 import { request } from './lib/http.mjs'
 import { failures, measure } from './lib/load.mjs'
 import { machine, reportHead, writeResults } from './lib/report.mjs'
@@ -20,24 +21,14 @@ const HBNB_BIN = fileURLToPath(new URL('../server/bin/hbnb.js', import.meta.url)
 const CONNECTIONS = 32
 const log = (message) => console.log(`bench: ${message}`)
 
-function ticksOf(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return Number(fields[11]) + Number(fields[12])
-  } catch {
-    return 0
-  }
-}
-
 const childrenOf = (pid) =>
   readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
 
 function cpuOf(pids) {
-  const start = pids.map(ticksOf)
+  const start = pids.map(processTicks)
   return {
     finish() {
-      const seconds = pids.reduce((sum, pid, i) => sum + ticksOf(pid) - start[i], 0) / 100
+      const seconds = pids.reduce((sum, pid, i) => sum + processTicks(pid) - start[i], 0) / 100
       return { groups: { pool: seconds }, serverCpuSeconds: seconds }
     },
   }

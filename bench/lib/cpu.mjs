@@ -12,7 +12,8 @@ function machineTicks() {
   return { busy: user + nice + system, steal }
 }
 
-function processTicks(pid) {
+/** utime + stime of a process, in ticks (0 once it is gone). */
+export function processTicks(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     // Fields after the command name (which may hold spaces), starting with field 3 (state).

@@ -177,6 +177,16 @@ function text(raw: string): string {
   return raw.trim()
 }
 
+/** A URL of `scheme` (or its TLS form, `scheme` + s); `example` shows the expected form. */
+function urlOf(scheme: string, example: string) {
+  const pattern = new RegExp(`^${scheme}s?://`)
+  return (raw: string): string => {
+    const value = raw.trim()
+    if (!pattern.test(value)) throw new Error(`expected ${example}`)
+    return value
+  }
+}
+
 function list(raw: string): string[] {
   return raw
     .split(',')
@@ -556,22 +566,14 @@ export const SETTINGS = {
     description:
       'SMTP server for outgoing email (`smtp://user:pass@host:587`); unset: emails are written to `<data dir>/mail`.',
     default: 'none',
-    parse: (raw: string) => {
-      const value = raw.trim()
-      if (!/^smtps?:\/\//.test(value)) throw new Error('expected smtp://host:port or smtps://host:port')
-      return value
-    },
+    parse: urlOf('smtp', 'smtp://host:port or smtps://host:port'),
   },
   otlpEndpoint: {
     name: 'HBNB_OTLP_ENDPOINT',
     description:
       'OpenTelemetry collector to send traces to, by OTLP over HTTP (`http://collector:4318`); unset: no tracing.',
     default: 'none',
-    parse: (raw: string) => {
-      const value = raw.trim()
-      if (!/^https?:\/\//.test(value)) throw new Error('expected http://host:port or https://host:port')
-      return value
-    },
+    parse: urlOf('http', 'http://host:port or https://host:port'),
   },
   mailFrom: {
     name: 'HBNB_MAIL_FROM',
@@ -613,11 +615,7 @@ export const SETTINGS = {
     description:
       'RabbitMQ for background tasks (`amqp://user:pass@host:5672`), consumed by `hbnb worker`; unset: tasks run in-process from the outbox table.',
     default: 'none',
-    parse: (raw: string) => {
-      const value = raw.trim()
-      if (!/^amqps?:\/\//.test(value)) throw new Error('expected amqp://user:password@host:5672')
-      return value
-    },
+    parse: urlOf('amqp', 'amqp://user:password@host:5672'),
   },
   redisUrl: {
     name: 'HBNB_REDIS_URL',

@@ -11,9 +11,11 @@ import {
   apiLogin,
   DEMO_PASSWORD,
   DEVICES,
+  type DemoPlace,
   daysFromNow,
   type RunningBrowser,
   type RunningServer,
+  requestToBookListing,
   startBrowser,
   startServer,
 } from './harness'
@@ -23,14 +25,7 @@ const GUEST = 'guest1@hbnb.io'
 const HOST_PASSWORD = DEMO_PASSWORD
 const ADMIN = { email: 'admin@hbnb.io', password: 'admin1234' }
 
-interface Place {
-  id: string
-  owner_id: string
-  instant_book: boolean
-  min_nights: number
-  max_guests: number
-  advance_notice_days: number
-}
+type Place = DemoPlace
 
 interface Violation {
   id: string
@@ -85,18 +80,7 @@ for (const device of DEVICES) {
     beforeAll(async () => {
       server = await startServer()
       browser = await startBrowser(device)
-      const places = await apiCall<Place[]>(server.url, 'GET', '/api/v1/places/?limit=1000')
-      const candidate = places.find(
-        (p) => !p.instant_book && p.min_nights <= 3 && p.max_guests >= 2 && p.advance_notice_days < 30,
-      )
-      if (!candidate) throw new Error('the demo data has no request-to-book listing')
-      place = candidate
-      const detail = await apiCall<{ owner: { email: string } }>(
-        server.url,
-        'GET',
-        `/api/v1/places/${place.id}`,
-      )
-      hostEmail = detail.owner.email
+      ;({ place, hostEmail } = await requestToBookListing(server.url))
       // The guest asks to stay and writes to the host: a trip and a conversation to look at.
       const token = await apiLogin(server.url, GUEST)
       // The demo data has bookings of its own: the first free three nights from two months on.

@@ -17,10 +17,12 @@ import {
   codeIn,
   DEMO_PASSWORD,
   DEVICES,
+  type DemoPlace,
   daysFromNow,
   linkIn,
   type RunningBrowser,
   type RunningServer,
+  requestToBookListing,
   screenshot,
   startBrowser,
   startServer,
@@ -39,18 +41,7 @@ interface Booking {
 
 const ADMIN = { email: 'admin@hbnb.io', password: 'admin1234' }
 
-interface Place {
-  id: string
-  title: string
-  status: string
-  city: string
-  currency: string
-  instant_book: boolean
-  min_nights: number
-  max_guests: number
-  advance_notice_days: number
-  owner_id: string
-}
+type Place = DemoPlace
 
 function money(amountMinor: number, currency: string) {
   const digits =
@@ -108,18 +99,7 @@ for (const device of DEVICES) {
       browser = await startBrowser(device)
       page = browser.page
       // A request-to-book listing (the host answers), bookable for three nights by two guests.
-      const places = await apiCall<Place[]>(server.url, 'GET', '/api/v1/places/?limit=1000')
-      const candidate = places.find(
-        (p) => !p.instant_book && p.min_nights <= 3 && p.max_guests >= 2 && p.advance_notice_days < 30,
-      )
-      if (!candidate) throw new Error('the demo data has no request-to-book listing')
-      place = candidate
-      const detail = await apiCall<{ owner: { email: string } }>(
-        server.url,
-        'GET',
-        `/api/v1/places/${place.id}`,
-      )
-      hostEmail = detail.owner.email
+      ;({ place, hostEmail } = await requestToBookListing(server.url))
     })
 
     afterAll(async () => {

@@ -211,6 +211,31 @@ export async function apiLogin(base: string, email: string, password = DEMO_PASS
 }
 
 /** YYYY-MM-DD, `days` from today (UTC). */
+/** A demo listing as the API lists it (the fields the end-to-end tests read). */
+export interface DemoPlace {
+  id: string
+  title: string
+  status: string
+  city: string
+  currency: string
+  instant_book: boolean
+  min_nights: number
+  max_guests: number
+  advance_notice_days: number
+  owner_id: string
+}
+
+/** A demo listing whose host answers requests (no instant booking), bookable for three nights by two. */
+export async function requestToBookListing(base: string): Promise<{ place: DemoPlace; hostEmail: string }> {
+  const places = await apiCall<DemoPlace[]>(base, 'GET', '/api/v1/places/?limit=1000')
+  const place = places.find(
+    (p) => !p.instant_book && p.min_nights <= 3 && p.max_guests >= 2 && p.advance_notice_days < 30,
+  )
+  if (!place) throw new Error('the demo data has no request-to-book listing')
+  const detail = await apiCall<{ owner: { email: string } }>(base, 'GET', `/api/v1/places/${place.id}`)
+  return { place, hostEmail: detail.owner.email }
+}
+
 export function daysFromNow(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
 }

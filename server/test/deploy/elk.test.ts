@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { createLogger, ECS_FIELDS } from '../../src/logger.js'
+import { ECS_FIELDS } from '../../src/logger.js'
+import { capturedLogger } from '../helpers/captured-logger.js'
 import { freePort, runHbnb, startApiProcess } from '../helpers/processes.js'
 
 const ELK = join(import.meta.dirname, '../../../deploy/elk')
@@ -70,16 +70,6 @@ function ecsProblems(lines: Line[]): string[] {
     for (const name of BASE_FIELDS) if (!(name in line)) problems.add(`a line without ${name}`)
   }
   return [...problems]
-}
-
-/** A JSON logger made by createLogger whose lines land in `lines`. */
-function capturedLogger() {
-  const lines: string[] = []
-  const logger = createLogger({ logLevel: 'info', logFormat: 'json' })
-  ;(logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = {
-    write: (line: string) => lines.push(line),
-  }
-  return { logger, lines }
 }
 
 describe('the lines of a running API', () => {

@@ -1,18 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { AccessLog, loggableUrl } from '../../src/http/access-log.js'
-import { createLogger } from '../../src/logger.js'
-
-/** A JSON logger whose lines land in `lines` (pino's own writes and direct ones alike). */
-function capturedLogger() {
-  const lines: string[] = []
-  const logger = createLogger({ logLevel: 'info', logFormat: 'json' })
-  ;(logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = {
-    write: (line: string) => lines.push(line),
-  }
-  return { logger, lines }
-}
+import { capturedLogger } from '../helpers/captured-logger.js'
 
 const withoutTime = (line: string) => JSON.parse(line.replace(/"@timestamp":"[^"]+"/, '"@timestamp":"T"'))
 
