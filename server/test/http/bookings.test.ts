@@ -14,6 +14,28 @@ async function host(t: TestApp, terms: Record<string, unknown> = {}) {
 
 describeEachDriver('bookings', (t) => {
   describe('quotes', () => {
+    it('sets overlapping nightly prices from many requests at once, each answered, the last word kept per night', async () => {
+      const { owner, place } = await host(t())
+      const answers = await Promise.all(
+        [...Array(24).keys()].map((i) =>
+          t().put(
+            `/api/v1/places/${place.id}/calendar/prices`,
+            { from: day(40 + (i % 4)), to: day(46), price: i % 3 === 0 ? null : 120 + i },
+            { token: owner.token },
+          ),
+        ),
+      )
+      expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200))
+      const quote = await t().get(
+        `/api/v1/places/${place.id}/quote?check_in=${day(40)}&check_out=${day(46)}&guests=1`,
+      )
+      expect(quote.status).toBe(200)
+      for (const night of quote.body.nightly_prices as { price_minor: number }[])
+        expect(
+          night.price_minor === 10000 || (night.price_minor >= 12100 && night.price_minor <= 14300),
+        ).toBe(true)
+    })
+
     it('prices every night on the server, with overrides, cleaning fee, service fee and taxes', async () => {
       const { owner, place } = await host(t(), { cleaning_fee: 30 })
       const prices = await t().put(

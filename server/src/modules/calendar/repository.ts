@@ -76,6 +76,9 @@ export async function dropEndedHolds(
 }
 
 /** Place-night rows: the unique (place_id, night) key is the calendar's one source of truth. */
+/** Tries of a statement that MariaDB chose as a deadlock's victim. */
+const DEADLOCK_TRIES = 3
+
 export class CalendarRepository {
   constructor(private readonly db: Database) {}
 
@@ -209,19 +212,36 @@ export class CalendarRepository {
     })
   }
 
+  /**
+   * Sets (or, with null, clears) the price of each of `nights`. An upsert, not a delete and insert:
+   * on MariaDB two of those at once on the same nights took gap locks and deadlocked (the fuzz test
+   * found a 500). A deadlock that still happens is retried.
+   */
   async setPrices(placeId: string, nights: string[], priceMinor: number | null): Promise<void> {
-    await this.db.write.transaction().execute(async (trx) => {
-      await trx
-        .deleteFrom('night_prices')
-        .where('place_id', '=', placeId)
-        .where('night', 'in', nights)
-        .execute()
-      if (priceMinor !== null) {
-        await trx
-          .insertInto('night_prices')
-          .values(nights.map((night) => ({ place_id: placeId, night, price_minor: priceMinor })))
-          .execute()
+    const sorted = [...nights].sort()
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (priceMinor === null) {
+          await this.db.write
+            .deleteFrom('night_prices')
+            .where('place_id', '=', placeId)
+            .where('night', 'in', sorted)
+            .execute()
+          return
+        }
+        const rows = sorted.map((night) => ({ place_id: placeId, night, price_minor: priceMinor }))
+        const insert = this.db.write.insertInto('night_prices').values(rows)
+        await (this.db.dialect === 'mysql'
+          ? insert.onDuplicateKeyUpdate({ price_minor: priceMinor })
+          : insert.onConflict((conflict) =>
+              conflict.columns(['place_id', 'night']).doUpdateSet({ price_minor: priceMinor }),
+            )
+        ).execute()
+        return
+      } catch (error) {
+        if (attempt >= DEADLOCK_TRIES || (error as { code?: string } | null)?.code !== 'ER_LOCK_DEADLOCK')
+          throw error
       }
-    })
+    }
   }
 }
