@@ -29,7 +29,7 @@ const LEVEL_KEY = 'log.level'
 /**
  * The Elastic Common Schema (8.11) fields HBNB writes at the top level of a line. Any other field a
  * caller logs goes under `hbnb.` (ECS's advice for custom fields), and an error under `error.*`, so
- * every line indexes with deploy/elk's template (server/test/unit/ecs-logs.test.ts checks the names
+ * every line indexes with deploy/elk's template (server/test/deploy/elk.test.ts checks the names
  * and types against the ECS reference).
  */
 export const ECS_FIELDS: ReadonlySet<string> = new Set([
@@ -74,6 +74,7 @@ function errorFields(error: Error): Record<string, unknown> {
     ...(code !== undefined ? { 'error.code': String(code) } : {}),
   }
 }
+
 /** Loggers with the JSON (Elastic Common Schema) format of `createLogger`. */
 const ecsLoggers = new WeakSet<Logger>()
 

@@ -1,5 +1,4 @@
 // The `hbnb` command: one codebase, several roles.
-
 import { spawn } from 'node:child_process'
 import cluster from 'node:cluster'
 import { once } from 'node:events'

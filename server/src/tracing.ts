@@ -1,7 +1,8 @@
 // OpenTelemetry traces, exported by OTLP over HTTP when HBNB_OTLP_ENDPOINT is set, off otherwise.
 // Spans: each HTTP request (continuing a caller's W3C `traceparent`), each SQL statement, each task
-// published (an outbox row or a message to RabbitMQ) and each task run; log lines name the trace and span they belong to (`trace.id`,
-// `span.id`). The SDK is loaded only when tracing is on: off, every hook below is a boolean test.
+// published (an outbox row or a message to RabbitMQ) and each task run; log lines name the trace and
+// span they belong to (`trace.id`, `span.id`). The SDK is loaded only when tracing is on: off, every
+// hook below is a boolean test.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import {
   type Attributes,
@@ -100,7 +101,7 @@ export function tracedListener(
   }
 }
 
-/** Runs `work` in a span of its own under the current one (`kind`: PRODUCER for a publish, ...). */
+/** Runs `work` in a span of its own under the current one (`kind`: CONSUMER for a task's run, ...). */
 export async function inSpan<T>(
   name: string,
   attributes: Attributes,

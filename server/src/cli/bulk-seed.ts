@@ -10,7 +10,6 @@ import type {
   AmenityRow,
   BookingRow,
   CancellationPolicy,
-  DB,
   NightPricesTable,
   PlaceNightsTable,
   PlaceRow,
@@ -445,16 +444,6 @@ class Generator {
 /** The tables a bulk seed fills, whose secondary indexes are built after the load. */
 const BULK_TABLES = ['places', 'place_amenities', 'reviews', 'bookings', 'place_nights', 'night_prices']
 
-/** The rows, in statements written by db/bulk-load.ts (`trx` is the load's transaction). */
-async function insertAll(
-  database: Database,
-  trx: Database['write'],
-  table: keyof DB,
-  rows: readonly object[],
-): Promise<void> {
-  await insertRows(database, trx as never, table, rows)
-}
-
 /** Amenity ids by name, adding the demo amenities that are missing. */
 async function amenitiesByName(database: Database): Promise<Map<string, string>> {
   const wanted = [...SEED_AMENITIES, ...DEMO_EXTRA_AMENITIES]
@@ -511,7 +500,7 @@ export async function bulkSeed(database: Database, options: BulkSeedOptions): Pr
     guests: generator.guests.length,
   }
   await database.write.transaction().execute(async (trx) => {
-    await insertAll(database, trx, 'users', [...generator.hosts, ...generator.guests])
+    await insertRows(database, trx, 'users', [...generator.hosts, ...generator.guests])
   })
   const size = options.batchPlaces ?? 2000
   // The secondary indexes are built once after the load (db/bulk-load.ts).
@@ -527,12 +516,12 @@ export async function bulkSeed(database: Database, options: BulkSeedOptions): Pr
     while (!generator.done) {
       const batch = generator.next(size)
       await database.write.transaction().execute(async (trx) => {
-        await insertAll(database, trx, 'places', batch.places)
-        await insertAll(database, trx, 'place_amenities', batch.links)
-        await insertAll(database, trx, 'reviews', batch.reviews)
-        await insertAll(database, trx, 'bookings', batch.bookings)
-        await insertAll(database, trx, 'place_nights', batch.nights)
-        await insertAll(database, trx, 'night_prices', batch.prices)
+        await insertRows(database, trx, 'places', batch.places)
+        await insertRows(database, trx, 'place_amenities', batch.links)
+        await insertRows(database, trx, 'reviews', batch.reviews)
+        await insertRows(database, trx, 'bookings', batch.bookings)
+        await insertRows(database, trx, 'place_nights', batch.nights)
+        await insertRows(database, trx, 'night_prices', batch.prices)
       })
       summary.places += batch.places.length
       summary.nights += batch.nights.length

@@ -128,7 +128,7 @@ const MAX_PARAMETERS = 30_000
  */
 export async function insertRows(
   database: Pick<Database, 'dialect'>,
-  db: Kysely<unknown>,
+  db: Pick<Kysely<unknown>, 'executeQuery'>,
   table: string,
   rows: readonly object[],
 ): Promise<void> {

@@ -43,6 +43,11 @@ export function sqlitePath(url: string): string {
   return rest.replace(/^\/\/(?=\/)/, '')
 }
 
+/** True when MariaDB chose the statement as a deadlock's victim (its transaction was rolled back). */
+export function isDeadlock(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === 'ER_LOCK_DEADLOCK'
+}
+
 /** True when the error is a unique-key violation, on either driver. */
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code

@@ -1,7 +1,6 @@
 // The transactional outbox: background work written in the same transaction as the change that
 // causes it (`outboxRow`), and the queries of the relay that moves it to RabbitMQ (jobs/relay.ts).
 // Embedded, the table is the task queue itself (infra/queue/outbox.ts).
-
 import { uuidv7 } from '../ids.js'
 import type { Task } from '../infra/queue/port.js'
 import { recordPublish } from '../tracing.js'

@@ -3,7 +3,6 @@
 // `start()` runs the handlers in-process. With RabbitMQ: `hbnb worker` relays and consumes.
 // Each task name's handler pool is autoscaled between HBNB_WORKER_MIN_CONCURRENCY and
 // HBNB_WORKER_MAX_CONCURRENCY from the queue depth, which is sampled (and exported as metrics) every second.
-
 import { SpanKind } from '@opentelemetry/api'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'

@@ -6,7 +6,6 @@
 // Dead letters stay in RabbitMQ (no copy in the database, so nothing can disagree): they are listed
 // by getting every message of the dead-letter queue without acking it, then closing the channel,
 // which puts them all back; a requeued one is republished with confirms before it is acked.
-
 import { createRequire } from 'node:module'
 import type { AsyncMessage, Connection, Consumer, Publisher, SyncMessage } from 'rabbitmq-client'
 import { uuidv7 } from '../../ids.js'

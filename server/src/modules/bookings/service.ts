@@ -1,5 +1,5 @@
 import { addDays, localTimeToInstant, nightsOf } from '../../dates.js'
-import { isUniqueViolation } from '../../db/database.js'
+import { isDeadlock, isUniqueViolation } from '../../db/database.js'
 import { outboxRow } from '../../db/outbox.js'
 import { readFromPrimary } from '../../db/read-context.js'
 import type { BookingRow, BookingStatus, CheckoutHoldRow, PlaceRow } from '../../db/schema.js'
@@ -114,8 +114,6 @@ const EVENT_OF: Partial<Record<BookingAction, BookingEvent>> = {
 
 /** Whether a hold and a booking are for the same nights. */
 const sameStay = (a: Stay, b: Stay) => a.check_in === b.check_in && a.check_out === b.check_out
-
-const isDeadlock = (error: unknown) => (error as { code?: string } | null)?.code === 'ER_LOCK_DEADLOCK'
 
 export interface BookingServiceDeps {
   bookings: BookingRepository

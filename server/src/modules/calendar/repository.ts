@@ -1,6 +1,6 @@
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely'
 import { addDays } from '../../dates.js'
-import type { Database } from '../../db/database.js'
+import { type Database, isDeadlock } from '../../db/database.js'
 import type { DB, NightKind, OutboxRow, PlaceNightsTable } from '../../db/schema.js'
 
 export interface OccupiedNight {
@@ -75,10 +75,10 @@ export async function dropEndedHolds(
     .execute()
 }
 
-/** Place-night rows: the unique (place_id, night) key is the calendar's one source of truth. */
 /** Tries of a statement that MariaDB chose as a deadlock's victim. */
 const DEADLOCK_TRIES = 3
 
+/** Place-night rows: the unique (place_id, night) key is the calendar's one source of truth. */
 export class CalendarRepository {
   constructor(private readonly db: Database) {}
 
@@ -239,8 +239,7 @@ export class CalendarRepository {
         ).execute()
         return
       } catch (error) {
-        if (attempt >= DEADLOCK_TRIES || (error as { code?: string } | null)?.code !== 'ER_LOCK_DEADLOCK')
-          throw error
+        if (attempt >= DEADLOCK_TRIES || !isDeadlock(error)) throw error
       }
     }
   }

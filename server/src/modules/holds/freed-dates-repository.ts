@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.js'
-import { isUniqueViolation } from '../../db/database.js'
+import { isDeadlock, isUniqueViolation } from '../../db/database.js'
 import type { OutboxRow } from '../../db/schema.js'
 
 /** Most guests told about one freeing: a listing wishlisted by more is told to this many. */
@@ -84,8 +84,7 @@ export class FreedDatesRepository {
         })
         claimed.push(...fresh)
       } catch (error) {
-        const deadlock = (error as { code?: string } | null)?.code === 'ER_LOCK_DEADLOCK'
-        if (!isUniqueViolation(error) && !deadlock) throw error
+        if (!isUniqueViolation(error) && !isDeadlock(error)) throw error
         for (const guestId of fresh) {
           if (await this.claim(guestId, placeId, day, now, taskOf(guestId))) claimed.push(guestId)
         }

@@ -2,7 +2,7 @@
 // take them meanwhile. The hold's nights are place-night rows like a booking's (one per night, under
 // the table's unique key), so "never two on one night" is the database's rule, not a check in code.
 import { nightsOf } from '../../dates.js'
-import { isUniqueViolation } from '../../db/database.js'
+import { isDeadlock, isUniqueViolation } from '../../db/database.js'
 import { readFromPrimary } from '../../db/read-context.js'
 import type { CheckoutHoldRow, OutboxRow } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
@@ -34,8 +34,6 @@ export interface HoldView {
 export type HoldEnd = 'released' | 'expired' | 'replaced' | 'booked'
 
 const MAX_ATTEMPTS = 4
-
-const isDeadlock = (error: unknown) => (error as { code?: string } | null)?.code === 'ER_LOCK_DEADLOCK'
 
 export function holdView(hold: CheckoutHoldRow, now: number): HoldView {
   const { id, place_id, check_in, check_out, guests, expires_at, created_at } = hold

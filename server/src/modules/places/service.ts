@@ -238,13 +238,13 @@ export class PlaceService {
     serializeItem: SerializeItem = JSON.stringify,
   ): Promise<CachedResponse> {
     const build = async (): Promise<CachedResponse> => {
-      const scoped = scopeOf({}, query, actor)
       if (query.covers) {
         const built = await this.list(page, {}, query, actor)
         const items = await withCovers(built.items, this.deps.covers)
         const bytes = items.map((item) => itemBytesOf(item, serializeItem))
         return listResponseOf(bytes, { total: built.total, next: built.nextCursor })
       }
+      const scoped = scopeOf({}, query, actor)
       const [versions, total] = await Promise.all([
         this.deps.places.listVersions(page, scoped),
         this.deps.places.count(scoped),
