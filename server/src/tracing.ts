@@ -1,7 +1,8 @@
 // OpenTelemetry traces, exported by OTLP over HTTP when HBNB_OTLP_ENDPOINT is set, off otherwise.
-// Spans: each HTTP request (continuing a caller's W3C `traceparent`), each SQL statement, each task
-// published (an outbox row or a message to RabbitMQ) and each task run; log lines name the trace and
-// span they belong to (`trace.id`, `span.id`). The SDK is loaded only when tracing is on: off, every
+// Spans: each HTTP request (continuing a caller's W3C `traceparent`), each SQL statement and Redis
+// command, each call to a mail, SMS or storage service, each task published (an outbox row or a
+// message to RabbitMQ) and each task run, which continues the trace that published it (the task
+// carries its `traceparent`); log lines name the trace and span they belong to (`trace.id`, `span.id`). The SDK is loaded only when tracing is on: off, every
 // hook below is a boolean test.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import {
@@ -101,15 +102,24 @@ export function tracedListener(
   }
 }
 
-/** Runs `work` in a span of its own under the current one (`kind`: CONSUMER for a task's run, ...). */
+/** The context a W3C `traceparent` names (the current one when there is none). */
+function contextOf(traceparent: string | undefined) {
+  return traceparent ? propagation.extract(context.active(), { traceparent }) : context.active()
+}
+
+/**
+ * Runs `work` in a span of its own under the current one, or under `parent` (a W3C traceparent:
+ * a task's run continues the trace that published it). `kind`: CONSUMER for a task's run, ...
+ */
 export async function inSpan<T>(
   name: string,
   attributes: Attributes,
   work: () => Promise<T>,
   kind: SpanKind = SpanKind.INTERNAL,
+  parent?: string,
 ): Promise<T> {
   if (!enabled) return work()
-  return tracer().startActiveSpan(name, { kind, attributes }, async (span: Span) => {
+  return tracer().startActiveSpan(name, { kind, attributes }, contextOf(parent), async (span: Span) => {
     try {
       return await work()
     } catch (error) {
@@ -120,6 +130,46 @@ export async function inSpan<T>(
       span.end()
     }
   })
+}
+
+/** A call to another service (mail, SMS, object storage) in a client span of its own. */
+export function clientSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
+  return inSpan(name, attributes, work, SpanKind.CLIENT)
+}
+
+/** `headers` with the current trace's `traceparent` added, for a call to another service. */
+export function withTraceHeaders(headers: Record<string, string>): Record<string, string> {
+  if (enabled) propagation.inject(context.active(), headers)
+  return headers
+}
+
+/** What ioredis's clients (a server's or a cluster's) send every command through. */
+interface CommandSender {
+  sendCommand(command: { name: string; promise: Promise<unknown> }, ...rest: unknown[]): unknown
+}
+
+/** Gives each command sent through `client` a client span (nothing when tracing is off). */
+export function traceRedisCommands<C extends CommandSender>(client: C): C {
+  if (!enabled) return client
+  const sender: CommandSender = client
+  const send = sender.sendCommand.bind(client)
+  sender.sendCommand = (command, ...rest) => {
+    const operation = command.name.toUpperCase()
+    const span = tracer().startSpan(operation, {
+      kind: SpanKind.CLIENT,
+      attributes: { 'db.system.name': 'redis', 'db.operation.name': operation },
+    })
+    command.promise.then(
+      () => span.end(),
+      (error: Error) => {
+        span.recordException(error)
+        span.setStatus({ code: SpanStatusCode.ERROR })
+        span.end()
+      },
+    )
+    return send(command, ...rest)
+  }
+  return client
 }
 
 /** A span for a statement that ran for `durationMs` until now (`system`: sqlite, mysql). */
@@ -150,13 +200,24 @@ export function queryLogFor(system: string) {
     )
 }
 
-/** A task published now (written to the outbox or sent to the broker) under the current span. */
-export function recordPublish(task: string, system: string): void {
-  if (!enabled) return
-  tracer()
-    .startSpan(`publish ${task}`, {
+/**
+ * A task published now (written to the outbox or sent to the broker), under the current span or
+ * under `parent` (the traceparent it was first published with: the relay's send to RabbitMQ
+ * continues the outbox's). Returns the publish span's traceparent, for the task to carry.
+ */
+export function recordPublish(task: string, system: string, parent?: string): string | undefined {
+  if (!enabled) return undefined
+  const parentContext = contextOf(parent)
+  const span = tracer().startSpan(
+    `publish ${task}`,
+    {
       kind: SpanKind.PRODUCER,
       attributes: { 'messaging.system': system, 'messaging.destination.name': task },
-    })
-    .end()
+    },
+    parentContext,
+  )
+  span.end()
+  const carrier: Record<string, string> = {}
+  propagation.inject(trace.setSpan(parentContext, span), carrier)
+  return carrier.traceparent
 }

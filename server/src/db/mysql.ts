@@ -1,7 +1,7 @@
 import { Kysely, MysqlDialect, sql } from 'kysely'
 import type { Logger } from '../logger.js'
-import { queryLogFor } from '../tracing.js'
 import { createMysqlPool } from './mysql-pool.js'
+import { timedQueryLog } from './pool-metrics.js'
 import type { Database, ReplicaOptions } from './port.js'
 import { createReplicatedDatabase } from './replicated.js'
 import type { DB } from './schema.js'
@@ -9,7 +9,7 @@ import type { DB } from './schema.js'
 export function createMysqlDatabase(url: string, logger?: Logger, replicas?: ReplicaOptions): Database {
   const pool = createMysqlPool(url, logger)
   if (replicas && replicas.urls.length > 0) return createReplicatedDatabase(pool, replicas, logger)
-  const kysely = new Kysely<DB>({ dialect: new MysqlDialect({ pool }), log: queryLogFor('mysql') })
+  const kysely = new Kysely<DB>({ dialect: new MysqlDialect({ pool }), log: timedQueryLog('mysql') })
   return {
     dialect: 'mysql',
     write: kysely,

@@ -8,7 +8,7 @@ import type { Database } from './port.js'
 import type { OutboxRow } from './schema.js'
 
 export function outboxRow(task: Task, now: number): OutboxRow {
-  recordPublish(task.name, 'outbox')
+  const traceparent = recordPublish(task.name, 'outbox', task.traceparent) ?? task.traceparent ?? null
   const at = new Date(now).toISOString()
   return {
     id: uuidv7(),
@@ -22,6 +22,7 @@ export function outboxRow(task: Task, now: number): OutboxRow {
     errors: null,
     created_at: at,
     sent_at: null,
+    traceparent,
   }
 }
 

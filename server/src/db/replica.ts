@@ -3,8 +3,8 @@
 import { CompiledQuery, type DatabaseConnection, type Driver, MysqlDialect } from 'kysely'
 import type { Pool } from 'mysql2'
 import type { Logger } from '../logger.js'
+import { replicaHealthy, replicaLag } from './pool-metrics.js'
 import type { ReplicaState } from './port.js'
-import { replicaHealthy, replicaLag } from './replica-metrics.js'
 
 interface SlaveStatus {
   Slave_IO_Running?: string

@@ -8,20 +8,23 @@ import type {
   QueryResult,
   TransactionSettings,
 } from 'kysely'
+import { dbQueries, dbQueryDuration, dbQueryErrors, PRIMARY_POOL, primaryReads } from './pool-metrics.js'
 import { currentReadContext, type ReadClient } from './read-context.js'
 import type { Replica } from './replica.js'
-import { dbQueries, dbQueryErrors, PRIMARY_POOL, primaryReads } from './replica-metrics.js'
 import type { WritePositions } from './write-positions.js'
 
 const WRITE_STATEMENT = /^\s*(insert|update|delete|replace)\b/i
 
 async function counted<T>(pool: string, run: () => Promise<T>): Promise<T> {
   dbQueries.inc({ pool })
+  const started = performance.now()
   try {
     return await run()
   } catch (error) {
     dbQueryErrors.inc({ pool })
     throw error
+  } finally {
+    dbQueryDuration.observe({ pool }, (performance.now() - started) / 1000)
   }
 }
 

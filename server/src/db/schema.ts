@@ -322,6 +322,8 @@ export interface OutboxTable {
   errors: string | null
   created_at: string
   sent_at: string | null
+  /** W3C traceparent of the span that published the task (tracing on), for its run to continue. */
+  traceparent: string | null
 }
 
 /** Every email and text message sent, by dedupe key: a redelivered task never sends twice. */

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
-import { queryLogFor, recordQuery, tracingOn } from '../tracing.js'
+import { recordQuery, tracingOn } from '../tracing.js'
+import { dbQueryDuration, PRIMARY_POOL, timedQueryLog } from './pool-metrics.js'
 import type { Database } from './port.js'
 import type { DB } from './schema.js'
 
@@ -91,16 +92,18 @@ export function createSqliteDatabase(path: string): Database {
   const statements = withStatementCache(connection)
   const kysely = new Kysely<DB>({
     dialect: new SqliteDialect({ database: statements }),
-    log: queryLogFor('sqlite'),
+    log: timedQueryLog('sqlite'),
   })
+  const directReadDuration = dbQueryDuration.labels({ pool: PRIMARY_POOL })
   directReads.set(kysely, (sqlText, parameters) => {
     if (connection.inTransaction) return undefined
     const statement = statements.prepare(sqlText)
     if (!statement.reader) return undefined
-    if (!tracingOn()) return statement.all(parameters)
     const started = performance.now()
     const rows = statement.all(parameters)
-    recordQuery('sqlite', sqlText, performance.now() - started)
+    const ms = performance.now() - started
+    directReadDuration.observe(ms / 1000)
+    if (tracingOn()) recordQuery('sqlite', sqlText, ms)
     return rows
   })
   return {

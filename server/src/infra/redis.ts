@@ -11,6 +11,7 @@ import { createRequire } from 'node:module'
 import type { Cluster, Redis as Server } from 'ioredis'
 import type { Logger } from '../logger.js'
 import { parseRedisUrl } from '../redis-url.js'
+import { traceRedisCommands } from '../tracing.js'
 
 /** A connection to one Redis server (or Sentinel's primary) or to a Redis Cluster. */
 export type Redis = Server | Cluster
@@ -65,7 +66,7 @@ export function createRedis(url: string, logger?: Logger, options: { logInterval
       },
     })
   }
-  return logFailures(redis, logger, options.logIntervalMs)
+  return traceRedisCommands(logFailures(redis, logger, options.logIntervalMs))
 }
 
 /**

@@ -44,6 +44,7 @@ export class OutboxRelay {
           name: row.task,
           payload: JSON.parse(row.payload),
           dedupeKey: row.dedupe_key,
+          traceparent: row.traceparent ?? undefined,
         })
       } catch (error) {
         // RabbitMQ unreachable: the row is due again at once (not after its lease), and this run

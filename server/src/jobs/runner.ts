@@ -27,9 +27,13 @@ export interface JobsOptions {
 /** How often queue depths are sampled for the autoscaler and the metrics. */
 export const SAMPLE_INTERVAL_MS = 1000
 
-/** Times the handler and counts its failures (the queue driver decides on retries). */
+/**
+ * Times the task's wait and its handler, counts its failures (the queue driver decides on retries)
+ * and runs it in a span that continues the trace that published it.
+ */
 function instrumented(task: string, handler: TaskHandler): TaskHandler {
   return async (delivery) => {
+    taskMetrics.wait.observe({ task }, Math.max(0, Date.now() - delivery.dueAt) / 1000)
     const stop = taskMetrics.duration.startTimer({ task })
     taskMetrics.running.inc({ task })
     try {
@@ -38,6 +42,7 @@ function instrumented(task: string, handler: TaskHandler): TaskHandler {
         { 'messaging.destination.name': task },
         () => handler(delivery),
         SpanKind.CONSUMER,
+        delivery.traceparent,
       )
       stop({ outcome: 'ok' })
     } catch (error) {
@@ -99,7 +104,9 @@ export class Jobs {
   async sample(): Promise<void> {
     for (const [task, autoscaler] of this.autoscalers) {
       const depth = await this.queue.depth(task)
-      for (const [state, count] of Object.entries(depth)) taskMetrics.depth.set({ task, state }, count)
+      for (const state of ['ready', 'delayed', 'dead'] as const)
+        taskMetrics.depth.set({ task, state }, depth[state])
+      taskMetrics.oldestReady.set({ task }, depth.oldestReadySeconds)
       taskMetrics.concurrency.set({ task }, autoscaler.update(depth.ready))
     }
   }

@@ -1,12 +1,24 @@
 // deploy/prometheus: the configuration and rules pass promtool, every alert's unit tests pass, and a
-// real Prometheus (Debian's package) scrapes a running API and finds its RED metrics.
+// real Prometheus (Debian's package) scrapes a running `hbnb serve` and `hbnb worker` (on RabbitMQ),
+// finds the API's RED metrics and the worker's task metrics, and answers every Grafana panel's query.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../helpers/test-app.js'
+import { TASK_NAMES } from '../../src/domain/tasks.js'
+import { RabbitTaskQueue } from '../../src/infra/queue/rabbitmq.js'
+import { bookInstantStay } from '../helpers/booking-flow.js'
+import {
+  type ApiProcess,
+  runHbnb,
+  startApiProcess,
+  startWorkerProcess,
+  type WorkerProcess,
+} from '../helpers/processes.js'
+import { AMQP_URL } from '../helpers/test-app.js'
 
 const DEPLOY = join(import.meta.dirname, '../../../deploy/prometheus')
 const DASHBOARDS = join(import.meta.dirname, '../../../deploy/grafana/dashboards')
@@ -66,24 +78,35 @@ describe('deploy/prometheus', () => {
   })
 })
 
-describe('a real Prometheus scraping hbnb serve', () => {
-  let app: TestApp
+describe('a real Prometheus scraping hbnb serve and hbnb worker', () => {
+  const prefix = `hbnb-test-prometheus-${randomBytes(4).toString('hex')}.`
+  let api: ApiProcess | undefined
+  let worker: WorkerProcess | undefined
   let prometheus: ChildProcess
   let dir: string
   let base: string
 
   beforeAll(async () => {
-    app = await startTestApp('sqlite')
     dir = mkdtempSync(join(tmpdir(), 'hbnb-prometheus-'))
+    const env = {
+      HBNB_DATA_DIR: dir,
+      HBNB_AMQP_URL: AMQP_URL,
+      HBNB_AMQP_QUEUE_PREFIX: prefix,
+      HBNB_TASK_POLL_MS: '50',
+    }
+    const migrated = await runHbnb(['migrate', 'up'], env)
+    expect(migrated.code, migrated.stderr).toBe(0)
+    api = await startApiProcess(env)
+    worker = await startWorkerProcess(env)
     copyFileSync(join(DEPLOY, 'rules/hbnb.yml'), join(dir, 'hbnb.yml'))
-    const target = new URL(app.baseUrl).host
     writeFileSync(
       join(dir, 'prometheus.yml'),
       [
         'global: { scrape_interval: 1s, evaluation_interval: 1s }',
         'rule_files: [hbnb.yml]',
         'scrape_configs:',
-        `  - { job_name: hbnb-api, static_configs: [{ targets: ['${target}'] }] }`,
+        `  - { job_name: hbnb-api, static_configs: [{ targets: ['127.0.0.1:${api.port}'] }] }`,
+        `  - { job_name: hbnb-worker, static_configs: [{ targets: ['127.0.0.1:${worker.port}'] }] }`,
       ].join('\n'),
     )
     const port = await freePort()
@@ -97,13 +120,19 @@ describe('a real Prometheus scraping hbnb serve', () => {
       ],
       { stdio: 'ignore' },
     )
-  })
+  }, 120_000)
 
   afterAll(async () => {
     prometheus?.kill()
-    await app?.close()
+    await api?.stop()
+    await worker?.stop()
+    const cleanup = new RabbitTaskQueue(AMQP_URL, { prefix })
+    for (const name of TASK_NAMES) await cleanup.depth(name)
+    await cleanup.close({ deleteQueues: true })
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
+
+  const get = (path: string) => fetch(`${api!.url}${path}`).then((response) => response.arrayBuffer())
 
   async function query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
     const response = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(expr)}`).catch(
@@ -123,9 +152,10 @@ describe('a real Prometheus scraping hbnb serve', () => {
   }
 
   it('scrapes the API and records its RED metrics by route', async () => {
-    const up = await eventually(() => query('up{job="hbnb-api"} == 1'))
-    expect(up).toHaveLength(1)
-    for (let i = 0; i < 5; i++) await app.get('/api/v1/amenities/')
+    await eventually(() => query('count(up == 1) == 2'))
+    const up = await query('up == 1')
+    expect(up.map((series) => series.metric.job).sort()).toEqual(['hbnb-api', 'hbnb-worker'])
+    for (let i = 0; i < 5; i++) await get('/api/v1/amenities/')
     const requests = await eventually(() =>
       query('hbnb_http_requests_total{route="/api/v1/amenities/",status="2xx"} >= 5'),
     )
@@ -133,17 +163,40 @@ describe('a real Prometheus scraping hbnb serve', () => {
     const recorded = await eventually(() => query('hbnb:http_requests:rate5m{route="/api/v1/amenities/"}'))
     expect(recorded.length).toBeGreaterThan(0)
   })
-  it('runs every Grafana panel query without error, the service overview with data', async () => {
-    for (let i = 0; i < 5; i++) await app.get('/api/v1/amenities/')
+  it("records the worker's tasks: their wait, their run and the age of the oldest ready one", async () => {
+    await bookInstantStay(api!.url)
+    const runs = await eventually(() =>
+      query('hbnb_task_duration_seconds_count{job="hbnb-worker",task="notifications",outcome="ok"} > 0'),
+    )
+    expect(runs.length).toBe(1)
+    const waits = await eventually(() => query('hbnb_task_wait_seconds_count{task="notifications"} > 0'))
+    expect(waits[0]?.metric.job).toBe('hbnb-worker')
+    const oldest = await eventually(() => query('hbnb_task_queue_oldest_ready_seconds{task="notifications"}'))
+    expect(Number(oldest[0]?.value[1])).toBeGreaterThanOrEqual(0)
+  })
+
+  it('runs every Grafana panel query without error, with data where this setup has some', async () => {
+    for (let i = 0; i < 5; i++) await get('/api/v1/amenities/')
     await eventually(() => query('hbnb:http_slow_ratio:rate5m'))
+    // Panels whose series this setup (one SQLite API process, one worker, no replica, no WebSocket
+    // client) must have: every one of the service overview, and these.
+    const withData = new Set([
+      'database.json / Query latency p95 by pool',
+      'queue.json / Queue depth by task and state',
+      'queue.json / Task duration p95',
+      'queue.json / Task wait p95 (due to started)',
+      'queue.json / Oldest ready task',
+    ])
     const queries = panelQueries()
     expect(queries.length).toBeGreaterThan(15)
     for (const { dashboard, panel, expr } of queries) {
       const response = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(expr)}`)
       const body = (await response.json()) as { status: string; error?: string; data: { result: unknown[] } }
       expect(body.status, `${dashboard} / ${panel}: ${body.error ?? ''}`).toBe('success')
-      if (dashboard === 'service-overview.json') {
-        expect(body.data.result.length, `${dashboard} / ${panel} has data`).toBeGreaterThan(0)
+      if (dashboard === 'service-overview.json' || withData.has(`${dashboard} / ${panel}`)) {
+        // A rate needs two scrapes after the first observation.
+        const result = await eventually(() => query(expr))
+        expect(result.length, `${dashboard} / ${panel} has data`).toBeGreaterThan(0)
       }
     }
   })

@@ -1,52 +1,30 @@
 // OpenTelemetry tracing: a running `hbnb serve` with HBNB_OTLP_ENDPOINT sends its spans by OTLP/HTTP
 // to a collector (here a small one on loopback that keeps what it receives). A booking request that
 // arrives with a W3C `traceparent` gives one trace: the request's server span under the caller's,
-// its SQL statements and the notification tasks it publishes, and its log line names that trace.
+// its SQL statements and the notification tasks it publishes, whose runs continue it, and its log
+// line names that trace. Across processes, with the production drivers: the outbox row, its send to
+// RabbitMQ by the API process's relay, its run in `hbnb worker`, the email over SMTP, Redis commands.
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type ApiProcess, runHbnb, startApiProcess } from '../helpers/processes.js'
-
-interface OtlpSpan {
-  traceId: string
-  spanId: string
-  parentSpanId?: string
-  name: string
-  kind: number
-  attributes?: { key: string; value: Record<string, unknown> }[]
-}
-
-/** OTLP's span kinds (opentelemetry-proto trace.proto). */
-const KIND = { SERVER: 2, CLIENT: 3, PRODUCER: 4 }
-
-/** A collector on loopback that keeps every span it is sent as OTLP/HTTP JSON. */
-async function startCollector() {
-  const spans: OtlpSpan[] = []
-  const contentTypes: string[] = []
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => {
-      contentTypes.push(String(request.headers['content-type']))
-      if (request.url === '/v1/traces' && String(request.headers['content-type']).includes('json')) {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-        for (const resource of body.resourceSpans ?? [])
-          for (const scope of resource.scopeSpans ?? []) spans.push(...scope.spans)
-      }
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  return { url: `http://127.0.0.1:${port}`, spans, contentTypes, close: () => server.close() }
-}
-
-const attribute = (span: OtlpSpan, key: string) => {
-  const value = span.attributes?.find((a) => a.key === key)?.value
-  return value && Object.values(value)[0]
-}
+import { TASK_NAMES } from '../../src/domain/tasks.js'
+import { RabbitTaskQueue } from '../../src/infra/queue/rabbitmq.js'
+import { bookInstantStay } from '../helpers/booking-flow.js'
+import { attribute, KIND, type OtlpSpan, startCollector } from '../helpers/otlp-collector.js'
+import {
+  type ApiProcess,
+  type RedisProcess,
+  runHbnb,
+  startApiProcess,
+  startRedis,
+  startWorkerProcess,
+  type WorkerProcess,
+} from '../helpers/processes.js'
+import { type SmtpTestServer, startSmtpServer } from '../helpers/smtp.js'
+import { AMQP_URL } from '../helpers/test-app.js'
+import { waitFor } from '../infra/mail-contract.js'
 
 describe('traces of a booking request, sent to an OTLP collector', () => {
   const traceId = '4bf92f3577b34da6a3ce929d0e0e4736'
@@ -69,52 +47,10 @@ describe('traces of a booking request, sent to an OTLP collector', () => {
     const migrated = await runHbnb(['migrate', 'up'], env)
     expect(migrated.code, migrated.stderr).toBe(0)
     api = await startApiProcess(env)
-    const call = async (
-      path: string,
-      body: unknown,
-      token?: string,
-      headers: Record<string, string> = {},
-    ) => {
-      const response = await fetch(`${api.url}${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...headers,
-        },
-        body: JSON.stringify(body),
-      })
-      const json = (await response.json()) as Record<string, string>
-      expect(response.status, JSON.stringify(json)).toBeLessThan(300)
-      return json
-    }
-    const person = (name: string) =>
-      call('/api/v1/auth/register', {
-        email: `${name}@example.com`,
-        password: 'a long Passphrase 42',
-        first_name: name,
-        last_name: 'T',
-      })
-    const host = await person('host')
-    const guest = await person('guest')
-    const place = await call(
-      '/api/v1/places/',
-      { title: 'Traced loft', price: 90, latitude: 48.85, longitude: 2.35, instant_book: true },
-      host.access_token,
-    )
-    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
-    await call(
-      '/api/v1/bookings',
-      { place_id: place.id, check_in: day(30), check_out: day(32), guests: 1 },
-      guest.access_token,
-      { traceparent: `00-${traceId}-${callerSpanId}-01` },
-    )
+    await bookInstantStay(api.url, { traceparent: `00-${traceId}-${callerSpanId}-01` })
     for (let i = 0; i < 100; i++) {
       trace = collector.spans.filter((span) => span.traceId === traceId)
-      if (
-        trace.some((span) => span.kind === KIND.SERVER) &&
-        trace.some((span) => span.kind === KIND.PRODUCER)
-      )
+      if ([KIND.SERVER, KIND.PRODUCER, KIND.CONSUMER].every((kind) => trace.some((s) => s.kind === kind)))
         break
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
@@ -145,18 +81,35 @@ describe('traces of a booking request, sent to an OTLP collector', () => {
 
   it("hold the request's SQL statements and the tasks it published, under its span", () => {
     const server = trace.find((span) => span.kind === KIND.SERVER)!
-    const sql = trace.filter((span) => span.kind === KIND.CLIENT)
+    const children = trace.filter((span) => span.parentSpanId === server.spanId)
+    const sql = children.filter((span) => span.kind === KIND.CLIENT)
     expect(sql.length).toBeGreaterThan(2)
     expect(sql.every((span) => attribute(span, 'db.system.name') === 'sqlite')).toBe(true)
     expect(sql.map((span) => span.name)).toEqual(expect.arrayContaining(['SELECT', 'INSERT']))
     expect(
       sql.some((span) => String(attribute(span, 'db.query.text')).includes('insert into "bookings"')),
     ).toBe(true)
-    const published = trace.filter((span) => span.kind === KIND.PRODUCER)
+    const published = children.filter((span) => span.kind === KIND.PRODUCER)
     expect(published.map((span) => span.name)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^publish /)]),
     )
-    for (const span of [...sql, ...published]) expect(span.parentSpanId).toBe(server.spanId)
+  })
+
+  it('continue in the run of each task the request published, under its publish span', () => {
+    const published = trace.filter((span) => span.kind === KIND.PRODUCER)
+    const runs = trace.filter((span) => span.kind === KIND.CONSUMER)
+    expect(runs.map((span) => span.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^run /)]))
+    for (const run of runs) {
+      const publish = published.find((span) => span.spanId === run.parentSpanId)
+      expect(publish?.name).toBe(run.name.replace(/^run /, 'publish '))
+    }
+    expect(trace.some((span) => runs.some((run) => span.parentSpanId === run.spanId))).toBe(true)
+  })
+
+  it('form one tree: every span but the server span has its parent in the trace', () => {
+    const ids = new Set(trace.map((span) => span.spanId))
+    const orphans = trace.filter((span) => span.kind !== KIND.SERVER && !ids.has(span.parentSpanId ?? ''))
+    expect(orphans.map((span) => span.name)).toEqual([])
   })
 
   it('name the trace and span on the log line of the request', () => {
@@ -164,5 +117,80 @@ describe('traces of a booking request, sent to an OTLP collector', () => {
     expect(line).toMatchObject({ 'trace.id': traceId })
     const server = trace.find((span) => span.kind === KIND.SERVER)!
     expect(line!['span.id']).toBe(server.spanId)
+  })
+})
+
+describe('traces across processes: an API process and a worker on RabbitMQ, Redis and SMTP', () => {
+  const traceId = '0af7651916cd43dd8448eb211c80319c'
+  const prefix = `hbnb-test-tracing-${randomBytes(4).toString('hex')}.`
+  let collector: Awaited<ReturnType<typeof startCollector>>
+  let smtp: SmtpTestServer
+  let redis: RedisProcess
+  let api: ApiProcess | undefined
+  let worker: WorkerProcess | undefined
+  let dir = ''
+  let trace: OtlpSpan[] = []
+
+  beforeAll(async () => {
+    collector = await startCollector()
+    smtp = await startSmtpServer()
+    redis = await startRedis()
+    dir = mkdtempSync(join(tmpdir(), 'hbnb-tracing-'))
+    const env = {
+      HBNB_DATA_DIR: dir,
+      HBNB_OTLP_ENDPOINT: collector.url,
+      HBNB_AMQP_URL: AMQP_URL,
+      HBNB_AMQP_QUEUE_PREFIX: prefix,
+      HBNB_REDIS_URL: redis.url,
+      HBNB_CACHE: 'redis',
+      HBNB_SMTP_URL: smtp.url,
+      HBNB_TASK_POLL_MS: '50',
+    }
+    const migrated = await runHbnb(['migrate', 'up'], env)
+    expect(migrated.code, migrated.stderr).toBe(0)
+    api = await startApiProcess(env)
+    worker = await startWorkerProcess(env)
+    await bookInstantStay(api.url, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` })
+    await waitFor(async () => {
+      trace = collector.spans.filter((span) => span.traceId === traceId)
+      return trace.some((span) => span.name === 'smtp send') ? true : undefined
+    }, 'the email of the booking, traced')
+  }, 120_000)
+
+  afterAll(async () => {
+    await api?.stop()
+    await worker?.stop()
+    const cleanup = new RabbitTaskQueue(AMQP_URL, { prefix })
+    for (const name of TASK_NAMES) await cleanup.depth(name)
+    await cleanup.close({ deleteQueues: true })
+    await redis?.stop()
+    await smtp?.close()
+    collector?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('follow a task from the outbox through RabbitMQ to its run in the worker', () => {
+    const byId = new Map(trace.map((span) => [span.spanId, span]))
+    const run = trace.find((span) => span.kind === KIND.CONSUMER && span.name === 'run notifications')!
+    const sent = byId.get(run.parentSpanId ?? '')!
+    expect(sent).toMatchObject({ kind: KIND.PRODUCER, name: 'publish notifications' })
+    expect(attribute(sent, 'messaging.system')).toBe('rabbitmq')
+    const written = byId.get(sent.parentSpanId ?? '')!
+    expect(attribute(written, 'messaging.system')).toBe('outbox')
+    expect(byId.get(written.parentSpanId ?? '')?.kind).toBe(KIND.SERVER)
+  })
+
+  it("hold the worker's email and the request's Redis commands", () => {
+    const ancestors = (span: OtlpSpan): string[] => {
+      const parent = trace.find((s) => s.spanId === span.parentSpanId)
+      return parent ? [parent.name, ...ancestors(parent)] : []
+    }
+    const email = trace.find((span) => span.name === 'smtp send')!
+    expect(email.kind).toBe(KIND.CLIENT)
+    expect(attribute(email, 'server.address')).toBe('127.0.0.1')
+    expect(ancestors(email)).toContain('run notifications')
+    const redisCommands = trace.filter((span) => attribute(span, 'db.system.name') === 'redis')
+    expect(redisCommands.length).toBeGreaterThan(0)
+    expect(redisCommands.every((span) => span.kind === KIND.CLIENT)).toBe(true)
   })
 })

@@ -6,7 +6,7 @@ import type { ReceivedSms } from '../infra/sms-contract.js'
 
 export class FakeSmsApi {
   readonly messages: ReceivedSms[] = []
-  readonly requests: { path: string; authorized: boolean; idempotency?: string }[] = []
+  readonly requests: { path: string; authorized: boolean; idempotency?: string; traceparent?: string }[] = []
   failWith: number | undefined
   private server: Server | undefined
 
@@ -33,7 +33,8 @@ export class FakeSmsApi {
     const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`
     const authorized = req.headers.authorization === expected
     const idempotency = req.headers['i-twilio-idempotency-token'] as string | undefined
-    this.requests.push({ path: req.url ?? '', authorized, idempotency })
+    const traceparent = req.headers.traceparent as string | undefined
+    this.requests.push({ path: req.url ?? '', authorized, idempotency, traceparent })
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' })
       res.end(JSON.stringify(body))

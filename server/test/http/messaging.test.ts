@@ -573,6 +573,7 @@ describeEachDriver(
         payload: JSON.parse(rows[0]!.payload),
         dedupeKey: key,
         attempt: 2,
+        dueAt: Date.now(),
       })
       expect(await mailsWithKey(key)).toHaveLength(1)
 

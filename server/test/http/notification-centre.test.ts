@@ -75,6 +75,7 @@ describeEachDriver(
         payload: JSON.parse(row.payload),
         dedupeKey: row.dedupe_key,
         attempt: 2,
+        dueAt: Date.now(),
       })
       expect((await notices(t(), guest.token)).filter(about('booking_confirmed'))).toHaveLength(1)
     })

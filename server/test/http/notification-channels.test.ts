@@ -84,6 +84,7 @@ async function redeliver(t: TestApp, dedupeKey: string) {
     payload: JSON.parse(row.payload),
     dedupeKey,
     attempt: 9,
+    dueAt: Date.now(),
   })
 }
 

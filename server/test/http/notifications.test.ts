@@ -116,6 +116,7 @@ describeEachDriver(
         name: 'notifications',
         payload: JSON.parse(row!.payload),
         dedupeKey: row!.dedupe_key,
+        dueAt: Date.now(),
       }
       const before = sample(await scrape(t()), SENT_EMAILS)
       await t().app.notifications.handle({ ...delivery, attempt: 3 })

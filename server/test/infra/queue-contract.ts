@@ -1,6 +1,7 @@
 // The contract every task queue driver passes: once on success, retried with backoff, then
 // dead-lettered with every try's error; a task that fails once completes on its retry; a dead
-// letter requeued by id runs again; queue depths; a handler pool resized while it runs.
+// letter requeued by id runs again; queue depths and the age of the oldest ready task; a handler
+// pool resized while it runs.
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Delivery, TaskQueue } from '../../src/infra/queue/port.js'
@@ -103,7 +104,37 @@ export function queueContract(start: () => Promise<QueueHarness>) {
     expect(await harness.queue.requeueDead(name)).toEqual([left[0]!.id])
     await waitFor(async () => (done.length === 2 ? true : undefined), 'the second requeued task')
     expect(await harness.queue.deadLetters(name)).toEqual([])
-    expect(await harness.queue.depth(name)).toEqual({ ready: 0, delayed: 0, dead: 0 })
+    expect(await harness.queue.depth(name)).toEqual({ ready: 0, delayed: 0, dead: 0, oldestReadySeconds: 0 })
+  })
+
+  it('says how long its oldest ready task has waited, and hands each task its due time and trace', async () => {
+    const name = `contract-wait-${run}`
+    expect(await harness.queue.depth(name)).toMatchObject({ ready: 0, oldestReadySeconds: 0 })
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+    const published = Date.now()
+    await harness.queue.publish({ name, payload: {}, dedupeKey: `${name}:1`, traceparent })
+    await harness.queue.publish({ name, payload: {}, dedupeKey: `${name}:2` })
+    await new Promise((resolve) => setTimeout(resolve, 1200))
+    const waiting = await waitFor(async () => {
+      const depth = await harness.queue.depth(name)
+      return depth.ready === 2 ? depth : undefined
+    }, 'two ready tasks')
+    expect(waiting.oldestReadySeconds).toBeGreaterThanOrEqual(1.1)
+    expect(waiting.oldestReadySeconds).toBeLessThan((Date.now() - published) / 1000 + 1)
+    const seen: Delivery[] = []
+    await harness.queue.consume(name, async (d) => {
+      seen.push(d)
+    })
+    await waitFor(async () => (seen.length === 2 ? true : undefined), 'both tasks')
+    const first = seen.find((d) => d.dedupeKey === `${name}:1`)!
+    expect(first.traceparent).toBe(traceparent)
+    expect(seen.find((d) => d.dedupeKey === `${name}:2`)!.traceparent).toBeUndefined()
+    for (const delivery of seen) {
+      expect(delivery.dueAt).toBeGreaterThanOrEqual(published - 50)
+      expect(delivery.dueAt).toBeLessThan(published + 1000)
+    }
+    await waitFor(async () => ((await harness.queue.depth(name)).ready === 0 ? true : undefined), 'empty')
+    expect(await harness.queue.depth(name)).toMatchObject({ ready: 0, oldestReadySeconds: 0 })
   })
 
   it('runs more handlers at once when its pool is resized', async () => {

@@ -14,6 +14,7 @@ import * as messaging from './0013_messaging.js'
 import * as checkoutHolds from './0014_checkout_holds.js'
 import * as photos from './0016_photos.js'
 import * as placeRowVersion from './0018_place_row_version.js'
+import * as outboxTraceparent from './0019_outbox_traceparent.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0016_photos': photos,
   '0014_checkout_holds': checkoutHolds,
   '0018_place_row_version': placeRowVersion,
+  '0019_outbox_traceparent': outboxTraceparent,
 }
 
 export const migrationProvider: MigrationProvider = {

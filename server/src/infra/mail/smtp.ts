@@ -1,5 +1,6 @@
 // Production mail driver: nodemailer over SMTP.
 import type { Transporter } from 'nodemailer'
+import { clientSpan } from '../../tracing.js'
 import { envelopeOf, type MailMessage, type MailSender } from './port.js'
 
 /**
@@ -14,6 +15,7 @@ function pooled(url: string): string {
 
 export class SmtpMailSender implements MailSender {
   private readonly url: string
+  private readonly server: { 'server.address': string; 'server.port': number }
   /** nodemailer is loaded with the first email: a process that sends none never holds it. */
   private transport?: Promise<Transporter>
 
@@ -22,13 +24,19 @@ export class SmtpMailSender implements MailSender {
     private readonly from: string,
   ) {
     this.url = pooled(url)
+    const { hostname, port, protocol } = new URL(url)
+    this.server = {
+      'server.address': hostname,
+      'server.port': Number(port) || (protocol === 'smtps:' ? 465 : 587),
+    }
   }
 
   async send(message: MailMessage): Promise<void> {
     this.transport ??= import('nodemailer').then(({ default: nodemailer }) =>
       nodemailer.createTransport(this.url),
     )
-    await (await this.transport).sendMail(envelopeOf(message, this.from))
+    const transport = await this.transport
+    await clientSpan('smtp send', this.server, () => transport.sendMail(envelopeOf(message, this.from)))
   }
 
   async close(): Promise<void> {

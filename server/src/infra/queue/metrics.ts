@@ -12,6 +12,16 @@ export const taskMetrics = {
   deadLetters: counter('hbnb_task_dead_letters_total', 'Tasks dead-lettered after their last failed try.', [
     'task',
   ]),
+  wait: histogram(
+    'hbnb_task_wait_seconds',
+    'Time a task waited for a handler once due (from its publish, or the end of its retry delay).',
+    ['task'],
+  ),
+  oldestReady: gauge(
+    'hbnb_task_queue_oldest_ready_seconds',
+    'How long the longest-waiting ready task has been due (RabbitMQ: an upper bound), by task name.',
+    ['task'],
+  ),
   depth: gauge(
     'hbnb_task_queue_depth',
     'Tasks waiting, by task name and state (ready, delayed for a retry, dead).',

@@ -123,7 +123,10 @@ export class OutboxTaskQueue implements TaskQueue {
         name: row.task,
         payload: JSON.parse(row.payload),
         dedupeKey: row.dedupe_key,
+        traceparent: row.traceparent ?? undefined,
         attempt,
+        // `row` was read before the claim moved its time: this is when the try became due.
+        dueAt: Date.parse(row.available_at),
       })
       await this.database.write
         .updateTable('outbox')
@@ -192,27 +195,29 @@ export class OutboxTaskQueue implements TaskQueue {
   }
 
   async depth(name: string): Promise<QueueDepth> {
+    const now = this.now()
     const rows = await this.database.write
       .selectFrom('outbox')
-      .select((eb) => [
-        'status',
-        eb.fn.countAll<number | string>().as('count'),
-        eb
-          .fn<number | string | null>('sum', [
-            eb.case().when('available_at', '<=', iso(this.now())).then(1).else(0).end(),
-          ])
-          .as('due'),
-      ])
+      .select((eb) => {
+        const isDue = eb('available_at', '<=', iso(now))
+        return [
+          'status',
+          eb.fn.countAll<number | string>().as('count'),
+          eb.fn<number | string | null>('sum', [eb.case().when(isDue).then(1).else(0).end()]).as('due'),
+          eb.fn.min<string | null>(eb.case().when(isDue).then(eb.ref('available_at')).end()).as('oldest_due'),
+        ]
+      })
       .where('task', '=', name)
       .where('status', 'in', ['pending', 'dead'])
       .groupBy('status')
       .execute()
-    const depth: QueueDepth = { ready: 0, delayed: 0, dead: 0 }
+    const depth: QueueDepth = { ready: 0, delayed: 0, dead: 0, oldestReadySeconds: 0 }
     for (const row of rows) {
       if (row.status === 'dead') depth.dead = Number(row.count)
       else {
         depth.ready = Number(row.due ?? 0)
         depth.delayed = Number(row.count) - depth.ready
+        if (row.oldest_due) depth.oldestReadySeconds = Math.max(0, now - Date.parse(row.oldest_due)) / 1000
       }
     }
     return depth

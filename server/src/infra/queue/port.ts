@@ -7,11 +7,15 @@ export interface Task {
   payload: unknown
   /** Same work, same key: handlers use it to make a redelivered task harmless. */
   dedupeKey: string
+  /** W3C traceparent of the span that published it, when tracing is on: its run continues that trace. */
+  traceparent?: string
 }
 
 export interface Delivery extends Task {
   /** 1 on the first try. */
   attempt: number
+  /** Epoch ms since when this try has been due: its wait for a handler counts from there. */
+  dueAt: number
 }
 
 export type TaskHandler = (delivery: Delivery) => Promise<void>
@@ -50,6 +54,11 @@ export interface QueueDepth {
   /** Waiting for their retry (backoff), or (outbox driver) running under a lease. */
   delayed: number
   dead: number
+  /**
+   * Seconds the longest-waiting ready task has been due (0 when none is ready): exact with the
+   * outbox; with RabbitMQ, which cannot be asked, an upper bound (see its driver).
+   */
+  oldestReadySeconds: number
 }
 
 export interface RetryPolicy {

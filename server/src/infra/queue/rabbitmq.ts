@@ -43,6 +43,10 @@ const ERRORS = 'x-hbnb-errors'
 const DEDUPE = 'x-hbnb-dedupe-key'
 const DEAD_ID = 'x-hbnb-dead-id'
 const DEAD_AT = 'x-hbnb-dead-at'
+/** Epoch ms from which the message is due (its send, or the end of its retry delay). */
+const DUE_AT = 'x-hbnb-due-at'
+/** The W3C header name, as OpenTelemetry's messaging conventions carry it. */
+const TRACEPARENT = 'traceparent'
 
 type Headers = Record<string, unknown>
 
@@ -67,6 +71,11 @@ export class RabbitTaskQueue implements TaskQueue {
   private readonly declared = new Map<string, Promise<unknown>>()
   private readonly consumers: Consumer[] = []
   private readonly pools: HandlerPool[] = []
+  /** Per queue: when the last message this process took from it became due. */
+  private readonly lastTakenDueAt = new Map<string, number>()
+  /** Per queue: when `depth()` last found nothing ready (or when this driver was made). */
+  private readonly lastEmptyAt = new Map<string, number>()
+  private readonly createdAt: number
 
   constructor(
     readonly url: string,
@@ -83,6 +92,7 @@ export class RabbitTaskQueue implements TaskQueue {
     }
     this.prefix = options.prefix ?? 'hbnb.'
     this.now = options.now ?? Date.now
+    this.createdAt = this.now()
   }
 
   /** Resolves once connected; rejects after `timeoutMs` (the CLI says what to check). */
@@ -119,14 +129,20 @@ export class RabbitTaskQueue implements TaskQueue {
     return (await declared).messageCount
   }
 
-  private async send(queue: string, task: Task, headers: Headers): Promise<void> {
+  /** Sends `task` to `queue`, due once `delayMs` (a retry queue's wait) has passed. */
+  private async send(queue: string, task: Task, headers: Headers, delayMs = 0): Promise<void> {
     await this.publisher.send(
       {
         routingKey: queue,
         durable: true,
         messageId: task.dedupeKey,
         contentType: 'application/json',
-        headers: { [DEDUPE]: task.dedupeKey, ...headers },
+        headers: {
+          [DEDUPE]: task.dedupeKey,
+          [DUE_AT]: this.now() + delayMs,
+          ...(task.traceparent ? { [TRACEPARENT]: task.traceparent } : {}),
+          ...headers,
+        },
       },
       { name: task.name, payload: task.payload, dedupeKey: task.dedupeKey },
     )
@@ -135,8 +151,8 @@ export class RabbitTaskQueue implements TaskQueue {
   async publish(task: Task): Promise<void> {
     const queue = this.queueName(task.name)
     await this.declare(queue)
-    await this.send(queue, task, { [ATTEMPT]: 1 })
-    recordPublish(task.name, 'rabbitmq')
+    const traceparent = recordPublish(task.name, 'rabbitmq', task.traceparent) ?? task.traceparent
+    await this.send(queue, { ...task, traceparent }, { [ATTEMPT]: 1 })
   }
 
   async consume(name: string, handler: TaskHandler, options: ConsumeOptions = {}): Promise<HandlerPool> {
@@ -172,9 +188,17 @@ export class RabbitTaskQueue implements TaskQueue {
   private async handle(queue: string, message: AsyncMessage, handler: TaskHandler): Promise<void> {
     const body = message.body as Task
     const attempt = Number(message.headers?.[ATTEMPT] ?? 1)
-    const task: Task = { name: body.name, payload: body.payload, dedupeKey: body.dedupeKey }
+    const traceparent = message.headers?.[TRACEPARENT]
+    const task: Task = {
+      name: body.name,
+      payload: body.payload,
+      dedupeKey: body.dedupeKey,
+      ...(typeof traceparent === 'string' ? { traceparent } : {}),
+    }
+    const dueAt = Number(message.headers?.[DUE_AT] ?? this.now())
+    this.lastTakenDueAt.set(queue, dueAt)
     try {
-      await handler({ ...task, attempt })
+      await handler({ ...task, attempt, dueAt })
     } catch (error) {
       // Throwing from here nacks with requeue: the message stays until its retry is confirmed.
       const dead = attempt >= this.policy.maxAttempts
@@ -194,9 +218,10 @@ export class RabbitTaskQueue implements TaskQueue {
           [DEAD_AT]: deadAt,
         })
       } else {
-        const retry = this.retryQueue(queue, backoffMs(this.policy, attempt))
+        const delay = backoffMs(this.policy, attempt)
+        const retry = this.retryQueue(queue, delay)
         await this.declare(retry.queue, retry.args)
-        await this.send(retry.queue, task, { [ATTEMPT]: attempt + 1, ...failure })
+        await this.send(retry.queue, task, { [ATTEMPT]: attempt + 1, ...failure }, delay)
       }
     }
   }
@@ -278,7 +303,27 @@ export class RabbitTaskQueue implements TaskQueue {
         return this.count(retry.queue, retry.args)
       }),
     ])
-    return { ready: ready!, dead: dead!, delayed: retries.reduce((a, b) => a + b, 0) }
+    return {
+      ready: ready!,
+      dead: dead!,
+      delayed: retries.reduce((a, b) => a + b, 0),
+      oldestReadySeconds: this.oldestReadyBound(queue, ready!),
+    }
+  }
+
+  /**
+   * RabbitMQ cannot say how long its first message has waited without taking it: an upper bound.
+   * The queue's head became due after the queue was last seen empty, and (the queue being first in,
+   * first out) after the last message this process took from it.
+   */
+  private oldestReadyBound(queue: string, ready: number): number {
+    const now = this.now()
+    if (ready === 0) {
+      this.lastEmptyAt.set(queue, now)
+      return 0
+    }
+    const since = Math.max(this.lastEmptyAt.get(queue) ?? this.createdAt, this.lastTakenDueAt.get(queue) ?? 0)
+    return Math.max(0, now - since) / 1000
   }
 
   /**

@@ -1,4 +1,5 @@
 // Production SMS driver: a Twilio-shaped HTTP API (form-encoded POST, HTTP basic auth).
+import { clientSpan, withTraceHeaders } from '../../tracing.js'
 import { SmsDeliveryError, type SmsMessage, type SmsSender } from './port.js'
 
 export interface HttpSmsOptions {
@@ -31,12 +32,17 @@ export class HttpSmsSender implements SmsSender {
     if (message.dedupeKey) headers['i-twilio-idempotency-token'] = message.dedupeKey
     let response: Response
     try {
-      response = await fetch(this.endpoint, {
-        method: 'POST',
-        headers,
-        body: form.toString(),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      })
+      response = await clientSpan(
+        'POST',
+        { 'http.request.method': 'POST', 'server.address': new URL(this.endpoint).hostname },
+        () =>
+          fetch(this.endpoint, {
+            method: 'POST',
+            headers: withTraceHeaders(headers),
+            body: form.toString(),
+            signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+          }),
+      )
     } catch (error) {
       // The token is never part of the message: only the endpoint (which holds the account SID).
       throw new SmsDeliveryError(

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import type { S3Client } from '@aws-sdk/client-s3'
+import { clientSpan, tracingOn } from '../../tracing.js'
 import {
   checkObjectKey,
   checkObjectPrefix,
@@ -47,7 +48,7 @@ export class S3ObjectStorage implements ObjectStorage {
   private s3(): Promise<S3Client> {
     this.client ??= sdk().then(({ S3Client }) => {
       const { region, endpoint, forcePathStyle, credentials } = this.options
-      return new S3Client({
+      const client = new S3Client({
         region,
         forcePathStyle,
         ...(endpoint ? { endpoint } : {}),
@@ -57,8 +58,30 @@ export class S3ObjectStorage implements ObjectStorage {
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
       })
+      if (tracingOn()) this.traceCommands(client)
+      return client
     })
     return this.client
+  }
+
+  /** Each command the client sends (a multipart upload's parts too) in a client span of its own. */
+  private traceCommands(client: S3Client): void {
+    const server = this.options.endpoint ? new URL(this.options.endpoint).hostname : 's3.amazonaws.com'
+    client.middlewareStack.add(
+      (next, context) => (args) =>
+        clientSpan(
+          `S3 ${context.commandName}`,
+          {
+            'rpc.system': 'aws-api',
+            'rpc.service': 'S3',
+            'rpc.method': String(context.commandName).replace(/Command$/, ''),
+            'aws.s3.bucket': this.options.bucket,
+            'server.address': server,
+          },
+          () => next(args),
+        ),
+      { step: 'initialize', name: 'hbnbTraceSpan' },
+    )
   }
 
   async put(key: string, body: Buffer | Readable, options: PutOptions): Promise<void> {
