@@ -1,6 +1,6 @@
 // Per-pool database metrics (`pool` is `primary`, the only one of SQLite or a lone MariaDB, or
 // `replica:host:port`).
-import { counter, gauge, histogram } from '../metrics.js'
+import { counter, gauge, plainHistogram } from '../metrics.js'
 import { queryLogFor } from '../tracing.js'
 
 export const dbQueries = counter('hbnb_db_queries_total', 'Queries run, per connection pool.', ['pool'])
@@ -21,7 +21,7 @@ export const primaryReads = counter(
   ['reason'],
 )
 
-export const dbQueryDuration = histogram(
+export const dbQueryDuration = plainHistogram(
   'hbnb_db_query_duration_seconds',
   'Time a query took, per connection pool.',
   ['pool'],
@@ -38,7 +38,7 @@ type QueryEvent = Parameters<NonNullable<ReturnType<typeof queryLogFor>>>[0]
  */
 export function timedQueryLog(system: string): (event: QueryEvent) => void {
   const traced = queryLogFor(system)
-  const duration = dbQueryDuration.labels({ pool: PRIMARY_POOL })
+  const duration = dbQueryDuration.series({ pool: PRIMARY_POOL })
   return (event) => {
     duration.observe(event.queryDurationMillis / 1000)
     traced?.(event)

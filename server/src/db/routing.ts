@@ -24,7 +24,7 @@ async function counted<T>(pool: string, run: () => Promise<T>): Promise<T> {
     dbQueryErrors.inc({ pool })
     throw error
   } finally {
-    dbQueryDuration.observe({ pool }, (performance.now() - started) / 1000)
+    dbQueryDuration.series({ pool }).observe((performance.now() - started) / 1000)
   }
 }
 

@@ -94,7 +94,7 @@ export function createSqliteDatabase(path: string): Database {
     dialect: new SqliteDialect({ database: statements }),
     log: timedQueryLog('sqlite'),
   })
-  const directReadDuration = dbQueryDuration.labels({ pool: PRIMARY_POOL })
+  const directReadDuration = dbQueryDuration.series({ pool: PRIMARY_POOL })
   directReads.set(kysely, (sqlText, parameters) => {
     if (connection.inTransaction) return undefined
     const statement = statements.prepare(sqlText)

@@ -5,7 +5,7 @@
 // Every request is counted, so the counting is plain arithmetic on per-route records, turned into
 // Prometheus series only when /metrics is read: prom-client's counters and histograms hash their
 // labels on every call, which cost several microseconds a request (docs/benchmarks.md).
-import { registry } from '../metrics.js'
+import { type CollectedValue, type PlainObserver, plainHistogram, registerCollected } from '../metrics.js'
 
 export const UNMATCHED_ROUTE = 'unmatched'
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
@@ -13,17 +13,20 @@ const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
 const REQUESTS = 'hbnb_http_requests_total'
-const DURATION = 'hbnb_http_request_duration_seconds'
+
+const duration = plainHistogram(
+  'hbnb_http_request_duration_seconds',
+  'Time to answer HTTP requests, per method and route pattern.',
+  ['method', 'route'],
+  BUCKETS,
+)
 
 interface RouteRecord {
   method: string
   route: string
   /** Requests by status class (1xx to 5xx). */
   byClass: number[]
-  /** Observations per bucket, not cumulative; the last one is above the largest bound. */
-  inBucket: number[]
-  sum: number
-  count: number
+  duration: PlainObserver
 }
 
 const records = new Map<string, RouteRecord>()
@@ -36,9 +39,7 @@ function recordOf(method: string, route: string): RouteRecord {
       method,
       route,
       byClass: STATUS_CLASSES.map(() => 0),
-      inBucket: new Array(BUCKETS.length + 1).fill(0),
-      sum: 0,
-      count: 0,
+      duration: duration.series({ method, route }),
     }
     records.set(key, found)
   }
@@ -50,17 +51,11 @@ export function observeRequest(method: string, route: string | undefined, status
   const record = recordOf(METHODS.has(method) ? method : 'OTHER', route ?? UNMATCHED_ROUTE)
   const statusClass = Math.min(Math.max(Math.floor(status / 100), 1), 5) - 1
   record.byClass[statusClass]! += 1
-  let bucket = 0
-  while (bucket < BUCKETS.length && seconds > BUCKETS[bucket]!) bucket++
-  record.inBucket[bucket]! += 1
-  record.sum += seconds
-  record.count += 1
+  record.duration.observe(seconds)
 }
 
-type Value = { value: number; labels: Record<string, string>; metricName?: string }
-
-function requestValues(): Value[] {
-  const values: Value[] = []
+function requestValues(): CollectedValue[] {
+  const values: CollectedValue[] = []
   for (const { method, route, byClass } of records.values()) {
     byClass.forEach((value, i) => {
       if (value > 0) values.push({ value, labels: { method, route, status: STATUS_CLASSES[i]! } })
@@ -69,40 +64,12 @@ function requestValues(): Value[] {
   return values
 }
 
-function durationValues(): Value[] {
-  const values: Value[] = []
-  for (const { method, route, inBucket, sum, count } of records.values()) {
-    let cumulative = 0
-    BUCKETS.forEach((bound, i) => {
-      cumulative += inBucket[i]!
-      values.push({
-        value: cumulative,
-        labels: { le: String(bound), method, route },
-        metricName: `${DURATION}_bucket`,
-      })
-    })
-    values.push({ value: count, labels: { le: '+Inf', method, route }, metricName: `${DURATION}_bucket` })
-    values.push({ value: sum, labels: { method, route }, metricName: `${DURATION}_sum` })
-    values.push({ value: count, labels: { method, route }, metricName: `${DURATION}_count` })
-  }
-  return values
-}
-
-/** A metric read from the records above when /metrics is read (summed across workers). */
-function register(name: string, help: string, type: 'counter' | 'histogram', values: () => Value[]) {
-  if (registry.getSingleMetric(name)) return
-  const metric = { name, help, type, aggregator: 'sum' as const }
-  registry.registerMetric({
-    ...metric,
-    get: async () => ({ ...metric, values: values() }),
-    reset: () => records.clear(),
-  } as unknown as Parameters<typeof registry.registerMetric>[0])
-}
-
-register(
+registerCollected(
   REQUESTS,
   'HTTP requests answered, per method, route pattern and status class.',
   'counter',
   requestValues,
+  () => {
+    for (const record of records.values()) record.byClass.fill(0)
+  },
 )
-register(DURATION, 'Time to answer HTTP requests, per method and route pattern.', 'histogram', durationValues)
