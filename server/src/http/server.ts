@@ -39,6 +39,7 @@ import { corsHeaders, corsHeadersFor, registerCors } from './cors.js'
 import { registerErrorHandlers, sendFrameworkError } from './error-handler.js'
 import { multilineFormat, registerInputNormalization } from './input.js'
 import { LANDING_POLICY, landingPage } from './landing.js'
+import { lazySchemaController } from './lazy-schemas.js'
 import { opsOnly } from './ops-access.js'
 import { RateLimits, registerRateLimits } from './rate-limit.js'
 import { registerReadScope } from './read-scope.js'
@@ -135,6 +136,7 @@ export async function createHttpServer(
       customOptions: { coerceTypes: false, removeAdditional: true, useDefaults: true },
       plugins: [multilineFormat],
     },
+    schemaController: lazySchemaController(),
     frameworkErrors: (error, request, reply) => {
       reply.headers(security)
       setCorsHeaders(request, reply)
