@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
 import { useEffect, useRef, useSyncExternalStore } from 'react'
-import { type LiveListener, watchTopic } from '../api/live'
+import type { LiveListener } from '../api/live'
 import { configQueries } from '../api/queries/config'
 import { sessionStore } from '../api/session'
 import type { ClientConfig } from '../api/types'
@@ -32,12 +32,23 @@ export function useT() {
   return useI18n().t
 }
 
-/** Calls `listener` with the live events of `topic` (null: none) while the component is shown. */
+/**
+ * Calls `listener` with the live events of `topic` (null: none) while the component is shown. The
+ * live connection's code is loaded with the first topic watched (not in the first download).
+ */
 export function useLiveTopic(topic: string | null, listener: LiveListener) {
   const latest = useRef(listener)
   latest.current = listener
   useEffect(() => {
     if (!topic) return
-    return watchTopic(topic, (event) => latest.current(event))
+    let stop: (() => void) | undefined
+    let shown = true
+    void import('../api/live').then(({ watchTopic }) => {
+      if (shown) stop = watchTopic(topic, (event) => latest.current(event))
+    })
+    return () => {
+      shown = false
+      stop?.()
+    }
   }, [topic])
 }
