@@ -5,7 +5,7 @@ import { conversationQueries } from '../api/queries/messaging'
 import { notificationQueries } from '../api/queries/notifications'
 import { clearSignedOutReason, currentSession, SESSION_HEADERS, signOut } from '../api/session'
 import { LOCALES, type Locale, useI18n } from '../i18n'
-import { useLiveTopic, useSession } from '../lib/hooks'
+import { useLiveTopic, useOnline, useSession } from '../lib/hooks'
 import { paths } from '../lib/paths'
 import { Link, navigate, useLocation } from '../lib/router'
 import { Avatar } from './Avatar'
@@ -77,6 +77,7 @@ function NavLink({ to, children, icon }: { to: string; children: ReactNode; icon
 export function Layout({ children }: { children: ReactNode }) {
   const { t, locale, setLocale } = useI18n()
   const { session, signedOut } = useSession()
+  const online = useOnline()
   const queryClient = useQueryClient()
   const user = session?.user
   const unread = useUnread(user?.id)
@@ -195,6 +196,15 @@ export function Layout({ children }: { children: ReactNode }) {
               <button type="button" className="btn btn-small btn-ghost" onClick={clearSignedOutReason}>
                 {t('common.dismiss')}
               </button>
+            </span>
+          </div>
+        </div>
+      )}
+      {!online && (
+        <div className="alert alert-info offline-banner" role="status" data-testid="offline-banner">
+          <div className="container banner-inner">
+            <span>
+              <strong>{t('offline.title')}</strong> {t('offline.banner')}
             </span>
           </div>
         </div>

@@ -2,6 +2,12 @@
 // listing cards, wishlist button): built into the first download. Every other English message is in
 // en.ts, fetched with the first other page (see loadAllMessages in index.tsx).
 export const enShell = {
+  'offline.title': 'You are offline.',
+  'offline.banner':
+    'This shows what this device kept from your last visits. Booking, saving and sending need a connection.',
+  'offline.unavailable':
+    'You are offline, and this device has not kept this. It will show once you are back online.',
+
   'common.loading': 'Loading…',
   'common.retry': 'Try again',
   'common.cancel': 'Cancel',
@@ -57,30 +63,7 @@ export const enShell = {
   'error.forbidden': 'You are not allowed to do this with this account.',
   'error.notFound': 'This was not found: it may have been removed. Go back and try another one.',
   'error.server': 'HBNB had a problem. Try again in a moment.',
-  'error.code.validation_failed': 'Some answers need a change: see the messages next to the fields.',
   'error.code.session_expired': 'Your session has expired. Log in again to continue.',
-  'error.code.invalid_credentials': 'Wrong email or password. Check both and try again.',
-  'error.code.email_taken': 'An account already uses this email. Log in instead, or use another email.',
-  'error.code.signup_closed': 'Sign-up is closed on this HBNB. Ask its administrator for an account.',
-  'error.code.token_expired': 'Your session has expired. Log in again to continue.',
-  'error.code.invalid_refresh_token': 'Your session has expired. Log in again to continue.',
-  'error.code.refresh_token_expired': 'Your session has expired. Log in again to continue.',
-  'error.code.missing_token': 'Log in to continue.',
-  'error.code.dates_unavailable': 'Some of these nights were just taken. Choose other dates.',
-  'error.code.nights_taken': 'Some of these nights were just taken. Choose other dates.',
-  'error.code.own_place': 'You cannot book your own listing.',
-  'error.code.not_bookable': 'This listing cannot be booked right now.',
-  'error.code.already_reviewed': 'You have already reviewed this stay.',
-  'error.code.review_window_closed': 'The time to review this stay is over.',
-  'error.code.admin_required': 'Only administrators can do this.',
-  'error.code.not_owner': 'Only the host of this listing can do this.',
-  'error.code.amenity_exists': 'An amenity with this name already exists.',
-  'error.code.invalid_transition':
-    'This booking has changed meanwhile. Reload the page to see where it stands.',
-  'error.code.request_expired': 'This request has expired: the host did not answer in time.',
-  'error.code.stay_not_completed': 'This stay is not over yet: review it once it is completed.',
-  'error.code.not_party': 'Only the guest and the host of a stay can review it.',
-  'error.code.email_already_verified': 'Your email address is already confirmed.',
 
   'home.title': 'Find a place to stay',
   'home.lead': 'Homes and apartments from hosts around the world, with the full price shown before you book.',
@@ -112,8 +95,6 @@ export const enShell = {
   'place.noReviewsYet': 'No reviews yet',
   'place.new': 'New',
 
-  'error.code.dates_held': 'Someone is booking these dates right now. They may free up in a few minutes.',
-
   'auth.sessionExpired': 'Your session has expired. Log in again to continue.',
   'auth.needLogin': 'Log in to continue',
   'auth.needLoginText':
@@ -123,7 +104,6 @@ export const enShell = {
   'notFound.text': 'This page does not exist, or it has moved.',
   'notFound.home': 'Go to the home page',
 
-  'wishlist.title': 'Wishlists',
   'wishlist.save': 'Save',
   'wishlist.saveNamed': 'Save {title} to a wishlist',
   'wishlist.saved': 'Saved',
@@ -132,10 +112,4 @@ export const enShell = {
   'wishlist.create': 'Create',
   'wishlist.count_one': '{count} place',
   'wishlist.count_other': '{count} places',
-  'wishlist.empty': 'No wishlists yet',
-  'wishlist.emptyHint': 'Save places you like with the Save button on a listing.',
-  'wishlist.listEmpty': 'Nothing saved in this wishlist yet',
-  'wishlist.remove': 'Remove from this wishlist',
-  'wishlist.delete': 'Delete this wishlist',
-  'wishlist.deleteConfirm': 'Delete the wishlist “{name}”?',
 } as const

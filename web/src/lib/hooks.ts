@@ -6,6 +6,20 @@ import { sessionStore } from '../api/session'
 import type { ClientConfig } from '../api/types'
 import { useI18n } from '../i18n'
 
+function onConnectionChange(listener: () => void) {
+  window.addEventListener('online', listener)
+  window.addEventListener('offline', listener)
+  return () => {
+    window.removeEventListener('online', listener)
+    window.removeEventListener('offline', listener)
+  }
+}
+
+/** Whether the browser has a network connection (it says so when it changes). */
+export function useOnline(): boolean {
+  return useSyncExternalStore(onConnectionChange, () => navigator.onLine)
+}
+
 export function useSession() {
   return useSyncExternalStore(sessionStore.subscribe, sessionStore.getSnapshot)
 }
