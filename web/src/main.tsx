@@ -3,7 +3,7 @@ import { StrictMode, startTransition } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { ApiError, NetworkError } from './api/client'
-import { restoreSession } from './api/session'
+import { maybeSignedIn, restoreSession } from './api/session'
 import { detectLocale, I18nProvider, loadLocale } from './i18n'
 import './styles.css'
 
@@ -30,7 +30,12 @@ const queryClient = new QueryClient({
 // and the reader's language if it is not English.
 // The first render is a transition: React renders in slices and yields to the browser between them,
 // so a slow phone never sees one long task (input stays responsive, Total Blocking Time stays low).
-void Promise.allSettled([restoreSession(), loadLocale(detectLocale())]).then(() => {
+// A member's account menu is not in the first download: it loads meanwhile.
+void Promise.allSettled([
+  restoreSession(),
+  loadLocale(detectLocale()),
+  maybeSignedIn() ? import('./components/AccountMenu') : undefined,
+]).then(() => {
   const root = createRoot(document.getElementById('root') as HTMLElement)
   startTransition(() =>
     root.render(

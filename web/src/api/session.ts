@@ -232,6 +232,11 @@ export async function restoreSession(): Promise<void> {
   }
 }
 
+/** Whether this browser may have a session to restore (a reload or a new tab of a member). */
+export function maybeSignedIn(): boolean {
+  return hasFlag()
+}
+
 /** The access token to send now, refreshed first when it is about to expire. */
 export async function accessToken(): Promise<string | null> {
   const session = current
