@@ -104,6 +104,12 @@ for (const device of DEVICES) {
       await page.getByRole('heading', { level: 1, name: 'You are offline.' }).waitFor()
       await page.getByText('You are offline, and this device has not kept this.').waitFor()
       expect(await page.getByText('Listing not available').count()).toBe(0)
+      // In French too (its messages were kept with the rest of the app).
+      await page.getByLabel('Language').selectOption('fr')
+      await banner.getByText('Vous êtes hors ligne.').waitFor()
+      await page.getByText('Vous êtes hors ligne, et cet appareil ne l’a pas gardé.').waitFor()
+      await page.getByLabel('Langue').selectOption('en')
+      await banner.getByText('You are offline.').waitFor()
       expect(browser.errors).toEqual([])
     })
 
