@@ -221,9 +221,11 @@ export async function restoreSession(): Promise<void> {
   if (!hasFlag()) return
   try {
     await refreshAccessToken(null)
-  } catch {
-    // No answer (offline, server down): signed in offline as the user this device kept, if any.
-    // The first API call once the network is back gets a token (or ends the session).
+  } catch (error) {
+    // No answer at all (offline, fetch fails with a TypeError): signed in offline as the user this
+    // device kept, if any. The first API call once the network is back gets a token (or ends the
+    // session). A server that answers with an error leaves the tab signed out for now, as before.
+    if (!(error instanceof TypeError)) return
     const user = await keptUser()
     if (user && !current) {
       current = { accessToken: '', expiresAt: 0, user, offline: true }
