@@ -7,7 +7,8 @@ import { defineConfig, type Plugin } from 'vite'
 
 /**
  * Emits sw.js: a small service worker that precaches the app shell (index.html and every built
- * file) under a cache named after the build, so the app opens offline and installs as a PWA.
+ * file) under a cache named after the build, so the app opens offline and installs as a PWA, and
+ * keeps the last API reads of listings, searches and bookings for offline use (see SW_SOURCE).
  */
 function serviceWorker(): Plugin {
   return {
