@@ -1,13 +1,20 @@
-import { type ComponentType, lazy, Suspense } from 'react'
+import { type ComponentType, lazy as reactLazy, Suspense } from 'react'
 import { Layout } from './components/Layout'
 import { PageErrorBoundary } from './components/PageError'
 import { Loading } from './components/ui'
+import { loadAllMessages } from './i18n'
 import { type ParamsOf, patterns } from './lib/paths'
 import { matchPath, useLocation } from './lib/router'
 import { Home } from './pages/Home'
 import { NotFound } from './pages/NotFound'
 
-// Every page but the home page is fetched when first visited.
+// Every page but the home page is fetched when first visited, with the rest of the messages of the
+// language shown (the first download has only those of the app shell and the home page).
+// biome-ignore lint/suspicious/noExplicitAny: the same bound as React's lazy
+function lazy<Page extends ComponentType<any>>(load: () => Promise<{ default: Page }>) {
+  return reactLazy<Page>(() => Promise.all([load(), loadAllMessages()]).then(([page]) => page))
+}
+
 const SearchPage = lazy(() => import('./pages/Search').then((m) => ({ default: m.SearchPage })))
 const PlacePage = lazy(() => import('./pages/Place').then((m) => ({ default: m.PlacePage })))
 const Login = lazy(() => import('./pages/Auth').then((m) => ({ default: m.Login })))

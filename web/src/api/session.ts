@@ -4,6 +4,9 @@
 // may exist, so that a new tab or a reload knows to ask for an access token. Tabs share their
 // session over a BroadcastChannel. A refresh token is single use, so only one refresh runs at a
 // time across all tabs (Web Locks); a tab that waited takes the session another tab just got.
+// Without a connection, a reload finds the user this device kept (offline.ts): the tab is signed in
+// offline, without a token, and reads what the service worker kept until the network is back.
+import { forgetUser, keepUser, keptUser } from './offline'
 import type { Me, TokenResponse } from './types'
 
 type MeResponse = Me
@@ -13,6 +16,8 @@ export interface Session {
   /** Epoch milliseconds when the access token expires. */
   expiresAt: number
   user: MeResponse
+  /** Restored without a connection: no token yet, only the user this device kept. */
+  offline?: boolean
 }
 
 export type SignedOutReason = 'logout' | 'expired' | undefined
@@ -65,6 +70,8 @@ function isFresh(session: Session): boolean {
 
 /** Keeps a session (or its end) in this tab and tells the other tabs. */
 function store(session: Session | null, reason?: SignedOutReason) {
+  if (session) void keepUser(session.user)
+  else void forgetUser()
   current = session
   signedOut = session ? undefined : reason
   setFlag(Boolean(session))
@@ -77,7 +84,7 @@ const waiters = new Set<(session: Session) => void>()
 channel?.addEventListener('message', (event: MessageEvent<Message>) => {
   const message = event.data
   if (message.type === 'ask') {
-    if (current) channel.postMessage({ type: 'session', session: current })
+    if (current && !current.offline) channel.postMessage({ type: 'session', session: current })
   } else if (message.type === 'session') {
     // Keep the later of two sessions: each refresh makes a new access token.
     if (!current || message.session.expiresAt >= current.expiresAt) {
@@ -196,6 +203,8 @@ export function refreshAccessToken(stale: string | null): Promise<string | null>
     } else {
       // A tab starting up without a usable cookie: signed out here; other tabs find out themselves.
       setFlag(false)
+      void forgetUser()
+      if (current?.offline) store(null, 'expired')
     }
     return null
   }).finally(() => {
@@ -210,7 +219,24 @@ export function refreshAccessToken(stale: string | null): Promise<string | null>
  */
 export async function restoreSession(): Promise<void> {
   if (!hasFlag()) return
-  await refreshAccessToken(null).catch(() => null)
+  try {
+    await refreshAccessToken(null)
+  } catch (error) {
+    // No answer at all (offline, fetch fails with a TypeError): signed in offline as the user this
+    // device kept, if any. The first API call once the network is back gets a token (or ends the
+    // session). A server that answers with an error leaves the tab signed out for now, as before.
+    if (!(error instanceof TypeError)) return
+    const user = await keptUser()
+    if (user && !current) {
+      current = { accessToken: '', expiresAt: 0, user, offline: true }
+      emit()
+    }
+  }
+}
+
+/** Whether this browser may have a session to restore (a reload or a new tab of a member). */
+export function maybeSignedIn(): boolean {
+  return hasFlag()
 }
 
 /** The access token to send now, refreshed first when it is about to expire. */

@@ -1,24 +1,15 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import type { ReactNode } from 'react'
-import { api } from '../api/client'
+import { lazy, type ReactNode, Suspense } from 'react'
 import { conversationQueries } from '../api/queries/messaging'
 import { notificationQueries } from '../api/queries/notifications'
-import { clearSignedOutReason, currentSession, SESSION_HEADERS, signOut } from '../api/session'
+import { clearSignedOutReason } from '../api/session'
 import { LOCALES, type Locale, useI18n } from '../i18n'
-import { useLiveTopic, useSession } from '../lib/hooks'
+import { useLiveTopic, useOnline, useSession } from '../lib/hooks'
 import { paths } from '../lib/paths'
-import { Link, navigate, useLocation } from '../lib/router'
-import { Avatar } from './Avatar'
+import { Link, useLocation } from '../lib/router'
 
-export async function logOut(clear: () => void) {
-  if (currentSession()) {
-    // The refresh cookie names the login to end; the server clears it.
-    await api.POST('/api/v1/auth/logout', { body: {}, headers: SESSION_HEADERS }).catch(() => undefined)
-  }
-  signOut('logout')
-  clear()
-  navigate(paths.home())
-}
+/** A member's account menu, loaded with their session (main.tsx starts it early): not a visitor's. */
+const AccountMenu = lazy(() => import('./AccountMenu'))
 
 /** Live events of my own topic that change my conversations or notifications. */
 const INBOX_EVENTS = new Set(['message.created', 'conversation.read', 'resync'])
@@ -77,7 +68,7 @@ function NavLink({ to, children, icon }: { to: string; children: ReactNode; icon
 export function Layout({ children }: { children: ReactNode }) {
   const { t, locale, setLocale } = useI18n()
   const { session, signedOut } = useSession()
-  const queryClient = useQueryClient()
+  const online = useOnline()
   const user = session?.user
   const unread = useUnread(user?.id)
   return (
@@ -137,37 +128,9 @@ export function Layout({ children }: { children: ReactNode }) {
               </Link>
             )}
             {user ? (
-              <details className="account-menu">
-                <summary>
-                  <span aria-hidden="true">
-                    <Avatar user={user} />
-                  </span>
-                  <span className="account-name" aria-hidden="true">
-                    {user.first_name}
-                  </span>
-                  <span className="visually-hidden">{t('nav.accountMenu', { name: user.first_name })}</span>
-                </summary>
-                {/* biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: closes the menu after a choice */}
-                <div
-                  className="menu"
-                  onClick={(event) => {
-                    const details = event.currentTarget.closest('details')
-                    if (details && (event.target as HTMLElement).closest('a, button')) details.open = false
-                  }}
-                >
-                  <Link to={paths.account()}>{t('nav.profile')}</Link>
-                  <Link to={paths.trips()}>{t('nav.trips')}</Link>
-                  <Link to={paths.wishlists()}>{t('nav.wishlists')}</Link>
-                  <Link to={paths.inbox()}>{t('nav.inbox')}</Link>
-                  <Link to={paths.notifications()}>{t('nav.notifications')}</Link>
-                  <Link to={paths.host()}>{t('nav.host')}</Link>
-                  <Link to={paths.reservations()}>{t('nav.reservations')}</Link>
-                  {user.is_admin && <Link to={paths.admin()}>{t('nav.admin')}</Link>}
-                  <button type="button" onClick={() => void logOut(() => queryClient.clear())}>
-                    {t('nav.logout')}
-                  </button>
-                </div>
-              </details>
+              <Suspense fallback={null}>
+                <AccountMenu user={user} />
+              </Suspense>
             ) : (
               <>
                 <Link to={paths.login()} className="btn btn-ghost btn-small">
@@ -195,6 +158,15 @@ export function Layout({ children }: { children: ReactNode }) {
               <button type="button" className="btn btn-small btn-ghost" onClick={clearSignedOutReason}>
                 {t('common.dismiss')}
               </button>
+            </span>
+          </div>
+        </div>
+      )}
+      {!online && (
+        <div className="alert alert-info offline-banner" role="status" data-testid="offline-banner">
+          <div className="container banner-inner">
+            <span>
+              <strong>{t('offline.title')}</strong> {t('offline.banner')}
             </span>
           </div>
         </div>

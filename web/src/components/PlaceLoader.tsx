@@ -4,6 +4,7 @@ import type { ReactNode } from 'react'
 import { placeQueries } from '../api/queries/places'
 import type { PlaceDetail } from '../api/types'
 import { useI18n } from '../i18n'
+import { isOffline } from '../lib/errors'
 import { paths } from '../lib/paths'
 import { Link } from '../lib/router'
 import { ErrorBox, PageHeading, Skeleton } from './ui'
@@ -21,7 +22,7 @@ export function PlaceLoader({ id, children }: { id: string; children: (place: Pl
   if (place.error) {
     return (
       <div className="container section">
-        <PageHeading>{t('place.notFoundTitle')}</PageHeading>
+        <PageHeading>{isOffline(place.error) ? t('offline.title') : t('place.notFoundTitle')}</PageHeading>
         <ErrorBox error={place.error} onRetry={() => place.refetch()} />
         <Link to={paths.search()}>{t('place.backToSearch')}</Link>
       </div>

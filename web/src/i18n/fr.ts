@@ -2,6 +2,12 @@
 import type { MessageKey } from './en'
 
 export const fr: Record<MessageKey, string> = {
+  'offline.title': 'Vous êtes hors ligne.',
+  'offline.banner':
+    'Vous voyez ce que cet appareil a gardé de vos dernières visites. Réserver, enregistrer et envoyer demandent une connexion.',
+  'offline.unavailable':
+    'Vous êtes hors ligne, et cet appareil ne l’a pas gardé. Cela s’affichera une fois la connexion revenue.',
+
   'common.loading': 'Chargement…',
   'common.retry': 'Réessayer',
   'common.cancel': 'Annuler',

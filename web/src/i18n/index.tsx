@@ -1,19 +1,45 @@
 // Message catalogs (English and French), chosen from the browser and switchable, and the
 // formatters for money and dates every page uses.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
-import { en, type MessageKey } from './en'
+import type { MessageKey } from './en'
+import { enShell } from './en-shell'
 
 export const LOCALES = { en: 'English', fr: 'Français' } as const
 export type Locale = keyof typeof LOCALES
-type Catalog = Record<MessageKey, string>
-/** English is built in; other catalogs are fetched when first chosen (they are not in the first download). */
-const CATALOGS: Partial<Record<Locale, Catalog>> = { en }
+type Catalog = Partial<Record<MessageKey, string>>
+/**
+ * The messages of each language loaded so far. Only the English messages of the app shell and the
+ * home page are built in (en-shell.ts); the rest of English (en.ts) comes with the first other page,
+ * and French (fr.ts, whole) when it is first chosen, before anything shows in it.
+ */
+const CATALOGS: Partial<Record<Locale, Catalog>> = {}
+/** The English messages loaded so far: the reference every other catalog falls back to. */
+let english: Catalog = enShell
+/** Languages whose whole catalog is loaded. */
+const complete = new Set<Locale>()
+/** The language shown now (the provider's), whose whole catalog the pages wait for. */
+let shown: Locale = 'en'
 
-/** Makes `locale`'s messages available; resolves once they are. */
-export async function loadLocale(locale: Locale): Promise<void> {
-  if (CATALOGS[locale]) return
-  if (locale === 'fr') CATALOGS.fr = (await import('./fr')).fr
+async function loadEnglish(): Promise<void> {
+  if (complete.has('en')) return
+  english = (await import('./en')).en
+  CATALOGS.en = english
+  complete.add('en')
 }
+
+/** Makes `locale`'s messages available to show its first page; resolves once they are. */
+export async function loadLocale(locale: Locale): Promise<void> {
+  if (locale === 'fr' && !complete.has('fr')) {
+    CATALOGS.fr = (await import('./fr')).fr
+    complete.add('fr')
+  }
+}
+
+/** Every message of the language shown: what a page other than the home page waits for. */
+export function loadAllMessages(locale: Locale = shown): Promise<void> {
+  return locale === 'en' ? loadEnglish() : loadLocale(locale)
+}
+
 const STORAGE_KEY = 'hbnb.locale'
 
 export function detectLocale(): Locale {
@@ -43,18 +69,18 @@ function interpolate(message: string, vars?: Vars) {
 }
 
 export function translator(locale: Locale): Translate {
-  // A catalog not loaded yet (see loadLocale) falls back to English.
-  const catalog = CATALOGS[locale] ?? en
   const rules = new Intl.PluralRules(locale)
   return (key, vars) => {
+    // Read at each call: a catalog not loaded yet (see loadLocale) falls back to English.
+    const catalog = CATALOGS[locale] ?? english
     // Plurals: `key_one` / `key_other` chosen by {count}.
     if (vars && typeof vars.count === 'number') {
       const plural = `${key}_${rules.select(vars.count)}` as MessageKey
       const other = `${key}_other` as MessageKey
-      const message = catalog[plural] ?? catalog[other] ?? en[other]
+      const message = catalog[plural] ?? catalog[other] ?? english[other]
       if (message) return interpolate(message, vars)
     }
-    return interpolate(catalog[key as MessageKey] ?? en[key as MessageKey] ?? key, vars)
+    return interpolate(catalog[key as MessageKey] ?? english[key as MessageKey] ?? key, vars)
   }
 }
 
@@ -159,18 +185,33 @@ const I18nContext = createContext<Formatters | null>(null)
 
 export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Locale }) {
   const [locale, setLocaleState] = useState<Locale>(() => initial ?? detectLocale())
+  // Bumped when the rest of the catalog arrives, so that anything shown meanwhile is translated again.
+  const [loaded, setLoaded] = useState(() => complete.has(locale))
+  shown = locale
   const setLocale = useCallback((next: Locale) => {
     try {
       localStorage.setItem(STORAGE_KEY, next)
     } catch {
       // no storage
     }
-    void loadLocale(next).then(() => setLocaleState(next))
+    void loadAllMessages(next).then(() => setLocaleState(next))
   }, [])
   useEffect(() => {
     document.documentElement.lang = locale
   }, [locale])
-  const value = useMemo(() => makeFormatters(locale, setLocale), [locale, setLocale])
+  // After the first page shows, the rest of its language's messages load without holding it up.
+  useEffect(() => {
+    if (complete.has(locale)) return
+    let live = true
+    void loadAllMessages(locale)
+      .then(() => live && setLoaded(true))
+      .catch(() => undefined)
+    return () => {
+      live = false
+    }
+  }, [locale])
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `loaded` changes what the catalogs hold
+  const value = useMemo(() => makeFormatters(locale, setLocale), [locale, setLocale, loaded])
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>
 }
 

@@ -1,8 +1,14 @@
 import { ApiError, NetworkError } from '../api/client'
 import type { MessageKey, Translate } from '../i18n'
 
+/** No answer because the browser is offline (rather than the server being down). */
+export function isOffline(error: unknown): boolean {
+  return error instanceof NetworkError && typeof navigator !== 'undefined' && navigator.onLine === false
+}
+
 /** What went wrong and what to do next, in the reader's language. */
 export function errorMessage(t: Translate, error: unknown): string {
+  if (isOffline(error)) return t('offline.unavailable')
   if (error instanceof NetworkError) return t('error.network')
   if (!(error instanceof ApiError)) return t('error.unexpected')
   if (error.status === 429) {
