@@ -1,11 +1,14 @@
 import { createRequire } from 'node:module'
 import type { Pool } from 'mysql2'
 import type { Logger } from '../logger.js'
+import { watchMysqlPool } from './pool-metrics.js'
 
 const require = createRequire(import.meta.url)
 
+/** A mysql2 pool, its use exported as metrics under `label` (`primary`, `replica:host:port`). */
 export function createMysqlPool(
   url: string,
+  label: string,
   logger?: Logger,
   options: { connectTimeoutMs?: number } = {},
 ): Pool {
@@ -23,5 +26,6 @@ export function createMysqlPool(
   pool.on('connection', (connection) => {
     connection.on('error', (error) => logger?.warn({ err: error }, 'database connection error'))
   })
+  watchMysqlPool(label, pool)
   return pool
 }

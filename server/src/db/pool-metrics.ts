@@ -1,6 +1,7 @@
 // Per-pool database metrics (`pool` is `primary`, the only one of SQLite or a lone MariaDB, or
 // `replica:host:port`).
-import { counter, gauge, plainHistogram } from '../metrics.js'
+import { Gauge } from 'prom-client'
+import { counter, gauge, plainHistogram, registry } from '../metrics.js'
 import { queryLogFor } from '../tracing.js'
 
 export const dbQueries = counter('hbnb_db_queries_total', 'Queries run, per connection pool.', ['pool'])
@@ -29,6 +30,57 @@ export const dbQueryDuration = plainHistogram(
 )
 
 export const PRIMARY_POOL = 'primary'
+
+/** What mysql2's pool keeps of its connections and waiting requests (read, never changed). */
+interface MysqlPoolState {
+  _allConnections: { length: number }
+  _freeConnections: { length: number }
+  _connectionQueue: { length: number }
+  _closed: boolean
+}
+
+/** MariaDB connection pools by label, read when /metrics is read; dropped once closed. */
+const watchedPools = new Map<string, MysqlPoolState>()
+
+export function watchMysqlPool(label: string, pool: unknown): void {
+  watchedPools.set(label, pool as MysqlPoolState)
+}
+
+function collectedGauge(name: string, help: string, labelNames: string[], read: (gauge: Gauge) => void) {
+  if (registry.getSingleMetric(name)) return
+  new Gauge({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const [label, pool] of watchedPools) if (pool._closed) watchedPools.delete(label)
+      read(this)
+    },
+  })
+}
+
+collectedGauge(
+  'hbnb_db_pool_connections',
+  'Connections of each MariaDB pool, by state: busy (running a query or a transaction) or idle.',
+  ['pool', 'state'],
+  (gauge) => {
+    for (const [pool, state] of watchedPools) {
+      const idle = state._freeConnections.length
+      gauge.set({ pool, state: 'idle' }, idle)
+      gauge.set({ pool, state: 'busy' }, state._allConnections.length - idle)
+    }
+  },
+)
+collectedGauge(
+  'hbnb_db_pool_waiting_requests',
+  'Requests for a connection waiting because each MariaDB pool is at its limit.',
+  ['pool'],
+  (gauge) => {
+    for (const [pool, state] of watchedPools) gauge.set({ pool }, state._connectionQueue.length)
+  },
+)
 
 type QueryEvent = Parameters<NonNullable<ReturnType<typeof queryLogFor>>>[0]
 

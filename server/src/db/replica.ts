@@ -17,6 +17,17 @@ export interface ReplicaCheckOptions {
   checkIntervalMs: number
 }
 
+/** `host:port` of a replica's URL. */
+function replicaName(url: string): string {
+  const { hostname, port } = new URL(url)
+  return `${hostname}:${port || 3306}`
+}
+
+/** The `pool` label of a replica's metrics. */
+export function replicaPoolLabel(url: string): string {
+  return `replica:${replicaName(url)}`
+}
+
 export class Replica implements ReplicaState {
   readonly name: string
   readonly poolLabel: string
@@ -34,9 +45,8 @@ export class Replica implements ReplicaState {
     private readonly options: ReplicaCheckOptions,
     private readonly logger?: Logger,
   ) {
-    const { hostname, port } = new URL(url)
-    this.name = `${hostname}:${port || 3306}`
-    this.poolLabel = `replica:${this.name}`
+    this.name = replicaName(url)
+    this.poolLabel = replicaPoolLabel(url)
     this.driver = new MysqlDialect({ pool: mysqlPool }).createDriver()
     replicaHealthy.set({ pool: this.poolLabel }, 0)
   }

@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js'
 import { queryLogFor } from '../tracing.js'
 import { createMysqlPool } from './mysql-pool.js'
 import type { Database, ReplicaOptions } from './port.js'
-import { Replica } from './replica.js'
+import { Replica, replicaPoolLabel } from './replica.js'
 import { PrimaryDriver, ReplicaReadDriver } from './routing.js'
 import type { DB } from './schema.js'
 import { WritePositions } from './write-positions.js'
@@ -38,7 +38,7 @@ export function createReplicatedDatabase(
     (url) =>
       new Replica(
         url,
-        createMysqlPool(url, logger, { connectTimeoutMs: REPLICA_CONNECT_TIMEOUT_MS }),
+        createMysqlPool(url, replicaPoolLabel(url), logger, { connectTimeoutMs: REPLICA_CONNECT_TIMEOUT_MS }),
         options,
         logger,
       ),
