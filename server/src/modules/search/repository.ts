@@ -6,7 +6,7 @@ import {
   sql,
 } from 'kysely'
 import type { Database } from '../../db/database.js'
-import type { DB, PlaceNightsTable, PlaceRow } from '../../db/schema.js'
+import type { DB, PlaceRow } from '../../db/schema.js'
 import { amenityBits, bitsOf, MASK_BITS, maskOf } from './amenity-bits-repository.js'
 
 /** A longitude interval; `from > to` means it crosses the antimeridian. */
@@ -30,7 +30,10 @@ export interface PriceBounds {
   maxMinor?: number
 }
 
-/** What the database filters on. Everything here is exact except `stay`'s notice and window, which is a superset. */
+/**
+ * What the candidates query filters on. Everything here is exact except `stay`: its notice and
+ * window are a superset, and the nights' availability is checked by `takenAmong`.
+ */
 export interface SearchFilter {
   /** Lower-cased; matched as a substring of title, description and city. */
   text?: string
@@ -202,30 +205,13 @@ export class SearchRepository {
     }
     const stay = filter.stay
     if (stay) {
+      // The stay's terms as far as they hold in every time zone. Whether every night is free is
+      // not asked here but of the candidates the search visits (`takenAmong`), in its order.
       query = query
         .where('places.min_nights', '<=', stay.nights)
         .where('places.max_nights', '>=', stay.nights)
         .where('places.advance_notice_days', '<=', stay.maxLead)
         .where('places.booking_window_days', '>=', stay.minLead)
-      // Free every night: no place_nights row in [check_in, check_out) (a checkout hold's row while
-      // it lasts: ended holds wait for the sweep but take nothing). An anti-join rather than NOT
-      // EXISTS: MariaDB stops at the first taken night without running a subquery per place. On
-      // MariaDB it reads place_nights_search_idx, the table's key and hold expiry without the rest of the row: the
-      // same work as the primary key when cached, but a third of the pages to keep in the buffer
-      // pool, which the places of every searched area go through (MariaDB prefers the primary key).
-      const nights =
-        this.db.dialect === 'mysql'
-          ? sql<PlaceNightsTable>`place_nights`.as<'taken'>(sql`taken force index (place_nights_search_idx)`)
-          : ('place_nights as taken' as const)
-      query = query
-        .leftJoin(nights, (join) =>
-          join
-            .onRef('taken.place_id', '=', 'places.id')
-            .on('taken.night', '>=', stay.checkIn)
-            .on('taken.night', '<', stay.checkOut)
-            .on((eb) => eb.or([eb('taken.expires_at', 'is', null), eb('taken.expires_at', '>', stay.at)])),
-        )
-        .where('taken.place_id', 'is', null) as unknown as PlacesQuery
     }
     // Amenities with a bit are checked on the mask (in the index); places whose mask is not known,
     // and amenities without a bit, on place_amenities.
@@ -347,15 +333,55 @@ export class SearchRepository {
     return rows
   }
 
-  /** The plan the database chooses for the candidates query (EXPLAIN QUERY PLAN / EXPLAIN). */
+  /**
+   * Which of `ids` have a night in [checkIn, checkOut) taken (a checkout hold's night while it
+   * lasts: ended holds wait for the sweep but take nothing). One statement per 1,024 places: the
+   * database seeks each place's first night in the range on the key of `place_nights`, which stays
+   * the source of truth and the double-booking guard. On MariaDB it reads place_nights_search_idx
+   * (the key and the hold's expiry, without the rest of the row: a third of the pages to keep in
+   * the buffer pool).
+   */
+  async takenAmong(
+    ids: string[],
+    stay: { checkIn: string; checkOut: string; at: string },
+  ): Promise<Set<string>> {
+    const taken = new Set<string>()
+    for (const chunk of paddedChunks(ids)) {
+      const { rows } = await this.takenQuery(chunk, stay).execute(this.db.read)
+      for (const row of rows) taken.add(row.place_id)
+    }
+    return taken
+  }
+
+  private takenQuery(ids: string[], stay: { checkIn: string; checkOut: string; at: string }) {
+    const nights =
+      this.db.dialect === 'mysql'
+        ? sql`place_nights taken force index (place_nights_search_idx)`
+        : sql`place_nights taken`
+    return sql<{ place_id: string }>`select distinct taken.place_id from ${nights}
+      where taken.place_id in (${sql.join(ids)}) and taken.night >= ${stay.checkIn} and taken.night < ${stay.checkOut}
+      and (taken.expires_at is null or taken.expires_at > ${stay.at})`
+  }
+
+  /**
+   * The plans the database chooses (EXPLAIN QUERY PLAN / EXPLAIN) for the candidates query and,
+   * with dates, for the availability of a batch of candidates (the `query` column says which).
+   */
   async explain(filter: SearchFilter, columns: CandidateColumns): Promise<Record<string, unknown>[]> {
     const bits = await this.bitsFor(filter.amenityIds)
-    const compiled = this.candidatesQuery(filter, columns, bits).compile()
     const prefix = this.db.dialect === 'sqlite' ? 'explain query plan ' : 'explain '
-    const result = await this.db.read.executeQuery<Record<string, unknown>>(
-      CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]),
-    )
-    return result.rows
+    const plan = async (name: string, compiled: { sql: string; parameters: readonly unknown[] }) => {
+      const result = await this.db.read.executeQuery<Record<string, unknown>>(
+        CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]),
+      )
+      return result.rows.map((row) => ({ query: name, ...row }))
+    }
+    const rows = await plan('candidates', this.candidatesQuery(filter, columns, bits).compile())
+    if (filter.stay) {
+      const ids = paddedChunks(['a'.repeat(26), 'b'.repeat(26)])[0]!
+      rows.push(...(await plan('availability', this.takenQuery(ids, filter.stay).compile(this.db.read))))
+    }
+    return rows
   }
 
   /**
