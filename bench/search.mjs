@@ -283,10 +283,11 @@ async function queryPlan(databaseUrl, url) {
 }
 
 function describePlan(driver, rows) {
-  if (driver === 'sqlite') return rows.map((row) => `${row.detail}`)
+  const of = (row) => (row.query ? `${row.query}: ` : '')
+  if (driver === 'sqlite') return rows.map((row) => `${of(row)}${row.detail}`)
   return rows.map(
     (row) =>
-      `${row.select_type} ${row.table}: ${row.type} on ${row.key ?? '(none)'}` +
+      `${of(row)}${row.select_type} ${row.table}: ${row.type} on ${row.key ?? '(none)'}` +
       `${row.ref ? ` ref ${row.ref}` : ''}, rows ${row.rows}${row.Extra ? `, ${row.Extra}` : ''}`,
   )
 }
