@@ -588,7 +588,13 @@ describeEachDriver('search', (t) => {
           `/api/v1/search?bbox=${lng - 0.5},${lat - 0.5},${lng + 0.5},${lat + 0.5}&${params}`,
         )
         expect(response.status, response.text).toBe(200)
-        return response.body as { results: any[]; total: number; facets: any; next_cursor: string | null }
+        return response.body as {
+          results: any[]
+          total: number
+          total_is_lower_bound: boolean
+          facets: any
+          next_cursor: string | null
+        }
       },
     }
   }

@@ -2,7 +2,7 @@
 // exactly (area, text, price, guests, stay length, amenities); exact great-circle distance is checked
 // here, and the candidates are put in the search's one total order. They are then visited in that
 // order, and only as far as the answer needs: with dates, each visited batch has its time-zone rules
-// and its free nights checked in one statement. The first HBNB_SEARCH_EXACT_TOTAL_MAX + 1 matches
+// and (on SQLite; MariaDB's candidates query does it) its free nights checked in one statement. The first HBNB_SEARCH_EXACT_TOTAL_MAX + 1 matches
 // give the total and the facets (capped beyond: `total_is_lower_bound`), the matches after the cursor
 // the page, which alone is priced like a quote.
 import { createHash } from 'node:crypto'
@@ -359,8 +359,9 @@ export class SearchService {
   /**
    * `visit(from, wanted)`: the first `wanted` matches among `pool[from..]` (already in the search's
    * order). Without dates every candidate matches. With dates the candidates are checked in batches
-   * (the stay rules that depend on the listing's time zone, then one availability statement per
-   * batch), each at most once per search, the batch sized after what is still wanted.
+   * (the stay rules that depend on the listing's time zone, then, unless the candidates query did,
+   * one availability statement per batch), each at most once per search, the batch sized after
+   * what is still wanted.
    */
   private visitor(pool: Match[], stay: Stay | undefined, at: string | undefined, now: number) {
     if (!stay) return async (from: number, wanted: number) => pool.slice(from, from + wanted)
@@ -370,15 +371,17 @@ export class SearchService {
       const batch = indexes.map((i) => pool[i]!.place)
       const allowed = await this.allowedStays(batch, stay, now)
       const open = batch.filter((place) => place.settled === 1 || allowed.has(place.id))
-      const taken = open.length
-        ? await this.deps.search.takenAmong(
-            open.map((p) => p.id),
-            nights,
-          )
-        : undefined
+      // MariaDB's candidates come with their nights checked already (`nightsInCandidates`).
+      const taken =
+        open.length === 0 || this.deps.search.nightsInCandidates
+          ? new Set<string>()
+          : await this.deps.search.takenAmong(
+              open.map((p) => p.id),
+              nights,
+            )
       indexes.forEach((i, n) => {
         const place = batch[n]!
-        verdicts[i] = (place.settled === 1 || allowed.has(place.id)) && taken?.has(place.id) === false
+        verdicts[i] = (place.settled === 1 || allowed.has(place.id)) && !taken.has(place.id)
       })
     }
     return async (from: number, wanted: number): Promise<Match[]> => {
