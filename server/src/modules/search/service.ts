@@ -1,10 +1,10 @@
-// Place search: the database narrows the published places with every filter its index entries answer
-// exactly (area, text, price, guests, stay length, amenities); exact great-circle distance is checked
-// here, and the candidates are put in the search's one total order. They are then visited in that
-// order, and only as far as the answer needs: with dates, each visited batch has its time-zone rules
-// and (on SQLite; MariaDB's candidates query does it) its free nights checked in one statement. The first HBNB_SEARCH_EXACT_TOTAL_MAX + 1 matches
-// give the total and the facets (capped beyond: `total_is_lower_bound`), the matches after the cursor
-// the page, which alone is priced like a quote.
+// Place search: the database narrows the published places with every filter its index entries
+// answer exactly (area, text, price, guests, stay length, amenities); exact great-circle distance is
+// checked here, and the candidates are put in the search's one total order. They are then visited in
+// that order, and only as far as the answer needs: with dates, each visited batch has its time-zone
+// rules and (on SQLite; MariaDB's candidates query does it) its free nights checked in one statement.
+// The first HBNB_SEARCH_EXACT_TOTAL_MAX + 1 matches give the total and the facets (capped beyond:
+// `total_is_lower_bound`), the matches after the cursor give the page, which alone is priced.
 import { createHash } from 'node:crypto'
 import { daysBetween, isCalendarDate, localDate, nightsOf } from '../../dates.js'
 import { badRequest } from '../../errors.js'
