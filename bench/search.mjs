@@ -8,6 +8,7 @@
 //   BENCH_SEARCH_DRIVERS              comma-separated: sqlite,mysql (default both)
 //   BENCH_SEARCH_PLACES, BENCH_SEARCH_NIGHTS, BENCH_SEARCH_SEED   the data (100000, 1000000, 42)
 //   BENCH_SEARCH_URLS                 distinct search URLs cycled through (default 200)
+//   BENCH_SEARCH_EXACT_TOTAL_MAX      the server's HBNB_SEARCH_EXACT_TOTAL_MAX (default: the server's, 1000)
 //   BENCH_MYSQL_URL                   MariaDB database, created and seeded when missing or stale
 //                                     (default mysql://root@127.0.0.1:3306/hbnb_bench)
 //   BENCH_MYSQL_BUFFER_POOL_MB        MariaDB's buffer pool for the run, raised when smaller (default
@@ -87,6 +88,7 @@ const settings = {
   nights: number('BENCH_SEARCH_NIGHTS', 1_000_000),
   seed: number('BENCH_SEARCH_SEED', 42),
   urls: number('BENCH_SEARCH_URLS', 200),
+  exactTotalMax: process.env.BENCH_SEARCH_EXACT_TOTAL_MAX,
   drivers: (process.env.BENCH_SEARCH_DRIVERS ?? 'sqlite,mysql').split(',').map((d) => d.trim()),
   mysqlUrl: process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/hbnb_bench',
   cacheDir: process.env.BENCH_CACHE_DIR ?? join(tmpdir(), 'hbnb-bench-search'),
@@ -283,10 +285,11 @@ async function queryPlan(databaseUrl, url) {
 }
 
 function describePlan(driver, rows) {
-  if (driver === 'sqlite') return rows.map((row) => `${row.detail}`)
+  const of = (row) => (row.query ? `${row.query}: ` : '')
+  if (driver === 'sqlite') return rows.map((row) => `${of(row)}${row.detail}`)
   return rows.map(
     (row) =>
-      `${row.select_type} ${row.table}: ${row.type} on ${row.key ?? '(none)'}` +
+      `${of(row)}${row.select_type} ${row.table}: ${row.type} on ${row.key ?? '(none)'}` +
       `${row.ref ? ` ref ${row.ref}` : ''}, rows ${row.rows}${row.Extra ? `, ${row.Extra}` : ''}`,
   )
 }
@@ -309,6 +312,7 @@ async function benchDriver(driver, urls, workDir) {
       HBNB_RATE_LIMIT_ALLOW: 'loopback',
       // The database's search, not the response cache (bench/cache.mjs measures that).
       HBNB_CACHE: 'off',
+      ...(settings.exactTotalMax ? { HBNB_SEARCH_EXACT_TOTAL_MAX: settings.exactTotalMax } : {}),
     }),
   })
   const baseUrl = `http://127.0.0.1:${port}`
@@ -317,6 +321,7 @@ async function benchDriver(driver, urls, workDir) {
     const fixtures = []
     let matches = 0
     let results = 0
+    let capped = 0
     for (const path of urls) {
       const response = await request(baseUrl, { path })
       if (response.status !== 200) {
@@ -327,6 +332,7 @@ async function benchDriver(driver, urls, workDir) {
       const body = JSON.parse(response.body.toString('utf8'))
       matches += body.total
       results += body.results.length
+      if (body.total_is_lower_bound) capped++
       fixtures.push({
         path,
         status: response.status,
@@ -338,11 +344,12 @@ async function benchDriver(driver, urls, workDir) {
     const data = {
       urls: urls.length,
       averageTotal: Math.round(matches / urls.length),
+      cappedTotals: capped,
       averageResults: Math.round((results / urls.length) * 10) / 10,
       averageBytes: Math.round(bytes),
     }
     log(
-      `${driver}: ${urls.length} URLs, on average ${data.averageTotal} matching places, ` +
+      `${driver}: ${urls.length} URLs, on average ${data.averageTotal} matching places (${capped} totals capped), ` +
         `${data.averageResults} results and ${data.averageBytes} bytes per response`,
     )
     const cpu = cpuWithDatabase(server.pid, driver)

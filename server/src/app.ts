@@ -266,7 +266,12 @@ export function createServices({
       search: new SearchRepository(database),
       amenities: repositories.amenities,
       covers: (placeIds) => photos.coversOf(placeIds),
-      options: { ...fees, pageSizeMax: config.pageSizeMax, cacheTtlMs: config.cacheSearchTtlSeconds * 1000 },
+      options: {
+        ...fees,
+        pageSizeMax: config.pageSizeMax,
+        exactTotalMax: config.searchExactTotalMax,
+        cacheTtlMs: config.cacheSearchTtlSeconds * 1000,
+      },
       cache,
       now,
     }),

@@ -54,6 +54,7 @@ export interface Config {
   docsPublic: boolean
   pageSizeDefault: number
   pageSizeMax: number
+  searchExactTotalMax: number
   collectionMax: number
   authRateLimitPerMinute: number
   rateLimitPerAddress: number
@@ -415,6 +416,13 @@ export const SETTINGS = {
     description: 'Largest `?limit` accepted by list endpoints.',
     default: '1000',
     parse: integer(1, 10_000),
+  },
+  searchExactTotalMax: {
+    name: 'HBNB_SEARCH_EXACT_TOTAL_MAX',
+    description:
+      'Search counts its matches exactly up to this many; beyond, `total` is this number with `total_is_lower_bound: true` ("1,000+") and the facets cover the first this-many matches in the requested order, so a search never checks more than this many places before answering.',
+    default: '1000',
+    parse: integer(1, 1_000_000),
   },
   collectionMax: {
     name: 'HBNB_COLLECTION_MAX',
@@ -953,6 +961,7 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     docsPublic: read('docsPublic', !production),
     pageSizeDefault: read('pageSizeDefault', 100),
     pageSizeMax: read('pageSizeMax', 1000),
+    searchExactTotalMax: read('searchExactTotalMax', 1000),
     collectionMax: read('collectionMax', 10_000),
     authRateLimitPerMinute: read('authRateLimitPerMinute', 20),
     rateLimitPerAccount: read('rateLimitPerAccount', 10),

@@ -106,6 +106,8 @@ function toUrl(query: Query): string {
 
 interface Expected {
   ids: string[]
+  total: number
+  capped: boolean
   totals: Map<string, { nights: number; total_minor: number }>
   distances: Map<string, number>
   amenities: { id: string; name: string; count: number }[]
@@ -129,6 +131,9 @@ function histogram(prices: number[]) {
   }
   return buckets
 }
+
+/** HBNB_SEARCH_EXACT_TOTAL_MAX of the property test: small enough that many searches pass it. */
+const EXACT_TOTAL_MAX = 8
 
 function bruteForce(world: World, query: Query, now: number): Expected {
   const sort = query.sort ?? (query.near ? 'distance' : 'rating')
@@ -191,18 +196,22 @@ function bruteForce(world: World, query: Query, now: number): Expected {
     }
     if (query.near) distances.set(p.id, distance(p))
   }
+  // Beyond the limit the total is the limit, and the facets count the first that many matches.
+  const counted = matches.slice(0, EXACT_TOTAL_MAX)
   const counts = new Map<string, number>()
-  for (const p of matches)
+  for (const p of counted)
     for (const a of world.placeAmenities.get(p.id)!) counts.set(a, (counts.get(a) ?? 0) + 1)
   const amenities = [...counts]
     .map(([id, count]) => ({ id, name: world.amenities.get(id)!, count }))
     .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1))
   return {
     ids: matches.map((p) => p.id),
+    total: counted.length,
+    capped: matches.length > EXACT_TOTAL_MAX,
     totals,
     distances,
     amenities,
-    histogram: histogram(matches.map(major)),
+    histogram: histogram(counted.map(major)),
   }
 }
 
@@ -479,59 +488,73 @@ async function change(
   }
 }
 
-describeEachDriver('search: property test against a brute-force search', (t) => {
-  it(`matches the brute force on ids, order, totals, prices, distances and facets (seed ${SEED})`, async () => {
-    const rng = mulberry32(SEED)
-    const world = await buildWorld(t(), rng)
-    const guest = (await t().user()).token
-    const applied = new Map<string, number>()
-    let nonEmpty = 0
-    let paged = 0
-    for (let n = 0; n < QUERIES; n++) {
-      for (let changes = rng.int(0, 2); changes > 0; changes--) await change(t(), rng, world, guest, applied)
-      const query = randomQuery(rng, world)
-      const url = toUrl(query)
-      const where = `seed ${SEED} (HBNB_SEARCH_SEED=${SEED} to replay), query #${n}: ${url}`
-      try {
-        // Local dates move at quarter hours: search again when one passed during the walk.
-        let attempt = 0
-        let walked: Awaited<ReturnType<typeof walk>>
-        let now: number
-        do {
-          now = Date.now()
-          walked = await walk(t(), url)
-        } while (quarterHour(now) !== quarterHour(Date.now()) && ++attempt < 3)
-        const expected = bruteForce(world, query, now)
-        expect(walked.ids, where).toEqual(expected.ids)
-        expect(walked.first.total, where).toBe(expected.ids.length)
-        expect(walked.first.facets.amenities, where).toEqual(expected.amenities)
-        expect(walked.first.facets.price_histogram, where).toEqual(expected.histogram)
-        for (const result of walked.results) {
-          const total = expected.totals.get(result.id)
-          if (total) {
-            expect({ nights: result.nights, total_minor: result.total_minor }, where).toEqual(total)
-          } else {
-            expect(result.total_minor, where).toBeUndefined()
+describeEachDriver(
+  'search: property test against a brute-force search',
+  (t) => {
+    it(`matches the brute force on ids, order, totals, prices, distances and facets (seed ${SEED})`, async () => {
+      const rng = mulberry32(SEED)
+      const world = await buildWorld(t(), rng)
+      const guest = (await t().user()).token
+      const applied = new Map<string, number>()
+      let nonEmpty = 0
+      let paged = 0
+      let capped = 0
+      let exact = 0
+      for (let n = 0; n < QUERIES; n++) {
+        for (let changes = rng.int(0, 2); changes > 0; changes--)
+          await change(t(), rng, world, guest, applied)
+        const query = randomQuery(rng, world)
+        const url = toUrl(query)
+        const where = `seed ${SEED} (HBNB_SEARCH_SEED=${SEED} to replay), query #${n}: ${url}`
+        try {
+          // Local dates move at quarter hours: search again when one passed during the walk.
+          let attempt = 0
+          let walked: Awaited<ReturnType<typeof walk>>
+          let now: number
+          do {
+            now = Date.now()
+            walked = await walk(t(), url)
+          } while (quarterHour(now) !== quarterHour(Date.now()) && ++attempt < 3)
+          const expected = bruteForce(world, query, now)
+          expect(walked.ids, where).toEqual(expected.ids)
+          expect(walked.first.total, where).toBe(expected.total)
+          expect(walked.first.total_is_lower_bound, where).toBe(expected.capped)
+          expect(walked.first.facets.amenities, where).toEqual(expected.amenities)
+          expect(walked.first.facets.price_histogram, where).toEqual(expected.histogram)
+          for (const result of walked.results) {
+            const total = expected.totals.get(result.id)
+            if (total) {
+              expect({ nights: result.nights, total_minor: result.total_minor }, where).toEqual(total)
+            } else {
+              expect(result.total_minor, where).toBeUndefined()
+            }
+            if (query.near)
+              expect(result.distance_km, where).toBeCloseTo(expected.distances.get(result.id)!, 3)
+            else expect(result.distance_km, where).toBeUndefined()
           }
-          if (query.near) expect(result.distance_km, where).toBeCloseTo(expected.distances.get(result.id)!, 3)
-          else expect(result.distance_km, where).toBeUndefined()
+          if (expected.ids.length) nonEmpty++
+          if (expected.ids.length > (query.limit ?? 20)) paged++
+          if (expected.capped) capped++
+          else if (expected.ids.length > 1) exact++
+        } catch (error) {
+          console.error(`search property test failed: ${where}`)
+          throw error
         }
-        if (expected.ids.length) nonEmpty++
-        if (expected.ids.length > (query.limit ?? 20)) paged++
-      } catch (error) {
-        console.error(`search property test failed: ${where}`)
-        throw error
       }
-    }
-    // The generator must keep producing searches that find something and span several pages.
-    expect(nonEmpty).toBeGreaterThan(QUERIES / 4)
-    expect(paged).toBeGreaterThan(QUERIES / 10)
-    // And changes of every kind between the searches.
-    for (const kind of ['book', 'cancel', 'block', 'unblock', 'move']) {
-      expect(applied.get(kind) ?? 0, `${kind}: ${JSON.stringify([...applied])}`).toBeGreaterThan(0)
-    }
-  }, 120_000)
-})
+      // The generator must keep producing searches that find something and span several pages.
+      expect(nonEmpty).toBeGreaterThan(QUERIES / 4)
+      expect(paged).toBeGreaterThan(QUERIES / 10)
+      // Totals both exact and capped.
+      expect(capped).toBeGreaterThan(QUERIES / 10)
+      expect(exact).toBeGreaterThan(QUERIES / 10)
+      // And changes of every kind between the searches.
+      for (const kind of ['book', 'cancel', 'block', 'unblock', 'move']) {
+        expect(applied.get(kind) ?? 0, `${kind}: ${JSON.stringify([...applied])}`).toBeGreaterThan(0)
+      }
+    }, 120_000)
+  },
+  { HBNB_SEARCH_EXACT_TOTAL_MAX: String(EXACT_TOTAL_MAX) },
+)
 
 // ---------------------------------------------------------------------------------------------
 // Focused tests: each works in its own one-degree cell of the map, so they do not see each other
@@ -565,7 +588,13 @@ describeEachDriver('search', (t) => {
           `/api/v1/search?bbox=${lng - 0.5},${lat - 0.5},${lng + 0.5},${lat + 0.5}&${params}`,
         )
         expect(response.status, response.text).toBe(200)
-        return response.body as { results: any[]; total: number; facets: any; next_cursor: string | null }
+        return response.body as {
+          results: any[]
+          total: number
+          total_is_lower_bound: boolean
+          facets: any
+          next_cursor: string | null
+        }
       },
     }
   }
@@ -827,6 +856,7 @@ describeEachDriver('search', (t) => {
     const found = await c.search('limit=2')
     expect(found.results).toHaveLength(2)
     expect(found.total).toBe(7)
+    expect(found.total_is_lower_bound).toBe(false)
     expect(found.facets.amenities).toEqual([
       { id: gym!.id, name: 'Gym', count: 7 },
       { id: pool!.id, name: 'Pool table', count: 3 },

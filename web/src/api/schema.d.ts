@@ -6482,7 +6482,7 @@ export interface paths {
         };
         /**
          * Search published places: text, area, distance, dates, guests, price, amenities
-         * @description Every filter is optional and they combine. With `check_in` and `check_out`, only places free for every night of the stay whose rules (notice, booking window, length, guests) accept it are kept, and each result is priced like a quote. `facets` and `total` cover the whole matching set, not just the page. Page with `limit` and `cursor` (the `next_cursor`, also sent as `Link: rel="next"`); `X-Total-Count` has the total.
+         * @description Every filter is optional and they combine. With `check_in` and `check_out`, only places free for every night of the stay whose rules (notice, booking window, length, guests) accept it are kept, and each result is priced like a quote. `facets` and `total` cover the whole matching set, not just the page, up to `HBNB_SEARCH_EXACT_TOTAL_MAX` matches (1,000 by default): beyond, `total` is that number with `total_is_lower_bound: true` ("1,000+") and the facets count the first that many in the requested order. Page with `limit` and `cursor` (the `next_cursor`, also sent as `Link: rel="next"`); `X-Total-Count` has the total.
          */
         get: {
             parameters: {
@@ -6534,13 +6534,13 @@ export interface paths {
                     content: {
                         "application/json": {
                             facets: {
-                                /** @description Amenities of the matching places, with how many have each (most common first) */
+                                /** @description Amenities of the matching places (the first `total` of them when `total_is_lower_bound`), with how many have each (most common first) */
                                 amenities: {
                                     count: number;
                                     id: string;
                                     name: string;
                                 }[];
-                                /** @description Nightly base prices of the matching places in equal buckets (at most 10, widths 1, 2 or 5 × 10^n), in major units of each place's currency */
+                                /** @description Nightly base prices of the matching places (the first `total` of them when `total_is_lower_bound`) in equal buckets (at most 10, widths 1, 2 or 5 × 10^n), in major units of each place's currency */
                                 price_histogram: {
                                     count: number;
                                     /** @description Exclusive */
@@ -6619,8 +6619,10 @@ export interface paths {
                                 /** Format: date-time */
                                 updated_at: string;
                             }[];
-                            /** @description Places matching the whole search, over all pages */
+                            /** @description Places matching the whole search, over all pages, counted exactly up to a limit (1,000 by default, `HBNB_SEARCH_EXACT_TOTAL_MAX`); beyond it, `total` is that limit and `total_is_lower_bound` is true */
                             total: number;
+                            /** @description True when more places match than `total` (show it as "1,000+"); the facets then cover the first `total` matches in the requested order. Paging with `next_cursor` still reaches every match. */
+                            total_is_lower_bound: boolean;
                         };
                     };
                 };

@@ -104,6 +104,8 @@ export const en = {
   'search.showList': 'Show list',
   'search.count_one': '{count} place',
   'search.count_other': '{count} places',
+  'search.countAtLeast_one': '{count}+ place',
+  'search.countAtLeast_other': '{count}+ places',
   'search.pricesForDates': 'Totals include every fee and tax for your dates.',
   'search.noResults': 'No places match',
   'search.noResultsHint': 'Try other dates, fewer filters, or a wider area.',

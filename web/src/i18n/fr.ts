@@ -169,6 +169,8 @@ export const fr: Record<MessageKey, string> = {
   'search.showList': 'Afficher la liste',
   'search.count_one': '{count} logement',
   'search.count_other': '{count} logements',
+  'search.countAtLeast_one': '{count}+ logement',
+  'search.countAtLeast_other': '{count}+ logements',
   'search.pricesForDates': 'Les totaux comprennent tous les frais et taxes pour vos dates.',
   'search.noResults': 'Aucun logement ne correspond',
   'search.noResultsHint': 'Essayez d’autres dates, moins de filtres ou une zone plus large.',

@@ -142,7 +142,11 @@ export function SearchPage() {
         <section className="search-results" aria-labelledby="results-title">
           <PageHeading className="results-title">
             <span id="results-title">
-              {first ? t('search.count', { count: first.total }) : t('search.title')}
+              {first
+                ? t(first.total_is_lower_bound ? 'search.countAtLeast' : 'search.count', {
+                    count: first.total,
+                  })
+                : t('search.title')}
               {query.q ? ` · ${query.q}` : ''}
             </span>
           </PageHeading>

@@ -7,6 +7,7 @@ import {
 } from 'kysely'
 import type { Database } from '../../db/database.js'
 import type { DB, PlaceNightsTable, PlaceRow } from '../../db/schema.js'
+import { directReadOf } from '../../db/sqlite.js'
 import { amenityBits, bitsOf, MASK_BITS, maskOf } from './amenity-bits-repository.js'
 
 /** A longitude interval; `from > to` means it crosses the antimeridian. */
@@ -30,7 +31,10 @@ export interface PriceBounds {
   maxMinor?: number
 }
 
-/** What the database filters on. Everything here is exact except `stay`'s notice and window, which is a superset. */
+/**
+ * What the candidates query filters on. Everything here is exact except `stay`: its notice and
+ * window are a superset, and the nights' availability is checked by `takenAmong`.
+ */
 export interface SearchFilter {
   /** Lower-cased; matched as a substring of title, description and city. */
   text?: string
@@ -54,6 +58,13 @@ export interface SearchFilter {
   prices?: PriceBounds[]
   amenityIds: string[]
   instantBook: boolean
+}
+
+/** The nights of a stay, and now (checkout holds ending by then take no night). */
+export interface StayNights {
+  checkIn: string
+  checkOut: string
+  at: string
 }
 
 /** What a search reads of each matching place besides its id and base price. */
@@ -99,6 +110,15 @@ export type StayTerms = Pick<
   | 'booking_window_days'
   | 'max_guests'
 >
+
+/**
+ * SQLite: which of the ids (a JSON array) have a night of [checkIn, checkOut) taken at `at`: one
+ * seek each on the key of place_nights, stopping at the first taken night (`json_each` rather than
+ * an IN list, which SQLite would first sort into a temporary index).
+ */
+const TAKEN_SQLITE = `select ids.value as place_id from json_each(?) ids
+  where exists (select 1 from place_nights taken where taken.place_id = ids.value
+    and taken.night >= ? and taken.night < ? and (taken.expires_at is null or taken.expires_at > ?))`
 
 /** `IN` lists are padded to these sizes (repeating an id changes nothing) so statements can be cached. */
 const IN_CHUNK = 1024
@@ -168,7 +188,15 @@ interface BitCache {
 export class SearchRepository {
   private bits: BitCache = { byId: new Map(), byBit: new Map() }
 
-  constructor(private readonly db: Database) {}
+  /**
+   * True when `candidates` already leaves out the places with a night of the stay taken (MariaDB:
+   * an anti-join); false when the caller asks `takenAmong` of the candidates it visits (SQLite).
+   */
+  readonly nightsInCandidates: boolean
+
+  constructor(private readonly db: Database) {
+    this.nightsInCandidates = db.dialect === 'mysql'
+  }
 
   private async reloadBits(): Promise<BitCache> {
     const byId = await amenityBits(this.db.read)
@@ -202,21 +230,21 @@ export class SearchRepository {
     }
     const stay = filter.stay
     if (stay) {
+      // The stay's terms as far as they hold in every time zone.
       query = query
         .where('places.min_nights', '<=', stay.nights)
         .where('places.max_nights', '>=', stay.nights)
         .where('places.advance_notice_days', '<=', stay.maxLead)
         .where('places.booking_window_days', '>=', stay.minLead)
-      // Free every night: no place_nights row in [check_in, check_out) (a checkout hold's row while
-      // it lasts: ended holds wait for the sweep but take nothing). An anti-join rather than NOT
-      // EXISTS: MariaDB stops at the first taken night without running a subquery per place. On
-      // MariaDB it reads place_nights_search_idx, the table's key and hold expiry without the rest of the row: the
-      // same work as the primary key when cached, but a third of the pages to keep in the buffer
-      // pool, which the places of every searched area go through (MariaDB prefers the primary key).
-      const nights =
-        this.db.dialect === 'mysql'
-          ? sql<PlaceNightsTable>`place_nights`.as<'taken'>(sql`taken force index (place_nights_search_idx)`)
-          : ('place_nights as taken' as const)
+    }
+    if (stay && this.nightsInCandidates) {
+      // MariaDB: free every night, as an anti-join on place_nights_search_idx (the key and the
+      // hold's expiry without the rest of the row), which MariaDB stops at the first taken night.
+      // Measured cheaper there than a second statement for the visited candidates (`takenAmong`),
+      // whose round trip costs more than it saves at 100,000 places (docs/benchmarks.md, issue 19).
+      const nights = sql<PlaceNightsTable>`place_nights`.as<'taken'>(
+        sql`taken force index (place_nights_search_idx)`,
+      )
       query = query
         .leftJoin(nights, (join) =>
           join
@@ -347,15 +375,66 @@ export class SearchRepository {
     return rows
   }
 
-  /** The plan the database chooses for the candidates query (EXPLAIN QUERY PLAN / EXPLAIN). */
+  /**
+   * Which of `ids` have a night in [checkIn, checkOut) taken (a checkout hold's night while it
+   * lasts: ended holds wait for the sweep but take nothing), asked of `place_nights`, which stays
+   * the source of truth and the double-booking guard: one seek per place on its key, stopping at
+   * the first taken night. SQLite gets the ids as one JSON array (`json_each`: one statement
+   * whatever their number, no IN list to sort); MariaDB as IN lists of up to 1,024, ranged over
+   * place_nights_search_idx (the key and the hold's expiry without the rest of the row: a third of
+   * the pages to keep in the buffer pool), reading only the nights of the stay.
+   */
+  async takenAmong(ids: string[], stay: StayNights): Promise<Set<string>> {
+    const taken = new Set<string>()
+    if (this.db.dialect === 'sqlite') {
+      // A fixed text, run on the connection at once when it is free (no Kysely building, compiling
+      // nor queueing: most of the cost of this statement at 100,000 places).
+      const parameters = [JSON.stringify(ids), stay.checkIn, stay.checkOut, stay.at]
+      const rows =
+        directReadOf(this.db.read)?.(TAKEN_SQLITE, parameters) ??
+        (await this.db.read.executeQuery(CompiledQuery.raw(TAKEN_SQLITE, parameters))).rows
+      for (const row of rows) taken.add((row as { place_id: string }).place_id)
+      return taken
+    }
+    for (const chunk of paddedChunks(ids)) {
+      const { rows } = await this.takenQuery(chunk, stay).execute(this.db.read)
+      for (const row of rows) taken.add(row.place_id)
+    }
+    return taken
+  }
+
+  /** MariaDB's statement (SQLite's is TAKEN_SQLITE). */
+  private takenQuery(ids: string[], stay: StayNights) {
+    return sql<{ place_id: string }>`select distinct taken.place_id
+      from place_nights taken force index (place_nights_search_idx)
+      where taken.place_id in (${sql.join(ids)}) and taken.night >= ${stay.checkIn} and taken.night < ${stay.checkOut}
+      and (taken.expires_at is null or taken.expires_at > ${stay.at})`
+  }
+
+  /**
+   * The plans the database chooses (EXPLAIN QUERY PLAN / EXPLAIN) for the candidates query and,
+   * with dates, for the availability of a batch of candidates (the `query` column says which).
+   */
   async explain(filter: SearchFilter, columns: CandidateColumns): Promise<Record<string, unknown>[]> {
     const bits = await this.bitsFor(filter.amenityIds)
-    const compiled = this.candidatesQuery(filter, columns, bits).compile()
     const prefix = this.db.dialect === 'sqlite' ? 'explain query plan ' : 'explain '
-    const result = await this.db.read.executeQuery<Record<string, unknown>>(
-      CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]),
-    )
-    return result.rows
+    const plan = async (name: string, compiled: { sql: string; parameters: readonly unknown[] }) => {
+      const result = await this.db.read.executeQuery<Record<string, unknown>>(
+        CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]),
+      )
+      return result.rows.map((row) => ({ query: name, ...row }))
+    }
+    const rows = await plan('candidates', this.candidatesQuery(filter, columns, bits).compile())
+    if (filter.stay && !this.nightsInCandidates) {
+      const { checkIn, checkOut, at } = filter.stay
+      rows.push(
+        ...(await plan('availability', {
+          sql: TAKEN_SQLITE,
+          parameters: ['["a","b"]', checkIn, checkOut, at],
+        })),
+      )
+    }
+    return rows
   }
 
   /**

@@ -120,15 +120,26 @@ export const SearchResponse = Type.Object({
   results: Type.Array(SearchResult),
   facets: Type.Object({
     amenities: Type.Array(AmenityFacet, {
-      description: 'Amenities of the matching places, with how many have each (most common first)',
+      description:
+        'Amenities of the matching places (the first `total` of them when `total_is_lower_bound`), ' +
+        'with how many have each (most common first)',
     }),
     price_histogram: Type.Array(PriceBucket, {
       description:
-        'Nightly base prices of the matching places in equal buckets (at most 10, widths 1, 2 or 5 × 10^n), ' +
-        "in major units of each place's currency",
+        'Nightly base prices of the matching places (the first `total` of them when `total_is_lower_bound`) ' +
+        "in equal buckets (at most 10, widths 1, 2 or 5 × 10^n), in major units of each place's currency",
     }),
   }),
-  total: Type.Integer({ description: 'Places matching the whole search, over all pages' }),
+  total: Type.Integer({
+    description:
+      'Places matching the whole search, over all pages, counted exactly up to a limit (1,000 by default, ' +
+      '`HBNB_SEARCH_EXACT_TOTAL_MAX`); beyond it, `total` is that limit and `total_is_lower_bound` is true',
+  }),
+  total_is_lower_bound: Type.Boolean({
+    description:
+      'True when more places match than `total` (show it as "1,000+"); the facets then cover the first ' +
+      '`total` matches in the requested order. Paging with `next_cursor` still reaches every match.',
+  }),
   next_cursor: Type.Union([Type.String(), Type.Null()]),
 })
 

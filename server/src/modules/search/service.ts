@@ -1,7 +1,10 @@
-// Place search: the database narrows the published places with every filter it can apply exactly
-// (area, text, price, guests, free nights, amenities); the few checks that depend on each listing's
-// time zone or on exact great-circle distance are finished here. The whole matching set is then
-// sorted in one total order, counted into facets, and one page of it is priced like a quote.
+// Place search: the database narrows the published places with every filter its index entries
+// answer exactly (area, text, price, guests, stay length, amenities); exact great-circle distance is
+// checked here, and the candidates are put in the search's one total order. They are then visited in
+// that order, and only as far as the answer needs: with dates, each visited batch has its time-zone
+// rules and (on SQLite; MariaDB's candidates query does it) its free nights checked in one statement.
+// The first HBNB_SEARCH_EXACT_TOTAL_MAX + 1 matches give the total and the facets (capped beyond:
+// `total_is_lower_bound`), the matches after the cursor give the page, which alone is priced.
 import { createHash } from 'node:crypto'
 import { daysBetween, isCalendarDate, localDate, nightsOf } from '../../dates.js'
 import { badRequest } from '../../errors.js'
@@ -34,6 +37,8 @@ import {
 
 export interface SearchOptions extends FeeRates {
   pageSizeMax: number
+  /** Matches counted exactly; beyond, the total is this with `total_is_lower_bound` and the facets cover the first this many. */
+  exactTotalMax: number
   /** Life of a cached search page. */
   cacheTtlMs?: number
 }
@@ -51,6 +56,8 @@ const PRICE_SCALE_DIGITS = 4
 /** Slack, in degrees, so the bounding box of a radius never loses a point to rounding. */
 const BOX_SLACK = 1e-7
 const RAD = Math.PI / 180
+/** Fewest candidates whose availability one statement asks for. */
+const VISIT_BATCH_MIN = 32
 
 /** Great-circle (haversine) distance in km between two points given in degrees. */
 export function distanceKm(lat1: number, lng1: number, lat2: number, lng2: number): number {
@@ -297,40 +304,101 @@ export class SearchService {
   async find(query: SearchQueryInput): Promise<SearchResponseView> {
     const now = this.deps.now()
     const parsed = await this.parse(query, now)
-    const empty = { results: [], facets: { amenities: [], price_histogram: [] }, total: 0, next_cursor: null }
+    const empty = {
+      results: [],
+      facets: { amenities: [], price_histogram: [] },
+      total: 0,
+      total_is_lower_bound: false,
+      next_cursor: null,
+    }
     // Check-in before today in every time zone: nothing can match.
     if (parsed.stay && parsed.lead + 1 < 0) return empty
 
     const amenities = await this.deps.search.amenities()
     const columns = this.columnsFor(parsed, amenities)
-    const candidates = await this.deps.search.candidates(parsed.filter, columns)
-    const allowed = parsed.stay ? await this.allowedStays(candidates, parsed.stay, now) : undefined
-    const matches: Match[] = []
-    for (const place of candidates) {
+    // The candidates pass every filter the index entries answer (area, text, price from the stored
+    // base price, guests, stay length and the rules that hold in every time zone, amenities). Only
+    // their sort keys are computed before they are put in the search's order.
+    const pool: Match[] = []
+    for (const place of await this.deps.search.candidates(parsed.filter, columns)) {
       const distance = parsed.near
         ? distanceKm(parsed.near.lat, parsed.near.lng, place.latitude!, place.longitude!)
         : undefined
       if (parsed.radiusKm !== undefined && distance! > parsed.radiusKm) continue
-      if (allowed && place.settled !== 1 && !allowed.has(place.id)) continue
-      matches.push({ place, distance, key: sortKey(parsed.sort, place, distance) })
+      pool.push({ place, distance, key: sortKey(parsed.sort, place, distance) })
     }
-    if (matches.length === 0) return empty
-    const byOrder = (a: Match, b: Match) =>
-      compare({ key: a.key, id: a.place.id }, { key: b.key, id: b.place.id })
-    matches.sort(byOrder)
+    if (pool.length === 0) return empty
+    pool.sort((a, b) => compare({ key: a.key, id: a.place.id }, { key: b.key, id: b.place.id }))
+
+    // Then they are visited in that order, and only as far as the answer needs: the first
+    // exactTotalMax + 1 matches (the total and facets) and the page after the cursor.
+    const visit = this.visitor(pool, parsed.stay, parsed.filter.stay?.at, now)
+    const cap = this.deps.options.exactTotalMax
+    const head = await visit(0, cap + 1)
+    const capped = head.length > cap
+    const counted = capped ? head.slice(0, cap) : head
+    if (counted.length === 0) return empty
 
     const after = parsed.after
-    const start = after ? matches.findIndex((m) => compare({ key: m.key, id: m.place.id }, after) > 0) : 0
-    const page = start < 0 ? [] : matches.slice(start, start + parsed.limit)
-    const hasMore = start >= 0 && start + parsed.limit < matches.length
+    const start = after ? pool.findIndex((m) => compare({ key: m.key, id: m.place.id }, after) > 0) : 0
+    const found = start < 0 ? [] : await visit(start, parsed.limit + 1)
+    const page = found.slice(0, parsed.limit)
+    const hasMore = found.length > parsed.limit
     return {
       results: await this.results(page, parsed.stay),
       facets: {
-        amenities: amenityFacet(matches, columns.amenityBits, amenities),
-        price_histogram: priceHistogram(matches.map((m) => m.place)),
+        amenities: amenityFacet(counted, columns.amenityBits, amenities),
+        price_histogram: priceHistogram(counted.map((m) => m.place)),
       },
-      total: matches.length,
+      total: counted.length,
+      total_is_lower_bound: capped,
       next_cursor: hasMore ? encodeCursor(parsed.sort, page[page.length - 1]!) : null,
+    }
+  }
+
+  /**
+   * `visit(from, wanted)`: the first `wanted` matches among `pool[from..]` (already in the search's
+   * order). Without dates every candidate matches. With dates the candidates are checked in batches
+   * (the stay rules that depend on the listing's time zone, then, unless the candidates query did,
+   * one availability statement per batch), each at most once per search, the batch sized after
+   * what is still wanted.
+   */
+  private visitor(pool: Match[], stay: Stay | undefined, at: string | undefined, now: number) {
+    if (!stay) return async (from: number, wanted: number) => pool.slice(from, from + wanted)
+    const nights = { checkIn: stay.check_in, checkOut: stay.check_out, at: at! }
+    const verdicts: (boolean | undefined)[] = new Array(pool.length)
+    const check = async (indexes: number[]) => {
+      const batch = indexes.map((i) => pool[i]!.place)
+      const allowed = await this.allowedStays(batch, stay, now)
+      const open = batch.filter((place) => place.settled === 1 || allowed.has(place.id))
+      // MariaDB's candidates come with their nights checked already (`nightsInCandidates`).
+      const taken =
+        open.length === 0 || this.deps.search.nightsInCandidates
+          ? new Set<string>()
+          : await this.deps.search.takenAmong(
+              open.map((p) => p.id),
+              nights,
+            )
+      indexes.forEach((i, n) => {
+        const place = batch[n]!
+        verdicts[i] = (place.settled === 1 || allowed.has(place.id)) && !taken.has(place.id)
+      })
+    }
+    return async (from: number, wanted: number): Promise<Match[]> => {
+      const found: Match[] = []
+      for (let i = from; i < pool.length && found.length < wanted; i++) {
+        if (verdicts[i] === undefined) {
+          // A few more than still wanted: some candidates turn out booked.
+          const size = Math.max(VISIT_BATCH_MIN, Math.ceil((wanted - found.length) * 1.25))
+          const unchecked: number[] = []
+          for (let j = i; j < pool.length && unchecked.length < size; j++) {
+            if (verdicts[j] === undefined) unchecked.push(j)
+          }
+          await check(unchecked)
+        }
+        if (verdicts[i]) found.push(pool[i]!)
+      }
+      return found
     }
   }
 
@@ -364,6 +432,7 @@ export class SearchService {
   private async allowedStays(candidates: Candidate[], stay: Stay, now: number): Promise<Set<string>> {
     const unsettled = candidates.filter((c) => c.settled !== 1).map((c) => c.id)
     const allowed = new Set<string>()
+    if (unsettled.length === 0) return allowed
     for (const terms of await this.deps.search.stayTerms(unsettled)) {
       if (stayProblems(terms, stay, now).length === 0) allowed.add(terms.id)
     }

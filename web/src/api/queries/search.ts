@@ -43,5 +43,11 @@ async function searchPlaces(query: SearchQuery, cursor?: string): Promise<Search
         (query.price_max === undefined || p.price <= query.price_max),
     )
     .map((p: PlaceSummary) => ({ ...p, cover_photo: null }))
-  return { results, total: results.length, next_cursor: null, facets: { amenities: [], price_histogram: [] } }
+  return {
+    results,
+    total: results.length,
+    total_is_lower_bound: false,
+    next_cursor: null,
+    facets: { amenities: [], price_histogram: [] },
+  }
 }
