@@ -16,6 +16,14 @@ export function counter<L extends string = never>(name: string, help: string, la
   )
 }
 
+/**
+ * Makes each of these series exist at 0 from the start: a dashboard's `rate()` or `increase()` then
+ * has data before the first event, and an alert on `increase(...) > 0` sees the first one.
+ */
+export function startAtZero<L extends string>(metric: Counter<L>, labelSets: Record<L, string>[]): void {
+  for (const labels of labelSets) metric.inc(labels as Partial<Record<L, string | number>>, 0)
+}
+
 export function gauge<L extends string = never>(name: string, help: string, labelNames: Labels<L> = []) {
   return (
     (registry.getSingleMetric(name) as Gauge<L> | undefined) ??

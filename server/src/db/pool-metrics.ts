@@ -1,7 +1,7 @@
 // Per-pool database metrics (`pool` is `primary`, the only one of SQLite or a lone MariaDB, or
 // `replica:host:port`).
 import { Gauge } from 'prom-client'
-import { counter, gauge, plainHistogram, registry } from '../metrics.js'
+import { counter, gauge, plainHistogram, registry, startAtZero } from '../metrics.js'
 import { queryLogFor } from '../tracing.js'
 
 export const dbQueries = counter('hbnb_db_queries_total', 'Queries run, per connection pool.', ['pool'])
@@ -91,8 +91,10 @@ type QueryEvent = Parameters<NonNullable<ReturnType<typeof queryLogFor>>>[0]
 export function timedQueryLog(system: string): (event: QueryEvent) => void {
   const traced = queryLogFor(system)
   const duration = dbQueryDuration.series({ pool: PRIMARY_POOL })
+  startAtZero(dbQueryErrors, [{ pool: PRIMARY_POOL }])
   return (event) => {
     duration.observe(event.queryDurationMillis / 1000)
+    if (event.level === 'error') dbQueryErrors.inc({ pool: PRIMARY_POOL })
     traced?.(event)
   }
 }

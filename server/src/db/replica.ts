@@ -3,7 +3,8 @@
 import { CompiledQuery, type DatabaseConnection, type Driver, MysqlDialect } from 'kysely'
 import type { Pool } from 'mysql2'
 import type { Logger } from '../logger.js'
-import { replicaHealthy, replicaLag } from './pool-metrics.js'
+import { startAtZero } from '../metrics.js'
+import { dbQueries, dbQueryErrors, replicaHealthy, replicaLag } from './pool-metrics.js'
 import type { ReplicaState } from './port.js'
 
 interface SlaveStatus {
@@ -49,6 +50,7 @@ export class Replica implements ReplicaState {
     this.poolLabel = replicaPoolLabel(url)
     this.driver = new MysqlDialect({ pool: mysqlPool }).createDriver()
     replicaHealthy.set({ pool: this.poolLabel }, 0)
+    for (const metric of [dbQueries, dbQueryErrors]) startAtZero(metric, [{ pool: this.poolLabel }])
   }
 
   /** Checks now, then every interval until `stop()`. */

@@ -8,6 +8,7 @@ import type {
   QueryResult,
   TransactionSettings,
 } from 'kysely'
+import { startAtZero } from '../metrics.js'
 import { dbQueries, dbQueryDuration, dbQueryErrors, PRIMARY_POOL, primaryReads } from './pool-metrics.js'
 import { currentReadContext, type ReadClient } from './read-context.js'
 import type { Replica } from './replica.js'
@@ -56,7 +57,9 @@ export class PrimaryDriver implements Driver {
   constructor(
     private readonly inner: Driver,
     private readonly positions: WritePositions,
-  ) {}
+  ) {
+    for (const metric of [dbQueries, dbQueryErrors]) startAtZero(metric, [{ pool: PRIMARY_POOL }])
+  }
 
   init() {
     return this.inner.init()

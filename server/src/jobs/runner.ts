@@ -10,6 +10,7 @@ import { TASK_NAMES } from '../domain/tasks.js'
 import { taskMetrics } from '../infra/queue/metrics.js'
 import type { TaskHandler, TaskQueue } from '../infra/queue/port.js'
 import type { Logger } from '../logger.js'
+import { startAtZero } from '../metrics.js'
 import { inSpan } from '../tracing.js'
 import { Autoscaler } from './autoscale.js'
 import { OutboxRelay } from './relay.js'
@@ -88,6 +89,8 @@ export class Jobs {
     const min = config.workerMinConcurrency
     const max = config.workerMaxConcurrency
     for (const [task, handler] of Object.entries(this.options.handlers)) {
+      for (const metric of [taskMetrics.failures, taskMetrics.retries, taskMetrics.deadLetters])
+        startAtZero(metric, [{ task }])
       const pool = await this.queue.consume(task, instrumented(task, handler), {
         concurrency: min,
         maxConcurrency: max,

@@ -8,7 +8,7 @@ import { badRequest, conflict, Messages, notFound } from '../../errors.js'
 import { nowIso, uuidv7 } from '../../ids.js'
 import type { ResponseCache } from '../../infra/cache/index.js'
 import type { Logger } from '../../logger.js'
-import { counter } from '../../metrics.js'
+import { counter, startAtZero } from '../../metrics.js'
 import { Changes } from '../cache-scopes.js'
 import type { CalendarRepository } from '../calendar/repository.js'
 import { findManagedPlace } from '../places/access.js'
@@ -28,6 +28,7 @@ import {
 
 /** Feed syncs by outcome: ok, partial (some events unreadable), failed (the nights stay as they were). */
 const icalSyncs = counter<'outcome'>('hbnb_ical_syncs_total', 'iCal feed imports by outcome', ['outcome'])
+startAtZero(icalSyncs, [{ outcome: 'ok' }, { outcome: 'partial' }, { outcome: 'failed' }])
 
 /** The export shows the nights from today up to this many days ahead. */
 export const EXPORT_DAYS = 365

@@ -9,7 +9,7 @@ import type { MailSender } from '../../infra/mail/port.js'
 import type { Delivery } from '../../infra/queue/port.js'
 import { SmsDeliveryError, type SmsSender } from '../../infra/sms/port.js'
 import type { Logger } from '../../logger.js'
-import { counter } from '../../metrics.js'
+import { counter, startAtZero } from '../../metrics.js'
 import type { MessagingRepository } from '../messaging/repository.js'
 import type { NotificationCentreService } from './centre-service.js'
 import { bookingMessages, type Message, reminderMessages } from './compose.js'
@@ -28,6 +28,12 @@ const messagesSent = counter<'channel' | 'outcome'>(
   'hbnb_messages_sent_total',
   'Emails and text messages handed to their provider (sent), failed (retried) or refused for good, per channel',
   ['channel', 'outcome'],
+)
+startAtZero(
+  messagesSent,
+  (['email', 'sms'] as const).flatMap((channel) =>
+    (['sent', 'failed', 'refused'] as const).map((outcome) => ({ channel, outcome })),
+  ),
 )
 
 export interface NotificationServiceDeps {
