@@ -151,9 +151,15 @@ describe('traces across processes: an API process and a worker on RabbitMQ, Redi
     api = await startApiProcess(env)
     worker = await startWorkerProcess(env)
     await bookInstantStay(api.url, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` })
+    // Each process exports its spans every second: wait until both processes' spans have come, from
+    // the request to the email.
     await waitFor(async () => {
       trace = collector.spans.filter((span) => span.traceId === traceId)
-      return trace.some((span) => span.name === 'smtp send') ? true : undefined
+      const ids = new Set(trace.map((span) => span.spanId))
+      const complete =
+        trace.some((span) => span.name === 'smtp send') &&
+        trace.every((span) => span.kind === KIND.SERVER || ids.has(span.parentSpanId ?? ''))
+      return complete ? true : undefined
     }, 'the email of the booking, traced')
   }, 120_000)
 

@@ -64,12 +64,16 @@ describeEachDriver(
       ])
       expect((published[1]!.data.notification as Notice).id).toBe(confirmed.id)
 
-      // A task delivered again stores nothing twice.
-      const row = await t()
-        .app.database.write.selectFrom('outbox')
-        .selectAll()
-        .where('dedupe_key', '=', `booking:${bookingId}:accepted`)
-        .executeTakeFirstOrThrow()
+      // A task delivered again stores nothing twice (once its first delivery, which also emails, is done).
+      const row = await waitFor(async () => {
+        const sent = await t()
+          .app.database.write.selectFrom('outbox')
+          .selectAll()
+          .where('dedupe_key', '=', `booking:${bookingId}:accepted`)
+          .where('status', '=', 'sent')
+          .executeTakeFirst()
+        return sent
+      }, 'the first delivery of the acceptance')
       await t().app.notifications.handle({
         name: row.task,
         payload: JSON.parse(row.payload),
