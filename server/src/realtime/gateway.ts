@@ -2,8 +2,10 @@
 // token, joins it to its user's topic, lets it subscribe to listings and conversations, and delivers
 // every event of the pub/sub to the connections subscribed to its topic, each event once, in id order.
 // docs/realtime.md describes the protocol for clients.
-import type { Server as HttpServer, IncomingMessage } from 'node:http'
-import { Server, type Socket } from 'socket.io'
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { Server as Engine } from 'engine.io'
+import type { Server, Socket } from 'socket.io'
 import type { Config } from '../config.js'
 import type { Actor } from '../domain/actor.js'
 import type { LiveAccess, LiveEvent } from '../domain/live.js'
@@ -55,6 +57,8 @@ export interface ClientError {
   message: string
 }
 
+const isRealtime = (request: IncomingMessage) => request.url?.startsWith(`${WS_PATH}/`) === true
+
 const clientError = (code: string, message: string): ClientError => ({ code, message })
 
 function asClientError(error: unknown): ClientError {
@@ -65,7 +69,9 @@ function asClientError(error: unknown): ClientError {
 type Ack = (answer: Record<string, unknown>) => void
 
 export class RealtimeGateway {
-  readonly io: Server
+  /** socket.io, once the first request for WS_PATH has loaded it. */
+  private io: Server | undefined
+  private starting: Promise<Engine> | undefined
   private readonly topics = new Map<string, Set<Connection>>()
   /** The last id delivered per topic followed here: a subscription or resync never starts below it. */
   private readonly lastSeen = new Map<string, number>()
@@ -74,20 +80,72 @@ export class RealtimeGateway {
   private closed = false
 
   constructor(
-    server: HttpServer,
+    private readonly server: HttpServer,
     private readonly deps: GatewayDeps,
   ) {
-    const { config } = deps
     this.addressOf = deps.clientAddress
-    const originAllowed = deps.originAllowed
-    this.io = new Server(server, {
+    this.startOnFirstRequest()
+    deps.pubsub.subscribe((message) => this.deliver(message))
+    deps.pubsub.onResumed(() => void this.resumed())
+  }
+
+  /**
+   * socket.io (about 3 MB of heap) is loaded by the first request for WS_PATH: a process that no
+   * client follows live never holds it. Requests for WS_PATH go to its engine, the others on as
+   * before; upgrades to other paths are refused, as socket.io refuses them.
+   */
+  private startOnFirstRequest() {
+    const listeners = this.server.listeners('request') as ((...args: unknown[]) => void)[]
+    this.server.removeAllListeners('request')
+    this.server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      if (!isRealtime(request)) {
+        for (const listener of listeners) listener.call(this.server, request, response)
+        return
+      }
+      this.started().then(
+        (engine) => engine.handleRequest(request, response),
+        () => response.writeHead(503).end(),
+      )
+    })
+    this.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!isRealtime(request)) return void socket.destroy()
+      this.started().then(
+        (engine) => engine.handleUpgrade(request, socket, head),
+        () => socket.destroy(),
+      )
+    })
+  }
+
+  private started(): Promise<Engine> {
+    if (!this.starting) {
+      this.starting = Promise.all([import('socket.io'), import('engine.io')]).then(
+        ([{ Server: SocketServer }, { Server: EngineServer }]) => {
+          if (this.closed) throw new Error('the realtime gateway is closed')
+          this.io = this.createServer(SocketServer, EngineServer)
+          return this.io.engine
+        },
+      )
+      this.starting.catch((error) => {
+        if (!this.closed) this.deps.logger.error({ err: error }, 'could not start the WebSocket endpoint')
+      })
+    }
+    return this.starting
+  }
+
+  private createServer(SocketServer: typeof Server, EngineServer: typeof Engine): Server {
+    const { config, originAllowed } = this.deps
+    const options = {
       path: WS_PATH,
       serveClient: false,
       pingInterval: config.realtimePingIntervalSeconds * 1000,
       pingTimeout: config.realtimePingTimeoutSeconds * 1000,
       maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
-      cors: { origin: (origin, callback) => callback(null, originAllowed(origin)), credentials: true },
-      allowRequest: (request, callback) => {
+      cors: {
+        origin: (origin: string | undefined, callback: (error: Error | null, allow: boolean) => void) =>
+          callback(null, originAllowed(origin)),
+        credentials: true,
+      },
+      allowRequest: (request: IncomingMessage, callback: (error: string | null, allow: boolean) => void) => {
         if (!originAllowed(request.headers.origin, request.headers.host)) {
           return callback('origin_not_allowed', false)
         }
@@ -97,20 +155,20 @@ export class RealtimeGateway {
         }
         callback(null, true)
       },
+    }
+    // Bound to an engine of its own rather than attached to the HTTP server: requests reach it through
+    // startOnFirstRequest, and the server's other listeners (lifecycle's tracking) still see them.
+    const io = new SocketServer(options).bind(new EngineServer(options))
+    io.engine.on('connection', (raw: { request: IncomingMessage; once(e: string, f: () => void): void }) => {
+      const address = this.addressOf(raw.request)
+      this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1)
+      raw.once('close', () => {
+        const left = (this.perAddress.get(address) ?? 1) - 1
+        if (left > 0) this.perAddress.set(address, left)
+        else this.perAddress.delete(address)
+      })
     })
-    this.io.engine.on(
-      'connection',
-      (raw: { request: IncomingMessage; once(e: string, f: () => void): void }) => {
-        const address = this.addressOf(raw.request)
-        this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1)
-        raw.once('close', () => {
-          const left = (this.perAddress.get(address) ?? 1) - 1
-          if (left > 0) this.perAddress.set(address, left)
-          else this.perAddress.delete(address)
-        })
-      },
-    )
-    this.io.use((socket, next) => {
+    io.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
         (error) => {
@@ -120,9 +178,8 @@ export class RealtimeGateway {
         },
       )
     })
-    this.io.on('connection', (socket) => this.connected(socket))
-    deps.pubsub.subscribe((message) => this.deliver(message))
-    deps.pubsub.onResumed(() => void this.resumed())
+    io.on('connection', (socket) => this.connected(socket))
+    return io
   }
 
   /**
@@ -135,13 +192,13 @@ export class RealtimeGateway {
 
   /** Connections open on this process. */
   get connectionCount(): number {
-    return this.io.engine.clientsCount
+    return this.io?.engine.clientsCount ?? 0
   }
 
   /** Closes every connection as a lost transport, so that clients reconnect (to another process). */
   async close(): Promise<void> {
     this.closed = true
-    this.io.engine.close()
+    this.io?.engine.close()
     await this.deps.pubsub.close()
   }
 
@@ -319,7 +376,7 @@ export class RealtimeGateway {
     if (due.length > 0) {
       const event = { topic: message.topic, id: message.id, type: message.type, data: message.data }
       if (due.length === 1) due[0]!.socket.emit('event', event)
-      else this.io.to(due.map((connection) => connection.socket.id)).emit('event', event)
+      else this.io?.to(due.map((connection) => connection.socket.id)).emit('event', event)
       delivered.inc(due.length)
       for (const connection of due) this.checkBackpressure(connection)
     }

@@ -1,6 +1,7 @@
 // The WebSocket endpoint of one API process (embedded pub/sub), on SQLite and MariaDB: who may
 // connect and follow what, live availability, logins ending mid-connection, replay after a
 // reconnect, and the limits that keep one client from costing the server without bound.
+import { request as httpRequest } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { addDays, localDate } from '../../src/dates.js'
 import { AccessTokens } from '../../src/modules/auth/tokens.js'
@@ -60,6 +61,23 @@ describeEachDriver(
         publish(t(), `place:${place.id}`, 1)
         await anonymous.until(() => anonymous.eventsOf(`place:${place.id}`).length === 1, 'the public event')
         anonymous.close()
+      })
+
+      it('answers its long-polling transport beside the API, and refuses upgrades to other paths', async () => {
+        const polling = await fetch(`${t().baseUrl}/api/v1/ws/?EIO=4&transport=polling`)
+        expect(polling.status).toBe(200)
+        expect(await polling.text()).toMatch(/^0\{"sid":/)
+        expect((await fetch(`${t().baseUrl}/api/v1/places/`)).status).toBe(200)
+        const upgrade = await new Promise<string>((resolve) => {
+          const attempt = httpRequest(`${t().baseUrl}/api/v1/places/`, {
+            headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13' },
+          })
+          attempt.on('upgrade', () => resolve('upgraded'))
+          attempt.on('response', (response) => resolve(`answered ${response.statusCode}`))
+          attempt.on('error', (error) => resolve(`refused: ${error.message}`))
+          attempt.end()
+        })
+        expect(upgrade).toMatch(/^refused/)
       })
 
       it('refuses origins outside the CORS rules, and accepts the allowed ones and the site itself', async () => {

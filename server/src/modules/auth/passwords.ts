@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os'
 import { hash, verify } from '@node-rs/argon2'
-import bcrypt from 'bcryptjs'
 import { ConcurrencyLimit } from '../../concurrency.js'
 
 /** `Algorithm.Argon2id` of @node-rs/argon2 (a const enum, which this build cannot import). */
@@ -39,6 +38,8 @@ const isBcrypt = (stored: string) => /^\$2[aby]\$\d{2}\$/.test(stored)
 
 export async function checkPassword(stored: string, password: string): Promise<PasswordCheck> {
   if (isBcrypt(stored)) {
+    // Loaded by the first legacy hash checked: most installs never hold one.
+    const { default: bcrypt } = await import('bcryptjs')
     return { ok: await passwordWork.run(() => bcrypt.compare(password, stored)), needsRehash: true }
   }
   try {
