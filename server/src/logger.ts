@@ -111,6 +111,9 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>, nam
     timestamp: isoTimestamp,
     formatters: { level: (label) => ({ [LEVEL_KEY]: label }), log: ecsFieldsOf },
     mixin: () => traceFields() ?? NO_FIELDS,
+    // pino's default merges a line's fields into the mixin's object: into the shared NO_FIELDS, every
+    // later line without a trace would carry the fields of the first line that had some.
+    mixinMergeStrategy: (fields, mixed) => (mixed === NO_FIELDS ? fields : Object.assign(mixed, fields)),
   })
   ecsLoggers.add(logger)
   return logger

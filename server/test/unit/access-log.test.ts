@@ -46,6 +46,20 @@ describe('access log', () => {
     expect(lines[0]).not.toContain('s3cret')
   })
 
+  it("never carries a line's fields over to the next line", () => {
+    const { logger, lines } = capturedLogger()
+    logger.warn({ replica: '127.0.0.1:3311' }, 'database replica 127.0.0.1:3311 is out of rotation')
+    logger.error({ err: new Error('broker down') }, 'RabbitMQ connection error')
+    logger.info('plain')
+    const [first, second, third] = lines.map((line) => JSON.parse(line))
+    expect(first['hbnb.replica']).toBe('127.0.0.1:3311')
+    expect(second['hbnb.replica']).toBeUndefined()
+    expect(second['error.message']).toBe('broker down')
+    expect(Object.keys(third).filter((key) => key.startsWith('hbnb.') || key.startsWith('error.'))).toEqual(
+      [],
+    )
+  })
+
   it('writes nothing below its level', () => {
     const { logger, lines } = capturedLogger()
     logger.level = 'warn'
