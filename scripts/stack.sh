@@ -302,9 +302,15 @@ up() {
   done
   start_hbnb worker -- worker
   start_hbnb beat -- beat
+  i=0
   for port in "${API_PORTS[@]}"; do
-    wait_for 90 curl -fsS "http://127.0.0.1:$port/healthz" ||
-      { echo "hbnb serve on $port did not answer: see $DIR/logs" >&2; exit 1; }
+    i=$((i + 1))
+    # Four Node processes boot at once here: on a busy 2-core machine that takes a while.
+    wait_for 180 curl -fsS "http://127.0.0.1:$port/healthz" || {
+      echo "hbnb serve on $port did not answer: see $DIR/logs; the end of $DIR/logs/serve$i.log:" >&2
+      tail -n 20 "$DIR/logs/serve$i.log" >&2
+      exit 1
+    }
   done
   nginx_up
   wait_for 20 curl -fsS --cacert "$DIR/tls/ca.pem" "https://localhost:$HTTPS_PORT/readyz" ||
