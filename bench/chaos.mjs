@@ -1,22 +1,22 @@
 #!/usr/bin/env node
 // Chaos under load (issue 17): a steady mix of searches, logins and bookings through NGINX over
 // HTTPS (the stack's own CA) while, one at a time, faults hit scripts/stack.sh's production stack:
-// an API worker SIGKILLed, a pool rolled with SIGHUP, the stack's RabbitMQ connections cut, its
-// Redis stopped and started. Afterwards: every committed booking is in the primary, every booking
-// email went out exactly once, and no place night is booked twice.
+// an API worker SIGKILLed, a pool rolled with SIGHUP, the stack's RabbitMQ node stopped and started
+// again, its Redis stopped and started, its MariaDB replica stopped and started. Afterwards: every
+// committed booking is in the primary, every booking email went out exactly once, and no place
+// night is booked twice.
 //
 //   npm run chaos                        (prints a table; exit 1 when a target is missed)
 //   node bench/chaos.mjs --json out.json (also writes the results)
 //
-// It brings up a stack of its own (temporary directory, free ports, database hbnb_chaos_<pid>),
-// and takes it down and drops the database at the end. Nothing of the machine is stopped: the
-// machine's RabbitMQ is shared, so "RabbitMQ restarted" is `rabbitmqctl close_all_connections`
-// limited to the stack's vhost (every stack connection dies at once, as in a broker restart).
+// It brings up a stack of its own (temporary directory, free ports, its own MariaDB primary and
+// replica, RabbitMQ node and Redis), and takes it down, data and all, at the end. Nothing of the
+// machine is stopped: the machine's MariaDB (3306) and RabbitMQ (5672) are not used.
 //
 // Retries (stated in the table): a GET that fails at the network or with 502/503/504 is retried
 // once; a booking is retried once with the same Idempotency-Key (the API makes that safe); a login
 // is never retried.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:https'
@@ -32,7 +32,8 @@ const PHASE_MS = Number(process.env.HBNB_CHAOS_PHASE_MS ?? 20_000)
 const CLIENTS = Number(process.env.HBNB_CHAOS_CLIENTS ?? 6)
 /** Requests per second from all clients together: steady, and light enough for a shared 2-core machine. */
 const RATE = Number(process.env.HBNB_CHAOS_RATE ?? 60)
-const VHOST = 'hbnb_stack'
+/** How long the broker, Redis and the replica stay down. */
+const DOWN_MS = Number(process.env.HBNB_CHAOS_DOWN_MS ?? 5_000)
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const log = (message) => process.stderr.write(`chaos: ${message}\n`)
@@ -49,13 +50,17 @@ function freePort() {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'hbnb-chaos-'))
-const database = `hbnb_chaos_${process.pid}`
+const database = 'hbnb_chaos'
 const ports = {
   https: await freePort(),
   http: await freePort(),
   api: [await freePort(), await freePort()],
   redis: await freePort(),
+  mariadb: [await freePort(), await freePort()], // the primary, the replica
+  amqp: await freePort(),
+  rabbitmqDist: await freePort(),
 }
+const REPLICA_POOL = `replica:127.0.0.1:${ports.mariadb[1]}`
 const stackEnv = {
   ...process.env,
   HBNB_STACK_DIR: dir,
@@ -63,6 +68,9 @@ const stackEnv = {
   HBNB_STACK_HTTP_PORT: String(ports.http),
   HBNB_STACK_API_PORTS: ports.api.join(' '),
   HBNB_STACK_REDIS_PORT: String(ports.redis),
+  HBNB_STACK_MARIADB_PORTS: ports.mariadb.join(' '),
+  HBNB_STACK_AMQP_PORT: String(ports.amqp),
+  HBNB_STACK_RABBITMQ_DIST_PORT: String(ports.rabbitmqDist),
   HBNB_STACK_DATABASE: database,
   HBNB_STACK_WORKERS: process.env.HBNB_STACK_WORKERS ?? '2',
   // One address sends all the load: NGINX's per-address limits would answer most of it with 429.
@@ -76,13 +84,32 @@ function stack(command) {
   return run.stdout
 }
 
+/** `scripts/stack.sh ...args` without blocking the load (a fault lasts seconds). */
+function stackAsync(...args) {
+  return new Promise((resolve, reject) => {
+    execFile(STACK, args, { env: stackEnv, encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`stack.sh ${args.join(' ')} failed:\n${stdout}${stderr}`))
+      else resolve(stdout)
+    })
+  })
+}
+
+/** A query on the stack's primary. */
 function sql(query) {
   return execFileSync(
     'mariadb',
-    ['--host=127.0.0.1', '--user=root', '-N', '--batch', database, '-e', query],
-    {
-      encoding: 'utf8',
-    },
+    [
+      '--protocol=tcp',
+      '--host=127.0.0.1',
+      `--port=${ports.mariadb[0]}`,
+      '--user=root',
+      '-N',
+      '--batch',
+      database,
+      '-e',
+      query,
+    ],
+    { encoding: 'utf8' },
   )
     .split('\n')
     .filter(Boolean)
@@ -109,7 +136,10 @@ const childrenOf = (pid) =>
     .filter(Boolean)
 
 // ---------------------------------------------------------------------------------------------
-// The load: CLIENTS loops, each a mix of 60% searches, 20% logins, 20% bookings.
+// The load: CLIENTS loops, each a mix of 50% searches, 10% reads of a place's reviews, 20% logins,
+// 20% bookings. Searches are answered from the response cache (filled from the primary, as place
+// details and profiles are); reviews are not cached: they are the reads that go to the replica.
+// Bookings and logins write, so they use the primary.
 
 let agent
 let ca
@@ -163,6 +193,7 @@ function counters() {
     failed: 0,
     retried: 0,
     search: 0,
+    reviews: 0,
     login: 0,
     booking: 0,
     booked: 0,
@@ -191,7 +222,7 @@ async function client(index, places, guests, tokens) {
     const roll = Math.random()
     const bucket = current
     bucket.sent++
-    if (roll < 0.6) {
+    if (roll < 0.5) {
       bucket.search++
       const path = `/api/v1/search?guests=${1 + (n % 3)}&page_size=10`
       let result = await call('GET', path)
@@ -200,6 +231,15 @@ async function client(index, places, guests, tokens) {
         result = await call('GET', path)
       }
       if (result.status !== 200) fail('search', result)
+    } else if (roll < 0.6) {
+      bucket.reviews++
+      const path = `/api/v1/places/${places[n % places.length]}/reviews`
+      let result = await call('GET', path)
+      if (transient(result.status)) {
+        bucket.retried++
+        result = await call('GET', path)
+      }
+      if (result.status !== 200) fail('reviews', result)
     } else if (roll < 0.8) {
       bucket.login++
       const email = guests[n % guests.length]
@@ -229,6 +269,28 @@ async function client(index, places, guests, tokens) {
       else fail('booking', result)
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the API processes counted: queries per pool and reads sent to the primary, by reason.
+
+/** `hbnb_db_queries_total` by pool and `hbnb_db_primary_reads_total` by reason, both pools added. */
+async function databaseCounters() {
+  const totals = {}
+  for (const port of ports.api) {
+    const text = await fetch(`http://127.0.0.1:${port}/metrics`)
+      .then((response) => (response.ok ? response.text() : ''))
+      .catch(() => '')
+    for (const line of text.split('\n')) {
+      const match =
+        /^(hbnb_db_queries_total|hbnb_db_primary_reads_total)\{[^}]*(?:pool|reason)="([^"]+)"[^}]*\} (\S+)/.exec(
+          line,
+        )
+      if (match)
+        totals[`${match[1]}:${match[2]}`] = (totals[`${match[1]}:${match[2]}`] ?? 0) + Number(match[3])
+    }
+  }
+  return totals
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,12 +372,18 @@ const FAULTS = [
     },
   },
   {
-    name: 'RabbitMQ connections cut',
+    name: 'RabbitMQ restarted',
     target: 'failed = 0',
     zero: true,
     async run() {
-      log(`rabbitmqctl close_all_connections -p ${VHOST}`)
-      execFileSync('rabbitmqctl', ['-q', 'close_all_connections', '-p', VHOST, 'hbnb chaos run'])
+      const before = pidOf('rabbitmq/rabbitmq.pid')
+      log(`stop the stack's RabbitMQ node (pid ${before})`)
+      await stackAsync('rabbitmq', 'stop')
+      await sleep(DOWN_MS)
+      const started = Date.now()
+      log((await stackAsync('rabbitmq', 'start')).trim())
+      this.brokerPids = [before, pidOf('rabbitmq/rabbitmq.pid')]
+      this.note = `broker down ${DOWN_MS / 1000} s, start took ${((Date.now() - started) / 1000).toFixed(1)} s`
     },
   },
   {
@@ -332,11 +400,25 @@ const FAULTS = [
       log('Redis started again')
     },
   },
+  {
+    name: 'replica stopped',
+    target: 'failed = 0',
+    zero: true,
+    async run() {
+      log(`shut the stack's replica (127.0.0.1:${ports.mariadb[1]}) down for ${DOWN_MS / 1000} s`)
+      await stackAsync('mariadb', 'stop-replica', '1')
+      await sleep(DOWN_MS)
+      await stackAsync('mariadb', 'start-replica', '1')
+      log('replica started again')
+    },
+  },
 ]
 
 // ---------------------------------------------------------------------------------------------
 
-const results = { phases: [], checks: {}, started: new Date().toISOString() }
+const results = { phases: [], checks: {}, started: new Date().toISOString(), seconds: {} }
+const runStarted = Date.now()
+const seconds = (since) => Math.round((Date.now() - since) / 100) / 10
 let exitCode = 0
 try {
   mkdirSync(dir, { recursive: true })
@@ -347,6 +429,8 @@ try {
   )
   log(`stack up in ${dir} (https ${ports.https}, database ${database})`)
   stack('up')
+  results.seconds.up = seconds(runStarted)
+  log(`stack up in ${results.seconds.up} s`)
   execFileSync(process.execPath, [join(REPO, 'server/bin/hbnb.js'), 'seed'], {
     env: appEnv(),
     stdio: 'ignore',
@@ -369,9 +453,19 @@ try {
   for (const fault of FAULTS) {
     current = counters()
     const started = Date.now()
+    const before = await databaseCounters()
     await sleep(PHASE_MS / 4)
     await fault.run()
     await sleep(Math.max(0, PHASE_MS - (Date.now() - started)))
+    const after = await databaseCounters()
+    const delta = (key) => Math.round((after[key] ?? 0) - (before[key] ?? 0))
+    current.replicaQueries = delta(`hbnb_db_queries_total:${REPLICA_POOL}`)
+    current.primaryQueries = delta('hbnb_db_queries_total:primary')
+    current.primaryReads = Object.fromEntries(
+      Object.keys(after)
+        .filter((key) => key.startsWith('hbnb_db_primary_reads_total:') && delta(key) > 0)
+        .map((key) => [key.split(':')[1], delta(key)]),
+    )
     // Recovery before the next fault: both pools answer again.
     for (const port of ports.api) {
       for (let i = 0; i < 60; i++) {
@@ -380,10 +474,21 @@ try {
         await sleep(500)
       }
     }
-    const phase = { fault: fault.name, target: fault.target, zero: fault.zero, ...current }
+    const phase = {
+      fault: fault.name,
+      target: fault.target,
+      zero: fault.zero,
+      note: fault.note,
+      brokerPids: fault.brokerPids,
+      seconds: seconds(started),
+      ...current,
+    }
     phase.met = fault.zero ? phase.failed === 0 : phase.failed <= Math.max(5, phase.sent * 0.01)
     results.phases.push(phase)
-    log(`${fault.name}: sent ${phase.sent}, failed ${phase.failed}, retried ${phase.retried}`)
+    log(
+      `${fault.name}: sent ${phase.sent}, failed ${phase.failed}, retried ${phase.retried}, ` +
+        `replica queries ${phase.replicaQueries}, reads sent to the primary ${JSON.stringify(phase.primaryReads)}`,
+    )
   }
   stopping = true
   await Promise.all(loops)
@@ -395,6 +500,7 @@ try {
     const list = ids.slice(i, i + 200).map((id) => `'${id}'`)
     for (const [id] of sql(`SELECT id FROM bookings WHERE id IN (${list.join(',')})`)) present.add(id)
   }
+  const mailStarted = Date.now()
   const mailDir = join(dir, 'data/mail')
   const guestMail = new Map() // dedupe key -> count, for the guests' booking emails
   let settled = false
@@ -414,6 +520,7 @@ try {
     settled = ids.every((id) => mailed.has(id))
     if (!settled) await sleep(1_000)
   }
+  results.seconds.mail = seconds(mailStarted)
   const mailedIds = new Map()
   for (const [key, count] of guestMail) {
     const id = key.split(':')[1]
@@ -443,8 +550,10 @@ try {
   const lines = [
     row(
       'fault',
+      's',
       'sent',
       'search',
+      'reviews',
       'login',
       'booking',
       'booked',
@@ -452,15 +561,34 @@ try {
       'retried',
       'failed',
       'slowest ms',
+      'replica queries',
       'target',
       'met',
     ),
-    row('---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '---', '---'),
+    row(
+      '---',
+      '--:',
+      '--:',
+      '--:',
+      '--:',
+      '--:',
+      '--:',
+      '--:',
+      '--:',
+      '--:',
+      '--:',
+      '--:',
+      '--:',
+      '---',
+      '---',
+    ),
     ...results.phases.map((p) =>
       row(
         p.fault,
+        p.seconds,
         p.sent,
         p.search,
+        p.reviews,
         p.login,
         p.booking,
         p.booked,
@@ -468,6 +596,7 @@ try {
         p.retried,
         p.failed,
         p.slowestMs,
+        p.replicaQueries,
         p.target,
         p.met ? 'yes' : 'NO',
       ),
@@ -478,6 +607,13 @@ try {
     `\nbookings committed ${c.committed}: in the primary ${c.inPrimary}, guest emailed exactly once ${c.emailedOnce} ` +
       `(none ${c.notEmailed}, twice or more ${c.emailedTwice}); overlapping bookings of one place ${c.doubleBookedPairs}`,
   )
+  for (const p of results.phases) {
+    const reasons = Object.entries(p.primaryReads).map(([reason, n]) => `${reason} ${n}`)
+    if (p.note || reasons.length)
+      console.log(
+        `  ${p.fault}: ${[p.note, reasons.length ? `reads sent to the primary: ${reasons.join(', ')}` : ''].filter(Boolean).join('; ')}`,
+      )
+  }
   for (const p of results.phases) for (const error of p.errors) console.log(`  ${p.fault}: ${error}`)
   console.log(results.ok ? '\nall targets met' : '\nTARGET MISSED')
   if (!results.ok) exitCode = 1
@@ -490,14 +626,17 @@ try {
   agent?.destroy()
   if (process.env.HBNB_CHAOS_KEEP) log(`stack kept in ${dir}`)
   else {
+    const downStarted = Date.now()
     try {
       stack('down')
     } catch (error) {
       console.error(String(error))
     }
-    spawnSync('mariadb', ['--host=127.0.0.1', '--user=root', '-e', `DROP DATABASE IF EXISTS \`${database}\``])
+    results.seconds.down = seconds(downStarted)
     rmSync(dir, { recursive: true, force: true })
   }
+  results.seconds.total = seconds(runStarted)
+  log(`done in ${results.seconds.total} s (${JSON.stringify(results.seconds)})`)
   if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(results, null, 2)}\n`)
   process.exit(exitCode)
 }

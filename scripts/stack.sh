@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
 # The production topology on one machine, from Debian's packages and this repo: NGINX with a
 # locally generated CA and certificate in front of two `hbnb serve` processes, `hbnb worker`,
-# `hbnb beat`, the machine's MariaDB (127.0.0.1:3306, database hbnb_stack), a Redis of its own and
-# the machine's RabbitMQ (vhost hbnb_stack). See docs/operations.md, "A production stack on one machine".
+# `hbnb beat`, a MariaDB primary and a replica of its own (scripts/mariadb-replicas.sh, database
+# hbnb_stack; the API reads from the replica), a Redis of its own and a RabbitMQ node of its own.
+# The machine's MariaDB (3306) and RabbitMQ (rabbit@localhost, 5672) are left alone. See
+# docs/operations.md, "A production stack on one machine". Run as root (RabbitMQ's Debian scripts
+# run the node as the rabbitmq user, and only root or rabbitmq may start them).
 #
-#   scripts/stack.sh up       start what is not running (fine to run again)
-#   scripts/stack.sh status   what runs, and whether it answers
-#   scripts/stack.sh down     stop what `up` started (by the PIDs it wrote), nothing else
+#   scripts/stack.sh up                 start what is not running (fine to run again)
+#   scripts/stack.sh status             what runs, and whether it answers
+#   scripts/stack.sh down [--keep-data] stop what `up` started (by the PIDs it wrote), nothing else,
+#                                       and delete the stack's databases, queues, Redis data and
+#                                       uploads (kept with --keep-data; certificates, secrets and
+#                                       logs always stay)
+#   scripts/stack.sh rabbitmq stop|start    stop or start the stack's RabbitMQ node alone
+#   scripts/stack.sh mariadb ARGS...        scripts/mariadb-replicas.sh ARGS on the stack's servers
+#                                           (status, stop-replica 1, start-replica 1, ...)
 #
 # Settings (environment): HBNB_STACK_DIR (state, logs, PID files; default .stack in the repo),
 # HBNB_STACK_HTTPS_PORT (8443), HBNB_STACK_HTTP_PORT (8080), HBNB_STACK_API_PORTS ("3101 3102"),
 # HBNB_STACK_REDIS_PORT (6391), HBNB_STACK_WORKERS (API workers per `hbnb serve`, 1),
-# HBNB_STACK_MYSQL (mysql://root@127.0.0.1:3306), HBNB_STACK_DATABASE (hbnb_stack),
-# HBNB_STACK_API_RATE and HBNB_STACK_AUTH_RATE (NGINX's per-address limits, 50r/s and 10r/m; a load
-# test from one address raises them).
+# HBNB_STACK_MARIADB_PORTS ("3320 3321": the primary, then each replica), HBNB_STACK_DATABASE
+# (hbnb_stack), HBNB_STACK_AMQP_PORT (5682) and HBNB_STACK_RABBITMQ_DIST_PORT (25682: Erlang
+# distribution, for rabbitmqctl), HBNB_STACK_API_RATE and HBNB_STACK_AUTH_RATE (NGINX's per-address
+# limits, 50r/s and 10r/m; a load test from one address raises them).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,11 +33,13 @@ HTTP_PORT=${HBNB_STACK_HTTP_PORT:-8080}
 read -r -a API_PORTS <<<"${HBNB_STACK_API_PORTS:-3101 3102}"
 REDIS_PORT=${HBNB_STACK_REDIS_PORT:-6391}
 WORKERS=${HBNB_STACK_WORKERS:-1}
-MYSQL=${HBNB_STACK_MYSQL:-mysql://root@127.0.0.1:3306}
+read -r -a MARIADB_PORTS <<<"${HBNB_STACK_MARIADB_PORTS:-3320 3321}"
 DATABASE=${HBNB_STACK_DATABASE:-hbnb_stack}
+AMQP_PORT=${HBNB_STACK_AMQP_PORT:-5682}
+DIST_PORT=${HBNB_STACK_RABBITMQ_DIST_PORT:-25682}
+RABBITMQ_NODE=hbnb_stack_$AMQP_PORT@localhost
 API_RATE=${HBNB_STACK_API_RATE:-50r/s}
 AUTH_RATE=${HBNB_STACK_AUTH_RATE:-10r/m}
-VHOST=hbnb_stack
 HBNB=("$(command -v node)" "$REPO/server/bin/hbnb.js")
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
@@ -106,13 +118,19 @@ settings() {
         "$(openssl rand -base64 48 | tr -d '\n')" "$(openssl rand -base64 24 | tr -d '\n/+=')" >"$DIR/secrets.env"
     )
   }
+  local replicas=()
+  for port in "${MARIADB_PORTS[@]:1}"; do replicas+=("mysql://root@127.0.0.1:$port/$DATABASE"); done
   cat >"$DIR/hbnb.env" <<EOF
 HBNB_ENV=production
 HBNB_HOST=127.0.0.1
 HBNB_DATA_DIR=$DIR/data
-HBNB_DATABASE_URL=$MYSQL/$DATABASE
+HBNB_DATABASE_URL=mysql://root@127.0.0.1:${MARIADB_PORTS[0]}/$DATABASE
+HBNB_DATABASE_REPLICA_URLS=$(
+    IFS=,
+    echo "${replicas[*]}"
+  )
 HBNB_REDIS_URL=redis://127.0.0.1:$REDIS_PORT
-HBNB_AMQP_URL=amqp://guest:guest@127.0.0.1:5672/$VHOST
+HBNB_AMQP_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT
 HBNB_TRUST_PROXY=127.0.0.1
 HBNB_PUBLIC_URL=https://localhost:$HTTPS_PORT
 HBNB_OPS_ALLOW=loopback
@@ -120,27 +138,97 @@ HBNB_LOG_FORMAT=json
 EOF
 }
 
+# scripts/mariadb-replicas.sh on the stack's own servers: data in $DIR/mariadb, its ports.
+mariadb_servers() {
+  HBNB_REPLICAS_DIR=$DIR/mariadb HBNB_REPLICAS_PORTS="${MARIADB_PORTS[*]}" "$REPO/scripts/mariadb-replicas.sh" "$@"
+}
+
 mariadb_up() {
-  if ! mariadb-admin --host=127.0.0.1 --user=root ping >/dev/null 2>&1; then
-    say "MariaDB is not answering: starting the machine's mariadbd"
-    start-stop-daemon --start --background --make-pidfile --pidfile "$DIR/mariadb.pid" --exec /usr/sbin/mariadbd
-    wait_for 30 mariadb-admin --host=127.0.0.1 --user=root ping || { echo "MariaDB did not start" >&2; exit 1; }
+  command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || {
+    echo "mariadbd is missing: apt-get install -y --no-install-recommends mariadb-server" >&2
+    exit 1
+  }
+  PATH=$PATH:/usr/sbin mariadb_servers start | sed 's/^== mariadb-replicas: /== MariaDB: /'
+  local primary=(mariadb --protocol=tcp --host=127.0.0.1 --port="${MARIADB_PORTS[0]}" --user=root)
+  "${primary[@]}" -e "CREATE DATABASE IF NOT EXISTS \`$DATABASE\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+  say "MariaDB: database $DATABASE on the primary 127.0.0.1:${MARIADB_PORTS[0]}, replicated to ${MARIADB_PORTS[*]:1}"
+}
+
+# The stack's RabbitMQ node: its own node name, AMQP and distribution ports, data and logs under
+# $DIR/rabbitmq, no plugins (so no management or Prometheus listener next to the machine's node).
+# Its Debian scripts run it as the rabbitmq user (sharing that user's Erlang cookie with rabbitmqctl).
+RABBITMQ_RUN=$DIR/rabbitmq
+rabbitmq_env() {
+  export RABBITMQ_CONF_ENV_FILE=$RABBITMQ_RUN/rabbitmq-env.conf RABBITMQ_NODENAME=$RABBITMQ_NODE \
+    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$AMQP_PORT RABBITMQ_DIST_PORT=$DIST_PORT \
+    RABBITMQ_CONFIG_FILE=$RABBITMQ_RUN/rabbitmq.conf RABBITMQ_ADVANCED_CONFIG_FILE=$RABBITMQ_RUN/advanced.config \
+    RABBITMQ_ENABLED_PLUGINS_FILE=$RABBITMQ_RUN/enabled_plugins RABBITMQ_MNESIA_BASE=$RABBITMQ_RUN/mnesia \
+    RABBITMQ_LOG_BASE=$RABBITMQ_RUN/log RABBITMQ_PID_FILE=$RABBITMQ_RUN/rabbitmq.pid \
+    ERL_EPMD_ADDRESS=127.0.0.1 ERL_FLAGS="-kernel inet_dist_use_interface {127,0,0,1}"
+}
+
+amqp_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$AMQP_PORT") 2>/dev/null; }
+
+# Starts the node in the background (unless it runs); rabbitmq_ready waits for it. `up` does other
+# things meanwhile: a node takes seconds to boot (7 s on a quiet 2-core machine).
+RABBITMQ_LAUNCHER=
+RABBITMQ_STARTED=
+rabbitmq_launch() {
+  if alive "$RABBITMQ_RUN/rabbitmq.pid" && amqp_answers; then
+    say "rabbitmq runs (node $RABBITMQ_NODE, pid $(cat "$RABBITMQ_RUN/rabbitmq.pid"))"
+    return
   fi
-  mariadb --host=127.0.0.1 --user=root -e "CREATE DATABASE IF NOT EXISTS \`$DATABASE\`"
-  say "MariaDB: database $DATABASE"
+  command -v rabbitmq-server >/dev/null || {
+    echo "rabbitmq-server is missing: apt-get install -y --no-install-recommends rabbitmq-server" >&2
+    exit 1
+  }
+  mkdir -p "$RABBITMQ_RUN/mnesia" "$RABBITMQ_RUN/log"
+  echo '[].' >"$RABBITMQ_RUN/enabled_plugins"
+  printf 'listeners.tcp.default = 127.0.0.1:%s\n' "$AMQP_PORT" >"$RABBITMQ_RUN/rabbitmq.conf"
+  : >"$RABBITMQ_RUN/rabbitmq-env.conf"
+  if [ "$(id -u)" = 0 ] && id rabbitmq >/dev/null 2>&1; then chown -R rabbitmq:rabbitmq "$RABBITMQ_RUN"; fi
+  rm -f "$RABBITMQ_RUN/rabbitmq.pid"
+  RABBITMQ_STARTED=$(date +%s)
+  (
+    rabbitmq_env
+    exec setsid rabbitmq-server >>"$DIR/logs/rabbitmq.log" 2>&1 </dev/null
+  ) &
+  RABBITMQ_LAUNCHER=$!
+}
+
+rabbitmq_ready() {
+  [ -n "$RABBITMQ_LAUNCHER" ] || return 0
+  for _ in $(seq 1 1200); do
+    amqp_answers && break
+    kill -0 "$RABBITMQ_LAUNCHER" 2>/dev/null || break
+    sleep 0.1
+  done
+  amqp_answers || {
+    echo "RabbitMQ did not start: see $DIR/logs/rabbitmq.log" >&2
+    tail -n 20 "$DIR/logs/rabbitmq.log" >&2
+    exit 1
+  }
+  say "rabbitmq started (node $RABBITMQ_NODE, pid $(cat "$RABBITMQ_RUN/rabbitmq.pid"), amqp://127.0.0.1:$AMQP_PORT, in $(($(date +%s) - RABBITMQ_STARTED)) s)"
+  RABBITMQ_LAUNCHER=
 }
 
 rabbitmq_up() {
-  if ! rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
-    say "RabbitMQ is not answering: starting it"
-    rabbitmq-server -detached
-    touch "$DIR/rabbitmq.started"
-    wait_for 60 rabbitmq-diagnostics -q ping || { echo "RabbitMQ did not start" >&2; exit 1; }
-  fi
-  # A vhost of its own: the stack's workers never take another user's tasks.
-  rabbitmqctl -q add_vhost "$VHOST" 2>/dev/null || true
-  rabbitmqctl -q set_permissions -p "$VHOST" guest '.*' '.*' '.*' >/dev/null
-  say "RabbitMQ: vhost $VHOST"
+  rabbitmq_launch
+  rabbitmq_ready
+}
+
+rabbitmq_down() {
+  local file=$RABBITMQ_RUN/rabbitmq.pid
+  alive "$file" || {
+    rm -f "$file"
+    return 0
+  }
+  local pid
+  pid=$(cat "$file")
+  (rabbitmq_env && rabbitmqctl -q -n "$RABBITMQ_NODE" stop "$file") >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+  wait_for 30 sh -c "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$file"
+  say "rabbitmq stopped (node $RABBITMQ_NODE, pid $pid)"
 }
 
 redis_up() {
@@ -196,8 +284,8 @@ up() {
   [ -f "$REPO/web/dist/index.html" ] || (cd "$REPO" && npm run build --workspace web)
   certificates
   settings
+  rabbitmq_launch
   mariadb_up
-  rabbitmq_up
   redis_up
   say "migrations"
   (load_env && "${HBNB[@]}" migrate up) >>"$DIR/logs/migrate.log" 2>&1 ||
@@ -206,6 +294,7 @@ up() {
     (load_env && "${HBNB[@]}" seed --no-demo) >>"$DIR/logs/migrate.log" 2>&1 &&
       touch "$DIR/seeded"
   fi
+  rabbitmq_ready
   local i=0
   for port in "${API_PORTS[@]}"; do
     i=$((i + 1))
@@ -213,9 +302,15 @@ up() {
   done
   start_hbnb worker -- worker
   start_hbnb beat -- beat
+  i=0
   for port in "${API_PORTS[@]}"; do
-    wait_for 90 curl -fsS "http://127.0.0.1:$port/healthz" ||
-      { echo "hbnb serve on $port did not answer: see $DIR/logs" >&2; exit 1; }
+    i=$((i + 1))
+    # Four Node processes boot at once here: on a busy 2-core machine that takes a while.
+    wait_for 180 curl -fsS "http://127.0.0.1:$port/healthz" || {
+      echo "hbnb serve on $port did not answer: see $DIR/logs; the end of $DIR/logs/serve$i.log:" >&2
+      tail -n 20 "$DIR/logs/serve$i.log" >&2
+      exit 1
+    }
   done
   nginx_up
   wait_for 20 curl -fsS --cacert "$DIR/tls/ca.pem" "https://localhost:$HTTPS_PORT/readyz" ||
@@ -223,17 +318,24 @@ up() {
   say "up: https://localhost:$HTTPS_PORT/ (curl --cacert $DIR/tls/ca.pem; admin password in $DIR/secrets.env)"
 }
 
-# Stops the process of PID file $1 with SIGTERM (SIGKILL after 30 s) and removes the file.
-stop_pid() {
-  local file=$1 name=$2
-  if alive "$file"; then
-    local pid
-    pid=$(cat "$file")
-    kill -TERM "$pid"
-    wait_for 30 sh -c "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null || true
-    say "$name stopped (pid $pid)"
-  fi
-  rm -f "$file"
+# Stops the processes of PID files with SIGTERM, all at once (SIGKILL for any still running 30 s
+# later), and removes the files. Arguments: FILE NAME pairs.
+stop_pids() {
+  local pids=() names=() files=()
+  while [ $# -gt 0 ]; do
+    if alive "$1"; then
+      pids+=("$(cat "$1")")
+      names+=("$2")
+      kill -TERM "$(cat "$1")"
+    fi
+    files+=("$1")
+    shift 2
+  done
+  for j in "${!pids[@]}"; do
+    wait_for 30 sh -c "! kill -0 ${pids[$j]} 2>/dev/null" || kill -KILL "${pids[$j]}" 2>/dev/null || true
+    say "${names[$j]} stopped (pid ${pids[$j]})"
+  done
+  rm -f "${files[@]}"
 }
 
 down() {
@@ -245,20 +347,26 @@ down() {
     wait_for 30 sh -c "! kill -0 $pid 2>/dev/null" || true
     say "nginx stopped (pid $pid)"
   fi
-  local i=0
+  # The apps drain together, then the servers they used stop together.
+  local apps=() i=0
   for _ in "${API_PORTS[@]}"; do
     i=$((i + 1))
-    stop_pid "$DIR/serve$i.pid" "serve$i"
+    apps+=("$DIR/serve$i.pid" "serve$i")
   done
-  stop_pid "$DIR/worker.pid" worker
-  stop_pid "$DIR/beat.pid" beat
-  stop_pid "$DIR/redis.pid" redis
-  if [ -f "$DIR/rabbitmq.started" ]; then
-    rabbitmqctl -q stop && say "RabbitMQ stopped (the stack had started it)"
-    rm -f "$DIR/rabbitmq.started"
+  stop_pids "${apps[@]}" "$DIR/worker.pid" worker "$DIR/beat.pid" beat
+  rabbitmq_down &
+  local rabbitmq=$!
+  stop_pids "$DIR/redis.pid" redis
+  if [ "${1:-}" = --keep-data ]; then
+    [ ! -d "$DIR/mariadb" ] || mariadb_servers stop | sed 's/^== mariadb-replicas: /== MariaDB: /'
+    wait "$rabbitmq"
+    say "down (data, certificates and secrets stay in $DIR)"
+  else
+    [ ! -d "$DIR/mariadb" ] || mariadb_servers destroy | sed 's/^== mariadb-replicas: /== MariaDB: /'
+    wait "$rabbitmq"
+    rm -rf "$RABBITMQ_RUN" "$DIR/redis" "$DIR/data" "$DIR/seeded"
+    say "down: databases, queues, Redis data and uploads deleted (certificates, secrets and logs stay in $DIR)"
   fi
-  stop_pid "$DIR/mariadb.pid" "MariaDB (the stack had started it)"
-  say "down (data, certificates and secrets stay in $DIR)"
 }
 
 status() {
@@ -284,13 +392,21 @@ status() {
   for role in worker beat redis; do
     if alive "$DIR/$role.pid"; then row "$role" running "pid $(cat "$DIR/$role.pid")"; else row "$role" stopped ""; fi
   done
-  if mariadb-admin --host=127.0.0.1 --user=root ping >/dev/null 2>&1; then
-    row mariadb running "127.0.0.1:3306, database $DATABASE$([ -f "$DIR/mariadb.pid" ] && echo ', started by the stack')"
-  else
-    row mariadb stopped ""
-  fi
-  if rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
-    row rabbitmq running "vhost $VHOST$([ -f "$DIR/rabbitmq.started" ] && echo ', started by the stack')"
+  # The primary, then each replica (scripts/mariadb-replicas.sh status: "replica1 (...): up, ...").
+  local line i=0
+  while read -r line; do
+    local name=mariadb port=${MARIADB_PORTS[$i]}
+    if [ "$i" -gt 0 ]; then name=replica; fi
+    if [ "$i" -gt 0 ] && [ "${#MARIADB_PORTS[@]}" -gt 2 ]; then name=replica$i; fi
+    i=$((i + 1))
+    case $line in
+      *"): down"*) row "$name" stopped "127.0.0.1:$port" ;;
+      primary*) row "$name" running "127.0.0.1:$port (primary), database $DATABASE, ${line#*up, }" ;;
+      *) row "$name" running "127.0.0.1:$port, ${line#*up, }" ;;
+    esac
+  done < <([ -d "$DIR/mariadb" ] && mariadb_servers status || for p in "${MARIADB_PORTS[@]}"; do echo "x (127.0.0.1:$p): down"; done)
+  if alive "$RABBITMQ_RUN/rabbitmq.pid" && amqp_answers; then
+    row rabbitmq running "node $RABBITMQ_NODE, pid $(cat "$RABBITMQ_RUN/rabbitmq.pid"), amqp://127.0.0.1:$AMQP_PORT"
   else
     row rabbitmq stopped ""
   fi
@@ -298,10 +414,27 @@ status() {
 
 case ${1:-} in
   up) up ;;
-  down) down ;;
+  down) down "${2:-}" ;;
   status) status ;;
+  rabbitmq)
+    case ${2:-} in
+      stop) rabbitmq_down ;;
+      start)
+        mkdir -p "$DIR/logs"
+        rabbitmq_up
+        ;;
+      *)
+        echo "usage: scripts/stack.sh rabbitmq stop|start" >&2
+        exit 2
+        ;;
+    esac
+    ;;
+  mariadb)
+    shift
+    mariadb_servers "$@"
+    ;;
   *)
-    echo "usage: scripts/stack.sh up|down|status" >&2
+    echo "usage: scripts/stack.sh up|down [--keep-data]|status|rabbitmq stop|start|mariadb ARGS..." >&2
     exit 2
     ;;
 esac

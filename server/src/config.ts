@@ -32,6 +32,7 @@ export interface Config {
   replicaMaxLagSeconds: number
   replicaCheckIntervalMs: number
   replicaGtidWaitMs: number
+  replicaQueryTimeoutMs: number
   jwtSecret: string
   accessTokenTtlSeconds: number
   refreshTokenTtlSeconds: number
@@ -266,6 +267,13 @@ export const SETTINGS = {
       "How long a read may wait for a replica to apply the reading client's last write before it goes to the primary instead.",
     default: '50',
     parse: integer(0, 10_000),
+  },
+  replicaQueryTimeoutMs: {
+    name: 'HBNB_DATABASE_REPLICA_QUERY_TIMEOUT_MS',
+    description:
+      'A read that a replica has not answered in this many milliseconds (a server that hangs, a network that drops packets) is given up, its connection closed and the read run on the primary; the replica is out of rotation until its next check passes. At least `HBNB_DATABASE_REPLICA_WAIT_MS` plus a second is used.',
+    default: '5000',
+    parse: integer(100, 600_000),
   },
   jwtSecret: {
     name: 'HBNB_JWT_SECRET',
@@ -936,6 +944,7 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     replicaMaxLagSeconds: read('replicaMaxLagSeconds', 30),
     replicaCheckIntervalMs: read('replicaCheckIntervalMs', 2000),
     replicaGtidWaitMs: read('replicaGtidWaitMs', 50),
+    replicaQueryTimeoutMs: read('replicaQueryTimeoutMs', 5000),
     jwtSecret: read('jwtSecret', DEMO_JWT_SECRET),
     accessTokenTtlSeconds: read('accessTokenTtlSeconds', 3600),
     refreshTokenTtlSeconds: read('refreshTokenTtlSeconds', 30 * 86400),

@@ -16,6 +16,8 @@ export function replicaOptions(config: Config): ReplicaOptions | undefined {
     maxLagSeconds: config.replicaMaxLagSeconds,
     checkIntervalMs: config.replicaCheckIntervalMs,
     gtidWaitMs: config.replicaGtidWaitMs,
+    // MASTER_GTID_WAIT runs on the replica for up to gtidWaitMs: it must never be cut short.
+    queryTimeoutMs: Math.max(config.replicaQueryTimeoutMs, config.replicaGtidWaitMs + 1000),
     // A replica in rotation is at most the maximum lag behind (as of its last check), so past
     // twice that a client's write is on every replica that gets reads.
     recentWriteTtlMs: Math.max(

@@ -16,6 +16,11 @@ export const replicaHealthy = gauge(
   '1 when the replica gets reads, 0 when it is out of rotation.',
   ['pool'],
 )
+export const replicaRemovals = counter(
+  'hbnb_db_replica_out_of_rotation_total',
+  'Times each replica was taken out of rotation, by reason: unreachable, query_failed, query_timeout, replication_stopped, lagging, not_a_replica. Counts outages shorter than a scrape interval, which hbnb_db_replica_healthy misses.',
+  ['pool', 'reason'],
+)
 export const primaryReads = counter(
   'hbnb_db_primary_reads_total',
   'Plain reads sent to the primary although replicas are configured, by reason.',

@@ -42,6 +42,8 @@ export interface ReplicaOptions {
   maxLagSeconds: number
   checkIntervalMs: number
   gtidWaitMs: number
+  /** A replica read unanswered after this long is run on the primary (its connection closed). */
+  queryTimeoutMs: number
   /** How long a client's last write position is remembered. */
   recentWriteTtlMs: number
 }

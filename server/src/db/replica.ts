@@ -1,10 +1,10 @@
 // One read replica: its pool, and a background check that takes it out of rotation while it is
 // down, failing, not replicating or lagging too far behind, and puts it back once it is healthy.
 import { CompiledQuery, type DatabaseConnection, type Driver, MysqlDialect } from 'kysely'
-import type { Pool } from 'mysql2'
+import type { Pool, PoolConnection } from 'mysql2'
 import type { Logger } from '../logger.js'
 import { startAtZero } from '../metrics.js'
-import { dbQueries, dbQueryErrors, replicaHealthy, replicaLag } from './pool-metrics.js'
+import { dbQueries, dbQueryErrors, replicaHealthy, replicaLag, replicaRemovals } from './pool-metrics.js'
 import type { ReplicaState } from './port.js'
 
 interface SlaveStatus {
@@ -16,6 +16,69 @@ interface SlaveStatus {
 export interface ReplicaCheckOptions {
   maxLagSeconds: number
   checkIntervalMs: number
+  /** Reads unanswered after this long fail (and run on the primary); none when absent. */
+  queryTimeoutMs?: number
+}
+
+/** mysql2's error for a query given up after its `timeout`. */
+const QUERY_TIMEOUT = 'PROTOCOL_SEQUENCE_TIMEOUT'
+
+type QueryCallback = (error: (Error & { code?: string }) | null, ...results: unknown[]) => void
+
+/**
+ * `pool` as Kysely's MysqlDialect uses it, each query with a timeout: one unanswered after
+ * `timeoutMs` fails, and its connection is destroyed rather than given back to the pool (mysql2
+ * leaves a timed-out query's connection waiting for the answer, and the next query would queue
+ * behind it). Without this, a replica that stops answering (a frozen server, a network dropping
+ * packets) holds every read sent to it until NGINX gives up on the request.
+ */
+export function timedPool(pool: Pool, timeoutMs: number) {
+  const wrapped = new WeakMap<PoolConnection, object>()
+  const wrap = (raw: PoolConnection) => {
+    let connection = wrapped.get(raw)
+    if (!connection) {
+      connection = {
+        get threadId() {
+          return raw.threadId
+        },
+        get config() {
+          return raw.config
+        },
+        query(sql: string, values: unknown[], callback?: QueryCallback) {
+          // Without a callback: a stream (Kysely's streamQuery), which has no timeout.
+          if (!callback) return raw.query(sql, values)
+          return raw.query({ sql, values, timeout: timeoutMs }, (error, ...results) => {
+            if (error?.code === QUERY_TIMEOUT) raw.destroy()
+            callback(error, ...results)
+          })
+        },
+        release: () => raw.release(),
+        destroy: () => raw.destroy(),
+      }
+      wrapped.set(raw, connection)
+    }
+    return connection
+  }
+  return {
+    getConnection: (callback: (error: unknown, connection?: object) => void) =>
+      pool.getConnection((error, raw) => callback(error, raw ? wrap(raw) : undefined)),
+    end: (callback: (error: unknown) => void) => pool.end(callback),
+  }
+}
+
+/** The `reason` label of hbnb_db_replica_out_of_rotation_total for a problem. */
+function reasonOf(problem: string): string {
+  for (const [start, reason] of [
+    ['unreachable', 'unreachable'],
+    ['query timed out', 'query_timeout'],
+    ['query failed', 'query_failed'],
+    ['replication stopped', 'replication_stopped'],
+    ['lagging', 'lagging'],
+    ['not a replica', 'not_a_replica'],
+  ] as const) {
+    if (problem.startsWith(start)) return reason
+  }
+  return 'other'
 }
 
 /** `host:port` of a replica's URL. */
@@ -48,7 +111,8 @@ export class Replica implements ReplicaState {
   ) {
     this.name = replicaName(url)
     this.poolLabel = replicaPoolLabel(url)
-    this.driver = new MysqlDialect({ pool: mysqlPool }).createDriver()
+    const pool = options.queryTimeoutMs ? timedPool(mysqlPool, options.queryTimeoutMs) : mysqlPool
+    this.driver = new MysqlDialect({ pool: pool as Pool }).createDriver()
     replicaHealthy.set({ pool: this.poolLabel }, 0)
     for (const metric of [dbQueries, dbQueryErrors]) startAtZero(metric, [{ pool: this.poolLabel }])
   }
@@ -69,9 +133,13 @@ export class Replica implements ReplicaState {
 
   async check() {
     try {
-      const [rows] = await this.mysqlPool
-        .promise()
-        .query({ sql: 'SHOW SLAVE STATUS', timeout: this.options.checkIntervalMs })
+      const [rows] = await this.mysqlPool.promise().query({
+        sql: 'SHOW SLAVE STATUS',
+        timeout: Math.min(
+          this.options.checkIntervalMs,
+          this.options.queryTimeoutMs ?? Number.POSITIVE_INFINITY,
+        ),
+      })
       this.update(this.problemOf((rows as SlaveStatus[])[0]))
     } catch (error) {
       if (this.stopped) return
@@ -82,7 +150,9 @@ export class Replica implements ReplicaState {
 
   /** A read failed here but worked on the primary: out of rotation until the next check passes. */
   markDown(error: unknown) {
-    this.update(`query failed: ${(error as Error).message}`)
+    if ((error as { code?: string }).code === QUERY_TIMEOUT)
+      this.update(`query timed out after ${this.options.queryTimeoutMs} ms (its connection closed)`)
+    else this.update(`query failed: ${(error as Error).message}`)
   }
 
   /** Whether the replica has applied `position` (GTIDs), waiting up to `waitMs` for it. */
@@ -110,6 +180,7 @@ export class Replica implements ReplicaState {
   private update(problem: string | undefined) {
     const healthy = problem === undefined
     const changed = healthy !== this.healthy || !this.checked
+    if (this.healthy && !healthy) replicaRemovals.inc({ pool: this.poolLabel, reason: reasonOf(problem) })
     this.checked = true
     this.healthy = healthy
     this.problem = problem

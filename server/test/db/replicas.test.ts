@@ -9,6 +9,7 @@ import { type ApiProcess, type RedisProcess, startApiProcess, startRedis } from 
 import {
   counterValues,
   describeWithReplicas,
+  type ExtraReplica,
   eventually,
   freshReplicatedDatabase,
   REPLICA_URLS,
@@ -17,6 +18,7 @@ import {
   replicasCaughtUp,
   selectCount,
   setSqlThread,
+  startExtraReplica,
   startReplicatedApp,
 } from '../helpers/replication.js'
 import { ADMIN, type TestApp } from '../helpers/test-app.js'
@@ -128,6 +130,88 @@ describeWithReplicas('read replicas: routing and health', () => {
       await setSqlThread(REPLICA_URLS[1]!, true)
     }
     await eventually(() => replica.healthy, 'the replica back in rotation')
+  })
+})
+
+// A replica that stops answering without closing anything (a frozen server, a network dropping
+// packets): mariadbd of a replica of this suite's own, stopped with SIGSTOP. Its checks are far apart
+// (run by hand here), so that what gives up on it is the read itself.
+describeWithReplicas('read replicas: a replica that stops answering', () => {
+  let t: TestApp | undefined
+  let extra: ExtraReplica | undefined
+  let placeId: string
+  const TIMEOUT_MS = 1500
+  const REMOVALS = 'hbnb_db_replica_out_of_rotation_total'
+
+  beforeAll(async () => {
+    extra = await startExtraReplica()
+    t = await startReplicatedApp(
+      {
+        HBNB_DATABASE_REPLICA_CHECK_MS: '600000',
+        HBNB_DATABASE_REPLICA_QUERY_TIMEOUT_MS: String(TIMEOUT_MS),
+      },
+      [extra.url],
+    )
+    const host = await t.user()
+    placeId = (await t.place(host.token, { title: 'Frozen' })).id
+    await replicasCaughtUp([extra.url])
+  }, 180_000)
+  afterAll(async () => {
+    if (extra) process.kill(extra.pid, 'SIGCONT')
+    await t?.close()
+    await extra?.destroy()
+  }, 60_000)
+
+  const read = (address: string) => anonymousGet(t!, `/api/v1/places/${placeId}`, address)
+
+  it('gives a read up after the query timeout, answers it from the primary, and takes the replica out of rotation', async () => {
+    const replica = t!.app.database.replication!.replicas[0]!
+    const pool = replicaPool(extra!.url)
+    // Reads go to the replica, and leave an idle connection in its pool.
+    const warm = await delta(
+      () => counterValues(QUERIES, 'pool'),
+      async () => {
+        for (let i = 0; i < 5; i++) expect((await read('10.0.3.1')).status).toBe(200)
+      },
+    )
+    expect(warm(pool)).toBeGreaterThanOrEqual(5)
+    const removalsBefore = (await counterValues(REMOVALS, 'reason')).query_timeout ?? 0
+
+    process.kill(extra!.pid, 'SIGSTOP')
+    try {
+      // The first read is given up on the frozen replica (without the timeout it would wait for as
+      // long as the replica is frozen) and answered by the primary.
+      const first = await read('10.0.3.2')
+      expect(first.status).toBe(200)
+      expect(first.body.title).toBe('Frozen')
+      expect(replica.healthy).toBe(false)
+      expect(replica.problem).toBe(`query timed out after ${TIMEOUT_MS} ms (its connection closed)`)
+      expect(((await counterValues(REMOVALS, 'reason')).query_timeout ?? 0) - removalsBefore).toBe(1)
+      // The next ones go to the primary without trying the replica.
+      const next = await delta(
+        () => counterValues(PRIMARY_READS, 'reason'),
+        async () => {
+          for (let i = 0; i < 5; i++) expect((await read('10.0.3.3')).status).toBe(200)
+        },
+      )
+      expect(next('no_healthy_replica')).toBeGreaterThanOrEqual(5)
+      // Its health check gives up on it too, and leaves it out.
+      await replica.check()
+      expect(replica.healthy).toBe(false)
+    } finally {
+      process.kill(extra!.pid, 'SIGCONT')
+    }
+    await eventually(async () => {
+      await replica.check()
+      return replica.healthy
+    }, 'the thawed replica back in rotation')
+    const back = await delta(
+      () => counterValues(QUERIES, 'pool'),
+      async () => {
+        for (let i = 0; i < 5; i++) expect((await read('10.0.3.4')).status).toBe(200)
+      },
+    )
+    expect(back(pool)).toBeGreaterThanOrEqual(5)
   })
 })
 

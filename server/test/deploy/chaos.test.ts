@@ -1,10 +1,11 @@
-// bench/chaos.mjs (npm run chaos): searches, logins and bookings through the production stack's
-// NGINX over HTTPS while, one at a time, an API worker is SIGKILLed, a pool is rolled with SIGHUP,
-// the stack's RabbitMQ connections are cut and its Redis is stopped and started. Targets (issue 17):
-// no failed request except while a worker is killed (bounded there), every committed booking in the
-// primary and its guest emailed exactly once, no place night booked twice.
-// It brings up a stack of its own (minutes): it runs only with HBNB_TEST_CHAOS=1 (the separate CI
-// step in .ci/run), next to the machine's MariaDB and RabbitMQ like the other deploy tests.
+// bench/chaos.mjs (npm run chaos): searches, reviews, logins and bookings through the production
+// stack's NGINX over HTTPS while, one at a time, an API worker is SIGKILLed, a pool is rolled with
+// SIGHUP, the stack's RabbitMQ node is stopped and started again, its Redis is stopped and started
+// and its MariaDB replica is shut down and started again. Targets (issue 17): no failed request
+// except while a worker is killed (bounded there), every committed booking in the primary and its
+// guest emailed exactly once, no place night booked twice.
+// It brings up a stack of its own (minutes: its own MariaDB primary and replica, RabbitMQ node and
+// Redis on free ports): it runs only with HBNB_TEST_CHAOS=1 (the separate CI step in .ci/run).
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,6 +21,12 @@ interface Phase {
   failed: number
   booked: number
   errors: string[]
+  /** Queries the API processes ran on the replica during the phase. */
+  replicaQueries: number
+  /** Plain reads sent to the primary during the phase, by reason. */
+  primaryReads: Record<string, number>
+  /** The RabbitMQ node's PID before and after its restart. */
+  brokerPids?: [number, number]
 }
 
 describe.runIf(process.env.HBNB_TEST_CHAOS === '1' && process.env.HBNB_TEST_MYSQL_URL)(
@@ -28,7 +35,7 @@ describe.runIf(process.env.HBNB_TEST_CHAOS === '1' && process.env.HBNB_TEST_MYSQ
     const dir = mkdtempSync(join(tmpdir(), 'hbnb-chaos-test-'))
     afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-    it('keeps requests, bookings and emails through worker, pool, broker and Redis faults', async () => {
+    it('keeps requests, bookings and emails through worker, pool, broker, Redis and replica faults', async () => {
       expect(NGINX, 'Debian nginx is needed for the chaos run').toBe(true)
       const out = join(dir, 'chaos.json')
       const run = await new Promise<{ code: number; text: string }>((resolve) => {
@@ -48,9 +55,21 @@ describe.runIf(process.env.HBNB_TEST_CHAOS === '1' && process.env.HBNB_TEST_MYSQ
         expect(found.sent, name).toBeGreaterThan(100)
         return found
       }
-      for (const name of ['none', 'pool rolled', 'RabbitMQ', 'Redis']) {
+      for (const name of ['none', 'pool rolled', 'RabbitMQ restarted', 'Redis', 'replica stopped']) {
         expect(phase(name).failed, `${name}: ${phase(name).errors.join('\n')}`).toBe(0)
       }
+      // The broker really restarted: another node process after the phase.
+      const [before, after] = phase('RabbitMQ restarted').brokerPids ?? []
+      expect(before).toBeGreaterThan(0)
+      expect(after).toBeGreaterThan(0)
+      expect(after).not.toBe(before)
+      // Reads went to the replica, and while it was down they went to the primary instead.
+      expect(phase('none').replicaQueries, JSON.stringify(phase('none'))).toBeGreaterThan(0)
+      const lost = phase('replica stopped').primaryReads
+      expect(
+        (lost.replica_failed ?? 0) + (lost.no_healthy_replica ?? 0),
+        JSON.stringify(lost),
+      ).toBeGreaterThan(0)
       // A SIGKILLed worker loses what it was answering: bounded (GETs and keyed bookings are retried once).
       const killed = phase('API worker SIGKILLed')
       expect(killed.failed).toBeLessThanOrEqual(Math.max(5, killed.sent * 0.01))

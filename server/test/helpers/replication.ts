@@ -2,6 +2,9 @@
 // scripts/mariadb-replicas.sh (HBNB_TEST_REPLICATION_PRIMARY_URL, HBNB_TEST_REPLICA_URLS).
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { type Connection, createConnection } from 'mysql2/promise'
@@ -13,6 +16,7 @@ import { createDatabase, replicaOptions } from '../../src/db/database.js'
 import { migrateUp } from '../../src/db/migrate.js'
 import { createLogger } from '../../src/logger.js'
 import { registry } from '../../src/metrics.js'
+import { freePort } from './processes.js'
 import { TestApp } from './test-app.js'
 
 export const REPLICATION_PRIMARY_URL = process.env.HBNB_TEST_REPLICATION_PRIMARY_URL
@@ -68,15 +72,15 @@ async function onServer<T>(url: string, work: (connection: Connection) => Promis
   }
 }
 
-/** Waits until every replica has applied everything the primary has written so far. */
-export async function replicasCaughtUp() {
+/** Waits until every replica (of `urls`) has applied everything the primary has written so far. */
+export async function replicasCaughtUp(urls: readonly string[] = REPLICA_URLS) {
   const position = await onServer(REPLICATION_PRIMARY_URL!, async (primary) => {
     const [rows] = await primary.query('SELECT @@gtid_binlog_pos AS position')
     return (rows as { position: string }[])[0]!.position
   })
-  for (const url of REPLICA_URLS) {
+  for (const url of urls) {
     await onServer(url, async (replica) => {
-      const [rows] = await replica.query('SELECT MASTER_GTID_WAIT(?, 20) AS waited', [position])
+      const [rows] = await replica.query('SELECT MASTER_GTID_WAIT(?, 60) AS waited', [position])
       expect((rows as { waited: number }[])[0]!.waited, `replica ${url} did not catch up`).toBe(0)
     })
   }
@@ -102,8 +106,40 @@ export async function replicaScript(...args: string[]) {
   await promisify(execFile)(SCRIPT, args, { timeout: 60_000 })
 }
 
+export interface ExtraReplica {
+  /** `mysql://root@127.0.0.1:<port>/` */
+  url: string
+  /** The PID of its mariadbd. */
+  pid: number
+  /** Stops it and deletes its data directory. */
+  destroy(): Promise<void>
+}
+
+/**
+ * One more replica of the test primary, of its own (own port and data directory, started by
+ * scripts/mariadb-replicas.sh), for tests that must freeze or kill a replica: the shared replicas
+ * (HBNB_TEST_REPLICA_URLS) are left alone. It replays the primary's binary log from the start.
+ */
+export async function startExtraReplica(): Promise<ExtraReplica> {
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'hbnb-extra-replica-'))
+  const primaryPort = new URL(REPLICATION_PRIMARY_URL!).port || '3306'
+  const env = { ...process.env, HBNB_REPLICAS_DIR: dir, HBNB_REPLICAS_PORTS: `${primaryPort} ${port}` }
+  const run = (...args: string[]) => promisify(execFile)(SCRIPT, args, { env, timeout: 120_000 })
+  await run('start-replica', '1')
+  const url = `mysql://root@127.0.0.1:${port}/`
+  await replicasCaughtUp([url])
+  return {
+    url,
+    pid: Number(readFileSync(join(dir, 'replica1', 'mariadb.pid'), 'utf8')),
+    destroy: async () => {
+      await run('destroy')
+    },
+  }
+}
+
 /** A fresh database on the primary (replicated to the replicas) and its URLs. */
-export async function freshReplicatedDatabase() {
+export async function freshReplicatedDatabase(servers: readonly string[] = REPLICA_URLS) {
   const name = `hbnb_replicas_${randomBytes(4).toString('hex')}`
   await onServer(REPLICATION_PRIMARY_URL!, (primary) =>
     primary.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`),
@@ -115,7 +151,7 @@ export async function freshReplicatedDatabase() {
   }
   return {
     primaryUrl: withDatabase(REPLICATION_PRIMARY_URL!),
-    replicaUrls: REPLICA_URLS.map(withDatabase),
+    replicaUrls: servers.map(withDatabase),
     drop: async () => {
       await onServer(REPLICATION_PRIMARY_URL!, (primary) =>
         primary.query(`DROP DATABASE IF EXISTS \`${name}\``),
@@ -124,9 +160,15 @@ export async function freshReplicatedDatabase() {
   }
 }
 
-/** The app on a fresh, migrated database with replicas, once every replica is in rotation. */
-export async function startReplicatedApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const { primaryUrl, replicaUrls, drop } = await freshReplicatedDatabase()
+/**
+ * The app on a fresh, migrated database with replicas (the shared ones, or `servers`), once every
+ * replica is in rotation.
+ */
+export async function startReplicatedApp(
+  env: Record<string, string> = {},
+  servers: readonly string[] = REPLICA_URLS,
+): Promise<TestApp> {
+  const { primaryUrl, replicaUrls, drop } = await freshReplicatedDatabase(servers)
   const config = loadConfig(
     {
       HBNB_ENV: 'test',
@@ -145,7 +187,7 @@ export async function startReplicatedApp(env: Record<string, string> = {}): Prom
   await seedEssentials(database, config)
   const app = await createApp(config, logger, database)
   const testApp = await TestApp.listen(app, 'mysql', drop)
-  await replicasCaughtUp()
+  await replicasCaughtUp(servers)
   // Checked here rather than left to the checks' interval, which some suites set far apart.
   const { replicas } = database.replication!
   await eventually(
