@@ -285,9 +285,17 @@ for (const device of DEVICES) {
       await page.goto(`${server.url}/search`)
       seen.searchPhotos = await waitForPhotos(page, '.place-card', 2)
       await page.goto(`${server.url}/inbox`)
-      await page.getByTestId('inbox').getByText(host.first_name).waitFor()
-      await page.goto(`${server.url}/inbox/${conversationId}`)
+      const unread = page.getByTestId('inbox').getByRole('link', { name: new RegExp(host.first_name) })
+      await unread.locator('.badge').waitFor()
+      // Opened from the inbox, the conversation is read: the inbox is fetched again (and kept so).
+      const inboxAgain = page.waitForResponse(
+        (response) =>
+          new URL(response.url()).pathname === '/api/v1/conversations' &&
+          response.request().method() === 'GET',
+      )
+      await unread.click()
       await page.getByTestId('messages').getByText(HOST_MESSAGE).waitFor()
+      await inboxAgain
       await page.goto(`${server.url}/wishlists`)
       await page.getByRole('link', { name: new RegExp(wishlist.name) }).waitFor()
       await page.goto(`${server.url}/wishlists/${wishlist.id}`)
@@ -407,6 +415,8 @@ for (const device of DEVICES) {
       await page.getByTestId('offline-banner').waitFor()
       const item = page.getByTestId('inbox').getByRole('link', { name: new RegExp(host.first_name) })
       await item.getByText(trip.place.title).waitFor()
+      // As last seen online: read.
+      expect(await item.locator('.badge').count()).toBe(0)
       await screenshot(page, device, 'offline-inbox')
 
       await item.click()
