@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import { CompiledQuery, type Kysely, sql } from 'kysely'
+import { CompiledQuery, sql } from 'kysely'
 import type { Database } from './port.js'
 
 /**
