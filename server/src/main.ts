@@ -399,8 +399,19 @@ async function main(argv: string[]) {
       return withDatabase(config, logger, async (db) => {
         await prepare(db, config, logger, !values['no-demo'])
         const progress = createProgress('seeding', bulk.places, 'places')
-        const summary = await bulkSeed(db, { ...bulk, onProgress: (n) => progress.tick(n) })
-        progress.done()
+        let loaded = false
+        const summary = await bulkSeed(db, {
+          ...bulk,
+          onProgress: (n) => progress.tick(n),
+          onPhase: (phase) => {
+            if (!loaded) progress.done()
+            loaded = true
+            process.stderr.write(
+              phase === 'indexes' ? 'building the indexes...\n' : 'gathering statistics for the planner...\n',
+            )
+          },
+        })
+        if (!loaded) progress.done()
         logger.info(summary, `seeded ${summary.places} places and ${summary.nights} taken nights`)
       })
     }

@@ -2,25 +2,26 @@
 // N listings spread over the demo cities (clustered around neighbourhoods like real listings), their
 // amenities, reviews and terms, and exactly M taken nights (bookings and host blocks) around the day
 // of seeding. The same seed and day give the same data. Rows go in by batches, one transaction each.
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { sql } from 'kysely'
-import { addDays, daysBetween, nightsOf } from '../dates.js'
-import { bulkLoadSettings, dropSecondaryIndexes, insertRows, restoreIndexes } from '../db/bulk-load.js'
+import { addDays } from '../dates.js'
+import {
+  type BulkRows,
+  bulkLoadSettings,
+  bulkWriter,
+  dropSecondaryIndexes,
+  RowBuffer,
+  restoreIndexes,
+  STAY_COLUMNS,
+} from '../db/bulk-load.js'
 import type { Database } from '../db/database.js'
-import type {
-  AmenityRow,
-  BookingRow,
-  CancellationPolicy,
-  NightPricesTable,
-  PlaceNightsTable,
-  PlaceRow,
-  ReviewRow,
-  UserRow,
-} from '../db/schema.js'
+import type { AmenityRow, CancellationPolicy, PlaceRow, UserRow } from '../db/schema.js'
 import { nowIso, uuidv7 } from '../ids.js'
 import { hashPassword } from '../modules/auth/passwords.js'
 import { type FeeRates, priceStay } from '../modules/bookings/pricing.js'
 import { bookingRow } from '../modules/bookings/records.js'
-import { nightRows } from '../modules/calendar/repository.js'
 import { toMinorUnits } from '../modules/places/money.js'
 import { NO_STAY_RATINGS } from '../modules/reviews/service.js'
 import {
@@ -45,6 +46,26 @@ export interface BulkSeedOptions {
   batchPlaces?: number
   /** Called after each batch with the number of listings it added. */
   onProgress?: (places: number) => void
+  /** Generate the rows in this thread rather than in a worker thread (as when run from the sources). */
+  inline?: boolean
+  /** Called when the rows are in and the indexes are being built, then when statistics are gathered. */
+  onPhase?: (phase: 'indexes' | 'analyze') => void
+}
+
+/** Seconds of a bulk seed, phase by phase: wall time, and the main thread's CPU time. */
+export interface BulkSeedSeconds {
+  /** Making the rows (a worker thread; here the time the writer waited for them). */
+  generate: number
+  /** Writing them (the database's work, and the driver's). */
+  write: number
+  /** Building the secondary indexes the load dropped. */
+  indexes: number
+  /** Gathering the planner's statistics. */
+  analyze: number
+  /** The main thread's CPU seconds in each phase (SQLite's work included; MariaDB's not). */
+  cpu: { generate: number; write: number; indexes: number; analyze: number }
+  /** This process's CPU seconds over the whole seed, every thread. */
+  processCpu: number
 }
 
 export interface BulkSeedSummary {
@@ -58,6 +79,63 @@ export interface BulkSeedSummary {
   reviews: number
   hosts: number
   guests: number
+  seconds?: BulkSeedSeconds
+}
+
+type Phase = 'generate' | 'write' | 'indexes' | 'analyze'
+
+/** Wall and main-thread CPU time per phase: `lap(name)` adds the time since the last lap to `name`. */
+function phaseTimer() {
+  const threadCpu = () => {
+    const usage = process.threadCpuUsage?.() ?? process.cpuUsage()
+    return (usage.user + usage.system) / 1000
+  }
+  const processStart = process.cpuUsage()
+  const wall = { generate: 0, write: 0, indexes: 0, analyze: 0 }
+  const cpu = { ...wall }
+  let last = performance.now()
+  let lastCpu = threadCpu()
+  const round = (ms: number) => Math.round(ms / 100) / 10
+  return {
+    lap(phase: Phase) {
+      const now = performance.now()
+      const nowCpu = threadCpu()
+      wall[phase] += now - last
+      cpu[phase] += nowCpu - lastCpu
+      last = now
+      lastCpu = nowCpu
+    },
+    seconds(): BulkSeedSeconds {
+      const all = process.cpuUsage(processStart)
+      return {
+        generate: round(wall.generate),
+        write: round(wall.write),
+        indexes: round(wall.indexes),
+        analyze: round(wall.analyze),
+        cpu: {
+          generate: round(cpu.generate),
+          write: round(cpu.write),
+          indexes: round(cpu.indexes),
+          analyze: round(cpu.analyze),
+        },
+        processCpu: round((all.user + all.system) / 1000),
+      }
+    },
+  }
+}
+
+/** Fresh statistics, so the query planners know the new sizes of the tables. */
+async function analyzeTables(database: Database): Promise<void> {
+  // SQLite: from a sample of each index (analysis_limit), not every entry: a full `analyze` of
+  // 10,000,000 nights reads every index whole, for statistics the planner uses only roughly.
+  if (database.dialect === 'sqlite') {
+    await sql`pragma analysis_limit = 1000`.execute(database.write)
+    await sql`analyze`.execute(database.write)
+    await sql`pragma analysis_limit = 0`.execute(database.write)
+  } else
+    await sql`analyze table places, place_amenities, place_nights, night_prices, bookings, reviews`.execute(
+      database.write,
+    )
 }
 
 /** Nights of each listing's calendar that may be taken: from 90 days before the anchor to 510 after. */
@@ -140,8 +218,29 @@ function idMaker(rng: Rng) {
   }
 }
 
-const iso = (ms: number) => new Date(ms).toISOString()
+/** Dates (YYYY-MM-DD) by day number since the epoch, as `iso` makes them. */
+const isoDays = new Map<number, string>()
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`)
+
+/** `new Date(ms).toISOString()` for the years 1970-9999, with the date of each day made once (a seed makes millions). */
+function iso(ms: number): string {
+  const day = Math.floor(ms / DAY_MS)
+  let date = isoDays.get(day)
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10)
+    isoDays.set(day, date)
+  }
+  const time = ms - day * DAY_MS
+  const milli = time % 1000
+  const seconds = Math.floor(time / 1000)
+  return `${date}T${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}.${milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : milli}Z`
+}
 const dayMs = (date: string) => Date.parse(`${date}T00:00:00.000Z`)
+/** The days of the generator's date table, from the anchor: the calendar window, and its last check-out. */
+const DAY_FIRST = WINDOW_START
+const DAY_LAST = WINDOW_START + WINDOW_NIGHTS
+/** Weekend prices are set for this many nights from the anchor. */
+const WEEKEND_PRICE_DAYS = 60
 
 /** Each listing's share of the taken nights: random weights, rounded so they add up to exactly `total`. */
 function nightQuotas(count: number, total: number, seed: number): Uint16Array {
@@ -181,17 +280,44 @@ export function checkBulkOptions(options: Pick<BulkSeedOptions, 'places' | 'nigh
 /** A listing with the mask of its amenities (a column search reads, not in PlaceRow). */
 type SeedPlace = PlaceRow & { amenity_mask: number | null }
 
-interface Batch {
-  places: SeedPlace[]
-  links: { place_id: string; amenity_id: string }[]
-  reviews: ReviewRow[]
-  bookings: BookingRow[]
-  nights: PlaceNightsTable[]
-  prices: NightPricesTable[]
+/**
+ * One batch's rows, table by table (in the order they are written). Taken nights go as stays (one
+ * row per booking or block, the database makes the nights: `BulkRows.stays`).
+ */
+class Batch {
+  readonly places = new RowBuffer('places')
+  readonly links = new RowBuffer('place_amenities', ['place_id', 'amenity_id'])
+  readonly reviews = new RowBuffer('reviews')
+  readonly bookings = new RowBuffer('bookings')
+  readonly stays = new RowBuffer('place_nights', STAY_COLUMNS, true)
+  readonly prices = new RowBuffer('night_prices', ['place_id', 'night', 'price_minor'])
+  nights = 0
+  blockedNights = 0
+
+  /** The rows, ready to be sent and written. */
+  take(): SeedBatch {
+    const places = this.places.count
+    return {
+      tables: [this.places, this.links, this.reviews, this.bookings, this.stays, this.prices].map((rows) =>
+        rows.take(),
+      ),
+      places,
+      nights: this.nights,
+      blockedNights: this.blockedNights,
+    }
+  }
+}
+
+/** What the generator hands over for each batch of listings. */
+export interface SeedBatch {
+  tables: BulkRows[]
+  places: number
+  nights: number
+  blockedNights: number
 }
 
 /** The generator: deterministic for a seed and an anchor day, batch after batch. */
-class Generator {
+export class Generator {
   private readonly rng: Rng
   private readonly ids: ReturnType<typeof idMaker>
   private readonly quotas: Uint16Array
@@ -204,17 +330,22 @@ class Generator {
   private readonly cityWeights = DEMO_CITIES.map((c) => CITY_WEIGHTS[c.city] ?? 1)
   private bookingClock: number
   private reviewClock: number
+  /** The dates of the calendar window and a little beyond, by day from the anchor (index - DAY_FIRST). */
+  private readonly dates: string[] = []
+  /** Fridays and Saturdays of the 60 nights from the anchor: the nights of weekend prices. */
+  private readonly weekendNights: string[] = []
   readonly hosts: UserRow[]
   readonly guests: UserRow[]
   private made = 0
 
-  constructor(
-    private readonly options: BulkSeedOptions & { anchor: string },
-    private readonly amenityIds: Map<string, string>,
-    /** Bits of the amenities, by id. */
-    private readonly bits: Map<string, number>,
-    passwordHash: string,
-  ) {
+  private readonly amenityIds: Map<string, string>
+  /** Bits of the amenities, by id. */
+  private readonly bits: Map<string, number>
+
+  constructor(private readonly options: GeneratorSettings) {
+    this.amenityIds = new Map(options.amenityIds)
+    this.bits = new Map(options.bits)
+    const passwordHash = options.passwordHash
     this.rng = random(options.seed)
     this.ids = idMaker(random(options.seed ^ 0x2545f491))
     this.quotas = nightQuotas(options.places, options.nights, options.seed)
@@ -222,6 +353,11 @@ class Generator {
     this.firstCreatedMs = this.anchorMs - 3 * 365 * DAY_MS
     this.bookingClock = this.anchorMs - 400 * DAY_MS
     this.reviewClock = this.anchorMs - 300 * DAY_MS
+    for (let day = DAY_FIRST; day <= DAY_LAST; day++) this.dates.push(addDays(options.anchor, day))
+    for (let day = 0; day < WEEKEND_PRICE_DAYS; day++) {
+      const weekday = new Date(this.anchorMs + day * DAY_MS).getUTCDay()
+      if (weekday === 5 || weekday === 6) this.weekendNights.push(this.day(day))
+    }
     for (const entry of this.cities) {
       for (let h = 0; h < 5; h++) {
         entry.hotspots.push({
@@ -263,11 +399,21 @@ class Generator {
     return this.made >= this.options.places
   }
 
-  next(size: number): Batch {
-    const batch: Batch = { places: [], links: [], reviews: [], bookings: [], nights: [], prices: [] }
+  /** The date `offset` days after the anchor (within the calendar window). */
+  private day(offset: number): string {
+    return this.dates[offset - DAY_FIRST]!
+  }
+
+  next(size: number): SeedBatch {
+    const batch = new Batch()
     const end = Math.min(this.options.places, this.made + size)
     for (; this.made < end; this.made++) this.place(this.made, batch)
-    return batch
+    return batch.take()
+  }
+
+  /** The dates of the day numbers of the stays (`BulkRows.stays`). */
+  get days(): { firstDay: number; dates: readonly string[] } {
+    return { firstDay: DAY_FIRST, dates: this.dates }
   }
 
   private place(index: number, batch: Batch): void {
@@ -330,12 +476,11 @@ class Generator {
       updated_at: iso(createdMs),
       amenity_mask: null,
     }
-    batch.places.push(place)
     const bits: number[] = []
     for (const [name, odds] of Object.entries(AMENITY_ODDS)) {
       const amenityId = this.amenityIds.get(name)
       if (rng.next() < odds && amenityId) {
-        batch.links.push({ place_id: place.id, amenity_id: amenityId })
+        batch.links.push(place.id, amenityId)
         bits.push(this.bits.get(amenityId) ?? MASK_BITS)
       }
     }
@@ -343,6 +488,8 @@ class Generator {
     if (place.status === 'published') this.reviews(place, batch)
     const overrides = this.nightPrices(place, batch)
     this.calendar(place, this.quotas[index]!, overrides, batch)
+    // Added last: the reviews set its rating.
+    batch.places.add(place)
   }
 
   private reviews(place: PlaceRow, batch: Batch): void {
@@ -355,7 +502,7 @@ class Generator {
       const [rating, text] = rng.pick(DEMO_REVIEWS)
       const at = iso(++this.reviewClock)
       sum += rating
-      batch.reviews.push({
+      batch.reviews.add({
         id: this.ids(this.reviewClock),
         place_id: place.id,
         user_id: this.guests[author]!.id,
@@ -376,12 +523,10 @@ class Generator {
     const overrides = new Map<string, number>()
     if (place.status !== 'published' || this.rng.next() >= 0.08) return overrides
     const factor = 1.2 + this.rng.next() * 0.2
-    for (const night of nightsOf(this.options.anchor, addDays(this.options.anchor, 60))) {
-      const weekday = new Date(dayMs(night)).getUTCDay()
-      if (weekday !== 5 && weekday !== 6) continue
+    for (const night of this.weekendNights) {
       const price = Math.round(place.price_minor * factor)
       overrides.set(night, price)
-      batch.prices.push({ place_id: place.id, night, price_minor: price })
+      batch.prices.push(place.id, night, price)
     }
     return overrides
   }
@@ -402,20 +547,27 @@ class Generator {
     let offset = WINDOW_START
     for (const [i, length] of lengths.entries()) {
       offset += Math.floor((free * gapWeights[i]!) / weightSum)
-      const checkIn = addDays(this.options.anchor, offset)
-      const checkOut = addDays(checkIn, length)
+      const first = offset
+      const checkIn = this.day(first)
+      const checkOut = this.day(first + length)
+      const checkInMs = this.anchorMs + first * DAY_MS
       offset += length
-      const nights = nightsOf(checkIn, checkOut)
       if (rng.next() < 0.3) {
-        const at = iso(dayMs(checkIn) - rng.int(1, 60) * DAY_MS)
-        batch.nights.push(...nightRows(place.id, nights, { source: 'host' }, at))
+        const at = iso(checkInMs - rng.int(1, 60) * DAY_MS)
+        batch.stays.push(place.id, first, length, null, at)
+        batch.nights += length
+        batch.blockedNights += length
         continue
       }
       this.bookingClock++
-      const createdMs = dayMs(checkIn) - rng.int(1, 90) * DAY_MS + rng.int(0, 86_399) * 1000
-      const nightly = nights.map((date) => ({ date, price_minor: overrides.get(date) ?? place.price_minor }))
+      const createdMs = checkInMs - rng.int(1, 90) * DAY_MS + rng.int(0, 86_399) * 1000
+      const nightly: { date: string; price_minor: number }[] = []
+      for (let night = first; night < offset; night++) {
+        const date = this.day(night)
+        nightly.push({ date, price_minor: overrides.get(date) ?? place.price_minor })
+      }
       const charges = priceStay(nightly, place.cleaning_fee_minor, this.options.fees)
-      const past = daysBetween(checkOut, this.options.anchor) >= 0
+      const past = first + length <= 0
       const guestId = rng.pick(this.guests).id
       const booking = bookingRow(
         place,
@@ -435,11 +587,141 @@ class Generator {
           updated_at: past ? `${checkOut}T12:00:00.000Z` : iso(createdMs),
         },
       )
-      batch.bookings.push(booking)
-      batch.nights.push(...nightRows(place.id, nights, { booking_id: booking.id }, booking.created_at))
+      batch.bookings.add(booking)
+      batch.stays.push(place.id, first, length, booking.id, booking.created_at)
+      batch.nights += length
     }
   }
 }
+
+/** What the generator needs: plain data, so that it can be handed to a worker thread. */
+export interface GeneratorSettings {
+  places: number
+  nights: number
+  seed: number
+  anchor: string
+  fees: FeeRates
+  /** Amenity ids by name, as entries. */
+  amenityIds: [string, string][]
+  /** Amenity bits by id, as entries. */
+  bits: [string, number][]
+  passwordHash: string
+  batchPlaces: number
+}
+
+/** What the generator gives first: the seed's users and the dates of the stays' day numbers. */
+export interface SeedStart {
+  people: BulkRows
+  hosts: number
+  guests: number
+  days: { firstDay: number; dates: readonly string[] }
+}
+
+/** The batches, generated in this thread or in a worker. */
+interface BatchSource {
+  start: Promise<SeedStart>
+  /** The next batch, or undefined after the last. */
+  next(): Promise<SeedBatch | undefined>
+  close(): Promise<void>
+}
+
+/** The generator's first message. */
+export function seedStart(generator: Generator): SeedStart {
+  const people = new RowBuffer('users')
+  for (const person of [...generator.hosts, ...generator.guests]) people.add(person)
+  return {
+    people: people.take(),
+    hosts: generator.hosts.length,
+    guests: generator.guests.length,
+    days: generator.days,
+  }
+}
+
+function inlineSource(settings: GeneratorSettings): BatchSource {
+  const generator = new Generator(settings)
+  return {
+    start: Promise.resolve(seedStart(generator)),
+    next: async () => (generator.done ? undefined : generator.next(settings.batchPlaces)),
+    close: async () => {},
+  }
+}
+
+/** Batches the worker may make before the writer asked for them. */
+export const BATCHES_AHEAD = 2
+
+/**
+ * The generator in a worker thread (cli/bulk-seed-worker.ts), so that making the rows (a third of
+ * the work) runs beside SQLite's writing of the previous batch. It stays at most `BATCHES_AHEAD`
+ * batches ahead: it makes one more each time the writer takes one.
+ */
+function workerSource(settings: GeneratorSettings, file: string): BatchSource {
+  const worker = new Worker(file, { workerData: settings })
+  const ready: SeedBatch[] = []
+  let ended = false
+  let failure: Error | undefined
+  let wake: (() => void) | undefined
+  let started: (start: SeedStart) => void = () => {}
+  let refused: (error: Error) => void = () => {}
+  const start = new Promise<SeedStart>((resolve, reject) => {
+    started = resolve
+    refused = reject
+  })
+  const fail = (error: Error) => {
+    failure ??= error
+    refused(failure)
+    wake?.()
+  }
+  worker.on('message', (message: WorkerMessage) => {
+    if (message.type === 'start') started(message.start)
+    else if (message.type === 'batch') ready.push(message.batch)
+    else ended = true
+    wake?.()
+  })
+  worker.on('error', fail)
+  worker.on('exit', (code) => {
+    if (!ended) fail(new Error(`the seed's generator stopped (exit code ${code})`))
+  })
+  return {
+    start,
+    async next() {
+      for (;;) {
+        if (failure) throw failure
+        const batch = ready.shift()
+        if (batch) {
+          worker.postMessage('more')
+          return batch
+        }
+        if (ended) return undefined
+        await new Promise<void>((resolve) => {
+          wake = resolve
+        })
+        wake = undefined
+      }
+    },
+    async close() {
+      ended = true
+      await worker.terminate()
+    },
+  }
+}
+
+/** Messages of the worker thread. */
+export type WorkerMessage =
+  | { type: 'start'; start: SeedStart }
+  | { type: 'batch'; batch: SeedBatch }
+  | { type: 'end' }
+
+/**
+ * The worker's file: beside this module once built; from the sources (tests), the built one
+ * (`npm run test:unit` builds first). Without it, the rows are generated inline.
+ */
+const WORKER_FILE = (() => {
+  const own = fileURLToPath(import.meta.url)
+  const file = own.endsWith('.ts')
+    ? fileURLToPath(new URL('../../dist/cli/bulk-seed-worker.js', import.meta.url))
+    : fileURLToPath(new URL('./bulk-seed-worker.js', import.meta.url))
+  return existsSync(file) ? file : undefined
+})()
 
 /** The tables a bulk seed fills, whose secondary indexes are built after the load. */
 const BULK_TABLES = ['places', 'place_amenities', 'reviews', 'bookings', 'place_nights', 'night_prices']
@@ -481,64 +763,68 @@ export async function bulkSeed(database: Database, options: BulkSeedOptions): Pr
   }
   const amenityIds = await amenitiesByName(database)
   await assignAmenityBits(database.write, [...amenityIds.values()])
-  const generator = new Generator(
-    { ...options, anchor },
-    amenityIds,
-    await amenityBits(database.write),
-    await hashPassword(DEMO_PASSWORD),
-  )
-  const summary: BulkSeedSummary = {
+  const settings: GeneratorSettings = {
+    places: options.places,
+    nights: options.nights,
     seed: options.seed,
     anchor,
-    places: 0,
-    nights: 0,
-    bookings: 0,
-    blockedNights: 0,
-    nightPrices: 0,
-    reviews: 0,
-    hosts: generator.hosts.length,
-    guests: generator.guests.length,
+    fees: options.fees,
+    amenityIds: [...amenityIds],
+    bits: [...(await amenityBits(database.write))],
+    passwordHash: await hashPassword(DEMO_PASSWORD),
+    batchPlaces: options.batchPlaces ?? 2000,
   }
-  await database.write.transaction().execute(async (trx) => {
-    await insertRows(database, trx, 'users', [...generator.hosts, ...generator.guests])
-  })
-  const size = options.batchPlaces ?? 2000
-  // The secondary indexes are built once after the load (db/bulk-load.ts).
-  await dropSecondaryIndexes(database, BULK_TABLES)
-  await bulkLoadSettings(database, true)
+  const timer = phaseTimer()
+  const source = options.inline || !WORKER_FILE ? inlineSource(settings) : workerSource(settings, WORKER_FILE)
   try {
-    await load()
-  } finally {
-    await bulkLoadSettings(database, false)
-    await restoreIndexes(database)
-  }
-  async function load() {
-    while (!generator.done) {
-      const batch = generator.next(size)
-      await database.write.transaction().execute(async (trx) => {
-        await insertRows(database, trx, 'places', batch.places)
-        await insertRows(database, trx, 'place_amenities', batch.links)
-        await insertRows(database, trx, 'reviews', batch.reviews)
-        await insertRows(database, trx, 'bookings', batch.bookings)
-        await insertRows(database, trx, 'place_nights', batch.nights)
-        await insertRows(database, trx, 'night_prices', batch.prices)
-      })
-      summary.places += batch.places.length
-      summary.nights += batch.nights.length
-      summary.bookings += batch.bookings.length
-      summary.blockedNights += batch.nights.filter((n) => n.kind === 'blocked').length
-      summary.nightPrices += batch.prices.length
-      summary.reviews += batch.reviews.length
-      options.onProgress?.(batch.places.length)
+    const start = await source.start
+    const summary: BulkSeedSummary = {
+      seed: options.seed,
+      anchor,
+      places: 0,
+      nights: 0,
+      bookings: 0,
+      blockedNights: 0,
+      nightPrices: 0,
+      reviews: 0,
+      hosts: start.hosts,
+      guests: start.guests,
     }
+    const writer = bulkWriter(database, start.days)
+    await writer.write([start.people])
+    // The secondary indexes are built once after the load (db/bulk-load.ts).
+    await dropSecondaryIndexes(database, BULK_TABLES)
+    await bulkLoadSettings(database, true)
+    try {
+      timer.lap('generate')
+      for (let batch = await source.next(); batch; batch = await source.next()) {
+        timer.lap('generate')
+        const count = (table: string) => batch!.tables.find((t) => t.table === table)?.count ?? 0
+        summary.places += batch.places
+        summary.nights += batch.nights
+        summary.blockedNights += batch.blockedNights
+        summary.bookings += count('bookings')
+        summary.reviews += count('reviews')
+        summary.nightPrices += count('night_prices')
+        await writer.write(batch.tables)
+        timer.lap('write')
+        options.onProgress?.(batch.places)
+      }
+      options.onPhase?.('indexes')
+      await restoreIndexes(database)
+      timer.lap('indexes')
+    } finally {
+      await bulkLoadSettings(database, false)
+      await restoreIndexes(database)
+    }
+    const value = JSON.stringify({ places: summary.places, nights: summary.nights, anchor })
+    await database.write.insertInto('app_meta').values({ key: marker, value }).execute()
+    options.onPhase?.('analyze')
+    await analyzeTables(database)
+    timer.lap('analyze')
+    summary.seconds = timer.seconds()
+    return summary
+  } finally {
+    await source.close()
   }
-  const value = JSON.stringify({ places: summary.places, nights: summary.nights, anchor })
-  await database.write.insertInto('app_meta').values({ key: marker, value }).execute()
-  // Fresh statistics, so the query planners know the new sizes of the tables.
-  if (database.dialect === 'sqlite') await sql`analyze`.execute(database.write)
-  else
-    await sql`analyze table places, place_amenities, place_nights, night_prices, bookings, reviews`.execute(
-      database.write,
-    )
-  return summary
 }

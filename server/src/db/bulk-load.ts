@@ -1,4 +1,5 @@
-import { CompiledQuery, type Kysely, sql } from 'kysely'
+import type BetterSqlite3 from 'better-sqlite3'
+import { CompiledQuery, sql } from 'kysely'
 import type { Database } from './port.js'
 
 /**
@@ -53,10 +54,15 @@ async function secondaryIndexes(database: Database, tables: readonly string[]): 
 }
 
 /** Drops the secondary indexes of `tables` that can go; `restoreIndexes` builds them again. */
-export async function dropSecondaryIndexes(database: Database, tables: readonly string[]): Promise<void> {
+export async function dropSecondaryIndexes(
+  database: Database,
+  tables: readonly string[],
+  keep: readonly string[] = [],
+): Promise<void> {
   await restoreIndexes(database)
   const db = database.write
   for (const index of await secondaryIndexes(database, tables)) {
+    if (keep.includes(index.name)) continue
     const key = `${PREFIX}${index.table}:${index.name}`
     await db.insertInto('app_meta').values({ key, value: index.definition }).execute()
     try {
@@ -107,53 +113,265 @@ export async function restoreIndexes(database: Database): Promise<void> {
 }
 
 /**
- * SQLite: during a bulk load, commits are not synced to disk (a crash loses the load, which is
- * made again from its seed) and the page cache is larger; `off` puts back the connection's settings
- * (db/sqlite.ts). MariaDB: nothing.
+ * SQLite: during a bulk load there is no rollback journal nor WAL (every page is written once,
+ * straight into the file, instead of to the WAL and again at each checkpoint), commits are not
+ * synced to disk, foreign keys are not checked (the generator makes every parent first), the
+ * index builds sort in memory with two threads and the page cache is larger. A crash during the load can leave the file damaged: a load is made again from its seed, into a new file
+ * (`npm run bench:search` seeds into a temporary name). When another connection has the file open
+ * (the journal mode cannot change then), the WAL stays. `off` puts back the connection's own
+ * settings, as they were before `on`. MariaDB: nothing.
  */
 export async function bulkLoadSettings(database: Database, on: boolean): Promise<void> {
-  if (database.dialect !== 'sqlite') return
-  await sql.raw(`pragma synchronous = ${on ? 'OFF' : 'NORMAL'}`).execute(database.write)
-  await sql.raw(`pragma cache_size = ${on ? -262144 : -2000}`).execute(database.write)
+  const connection = database.sqlite
+  if (database.dialect !== 'sqlite' || !connection) return
+  const pragma = (text: string) => connection.pragma(text, { simple: true }) as string | number
+  if (on) {
+    if (!savedSettings.has(connection)) {
+      savedSettings.set(connection, {
+        journal: String(pragma('journal_mode')),
+        synchronous: Number(pragma('synchronous')),
+        foreignKeys: Number(pragma('foreign_keys')),
+        tempStore: Number(pragma('temp_store')),
+        cacheSize: Number(pragma('cache_size')),
+        threads: Number(pragma('threads')),
+      })
+    }
+    // better-sqlite3 opens connections in SQLite's defensive mode, which refuses journal_mode OFF;
+    // from WAL, the mode changes only through DELETE, and only while no other connection is open.
+    connection.unsafeMode(true)
+    try {
+      if (pragma('journal_mode = DELETE') === 'delete') pragma('journal_mode = OFF')
+    } catch {}
+    pragma('synchronous = OFF')
+    pragma('foreign_keys = OFF')
+    pragma('temp_store = MEMORY')
+    pragma('cache_size = -1048576')
+    // Index builds sort with a second thread.
+    pragma('threads = 2')
+  } else {
+    const saved = savedSettings.get(connection)
+    if (!saved) return
+    savedSettings.delete(connection)
+    pragma(`journal_mode = ${saved.journal}`)
+    connection.unsafeMode(false)
+    pragma(`synchronous = ${saved.synchronous}`)
+    pragma(`foreign_keys = ${saved.foreignKeys}`)
+    pragma(`temp_store = ${saved.tempStore}`)
+    pragma(`cache_size = ${saved.cacheSize}`)
+    pragma(`threads = ${saved.threads}`)
+  }
+}
+
+/** The connection's settings while a bulk load has changed them. */
+const savedSettings = new WeakMap<
+  BetterSqlite3.Database,
+  {
+    journal: string
+    synchronous: number
+    foreignKeys: number
+    tempStore: number
+    cacheSize: number
+    threads: number
+  }
+>()
+
+/**
+ * One table's rows of a bulk-load batch, as JSON (an array of rows, each an array of the values of
+ * `columns`): made where the rows are generated (a worker thread), handed over as one string, and
+ * read by SQLite itself (`json_each`), so the thread that writes does no work per value.
+ *
+ * `stays` is the compact form of `place_nights`: one row per stay `[place_id, first day, nights,
+ * booking_id or null, created_at]`, the day counted in the load's day table (`BulkWriter.days`);
+ * its nights are the booking's (kind and source `booking`) or the host's blocks (`blocked`, `host`).
+ */
+export interface BulkRows {
+  table: string
+  columns: readonly string[]
+  /** Rows in `json`. */
+  count: number
+  json: string
+  stays?: true
+}
+
+/** The columns of the compact `place_nights` rows (see `BulkRows.stays`). */
+export const STAY_COLUMNS = ['place_id', 'day', 'nights', 'booking_id', 'created_at'] as const
+
+/**
+ * The rows of one table as they are generated: `push` one row's values in `columns` order, or `add`
+ * a row object (without `columns`, they are the first added row's own, those not undefined, and
+ * every later row must have the same). `take` gives them as `BulkRows` and empties the buffer.
+ */
+export class RowBuffer {
+  private rows: unknown[][] = []
+  private picker: ((row: object) => unknown[]) | undefined
+
+  constructor(
+    readonly table: string,
+    private columns?: readonly string[],
+    private readonly stays?: true,
+  ) {}
+
+  get count(): number {
+    return this.rows.length
+  }
+
+  push(...values: unknown[]): void {
+    this.rows.push(values)
+  }
+
+  add(row: object): void {
+    if (!this.picker) {
+      this.columns ??= Object.keys(row).filter((k) => (row as Record<string, unknown>)[k] !== undefined)
+      const list = this.columns.map((column) => `r[${JSON.stringify(column)}]`).join(', ')
+      this.picker = new Function('r', `return [${list}]`) as (row: object) => unknown[]
+    }
+    this.rows.push(this.picker(row))
+  }
+
+  take(): BulkRows {
+    const taken: BulkRows = {
+      table: this.table,
+      columns: this.columns ?? [],
+      count: this.rows.length,
+      json: JSON.stringify(this.rows),
+      ...(this.stays ? { stays: true as const } : {}),
+    }
+    this.rows = []
+    return taken
+  }
+}
+
+export interface BulkWriter {
+  /** Writes the tables' rows in one transaction, in the order given. */
+  write(tables: readonly BulkRows[]): Promise<void>
+}
+
+/** Rows per multi-row statement on SQLite: more gains nothing measurable. */
+const SQLITE_ROWS_PER_STATEMENT = 100
+
+/** Rows per multi-row statement on MariaDB. */
+function rowsPerStatement(columns: number): number {
+  return Math.max(1, Math.min(2000, Math.floor(MAX_PARAMETERS / columns)))
+}
+
+/**
+ * Writes bulk-load batches, each in one transaction. `days` are the dates of the day numbers of
+ * compact `place_nights` rows (`days[0]` is day `firstDay`).
+ *
+ * SQLite: on the better-sqlite3 connection itself (nothing else may use it meanwhile), one
+ * `insert ... select ... from json_each(?)` per table and batch, prepared once for the whole load:
+ * SQLite reads the JSON and, for the stays, makes each night from a temporary table of the days.
+ * MariaDB: the rows as multi-row `insert` statements in a transaction of the write pool, with the
+ * foreign key and unique checks off for it (the generator makes every parent row first, and no
+ * duplicate key).
+ */
+export function bulkWriter(
+  database: Database,
+  days: { firstDay: number; dates: readonly string[] },
+): BulkWriter {
+  const connection = database.sqlite
+  if (database.dialect === 'sqlite' && connection) {
+    const statements = new Map<string, BetterSqlite3.Statement>()
+    // The day table is temporary, made when first needed (a change of temp_store drops it).
+    const dayTable = () => {
+      const made = connection.prepare("select 1 from temp.sqlite_master where name = 'bulk_days'").get()
+      if (made) return
+      statements.clear()
+      connection.exec('create temp table bulk_days (day integer primary key, night text not null)')
+      const addDay = connection.prepare('insert into temp.bulk_days (day, night) values (?, ?)')
+      days.dates.forEach((night, i) => {
+        addDay.run(days.firstDay + i, night)
+      })
+    }
+    const statement = (rows: BulkRows, count: number) => {
+      const key = `${rows.table}:${rows.stays ? 'stays' : rows.columns.join(',')}:${count}`
+      let found = statements.get(key)
+      if (!found) {
+        const quoted = rows.columns.map((c) => `"${c}"`).join(', ')
+        const tuple = `(${rows.columns.map(() => '?').join(', ')})`
+        found = connection.prepare(
+          rows.stays
+            ? `insert into "${rows.table}" ("place_id", "night", "kind", "booking_id", "source", "created_at")
+               select s.value ->> 0, d.night, iif(s.value ->> 3 is null, 'blocked', 'booking'), s.value ->> 3,
+                 iif(s.value ->> 3 is null, 'host', 'booking'), s.value ->> 4
+               from json_each(?) s join temp.bulk_days d on d.day >= s.value ->> 1 and d.day < (s.value ->> 1) + (s.value ->> 2)`
+            : `insert into "${rows.table}" (${quoted}) values ${new Array<string>(count).fill(tuple).join(', ')}`,
+        )
+        statements.set(key, found)
+      }
+      return found
+    }
+    const writeAll = connection.transaction((tables: readonly BulkRows[]) => {
+      if (tables.some((rows) => rows.stays)) dayTable()
+      for (const rows of tables) {
+        if (rows.count === 0) continue
+        if (rows.stays) {
+          statement(rows, 0).run(rows.json)
+          continue
+        }
+        // Other rows are bound as values, SQLITE_ROWS_PER_STATEMENT rows a statement (measured
+        // cheaper than json_each for wide rows, whose every value SQLite would look up in the JSON).
+        const values = JSON.parse(rows.json) as unknown[][]
+        const chunk = SQLITE_ROWS_PER_STATEMENT
+        let row = 0
+        if (values.length >= chunk) {
+          const multi = statement(rows, chunk)
+          for (; row + chunk <= values.length; row += chunk) multi.run(values.slice(row, row + chunk).flat())
+        }
+        if (row < values.length) {
+          const single = statement(rows, 1)
+          for (; row < values.length; row++) single.run(values[row]!)
+        }
+      }
+    })
+    return { write: async (tables) => writeAll(tables) }
+  }
+  const dayOf = (day: number) => days.dates[day - days.firstDay]!
+  return {
+    write: (tables) =>
+      database.write.transaction().execute(async (trx) => {
+        await trx.executeQuery(CompiledQuery.raw('set foreign_key_checks = 0, unique_checks = 0'))
+        try {
+          for (const rows of tables) {
+            if (rows.count === 0) continue
+            let columns = rows.columns
+            let values = JSON.parse(rows.json) as unknown[][]
+            if (rows.stays) {
+              columns = ['place_id', 'night', 'kind', 'booking_id', 'source', 'created_at']
+              const nights: unknown[][] = []
+              for (const [placeId, first, count, bookingId, at] of values as [
+                string,
+                number,
+                number,
+                string | null,
+                string,
+              ][]) {
+                const kind = bookingId === null ? 'blocked' : 'booking'
+                const source = bookingId === null ? 'host' : 'booking'
+                for (let day = first; day < first + count; day++)
+                  nights.push([placeId, dayOf(day), kind, bookingId, source, at])
+              }
+              values = nights
+            }
+            const chunk = rowsPerStatement(columns.length)
+            const tuple = `(${columns.map(() => '?').join(', ')})`
+            const head = `insert into \`${rows.table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) values `
+            for (let row = 0; row < values.length; row += chunk) {
+              const slice = values.slice(row, row + chunk)
+              await trx.executeQuery(
+                CompiledQuery.raw(
+                  head + new Array<string>(slice.length).fill(tuple).join(', '),
+                  slice.flat(),
+                ),
+              )
+            }
+          }
+        } finally {
+          await trx.executeQuery(CompiledQuery.raw('set foreign_key_checks = 1, unique_checks = 1'))
+        }
+      }),
+  }
 }
 
 /** Placeholders per statement: under SQLite's and MariaDB's limits (32,766 and 65,535). */
 const MAX_PARAMETERS = 30_000
-
-/**
- * Inserts `rows` into `table` with multi-row `insert` statements written here rather than built
- * by Kysely, whose compiling of every row costs a load as much as a third of SQLite's own time.
- * Statements of a full chunk are the same text, so the driver's cache of prepared statements
- * reuses them. Rows are grouped by the columns they give (a missing column gets its default).
- */
-export async function insertRows(
-  database: Pick<Database, 'dialect'>,
-  db: Pick<Kysely<unknown>, 'executeQuery'>,
-  table: string,
-  rows: readonly object[],
-): Promise<void> {
-  const quote = (name: string) => (database.dialect === 'sqlite' ? `"${name}"` : `\`${name}\``)
-  const groups = new Map<string, { columns: string[]; rows: Record<string, unknown>[] }>()
-  for (const row of rows as Record<string, unknown>[]) {
-    const columns = Object.keys(row).filter((column) => row[column] !== undefined)
-    const signature = columns.join(',')
-    let group = groups.get(signature)
-    if (!group) {
-      group = { columns, rows: [] }
-      groups.set(signature, group)
-    }
-    group.rows.push(row)
-  }
-  for (const { columns, rows: group } of groups.values()) {
-    const perStatement = Math.max(1, Math.min(2000, Math.floor(MAX_PARAMETERS / columns.length)))
-    const head = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values `
-    const tuple = `(${columns.map(() => '?').join(', ')})`
-    for (let i = 0; i < group.length; i += perStatement) {
-      const chunk = group.slice(i, i + perStatement)
-      const parameters: unknown[] = []
-      for (const row of chunk) for (const column of columns) parameters.push(row[column])
-      const text = head + new Array<string>(chunk.length).fill(tuple).join(', ')
-      await db.executeQuery(CompiledQuery.raw(text, parameters))
-    }
-  }
-}

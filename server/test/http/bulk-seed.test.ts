@@ -84,7 +84,7 @@ describeEachDriver('bulk seed', (t) => {
     expect(search.body.total).toBeGreaterThan(150)
   })
 
-  it('gives the same rows for the same seed, on any database, and refuses to add a seed twice', async () => {
+  it('gives the same rows for the same seed, on any database, generated in a worker thread or not, and refuses to add a seed twice', async () => {
     const options = { places: 40, nights: 300, seed: 99, fees, anchor: '2030-01-01' }
     const snapshot = async (database: Database) => ({
       places: await database.write
@@ -120,7 +120,8 @@ describeEachDriver('bulk seed', (t) => {
     const elsewhere = createDatabase('sqlite::memory:')
     try {
       await migrateUp(elsewhere)
-      await bulkSeed(elsewhere, options)
+      // Here in this thread; above in the worker thread of the built code (`npm run build` first).
+      await bulkSeed(elsewhere, { ...options, inline: true })
       const here = await snapshot(t().app.database)
       expect(here.nights).toHaveLength(300)
       expect(here.places.length).toBeGreaterThan(30)
@@ -138,8 +139,19 @@ describeEachDriver('bulk seed', (t) => {
 
   it('builds the indexes (and SQLite triggers) it drops for the load again, and mends a load cut short', async () => {
     const before = await schema()
+    const sqlite = t().app.database.sqlite
+    const settings = () =>
+      sqlite && {
+        journal: sqlite.pragma('journal_mode', { simple: true }),
+        synchronous: sqlite.pragma('synchronous', { simple: true }),
+        foreignKeys: sqlite.pragma('foreign_keys', { simple: true }),
+      }
+    const settingsBefore = settings()
     await bulkSeed(t().app.database, { places: 50, nights: 200, seed: 11, fees, batchPlaces: 16 })
     expect(await schema()).toEqual(before)
+    // SQLite's settings for the load (no journal, no sync, no foreign key checks) are put back.
+    expect(settings()).toEqual(settingsBefore)
+    if (sqlite) expect(settingsBefore).toMatchObject({ foreignKeys: 1 })
     // A load that stopped after dropping them: the next one builds them first.
     await dropSecondaryIndexes(t().app.database, ['places', 'place_nights'])
     expect((await schema()).length).toBeLessThan(before.length)

@@ -99,6 +99,21 @@ export interface Candidate {
 
 export type PageRow = PlaceRow & { overrides?: string | null }
 
+/**
+ * The candidates in the search's order, as far as `limit` (`ORDER BY ... LIMIT` in the database):
+ * every sort but distance. The order is the service's: the sort key, then the id. A price is
+ * compared as `price_minor` times the scale of its currency (`priceScales`, 100 for the others), so
+ * in 1/10^4 of a major unit whatever the currency's decimals.
+ */
+export interface CandidateOrder {
+  sort: 'price' | '-price' | 'rating' | 'newest'
+  /** Only the candidates after this position of the order (the service's sort key and id). */
+  after?: { key: number[]; id: string }
+  limit: number
+  /** Scale of `price_minor` by currency, for the currencies whose scale is not 100. */
+  priceScales: { currencies: string[]; scale: number }[]
+}
+
 /** The terms a stay is checked against, for the places whose notice and window depend on their time zone. */
 export type StayTerms = Pick<
   PlaceRow,
@@ -281,7 +296,62 @@ export class SearchRepository {
     return query
   }
 
-  private candidatesQuery(filter: SearchFilter, columns: CandidateColumns, bits: BitCache) {
+  /** The ORDER BY and LIMIT of an ordered candidates query, and its keyset condition after a position. */
+  private ordered(query: PlacesQuery, order: CandidateOrder): PlacesQuery {
+    const scaled = () => {
+      const whens = order.priceScales.map(
+        (s) => sql`when places.currency in (${sql.join(s.currencies)}) then ${sql.lit(s.scale)}`,
+      )
+      return sql<number>`(places.price_minor * case ${sql.join(whens, sql` `)} else 100 end)`
+    }
+    const after = order.after
+    const id = sql.ref('places.id')
+    switch (order.sort) {
+      case 'price':
+      case '-price': {
+        const price = scaled()
+        if (after) {
+          const k = order.sort === 'price' ? after.key[0]! : -after.key[0]!
+          const beyond = order.sort === 'price' ? sql`${price} > ${k}` : sql`${price} < ${k}`
+          query = query.where(sql<boolean>`(${beyond} or (${price} = ${k} and ${id} > ${after.id}))`)
+        }
+        return query
+          .orderBy(sql`${price} ${sql.raw(order.sort === 'price' ? 'asc' : 'desc')}`)
+          .orderBy('places.id', 'asc')
+          .limit(order.limit)
+      }
+      case 'rating': {
+        if (after) {
+          const [avg, count] = [-after.key[0]!, -after.key[1]!]
+          query = query.where(
+            sql<boolean>`(places.rating_avg < ${avg} or (places.rating_avg = ${avg} and (places.rating_count < ${count}
+              or (places.rating_count = ${count} and ${id} > ${after.id}))))`,
+          )
+        }
+        return query
+          .orderBy('places.rating_avg', 'desc')
+          .orderBy('places.rating_count', 'desc')
+          .orderBy('places.id', 'asc')
+          .limit(order.limit)
+      }
+      case 'newest': {
+        if (after) {
+          const at = new Date(-after.key[0]!).toISOString()
+          query = query.where(
+            sql<boolean>`(places.created_at < ${at} or (places.created_at = ${at} and ${id} > ${after.id}))`,
+          )
+        }
+        return query.orderBy('places.created_at', 'desc').orderBy('places.id', 'asc').limit(order.limit)
+      }
+    }
+  }
+
+  private candidatesQuery(
+    filter: SearchFilter,
+    columns: CandidateColumns,
+    bits: BitCache,
+    order?: CandidateOrder,
+  ) {
     const selections: AliasedRawBuilder<unknown, string>[] = [
       sql.ref('places.id').as('id'),
       sql.ref('places.price_minor').as('price_minor'),
@@ -320,13 +390,26 @@ export class SearchRepository {
         )
       })
     }
-    return this.matching(filter, bits).select(selections)
+    const query = this.matching(filter, bits)
+    return (order ? this.ordered(query, order) : query).select(selections)
   }
 
-  /** Every published place the filter matches, with what sorting, facets and the rule checks need. */
-  async candidates(filter: SearchFilter, columns: CandidateColumns): Promise<Candidate[]> {
+  /**
+   * The published places the filter matches, with what sorting, facets and the rule checks need:
+   * all of them, or with `order` the first `order.limit` in the search's order (after `order.after`).
+   */
+  async candidates(
+    filter: SearchFilter,
+    columns: CandidateColumns,
+    order?: CandidateOrder,
+  ): Promise<Candidate[]> {
     let bits = await this.bitsFor(filter.amenityIds)
-    const rows = (await this.candidatesQuery(filter, columns, bits).execute()) as unknown as (Candidate & {
+    const rows = (await this.candidatesQuery(
+      filter,
+      columns,
+      bits,
+      order,
+    ).execute()) as unknown as (Candidate & {
       amenity_mask?: number | null
     })[]
     if (columns.amenityBits.length === 0) return rows
@@ -415,7 +498,11 @@ export class SearchRepository {
    * The plans the database chooses (EXPLAIN QUERY PLAN / EXPLAIN) for the candidates query and,
    * with dates, for the availability of a batch of candidates (the `query` column says which).
    */
-  async explain(filter: SearchFilter, columns: CandidateColumns): Promise<Record<string, unknown>[]> {
+  async explain(
+    filter: SearchFilter,
+    columns: CandidateColumns,
+    order?: CandidateOrder,
+  ): Promise<Record<string, unknown>[]> {
     const bits = await this.bitsFor(filter.amenityIds)
     const prefix = this.db.dialect === 'sqlite' ? 'explain query plan ' : 'explain '
     const plan = async (name: string, compiled: { sql: string; parameters: readonly unknown[] }) => {
@@ -424,7 +511,7 @@ export class SearchRepository {
       )
       return result.rows.map((row) => ({ query: name, ...row }))
     }
-    const rows = await plan('candidates', this.candidatesQuery(filter, columns, bits).compile())
+    const rows = await plan('candidates', this.candidatesQuery(filter, columns, bits, order).compile())
     if (filter.stay && !this.nightsInCandidates) {
       const { checkIn, checkOut, at } = filter.stay
       rows.push(

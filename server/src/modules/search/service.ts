@@ -20,6 +20,7 @@ import type {
   Area,
   Candidate,
   CandidateColumns,
+  CandidateOrder,
   PriceBounds,
   SearchFilter,
   SearchRepository,
@@ -254,6 +255,71 @@ export function priceHistogram(places: Pick<Candidate, 'price_minor' | 'currency
   return counts.map((count, i) => ({ min: (first + i) * width, max: (first + i + 1) * width, count }))
 }
 
+/**
+ * The candidates of a search in its order, read from the database as far as they are needed: all
+ * at once (`firstLimit` undefined: the database does not order them, they are sorted here), or
+ * `firstLimit` first and then twice as many each time, after the last one read.
+ */
+class CandidateList {
+  readonly pool: Match[] = []
+  private complete = false
+  private last: { key: SortKey; id: string } | undefined
+  private limit: number
+
+  constructor(
+    private readonly fetch: (
+      after: { key: SortKey; id: string } | undefined,
+      limit: number,
+    ) => Promise<Candidate[]>,
+    private readonly toMatch: (place: Candidate) => Match,
+    /** False for a candidate that is not a match after all (outside the radius). */
+    private readonly accept: (match: Match) => boolean,
+    after: { key: SortKey; id: string } | undefined,
+    private readonly firstLimit: number | undefined,
+  ) {
+    this.last = after
+    this.limit = firstLimit ?? 0
+  }
+
+  /** Whether there is a candidate at `index` (reading more from the database when needed). */
+  async has(index: number): Promise<boolean> {
+    while (index >= this.pool.length && !this.complete) await this.more()
+    return index < this.pool.length
+  }
+
+  private async more(): Promise<void> {
+    const rows = await this.fetch(this.last, this.limit)
+    const matches: Match[] = []
+    for (const place of rows) {
+      const match = this.toMatch(place)
+      if (this.accept(match)) matches.push(match)
+    }
+    matches.sort((a, b) => compare({ key: a.key, id: a.place.id }, { key: b.key, id: b.place.id }))
+    if (this.firstLimit === undefined) {
+      // Unordered: every candidate at once.
+      this.complete = true
+    } else {
+      this.complete = rows.length < this.limit
+      const lastRow = rows[rows.length - 1]
+      // The keyset goes on after the last row read, whether or not it was a match (radius).
+      if (lastRow) this.last = { key: this.toMatch(lastRow).key, id: lastRow.id }
+      this.limit *= 2
+    }
+    for (const match of matches) this.pool.push(match)
+  }
+}
+
+let scales: { currencies: string[]; scale: number }[] | undefined
+
+/** The scale of `price_minor` by currency (to 1/10^4 of a major unit), for those not at 100. */
+function priceScales(): { currencies: string[]; scale: number }[] {
+  scales ??= [...currenciesByDigits()].map(([digits, currencies]) => ({
+    currencies,
+    scale: 10 ** (PRICE_SCALE_DIGITS - digits),
+  }))
+  return scales
+}
+
 interface ParsedSearch {
   filter: SearchFilter
   near: { lat: number; lng: number } | undefined
@@ -317,31 +383,60 @@ export class SearchService {
     const amenities = await this.deps.search.amenities()
     const columns = this.columnsFor(parsed, amenities)
     // The candidates pass every filter the index entries answer (area, text, price from the stored
-    // base price, guests, stay length and the rules that hold in every time zone, amenities). Only
-    // their sort keys are computed before they are put in the search's order.
-    const pool: Match[] = []
-    for (const place of await this.deps.search.candidates(parsed.filter, columns)) {
-      const distance = parsed.near
-        ? distanceKm(parsed.near.lat, parsed.near.lng, place.latitude!, place.longitude!)
-        : undefined
-      if (parsed.radiusKm !== undefined && distance! > parsed.radiusKm) continue
-      pool.push({ place, distance, key: sortKey(parsed.sort, place, distance) })
-    }
-    if (pool.length === 0) return empty
-    pool.sort((a, b) => compare({ key: a.key, id: a.place.id }, { key: b.key, id: b.place.id }))
-
-    // Then they are visited in that order, and only as far as the answer needs: the first
-    // exactTotalMax + 1 matches (the total and facets) and the page after the cursor.
-    const visit = this.visitor(pool, parsed.stay, parsed.filter.stay?.at, now)
+    // base price, guests, stay length and the rules that hold in every time zone, amenities). Every
+    // sort but distance is the database's (ORDER BY with a LIMIT, continued after the last one read
+    // when more are needed); by distance, they are all read and put in order here.
     const cap = this.deps.options.exactTotalMax
-    const head = await visit(0, cap + 1)
-    const capped = head.length > cap
-    const counted = capped ? head.slice(0, cap) : head
+    const ordered = parsed.sort !== 'distance'
+    const list = (after: { key: SortKey; id: string } | undefined, wanted: number) =>
+      new CandidateList(
+        (from, limit) =>
+          this.deps.search.candidates(
+            parsed.filter,
+            columns,
+            ordered
+              ? {
+                  sort: parsed.sort as CandidateOrder['sort'],
+                  after: from,
+                  limit,
+                  priceScales: priceScales(),
+                }
+              : undefined,
+          ),
+        (place) => {
+          const distance = parsed.near
+            ? distanceKm(parsed.near.lat, parsed.near.lng, place.latitude!, place.longitude!)
+            : undefined
+          return { place, distance, key: sortKey(parsed.sort, place, distance) }
+        },
+        (match) => parsed.radiusKm === undefined || match.distance! <= parsed.radiusKm,
+        after,
+        // A quarter more than wanted: some candidates turn out booked.
+        ordered ? Math.ceil(wanted * 1.25) + 8 : undefined,
+      )
+
+    // They are visited in that order, and only as far as the answer needs: the first
+    // exactTotalMax + 1 matches (the total and facets) and the page after the cursor.
+    const after = parsed.after
+    const head = list(undefined, Math.max(cap, after ? 0 : parsed.limit) + 1)
+    if (!(await head.has(0))) return empty
+    const visitHead = this.visitor(head, parsed.stay, parsed.filter.stay?.at, now)
+    const first = await visitHead(0, cap + 1)
+    const capped = first.length > cap
+    const counted = capped ? first.slice(0, cap) : first
     if (counted.length === 0) return empty
 
-    const after = parsed.after
-    const start = after ? pool.findIndex((m) => compare({ key: m.key, id: m.place.id }, after) > 0) : 0
-    const found = start < 0 ? [] : await visit(start, parsed.limit + 1)
+    let found: Match[]
+    if (!after) {
+      found = await visitHead(0, parsed.limit + 1)
+    } else if (ordered) {
+      // The page: the candidates after the cursor, read from there.
+      const page = list(after, parsed.limit + 1)
+      found = await this.visitor(page, parsed.stay, parsed.filter.stay?.at, now)(0, parsed.limit + 1)
+    } else {
+      const start = head.pool.findIndex((m) => compare({ key: m.key, id: m.place.id }, after) > 0)
+      found = start < 0 ? [] : await visitHead(start, parsed.limit + 1)
+    }
     const page = found.slice(0, parsed.limit)
     const hasMore = found.length > parsed.limit
     return {
@@ -357,16 +452,22 @@ export class SearchService {
   }
 
   /**
-   * `visit(from, wanted)`: the first `wanted` matches among `pool[from..]` (already in the search's
-   * order). Without dates every candidate matches. With dates the candidates are checked in batches
-   * (the stay rules that depend on the listing's time zone, then, unless the candidates query did,
-   * one availability statement per batch), each at most once per search, the batch sized after
-   * what is still wanted.
+   * `visit(from, wanted)`: the first `wanted` matches among the list's candidates from `from` on (in
+   * the search's order). Without dates every candidate matches. With dates the candidates are
+   * checked in batches (the stay rules that depend on the listing's time zone, then, unless the
+   * candidates query did, one availability statement per batch), each at most once per search, the
+   * batch sized after what is still wanted.
    */
-  private visitor(pool: Match[], stay: Stay | undefined, at: string | undefined, now: number) {
-    if (!stay) return async (from: number, wanted: number) => pool.slice(from, from + wanted)
+  private visitor(list: CandidateList, stay: Stay | undefined, at: string | undefined, now: number) {
+    const pool = list.pool
+    if (!stay) {
+      return async (from: number, wanted: number): Promise<Match[]> => {
+        await list.has(from + wanted - 1)
+        return pool.slice(from, from + wanted)
+      }
+    }
     const nights = { checkIn: stay.check_in, checkOut: stay.check_out, at: at! }
-    const verdicts: (boolean | undefined)[] = new Array(pool.length)
+    const verdicts: (boolean | undefined)[] = []
     const check = async (indexes: number[]) => {
       const batch = indexes.map((i) => pool[i]!.place)
       const allowed = await this.allowedStays(batch, stay, now)
@@ -386,10 +487,11 @@ export class SearchService {
     }
     return async (from: number, wanted: number): Promise<Match[]> => {
       const found: Match[] = []
-      for (let i = from; i < pool.length && found.length < wanted; i++) {
+      for (let i = from; found.length < wanted && (await list.has(i)); i++) {
         if (verdicts[i] === undefined) {
           // A few more than still wanted: some candidates turn out booked.
           const size = Math.max(VISIT_BATCH_MIN, Math.ceil((wanted - found.length) * 1.25))
+          await list.has(i + size - 1)
           const unchecked: number[] = []
           for (let j = i; j < pool.length && unchecked.length < size; j++) {
             if (verdicts[j] === undefined) unchecked.push(j)
@@ -405,9 +507,18 @@ export class SearchService {
   /** The query plan of the database's part of a search, for benchmarks and tuning. */
   async explain(query: SearchQueryInput): Promise<Record<string, unknown>[]> {
     const parsed = await this.parse(query, this.deps.now())
+    const order: CandidateOrder | undefined =
+      parsed.sort === 'distance'
+        ? undefined
+        : {
+            sort: parsed.sort,
+            limit: Math.max(this.deps.options.exactTotalMax, parsed.limit) + 1,
+            priceScales: priceScales(),
+          }
     return this.deps.search.explain(
       parsed.filter,
       this.columnsFor(parsed, await this.deps.search.amenities()),
+      order,
     )
   }
 
