@@ -177,8 +177,9 @@ const savedSettings = new WeakMap<
 
 /**
  * One table's rows of a bulk-load batch, as JSON (an array of rows, each an array of the values of
- * `columns`): made where the rows are generated (a worker thread), handed over as one string, and
- * read by SQLite itself (`json_each`), so the thread that writes does no work per value.
+ * `columns`): made where the rows are generated (a worker thread) and handed over as one string.
+ * The writer parses it and binds the values, except for the stays, which SQLite reads itself
+ * (`json_each`) and expands into nights.
  *
  * `stays` is the compact form of `place_nights`: one row per stay `[place_id, first day, nights,
  * booking_id or null, created_at]`, the day counted in the load's day table (`BulkWriter.days`);
@@ -192,6 +193,9 @@ export interface BulkRows {
   json: string
   stays?: true
 }
+
+/** The columns of `place_nights` that a stay's nights are written with. */
+const NIGHT_COLUMNS = ['place_id', 'night', 'kind', 'booking_id', 'source', 'created_at'] as const
 
 /** The columns of the compact `place_nights` rows (see `BulkRows.stays`). */
 export const STAY_COLUMNS = ['place_id', 'day', 'nights', 'booking_id', 'created_at'] as const
@@ -291,7 +295,7 @@ export function bulkWriter(
         const tuple = `(${rows.columns.map(() => '?').join(', ')})`
         found = connection.prepare(
           rows.stays
-            ? `insert into "${rows.table}" ("place_id", "night", "kind", "booking_id", "source", "created_at")
+            ? `insert into "${rows.table}" (${NIGHT_COLUMNS.map((c) => `"${c}"`).join(', ')})
                select s.value ->> 0, d.night, iif(s.value ->> 3 is null, 'blocked', 'booking'), s.value ->> 3,
                  iif(s.value ->> 3 is null, 'host', 'booking'), s.value ->> 4
                from json_each(?) s join temp.bulk_days d on d.day >= s.value ->> 1 and d.day < (s.value ->> 1) + (s.value ->> 2)`
@@ -334,10 +338,10 @@ export function bulkWriter(
         try {
           for (const rows of tables) {
             if (rows.count === 0) continue
-            let columns = rows.columns
+            let columns: readonly string[] = rows.columns
             let values = JSON.parse(rows.json) as unknown[][]
             if (rows.stays) {
-              columns = ['place_id', 'night', 'kind', 'booking_id', 'source', 'created_at']
+              columns = NIGHT_COLUMNS
               const nights: unknown[][] = []
               for (const [placeId, first, count, bookingId, at] of values as [
                 string,

@@ -320,6 +320,18 @@ function priceScales(): { currencies: string[]; scale: number }[] {
   return scales
 }
 
+/**
+ * How the database orders a search's candidates (`ORDER BY ... LIMIT`, after a position): for every
+ * sort but distance, which is sorted here once every candidate is read (undefined).
+ */
+function candidateOrder(
+  sort: SearchSort,
+  limit: number,
+  after?: { key: SortKey; id: string },
+): CandidateOrder | undefined {
+  return sort === 'distance' ? undefined : { sort, after, limit, priceScales: priceScales() }
+}
+
 interface ParsedSearch {
   filter: SearchFilter
   near: { lat: number; lng: number } | undefined
@@ -391,18 +403,7 @@ export class SearchService {
     const list = (after: { key: SortKey; id: string } | undefined, wanted: number) =>
       new CandidateList(
         (from, limit) =>
-          this.deps.search.candidates(
-            parsed.filter,
-            columns,
-            ordered
-              ? {
-                  sort: parsed.sort as CandidateOrder['sort'],
-                  after: from,
-                  limit,
-                  priceScales: priceScales(),
-                }
-              : undefined,
-          ),
+          this.deps.search.candidates(parsed.filter, columns, candidateOrder(parsed.sort, limit, from)),
         (place) => {
           const distance = parsed.near
             ? distanceKm(parsed.near.lat, parsed.near.lng, place.latitude!, place.longitude!)
@@ -507,18 +508,10 @@ export class SearchService {
   /** The query plan of the database's part of a search, for benchmarks and tuning. */
   async explain(query: SearchQueryInput): Promise<Record<string, unknown>[]> {
     const parsed = await this.parse(query, this.deps.now())
-    const order: CandidateOrder | undefined =
-      parsed.sort === 'distance'
-        ? undefined
-        : {
-            sort: parsed.sort,
-            limit: Math.max(this.deps.options.exactTotalMax, parsed.limit) + 1,
-            priceScales: priceScales(),
-          }
     return this.deps.search.explain(
       parsed.filter,
       this.columnsFor(parsed, await this.deps.search.amenities()),
-      order,
+      candidateOrder(parsed.sort, Math.max(this.deps.options.exactTotalMax, parsed.limit) + 1),
     )
   }
 
