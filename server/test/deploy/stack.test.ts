@@ -1,8 +1,8 @@
 // scripts/stack.sh: the production topology on one machine (NGINX with a local CA, two hbnb serve,
 // worker, beat, a MariaDB primary and replica, Redis, a RabbitMQ node, all of its own) comes up,
-// answers over HTTPS, reads from its replica, reports its state, is left alone by a second `up`, and
-// `down` stops exactly the processes it started and deletes their data; the machine's MariaDB and
-// RabbitMQ are left alone.
+// answers over HTTPS, reads from its replica, reports its state, is left alone by a second `up`,
+// `down --keep-data` stops it and a new `up` finds its data again, and `down` stops exactly the
+// processes it started and deletes their data; the machine's MariaDB and RabbitMQ are left alone.
 import { execFile, execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { request } from 'node:https'
@@ -22,9 +22,9 @@ describe.runIf(MYSQL && (NGINX || process.env.CI === 'true'))('scripts/stack.sh'
   let apiPorts: number[]
   let mariadbPorts: number[]
 
-  function stack(command: string): Promise<{ code: number; out: string }> {
+  function stack(...args: string[]): Promise<{ code: number; out: string }> {
     return new Promise((resolve) => {
-      execFile(STACK, [command], { env, timeout: 240_000 }, (error, stdout, stderr) =>
+      execFile(STACK, args, { env, timeout: 240_000 }, (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }),
       )
     })
@@ -41,6 +41,28 @@ describe.runIf(MYSQL && (NGINX || process.env.CI === 'true'))('scripts/stack.sh'
     } catch {
       return false
     }
+  }
+
+  /** A request through the stack's NGINX over HTTPS, trusting the stack's own CA. */
+  function https(
+    method: string,
+    path: string,
+    { body, token }: { body?: unknown; token?: string } = {},
+  ): Promise<{ status: number; body: string }> {
+    const ca = readFileSync(join(dir, 'tls', 'ca.pem'))
+    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' }
+    if (token) headers.authorization = `Bearer ${token}`
+    return new Promise((resolve, reject) => {
+      request({ host: 'localhost', port: httpsPort, method, path, ca, headers }, (response) => {
+        let text = ''
+        response.on('data', (chunk) => {
+          text += chunk
+        })
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }))
+      })
+        .once('error', reject)
+        .end(body === undefined ? undefined : JSON.stringify(body))
+    })
   }
 
   beforeAll(async () => {
@@ -86,7 +108,7 @@ describe.runIf(MYSQL && (NGINX || process.env.CI === 'true'))('scripts/stack.sh'
     }
   }
 
-  it('comes up, answers over HTTPS through NGINX, and goes down', async () => {
+  it('comes up, answers over HTTPS through NGINX, keeps its data over `down --keep-data`, and goes down', async () => {
     const machine = machineServices()
     const up = await stack('up')
     expect(up.code, up.out).toBe(0)
@@ -132,18 +154,7 @@ describe.runIf(MYSQL && (NGINX || process.env.CI === 'true'))('scripts/stack.sh'
     )
     expect(readFileSync(join(dir, 'rabbitmq', 'enabled_plugins'), 'utf8').trim()).toBe('[].')
 
-    const ca = readFileSync(join(dir, 'tls', 'ca.pem'))
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      request({ host: 'localhost', port: httpsPort, path: '/api/v1/amenities', ca }, (response) => {
-        let body = ''
-        response.on('data', (chunk) => {
-          body += chunk
-        })
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
-      })
-        .once('error', reject)
-        .end()
-    })
+    const answer = await https('GET', '/api/v1/amenities')
     expect(answer.status).toBe(200)
     expect(JSON.parse(answer.body).length).toBeGreaterThan(0)
 
@@ -164,9 +175,29 @@ describe.runIf(MYSQL && (NGINX || process.env.CI === 'true'))('scripts/stack.sh'
     expect(again.code, again.out).toBe(0)
     expect(pidFiles.map(pidOf)).toEqual(pids)
 
+    // `down --keep-data`, then `up`: new processes, the same databases.
+    const password = /^HBNB_ADMIN_PASSWORD=(.*)$/m.exec(readFileSync(join(dir, 'secrets.env'), 'utf8'))?.[1]
+    const login = await https('POST', '/api/v1/auth/login', { body: { email: 'admin@hbnb.io', password } })
+    expect(login.status, login.body).toBe(200)
+    const token = JSON.parse(login.body).access_token as string
+    const kept = await https('POST', '/api/v1/amenities/', { body: { name: 'Kept across restarts' }, token })
+    expect(kept.status, kept.body).toBe(201)
+    const pause = await stack('down', '--keep-data')
+    expect(pause.code, pause.out).toBe(0)
+    for (const pid of pids) expect(runs(pid), `pid ${pid}`).toBe(false)
+    expect(existsSync(join(dir, 'mariadb', 'primary'))).toBe(true)
+    const resumed = await stack('up')
+    expect(resumed.code, resumed.out).toBe(0)
+    const newPids = pidFiles.map(pidOf)
+    for (const pid of newPids) expect(pids).not.toContain(pid)
+    const amenities = await https('GET', '/api/v1/amenities/')
+    expect(JSON.parse(amenities.body)).toContainEqual(
+      expect.objectContaining({ id: JSON.parse(kept.body).id, name: 'Kept across restarts' }),
+    )
+
     const down = await stack('down')
     expect(down.code, down.out).toBe(0)
-    for (const pid of pids) expect(runs(pid), `pid ${pid}`).toBe(false)
+    for (const pid of newPids) expect(runs(pid), `pid ${pid}`).toBe(false)
     const after = await stack('status')
     for (const role of ['nginx', 'serve1', 'mariadb', 'replica', 'rabbitmq']) {
       expect(after.out, after.out).toMatch(new RegExp(`^${role}\\s+stopped`, 'm'))
@@ -177,5 +208,5 @@ describe.runIf(MYSQL && (NGINX || process.env.CI === 'true'))('scripts/stack.sh'
     expect(existsSync(join(dir, 'tls', 'ca.pem'))).toBe(true)
     // The machine's MariaDB and RabbitMQ are as they were.
     expect(machineServices()).toEqual(machine)
-  }, 240_000)
+  }, 480_000)
 })
