@@ -6,7 +6,9 @@
 // much CPU per request as a worker, which caps what 2 workers can show on 2 cores); the table says
 // which, and what it used.
 // Settings: BENCH_DURATION (seconds per target, default 10), BENCH_WARMUP (default 2),
-// BENCH_LOAD=autocannon to use autocannon even where wrk is installed.
+// BENCH_LOAD=autocannon to use autocannon even where wrk is installed, BENCH_PIPELINE (wrk only: requests
+// sent at a time on each connection, default 1; 4 cuts wrk's own CPU per request several times, for a
+// 2-core machine where wrk's share caps what 2 workers can show).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -44,6 +46,7 @@ async function main() {
     connections: CONNECTIONS,
     duration: number('BENCH_DURATION', 10),
     warmup: number('BENCH_WARMUP', 2),
+    pipeline: Math.max(1, Math.floor(number('BENCH_PIPELINE', 1))),
   }
   const workDir = mkdtempSync(join(tmpdir(), 'hbnb-bench-pool-'))
   atExit(() => rmSync(workDir, { recursive: true, force: true }))
@@ -60,7 +63,8 @@ async function main() {
   const endpoint = { method: 'GET', path: `/api/v1/places/${place.id}` }
   const generator = process.env.BENCH_LOAD !== 'autocannon' && wrkAvailable() ? 'wrk' : 'autocannon'
   log(
-    `load generator: ${generator}${generator === 'autocannon' ? ' (apt-get install wrk for a lighter one)' : ''}`,
+    `load generator: ${generator}${generator === 'autocannon' ? ' (apt-get install wrk for a lighter one)' : ''}` +
+      (generator === 'wrk' && load.pipeline > 1 ? `, ${load.pipeline} requests at a time per connection` : ''),
   )
   const measureLoad = (url, watch) =>
     generator === 'wrk' ? measureWithWrk(url, load, watch) : measure(url, endpoint, load, watch)
