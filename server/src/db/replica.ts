@@ -66,16 +66,18 @@ export function timedPool(pool: Pool, timeoutMs: number) {
   }
 }
 
-/** The `reason` label of hbnb_db_replica_out_of_rotation_total for a problem. */
+/** How a problem starts, and its `reason` label in hbnb_db_replica_out_of_rotation_total. */
+const REMOVAL_REASONS = [
+  ['unreachable', 'unreachable'],
+  ['query timed out', 'query_timeout'],
+  ['query failed', 'query_failed'],
+  ['replication stopped', 'replication_stopped'],
+  ['lagging', 'lagging'],
+  ['not a replica', 'not_a_replica'],
+] as const
+
 function reasonOf(problem: string): string {
-  for (const [start, reason] of [
-    ['unreachable', 'unreachable'],
-    ['query timed out', 'query_timeout'],
-    ['query failed', 'query_failed'],
-    ['replication stopped', 'replication_stopped'],
-    ['lagging', 'lagging'],
-    ['not a replica', 'not_a_replica'],
-  ] as const) {
+  for (const [start, reason] of REMOVAL_REASONS) {
     if (problem.startsWith(start)) return reason
   }
   return 'other'
@@ -115,6 +117,14 @@ export class Replica implements ReplicaState {
     this.driver = new MysqlDialect({ pool: pool as Pool }).createDriver()
     replicaHealthy.set({ pool: this.poolLabel }, 0)
     for (const metric of [dbQueries, dbQueryErrors]) startAtZero(metric, [{ pool: this.poolLabel }])
+    // At zero from the start, so that `increase()` sees the first removal too.
+    startAtZero(
+      replicaRemovals,
+      [...REMOVAL_REASONS.map(([, reason]) => reason), 'other'].map((reason) => ({
+        pool: this.poolLabel,
+        reason,
+      })),
+    )
   }
 
   /** Checks now, then every interval until `stop()`. */
