@@ -4,9 +4,9 @@
 // route's compiled serializer of its item schema and encoded straight into one growing buffer: no
 // string of the page exists, and no string is measured before it is written.
 import type { FastifyReply } from 'fastify'
-import type { TSchema } from 'typebox'
 import type { Serialize } from '../infra/cache/index.js'
 import type { SerializeItem } from '../infra/cache/item-bytes.js'
+import type { TSchema } from '../json-schema.js'
 
 const OPEN = 0x5b
 const COMMA = 0x2c

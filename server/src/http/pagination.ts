@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { TSchema } from 'typebox'
 import type { Page, PageRequest } from '../domain/pages.js'
+import type { TSchema } from '../json-schema.js'
 import { itemSerializerOf, jsonArrayBytes } from './json-array.js'
 
 export interface PageSizes {

@@ -1,4 +1,4 @@
-import Type from 'typebox'
+import * as Type from '../json-schema.js'
 
 export const ErrorResponse = Type.Object(
   {

@@ -1,7 +1,6 @@
 import { createServer, maxHeaderSize } from 'node:http'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.js'
 import type { ResponseCache } from '../infra/cache/index.js'
@@ -34,7 +33,7 @@ import { CachedResponses } from './cached-response.js'
 import { clientAddressOf, linkBaseOf } from './client-address.js'
 import { clientErrorHandler } from './client-errors.js'
 import { Compressor, compressible, encodedEtag, encodingFor, varyWithEncoding } from './compression.js'
-import type { HttpApp, HttpContext } from './context.js'
+import type { HttpApp, HttpContext, SchemaTypeProvider } from './context.js'
 import { corsHeaders, corsHeadersFor, registerCors } from './cors.js'
 import { registerErrorHandlers, sendFrameworkError } from './error-handler.js'
 import { multilineFormat, registerInputNormalization } from './input.js'
@@ -142,7 +141,7 @@ export async function createHttpServer(
       setCorsHeaders(request, reply)
       return sendFrameworkError(error, request, reply)
     },
-  }).withTypeProvider<TypeBoxTypeProvider>()
+  }).withTypeProvider<SchemaTypeProvider>()
 
   const routes: RouteKey[] = []
   registeredRoutes.set(app, routes)

@@ -1,5 +1,5 @@
 // Schema pieces shared by the modules' schemas (route-only pieces are in http/schemas.ts).
-import Type from 'typebox'
+import * as Type from '../json-schema.js'
 
 export const Timestamps = {
   created_at: Type.String({ format: 'date-time' }),

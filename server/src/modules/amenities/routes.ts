@@ -1,9 +1,9 @@
-import Type from 'typebox'
 import { serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
 import { listSerializerOf } from '../../http/json-array.js'
 import { collectionRequest } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, PageQuery } from '../../http/schemas.js'
+import * as Type from '../../json-schema.js'
 import { Amenity, AmenityBody, AmenityUpdated } from './schemas.js'
 
 export function amenityRoutes({ app, auth, services, config, cached }: HttpContext) {

@@ -1,8 +1,9 @@
 // Email verification and password reset (registered by `authRoutes`).
-import Type from 'typebox'
+
 import type { HttpContext } from '../../http/context.js'
 import { authAttemptLimits } from '../../http/rate-limit.js'
 import { bearerAuth, errors, MessageResponse } from '../../http/schemas.js'
+import * as Type from '../../json-schema.js'
 import { AccountMessages } from './account-service.js'
 
 const TokenBody = Type.Object({

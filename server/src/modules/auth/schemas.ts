@@ -1,4 +1,4 @@
-import Type from 'typebox'
+import * as Type from '../../json-schema.js'
 import { UserPublic } from '../users/schemas.js'
 
 export const LoginBody = Type.Object({

@@ -1,9 +1,9 @@
-import Type from 'typebox'
 import type { BookingStatus } from '../../db/schema.js'
 import { badRequest } from '../../errors.js'
 import type { HttpContext } from '../../http/context.js'
 import { pageRequest, sendPage } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams } from '../../http/schemas.js'
+import * as Type from '../../json-schema.js'
 import {
   Booking,
   BookingCreateBody,

@@ -1,4 +1,4 @@
-import Type from 'typebox'
+import * as Type from '../../json-schema.js'
 import { Hold as HoldSchema } from '../holds/schemas.js'
 import { CoverPhoto } from '../photos/schemas.js'
 import { Timestamps } from '../shared-schemas.js'

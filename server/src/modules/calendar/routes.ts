@@ -1,6 +1,6 @@
-import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
 import { bearerAuth, errors, IdParams } from '../../http/schemas.js'
+import * as Type from '../../json-schema.js'
 import { MAX_PRICE } from '../places/money.js'
 
 const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })

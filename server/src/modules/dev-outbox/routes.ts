@@ -1,6 +1,6 @@
-import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
 import { plainPagePolicy } from '../../http/security-headers.js'
+import * as Type from '../../json-schema.js'
 import { emailPage, OUTBOX_STYLE, outboxPage } from './page.js'
 
 /** No script at all; inline styles, which the emails shown in their sandboxed frame use. */

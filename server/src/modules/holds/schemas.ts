@@ -1,4 +1,4 @@
-import Type from 'typebox'
+import * as Type from '../../json-schema.js'
 
 const DateString = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}$',

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
-import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
 import { publicBase } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, MessageResponse } from '../../http/schemas.js'
+import * as Type from '../../json-schema.js'
 import { ExportQuery, Feed, FeedCreateBody, FeedParams, IcalSettings, SyncResult } from './schemas.js'
 
 /** A strong validator of the exact bytes sent. */

@@ -1,9 +1,10 @@
 // Conversations between guests and hosts, and their messages.
-import Type from 'typebox'
+
 import type { HttpContext } from '../../http/context.js'
 import { pageRequest, sendPage } from '../../http/pagination.js'
 import type { RouteRateLimit } from '../../http/rate-limit.js'
 import { bearerAuth, errors, IdParams, PageQuery } from '../../http/schemas.js'
+import * as Type from '../../json-schema.js'
 import {
   Conversation,
   ConversationAccess,

@@ -1,4 +1,4 @@
-import Type from 'typebox'
+import * as Type from '../../json-schema.js'
 import { MULTILINE } from '../validation.js'
 
 const PLAIN_TEXT =

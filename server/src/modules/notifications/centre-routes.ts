@@ -1,8 +1,9 @@
 // The caller's in-app notification centre.
-import Type from 'typebox'
+
 import type { HttpContext } from '../../http/context.js'
 import { pageRequest, sendPage } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, PageQuery } from '../../http/schemas.js'
+import * as Type from '../../json-schema.js'
 import { InAppNotification, ReadAllResponse, UnreadCount } from './schemas.js'
 
 const NotificationListQuery = Type.Object({

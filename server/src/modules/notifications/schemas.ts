@@ -1,4 +1,4 @@
-import Type from 'typebox'
+import * as Type from '../../json-schema.js'
 import { EMAIL_KINDS, IN_APP_KINDS, SMS_KINDS } from './preferences.js'
 
 const DESCRIPTIONS: Record<string, string> = {

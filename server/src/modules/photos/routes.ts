@@ -1,10 +1,9 @@
 import multipart from '@fastify/multipart'
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import Type from 'typebox'
 import { badRequest, notFound } from '../../errors.js'
-import type { HttpContext } from '../../http/context.js'
+import type { HttpContext, SchemaTypeProvider } from '../../http/context.js'
 import { bearerAuth, errors, IdParams, MessageResponse } from '../../http/schemas.js'
+import * as Type from '../../json-schema.js'
 import {
   CompleteUploadBody,
   DirectUpload,
@@ -59,7 +58,7 @@ export function photoRoutes({ app, auth, services, config }: HttpContext) {
 
   // The multipart parser serves this route alone: every other route keeps answering 415 to it.
   void app.register(async (scope) => {
-    const uploads = scope.withTypeProvider<TypeBoxTypeProvider>()
+    const uploads = scope.withTypeProvider<SchemaTypeProvider>()
     // One file of at most HBNB_PHOTO_MAX_BYTES, with a few short text fields.
     await uploads.register(multipart, {
       limits: { fileSize: config.photoMaxBytes, files: 1, fields: 4, fieldSize: 2000, parts: 5 },

@@ -1,4 +1,4 @@
-import Type from 'typebox'
+import * as Type from '../../json-schema.js'
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
 const Size = Type.Union([Type.Integer(), Type.Null()])

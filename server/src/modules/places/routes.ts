@@ -1,9 +1,9 @@
-import Type from 'typebox'
 import { serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
 import { itemSerializerOf } from '../../http/json-array.js'
 import { collectionRequest, sendList } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, MessageResponse, PageQuery } from '../../http/schemas.js'
+import * as Type from '../../json-schema.js'
 import {
   AmenityParams,
   PlaceCreateBody,

@@ -1,4 +1,4 @@
-import Type from 'typebox'
+import * as Type from '../../json-schema.js'
 import { Amenity } from '../amenities/schemas.js'
 import { CoverPhoto } from '../photos/schemas.js'
 import { PlaceReview } from '../reviews/schemas.js'

@@ -1,7 +1,7 @@
-import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
 import { collectionRequest, pageRequest, sendList, sendPage } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, MessageResponse, PageQuery } from '../../http/schemas.js'
+import * as Type from '../../json-schema.js'
 import {
   GuestReview,
   PlaceReview,

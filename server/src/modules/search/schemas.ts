@@ -1,4 +1,4 @@
-import Type from 'typebox'
+import * as Type from '../../json-schema.js'
 import { MAX_PRICE } from '../places/money.js'
 import { PlaceCard } from '../places/schemas.js'
 

@@ -1,5 +1,5 @@
-import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
+import * as Type from '../../json-schema.js'
 import { metricsText, registry } from '../../metrics.js'
 
 const CheckStatus = Type.Object({ status: Type.String(), error: Type.Optional(Type.String()) })

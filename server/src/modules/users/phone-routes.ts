@@ -1,7 +1,8 @@
 // The caller's phone number: verified by a code sent by SMS before any text message goes to it.
-import Type from 'typebox'
+
 import type { HttpContext } from '../../http/context.js'
 import { bearerAuth, errors, MessageResponse } from '../../http/schemas.js'
+import * as Type from '../../json-schema.js'
 
 const PhoneStatus = Type.Object({
   phone: Type.Union([Type.String(), Type.Null()], { description: 'The verified number (E.164), or null' }),

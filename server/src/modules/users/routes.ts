@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify'
-import Type from 'typebox'
 import { serializerOf } from '../../http/cached-response.js'
 import type { HttpContext } from '../../http/context.js'
 import { collectionRequest, sendList } from '../../http/pagination.js'
 import { bearerAuth, errors, IdParams, PageQuery } from '../../http/schemas.js'
+import * as Type from '../../json-schema.js'
 import { UserCreateBody, UserCreated, UserProfile, UserPublic, UserUpdateBody } from './schemas.js'
 
 const PRIVATE_EMAILS =

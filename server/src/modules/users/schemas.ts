@@ -1,4 +1,4 @@
-import Type from 'typebox'
+import * as Type from '../../json-schema.js'
 import { Timestamps } from '../shared-schemas.js'
 
 export const UserLocale = Type.Union([Type.Literal('en'), Type.Literal('fr')], {

@@ -1,6 +1,6 @@
-import Type from 'typebox'
 import type { HttpContext } from '../../http/context.js'
 import { bearerAuth, errors, IdParams, MessageResponse } from '../../http/schemas.js'
+import * as Type from '../../json-schema.js'
 import { Wishlist, WishlistBody, WishlistDetail, WishlistPlaceParams } from './schemas.js'
 
 export function wishlistRoutes({ app, auth, services }: HttpContext) {

@@ -1,4 +1,4 @@
-import Type from 'typebox'
+import * as Type from '../../json-schema.js'
 import { PhotoCover } from '../photos/schemas.js'
 import { PlaceCard } from '../places/schemas.js'
 import { Timestamps } from '../shared-schemas.js'
