@@ -11,6 +11,8 @@ export const MESSAGES_PAGE = 50
 export const conversationQueries = {
   /** Everything about conversations (after sending or reading). */
   all: () => ['conversations'] as const,
+  /** My inbox's pages (of whoever is signed in). */
+  inboxes: () => ['conversations', 'inbox'] as const,
   inbox: (userId: string | undefined) =>
     infiniteQueryOptions({
       queryKey: ['conversations', 'inbox', userId] as const,
