@@ -3,7 +3,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useId, useState } from 'react'
 import { api, unwrap } from '../api/client'
-import { conversationQueries } from '../api/queries/messaging'
+import { conversationQueries, conversationsChanged } from '../api/queries/messaging'
 import type { Conversation } from '../api/types'
 import { Avatar } from '../components/Avatar'
 import { MessageText } from '../components/MessageText'
@@ -127,7 +127,7 @@ export function ConversationPage({ id }: { id: string }) {
   const other = conversation.data ? otherSide(conversation.data) : undefined
   useTitle(other ? t('inbox.with', { name: other.first_name }) : t('inbox.title'))
 
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: conversationQueries.all() })
+  const refresh = () => void conversationsChanged(queryClient)
   const send = useMutation({
     mutationFn: (body: string) =>
       unwrap(

@@ -3,7 +3,7 @@
 // header (Layout) follows my `user:` topic and has it fetched again when a notification arrives.
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../api/client'
-import { conversationQueries } from '../api/queries/messaging'
+import { conversationsChanged } from '../api/queries/messaging'
 import { notificationQueries } from '../api/queries/notifications'
 import { Empty, ErrorBox, OfflineNote, PageHeading, Skeleton } from '../components/ui'
 import { useI18n } from '../i18n'
@@ -79,7 +79,7 @@ export default function Notifications() {
                 onClick={() => {
                   if (!item.read && online) markOne.mutate(item.id)
                   if (target) {
-                    void queryClient.invalidateQueries({ queryKey: conversationQueries.all() })
+                    void conversationsChanged(queryClient)
                     navigate(target)
                   }
                 }}
