@@ -10,7 +10,7 @@
 // email and by SMS. Screenshots of the main pages go to
 // web/test-results/screenshots/.
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   apiCall,
   apiLogin,
@@ -105,6 +105,16 @@ for (const device of DEVICES) {
     afterAll(async () => {
       await browser?.close()
       await server?.stop()
+    })
+
+    // A test that fails midway may leave someone signed in: the next ones start signed out all the
+    // same, so that one failure shows as one (not as the tests after it failing to find "Log in").
+    beforeEach(({ onTestFailed }) => {
+      onTestFailed(async () => {
+        await browser.context.clearCookies()
+        await page.evaluate(() => localStorage.clear()).catch(() => undefined)
+        await page.goto(`${server.url}/`)
+      })
     })
 
     it('shows the home page and a search with markers on the map even without map tiles', async () => {

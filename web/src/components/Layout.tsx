@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { lazy, type ReactNode, Suspense } from 'react'
-import { conversationQueries } from '../api/queries/messaging'
+import { conversationQueries, conversationsChanged } from '../api/queries/messaging'
 import { notificationQueries } from '../api/queries/notifications'
 import { clearSignedOutReason } from '../api/session'
 import { LOCALES, type Locale, useI18n } from '../i18n'
@@ -25,7 +25,7 @@ function useUnread(userId: string | undefined) {
   const queryClient = useQueryClient()
   useLiveTopic(userId ? `user:${userId}` : null, (event) => {
     if (INBOX_EVENTS.has(event.type)) {
-      void queryClient.invalidateQueries({ queryKey: conversationQueries.all() })
+      void conversationsChanged(queryClient)
     }
     if (NOTICE_EVENTS.has(event.type)) {
       void queryClient.invalidateQueries({ queryKey: notificationQueries.all() })

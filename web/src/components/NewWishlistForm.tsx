@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react'
 import { useI18n } from '../i18n'
+import { useOnline } from '../lib/hooks'
 
 /** The name of a new wishlist and its button; the name is cleared once `onCreate` has created it. */
 export function NewWishlistForm({
@@ -13,11 +14,13 @@ export function NewWishlistForm({
 }) {
   const { t } = useI18n()
   const [name, setName] = useState('')
+  // Offline, a name can be typed but not sent (the page says why).
+  const online = useOnline()
   const submit = (event: FormEvent) => {
     event.preventDefault()
     const value = name.trim()
     // A failure is shown by the caller, with the name kept for another try.
-    if (value)
+    if (value && online)
       onCreate(value).then(
         () => setName(''),
         () => {},
@@ -29,7 +32,7 @@ export function NewWishlistForm({
         <span>{t('wishlist.newName')}</span>
         <input value={name} onChange={(event) => setName(event.target.value)} maxLength={100} />
       </label>
-      <button type="submit" className="btn btn-primary" disabled={!name.trim() || pending}>
+      <button type="submit" className="btn btn-primary" disabled={!name.trim() || pending || !online}>
         {t('wishlist.create')}
       </button>
     </form>

@@ -5,8 +5,9 @@ import { api, unwrap } from '../api/client'
 import { wishlistQueries } from '../api/queries/wishlists'
 import type { Wishlist } from '../api/types'
 import { useI18n } from '../i18n'
+import { useOnline } from '../lib/hooks'
 import { NewWishlistForm } from './NewWishlistForm'
-import { Dialog, ErrorBox } from './ui'
+import { Dialog, ErrorBox, OfflineNote } from './ui'
 
 export interface WishlistDialogProps {
   placeId: string
@@ -30,6 +31,8 @@ export default function WishlistDialog({
 }: WishlistDialogProps) {
   const { t } = useI18n()
   const queryClient = useQueryClient()
+  // Offline, the member sees their lists as kept, and why they cannot tick them.
+  const online = useOnline()
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: wishlistQueries.lists() })
     void queryClient.invalidateQueries({ queryKey: wishlistQueries.details() })
@@ -67,6 +70,7 @@ export default function WishlistDialog({
   })
   return (
     <Dialog open={open} title={t('wishlist.saveTo')} onClose={onClose}>
+      <OfflineNote>{t('offline.wishlistNeedsConnection')}</OfflineNote>
       {lists && lists.length > 0 && (
         <ul className="wishlist-choices">
           {lists.map((list) => (
@@ -75,7 +79,7 @@ export default function WishlistDialog({
                 <input
                   type="checkbox"
                   checked={inLists.has(list.id)}
-                  disabled={toggle.isPending}
+                  disabled={toggle.isPending || !online}
                   onChange={(event) => toggle.mutate({ id: list.id, add: event.target.checked })}
                 />
                 <span>
@@ -88,7 +92,7 @@ export default function WishlistDialog({
         </ul>
       )}
       <NewWishlistForm className="row row-end" pending={create.isPending} onCreate={create.mutateAsync} />
-      {(toggle.error || create.error) && <ErrorBox error={toggle.error ?? create.error} />}
+      {(toggle.error || create.error) && <ErrorBox error={toggle.error ?? create.error} action />}
       <div className="dialog-actions">
         <button type="button" className="btn btn-ghost" onClick={onClose}>
           {t('common.done')}

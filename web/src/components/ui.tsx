@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react'
 import { useI18n } from '../i18n'
 import { errorMessage } from '../lib/errors'
+import { useOnline } from '../lib/hooks'
 import { navigate } from '../lib/router'
 
 export function Loading({ label }: { label?: string }) {
@@ -34,11 +35,20 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
   )
 }
 
-export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/** `action`: the error of something the user did (offline, it needed a connection). */
+export function ErrorBox({
+  error,
+  onRetry,
+  action,
+}: {
+  error: unknown
+  onRetry?: () => void
+  action?: boolean
+}) {
   const { t } = useI18n()
   return (
     <div className="alert alert-error" role="alert">
-      <p>{errorMessage(t, error)}</p>
+      <p>{errorMessage(t, error, { action })}</p>
       {onRetry && (
         <button type="button" className="btn btn-small" onClick={onRetry}>
           {t('common.retry')}
@@ -59,6 +69,20 @@ export function Notice({
     <div className={`alert alert-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
       {children}
     </div>
+  )
+}
+
+/**
+ * Offline only: says which actions of the page need a connection (they are disabled meanwhile),
+ * rather than letting them fail or wait.
+ */
+export function OfflineNote({ children }: { children: ReactNode }) {
+  const online = useOnline()
+  if (online) return null
+  return (
+    <p className="alert alert-info offline-note" role="status" data-testid="offline-note">
+      {children}
+    </p>
   )
 }
 

@@ -7,6 +7,7 @@ export const enShell = {
     'This shows what this device kept from your last visits. Booking, saving and sending need a connection.',
   'offline.unavailable':
     'You are offline, and this device has not kept this. It will show once you are back online.',
+  'offline.action': 'You are offline: this needs a connection. Try again once you are back online.',
 
   'common.loading': 'Loading…',
   'common.retry': 'Try again',

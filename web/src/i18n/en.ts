@@ -4,6 +4,11 @@ import { enShell } from './en-shell'
 
 export const en = {
   ...enShell,
+  'offline.sendNeedsConnection':
+    'You are offline: sending a message needs a connection. You can send it once you are back online.',
+  'offline.wishlistNeedsConnection':
+    'You are offline: saving places to your wishlists, or changing them, needs a connection.',
+  'offline.markReadNeedsConnection': 'You are offline: marking notifications as read needs a connection.',
   'error.code.validation_failed': 'Some answers need a change: see the messages next to the fields.',
   'error.code.invalid_credentials': 'Wrong email or password. Check both and try again.',
   'error.code.email_taken': 'An account already uses this email. Log in instead, or use another email.',

@@ -7,6 +7,14 @@ export const fr: Record<MessageKey, string> = {
     'Vous voyez ce que cet appareil a gardé de vos dernières visites. Réserver, enregistrer et envoyer demandent une connexion.',
   'offline.unavailable':
     'Vous êtes hors ligne, et cet appareil ne l’a pas gardé. Cela s’affichera une fois la connexion revenue.',
+  'offline.action':
+    'Vous êtes hors ligne : il faut une connexion pour cela. Réessayez une fois la connexion revenue.',
+  'offline.sendNeedsConnection':
+    'Vous êtes hors ligne : envoyer un message demande une connexion. Vous pourrez l’envoyer une fois la connexion revenue.',
+  'offline.wishlistNeedsConnection':
+    'Vous êtes hors ligne : enregistrer un logement dans vos favoris, ou les modifier, demande une connexion.',
+  'offline.markReadNeedsConnection':
+    'Vous êtes hors ligne : marquer les notifications comme lues demande une connexion.',
 
   'common.loading': 'Chargement…',
   'common.retry': 'Réessayer',

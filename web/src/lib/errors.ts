@@ -6,9 +6,16 @@ export function isOffline(error: unknown): boolean {
   return error instanceof NetworkError && typeof navigator !== 'undefined' && navigator.onLine === false
 }
 
-/** What went wrong and what to do next, in the reader's language. */
-export function errorMessage(t: Translate, error: unknown): string {
-  if (isOffline(error)) return t('offline.unavailable')
+/**
+ * What went wrong and what to do next, in the reader's language. `action`: the error of something
+ * the user did (a change), rather than of a read.
+ */
+export function errorMessage(
+  t: Translate,
+  error: unknown,
+  options: { action?: boolean | undefined } = {},
+): string {
+  if (isOffline(error)) return options.action ? t('offline.action') : t('offline.unavailable')
   if (error instanceof NetworkError) return t('error.network')
   if (!(error instanceof ApiError)) return t('error.unexpected')
   if (error.status === 429) {

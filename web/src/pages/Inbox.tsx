@@ -3,14 +3,14 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useId, useState } from 'react'
 import { api, unwrap } from '../api/client'
-import { conversationQueries } from '../api/queries/messaging'
+import { conversationQueries, conversationsChanged } from '../api/queries/messaging'
 import type { Conversation } from '../api/types'
 import { Avatar } from '../components/Avatar'
 import { MessageText } from '../components/MessageText'
-import { Empty, ErrorBox, PageHeading, Skeleton } from '../components/ui'
+import { Empty, ErrorBox, OfflineNote, PageHeading, Skeleton } from '../components/ui'
 import { useI18n } from '../i18n'
 import { errorMessage } from '../lib/errors'
-import { useSession, useTitle } from '../lib/hooks'
+import { useOnline, useSession, useTitle } from '../lib/hooks'
 import { paths } from '../lib/paths'
 import { Link } from '../lib/router'
 import { NeedLogin } from './NotFound'
@@ -119,13 +119,15 @@ export function ConversationPage({ id }: { id: string }) {
   const queryClient = useQueryClient()
   const formId = useId()
   const [text, setText] = useState('')
+  // Offline, the conversation is read from what this device kept: nothing is sent or marked read.
+  const online = useOnline()
   const enabled = Boolean(session)
   const conversation = useQuery({ ...conversationQueries.detail(id), enabled })
   const messages = useInfiniteQuery({ ...conversationQueries.messages(id), enabled })
   const other = conversation.data ? otherSide(conversation.data) : undefined
   useTitle(other ? t('inbox.with', { name: other.first_name }) : t('inbox.title'))
 
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: conversationQueries.all() })
+  const refresh = () => void conversationsChanged(queryClient)
   const send = useMutation({
     mutationFn: (body: string) =>
       unwrap(
@@ -139,14 +141,18 @@ export function ConversationPage({ id }: { id: string }) {
   const markRead = useMutation({
     mutationFn: () =>
       unwrap(api.POST('/api/v1/conversations/{id}/read', { params: { path: { id } }, body: {} })),
-    onSuccess: refresh,
+    onSuccess: () => {
+      refresh()
+      // The inbox too when it is not on screen, so that the copy kept for offline use shows it read.
+      void queryClient.refetchQueries({ queryKey: conversationQueries.inboxes(), type: 'inactive' })
+    },
   })
-  // Opening a conversation with unread messages reads them.
+  // Opening a conversation with unread messages reads them (once online, when opened offline).
   const unread = conversation.data?.role !== 'moderator' ? (conversation.data?.unread_count ?? 0) : 0
   const mark = markRead.mutate
   useEffect(() => {
-    if (unread > 0) mark()
-  }, [unread, mark])
+    if (unread > 0 && online) mark()
+  }, [unread, mark, online])
 
   if (!session) return <NeedLogin />
   // Newest first from the server; shown oldest first, the newest at the bottom.
@@ -154,7 +160,7 @@ export function ConversationPage({ id }: { id: string }) {
   const trimmed = text.trim()
   const submit = (event: FormEvent) => {
     event.preventDefault()
-    if (trimmed && !send.isPending) send.mutate(trimmed)
+    if (trimmed && !send.isPending && online) send.mutate(trimmed)
   }
   return (
     <div className="container section conversation-page">
@@ -221,17 +227,22 @@ export function ConversationPage({ id }: { id: string }) {
               if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) submit(e)
             }}
           />
+          <OfflineNote>{t('offline.sendNeedsConnection')}</OfflineNote>
           <div className="row row-end">
             <span className="muted small" aria-live="polite">
               {text.length > MESSAGE_MAX - 200 ? t('inbox.left', { count: MESSAGE_MAX - text.length }) : ''}
             </span>
-            <button type="submit" className="btn btn-primary" disabled={!trimmed || send.isPending}>
+            <button
+              type="submit"
+              className="btn btn-primary"
+              disabled={!trimmed || send.isPending || !online}
+            >
               {send.isPending ? t('inbox.sending') : t('inbox.send')}
             </button>
           </div>
           {send.error && (
             <p className="field-error" role="alert">
-              {t('inbox.notSent', { reason: errorMessage(t, send.error) })}
+              {t('inbox.notSent', { reason: errorMessage(t, send.error, { action: true }) })}
             </p>
           )}
         </form>

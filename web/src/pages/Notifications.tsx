@@ -3,11 +3,11 @@
 // header (Layout) follows my `user:` topic and has it fetched again when a notification arrives.
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../api/client'
-import { conversationQueries } from '../api/queries/messaging'
+import { conversationsChanged } from '../api/queries/messaging'
 import { notificationQueries } from '../api/queries/notifications'
-import { Empty, ErrorBox, PageHeading, Skeleton } from '../components/ui'
+import { Empty, ErrorBox, OfflineNote, PageHeading, Skeleton } from '../components/ui'
 import { useI18n } from '../i18n'
-import { useSession, useTitle } from '../lib/hooks'
+import { useOnline, useSession, useTitle } from '../lib/hooks'
 import { paths } from '../lib/paths'
 import { navigate } from '../lib/router'
 import { NeedLogin } from './NotFound'
@@ -28,6 +28,8 @@ export default function Notifications() {
   const { t, locale } = useI18n()
   const { session } = useSession()
   const queryClient = useQueryClient()
+  // Offline, the list is what this device kept: it can be read, not marked read.
+  const online = useOnline()
   useTitle(t('notifications.title'))
   const list = useInfiniteQuery({ ...notificationQueries.list(session?.user.id), enabled: Boolean(session) })
   const refresh = () => void queryClient.invalidateQueries({ queryKey: notificationQueries.all() })
@@ -49,19 +51,20 @@ export default function Notifications() {
   return (
     <div className="container section conversation-page">
       <PageHeading>{t('notifications.title')}</PageHeading>
+      {items.some((item) => !item.read) && <OfflineNote>{t('offline.markReadNeedsConnection')}</OfflineNote>}
       {items.some((item) => !item.read) && (
         <p>
           <button
             type="button"
             className="btn btn-ghost btn-small"
-            disabled={markAll.isPending}
+            disabled={markAll.isPending || !online}
             onClick={() => markAll.mutate()}
           >
             {t('notifications.markAll')}
           </button>
         </p>
       )}
-      {markAll.error && <ErrorBox error={markAll.error} />}
+      {(markAll.error || markOne.error) && <ErrorBox error={markAll.error ?? markOne.error} action />}
       {list.isPending && <Skeleton lines={4} />}
       {list.error && <ErrorBox error={list.error} onRetry={() => list.refetch()} />}
       {list.data && items.length === 0 && <Empty title={t('notifications.empty')} />}
@@ -74,9 +77,9 @@ export default function Notifications() {
                 type="button"
                 className={`inbox-item card notification-item ${item.read ? '' : 'is-unread'}`}
                 onClick={() => {
-                  if (!item.read) markOne.mutate(item.id)
+                  if (!item.read && online) markOne.mutate(item.id)
                   if (target) {
-                    void queryClient.invalidateQueries({ queryKey: conversationQueries.all() })
+                    void conversationsChanged(queryClient)
                     navigate(target)
                   }
                 }}

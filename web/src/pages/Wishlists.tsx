@@ -4,9 +4,9 @@ import { wishlistQueries } from '../api/queries/wishlists'
 import { NewWishlistForm } from '../components/NewWishlistForm'
 import { GRID_SIZES, ListingPicture } from '../components/Photo'
 import { PlaceCard } from '../components/PlaceCard'
-import { Empty, ErrorBox, PageHeading, Skeleton } from '../components/ui'
+import { Empty, ErrorBox, OfflineNote, PageHeading, Skeleton } from '../components/ui'
 import { useI18n } from '../i18n'
-import { useSession, useTitle } from '../lib/hooks'
+import { useOnline, useSession, useTitle } from '../lib/hooks'
 import { paths } from '../lib/paths'
 import { Link, navigate } from '../lib/router'
 import { NeedLogin } from './NotFound'
@@ -25,12 +25,13 @@ export default function Wishlists() {
   return (
     <div className="container section">
       <PageHeading>{t('wishlist.title')}</PageHeading>
+      <OfflineNote>{t('offline.wishlistNeedsConnection')}</OfflineNote>
       <NewWishlistForm
         className="row row-end inline-form"
         pending={create.isPending}
         onCreate={create.mutateAsync}
       />
-      {create.error && <ErrorBox error={create.error} />}
+      {create.error && <ErrorBox error={create.error} action />}
       {lists.isPending && <Skeleton lines={3} />}
       {lists.error && <ErrorBox error={lists.error} onRetry={() => lists.refetch()} />}
       {lists.data?.length === 0 && (
@@ -58,6 +59,8 @@ export function WishlistPage({ id }: { id: string }) {
   const { t } = useI18n()
   const { session } = useSession()
   const queryClient = useQueryClient()
+  // Offline, the list is what this device kept: it can be read, not changed.
+  const online = useOnline()
   const list = useQuery({ ...wishlistQueries.detail(id), enabled: Boolean(session) })
   useTitle(list.data?.name ?? t('wishlist.title'))
   const remove = useMutation({
@@ -86,6 +89,8 @@ export function WishlistPage({ id }: { id: string }) {
         <Link to={paths.wishlists()}>← {t('wishlist.title')}</Link>
       </p>
       <PageHeading>{list.data?.name ?? t('wishlist.title')}</PageHeading>
+      {list.data && <OfflineNote>{t('offline.wishlistNeedsConnection')}</OfflineNote>}
+      {(remove.error || destroy.error) && <ErrorBox error={remove.error ?? destroy.error} action />}
       {list.isPending && <Skeleton lines={3} />}
       {list.error && <ErrorBox error={list.error} onRetry={() => list.refetch()} />}
       {list.data?.places.length === 0 && <Empty title={t('wishlist.listEmpty')} />}
@@ -93,7 +98,12 @@ export function WishlistPage({ id }: { id: string }) {
         {list.data?.places.map((place) => (
           <div key={place.id} className="stack">
             <PlaceCard place={place} />
-            <button type="button" className="btn btn-ghost btn-small" onClick={() => remove.mutate(place.id)}>
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              disabled={!online || (remove.isPending && remove.variables === place.id)}
+              onClick={() => remove.mutate(place.id)}
+            >
               {t('wishlist.remove')}
             </button>
           </div>
@@ -104,6 +114,7 @@ export function WishlistPage({ id }: { id: string }) {
           <button
             type="button"
             className="btn btn-ghost btn-small"
+            disabled={!online || destroy.isPending}
             onClick={() => {
               if (window.confirm(t('wishlist.deleteConfirm', { name: list.data.name }))) destroy.mutate()
             }}
