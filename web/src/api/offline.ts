@@ -3,12 +3,8 @@
 // this module keeps who they belong to, so that a reload without a connection still knows who was
 // signed in and shows their trips. The cache is deleted when the session ends (logout, expiry) and
 // when someone else signs in: one person's data is never shown to the next.
+import { OWNER_PATH as OWNER, USER_DATA } from '../sw/user-data'
 import type { Me } from './types'
-
-/** The cache name sw.js writes the reads made with a login to. */
-const USER_DATA = 'hbnb-data-user'
-/** Where the owner of those reads is kept (no request ever goes there). */
-const OWNER = '/offline/user.json'
 
 function cacheStorage(): CacheStorage | null {
   return typeof caches === 'undefined' ? null : caches

@@ -5,12 +5,14 @@
 // - A few API reads are kept for offline use, network first: the listings and searches last seen,
 //   and the signed-in member's trips, conversations, wishlists and notifications. Reads made with a
 //   login go to a cache of their own, which the client deletes when the user logs out (or another
-//   user logs in), so one person's data is never shown to the next. The member's own reads
+//   user logs in), so one person's data is never shown to the next; an answer is kept there only
+//   while the cache is noted as its member's (user-data.ts). The member's own reads
 //   (bookings, conversations, wishlists, notifications) are never kept or served from elsewhere.
 // - Photos (`/media/`, public, named by their content) are served from the photo cache first and
 //   kept there when a page loads them, within a budget, the least recently shown evicted first
 //   (photos.ts). A client may set this device's budget with a PhotoBudgetMessage.
 import { type PhotoBudgetMessage, PhotoCache } from './photos'
+import { keepForMember, USER_DATA } from './user-data'
 
 declare const self: ServiceWorkerGlobalScope
 /** Filled in at build time: the build's version, and the shell's files. */
@@ -20,7 +22,6 @@ declare const __HBNB_SW_PRECACHE__: string[]
 const CACHE = `hbnb-shell-${__HBNB_SW_VERSION__}`
 const PRECACHE = __HBNB_SW_PRECACHE__
 const PUBLIC_DATA = 'hbnb-data-public'
-const USER_DATA = 'hbnb-data-user'
 
 /**
  * The API reads kept, by path: listings (with photos, reviews, calendar), searches, the settings,
@@ -158,17 +159,20 @@ async function networkFirst(event: FetchEvent, request: Request, url: URL): Prom
 }
 
 async function keep(cacheName: string, request: Request, response: Response, membersOwn: boolean) {
-  const cache = await caches.open(cacheName)
-  // Put again at the end, so the oldest answers are the first ones over the limit.
-  await cache.delete(request, { ignoreVary: true })
-  await cache.put(request, response)
-  // Each kind has its own limit (listings seen do not push out a member's messages), and what is
-  // not an API read (offline.ts's note of who signed in) is never evicted.
-  const sameKind = (await cache.keys()).filter((key) => {
-    const path = new URL(key.url).pathname
-    return path.startsWith('/api/') && MEMBERS_OWN.test(path) === membersOwn
-  })
-  await Promise.all(
-    sameKind.slice(0, Math.max(0, sameKind.length - MAX_KEPT)).map((key) => cache.delete(key)),
-  )
+  const save = async (cache: Cache) => {
+    // Put again at the end, so the oldest answers are the first ones over the limit.
+    await cache.delete(request, { ignoreVary: true })
+    await cache.put(request, response)
+    // Each kind has its own limit (listings seen do not push out a member's messages), and what is
+    // not an API read (offline.ts's note of who signed in) is never evicted.
+    const sameKind = (await cache.keys()).filter((key) => {
+      const path = new URL(key.url).pathname
+      return path.startsWith('/api/') && MEMBERS_OWN.test(path) === membersOwn
+    })
+    await Promise.all(
+      sameKind.slice(0, Math.max(0, sameKind.length - MAX_KEPT)).map((key) => cache.delete(key)),
+    )
+  }
+  if (cacheName === USER_DATA) await keepForMember(caches, request, save)
+  else await save(await caches.open(cacheName))
 }
