@@ -1,0 +1,138 @@
+// Each place's taken nights over the bookable horizon as one small record on its row
+// (`places.taken_from`, `places.taken_nights`, left out of PlacesTable like `amenity_mask`: 512 nights from `taken_from`, one bit each, set when a
+// row of place_nights without an expiry takes the night), so that search checks "free every night of
+// the stay" on the candidate's own index entry instead of seeking place_nights for every candidate.
+// place_nights stays the source of truth and the double-booking guard. Whoever writes place_nights
+// calls `lockNightRecord` first (it also marks the record as not known) and `refreshNightRecord`
+// after, in the same transaction. Checkout holds (rows with an expiry) are never in the record:
+// search asks place_nights for them. A record is right for its own 512 nights whatever its age;
+// stays outside them, and places whose record is NULL, are checked on place_nights.
+import { type Kysely, MysqlAdapter, sql } from 'kysely'
+import { addDays, daysBetween } from '../dates.js'
+import type { DB } from './schema.js'
+
+export const RECORD_NIGHTS = 512
+const RECORD_BYTES = RECORD_NIGHTS / 8
+/** Records start on a multiple of this many days from EPOCH, so few distinct starts exist at once. */
+const START_STEP = 64
+const EPOCH = '2026-01-01'
+
+/**
+ * The first night of a record written at `instant`: at most two days before UTC's date (a local
+ * date can be a day behind it) and at most 66 days before, so the record reaches 446 nights ahead.
+ */
+export function recordStart(instant: number): string {
+  const twoDaysBack = addDays(new Date(instant).toISOString().slice(0, 10), -2)
+  const steps = Math.floor(daysBetween(EPOCH, twoDaysBack) / START_STEP)
+  return addDays(EPOCH, steps * START_STEP)
+}
+
+/** The record of these nights (those outside [from, from + RECORD_NIGHTS) are left out). */
+export function encodeNights(from: string, nights: Iterable<string>): Buffer {
+  const bits = Buffer.alloc(RECORD_BYTES)
+  for (const night of nights) {
+    const i = daysBetween(from, night)
+    if (i >= 0 && i < RECORD_NIGHTS) bits[i >> 3]! |= 1 << (i & 7)
+  }
+  return bits
+}
+
+/**
+ * Whether the record shows a night of [checkIn, checkIn + nights) taken; undefined when the
+ * record does not cover every night of the stay (`offset` is checkIn's day in the record).
+ */
+export function recordShowsTaken(bits: Uint8Array, offset: number, nights: number): boolean | undefined {
+  if (offset < 0 || offset + nights > RECORD_NIGHTS || bits.length !== RECORD_BYTES) return undefined
+  for (let i = offset; i < offset + nights; i++) if (bits[i >> 3]! & (1 << (i & 7))) return true
+  return false
+}
+
+const isMysql = (db: Kysely<DB>) => db.getExecutor().adapter instanceof MysqlAdapter
+
+/**
+ * Marks the places' records as not known and locks their rows until the transaction ends, so the
+ * writers of one place's nights queue (MariaDB); call it before writing their nights.
+ */
+export async function lockNightRecord(db: Kysely<DB>, placeIds: string | string[]): Promise<void> {
+  const ids = [...new Set(typeof placeIds === 'string' ? [placeIds] : placeIds)].sort()
+  if (ids.length === 0) return
+  await sql`update places set taken_nights = null where id in (${sql.join(ids)})`.execute(db)
+}
+
+/** Writes the places' records from place_nights; call it in the transaction that changed their nights, after the change. */
+export async function refreshNightRecord(
+  db: Kysely<DB>,
+  placeIds: string | string[],
+  instant = Date.now(),
+): Promise<void> {
+  const from = recordStart(instant)
+  const to = addDays(from, RECORD_NIGHTS)
+  for (const id of new Set(typeof placeIds === 'string' ? [placeIds] : placeIds)) {
+    // MariaDB: the latest committed nights, not the transaction's snapshot, read on the table's key
+    // (another index, say on expires_at, would lock other places' nights). Every writer holds the
+    // place's row, so this does not wait on them.
+    const nights = isMysql(db)
+      ? sql<{ night: string }>`select night from place_nights force index (primary)
+          where place_id = ${id} and night >= ${from} and night < ${to} and expires_at is null
+          lock in share mode`
+      : sql<{ night: string }>`select night from place_nights
+          where place_id = ${id} and night >= ${from} and night < ${to} and expires_at is null`
+    const bits = encodeNights(
+      from,
+      (await nights.execute(db)).rows.map((row) => row.night),
+    )
+    await sql`update places set taken_from = ${from}, taken_nights = ${bits} where id = ${id}`.execute(db)
+  }
+}
+
+/** How many places a step of `rebuildNightRecords` reads the nights of. */
+const REBUILD_STEP = 2000
+
+/**
+ * Writes every place's record from place_nights (a migration's backfill, a bulk load's end), in
+ * steps of REBUILD_STEP places by id. For databases no one writes to meanwhile.
+ */
+export async function rebuildNightRecords(db: Kysely<DB>, instant = Date.now()): Promise<number> {
+  const from = recordStart(instant)
+  const to = addDays(from, RECORD_NIGHTS)
+  const empty = encodeNights(from, [])
+  await sql`update places set taken_from = ${from}, taken_nights = ${empty}`.execute(db)
+  let after = ''
+  let written = 0
+  for (;;) {
+    const ids = await db
+      .selectFrom('places')
+      .select('id')
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(REBUILD_STEP)
+      .execute()
+    if (ids.length === 0) return written
+    const last = ids[ids.length - 1]!.id
+    const rows = await db
+      .selectFrom('place_nights')
+      .select(['place_id', 'night'])
+      .where('place_id', '>', after)
+      .where('place_id', '<=', last)
+      .where('expires_at', 'is', null)
+      .where('night', '>=', from)
+      .where('night', '<', to)
+      .execute()
+    const byPlace = new Map<string, string[]>()
+    for (const row of rows) {
+      const nights = byPlace.get(row.place_id)
+      if (nights) nights.push(row.night)
+      else byPlace.set(row.place_id, [row.night])
+    }
+    const write = async (trx: Kysely<DB>) => {
+      for (const [id, nights] of byPlace) {
+        await sql`update places set taken_nights = ${encodeNights(from, nights)} where id = ${id}`.execute(
+          trx,
+        )
+      }
+    }
+    await (db.isTransaction ? write(db) : db.transaction().execute(write))
+    written += byPlace.size
+    after = last
+  }
+}
