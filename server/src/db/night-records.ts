@@ -1,49 +1,72 @@
 // Each place's taken nights over the bookable horizon as one small record on its row
-// (`places.taken_from`, `places.taken_nights`, left out of PlacesTable like `amenity_mask`: 512 nights from `taken_from`, one bit each, set when a
-// row of place_nights without an expiry takes the night), so that search checks "free every night of
-// the stay" on the candidate's own index entry instead of seeking place_nights for every candidate.
+// (`places.taken_from_day`, `places.taken_nights`, left out of PlacesTable like `amenity_mask`: 512
+// nights from day `taken_from_day` (days since 1970-01-01), one bit each, set when a row of
+// place_nights without an expiry takes the night), so that search checks "free every night of the
+// stay" on the candidate's own index entry instead of seeking place_nights for every candidate.
 // place_nights stays the source of truth and the double-booking guard. Whoever writes place_nights
 // calls `lockNightRecord` first (it also marks the record as not known) and `refreshNightRecord`
 // after, in the same transaction. Checkout holds (rows with an expiry) are never in the record:
 // search asks place_nights for them. A record is right for its own 512 nights whatever its age;
 // stays outside them, and places whose record is NULL, are checked on place_nights.
-import { type Kysely, MysqlAdapter, sql } from 'kysely'
-import { addDays, daysBetween } from '../dates.js'
+import { type Kysely, MysqlAdapter, type RawBuilder, sql } from 'kysely'
 import type { DB } from './schema.js'
 
 export const RECORD_NIGHTS = 512
 const RECORD_BYTES = RECORD_NIGHTS / 8
-/** Records start on a multiple of this many days from EPOCH, so few distinct starts exist at once. */
+/** Records start on a multiple of this many days, so few distinct starts exist at once. */
 const START_STEP = 64
-const EPOCH = '2026-01-01'
+const DAY_MS = 86_400_000
 
-/**
- * The first night of a record written at `instant`: at most two days before UTC's date (a local
- * date can be a day behind it) and at most 66 days before, so the record reaches 446 nights ahead.
- */
-export function recordStart(instant: number): string {
-  const twoDaysBack = addDays(new Date(instant).toISOString().slice(0, 10), -2)
-  const steps = Math.floor(daysBetween(EPOCH, twoDaysBack) / START_STEP)
-  return addDays(EPOCH, steps * START_STEP)
+/** Days since 1970-01-01 of a calendar date (YYYY-MM-DD). */
+export function dayNumber(date: string): number {
+  return Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS)
 }
 
-/** The record of these nights (those outside [from, from + RECORD_NIGHTS) are left out). */
-export function encodeNights(from: string, nights: Iterable<string>): Buffer {
+const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10)
+
+/**
+ * The first day of a record written at `instant`: at least two days before UTC's date (a local
+ * date can be a day behind it) and at most 66 days before, so the record reaches 446 nights ahead.
+ */
+export function recordFirstDay(instant: number): number {
+  const twoDaysBack = Math.floor(instant / DAY_MS) - 2
+  return Math.floor(twoDaysBack / START_STEP) * START_STEP
+}
+
+/** The record of these nights (those outside its 512 nights from `firstDay` are left out). */
+export function encodeNights(firstDay: number, nights: Iterable<string>): Buffer {
   const bits = Buffer.alloc(RECORD_BYTES)
   for (const night of nights) {
-    const i = daysBetween(from, night)
+    const i = dayNumber(night) - firstDay
     if (i >= 0 && i < RECORD_NIGHTS) bits[i >> 3]! |= 1 << (i & 7)
   }
   return bits
 }
 
 /**
- * Whether the record shows a night of [checkIn, checkIn + nights) taken; undefined when the
- * record does not cover every night of the stay (`offset` is checkIn's day in the record).
+ * For the row of `places` in the enclosing statement and a stay of `nights` nights from day
+ * `checkInDay`: NULL when its record is not known or does not cover the stay; '' when the record's
+ * bytes that hold the stay's nights are all zero (free, the usual answer, which costs no allocation
+ * in Node); otherwise those bytes in hex, from the one that holds check-in, for `hexShowsTaken`.
+ * The same SQL on SQLite and MariaDB.
  */
-export function recordShowsTaken(bits: Uint8Array, offset: number, nights: number): boolean | undefined {
-  if (offset < 0 || offset + nights > RECORD_NIGHTS || bits.length !== RECORD_BYTES) return undefined
-  for (let i = offset; i < offset + nights; i++) if (bits[i >> 3]! & (1 << (i & 7))) return true
+export function stayInRecord(checkInDay: number, nights: number): RawBuilder<string | null> {
+  const offset = sql`(${checkInDay} - places.taken_from_day)`
+  const bytes = sql`substr(places.taken_nights, (${offset} >> 3) + 1,
+    ((${offset} + ${nights - 1}) >> 3) - (${offset} >> 3) + 1)`
+  return sql<string | null>`case
+    when places.taken_nights is null or ${offset} < 0 or ${offset} > ${RECORD_NIGHTS - nights} then null
+    when replace(hex(${bytes}), '0', '') = '' then ''
+    else hex(${bytes}) end`
+}
+
+/** Whether the bytes of `stayInRecord` show a night of the stay taken (`offset`: check-in's day in the record). */
+export function hexShowsTaken(hex: string, offset: number, nights: number): boolean {
+  const first = offset & 7
+  for (let i = first; i < first + nights; i++) {
+    const byte = Number.parseInt(hex.slice((i >> 3) * 2, (i >> 3) * 2 + 2), 16)
+    if (byte & (1 << (i & 7))) return true
+  }
   return false
 }
 
@@ -65,8 +88,8 @@ export async function refreshNightRecord(
   placeIds: string | string[],
   instant = Date.now(),
 ): Promise<void> {
-  const from = recordStart(instant)
-  const to = addDays(from, RECORD_NIGHTS)
+  const firstDay = recordFirstDay(instant)
+  const [from, to] = [dateOf(firstDay), dateOf(firstDay + RECORD_NIGHTS)]
   for (const id of new Set(typeof placeIds === 'string' ? [placeIds] : placeIds)) {
     // MariaDB: the latest committed nights, not the transaction's snapshot, read on the table's key
     // (another index, say on expires_at, would lock other places' nights). Every writer holds the
@@ -78,10 +101,12 @@ export async function refreshNightRecord(
       : sql<{ night: string }>`select night from place_nights
           where place_id = ${id} and night >= ${from} and night < ${to} and expires_at is null`
     const bits = encodeNights(
-      from,
+      firstDay,
       (await nights.execute(db)).rows.map((row) => row.night),
     )
-    await sql`update places set taken_from = ${from}, taken_nights = ${bits} where id = ${id}`.execute(db)
+    await sql`update places set taken_from_day = ${firstDay}, taken_nights = ${bits} where id = ${id}`.execute(
+      db,
+    )
   }
 }
 
@@ -93,10 +118,10 @@ const REBUILD_STEP = 2000
  * steps of REBUILD_STEP places by id. For databases no one writes to meanwhile.
  */
 export async function rebuildNightRecords(db: Kysely<DB>, instant = Date.now()): Promise<number> {
-  const from = recordStart(instant)
-  const to = addDays(from, RECORD_NIGHTS)
-  const empty = encodeNights(from, [])
-  await sql`update places set taken_from = ${from}, taken_nights = ${empty}`.execute(db)
+  const firstDay = recordFirstDay(instant)
+  const [from, to] = [dateOf(firstDay), dateOf(firstDay + RECORD_NIGHTS)]
+  const empty = encodeNights(firstDay, [])
+  await sql`update places set taken_from_day = ${firstDay}, taken_nights = ${empty}`.execute(db)
   let after = ''
   let written = 0
   for (;;) {
@@ -126,7 +151,7 @@ export async function rebuildNightRecords(db: Kysely<DB>, instant = Date.now()):
     }
     const write = async (trx: Kysely<DB>) => {
       for (const [id, nights] of byPlace) {
-        await sql`update places set taken_nights = ${encodeNights(from, nights)} where id = ${id}`.execute(
+        await sql`update places set taken_nights = ${encodeNights(firstDay, nights)} where id = ${id}`.execute(
           trx,
         )
       }

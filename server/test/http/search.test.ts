@@ -5,7 +5,7 @@ import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { createRepositories } from '../../src/app.js'
 import { addDays, localDate } from '../../src/dates.js'
-import { encodeNights, RECORD_NIGHTS, rebuildNightRecords, recordStart } from '../../src/db/night-records.js'
+import { encodeNights, rebuildNightRecords, recordFirstDay } from '../../src/db/night-records.js'
 import type { PlaceRow } from '../../src/db/schema.js'
 import { uuidv7 } from '../../src/ids.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
@@ -502,22 +502,21 @@ async function mixRecords(t: TestApp, world: World, seed: number) {
     if (roll < 1 / 6) {
       await sql`update places set taken_nights = null where id = ${place.id}`.execute(db)
     } else if (roll < 1 / 2) {
-      const from = addDays(recordStart(Date.now()), -64 * rng.int(1, 2))
-      const nights = await nightsOfRecord(t, place.id, from)
-      await sql`update places set taken_from = ${from}, taken_nights = ${encodeNights(from, nights)}
+      const firstDay = recordFirstDay(Date.now()) - 64 * rng.int(1, 2)
+      const nights = await nightsOf(t, place.id)
+      await sql`update places set taken_from_day = ${firstDay}, taken_nights = ${encodeNights(firstDay, nights)}
         where id = ${place.id}`.execute(db)
     }
   }
 }
 
-async function nightsOfRecord(t: TestApp, placeId: string, from: string): Promise<string[]> {
+/** The nights of a place that a record holds (taken, not by a checkout hold). */
+async function nightsOf(t: TestApp, placeId: string): Promise<string[]> {
   const rows = await t.app.database.write
     .selectFrom('place_nights')
     .select('night')
     .where('place_id', '=', placeId)
     .where('expires_at', 'is', null)
-    .where('night', '>=', from)
-    .where('night', '<', addDays(from, RECORD_NIGHTS))
     .execute()
   return rows.map((row) => row.night)
 }
@@ -525,8 +524,8 @@ async function nightsOfRecord(t: TestApp, placeId: string, from: string): Promis
 /** Every known record says what place_nights says; returns how many places have one. */
 async function expectRecordsAgree(t: TestApp, where: string): Promise<number> {
   const db = t.app.database.write
-  const { rows } = await sql<{ id: string; taken_from: string | null; taken_nights: Uint8Array | null }>`
-    select id, taken_from, taken_nights from places`.execute(db)
+  const { rows } = await sql<{ id: string; taken_from_day: number | null; taken_nights: Uint8Array | null }>`
+    select id, taken_from_day, taken_nights from places`.execute(db)
   const nights = new Map<string, string[]>()
   for (const row of await db
     .selectFrom('place_nights')
@@ -539,7 +538,7 @@ async function expectRecordsAgree(t: TestApp, where: string): Promise<number> {
   for (const row of rows) {
     if (row.taken_nights === null) continue
     known++
-    const expected = encodeNights(row.taken_from!, nights.get(row.id) ?? [])
+    const expected = encodeNights(Number(row.taken_from_day), nights.get(row.id) ?? [])
     expect(Buffer.from(row.taken_nights).equals(expected), `${where}: record of ${row.id}`).toBe(true)
   }
   return known
@@ -784,10 +783,10 @@ describeEachDriver('search', (t) => {
     const token = await owner()
     const db = t().app.database.write
     const expectRecord = async (nights: string[]) => {
-      const row = await sql<{ taken_from: string; taken_nights: Uint8Array }>`
-        select taken_from, taken_nights from places where id = ${place}`.execute(db)
-      const { taken_from, taken_nights } = row.rows[0]!
-      expect(Buffer.from(taken_nights).equals(encodeNights(taken_from, nights))).toBe(true)
+      const row = await sql<{ taken_from_day: number; taken_nights: Uint8Array }>`
+        select taken_from_day, taken_nights from places where id = ${place}`.execute(db)
+      const { taken_from_day, taken_nights } = row.rows[0]!
+      expect(Buffer.from(taken_nights).equals(encodeNights(Number(taken_from_day), nights))).toBe(true)
     }
     await expectRecord([])
     // Writers of one place's nights at once: each writes the record after the others' nights.
@@ -825,7 +824,7 @@ describeEachDriver('search', (t) => {
     expect(await stay(21, 26)).toEqual([place])
     expect(await stay(42, 46)).toEqual([place])
     // The migration's backfill (and the bulk seed's end) write every record from place_nights.
-    await sql`update places set taken_from = null, taken_nights = null`.execute(db)
+    await sql`update places set taken_from_day = null, taken_nights = null`.execute(db)
     expect(await stay(20, 21)).toEqual([])
     await rebuildNightRecords(db)
     await expectRecord(taken)

@@ -3,8 +3,8 @@ import { rebuildNightRecords } from '../night-records.js'
 import type { DB } from '../schema.js'
 
 /**
- * Each place's taken nights as one record on its row (db/night-records.ts): `places.taken_from`
- * (the record's first night) and `places.taken_nights` (512 bits), filled from place_nights, and
+ * Each place's taken nights as one record on its row (db/night-records.ts): `places.taken_from_day`
+ * (the record's first night, in days since 1970-01-01) and `places.taken_nights` (512 bits), filled from place_nights, and
  * both added to the search index so that search checks a candidate's nights on its index entry.
  */
 const SEARCH_COLUMNS = [
@@ -25,10 +25,10 @@ const SEARCH_COLUMNS = [
   'amenity_mask',
   'id',
 ]
-const RECORD_COLUMNS = ['taken_from', 'taken_nights']
+const RECORD_COLUMNS = ['taken_from_day', 'taken_nights']
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('places').addColumn('taken_from', 'varchar(10)').execute()
+  await db.schema.alterTable('places').addColumn('taken_from_day', 'integer').execute()
   await db.schema
     .alterTable('places')
     .addColumn('taken_nights', isSqlite(db) ? 'blob' : sql`varbinary(64)`)
@@ -50,7 +50,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await dropIndex(db, 'places_search_idx')
   await db.schema.createIndex('places_search_idx').on('places').columns(SEARCH_COLUMNS).execute()
   await db.schema.alterTable('places').dropColumn('taken_nights').execute()
-  await db.schema.alterTable('places').dropColumn('taken_from').execute()
+  await db.schema.alterTable('places').dropColumn('taken_from_day').execute()
 }
 
 const isSqlite = (db: Kysely<unknown>) => db.getExecutor().adapter instanceof SqliteAdapter

@@ -7,7 +7,7 @@ import {
 } from 'kysely'
 import { daysBetween } from '../../dates.js'
 import type { Database } from '../../db/database.js'
-import { recordShowsTaken } from '../../db/night-records.js'
+import { dayNumber, hexShowsTaken, stayInRecord } from '../../db/night-records.js'
 import type { DB, PlaceRow } from '../../db/schema.js'
 import { directReadOf } from '../../db/sqlite.js'
 import { amenityBits, bitsOf, MASK_BITS, maskOf } from './amenity-bits-repository.js'
@@ -96,9 +96,12 @@ export interface Candidate {
   latitude?: number
   longitude?: number
   settled?: number
-  /** With dates: the place's record of taken nights (db/night-records.ts), NULL when not known. */
-  taken_from?: string | null
-  taken_nights?: Uint8Array | null
+  /**
+   * With dates, from the place's record of taken nights (db/night-records.ts, `stayInRecord`): NULL
+   * when it does not cover the stay, '' when the stay's nights are free, else the bytes to test.
+   */
+  taken_from_day?: number | null
+  stay_in_record?: string | null
   [amenities: `amenities_${number}`]: number | null
 }
 
@@ -143,10 +146,15 @@ const TAKEN_SQLITE = `select ids.value as place_id from json_each(?) ids
 
 /**
  * The places with a night of [checkIn, checkOut) held by a checkout hold that lasts past `at` (the
- * nights records leave holds out): a range of place_nights_expiry_idx, the holds that have not ended.
+ * nights records leave holds out): a range of place_nights_expiry_idx, the holds that have not ended
+ * (named: without it SQLite scanned the whole table in key order).
  */
-const HELD = `select distinct place_id from place_nights
-  where expires_at > ? and night >= ? and night < ?`
+const HELD = {
+  sqlite: `select place_id from place_nights indexed by place_nights_expiry_idx
+    where expires_at > ? and night >= ? and night < ?`,
+  mysql: `select place_id from place_nights force index (place_nights_expiry_idx)
+    where expires_at > ? and night >= ? and night < ?`,
+}
 
 /** `IN` lists are padded to these sizes (repeating an id changes nothing) so statements can be cached. */
 const IN_CHUNK = 1024
@@ -361,8 +369,9 @@ export class SearchRepository {
       )
     }
     if (filter.stay) {
-      selections.push(sql.ref('places.taken_from').as('taken_from'))
-      selections.push(sql.ref('places.taken_nights').as('taken_nights'))
+      const { checkIn, checkOut } = filter.stay
+      selections.push(sql.ref('places.taken_from_day').as('taken_from_day'))
+      selections.push(stayInRecord(dayNumber(checkIn), daysBetween(checkIn, checkOut)).as('stay_in_record'))
     }
     if (columns.amenityBits.length) {
       // The amenities come as the place's mask, turned into the caller's bits here; only places
@@ -450,8 +459,9 @@ export class SearchRepository {
   }
 
   /**
-   * Which of the candidates have a night in [checkIn, checkOut) taken: a bitset test on each one's
-   * record of taken nights (read with it from the search index), a checkout hold's night while it
+   * Which of the candidates have a night in [checkIn, checkOut) taken: their record of taken nights
+   * as the candidates query read it from the search index (`stay_in_record`: usually '', free, with
+   * no work here; else a few bytes whose bits are tested), a checkout hold's night while it
    * lasts (one statement for the holds of the stay), and, for the places whose record is not known
    * or does not cover the stay, place_nights itself: one seek per place on its key, stopping at the
    * first taken night (SQLite: the ids as one JSON array; MariaDB: IN lists of up to 1,024, ranged
@@ -461,23 +471,15 @@ export class SearchRepository {
     const taken = new Set<string>()
     const unknown: string[] = []
     const nights = daysBetween(stay.checkIn, stay.checkOut)
-    const offsets = new Map<string, number>()
+    const checkInDay = dayNumber(stay.checkIn)
     for (const place of candidates) {
-      const from = place.taken_from
-      const bits = place.taken_nights
-      let shows: boolean | undefined
-      if (from && bits) {
-        let offset = offsets.get(from)
-        if (offset === undefined) {
-          offset = daysBetween(from, stay.checkIn)
-          offsets.set(from, offset)
-        }
-        shows = recordShowsTaken(bits, offset, nights)
-      }
-      if (shows === undefined) unknown.push(place.id)
-      else if (shows) taken.add(place.id)
+      const bytes = place.stay_in_record
+      if (bytes === null || bytes === undefined) unknown.push(place.id)
+      else if (bytes !== '' && hexShowsTaken(bytes, checkInDay - place.taken_from_day!, nights))
+        taken.add(place.id)
     }
-    for (const id of await this.read(HELD, [stay.at, stay.checkIn, stay.checkOut])) taken.add(id)
+    for (const id of await this.read(HELD[this.db.dialect], [stay.at, stay.checkIn, stay.checkOut]))
+      taken.add(id)
     if (unknown.length === 0) return taken
     if (this.db.dialect === 'sqlite') {
       const parameters = [JSON.stringify(unknown), stay.checkIn, stay.checkOut, stay.at]
@@ -530,7 +532,7 @@ export class SearchRepository {
     const rows = await plan('candidates', this.candidatesQuery(filter, columns, bits, order).compile())
     if (filter.stay) {
       const { checkIn, checkOut, at } = filter.stay
-      rows.push(...(await plan('holds', { sql: HELD, parameters: [at, checkIn, checkOut] })))
+      rows.push(...(await plan('holds', { sql: HELD[this.db.dialect], parameters: [at, checkIn, checkOut] })))
       if (this.db.dialect === 'sqlite') {
         const unknown = { sql: TAKEN_SQLITE, parameters: ['["a","b"]', checkIn, checkOut, at] }
         rows.push(...(await plan('availability without a record', unknown)))
