@@ -8,7 +8,7 @@
 // after, in the same transaction. Checkout holds (rows with an expiry) are never in the record:
 // search asks place_nights for them. A record is right for its own 512 nights whatever its age;
 // stays outside them, and places whose record is NULL, are checked on place_nights.
-import { type Kysely, MysqlAdapter, type RawBuilder, sql } from 'kysely'
+import { CompiledQuery, type Kysely, MysqlAdapter, type RawBuilder, sql } from 'kysely'
 import type { DB } from './schema.js'
 
 export const RECORD_NIGHTS = 512
@@ -110,6 +110,8 @@ export async function refreshNightRecord(
   }
 }
 
+const UPDATE_RECORD = 'update places set taken_nights = ? where id = ?'
+
 /** How many places a step of `rebuildNightRecords` reads the nights of. */
 const REBUILD_STEP = 2000
 
@@ -149,11 +151,10 @@ export async function rebuildNightRecords(db: Kysely<DB>, instant = Date.now()):
       if (nights) nights.push(row.night)
       else byPlace.set(row.place_id, [row.night])
     }
+    // One SQL text for every place (no query building per row; SQLite's driver reuses its statement).
     const write = async (trx: Kysely<DB>) => {
       for (const [id, nights] of byPlace) {
-        await sql`update places set taken_nights = ${encodeNights(firstDay, nights)} where id = ${id}`.execute(
-          trx,
-        )
+        await trx.executeQuery(CompiledQuery.raw(UPDATE_RECORD, [encodeNights(firstDay, nights), id]))
       }
     }
     await (db.isTransaction ? write(db) : db.transaction().execute(write))
