@@ -2,6 +2,7 @@
 import type { Config } from '../config.js'
 import { addDays, nightsOf } from '../dates.js'
 import type { Database } from '../db/database.js'
+import { refreshNightRecord } from '../db/night-records.js'
 import type { AmenityRow, BookingStatus, PlaceRow, ReviewRow, UserRow } from '../db/schema.js'
 import { nowIso, uuidv7 } from '../ids.js'
 import { hashPassword } from '../modules/auth/passwords.js'
@@ -215,6 +216,10 @@ export async function seedDemoData(
         .values(nightRows(booking.place_id, nights, { booking_id: booking.id }, now))
         .execute()
     }
+    await refreshNightRecord(
+      trx,
+      places.map((place) => place.id),
+    )
     await trx.insertInto('app_meta').values({ key: DEMO_MARKER, value: now }).execute()
   })
   return {

@@ -5,6 +5,7 @@ import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { createRepositories } from '../../src/app.js'
 import { addDays, localDate } from '../../src/dates.js'
+import { encodeNights, rebuildNightRecords, recordFirstDay } from '../../src/db/night-records.js'
 import type { PlaceRow } from '../../src/db/schema.js'
 import { uuidv7 } from '../../src/ids.js'
 import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
@@ -488,12 +489,69 @@ async function change(
   }
 }
 
+/**
+ * The records of taken nights (db/night-records.ts) in every state search meets: a third of the
+ * places get a record that starts 64 or 128 days earlier (still right for its own nights), a sixth
+ * none (NULL: search asks place_nights). Writes through the API then replace them.
+ */
+async function mixRecords(t: TestApp, world: World, seed: number) {
+  const rng = mulberry32(seed)
+  const db = t.app.database.write
+  for (const place of world.places) {
+    const roll = rng.next()
+    if (roll < 1 / 6) {
+      await sql`update places set taken_nights = null where id = ${place.id}`.execute(db)
+    } else if (roll < 1 / 2) {
+      const firstDay = recordFirstDay(Date.now()) - 64 * rng.int(1, 2)
+      const nights = await nightsOf(t, place.id)
+      await sql`update places set taken_from_day = ${firstDay}, taken_nights = ${encodeNights(firstDay, nights)}
+        where id = ${place.id}`.execute(db)
+    }
+  }
+}
+
+/** The nights of a place that a record holds (taken, not by a checkout hold). */
+async function nightsOf(t: TestApp, placeId: string): Promise<string[]> {
+  const rows = await t.app.database.write
+    .selectFrom('place_nights')
+    .select('night')
+    .where('place_id', '=', placeId)
+    .where('expires_at', 'is', null)
+    .execute()
+  return rows.map((row) => row.night)
+}
+
+/** Every known record says what place_nights says; returns how many places have one. */
+async function expectRecordsAgree(t: TestApp, where: string): Promise<number> {
+  const db = t.app.database.write
+  const { rows } = await sql<{ id: string; taken_from_day: number | null; taken_nights: Uint8Array | null }>`
+    select id, taken_from_day, taken_nights from places`.execute(db)
+  const nights = new Map<string, string[]>()
+  for (const row of await db
+    .selectFrom('place_nights')
+    .select(['place_id', 'night'])
+    .where('expires_at', 'is', null)
+    .execute()) {
+    nights.set(row.place_id, [...(nights.get(row.place_id) ?? []), row.night])
+  }
+  let known = 0
+  for (const row of rows) {
+    if (row.taken_nights === null) continue
+    known++
+    const expected = encodeNights(Number(row.taken_from_day), nights.get(row.id) ?? [])
+    expect(Buffer.from(row.taken_nights).equals(expected), `${where}: record of ${row.id}`).toBe(true)
+  }
+  return known
+}
+
 describeEachDriver(
   'search: property test against a brute-force search',
   (t) => {
     it(`matches the brute force on ids, order, totals, prices, distances and facets (seed ${SEED})`, async () => {
       const rng = mulberry32(SEED)
       const world = await buildWorld(t(), rng)
+      expect(await expectRecordsAgree(t(), 'after the places were made')).toBe(world.places.length)
+      await mixRecords(t(), world, SEED + 1)
       const guest = (await t().user()).token
       const applied = new Map<string, number>()
       let nonEmpty = 0
@@ -516,6 +574,7 @@ describeEachDriver(
             walked = await walk(t(), url)
           } while (quarterHour(now) !== quarterHour(Date.now()) && ++attempt < 3)
           const expected = bruteForce(world, query, now)
+          await expectRecordsAgree(t(), where)
           expect(walked.ids, where).toEqual(expected.ids)
           expect(walked.first.total, where).toBe(expected.total)
           expect(walked.first.total_is_lower_bound, where).toBe(expected.capped)
@@ -547,6 +606,10 @@ describeEachDriver(
       // Totals both exact and capped.
       expect(capped).toBeGreaterThan(QUERIES / 10)
       expect(exact).toBeGreaterThan(QUERIES / 10)
+      // Searches met places with a record and places without one (checked on place_nights).
+      const known = await expectRecordsAgree(t(), 'at the end')
+      expect(known).toBeGreaterThan(world.places.length / 2)
+      expect(known).toBeLessThan(world.places.length)
       // And changes of every kind between the searches.
       for (const kind of ['book', 'cancel', 'block', 'unblock', 'move']) {
         expect(applied.get(kind) ?? 0, `${kind}: ${JSON.stringify([...applied])}`).toBeGreaterThan(0)
@@ -712,6 +775,61 @@ describeEachDriver('search', (t) => {
     // A declined request frees the nights again.
     await t().post(`/api/v1/bookings/${booking.body.id}/decline`, undefined, { token })
     expect(await stay(12, 14)).toEqual(sorted([blocked, booked, free]))
+  })
+
+  it("keeps each place's record of taken nights through concurrent writes; a rebuild from place_nights agrees", async () => {
+    const c = await cell()
+    const place = await c.place({ title: 'busy', instant_book: true })
+    const token = await owner()
+    const db = t().app.database.write
+    const expectRecord = async (nights: string[]) => {
+      const row = await sql<{ taken_from_day: number; taken_nights: Uint8Array }>`
+        select taken_from_day, taken_nights from places where id = ${place}`.execute(db)
+      const { taken_from_day, taken_nights } = row.rows[0]!
+      expect(Buffer.from(taken_nights).equals(encodeNights(Number(taken_from_day), nights))).toBe(true)
+    }
+    await expectRecord([])
+    // Writers of one place's nights at once: each writes the record after the others' nights.
+    const blocks = await Promise.all(
+      [0, 2, 4, 6].map((d) =>
+        t().post(`/api/v1/places/${place}/calendar/block`, { from: day(20 + d), to: day(21 + d) }, { token }),
+      ),
+    )
+    for (const block of blocks) expect(block.status, block.text).toBe(200)
+    const guests = await Promise.all([0, 1, 2].map(() => t().user()))
+    const bookings = await Promise.all(
+      guests.map((guest, i) =>
+        t().post(
+          '/api/v1/bookings',
+          { place_id: place, check_in: day(40 + 3 * i), check_out: day(42 + 3 * i), guests: 1 },
+          { token: guest.token },
+        ),
+      ),
+    )
+    for (const booking of bookings) expect(booking.status, booking.text).toBe(201)
+    const blocked = [day(20), day(22), day(24), day(26)]
+    const booked = [40, 41, 43, 44, 46, 47].map(day)
+    await expectRecord([...blocked, ...booked])
+    const [cancelled, unblocked] = await Promise.all([
+      t().post(`/api/v1/bookings/${bookings[1]!.body.id}/cancel`, undefined, { token: guests[1]!.token }),
+      t().post(`/api/v1/places/${place}/calendar/unblock`, { from: day(22), to: day(25) }, { token }),
+    ])
+    expect(cancelled.status, cancelled.text).toBe(200)
+    expect(unblocked.status, unblocked.text).toBe(200)
+    const taken = [day(20), day(26), day(40), day(41), day(46), day(47)]
+    await expectRecord(taken)
+    const stay = async (from: number, to: number) =>
+      ids(await c.search(`check_in=${day(from)}&check_out=${day(to)}`))
+    expect(await stay(20, 21)).toEqual([])
+    expect(await stay(21, 26)).toEqual([place])
+    expect(await stay(42, 46)).toEqual([place])
+    // The migration's backfill (and the bulk seed's end) write every record from place_nights.
+    await sql`update places set taken_from_day = null, taken_nights = null`.execute(db)
+    expect(await stay(20, 21)).toEqual([])
+    await rebuildNightRecords(db)
+    await expectRecord(taken)
+    expect(await stay(21, 26)).toEqual([place])
+    expect(await stay(46, 48)).toEqual([])
   })
 
   it("with dates applies each listing's stay rules: length, notice, window and guests", async () => {

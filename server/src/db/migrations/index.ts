@@ -15,6 +15,7 @@ import * as checkoutHolds from './0014_checkout_holds.js'
 import * as photos from './0016_photos.js'
 import * as placeRowVersion from './0018_place_row_version.js'
 import * as outboxTraceparent from './0019_outbox_traceparent.js'
+import * as placeNightRecords from './0020_place_night_records.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0014_checkout_holds': checkoutHolds,
   '0018_place_row_version': placeRowVersion,
   '0019_outbox_traceparent': outboxTraceparent,
+  '0020_place_night_records': placeNightRecords,
 }
 
 export const migrationProvider: MigrationProvider = {

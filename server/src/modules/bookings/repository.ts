@@ -1,6 +1,7 @@
 import type { ExpressionBuilder } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { type KeysetOrder, type KeysetPage, keysetRows } from '../../db/keyset.js'
+import { lockNightRecord, refreshNightRecord } from '../../db/night-records.js'
 import type { BookingRow, BookingStatus, CheckoutHoldRow, DB, OutboxRow } from '../../db/schema.js'
 import { dropEndedHolds, nightRows } from '../calendar/repository.js'
 import { consumeHoldForBooking, type FreedHoldRow } from '../holds/repository.js'
@@ -110,6 +111,7 @@ export class BookingRepository {
       if (this.db.dialect === 'mysql') placeQuery = placeQuery.forUpdate()
       const place = await placeQuery.executeTakeFirst()
       if (place?.status !== 'published' || place.deleted_at !== null) return { outcome: 'not_bookable' }
+      await lockNightRecord(trx, booking.place_id)
       const stale = await trx
         .selectFrom('bookings')
         .select(['id', 'total_minor'])
@@ -137,6 +139,7 @@ export class BookingRepository {
         .insertInto('place_nights')
         .values(nightRows(booking.place_id, nights, { booking_id: booking.id }, now))
         .execute()
+      await refreshNightRecord(trx, booking.place_id)
       if (outbox.length || notices.length)
         await trx
           .insertInto('outbox')
@@ -160,6 +163,12 @@ export class BookingRepository {
     outbox: OutboxRow[] = [],
   ): Promise<boolean> {
     return this.db.write.transaction().execute(async (trx) => {
+      // The booking's row, then its place's (a status change without nights locks them in that
+      // order too: the update of the booking, then its foreign key's check of the place).
+      let booking = trx.selectFrom('bookings').select('place_id').where('id', '=', id)
+      if (this.db.dialect === 'mysql') booking = booking.forUpdate()
+      const place = releaseNights ? await booking.executeTakeFirst() : undefined
+      if (place) await lockNightRecord(trx, place.place_id)
       const result = await trx
         .updateTable('bookings')
         .set(changes)
@@ -168,6 +177,7 @@ export class BookingRepository {
         .executeTakeFirst()
       if (Number(result.numUpdatedRows) !== 1) return false
       if (releaseNights) await trx.deleteFrom('place_nights').where('booking_id', '=', id).execute()
+      if (place) await refreshNightRecord(trx, place.place_id)
       if (outbox.length) await trx.insertInto('outbox').values(outbox).execute()
       return true
     })

@@ -1,6 +1,7 @@
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely'
 import { addDays } from '../../dates.js'
 import { type Database, isDeadlock } from '../../db/database.js'
+import { lockNightRecord, refreshNightRecord } from '../../db/night-records.js'
 import type { DB, NightKind, OutboxRow, PlaceNightsTable } from '../../db/schema.js'
 
 export interface OccupiedNight {
@@ -122,6 +123,7 @@ export class CalendarRepository {
   async block(placeId: string, nights: string[], source: string, at: string): Promise<number> {
     if (nights.length === 0) return 0
     return this.db.write.transaction().execute(async (trx) => {
+      await lockNightRecord(trx, placeId)
       const end = addDays(nights[nights.length - 1]!, 1)
       await dropEndedHolds(trx, placeId, nights[0]!, end, at)
       const taken = await this.occupied(placeId, nights[0]!, end, at, trx)
@@ -135,6 +137,7 @@ export class CalendarRepository {
           .values(nightRows(placeId, fresh, { source }, at))
           .execute()
       }
+      await refreshNightRecord(trx, placeId)
       return fresh.length
     })
   }
@@ -148,6 +151,7 @@ export class CalendarRepository {
     freed: OutboxRow,
   ): Promise<number> {
     return this.db.write.transaction().execute(async (trx) => {
+      await lockNightRecord(trx, placeId)
       const result = await trx
         .deleteFrom('place_nights')
         .where('place_id', '=', placeId)
@@ -157,6 +161,7 @@ export class CalendarRepository {
         .where('night', '<', to)
         .executeTakeFirst()
       const unblocked = Number(result.numDeletedRows)
+      await refreshNightRecord(trx, placeId)
       if (unblocked) await trx.insertInto('outbox').values(freed).execute()
       return unblocked
     })
@@ -173,6 +178,7 @@ export class CalendarRepository {
     at: string,
   ): Promise<{ blocked: number; skipped: string[]; changed: string[] }> {
     return this.db.write.transaction().execute(async (trx) => {
+      await lockNightRecord(trx, placeId)
       const before = await trx
         .selectFrom('place_nights')
         .select('night')
@@ -191,7 +197,10 @@ export class CalendarRepository {
         for (const night of now) if (!previous.has(night)) changed.push(night)
         return changed.sort()
       }
-      if (nights.length === 0) return { blocked: 0, skipped: [], changed: changedFrom([]) }
+      if (nights.length === 0) {
+        await refreshNightRecord(trx, placeId)
+        return { blocked: 0, skipped: [], changed: changedFrom([]) }
+      }
       const sorted = [...nights].sort()
       await dropEndedHolds(trx, placeId, sorted[0]!, addDays(sorted[sorted.length - 1]!, 1), at)
       const takenRows = await trx
@@ -208,6 +217,7 @@ export class CalendarRepository {
           .values(nightRows(placeId, free.slice(i, i + 500), { source }, at))
           .execute()
       }
+      await refreshNightRecord(trx, placeId)
       return { blocked: free.length, skipped: [...taken], changed: changedFrom(free) }
     })
   }

@@ -9,6 +9,7 @@ import {
   preparedCount,
   preparedKeysetRows,
 } from '../../db/keyset.js'
+import { refreshNightRecord } from '../../db/night-records.js'
 import { prepare } from '../../db/prepared.js'
 import type { AmenityRow, NewPlace, PlaceRow, PlaceStatus, PlaceUpdate } from '../../db/schema.js'
 import { assignAmenityBits, clearAmenityMask, refreshAmenityMask } from '../search/amenity-bits-repository.js'
@@ -201,6 +202,7 @@ export class PlaceRepository {
           .execute()
       }
       await refreshAmenityMask(trx, place.id)
+      await refreshNightRecord(trx, place.id)
     })
   }
 
@@ -257,6 +259,7 @@ export class PlaceRepository {
         await trx.deleteFrom(table).where('place_id', '=', id).execute()
       }
       await refreshAmenityMask(trx, id)
+      await refreshNightRecord(trx, id)
       await trx
         .updateTable('places')
         .set({ status: 'draft', deleted_at: at, ical_token: '', updated_at: at })

@@ -5,8 +5,10 @@ import {
   type SelectQueryBuilder,
   sql,
 } from 'kysely'
+import { daysBetween } from '../../dates.js'
 import type { Database } from '../../db/database.js'
-import type { DB, PlaceNightsTable, PlaceRow } from '../../db/schema.js'
+import { dayNumber, hexShowsTaken, stayInRecord } from '../../db/night-records.js'
+import type { DB, PlaceRow } from '../../db/schema.js'
 import { directReadOf } from '../../db/sqlite.js'
 import { amenityBits, bitsOf, MASK_BITS, maskOf } from './amenity-bits-repository.js'
 
@@ -94,6 +96,12 @@ export interface Candidate {
   latitude?: number
   longitude?: number
   settled?: number
+  /**
+   * With dates, from the place's record of taken nights (db/night-records.ts, `stayInRecord`): NULL
+   * when it does not cover the stay, '' when the stay's nights are free, else the bytes to test.
+   */
+  taken_from_day?: number | null
+  stay_in_record?: string | null
   [amenities: `amenities_${number}`]: number | null
 }
 
@@ -129,11 +137,24 @@ export type StayTerms = Pick<
 /**
  * SQLite: which of the ids (a JSON array) have a night of [checkIn, checkOut) taken at `at`: one
  * seek each on the key of place_nights, stopping at the first taken night (`json_each` rather than
- * an IN list, which SQLite would first sort into a temporary index).
+ * an IN list, which SQLite would first sort into a temporary index). For the places whose record
+ * does not cover the stay.
  */
 const TAKEN_SQLITE = `select ids.value as place_id from json_each(?) ids
   where exists (select 1 from place_nights taken where taken.place_id = ids.value
     and taken.night >= ? and taken.night < ? and (taken.expires_at is null or taken.expires_at > ?))`
+
+/**
+ * The places with a night of [checkIn, checkOut) held by a checkout hold that lasts past `at` (the
+ * nights records leave holds out): a range of place_nights_expiry_idx, the holds that have not ended
+ * (named: without it SQLite scanned the whole table in key order).
+ */
+const HELD = {
+  sqlite: `select place_id from place_nights indexed by place_nights_expiry_idx
+    where expires_at > ? and night >= ? and night < ?`,
+  mysql: `select place_id from place_nights force index (place_nights_expiry_idx)
+    where expires_at > ? and night >= ? and night < ?`,
+}
 
 /** `IN` lists are padded to these sizes (repeating an id changes nothing) so statements can be cached. */
 const IN_CHUNK = 1024
@@ -203,15 +224,7 @@ interface BitCache {
 export class SearchRepository {
   private bits: BitCache = { byId: new Map(), byBit: new Map() }
 
-  /**
-   * True when `candidates` already leaves out the places with a night of the stay taken (MariaDB:
-   * an anti-join); false when the caller asks `takenAmong` of the candidates it visits (SQLite).
-   */
-  readonly nightsInCandidates: boolean
-
-  constructor(private readonly db: Database) {
-    this.nightsInCandidates = db.dialect === 'mysql'
-  }
+  constructor(private readonly db: Database) {}
 
   private async reloadBits(): Promise<BitCache> {
     const byId = await amenityBits(this.db.read)
@@ -251,24 +264,6 @@ export class SearchRepository {
         .where('places.max_nights', '>=', stay.nights)
         .where('places.advance_notice_days', '<=', stay.maxLead)
         .where('places.booking_window_days', '>=', stay.minLead)
-    }
-    if (stay && this.nightsInCandidates) {
-      // MariaDB: free every night, as an anti-join on place_nights_search_idx (the key and the
-      // hold's expiry without the rest of the row), which MariaDB stops at the first taken night.
-      // Measured cheaper there than a second statement for the visited candidates (`takenAmong`),
-      // whose round trip costs more than it saves at 100,000 places (docs/benchmarks.md, issue 19).
-      const nights = sql<PlaceNightsTable>`place_nights`.as<'taken'>(
-        sql`taken force index (place_nights_search_idx)`,
-      )
-      query = query
-        .leftJoin(nights, (join) =>
-          join
-            .onRef('taken.place_id', '=', 'places.id')
-            .on('taken.night', '>=', stay.checkIn)
-            .on('taken.night', '<', stay.checkOut)
-            .on((eb) => eb.or([eb('taken.expires_at', 'is', null), eb('taken.expires_at', '>', stay.at)])),
-        )
-        .where('taken.place_id', 'is', null) as unknown as PlacesQuery
     }
     // Amenities with a bit are checked on the mask (in the index); places whose mask is not known,
     // and amenities without a bit, on place_amenities.
@@ -373,6 +368,11 @@ export class SearchRepository {
         ),
       )
     }
+    if (filter.stay) {
+      const { checkIn, checkOut } = filter.stay
+      selections.push(sql.ref('places.taken_from_day').as('taken_from_day'))
+      selections.push(stayInRecord(dayNumber(checkIn), daysBetween(checkIn, checkOut)).as('stay_in_record'))
+    }
     if (columns.amenityBits.length) {
       // The amenities come as the place's mask, turned into the caller's bits here; only places
       // whose mask is not known look up place_amenities, which gives all their amenities as the
@@ -459,31 +459,49 @@ export class SearchRepository {
   }
 
   /**
-   * Which of `ids` have a night in [checkIn, checkOut) taken (a checkout hold's night while it
-   * lasts: ended holds wait for the sweep but take nothing), asked of `place_nights`, which stays
-   * the source of truth and the double-booking guard: one seek per place on its key, stopping at
-   * the first taken night. SQLite gets the ids as one JSON array (`json_each`: one statement
-   * whatever their number, no IN list to sort); MariaDB as IN lists of up to 1,024, ranged over
-   * place_nights_search_idx (the key and the hold's expiry without the rest of the row: a third of
-   * the pages to keep in the buffer pool), reading only the nights of the stay.
+   * Which of the candidates have a night in [checkIn, checkOut) taken: their record of taken nights
+   * as the candidates query read it from the search index (`stay_in_record`: usually '', free, with
+   * no work here; else a few bytes whose bits are tested), a checkout hold's night while it
+   * lasts (one statement for the holds of the stay), and, for the places whose record is not known
+   * or does not cover the stay, place_nights itself: one seek per place on its key, stopping at the
+   * first taken night (SQLite: the ids as one JSON array; MariaDB: IN lists of up to 1,024, ranged
+   * over place_nights_search_idx).
    */
-  async takenAmong(ids: string[], stay: StayNights): Promise<Set<string>> {
+  async takenAmong(candidates: Candidate[], stay: StayNights): Promise<Set<string>> {
     const taken = new Set<string>()
+    const unknown: string[] = []
+    const nights = daysBetween(stay.checkIn, stay.checkOut)
+    const checkInDay = dayNumber(stay.checkIn)
+    for (const place of candidates) {
+      const bytes = place.stay_in_record
+      if (bytes === null || bytes === undefined) unknown.push(place.id)
+      else if (bytes !== '' && hexShowsTaken(bytes, checkInDay - place.taken_from_day!, nights))
+        taken.add(place.id)
+    }
+    for (const id of await this.read(HELD[this.db.dialect], [stay.at, stay.checkIn, stay.checkOut]))
+      taken.add(id)
+    if (unknown.length === 0) return taken
     if (this.db.dialect === 'sqlite') {
-      // A fixed text, run on the connection at once when it is free (no Kysely building, compiling
-      // nor queueing: most of the cost of this statement at 100,000 places).
-      const parameters = [JSON.stringify(ids), stay.checkIn, stay.checkOut, stay.at]
-      const rows =
-        directReadOf(this.db.read)?.(TAKEN_SQLITE, parameters) ??
-        (await this.db.read.executeQuery(CompiledQuery.raw(TAKEN_SQLITE, parameters))).rows
-      for (const row of rows) taken.add((row as { place_id: string }).place_id)
+      const parameters = [JSON.stringify(unknown), stay.checkIn, stay.checkOut, stay.at]
+      for (const id of await this.read(TAKEN_SQLITE, parameters)) taken.add(id)
       return taken
     }
-    for (const chunk of paddedChunks(ids)) {
+    for (const chunk of paddedChunks(unknown)) {
       const { rows } = await this.takenQuery(chunk, stay).execute(this.db.read)
       for (const row of rows) taken.add(row.place_id)
     }
     return taken
+  }
+
+  /**
+   * The `place_id` column of a fixed statement; on SQLite run on the connection at once when it is
+   * free (no Kysely building, compiling nor queueing: most of the cost of such a statement there).
+   */
+  private async read(text: string, parameters: unknown[]): Promise<string[]> {
+    const rows =
+      directReadOf(this.db.read)?.(text, parameters) ??
+      (await this.db.read.executeQuery(CompiledQuery.raw(text, parameters))).rows
+    return rows.map((row) => (row as { place_id: string }).place_id)
   }
 
   /** MariaDB's statement (SQLite's is TAKEN_SQLITE). */
@@ -512,14 +530,20 @@ export class SearchRepository {
       return result.rows.map((row) => ({ query: name, ...row }))
     }
     const rows = await plan('candidates', this.candidatesQuery(filter, columns, bits, order).compile())
-    if (filter.stay && !this.nightsInCandidates) {
+    if (filter.stay) {
       const { checkIn, checkOut, at } = filter.stay
-      rows.push(
-        ...(await plan('availability', {
-          sql: TAKEN_SQLITE,
-          parameters: ['["a","b"]', checkIn, checkOut, at],
-        })),
-      )
+      rows.push(...(await plan('holds', { sql: HELD[this.db.dialect], parameters: [at, checkIn, checkOut] })))
+      if (this.db.dialect === 'sqlite') {
+        const unknown = { sql: TAKEN_SQLITE, parameters: ['["a","b"]', checkIn, checkOut, at] }
+        rows.push(...(await plan('availability without a record', unknown)))
+      } else {
+        rows.push(
+          ...(await plan(
+            'availability without a record',
+            this.takenQuery(['a', 'b'], filter.stay).compile(this.db.read),
+          )),
+        )
+      }
     }
     return rows
   }

@@ -473,14 +473,7 @@ export class SearchService {
       const batch = indexes.map((i) => pool[i]!.place)
       const allowed = await this.allowedStays(batch, stay, now)
       const open = batch.filter((place) => place.settled === 1 || allowed.has(place.id))
-      // MariaDB's candidates come with their nights checked already (`nightsInCandidates`).
-      const taken =
-        open.length === 0 || this.deps.search.nightsInCandidates
-          ? new Set<string>()
-          : await this.deps.search.takenAmong(
-              open.map((p) => p.id),
-              nights,
-            )
+      const taken = open.length === 0 ? new Set<string>() : await this.deps.search.takenAmong(open, nights)
       indexes.forEach((i, n) => {
         const place = batch[n]!
         verdicts[i] = (place.settled === 1 || allowed.has(place.id)) && !taken.has(place.id)

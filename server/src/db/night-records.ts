@@ -1,0 +1,164 @@
+// Each place's taken nights over the bookable horizon as one small record on its row
+// (`places.taken_from_day`, `places.taken_nights`, left out of PlacesTable like `amenity_mask`: 512
+// nights from day `taken_from_day` (days since 1970-01-01), one bit each, set when a row of
+// place_nights without an expiry takes the night), so that search checks "free every night of the
+// stay" on the candidate's own index entry instead of seeking place_nights for every candidate.
+// place_nights stays the source of truth and the double-booking guard. Whoever writes place_nights
+// calls `lockNightRecord` first (it also marks the record as not known) and `refreshNightRecord`
+// after, in the same transaction. Checkout holds (rows with an expiry) are never in the record:
+// search asks place_nights for them. A record is right for its own 512 nights whatever its age;
+// stays outside them, and places whose record is NULL, are checked on place_nights.
+import { CompiledQuery, type Kysely, MysqlAdapter, type RawBuilder, sql } from 'kysely'
+import type { DB } from './schema.js'
+
+export const RECORD_NIGHTS = 512
+const RECORD_BYTES = RECORD_NIGHTS / 8
+/** Records start on a multiple of this many days, so few distinct starts exist at once. */
+const START_STEP = 64
+const DAY_MS = 86_400_000
+
+/** Days since 1970-01-01 of a calendar date (YYYY-MM-DD). */
+export function dayNumber(date: string): number {
+  return Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS)
+}
+
+const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10)
+
+/**
+ * The first day of a record written at `instant`: at least two days before UTC's date (a local
+ * date can be a day behind it) and at most 66 days before, so the record reaches 446 nights ahead.
+ */
+export function recordFirstDay(instant: number): number {
+  const twoDaysBack = Math.floor(instant / DAY_MS) - 2
+  return Math.floor(twoDaysBack / START_STEP) * START_STEP
+}
+
+/** The record of these nights (those outside its 512 nights from `firstDay` are left out). */
+export function encodeNights(firstDay: number, nights: Iterable<string>): Buffer {
+  const bits = Buffer.alloc(RECORD_BYTES)
+  for (const night of nights) {
+    const i = dayNumber(night) - firstDay
+    if (i >= 0 && i < RECORD_NIGHTS) bits[i >> 3]! |= 1 << (i & 7)
+  }
+  return bits
+}
+
+/**
+ * For the row of `places` in the enclosing statement and a stay of `nights` nights from day
+ * `checkInDay`: NULL when its record is not known or does not cover the stay; '' when the record's
+ * bytes that hold the stay's nights are all zero (free, the usual answer, which costs no allocation
+ * in Node); otherwise those bytes in hex, from the one that holds check-in, for `hexShowsTaken`.
+ * The same SQL on SQLite and MariaDB.
+ */
+export function stayInRecord(checkInDay: number, nights: number): RawBuilder<string | null> {
+  const offset = sql`(${checkInDay} - places.taken_from_day)`
+  const bytes = sql`substr(places.taken_nights, (${offset} >> 3) + 1,
+    ((${offset} + ${nights - 1}) >> 3) - (${offset} >> 3) + 1)`
+  return sql<string | null>`case
+    when places.taken_nights is null or ${offset} < 0 or ${offset} > ${RECORD_NIGHTS - nights} then null
+    when replace(hex(${bytes}), '0', '') = '' then ''
+    else hex(${bytes}) end`
+}
+
+/** Whether the bytes of `stayInRecord` show a night of the stay taken (`offset`: check-in's day in the record). */
+export function hexShowsTaken(hex: string, offset: number, nights: number): boolean {
+  const first = offset & 7
+  for (let i = first; i < first + nights; i++) {
+    const byte = Number.parseInt(hex.slice((i >> 3) * 2, (i >> 3) * 2 + 2), 16)
+    if (byte & (1 << (i & 7))) return true
+  }
+  return false
+}
+
+const isMysql = (db: Kysely<DB>) => db.getExecutor().adapter instanceof MysqlAdapter
+
+/**
+ * Marks the places' records as not known and locks their rows until the transaction ends, so the
+ * writers of one place's nights queue (MariaDB); call it before writing their nights.
+ */
+export async function lockNightRecord(db: Kysely<DB>, placeIds: string | string[]): Promise<void> {
+  const ids = [...new Set(typeof placeIds === 'string' ? [placeIds] : placeIds)].sort()
+  if (ids.length === 0) return
+  await sql`update places set taken_nights = null where id in (${sql.join(ids)})`.execute(db)
+}
+
+/** Writes the places' records from place_nights; call it in the transaction that changed their nights, after the change. */
+export async function refreshNightRecord(
+  db: Kysely<DB>,
+  placeIds: string | string[],
+  instant = Date.now(),
+): Promise<void> {
+  const firstDay = recordFirstDay(instant)
+  const [from, to] = [dateOf(firstDay), dateOf(firstDay + RECORD_NIGHTS)]
+  for (const id of new Set(typeof placeIds === 'string' ? [placeIds] : placeIds)) {
+    // MariaDB: the latest committed nights, not the transaction's snapshot, read on the table's key
+    // (another index, say on expires_at, would lock other places' nights). Every writer holds the
+    // place's row, so this does not wait on them.
+    const nights = isMysql(db)
+      ? sql<{ night: string }>`select night from place_nights force index (primary)
+          where place_id = ${id} and night >= ${from} and night < ${to} and expires_at is null
+          lock in share mode`
+      : sql<{ night: string }>`select night from place_nights
+          where place_id = ${id} and night >= ${from} and night < ${to} and expires_at is null`
+    const bits = encodeNights(
+      firstDay,
+      (await nights.execute(db)).rows.map((row) => row.night),
+    )
+    await sql`update places set taken_from_day = ${firstDay}, taken_nights = ${bits} where id = ${id}`.execute(
+      db,
+    )
+  }
+}
+
+const UPDATE_RECORD = 'update places set taken_nights = ? where id = ?'
+
+/** How many places a step of `rebuildNightRecords` reads the nights of. */
+const REBUILD_STEP = 2000
+
+/**
+ * Writes every place's record from place_nights (a migration's backfill, a bulk load's end), in
+ * steps of REBUILD_STEP places by id. For databases no one writes to meanwhile.
+ */
+export async function rebuildNightRecords(db: Kysely<DB>, instant = Date.now()): Promise<number> {
+  const firstDay = recordFirstDay(instant)
+  const [from, to] = [dateOf(firstDay), dateOf(firstDay + RECORD_NIGHTS)]
+  const empty = encodeNights(firstDay, [])
+  await sql`update places set taken_from_day = ${firstDay}, taken_nights = ${empty}`.execute(db)
+  let after = ''
+  let written = 0
+  for (;;) {
+    const ids = await db
+      .selectFrom('places')
+      .select('id')
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(REBUILD_STEP)
+      .execute()
+    if (ids.length === 0) return written
+    const last = ids[ids.length - 1]!.id
+    const rows = await db
+      .selectFrom('place_nights')
+      .select(['place_id', 'night'])
+      .where('place_id', '>', after)
+      .where('place_id', '<=', last)
+      .where('expires_at', 'is', null)
+      .where('night', '>=', from)
+      .where('night', '<', to)
+      .execute()
+    const byPlace = new Map<string, string[]>()
+    for (const row of rows) {
+      const nights = byPlace.get(row.place_id)
+      if (nights) nights.push(row.night)
+      else byPlace.set(row.place_id, [row.night])
+    }
+    // One SQL text for every place (no query building per row; SQLite's driver reuses its statement).
+    const write = async (trx: Kysely<DB>) => {
+      for (const [id, nights] of byPlace) {
+        await trx.executeQuery(CompiledQuery.raw(UPDATE_RECORD, [encodeNights(firstDay, nights), id]))
+      }
+    }
+    await (db.isTransaction ? write(db) : db.transaction().execute(write))
+    written += byPlace.size
+    after = last
+  }
+}
