@@ -64,7 +64,9 @@ async function main() {
   const generator = process.env.BENCH_LOAD !== 'autocannon' && wrkAvailable() ? 'wrk' : 'autocannon'
   log(
     `load generator: ${generator}${generator === 'autocannon' ? ' (apt-get install wrk for a lighter one)' : ''}` +
-      (generator === 'wrk' && load.pipeline > 1 ? `, ${load.pipeline} requests at a time per connection` : ''),
+      (generator === 'wrk' && load.pipeline > 1
+        ? `, ${load.pipeline} requests at a time per connection`
+        : ''),
   )
   const measureLoad = (url, watch) =>
     generator === 'wrk' ? measureWithWrk(url, load, watch) : measure(url, endpoint, load, watch)
