@@ -1,7 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, usePrefetchQuery, useQuery, useQueryClient } from '@tanstack/react-query'
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
 import { api, unwrap } from '../api/client'
 import { calendarQueries } from '../api/queries/calendar'
+import { photoQueries } from '../api/queries/photos'
 import { placeQueries } from '../api/queries/places'
 import { quoteQueries } from '../api/queries/quotes'
 import type { Night, PlaceDetail, Quote } from '../api/types'
@@ -25,6 +26,8 @@ import { Link, useSearchParams } from '../lib/router'
 const MapView = lazy(() => import('../components/MapView'))
 
 export function PlacePage({ id }: { id: string }) {
+  // The gallery's photos (the page's largest picture) are asked for with the detail, not after it.
+  usePrefetchQuery(photoQueries.ofPlace(id))
   return <PlaceLoader id={id}>{(place) => <PlaceView place={place} />}</PlaceLoader>
 }
 
