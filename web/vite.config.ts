@@ -16,7 +16,7 @@ function serviceWorker(): Plugin {
     apply: 'build',
     generateBundle(_options, bundle) {
       const files = Object.keys(bundle)
-        .filter((name) => !name.endsWith('.map') && name !== 'sw.js' && !name.startsWith('.vite/'))
+        .filter((name) => !name.endsWith('.map') && name !== 'sw.js')
         .map((name) => `/${name}`)
       const precache = ['/', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png', ...files]
       const version = createHash('sha256').update(files.sort().join('\n')).digest('hex').slice(0, 12)
@@ -146,8 +146,6 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: false,
-    // .vite/manifest.json: the server reads which chunks each page needs, to preload them with its HTML.
-    manifest: true,
     chunkSizeWarningLimit: 400,
     rolldownOptions: {
       output: {

@@ -39,8 +39,6 @@ function shorten(text: string): string {
 export interface Preloads {
   /** The page's largest picture, fetched with the HTML rather than after the client's code and data. */
   preloadImage?: { srcset: string; sizes: string; type: string }
-  /** Code chunks the page runs before it shows anything (absolute paths). */
-  preloadModules?: string[]
   /** API reads (same-origin paths) the page makes first, fetched with the HTML rather than after the code. */
   preloadData?: string[]
 }
@@ -62,9 +60,6 @@ function preloadTags(preloads: Preloads): string[] {
             `imagesrcset="${escapeHtml(image.srcset)}" imagesizes="${escapeHtml(image.sizes)}" />`,
         ]
       : []),
-    ...(preloads.preloadModules ?? []).map(
-      (href) => `<link rel="modulepreload" crossorigin href="${escapeHtml(href)}" />`,
-    ),
     ...(preloads.preloadData ?? []).map(
       (href) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${escapeHtml(href)}" />`,
     ),

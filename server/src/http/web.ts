@@ -10,7 +10,7 @@ import { AppError } from '../errors.js'
 import { directUploadOrigin } from '../infra/storage/index.js'
 import type { HttpContext } from './context.js'
 import { listingHead, robotsTxt, searchHead, sitemapXml, withHead, withPreloads } from './page-meta.js'
-import { ALL_RESULTS, HOME_RESULTS, type PreloadedPage, pageModules, readsEnglish } from './page-preloads.js'
+import { ALL_RESULTS, HOME_RESULTS } from './page-preloads.js'
 import { publicBase } from './pagination.js'
 import { inlineScriptHashes, webClientPolicy } from './security-headers.js'
 
@@ -138,14 +138,9 @@ export async function registerWebClient({ app, config, services }: HttpContext):
   })
 
   // Pages search engines index: the shell with their own head (title, description, JSON-LD), and
-  // the first code and data of the page the client will show.
+  // the first data of the page the client will show.
   const shell = readFileSync(join(root, 'index.html'), 'utf8')
   const homePage = withPreloads(shell, { preloadData: [HOME_RESULTS] })
-  const modules = pageModules(root)
-  const modulesOf = (page: PreloadedPage, request: FastifyRequest) => [
-    ...modules.code[page],
-    ...(readsEnglish(request.headers['accept-language']) ? modules.english : []),
-  ]
   const sendHtml = (reply: FastifyReply, html: string) => {
     withoutCors(reply)
     reply.header('content-security-policy', policy)
@@ -177,7 +172,6 @@ export async function registerWebClient({ app, config, services }: HttpContext):
       return sendPage(reply, {
         ...head,
         ...(srcset ? { preloadImage: { srcset, sizes: '(max-width: 900px) 100vw, 60vw', type } } : {}),
-        preloadModules: modulesOf('listing', request),
         // The detail a published listing shows is the same to everyone, signed in or not.
         preloadData: [`/api/v1/places/${encodeURIComponent(place.id)}`],
       })
@@ -192,7 +186,6 @@ export async function registerWebClient({ app, config, services }: HttpContext):
     const query = new URLSearchParams(request.url.split('?')[1] ?? '')
     return sendPage(reply, {
       ...searchHead(publicBase(request, config.publicUrl), query),
-      preloadModules: modulesOf('search', request),
       preloadData: query.size === 0 ? [ALL_RESULTS] : [],
     })
   })
