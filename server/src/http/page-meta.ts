@@ -35,14 +35,41 @@ function shorten(text: string): string {
   return flat.length <= DESCRIPTION_MAX ? flat : `${flat.slice(0, DESCRIPTION_MAX - 1).trimEnd()}…`
 }
 
-interface Head {
+/** What a page's HTML asks the browser to fetch at once, before the client's code asks for it. */
+export interface Preloads {
+  /** The page's largest picture, fetched with the HTML rather than after the client's code and data. */
+  preloadImage?: { srcset: string; sizes: string; type: string }
+  /** API reads (same-origin paths) the page makes first, fetched with the HTML rather than after the code. */
+  preloadData?: string[]
+}
+
+interface Head extends Preloads {
   title: string
   description: string
   canonical: string
   image?: string
   jsonLd?: unknown
-  /** The page's largest picture, fetched with the HTML rather than after the client's code and data. */
-  preloadImage?: { srcset: string; sizes: string; type: string }
+}
+
+function preloadTags(preloads: Preloads): string[] {
+  const image = preloads.preloadImage
+  return [
+    ...(image
+      ? [
+          `<link rel="preload" as="image" fetchpriority="high" type="${escapeHtml(image.type)}" ` +
+            `imagesrcset="${escapeHtml(image.srcset)}" imagesizes="${escapeHtml(image.sizes)}" />`,
+        ]
+      : []),
+    ...(preloads.preloadData ?? []).map(
+      (href) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${escapeHtml(href)}" />`,
+    ),
+  ]
+}
+
+/** The shell asking for the page's first files and data at once. */
+export function withPreloads(shell: string, preloads: Preloads): string {
+  const tags = preloadTags(preloads)
+  return tags.length ? shell.replace('</head>', `${tags.join('\n    ')}\n  </head>`) : shell
 }
 
 /** The shell with the page's own head: its title and description replaced, the rest added. */
@@ -56,12 +83,7 @@ export function withHead(shell: string, head: Head): string {
     `<meta property="og:url" content="${escapeHtml(head.canonical)}" />`,
     ...(head.image ? [`<meta property="og:image" content="${escapeHtml(head.image)}" />`] : []),
     `<meta name="twitter:card" content="${head.image ? 'summary_large_image' : 'summary'}" />`,
-    ...(head.preloadImage
-      ? [
-          `<link rel="preload" as="image" fetchpriority="high" type="${escapeHtml(head.preloadImage.type)}" ` +
-            `imagesrcset="${escapeHtml(head.preloadImage.srcset)}" imagesizes="${escapeHtml(head.preloadImage.sizes)}" />`,
-        ]
-      : []),
+    ...preloadTags(head),
     ...(head.jsonLd ? [`<script type="application/ld+json">${scriptJson(head.jsonLd)}</script>`] : []),
   ]
   return shell

@@ -9,7 +9,8 @@ import { AppError } from '../errors.js'
 import { directUploadOrigin } from '../infra/storage/index.js'
 import * as Type from '../json-schema.js'
 import type { HttpContext } from './context.js'
-import { listingHead, robotsTxt, searchHead, sitemapXml, withHead } from './page-meta.js'
+import { listingHead, robotsTxt, searchHead, sitemapXml, withHead, withPreloads } from './page-meta.js'
+import { ALL_RESULTS, HOME_RESULTS } from './page-preloads.js'
 import { publicBase } from './pagination.js'
 import { inlineScriptHashes, webClientPolicy } from './security-headers.js'
 
@@ -136,16 +137,19 @@ export async function registerWebClient({ app, config, services }: HttpContext):
     },
   })
 
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => sendShell(reply))
-
-  // Pages search engines index: the shell with their own head (title, description, JSON-LD).
+  // Pages search engines index: the shell with their own head (title, description, JSON-LD), and
+  // the first data of the page the client will show.
   const shell = readFileSync(join(root, 'index.html'), 'utf8')
-  const sendPage = (reply: FastifyReply, head: Parameters<typeof withHead>[1]) => {
+  const homePage = withPreloads(shell, { preloadData: [HOME_RESULTS] })
+  const sendHtml = (reply: FastifyReply, html: string) => {
     withoutCors(reply)
     reply.header('content-security-policy', policy)
     reply.header('Cache-Control', REVALIDATE)
-    return reply.type('text/html; charset=utf-8').send(withHead(shell, head))
+    return reply.type('text/html; charset=utf-8').send(html)
   }
+  const sendPage = (reply: FastifyReply, head: Parameters<typeof withHead>[1]) =>
+    sendHtml(reply, withHead(shell, head))
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => sendHtml(reply, homePage))
   app.get<{ Params: { id: string } }>('/places/:id', { schema: { hide: true } }, async (request, reply) => {
     if (!acceptsHtml(request)) return reply.callNotFound()
     const base = publicBase(request, config.publicUrl)
@@ -168,6 +172,8 @@ export async function registerWebClient({ app, config, services }: HttpContext):
       return sendPage(reply, {
         ...head,
         ...(srcset ? { preloadImage: { srcset, sizes: '(max-width: 900px) 100vw, 60vw', type } } : {}),
+        // The detail a published listing shows is the same to everyone, signed in or not.
+        preloadData: [`/api/v1/places/${encodeURIComponent(place.id)}`],
       })
     } catch (error) {
       // Not (or no longer) public: the client shows its own "not found", and engines see it gone.
@@ -178,7 +184,10 @@ export async function registerWebClient({ app, config, services }: HttpContext):
   app.get('/search', { schema: { hide: true } }, async (request, reply) => {
     if (!acceptsHtml(request)) return reply.callNotFound()
     const query = new URLSearchParams(request.url.split('?')[1] ?? '')
-    return sendPage(reply, searchHead(publicBase(request, config.publicUrl), query))
+    return sendPage(reply, {
+      ...searchHead(publicBase(request, config.publicUrl), query),
+      preloadData: query.size === 0 ? [ALL_RESULTS] : [],
+    })
   })
   app.get('/robots.txt', { schema: { hide: true } }, async (request, reply) => {
     withoutCors(reply)

@@ -16,6 +16,13 @@ const dir = mkdtempSync(join(tmpdir(), 'hbnb-seo-'))
 writeFileSync(join(dir, 'index.html'), SHELL)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
+/** The API reads a page's head asks to preload, as a browser reads them (`&` is written `&#38;`). */
+function preloadedReads(page: string) {
+  return [...page.matchAll(/<link rel="preload" as="fetch" crossorigin="anonymous" href="([^"]+)"/g)].map(
+    (m) => m[1]?.replaceAll('&#38;', '&'),
+  )
+}
+
 /** The JSON-LD blocks of a page. */
 function jsonLd(page: string): Record<string, any>[] {
   return [...page.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/gs)].map((m) =>
@@ -70,6 +77,22 @@ describeEachDriver(
       // Only one page head: the shell's own description and title were replaced, not added to.
       expect(page.match(/<title>/g)).toHaveLength(1)
       expect(page.match(/<meta name="description"/g)).toHaveLength(1)
+    })
+
+    it('preloads the first API read of a listing, the home page and a bare search', async () => {
+      const host = await t().user()
+      const place = await t().place(host.token, { title: 'Loft' })
+      const listing = await t().get(`/places/${place.id}`, { headers: html })
+      expect(preloadedReads(listing.text)).toEqual([`/api/v1/places/${place.id}`])
+      // The first results of the home page and of a bare search are the same for everyone.
+      const home = await t().get('/', { headers: html })
+      expect(home.headers['content-security-policy']).toContain("script-src 'self'")
+      expect(preloadedReads(home.text)).toEqual(['/api/v1/search?sort=rating&limit=24'])
+      expect(preloadedReads((await t().get('/search', { headers: html })).text)).toEqual([
+        '/api/v1/search?limit=24',
+      ])
+      // A search for something: its request is the client's to make.
+      expect(preloadedReads((await t().get('/search?q=Lisbon', { headers: html })).text)).toEqual([])
     })
 
     it('answers a draft or a missing listing with the plain shell and 404', async () => {

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query'
 import { searchQueries } from '../api/queries/search'
 import { PlaceCard } from '../components/PlaceCard'
 import { SearchForm } from '../components/SearchForm'
+import { PlaceCardPlaceholder, StagedCards } from '../components/StagedCards'
 import { ErrorBox } from '../components/ui'
 import { useI18n } from '../i18n'
 import { useTitle } from '../lib/hooks'
@@ -55,9 +56,10 @@ export function Home() {
           {top.error && <ErrorBox error={top.error} onRetry={() => top.refetch()} />}
           {top.data && (
             <div className="card-grid">
-              {top.data.results.slice(0, 8).map((place) => (
-                <PlaceCard key={place.id} place={place} />
-              ))}
+              <StagedCards
+                items={top.data.results.slice(0, 8)}
+                card={(place) => <PlaceCard key={place.id} place={place} />}
+              />
             </div>
           )}
         </section>
@@ -83,13 +85,7 @@ function CardsPending({ count, label }: { count: number; label: string }) {
     <div className="card-grid" role="status" aria-label={label}>
       {Array.from({ length: count }, (_, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity
-        <div key={i} className="place-card" aria-hidden="true">
-          <div className="place-visual place-card-visual skeleton-line" />
-          <div className="place-card-body skeleton">
-            <span className="skeleton-line" />
-            <span className="skeleton-line" />
-          </div>
-        </div>
+        <PlaceCardPlaceholder key={i} />
       ))}
     </div>
   )

@@ -1,7 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
+import { useMutation, usePrefetchQuery, useQuery, useQueryClient } from '@tanstack/react-query'
+import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState } from 'react'
 import { api, unwrap } from '../api/client'
 import { calendarQueries } from '../api/queries/calendar'
+import { photoQueries } from '../api/queries/photos'
 import { placeQueries } from '../api/queries/places'
 import { quoteQueries } from '../api/queries/quotes'
 import type { Night, PlaceDetail, Quote } from '../api/types'
@@ -25,6 +26,8 @@ import { Link, useSearchParams } from '../lib/router'
 const MapView = lazy(() => import('../components/MapView'))
 
 export function PlacePage({ id }: { id: string }) {
+  // The gallery's photos (the page's largest picture) are asked for with the detail, not after it.
+  usePrefetchQuery(photoQueries.ofPlace(id))
   return <PlaceLoader id={id}>{(place) => <PlaceView place={place} />}</PlaceLoader>
 }
 
@@ -55,6 +58,9 @@ function PlaceView({ place }: { place: PlaceDetail }) {
     const { from, to } = event.data as { from: string; to: string }
     if (from < checkOut && to >= checkIn) setTakenStay(`${checkIn}/${checkOut}`)
   })
+  // The sections under the first screen (calendar, rules, map, reviews) are drawn by a second render,
+  // which React slices and interrupts: no single long task draws the whole page on a slow phone.
+  const drawRest = useDeferredValue(true, false)
   const locationMarker = useMemo(
     () => [
       {
@@ -124,54 +130,58 @@ function PlaceView({ place }: { place: PlaceDetail }) {
               <p className="muted">{t('place.noAmenities')}</p>
             )}
           </section>
-          <Availability
-            place={place}
-            today={today}
-            checkIn={checkIn}
-            checkOut={checkOut}
-            onPick={(date) => {
-              if (!checkIn || checkOut || date <= checkIn) {
-                setCheckIn(date)
-                setCheckOut('')
-              } else {
-                setCheckOut(date)
-              }
-            }}
-          />
-          <section className="place-section">
-            <h2>{t('place.rules')}</h2>
-            <dl className="facts">
-              <dt>{t('place.checkInTime')}</dt>
-              <dd>{t('place.fromTime', { time: place.check_in_time, zone: place.timezone })}</dd>
-              <dt>{t('place.checkOutTime')}</dt>
-              <dd>{t('place.untilTime', { time: place.check_out_time, zone: place.timezone })}</dd>
-              <dt>{t('place.stayLength')}</dt>
-              <dd>{t('place.stayRange', { min: place.min_nights, max: place.max_nights })}</dd>
-              <dt>{t('place.cancellation')}</dt>
-              <dd>
-                <strong>{t(`policy.${place.cancellation_policy}` as MessageKey)}</strong>:{' '}
-                {t(`policy.${place.cancellation_policy}.text` as MessageKey)}
-              </dd>
-            </dl>
-          </section>
-          <section className="place-section">
-            <h2>{t('place.location')}</h2>
-            <p className="muted">{[place.city, place.country].filter(Boolean).join(', ')}</p>
-            <div className="place-map">
-              <WhenShown>
-                <Suspense fallback={<Loading />}>
-                  <MapView
-                    places={locationMarker}
-                    label={t('place.mapLabel')}
-                    openLabel={place.title}
-                    noTilesLabel={t('map.noTiles')}
-                    zoom={13}
-                  />
-                </Suspense>
-              </WhenShown>
-            </div>
-          </section>
-          <Reviews place={place} />
+          {drawRest && (
+            <>
+              <Availability
+                place={place}
+                today={today}
+                checkIn={checkIn}
+                checkOut={checkOut}
+                onPick={(date) => {
+                  if (!checkIn || checkOut || date <= checkIn) {
+                    setCheckIn(date)
+                    setCheckOut('')
+                  } else {
+                    setCheckOut(date)
+                  }
+                }}
+              />
+              <section className="place-section">
+                <h2>{t('place.rules')}</h2>
+                <dl className="facts">
+                  <dt>{t('place.checkInTime')}</dt>
+                  <dd>{t('place.fromTime', { time: place.check_in_time, zone: place.timezone })}</dd>
+                  <dt>{t('place.checkOutTime')}</dt>
+                  <dd>{t('place.untilTime', { time: place.check_out_time, zone: place.timezone })}</dd>
+                  <dt>{t('place.stayLength')}</dt>
+                  <dd>{t('place.stayRange', { min: place.min_nights, max: place.max_nights })}</dd>
+                  <dt>{t('place.cancellation')}</dt>
+                  <dd>
+                    <strong>{t(`policy.${place.cancellation_policy}` as MessageKey)}</strong>:{' '}
+                    {t(`policy.${place.cancellation_policy}.text` as MessageKey)}
+                  </dd>
+                </dl>
+              </section>
+              <section className="place-section">
+                <h2>{t('place.location')}</h2>
+                <p className="muted">{[place.city, place.country].filter(Boolean).join(', ')}</p>
+                <div className="place-map">
+                  <WhenShown>
+                    <Suspense fallback={<Loading />}>
+                      <MapView
+                        places={locationMarker}
+                        label={t('place.mapLabel')}
+                        openLabel={place.title}
+                        noTilesLabel={t('map.noTiles')}
+                        zoom={13}
+                      />
+                    </Suspense>
+                  </WhenShown>
+                </div>
+              </section>
+              <Reviews place={place} />
+            </>
+          )}
         </div>
         <aside className="place-aside" aria-label={t('book.title')}>
           <BookingBox

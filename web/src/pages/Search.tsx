@@ -4,6 +4,7 @@ import { amenityQueries } from '../api/queries/amenities'
 import { searchQueries } from '../api/queries/search'
 import { PlaceCard } from '../components/PlaceCard'
 import { SearchForm, searchValues } from '../components/SearchForm'
+import { StagedCards } from '../components/StagedCards'
 import { Dialog, Empty, ErrorBox, Loading, Notice, PageHeading, Skeleton } from '../components/ui'
 import { WhenShown } from '../components/WhenShown'
 import { type MessageKey, useI18n } from '../i18n'
@@ -182,17 +183,24 @@ export function SearchPage() {
                     onChange={refetchResults}
                   />
                 ))}
-            {places.map((place, index) => (
-              <PlaceCard
-                key={place.id}
-                place={place}
-                eager={index === 0}
-                titleAs="h2"
-                query={keepDates.toString()}
-                selected={place.id === hovered}
-                onHover={setHovered}
+            {places.length > 0 && (
+              // Drawn again from its first cards for each search, not from the last search's.
+              <StagedCards
+                key={paramString}
+                items={places}
+                card={(place, index) => (
+                  <PlaceCard
+                    key={place.id}
+                    place={place}
+                    eager={index === 0}
+                    titleAs="h2"
+                    query={keepDates.toString()}
+                    selected={place.id === hovered}
+                    onHover={setHovered}
+                  />
+                )}
               />
-            ))}
+            )}
           </div>
           {results.hasNextPage && (
             <div className="center">
