@@ -25,6 +25,21 @@ export function addDays(date: string, days: number): string {
   return fromUtcMs(toUtcMs(date) + days * DAY_MS)
 }
 
+/** Days since 1970-01-01 of a calendar date. */
+export function dayNumber(date: string): number {
+  return Math.round(toUtcMs(date) / DAY_MS)
+}
+
+/** The calendar date of a day number (days since 1970-01-01). */
+export function dateOfDay(day: number): string {
+  return fromUtcMs(day * DAY_MS)
+}
+
+/** The day number of UTC's date at `instant`. */
+export function utcDayNumber(instant: number): number {
+  return Math.floor(instant / DAY_MS)
+}
+
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((toUtcMs(to) - toUtcMs(from)) / DAY_MS)

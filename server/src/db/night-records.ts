@@ -4,32 +4,24 @@
 // place_nights without an expiry takes the night), so that search checks "free every night of the
 // stay" on the candidate's own index entry instead of seeking place_nights for every candidate.
 // place_nights stays the source of truth and the double-booking guard. Whoever writes place_nights
-// calls `lockNightRecord` first (it also marks the record as not known) and `refreshNightRecord`
-// after, in the same transaction. Checkout holds (rows with an expiry) are never in the record:
+// does it inside `rewritingNightRecord`, in the same transaction. Checkout holds (rows with an expiry) are never in the record:
 // search asks place_nights for them. A record is right for its own 512 nights whatever its age;
 // stays outside them, and places whose record is NULL, are checked on place_nights.
 import { CompiledQuery, type Kysely, MysqlAdapter, type RawBuilder, sql } from 'kysely'
+import { dateOfDay, dayNumber, utcDayNumber } from '../dates.js'
 import type { DB } from './schema.js'
 
 export const RECORD_NIGHTS = 512
 const RECORD_BYTES = RECORD_NIGHTS / 8
 /** Records start on a multiple of this many days, so few distinct starts exist at once. */
 const START_STEP = 64
-const DAY_MS = 86_400_000
-
-/** Days since 1970-01-01 of a calendar date (YYYY-MM-DD). */
-export function dayNumber(date: string): number {
-  return Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS)
-}
-
-const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10)
 
 /**
  * The first day of a record written at `instant`: at least two days before UTC's date (a local
  * date can be a day behind it) and at most 66 days before, so the record reaches 446 nights ahead.
  */
 export function recordFirstDay(instant: number): number {
-  const twoDaysBack = Math.floor(instant / DAY_MS) - 2
+  const twoDaysBack = utcDayNumber(instant) - 2
   return Math.floor(twoDaysBack / START_STEP) * START_STEP
 }
 
@@ -73,23 +65,33 @@ export function hexShowsTaken(hex: string, offset: number, nights: number): bool
 const isMysql = (db: Kysely<DB>) => db.getExecutor().adapter instanceof MysqlAdapter
 
 /**
- * Marks the places' records as not known and locks their rows until the transaction ends, so the
- * writers of one place's nights queue (MariaDB); call it before writing their nights.
+ * Runs `write`, which changes the nights of place `placeId`, in the caller's transaction `trx`,
+ * between marking the place's record as not known (which locks its row until the transaction ends,
+ * so the writers of one place's nights queue on MariaDB) and writing the record again from
+ * place_nights. What `write` returns is returned; if it throws, the transaction rolls both back.
  */
-export async function lockNightRecord(db: Kysely<DB>, placeIds: string | string[]): Promise<void> {
-  const ids = [...new Set(typeof placeIds === 'string' ? [placeIds] : placeIds)].sort()
-  if (ids.length === 0) return
-  await sql`update places set taken_nights = null where id in (${sql.join(ids)})`.execute(db)
+export async function rewritingNightRecord<T>(
+  trx: Kysely<DB>,
+  placeId: string,
+  write: () => Promise<T>,
+): Promise<T> {
+  await sql`update places set taken_nights = null where id = ${placeId}`.execute(trx)
+  const result = await write()
+  await refreshNightRecord(trx, placeId)
+  return result
 }
 
-/** Writes the places' records from place_nights; call it in the transaction that changed their nights, after the change. */
+/**
+ * Writes the places' records from place_nights, in the transaction that changed their nights, after
+ * the change (a new place, a deleted one, a seed); other writers use `rewritingNightRecord`.
+ */
 export async function refreshNightRecord(
   db: Kysely<DB>,
   placeIds: string | string[],
   instant = Date.now(),
 ): Promise<void> {
   const firstDay = recordFirstDay(instant)
-  const [from, to] = [dateOf(firstDay), dateOf(firstDay + RECORD_NIGHTS)]
+  const [from, to] = [dateOfDay(firstDay), dateOfDay(firstDay + RECORD_NIGHTS)]
   for (const id of new Set(typeof placeIds === 'string' ? [placeIds] : placeIds)) {
     // MariaDB: the latest committed nights, not the transaction's snapshot, read on the table's key
     // (another index, say on expires_at, would lock other places' nights). Every writer holds the
@@ -121,7 +123,7 @@ const REBUILD_STEP = 2000
  */
 export async function rebuildNightRecords(db: Kysely<DB>, instant = Date.now()): Promise<number> {
   const firstDay = recordFirstDay(instant)
-  const [from, to] = [dateOf(firstDay), dateOf(firstDay + RECORD_NIGHTS)]
+  const [from, to] = [dateOfDay(firstDay), dateOfDay(firstDay + RECORD_NIGHTS)]
   const empty = encodeNights(firstDay, [])
   await sql`update places set taken_from_day = ${firstDay}, taken_nights = ${empty}`.execute(db)
   let after = ''

@@ -1,7 +1,7 @@
 import type { ExpressionBuilder } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { type KeysetOrder, type KeysetPage, keysetRows } from '../../db/keyset.js'
-import { lockNightRecord, refreshNightRecord } from '../../db/night-records.js'
+import { rewritingNightRecord } from '../../db/night-records.js'
 import type { BookingRow, BookingStatus, CheckoutHoldRow, DB, OutboxRow } from '../../db/schema.js'
 import { dropEndedHolds, nightRows } from '../calendar/repository.js'
 import { consumeHoldForBooking, type FreedHoldRow } from '../holds/repository.js'
@@ -111,35 +111,36 @@ export class BookingRepository {
       if (this.db.dialect === 'mysql') placeQuery = placeQuery.forUpdate()
       const place = await placeQuery.executeTakeFirst()
       if (place?.status !== 'published' || place.deleted_at !== null) return { outcome: 'not_bookable' }
-      await lockNightRecord(trx, booking.place_id)
-      const stale = await trx
-        .selectFrom('bookings')
-        .select(['id', 'total_minor'])
-        .where('place_id', '=', booking.place_id)
-        .where('status', '=', 'pending')
-        .where('expires_at', '<=', now)
-        .execute()
-      const notices: OutboxRow[] = []
-      for (const { id, total_minor } of stale) {
-        const expired = await trx
-          .updateTable('bookings')
-          .set({ status: 'expired', refund_minor: total_minor, updated_at: now })
-          .where('id', '=', id)
+      const { hold, notices } = await rewritingNightRecord(trx, booking.place_id, async () => {
+        const stale = await trx
+          .selectFrom('bookings')
+          .select(['id', 'total_minor'])
+          .where('place_id', '=', booking.place_id)
           .where('status', '=', 'pending')
-          .executeTakeFirst()
-        // Answered meanwhile: its nights are not this booking's to release.
-        if (Number(expired.numUpdatedRows) !== 1) continue
-        await trx.deleteFrom('place_nights').where('booking_id', '=', id).execute()
-        notices.push(expiredNotice(id))
-      }
-      await dropEndedHolds(trx, booking.place_id, booking.check_in, booking.check_out, now)
-      const hold = await consumeHoldForBooking(trx, booking.guest_id, booking.place_id, now, freedHold)
-      await trx.insertInto('bookings').values(booking).execute()
-      await trx
-        .insertInto('place_nights')
-        .values(nightRows(booking.place_id, nights, { booking_id: booking.id }, now))
-        .execute()
-      await refreshNightRecord(trx, booking.place_id)
+          .where('expires_at', '<=', now)
+          .execute()
+        const notices: OutboxRow[] = []
+        for (const { id, total_minor } of stale) {
+          const expired = await trx
+            .updateTable('bookings')
+            .set({ status: 'expired', refund_minor: total_minor, updated_at: now })
+            .where('id', '=', id)
+            .where('status', '=', 'pending')
+            .executeTakeFirst()
+          // Answered meanwhile: its nights are not this booking's to release.
+          if (Number(expired.numUpdatedRows) !== 1) continue
+          await trx.deleteFrom('place_nights').where('booking_id', '=', id).execute()
+          notices.push(expiredNotice(id))
+        }
+        await dropEndedHolds(trx, booking.place_id, booking.check_in, booking.check_out, now)
+        const hold = await consumeHoldForBooking(trx, booking.guest_id, booking.place_id, now, freedHold)
+        await trx.insertInto('bookings').values(booking).execute()
+        await trx
+          .insertInto('place_nights')
+          .values(nightRows(booking.place_id, nights, { booking_id: booking.id }, now))
+          .execute()
+        return { hold, notices }
+      })
       if (outbox.length || notices.length)
         await trx
           .insertInto('outbox')
@@ -163,23 +164,25 @@ export class BookingRepository {
     outbox: OutboxRow[] = [],
   ): Promise<boolean> {
     return this.db.write.transaction().execute(async (trx) => {
+      const change = async () => {
+        const result = await trx
+          .updateTable('bookings')
+          .set(changes)
+          .where('id', '=', id)
+          .where('status', '=', from)
+          .executeTakeFirst()
+        if (Number(result.numUpdatedRows) !== 1) return false
+        if (releaseNights) await trx.deleteFrom('place_nights').where('booking_id', '=', id).execute()
+        return true
+      }
       // The booking's row, then its place's (a status change without nights locks them in that
       // order too: the update of the booking, then its foreign key's check of the place).
       let booking = trx.selectFrom('bookings').select('place_id').where('id', '=', id)
       if (this.db.dialect === 'mysql') booking = booking.forUpdate()
       const place = releaseNights ? await booking.executeTakeFirst() : undefined
-      if (place) await lockNightRecord(trx, place.place_id)
-      const result = await trx
-        .updateTable('bookings')
-        .set(changes)
-        .where('id', '=', id)
-        .where('status', '=', from)
-        .executeTakeFirst()
-      if (Number(result.numUpdatedRows) !== 1) return false
-      if (releaseNights) await trx.deleteFrom('place_nights').where('booking_id', '=', id).execute()
-      if (place) await refreshNightRecord(trx, place.place_id)
-      if (outbox.length) await trx.insertInto('outbox').values(outbox).execute()
-      return true
+      const changed = place ? await rewritingNightRecord(trx, place.place_id, change) : await change()
+      if (changed && outbox.length) await trx.insertInto('outbox').values(outbox).execute()
+      return changed
     })
   }
 

@@ -1,7 +1,7 @@
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely'
 import { addDays } from '../../dates.js'
 import { type Database, isDeadlock } from '../../db/database.js'
-import { lockNightRecord, refreshNightRecord } from '../../db/night-records.js'
+import { rewritingNightRecord } from '../../db/night-records.js'
 import type { DB, NightKind, OutboxRow, PlaceNightsTable } from '../../db/schema.js'
 
 export interface OccupiedNight {
@@ -122,24 +122,24 @@ export class CalendarRepository {
    */
   async block(placeId: string, nights: string[], source: string, at: string): Promise<number> {
     if (nights.length === 0) return 0
-    return this.db.write.transaction().execute(async (trx) => {
-      await lockNightRecord(trx, placeId)
-      const end = addDays(nights[nights.length - 1]!, 1)
-      await dropEndedHolds(trx, placeId, nights[0]!, end, at)
-      const taken = await this.occupied(placeId, nights[0]!, end, at, trx)
-      const mine = new Set(
-        taken.filter((n) => n.kind === 'blocked' && n.source === source).map((n) => n.night),
-      )
-      const fresh = nights.filter((night) => !mine.has(night))
-      if (fresh.length) {
-        await trx
-          .insertInto('place_nights')
-          .values(nightRows(placeId, fresh, { source }, at))
-          .execute()
-      }
-      await refreshNightRecord(trx, placeId)
-      return fresh.length
-    })
+    return this.db.write.transaction().execute((trx) =>
+      rewritingNightRecord(trx, placeId, async () => {
+        const end = addDays(nights[nights.length - 1]!, 1)
+        await dropEndedHolds(trx, placeId, nights[0]!, end, at)
+        const taken = await this.occupied(placeId, nights[0]!, end, at, trx)
+        const mine = new Set(
+          taken.filter((n) => n.kind === 'blocked' && n.source === source).map((n) => n.night),
+        )
+        const fresh = nights.filter((night) => !mine.has(night))
+        if (fresh.length) {
+          await trx
+            .insertInto('place_nights')
+            .values(nightRows(placeId, fresh, { source }, at))
+            .execute()
+        }
+        return fresh.length
+      }),
+    )
   }
 
   /** Removes the blocks of `source` in [from, to); when there were some, writes `freed` with them. */
@@ -151,17 +151,17 @@ export class CalendarRepository {
     freed: OutboxRow,
   ): Promise<number> {
     return this.db.write.transaction().execute(async (trx) => {
-      await lockNightRecord(trx, placeId)
-      const result = await trx
-        .deleteFrom('place_nights')
-        .where('place_id', '=', placeId)
-        .where('kind', '=', 'blocked')
-        .where('source', '=', source)
-        .where('night', '>=', from)
-        .where('night', '<', to)
-        .executeTakeFirst()
+      const result = await rewritingNightRecord(trx, placeId, () =>
+        trx
+          .deleteFrom('place_nights')
+          .where('place_id', '=', placeId)
+          .where('kind', '=', 'blocked')
+          .where('source', '=', source)
+          .where('night', '>=', from)
+          .where('night', '<', to)
+          .executeTakeFirst(),
+      )
       const unblocked = Number(result.numDeletedRows)
-      await refreshNightRecord(trx, placeId)
       if (unblocked) await trx.insertInto('outbox').values(freed).execute()
       return unblocked
     })
@@ -177,49 +177,46 @@ export class CalendarRepository {
     nights: string[],
     at: string,
   ): Promise<{ blocked: number; skipped: string[]; changed: string[] }> {
-    return this.db.write.transaction().execute(async (trx) => {
-      await lockNightRecord(trx, placeId)
-      const before = await trx
-        .selectFrom('place_nights')
-        .select('night')
-        .where('place_id', '=', placeId)
-        .where('source', '=', source)
-        .execute()
-      await trx
-        .deleteFrom('place_nights')
-        .where('place_id', '=', placeId)
-        .where('source', '=', source)
-        .execute()
-      const previous = new Set(before.map((row) => row.night))
-      const changedFrom = (after: string[]) => {
-        const now = new Set(after)
-        const changed = [...previous].filter((night) => !now.has(night))
-        for (const night of now) if (!previous.has(night)) changed.push(night)
-        return changed.sort()
-      }
-      if (nights.length === 0) {
-        await refreshNightRecord(trx, placeId)
-        return { blocked: 0, skipped: [], changed: changedFrom([]) }
-      }
-      const sorted = [...nights].sort()
-      await dropEndedHolds(trx, placeId, sorted[0]!, addDays(sorted[sorted.length - 1]!, 1), at)
-      const takenRows = await trx
-        .selectFrom('place_nights')
-        .select('night')
-        .where('place_id', '=', placeId)
-        .where('night', 'in', nights)
-        .execute()
-      const taken = new Set(takenRows.map((r) => r.night))
-      const free = nights.filter((night) => !taken.has(night))
-      for (let i = 0; i < free.length; i += 500) {
-        await trx
-          .insertInto('place_nights')
-          .values(nightRows(placeId, free.slice(i, i + 500), { source }, at))
+    return this.db.write.transaction().execute((trx) =>
+      rewritingNightRecord(trx, placeId, async () => {
+        const before = await trx
+          .selectFrom('place_nights')
+          .select('night')
+          .where('place_id', '=', placeId)
+          .where('source', '=', source)
           .execute()
-      }
-      await refreshNightRecord(trx, placeId)
-      return { blocked: free.length, skipped: [...taken], changed: changedFrom(free) }
-    })
+        await trx
+          .deleteFrom('place_nights')
+          .where('place_id', '=', placeId)
+          .where('source', '=', source)
+          .execute()
+        const previous = new Set(before.map((row) => row.night))
+        const changedFrom = (after: string[]) => {
+          const now = new Set(after)
+          const changed = [...previous].filter((night) => !now.has(night))
+          for (const night of now) if (!previous.has(night)) changed.push(night)
+          return changed.sort()
+        }
+        if (nights.length === 0) return { blocked: 0, skipped: [], changed: changedFrom([]) }
+        const sorted = [...nights].sort()
+        await dropEndedHolds(trx, placeId, sorted[0]!, addDays(sorted[sorted.length - 1]!, 1), at)
+        const takenRows = await trx
+          .selectFrom('place_nights')
+          .select('night')
+          .where('place_id', '=', placeId)
+          .where('night', 'in', nights)
+          .execute()
+        const taken = new Set(takenRows.map((r) => r.night))
+        const free = nights.filter((night) => !taken.has(night))
+        for (let i = 0; i < free.length; i += 500) {
+          await trx
+            .insertInto('place_nights')
+            .values(nightRows(placeId, free.slice(i, i + 500), { source }, at))
+            .execute()
+        }
+        return { blocked: free.length, skipped: [...taken], changed: changedFrom(free) }
+      }),
+    )
   }
 
   /**

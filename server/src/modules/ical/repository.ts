@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.js'
-import { lockNightRecord, refreshNightRecord } from '../../db/night-records.js'
+import { rewritingNightRecord } from '../../db/night-records.js'
 import type { IcalFeedRow, NightKind } from '../../db/schema.js'
 
 export interface ExportNight {
@@ -86,14 +86,14 @@ export class IcalRepository {
   /** Deletes the feed and the nights it blocked, together. */
   async delete(placeId: string, feedId: string): Promise<void> {
     await this.db.write.transaction().execute(async (trx) => {
-      await lockNightRecord(trx, placeId)
-      await trx
-        .deleteFrom('place_nights')
-        .where('place_id', '=', placeId)
-        .where('kind', '=', 'blocked')
-        .where('source', '=', feedId)
-        .execute()
-      await refreshNightRecord(trx, placeId)
+      await rewritingNightRecord(trx, placeId, () =>
+        trx
+          .deleteFrom('place_nights')
+          .where('place_id', '=', placeId)
+          .where('kind', '=', 'blocked')
+          .where('source', '=', feedId)
+          .execute(),
+      )
       await trx.deleteFrom('ical_feeds').where('place_id', '=', placeId).where('id', '=', feedId).execute()
     })
   }

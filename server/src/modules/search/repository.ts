@@ -5,9 +5,9 @@ import {
   type SelectQueryBuilder,
   sql,
 } from 'kysely'
-import { daysBetween } from '../../dates.js'
+import { dayNumber, daysBetween } from '../../dates.js'
 import type { Database } from '../../db/database.js'
-import { dayNumber, hexShowsTaken, stayInRecord } from '../../db/night-records.js'
+import { hexShowsTaken, stayInRecord } from '../../db/night-records.js'
 import type { DB, PlaceRow } from '../../db/schema.js'
 import { directReadOf } from '../../db/sqlite.js'
 import { amenityBits, bitsOf, MASK_BITS, maskOf } from './amenity-bits-repository.js'
