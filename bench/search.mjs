@@ -9,6 +9,8 @@
 //   BENCH_SEARCH_PLACES, BENCH_SEARCH_NIGHTS, BENCH_SEARCH_SEED   the data (100000, 1000000, 42)
 //   BENCH_SEARCH_URLS                 distinct search URLs cycled through (default 200)
 //   BENCH_SEARCH_EXACT_TOTAL_MAX      the server's HBNB_SEARCH_EXACT_TOTAL_MAX (default: the server's, 1000)
+//   BENCH_SEARCH_WORKERS              API processes (`hbnb serve --workers N`; default: one per core, as
+//                                     in production)
 //   BENCH_MYSQL_URL                   MariaDB database, created and seeded when missing or stale
 //                                     (default mysql://root@127.0.0.1:3306/hbnb_bench)
 //   BENCH_MYSQL_BUFFER_POOL_MB        MariaDB's buffer pool for the run, raised when smaller (default
@@ -26,7 +28,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createConnection } from 'mysql2/promise'
@@ -89,6 +91,7 @@ const settings = {
   seed: number('BENCH_SEARCH_SEED', 42),
   urls: number('BENCH_SEARCH_URLS', 200),
   exactTotalMax: process.env.BENCH_SEARCH_EXACT_TOTAL_MAX,
+  workers: number('BENCH_SEARCH_WORKERS', availableParallelism()),
   drivers: (process.env.BENCH_SEARCH_DRIVERS ?? 'sqlite,mysql').split(',').map((d) => d.trim()),
   mysqlUrl: process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/hbnb_bench',
   cacheDir: process.env.BENCH_CACHE_DIR ?? join(tmpdir(), 'hbnb-bench-search'),
@@ -300,7 +303,7 @@ async function benchDriver(driver, urls, workDir) {
   log(`query plan of the search (${driver}):\n    ${plan.join('\n    ')}`)
 
   const port = await freePort()
-  const server = startNode('HBNB server', [HBNB_BIN, 'serve'], {
+  const server = startNode('HBNB server', [HBNB_BIN, 'serve', '--workers', String(settings.workers)], {
     cwd: workDir,
     env: cleanEnv({
       HBNB_DATABASE_URL: databaseUrl,
@@ -418,7 +421,8 @@ async function main() {
   log(`Node ${host.node}, ${host.cpuModel}, ${host.cores} cores; autocannon ${host.autocannon}`)
   log(
     `${settings.places} places, ${settings.nights} taken nights (seed ${settings.seed}); ` +
-      `${CONNECTIONS} connections, ${settings.warmup} s warm-up then ${settings.duration} s per target`,
+      `${CONNECTIONS} connections, ${settings.warmup} s warm-up then ${settings.duration} s per target; ` +
+      `hbnb serve --workers ${settings.workers}`,
   )
   const urls = await searchUrls()
   const results = []

@@ -24,15 +24,25 @@ export function processTicks(pid) {
   }
 }
 
+/** utime + stime of a process and its child processes (an `hbnb serve --workers N` pool), in ticks. */
+function processTreeTicks(pid) {
+  let children = []
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)
+  } catch {}
+  return children.reduce((sum, child) => sum + processTicks(Number(child)), processTicks(pid))
+}
+
 /**
- * Starts a CPU account of the server `serverPid` (the benchmark process is counted with it as "ours").
+ * Starts a CPU account of the server `serverPid` and its child processes (the workers of a pool; the
+ * benchmark process is counted with them as "ours").
  * `finish()` gives average cores used by the server, by the benchmark and server together, by every
  * other process of the machine, and stolen by the hypervisor, plus the server's CPU seconds.
  */
 export function cpuAccount(serverPid) {
   const snapshot = () => {
     try {
-      const server = processTicks(serverPid)
+      const server = processTreeTicks(serverPid)
       return {
         at: process.hrtime.bigint(),
         ...machineTicks(),

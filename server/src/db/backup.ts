@@ -103,13 +103,20 @@ async function dumpMysql(database: Database, path: string, at: Date): Promise<vo
           migrations: migrations.rows.map((r) => r.name),
         }
         await write(header)
+        // Generated columns (places.search_cell) are made again by the restore's inserts.
+        const generated = await sql<{ table_name: string; column_name: string }>`select table_name,
+          column_name from information_schema.columns where table_schema = database() and is_generated = 'ALWAYS'`.execute(
+          db,
+        )
         for (const table of tables) {
           if (MIGRATION_TABLES.has(table)) continue
+          const skipped = generated.rows.filter((c) => c.table_name === table).map((c) => c.column_name)
           await write({ table })
           for await (const row of db
             .selectFrom(table as keyof DB)
             .selectAll()
             .stream(500)) {
+            for (const column of skipped) delete (row as Row)[column]
             await write({ row })
           }
         }

@@ -52,6 +52,47 @@ export function stayInRecord(checkInDay: number, nights: number): RawBuilder<str
     else hex(${bytes}) end`
 }
 
+/**
+ * For the row of `places` in the enclosing statement and a stay of `nights` nights from day
+ * `checkInDay`: 1 when its record shows every night of the stay free, 0 when one is taken, NULL when
+ * the record is not known or does not cover the stay. Records start on a multiple of 8 days, so the
+ * stay's nights are the same bits of its bytes in every record: each byte is tested against its
+ * mask by looking it up among the byte values that leave the mask's bits clear. The same SQL on
+ * SQLite and MariaDB.
+ */
+export function stayFreeInRecord(checkInDay: number, nights: number): RawBuilder<number | null> {
+  const offset = sql`(${checkInDay} - places.taken_from_day)`
+  const firstByte = sql`((${offset} >> 3) + 1)`
+  const firstBit = checkInDay & 7
+  const bytes = ((firstBit + nights - 1) >> 3) + 1
+  const clear = Array.from({ length: bytes }, (_, j) => {
+    const mask = stayMask(firstBit, nights, j)
+    const allowed = Buffer.from(Array.from({ length: 256 }, (_, v) => v).filter((v) => (v & mask) === 0))
+    return sql`instr(${allowed}, substr(places.taken_nights, ${firstByte} + ${j}, 1)) > 0`
+  })
+  return sql<number | null>`case
+    when not ${recordDecides(checkInDay, nights)} then null
+    when substr(places.taken_nights, ${firstByte}, ${bytes}) = ${Buffer.alloc(bytes)} then 1
+    when ${sql.join(clear, sql` and `)} then 1
+    else 0 end`
+}
+
+/** Whether the record of the row of `places` decides `stayFreeInRecord`: it is known, and covers the stay. */
+export function recordDecides(checkInDay: number, nights: number): RawBuilder<boolean> {
+  const offset = sql`(${checkInDay} - places.taken_from_day)`
+  return sql<boolean>`(places.taken_nights is not null and places.taken_from_day is not null
+    and (places.taken_from_day & 7) = 0
+    and ${offset} >= 0 and ${offset} <= ${RECORD_NIGHTS - nights})`
+}
+
+/** The bits of byte `j` of a stay's bytes that hold its nights, its first night at bit `firstBit` of byte 0. */
+function stayMask(firstBit: number, nights: number, j: number): number {
+  let mask = 0
+  for (let bit = Math.max(firstBit, 8 * j); bit < Math.min(firstBit + nights, 8 * j + 8); bit++)
+    mask |= 1 << (bit - 8 * j)
+  return mask
+}
+
 /** Whether the bytes of `stayInRecord` show a night of the stay taken (`offset`: check-in's day in the record). */
 export function hexShowsTaken(hex: string, offset: number, nights: number): boolean {
   const first = offset & 7

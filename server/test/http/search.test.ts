@@ -511,6 +511,15 @@ async function mixRecords(t: TestApp, world: World, seed: number) {
   }
 }
 
+/** hbnb_search_answers_total by its label `by`. */
+async function searchAnswers(t: TestApp): Promise<Record<string, number>> {
+  const text = (await t.get('/metrics')).text
+  const counts: Record<string, number> = {}
+  for (const [, by, count] of text.matchAll(/^hbnb_search_answers_total\{by="(\w+)"\} (\d+)/gm))
+    counts[by!] = Number(count)
+  return counts
+}
+
 /** The nights of a place that a record holds (taken, not by a checkout hold). */
 async function nightsOf(t: TestApp, placeId: string): Promise<string[]> {
   const rows = await t.app.database.write
@@ -531,6 +540,7 @@ describeEachDriver(
       expect((await expectRecordsAgree(t(), 'after the places were made')).known).toBe(world.places.length)
       await mixRecords(t(), world, SEED + 1)
       const guest = (await t().user()).token
+      const answersBefore = await searchAnswers(t())
       const applied = new Map<string, number>()
       let nonEmpty = 0
       let paged = 0
@@ -588,6 +598,11 @@ describeEachDriver(
       const { known } = await expectRecordsAgree(t(), 'at the end')
       expect(known).toBeGreaterThan(world.places.length / 2)
       expect(known).toBeLessThan(world.places.length)
+      // Both ways of answering were checked: in SQL, and in Node (by distance, or where SQL met a
+      // place it could not decide).
+      const answersAfter = await searchAnswers(t())
+      for (const by of ['database', 'node'])
+        expect(answersAfter[by]! - answersBefore[by]!, by).toBeGreaterThan(QUERIES / 10)
       // And changes of every kind between the searches.
       for (const kind of ['book', 'cancel', 'block', 'unblock', 'move']) {
         expect(applied.get(kind) ?? 0, `${kind}: ${JSON.stringify([...applied])}`).toBeGreaterThan(0)

@@ -16,6 +16,7 @@ import * as photos from './0016_photos.js'
 import * as placeRowVersion from './0018_place_row_version.js'
 import * as outboxTraceparent from './0019_outbox_traceparent.js'
 import * as placeNightRecords from './0020_place_night_records.js'
+import * as searchCells from './0021_search_cells.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0018_place_row_version': placeRowVersion,
   '0019_outbox_traceparent': outboxTraceparent,
   '0020_place_night_records': placeNightRecords,
+  '0021_search_cells': searchCells,
 }
 
 export const migrationProvider: MigrationProvider = {

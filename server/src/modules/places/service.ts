@@ -47,7 +47,8 @@ export const DEFAULT_TERMS = {
   ical_token: '',
   deleted_at: null,
 } as const
-const timeZones = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])
+/** The time zones a listing can have. */
+export const LISTING_TIME_ZONES: ReadonlySet<string> = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])
 /** The place detail shows this many reviews; the full list is paginated at /places/<id>/reviews. */
 const DETAIL_REVIEWS = 100
 /** Serialized details kept, by place and version: about 10 MB of 3 kB details. */
@@ -129,7 +130,7 @@ const amenityRef = (a: Pick<AmenityRow, 'id' | 'name'>) => ({ id: a.id, name: a.
 
 function timezone(value: string): string {
   const zone = value.trim()
-  if (!timeZones.has(zone))
+  if (!LISTING_TIME_ZONES.has(zone))
     throw badRequest(`timezone "${value}" is not an IANA time zone such as Europe/Paris`, 'validation_failed')
   return zone
 }

@@ -2,15 +2,18 @@ import {
   type AliasedRawBuilder,
   CompiledQuery,
   type ExpressionBuilder,
+  type RawBuilder,
   type SelectQueryBuilder,
   sql,
 } from 'kysely'
 import { dayNumber, daysBetween } from '../../dates.js'
 import type { Database } from '../../db/database.js'
-import { hexShowsTaken, stayInRecord } from '../../db/night-records.js'
+import { hexShowsTaken, recordDecides, stayFreeInRecord, stayInRecord } from '../../db/night-records.js'
 import type { DB, PlaceRow } from '../../db/schema.js'
+import { cellsOf, searchCell } from '../../db/search-cells.js'
 import { directReadOf } from '../../db/sqlite.js'
 import { amenityBits, bitsOf, MASK_BITS, maskOf } from './amenity-bits-repository.js'
+import type { ZonesByDate } from './zone-dates.js'
 
 /** A longitude interval; `from > to` means it crosses the antimeridian. */
 export interface LngRange {
@@ -102,7 +105,44 @@ export interface Candidate {
    */
   taken_from_day?: number | null
   stay_in_record?: string | null
+  /** With an ExactSearch: 1 when SQL could not decide whether the place matches. */
+  uncertain?: number
   [amenities: `amenities_${number}`]: number | null
+}
+
+/**
+ * What makes a place an exact match in SQL (the search answered by `summary` and an ordered
+ * `candidates`), with dates: the stay's nights free in the place's record of taken nights, its
+ * notice and booking window from its own local date, and no checkout hold on them. A place whose
+ * record does not decide (not known, or not covering the stay) or whose time zone is not one of
+ * `zones` is counted as `uncertain`: then the caller answers the search in Node instead.
+ */
+export interface ExactStay {
+  checkInDay: number
+  nights: number
+  /** Days from UTC's date to check-in. */
+  lead: number
+  zones: ZonesByDate
+  /** Places with a checkout hold on a night of the stay. */
+  held: string[]
+}
+
+/** A search answered in SQL: `stay` with dates. */
+export interface ExactSearch {
+  stay?: ExactStay
+}
+
+/** The matches of a search as far as a limit: how many, and what the facets need of them. */
+export interface MatchSummary {
+  matches: number
+  /** Of them, those SQL could not decide (see ExactStay), and those whose amenity mask is not known. */
+  uncertain: number
+  /** Base prices in 1/10^4 of a major unit. */
+  prices: number[]
+  /** How many of them have each amenity (by id). */
+  amenityCounts: Map<string, number>
+  /** With `inOrder`: the ids of all of them in the search's order. */
+  ids?: string[]
 }
 
 export type PageRow = PlaceRow & { overrides?: string | null }
@@ -159,8 +199,8 @@ const HELD = {
 /** `IN` lists are padded to these sizes (repeating an id changes nothing) so statements can be cached. */
 const IN_CHUNK = 1024
 
-function paddedChunks(ids: string[]): string[][] {
-  const chunks: string[][] = []
+function paddedChunks<T>(ids: T[]): T[][] {
+  const chunks: T[][] = []
   for (let i = 0; i < ids.length; i += IN_CHUNK) {
     const chunk = ids.slice(i, i + IN_CHUNK)
     let size = 16
@@ -194,6 +234,23 @@ function inArea(eb: ExpressionBuilder<DB, 'places'>, area: Area) {
   return eb.and(conditions)
 }
 
+/** The cells of the area that overlaps the fewest (every area must contain the place). */
+function areaCells(areas: Area[]) {
+  const size = (cells: ReturnType<typeof cellsOf>) =>
+    'cells' in cells ? cells.cells.length : cells.to - cells.from
+  let best: ReturnType<typeof cellsOf> | undefined
+  for (const area of areas) {
+    const cells = cellsOf(area)
+    if (
+      !best ||
+      ('cells' in cells && !('cells' in best)) ||
+      ('cells' in cells === 'cells' in best && size(cells) < size(best))
+    )
+      best = cells
+  }
+  return best
+}
+
 /**
  * Base price within bounds that depend on the currency's decimals. The bound is a CASE on the
  * currency rather than an OR of ranges: MariaDB's range optimizer would otherwise combine every
@@ -214,21 +271,122 @@ function priceCondition(eb: ExpressionBuilder<DB, 'places'>, bounds: PriceBounds
   return eb.and(conditions)
 }
 
+/** Each list of `zones` as one string, `|` before and after every name, made once per grouping. */
+const zoneLists = new WeakMap<ZonesByDate, Record<keyof ZonesByDate, string>>()
+
+function zoneListsOf(zones: ZonesByDate): Record<keyof ZonesByDate, string> {
+  let lists = zoneLists.get(zones)
+  if (!lists) {
+    const list = (names: string[]) => `|${names.join('|')}|`
+    lists = { behind: list(zones.behind), same: list(zones.same), ahead: list(zones.ahead) }
+    zoneLists.set(zones, lists)
+  }
+  return lists
+}
+
+/**
+ * 1 when the stay's check-in keeps the place's notice and booking window from its own local date, 0
+ * when it does not, NULL when its time zone is not in `zones`. Most places are settled on their
+ * index entry (the rules hold whatever the zone); the others read their zone from their row and
+ * find it in the lists with `instr` (an `IN` list of the few hundred zones costs a set built for
+ * every statement, whether or not a place needs it).
+ */
+function stayAllowed(dialect: Database['dialect'], stay: ExactStay) {
+  const lists = zoneListsOf(stay.zones)
+  const rule = (lead: number) =>
+    sql`case when ${lead} >= 0 and places.advance_notice_days <= ${lead}
+      and places.booking_window_days >= ${lead} then 1 else 0 end`
+  const sameRow = dialect === 'sqlite' ? sql`p2.rowid = places.rowid` : sql`p2.id = places.id`
+  const listed = (list: string) => sql`instr(${list}, concat('|', p2.timezone, '|')) > 0`
+  // Days its local date is behind UTC's: 1, 0 or -1.
+  const behind = sql`(select case when ${listed(lists.behind)} then 1 when ${listed(lists.same)} then 0
+    when ${listed(lists.ahead)} then -1 end from places p2 where ${sameRow})`
+  return sql<number | null>`case
+    when places.advance_notice_days <= ${stay.lead - 1} and places.booking_window_days >= ${stay.lead + 1} then 1
+    else case ${behind} when 1 then ${rule(stay.lead + 1)} when 0 then ${rule(stay.lead)}
+      when -1 then ${rule(stay.lead - 1)} end end`
+}
+
+/**
+ * What a summary reads (`SearchRepository.summary`): the matches in no order as far as `limit`, or,
+ * with `sort`, the first `limit` in the search's order; with `inOrder` also their ids in that order.
+ */
+export type SummaryScope = (
+  | { limit: number; priceScales: CandidateOrder['priceScales'] }
+  | CandidateOrder
+) & { inOrder?: CandidateOrder['sort'] }
+
+/** The search's order but for its last key, the id (ascending). */
+function sortKeys(sort: CandidateOrder['sort'], priceScales: CandidateOrder['priceScales']) {
+  const key = (value: RawBuilder<unknown>, direction: 'asc' | 'desc') => ({ value, direction })
+  switch (sort) {
+    case 'price':
+    case '-price':
+      return [key(scaledPrice(priceScales), sort === 'price' ? 'asc' : 'desc')]
+    case 'rating':
+      return [key(sql`places.rating_avg`, 'desc'), key(sql`places.rating_count`, 'desc')]
+    case 'newest':
+      return [key(sql`places.created_at`, 'desc')]
+  }
+}
+
+/** The base price in 1/10^4 of a major unit, whatever the currency's decimals. */
+function scaledPrice(priceScales: CandidateOrder['priceScales']) {
+  const whens = priceScales.map(
+    (s) => sql`when places.currency in (${sql.join(s.currencies)}) then ${sql.lit(s.scale)}`,
+  )
+  return sql<number>`(places.price_minor * case ${sql.join(whens, sql` `)} else 100 end)`
+}
+
+/**
+ * 1 for a place that an exact search's SQL cannot decide (ExactStay), or, with `mask`, whose amenity
+ * mask is not known (the facets need it).
+ */
+function uncertainty(dialect: Database['dialect'], exact: ExactSearch, mask: boolean) {
+  const unknown = []
+  if (exact.stay) {
+    unknown.push(sql`not ${recordDecides(exact.stay.checkInDay, exact.stay.nights)}`)
+    unknown.push(sql`${stayAllowed(dialect, exact.stay)} is null`)
+  }
+  if (mask) unknown.push(sql`places.amenity_mask is null`)
+  return unknown.length
+    ? sql<number>`case when ${sql.join(unknown, sql` or `)} then 1 else 0 end`
+    : sql<number>`0`
+}
+
 /** Bits of the amenities (never changed once given), read again when a search meets one it does not know. */
 interface BitCache {
   byId: Map<string, number>
   byBit: Map<number, string>
+  /** The amenities of each mask met so far. */
+  byMask: Map<number, string[]>
+}
+
+/** The amenities of a mask; undefined when one of its bits is not in `bits`. */
+function amenitiesOfMask(bits: BitCache, mask: number): string[] | undefined {
+  let ids = bits.byMask.get(mask)
+  if (!ids) {
+    ids = []
+    for (const slot of bitsOf(mask)) {
+      const id = bits.byBit.get(slot)
+      if (id === undefined) return undefined
+      ids.push(id)
+    }
+    // Bounded: a few thousand distinct combinations of amenities at most in practice.
+    if (bits.byMask.size < 65_536) bits.byMask.set(mask, ids)
+  }
+  return ids
 }
 
 /** Search reads: the matching places in one pass, then details of one page and the facets' counts. */
 export class SearchRepository {
-  private bits: BitCache = { byId: new Map(), byBit: new Map() }
+  private bits: BitCache = { byId: new Map(), byBit: new Map(), byMask: new Map() }
 
   constructor(private readonly db: Database) {}
 
   private async reloadBits(): Promise<BitCache> {
     const byId = await amenityBits(this.db.read)
-    this.bits = { byId, byBit: new Map([...byId].map(([id, bit]) => [bit, id])) }
+    this.bits = { byId, byBit: new Map([...byId].map(([id, bit]) => [bit, id])), byMask: new Map() }
     return this.bits
   }
 
@@ -237,8 +395,12 @@ export class SearchRepository {
     return ids.some((id) => !this.bits.byId.has(id)) ? this.reloadBits() : this.bits
   }
 
-  private matching(filter: SearchFilter, bits: BitCache): PlacesQuery {
+  private matching(filter: SearchFilter, bits: BitCache, exact?: ExactSearch): PlacesQuery {
     let query: PlacesQuery = this.db.read.selectFrom('places').where('places.status', '=', 'published')
+    const cells = areaCells(filter.areas)
+    const cell = sql.raw(searchCell(this.db.dialect))
+    if (cells && 'cells' in cells) query = query.where(cell, 'in', paddedChunks(cells.cells)[0]!)
+    else if (cells) query = query.where(cell, '>=', cells.from).where(cell, '<=', cells.to)
     for (const area of filter.areas) query = query.where((eb) => inArea(eb, area))
     if (filter.country) query = query.where('places.country', '=', filter.country)
     if (filter.city !== undefined) {
@@ -288,23 +450,25 @@ export class SearchRepository {
     for (const amenityId of filter.amenityIds.filter((id) => bitOf(id) >= MASK_BITS)) {
       query = query.where((eb) => has(eb, amenityId))
     }
+    if (exact?.stay) {
+      // Last: the dearest conditions, for the places that pass every other one.
+      const stay = exact.stay
+      if (stay.held.length) query = query.where('places.id', 'not in', stay.held)
+      query = query
+        .where(sql<boolean>`coalesce(${stayFreeInRecord(stay.checkInDay, stay.nights)}, 1) = 1`)
+        .where(sql<boolean>`coalesce(${stayAllowed(this.db.dialect, stay)}, 1) = 1`)
+    }
     return query
   }
 
   /** The ORDER BY and LIMIT of an ordered candidates query, and its keyset condition after a position. */
   private ordered(query: PlacesQuery, order: CandidateOrder): PlacesQuery {
-    const scaled = () => {
-      const whens = order.priceScales.map(
-        (s) => sql`when places.currency in (${sql.join(s.currencies)}) then ${sql.lit(s.scale)}`,
-      )
-      return sql<number>`(places.price_minor * case ${sql.join(whens, sql` `)} else 100 end)`
-    }
     const after = order.after
     const id = sql.ref('places.id')
     switch (order.sort) {
       case 'price':
       case '-price': {
-        const price = scaled()
+        const price = scaledPrice(order.priceScales)
         if (after) {
           const k = order.sort === 'price' ? after.key[0]! : -after.key[0]!
           const beyond = order.sort === 'price' ? sql`${price} > ${k}` : sql`${price} < ${k}`
@@ -346,6 +510,7 @@ export class SearchRepository {
     columns: CandidateColumns,
     bits: BitCache,
     order?: CandidateOrder,
+    exact?: ExactSearch,
   ) {
     const selections: AliasedRawBuilder<unknown, string>[] = [
       sql.ref('places.id').as('id'),
@@ -368,7 +533,9 @@ export class SearchRepository {
         ),
       )
     }
-    if (filter.stay) {
+    if (exact) {
+      selections.push(uncertainty(this.db.dialect, exact, false).as('uncertain'))
+    } else if (filter.stay) {
       const { checkIn, checkOut } = filter.stay
       selections.push(sql.ref('places.taken_from_day').as('taken_from_day'))
       selections.push(stayInRecord(dayNumber(checkIn), daysBetween(checkIn, checkOut)).as('stay_in_record'))
@@ -390,8 +557,76 @@ export class SearchRepository {
         )
       })
     }
-    const query = this.matching(filter, bits)
+    const query = this.matching(filter, bits, exact)
     return (order ? this.ordered(query, order) : query).select(selections)
+  }
+
+  /**
+   * An exact search's matches (ExactSearch) in no order as far as `limit`, or with `order` the
+   * first `order.limit` in the search's order: how many, how many SQL could not decide, and their
+   * prices and amenities for the facets. One row from the database, whatever the number of matches.
+   */
+  async summary(filter: SearchFilter, exact: ExactSearch, scope: SummaryScope): Promise<MatchSummary> {
+    const bits = await this.bitsFor(filter.amenityIds)
+    const row = (await this.summaryQuery(filter, exact, scope, bits).executeTakeFirstOrThrow()) as {
+      matches: number
+      uncertain: number | null
+      prices: string | null
+      masks: string | null
+      ids?: string | null
+    }
+    const list = (value: unknown) => (value === null ? [] : String(value).split(','))
+    return {
+      matches: Number(row.matches),
+      uncertain: Number(row.uncertain ?? 0),
+      prices: list(row.prices).map(Number),
+      amenityCounts: await this.amenityCounts(list(row.masks).map(Number)),
+      ...('ids' in row ? { ids: list(row.ids) } : {}),
+    }
+  }
+
+  private summaryQuery(filter: SearchFilter, exact: ExactSearch, scope: SummaryScope, bits: BitCache) {
+    const matching = this.matching(filter, bits, exact)
+    const keys = scope.inOrder ? sortKeys(scope.inOrder, scope.priceScales) : []
+    const matches = ('sort' in scope ? this.ordered(matching, scope) : matching.limit(scope.limit)).select([
+      sql.ref('places.id').as('id'),
+      scaledPrice(scope.priceScales).as('price'),
+      sql.ref('places.amenity_mask').as('amenity_mask'),
+      uncertainty(this.db.dialect, exact, true).as('uncertain'),
+      ...keys.map((key, i) => key.value.as(`k${i}`)),
+    ])
+    const columns: AliasedRawBuilder<unknown, string>[] = [
+      sql<number>`count(*)`.as('matches'),
+      sql<number>`sum(m.uncertain)`.as('uncertain'),
+      sql<string | null>`group_concat(m.price)`.as('prices'),
+      sql<string | null>`group_concat(m.amenity_mask)`.as('masks'),
+    ]
+    if (keys.length) {
+      const order = sql.join([
+        ...keys.map((key, i) => sql`${sql.ref(`m.k${i}`)} ${sql.raw(key.direction)}`),
+        sql`m.id asc`,
+      ])
+      columns.push(
+        (this.db.dialect === 'sqlite'
+          ? sql<string | null>`group_concat(m.id, ',' order by ${order})`
+          : sql<string | null>`group_concat(m.id order by ${order} separator ',')`
+        ).as('ids'),
+      )
+    }
+    return this.db.read.selectFrom(matches.as('m')).select(columns)
+  }
+
+  /** How many of the masks have each amenity (by id). */
+  private async amenityCounts(masks: number[]): Promise<Map<string, number>> {
+    const byMask = new Map<number, number>()
+    for (const mask of masks) byMask.set(mask, (byMask.get(mask) ?? 0) + 1)
+    let bits = this.bits
+    if (![...byMask.keys()].every((mask) => amenitiesOfMask(bits, mask))) bits = await this.reloadBits()
+    const counts = new Map<string, number>()
+    for (const [mask, count] of byMask) {
+      for (const id of amenitiesOfMask(bits, mask) ?? []) counts.set(id, (counts.get(id) ?? 0) + count)
+    }
+    return counts
   }
 
   /**
@@ -402,6 +637,7 @@ export class SearchRepository {
     filter: SearchFilter,
     columns: CandidateColumns,
     order?: CandidateOrder,
+    exact?: ExactSearch,
   ): Promise<Candidate[]> {
     let bits = await this.bitsFor(filter.amenityIds)
     const rows = (await this.candidatesQuery(
@@ -409,6 +645,7 @@ export class SearchRepository {
       columns,
       bits,
       order,
+      exact,
     ).execute()) as unknown as (Candidate & {
       amenity_mask?: number | null
     })[]
@@ -478,8 +715,7 @@ export class SearchRepository {
       else if (bytes !== '' && hexShowsTaken(bytes, checkInDay - place.taken_from_day!, nights))
         taken.add(place.id)
     }
-    for (const id of await this.read(HELD[this.db.dialect], [stay.at, stay.checkIn, stay.checkOut]))
-      taken.add(id)
+    for (const id of await this.heldPlaces(stay)) taken.add(id)
     if (unknown.length === 0) return taken
     if (this.db.dialect === 'sqlite') {
       const parameters = [JSON.stringify(unknown), stay.checkIn, stay.checkOut, stay.at]
@@ -491,6 +727,11 @@ export class SearchRepository {
       for (const row of rows) taken.add(row.place_id)
     }
     return taken
+  }
+
+  /** The places with a night of the stay held by a checkout hold that lasts past `stay.at`. */
+  heldPlaces(stay: StayNights): Promise<string[]> {
+    return this.read(HELD[this.db.dialect], [stay.at, stay.checkIn, stay.checkOut])
   }
 
   /**
@@ -522,23 +763,18 @@ export class SearchRepository {
     order?: CandidateOrder,
   ): Promise<Record<string, unknown>[]> {
     const bits = await this.bitsFor(filter.amenityIds)
-    const prefix = this.db.dialect === 'sqlite' ? 'explain query plan ' : 'explain '
-    const plan = async (name: string, compiled: { sql: string; parameters: readonly unknown[] }) => {
-      const result = await this.db.read.executeQuery<Record<string, unknown>>(
-        CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]),
-      )
-      return result.rows.map((row) => ({ query: name, ...row }))
-    }
-    const rows = await plan('candidates', this.candidatesQuery(filter, columns, bits, order).compile())
+    const rows = await this.plan('candidates', this.candidatesQuery(filter, columns, bits, order).compile())
     if (filter.stay) {
       const { checkIn, checkOut, at } = filter.stay
-      rows.push(...(await plan('holds', { sql: HELD[this.db.dialect], parameters: [at, checkIn, checkOut] })))
+      rows.push(
+        ...(await this.plan('holds', { sql: HELD[this.db.dialect], parameters: [at, checkIn, checkOut] })),
+      )
       if (this.db.dialect === 'sqlite') {
         const unknown = { sql: TAKEN_SQLITE, parameters: ['["a","b"]', checkIn, checkOut, at] }
-        rows.push(...(await plan('availability without a record', unknown)))
+        rows.push(...(await this.plan('availability without a record', unknown)))
       } else {
         rows.push(
-          ...(await plan(
+          ...(await this.plan(
             'availability without a record',
             this.takenQuery(['a', 'b'], filter.stay).compile(this.db.read),
           )),
@@ -546,6 +782,34 @@ export class SearchRepository {
       }
     }
     return rows
+  }
+
+  /**
+   * The plans of a search answered in SQL (ExactSearch): the summary of the first `cap` + 1 matches
+   * in no order (in order when there are more) and the page in the search's order.
+   */
+  async explainExact(
+    filter: SearchFilter,
+    exact: ExactSearch,
+    columns: CandidateColumns,
+    page: CandidateOrder,
+    cap: number,
+  ): Promise<Record<string, unknown>[]> {
+    const bits = await this.bitsFor(filter.amenityIds)
+    const summary = this.summaryQuery(filter, exact, { limit: cap + 1, priceScales: page.priceScales }, bits)
+    return [
+      ...(await this.plan('summary', summary.compile())),
+      ...(await this.plan('page', this.candidatesQuery(filter, columns, bits, page, exact).compile())),
+    ]
+  }
+
+  /** The plan the database chooses (EXPLAIN QUERY PLAN / EXPLAIN) for a statement, its rows named `query`. */
+  private async plan(query: string, compiled: { sql: string; parameters: readonly unknown[] }) {
+    const prefix = this.db.dialect === 'sqlite' ? 'explain query plan ' : 'explain '
+    const result = await this.db.read.executeQuery<Record<string, unknown>>(
+      CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]),
+    )
+    return result.rows.map((row) => ({ query, ...row }))
   }
 
   /**

@@ -6,9 +6,10 @@
 // The first HBNB_SEARCH_EXACT_TOTAL_MAX + 1 matches give the total and the facets (capped beyond:
 // `total_is_lower_bound`), the matches after the cursor give the page, which alone is priced.
 import { createHash } from 'node:crypto'
-import { daysBetween, isCalendarDate, localDate, nightsOf } from '../../dates.js'
+import { dayNumber, daysBetween, isCalendarDate, localDate, nightsOf } from '../../dates.js'
 import { badRequest } from '../../errors.js'
 import type { CachedResponse, ResponseCache, Serialize } from '../../infra/cache/index.js'
+import { counter, startAtZero } from '../../metrics.js'
 import type { AmenityRepository } from '../amenities/repository.js'
 import { type FeeRates, priceStay } from '../bookings/pricing.js'
 import { type Stay, stayProblems } from '../bookings/rules.js'
@@ -21,6 +22,8 @@ import type {
   Candidate,
   CandidateColumns,
   CandidateOrder,
+  ExactSearch,
+  PageRow,
   PriceBounds,
   SearchFilter,
   SearchRepository,
@@ -35,6 +38,7 @@ import {
   type SearchSort,
   SORTS,
 } from './schemas.js'
+import { zonesByDate } from './zone-dates.js'
 
 export interface SearchOptions extends FeeRates {
   pageSizeMax: number
@@ -59,6 +63,15 @@ const BOX_SLACK = 1e-7
 const RAD = Math.PI / 180
 /** Fewest candidates whose availability one statement asks for. */
 const VISIT_BATCH_MIN = 32
+
+/**
+ * Searches by who decided their matches: `database` (answered in SQL), `node` (the database met a
+ * place it could not decide, or the search is by distance: its candidates were visited in Node).
+ */
+const searchAnswers = counter('hbnb_search_answers_total', 'Searches answered, by who decided the matches.', [
+  'by',
+])
+startAtZero(searchAnswers, [{ by: 'database' }, { by: 'node' }])
 
 /** Great-circle (haversine) distance in km between two points given in degrees. */
 export function distanceKm(lat1: number, lng1: number, lat2: number, lng2: number): number {
@@ -235,8 +248,12 @@ function decodeCursor(raw: string, sort: SearchSort): { key: SortKey; id: string
 
 /** Equal buckets over the nightly base prices: the narrowest width of 1, 2 or 5 × 10^n that needs at most 10. */
 export function priceHistogram(places: Pick<Candidate, 'price_minor' | 'currency'>[]): PriceBucketView[] {
-  if (places.length === 0) return []
-  const scaled = places.map(scaledPrice)
+  return histogramOf(places.map(scaledPrice))
+}
+
+/** `priceHistogram` of base prices already in 1/10^4 of a major unit. */
+function histogramOf(scaled: number[]): PriceBucketView[] {
+  if (scaled.length === 0) return []
   let low = scaled[0]!
   let high = scaled[0]!
   for (const value of scaled) {
@@ -393,6 +410,9 @@ export class SearchService {
     if (parsed.stay && parsed.lead + 1 < 0) return empty
 
     const amenities = await this.deps.search.amenities()
+    const answer = await this.answerInSql(parsed, amenities, now)
+    searchAnswers.inc({ by: answer ? 'database' : 'node' })
+    if (answer) return answer === 'none' ? empty : answer
     const columns = this.columnsFor(parsed, amenities)
     // The candidates pass every filter the index entries answer (area, text, price from the stored
     // base price, guests, stay length and the rules that hold in every time zone, amenities). Every
@@ -453,6 +473,99 @@ export class SearchService {
   }
 
   /**
+   * The search answered by the database alone, when it can decide every match it meets (most
+   * searches): a summary of the first HBNB_SEARCH_EXACT_TOTAL_MAX + 1 matches (the total and the
+   * facets; in the search's order only when there are more) and the page in the search's order,
+   * so the work grows with the page, not with the matches. Undefined when the database meets a
+   * place it cannot decide (see ExactStay) or the search is by distance: `find` then visits the
+   * candidates in Node. 'none' when nothing matches.
+   */
+  private async answerInSql(
+    parsed: ParsedSearch,
+    amenities: { id: string; name: string }[],
+    now: number,
+  ): Promise<SearchResponseView | 'none' | undefined> {
+    if (parsed.near) return undefined
+    const search = this.deps.search
+    const filter = parsed.filter
+    const exact = await this.exactSearch(parsed, now)
+    const cap = this.deps.options.exactTotalMax
+    const sort = parsed.sort as CandidateOrder['sort']
+    // Without a cursor the summary also orders its matches, so the page is their first ids: all
+    // the matches, or when there are more than `cap`, the first `cap` in the search's order.
+    const inOrder = parsed.after ? {} : { inOrder: sort }
+    let summary = await search.summary(filter, exact, {
+      limit: cap + 1,
+      priceScales: priceScales(),
+      ...inOrder,
+    })
+    if (summary.uncertain > 0) return undefined
+    if (summary.matches === 0) return 'none'
+    const capped = summary.matches > cap
+    if (capped) {
+      summary = await search.summary(filter, exact, { ...candidateOrder(sort, cap)!, ...inOrder })
+      if (summary.uncertain > 0) return undefined
+    }
+    const stayNights = parsed.stay && { from: parsed.stay.check_in, to: parsed.stay.check_out }
+    let found: Match[]
+    let rows: PageRow[] | undefined
+    // The ids hold the page unless capped below it.
+    if (summary.ids && (!capped || summary.ids.length > parsed.limit)) {
+      const ids = summary.ids.slice(0, parsed.limit + 1)
+      rows = await search.pageRows(ids, stayNights)
+      const byId = new Map(rows.map((row) => [row.id, row]))
+      // A place deleted since the summary is left out.
+      found = ids.flatMap((id) => {
+        const place = byId.get(id)
+        return place ? [{ place, distance: undefined, key: sortKey(sort, place, undefined) }] : []
+      })
+    } else {
+      const candidates = await search.candidates(
+        filter,
+        pageColumns(parsed),
+        candidateOrder(sort, parsed.limit + 1, parsed.after),
+        exact,
+      )
+      if (candidates.some((place) => place.uncertain)) return undefined
+      found = candidates.map((place) => ({
+        place,
+        distance: undefined,
+        key: sortKey(sort, place, undefined),
+      }))
+    }
+    const page = found.slice(0, parsed.limit)
+    const names = new Map(amenities.map((a) => [a.id, a.name]))
+    const facet: AmenityFacetView[] = []
+    for (const [id, count] of summary.amenityCounts) {
+      const name = names.get(id)
+      if (name !== undefined) facet.push({ id, name, count })
+    }
+    return {
+      results: await this.results(page, parsed.stay, rows),
+      facets: { amenities: facet.sort(byCount), price_histogram: histogramOf(summary.prices) },
+      total: capped ? cap : summary.matches,
+      total_is_lower_bound: capped,
+      next_cursor: found.length > parsed.limit ? encodeCursor(parsed.sort, page[page.length - 1]!) : null,
+    }
+  }
+
+  /** What the database decides of a search answered in SQL: with dates, the stay and its holds. */
+  private async exactSearch(parsed: ParsedSearch, now: number): Promise<ExactSearch> {
+    const stay = parsed.filter.stay
+    if (!stay) return {}
+    const held = await this.deps.search.heldPlaces(stay)
+    return {
+      stay: {
+        checkInDay: dayNumber(stay.checkIn),
+        nights: stay.nights,
+        lead: parsed.lead,
+        zones: zonesByDate(now),
+        held: [...new Set(held)],
+      },
+    }
+  }
+
+  /**
    * `visit(from, wanted)`: the first `wanted` matches among the list's candidates from `from` on (in
    * the search's order). Without dates every candidate matches. With dates the candidates are
    * checked in batches (the stay rules that depend on the listing's time zone, then, unless the
@@ -500,7 +613,17 @@ export class SearchService {
 
   /** The query plan of the database's part of a search, for benchmarks and tuning. */
   async explain(query: SearchQueryInput): Promise<Record<string, unknown>[]> {
-    const parsed = await this.parse(query, this.deps.now())
+    const now = this.deps.now()
+    const parsed = await this.parse(query, now)
+    if (!parsed.near) {
+      return this.deps.search.explainExact(
+        parsed.filter,
+        await this.exactSearch(parsed, now),
+        pageColumns(parsed),
+        candidateOrder(parsed.sort, parsed.limit + 1, parsed.after)!,
+        this.deps.options.exactTotalMax,
+      )
+    }
     return this.deps.search.explain(
       parsed.filter,
       this.columnsFor(parsed, await this.deps.search.amenities()),
@@ -536,9 +659,15 @@ export class SearchService {
     return allowed
   }
 
-  private async results(page: Match[], stay: Stay | undefined): Promise<SearchResultView[]> {
+  /** The page's results, from their rows (`pageRows`, read here unless given). */
+  private async results(
+    page: Match[],
+    stay: Stay | undefined,
+    pageRows?: PageRow[],
+  ): Promise<SearchResultView[]> {
     const ids = page.map((m) => m.place.id)
-    const rows = await this.deps.search.pageRows(ids, stay && { from: stay.check_in, to: stay.check_out })
+    const rows =
+      pageRows ?? (await this.deps.search.pageRows(ids, stay && { from: stay.check_in, to: stay.check_out }))
     const byId = new Map(rows.map((row) => [row.id, row]))
     const covers = await this.deps.covers(ids)
     const nights = stay ? nightsOf(stay.check_in, stay.check_out) : []
@@ -630,6 +759,16 @@ export class SearchService {
       limit: Math.min(query.limit ?? SEARCH_PAGE_SIZE, this.deps.options.pageSizeMax),
       after: query.cursor !== undefined ? decodeCursor(query.cursor, sort) : undefined,
     }
+  }
+}
+
+/** What the page of a search answered in SQL reads of each place: its sort key. */
+function pageColumns(parsed: ParsedSearch): CandidateColumns {
+  return {
+    rating: parsed.sort === 'rating',
+    created: parsed.sort === 'newest',
+    location: false,
+    amenityBits: [],
   }
 }
 
