@@ -123,8 +123,13 @@ export interface ExactStay {
   /** Days from UTC's date to check-in. */
   lead: number
   zones: ZonesByDate
-  /** Places with a checkout hold on a night of the stay. */
-  held: string[]
+  /** The stay's dates and now, for the checkout holds that take its nights. */
+  dates: StayNights
+  /**
+   * The places those holds take, when read apart (SQLite, where the statement is cheaper than its
+   * subquery); else the candidates query leaves them out with a subquery (MariaDB: a round trip less).
+   */
+  held?: string[]
 }
 
 /** A search answered in SQL: `stay` with dates. */
@@ -189,11 +194,13 @@ const TAKEN_SQLITE = `select ids.value as place_id from json_each(?) ids
  * nights records leave holds out): a range of place_nights_expiry_idx, the holds that have not ended
  * (named: without it SQLite scanned the whole table in key order).
  */
-const HELD = {
-  sqlite: `select place_id from place_nights indexed by place_nights_expiry_idx
-    where expires_at > ? and night >= ? and night < ?`,
-  mysql: `select place_id from place_nights force index (place_nights_expiry_idx)
-    where expires_at > ? and night >= ? and night < ?`,
+function heldQuery(dialect: Database['dialect'], { at, checkIn, checkOut }: StayNights) {
+  const index =
+    dialect === 'sqlite'
+      ? sql`indexed by place_nights_expiry_idx`
+      : sql`force index (place_nights_expiry_idx)`
+  return sql<{ place_id: string }>`select place_id from place_nights ${index}
+    where expires_at > ${at} and night >= ${checkIn} and night < ${checkOut}`
 }
 
 /** `IN` lists are padded to these sizes (repeating an id changes nothing) so statements can be cached. */
@@ -453,7 +460,9 @@ export class SearchRepository {
     if (exact?.stay) {
       // Last: the dearest conditions, for the places that pass every other one.
       const stay = exact.stay
-      if (stay.held.length) query = query.where('places.id', 'not in', stay.held)
+      if (!stay.held)
+        query = query.where(sql<boolean>`places.id not in (${heldQuery(this.db.dialect, stay.dates)})`)
+      else if (stay.held.length) query = query.where('places.id', 'not in', stay.held)
       query = query
         .where(sql<boolean>`coalesce(${stayFreeInRecord(stay.checkInDay, stay.nights)}, 1) = 1`)
         .where(sql<boolean>`coalesce(${stayAllowed(this.db.dialect, stay)}, 1) = 1`)
@@ -568,6 +577,7 @@ export class SearchRepository {
    */
   async summary(filter: SearchFilter, exact: ExactSearch, scope: SummaryScope): Promise<MatchSummary> {
     const bits = await this.bitsFor(filter.amenityIds)
+    exact = await this.withHolds(exact)
     const row = (await this.summaryQuery(filter, exact, scope, bits).executeTakeFirstOrThrow()) as {
       matches: number
       uncertain: number | null
@@ -640,6 +650,7 @@ export class SearchRepository {
     exact?: ExactSearch,
   ): Promise<Candidate[]> {
     let bits = await this.bitsFor(filter.amenityIds)
+    if (exact) exact = await this.withHolds(exact)
     const rows = (await this.candidatesQuery(
       filter,
       columns,
@@ -729,9 +740,16 @@ export class SearchRepository {
     return taken
   }
 
+  /** On SQLite, the exact search with its stay's holds read (see ExactStay.held). */
+  private async withHolds(exact: ExactSearch): Promise<ExactSearch> {
+    if (!exact.stay || exact.stay.held || this.db.dialect !== 'sqlite') return exact
+    return { stay: { ...exact.stay, held: [...new Set(await this.heldPlaces(exact.stay.dates))] } }
+  }
+
   /** The places with a night of the stay held by a checkout hold that lasts past `stay.at`. */
   heldPlaces(stay: StayNights): Promise<string[]> {
-    return this.read(HELD[this.db.dialect], [stay.at, stay.checkIn, stay.checkOut])
+    const held = heldQuery(this.db.dialect, stay).compile(this.db.read)
+    return this.read(held.sql, [...held.parameters])
   }
 
   /**
@@ -766,9 +784,7 @@ export class SearchRepository {
     const rows = await this.plan('candidates', this.candidatesQuery(filter, columns, bits, order).compile())
     if (filter.stay) {
       const { checkIn, checkOut, at } = filter.stay
-      rows.push(
-        ...(await this.plan('holds', { sql: HELD[this.db.dialect], parameters: [at, checkIn, checkOut] })),
-      )
+      rows.push(...(await this.plan('holds', heldQuery(this.db.dialect, filter.stay).compile(this.db.read))))
       if (this.db.dialect === 'sqlite') {
         const unknown = { sql: TAKEN_SQLITE, parameters: ['["a","b"]', checkIn, checkOut, at] }
         rows.push(...(await this.plan('availability without a record', unknown)))
@@ -796,6 +812,7 @@ export class SearchRepository {
     cap: number,
   ): Promise<Record<string, unknown>[]> {
     const bits = await this.bitsFor(filter.amenityIds)
+    exact = await this.withHolds(exact)
     const summary = this.summaryQuery(filter, exact, { limit: cap + 1, priceScales: page.priceScales }, bits)
     return [
       ...(await this.plan('summary', summary.compile())),

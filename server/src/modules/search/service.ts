@@ -488,7 +488,7 @@ export class SearchService {
     if (parsed.near) return undefined
     const search = this.deps.search
     const filter = parsed.filter
-    const exact = await this.exactSearch(parsed, now)
+    const exact = this.exactSearch(parsed, now)
     const cap = this.deps.options.exactTotalMax
     const sort = parsed.sort as CandidateOrder['sort']
     // Without a cursor the summary also orders its matches, so the page is their first ids: all
@@ -550,17 +550,16 @@ export class SearchService {
   }
 
   /** What the database decides of a search answered in SQL: with dates, the stay and its holds. */
-  private async exactSearch(parsed: ParsedSearch, now: number): Promise<ExactSearch> {
+  private exactSearch(parsed: ParsedSearch, now: number): ExactSearch {
     const stay = parsed.filter.stay
     if (!stay) return {}
-    const held = await this.deps.search.heldPlaces(stay)
     return {
       stay: {
         checkInDay: dayNumber(stay.checkIn),
         nights: stay.nights,
         lead: parsed.lead,
         zones: zonesByDate(now),
-        held: [...new Set(held)],
+        dates: { checkIn: stay.checkIn, checkOut: stay.checkOut, at: stay.at },
       },
     }
   }
@@ -618,7 +617,7 @@ export class SearchService {
     if (!parsed.near) {
       return this.deps.search.explainExact(
         parsed.filter,
-        await this.exactSearch(parsed, now),
+        this.exactSearch(parsed, now),
         pageColumns(parsed),
         candidateOrder(parsed.sort, parsed.limit + 1, parsed.after)!,
         this.deps.options.exactTotalMax,
