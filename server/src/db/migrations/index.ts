@@ -17,6 +17,7 @@ import * as placeRowVersion from './0018_place_row_version.js'
 import * as outboxTraceparent from './0019_outbox_traceparent.js'
 import * as placeNightRecords from './0020_place_night_records.js'
 import * as searchCells from './0021_search_cells.js'
+import * as appMetaText from './0022_app_meta_text.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0019_outbox_traceparent': outboxTraceparent,
   '0020_place_night_records': placeNightRecords,
   '0021_search_cells': searchCells,
+  '0022_app_meta_text': appMetaText,
 }
 
 export const migrationProvider: MigrationProvider = {
