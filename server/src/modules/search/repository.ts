@@ -203,14 +203,20 @@ function heldQuery(dialect: Database['dialect'], { at, checkIn, checkOut }: Stay
     where expires_at > ${at} and night >= ${checkIn} and night < ${checkOut}`
 }
 
-/** `IN` lists are padded to these sizes (repeating an id changes nothing) so statements can be cached. */
+/** The most values in one `IN` list. */
 const IN_CHUNK = 1024
 
-function paddedChunks<T>(ids: T[]): T[][] {
+/**
+ * `IN` lists of at most IN_CHUNK values. On SQLite each is padded to a power of two (repeating a
+ * value changes nothing) so that its statement is prepared once and cached; MariaDB gets the values
+ * as they are (the driver sends the statement as text, and each value is a range its optimizer
+ * looks up).
+ */
+function inLists<T>(dialect: Database['dialect'], values: T[]): T[][] {
   const chunks: T[][] = []
-  for (let i = 0; i < ids.length; i += IN_CHUNK) {
-    const chunk = ids.slice(i, i + IN_CHUNK)
-    let size = 16
+  for (let i = 0; i < values.length; i += IN_CHUNK) {
+    const chunk = values.slice(i, i + IN_CHUNK)
+    let size = dialect === 'sqlite' ? 16 : chunk.length
     while (size < chunk.length) size *= 2
     while (chunk.length < size) chunk.push(chunk[chunk.length - 1]!)
     chunks.push(chunk)
@@ -406,7 +412,7 @@ export class SearchRepository {
     let query: PlacesQuery = this.db.read.selectFrom('places').where('places.status', '=', 'published')
     const cells = areaCells(filter.areas)
     const cell = sql.raw(searchCell(this.db.dialect))
-    if (cells && 'cells' in cells) query = query.where(cell, 'in', paddedChunks(cells.cells)[0]!)
+    if (cells && 'cells' in cells) query = query.where(cell, 'in', inLists(this.db.dialect, cells.cells)[0]!)
     else if (cells) query = query.where(cell, '>=', cells.from).where(cell, '<=', cells.to)
     for (const area of filter.areas) query = query.where((eb) => inArea(eb, area))
     if (filter.country) query = query.where('places.country', '=', filter.country)
@@ -733,7 +739,7 @@ export class SearchRepository {
       for (const id of await this.read(TAKEN_SQLITE, parameters)) taken.add(id)
       return taken
     }
-    for (const chunk of paddedChunks(unknown)) {
+    for (const chunk of inLists(this.db.dialect, unknown)) {
       const { rows } = await this.takenQuery(chunk, stay).execute(this.db.read)
       for (const row of rows) taken.add(row.place_id)
     }
@@ -835,7 +841,7 @@ export class SearchRepository {
    */
   async pageRows(ids: string[], stay?: { from: string; to: string }): Promise<PageRow[]> {
     const rows: PageRow[] = []
-    for (const chunk of paddedChunks(ids)) {
+    for (const chunk of inLists(this.db.dialect, ids)) {
       let query = this.db.read.selectFrom('places').selectAll('places').where('places.id', 'in', chunk)
       if (stay) {
         query = query.select(
@@ -853,7 +859,7 @@ export class SearchRepository {
   /** The stay terms of the given places. */
   async stayTerms(ids: string[]): Promise<StayTerms[]> {
     const rows: StayTerms[] = []
-    for (const chunk of paddedChunks(ids)) {
+    for (const chunk of inLists(this.db.dialect, ids)) {
       const found = await this.db.read
         .selectFrom('places')
         .select(['id', 'timezone', 'min_nights', 'max_nights', 'advance_notice_days', 'booking_window_days'])
