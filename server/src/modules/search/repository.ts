@@ -142,11 +142,11 @@ export interface MatchSummary {
   matches: number
   /** Of them, those SQL could not decide (see ExactStay), and those whose amenity mask is not known. */
   uncertain: number
-  /** Base prices in 1/10^4 of a major unit. */
+  /** Base prices in 1/10^4 of a major unit, of the first `counted` (summary's argument). */
   prices: number[]
-  /** How many of them have each amenity (by id). */
+  /** How many of the first `counted` have each amenity (by id). */
   amenityCounts: Map<string, number>
-  /** With `inOrder`: the ids of all of them in the search's order. */
+  /** In order (`SummaryScope` with `sort`): the ids of all of them in the search's order. */
   ids?: string[]
 }
 
@@ -322,12 +322,9 @@ function stayAllowed(dialect: Database['dialect'], stay: ExactStay) {
 
 /**
  * What a summary reads (`SearchRepository.summary`): the matches in no order as far as `limit`, or,
- * with `sort`, the first `limit` in the search's order; with `inOrder` also their ids in that order.
+ * with `sort`, the first `limit` in the search's order, with their ids in that order.
  */
-export type SummaryScope = (
-  | { limit: number; priceScales: CandidateOrder['priceScales'] }
-  | CandidateOrder
-) & { inOrder?: CandidateOrder['sort'] }
+export type SummaryScope = { limit: number; priceScales: CandidateOrder['priceScales'] } | CandidateOrder
 
 /** The search's order but for its last key, the id (ascending). */
 function sortKeys(sort: CandidateOrder['sort'], priceScales: CandidateOrder['priceScales']) {
@@ -581,30 +578,48 @@ export class SearchRepository {
    * first `order.limit` in the search's order: how many, how many SQL could not decide, and their
    * prices and amenities for the facets. One row from the database, whatever the number of matches.
    */
-  async summary(filter: SearchFilter, exact: ExactSearch, scope: SummaryScope): Promise<MatchSummary> {
+  async summary(
+    filter: SearchFilter,
+    exact: ExactSearch,
+    scope: SummaryScope,
+    counted = Number.POSITIVE_INFINITY,
+  ): Promise<MatchSummary> {
     const bits = await this.bitsFor(filter.amenityIds)
     exact = await this.withHolds(exact)
     const row = (await this.summaryQuery(filter, exact, scope, bits).executeTakeFirstOrThrow()) as {
       matches: number
       uncertain: number | null
-      prices: string | null
-      masks: string | null
-      ids?: string | null
+      prices?: string | null
+      masks?: string | null
+      entries?: string | null
     }
-    const list = (value: unknown) => (value === null ? [] : String(value).split(','))
+    const list = (value: unknown) => (value === null || value === undefined ? [] : String(value).split(','))
+    const summary = { matches: Number(row.matches), uncertain: Number(row.uncertain ?? 0) }
+    if (!('sort' in scope)) {
+      return {
+        ...summary,
+        prices: list(row.prices).map(Number),
+        amenityCounts: await this.amenityCounts(list(row.masks).map(Number)),
+      }
+    }
+    // In order: `id:price:mask` each.
+    const entries = list(row.entries).map((entry) => entry.split(':'))
+    const facets = entries.slice(0, counted)
     return {
-      matches: Number(row.matches),
-      uncertain: Number(row.uncertain ?? 0),
-      prices: list(row.prices).map(Number),
-      amenityCounts: await this.amenityCounts(list(row.masks).map(Number)),
-      ...('ids' in row ? { ids: list(row.ids) } : {}),
+      ...summary,
+      prices: facets.map(([, price]) => Number(price)),
+      amenityCounts: await this.amenityCounts(
+        facets.filter(([, , mask]) => mask).map(([, , mask]) => Number(mask)),
+      ),
+      ids: entries.map(([id]) => id!),
     }
   }
 
   private summaryQuery(filter: SearchFilter, exact: ExactSearch, scope: SummaryScope, bits: BitCache) {
     const matching = this.matching(filter, bits, exact)
-    const keys = scope.inOrder ? sortKeys(scope.inOrder, scope.priceScales) : []
-    const matches = ('sort' in scope ? this.ordered(matching, scope) : matching.limit(scope.limit)).select([
+    const ordered = 'sort' in scope
+    const keys = ordered ? sortKeys(scope.sort, scope.priceScales) : []
+    const matches = (ordered ? this.ordered(matching, scope) : matching.limit(scope.limit)).select([
       sql.ref('places.id').as('id'),
       scaledPrice(scope.priceScales).as('price'),
       sql.ref('places.amenity_mask').as('amenity_mask'),
@@ -614,20 +629,24 @@ export class SearchRepository {
     const columns: AliasedRawBuilder<unknown, string>[] = [
       sql<number>`count(*)`.as('matches'),
       sql<number>`sum(m.uncertain)`.as('uncertain'),
-      sql<string | null>`group_concat(m.price)`.as('prices'),
-      sql<string | null>`group_concat(m.amenity_mask)`.as('masks'),
     ]
-    if (keys.length) {
+    if (ordered) {
+      // The database's order of the rows of `m` does not carry into an aggregate: each is put in
+      // order again (one sort of at most `limit` rows).
       const order = sql.join([
         ...keys.map((key, i) => sql`${sql.ref(`m.k${i}`)} ${sql.raw(key.direction)}`),
         sql`m.id asc`,
       ])
+      const entry = sql`concat(m.id, ':', m.price, ':', coalesce(m.amenity_mask, ''))`
       columns.push(
         (this.db.dialect === 'sqlite'
-          ? sql<string | null>`group_concat(m.id, ',' order by ${order})`
-          : sql<string | null>`group_concat(m.id order by ${order} separator ',')`
-        ).as('ids'),
+          ? sql<string | null>`group_concat(${entry}, ',' order by ${order})`
+          : sql<string | null>`group_concat(${entry} order by ${order} separator ',')`
+        ).as('entries'),
       )
+    } else {
+      columns.push(sql<string | null>`group_concat(m.price)`.as('prices'))
+      columns.push(sql<string | null>`group_concat(m.amenity_mask)`.as('masks'))
     }
     return this.db.read.selectFrom(matches.as('m')).select(columns)
   }
@@ -808,7 +827,7 @@ export class SearchRepository {
 
   /**
    * The plans of a search answered in SQL (ExactSearch): the summary of the first `cap` + 1 matches
-   * in no order (in order when there are more) and the page in the search's order.
+   * (in the search's order without a cursor) and the page in the search's order (with a cursor).
    */
   async explainExact(
     filter: SearchFilter,
@@ -819,7 +838,8 @@ export class SearchRepository {
   ): Promise<Record<string, unknown>[]> {
     const bits = await this.bitsFor(filter.amenityIds)
     exact = await this.withHolds(exact)
-    const summary = this.summaryQuery(filter, exact, { limit: cap + 1, priceScales: page.priceScales }, bits)
+    const scope = page.after ? { limit: cap + 1, priceScales: page.priceScales } : { ...page, limit: cap + 1 }
+    const summary = this.summaryQuery(filter, exact, scope, bits)
     return [
       ...(await this.plan('summary', summary.compile())),
       ...(await this.plan('page', this.candidatesQuery(filter, columns, bits, page, exact).compile())),

@@ -491,26 +491,24 @@ export class SearchService {
     const exact = this.exactSearch(parsed, now)
     const cap = this.deps.options.exactTotalMax
     const sort = parsed.sort as CandidateOrder['sort']
-    // Without a cursor the summary also orders its matches, so the page is their first ids: all
-    // the matches, or when there are more than `cap`, the first `cap` in the search's order.
-    const inOrder = parsed.after ? {} : { inOrder: sort }
-    let summary = await search.summary(filter, exact, {
-      limit: cap + 1,
-      priceScales: priceScales(),
-      ...inOrder,
-    })
+    // Without a cursor the summary reads the first `cap` + 1 matches in the search's order, so
+    // the page is their first ids. With one, it reads them in no order (cheaper), and again in
+    // order only when there are more than `cap`; the page is then read after the cursor.
+    let summary = parsed.after
+      ? await search.summary(filter, exact, { limit: cap + 1, priceScales: priceScales() })
+      : await search.summary(filter, exact, candidateOrder(sort, cap + 1)!, cap)
     if (summary.uncertain > 0) return undefined
     if (summary.matches === 0) return 'none'
     const capped = summary.matches > cap
-    if (capped) {
-      summary = await search.summary(filter, exact, { ...candidateOrder(sort, cap)!, ...inOrder })
+    if (capped && parsed.after) {
+      summary = await search.summary(filter, exact, candidateOrder(sort, cap)!)
       if (summary.uncertain > 0) return undefined
     }
     const stayNights = parsed.stay && { from: parsed.stay.check_in, to: parsed.stay.check_out }
     let found: Match[]
     let rows: PageRow[] | undefined
     // The ids hold the page unless capped below it.
-    if (summary.ids && (!capped || summary.ids.length > parsed.limit)) {
+    if (!parsed.after && summary.ids && (!capped || summary.ids.length > parsed.limit)) {
       const ids = summary.ids.slice(0, parsed.limit + 1)
       rows = await search.pageRows(ids, stayNights)
       const byId = new Map(rows.map((row) => [row.id, row]))
