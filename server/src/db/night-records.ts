@@ -205,3 +205,44 @@ export async function rebuildNightRecords(db: Kysely<DB>, instant = Date.now()):
     after = last
   }
 }
+
+/** Places read per step of `refreshAgingRecords`, and written per transaction. */
+const AGING_STEP = 2000
+const AGING_WRITES = 100
+
+/**
+ * Writes again every record that is not known or starts more than one step (64 days) before the
+ * first day of a record written now: a record stays right, but covers fewer of the coming nights as
+ * it ages (after about 446 days, none), and a search then checks its place on place_nights in Node.
+ * Walks the places by id, AGING_STEP at a time, and rewrites them AGING_WRITES per transaction
+ * (locking their rows as every writer of their nights does). How many it wrote.
+ */
+export async function refreshAgingRecords(db: Kysely<DB>, instant = Date.now()): Promise<number> {
+  const oldest = recordFirstDay(instant) - START_STEP
+  let after = ''
+  let written = 0
+  for (;;) {
+    const rows = await db
+      .selectFrom('places')
+      .select('id')
+      .select(
+        sql<number>`case when taken_nights is null or taken_from_day is null or taken_from_day < ${oldest}
+          then 1 else 0 end`.as('aging'),
+      )
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(AGING_STEP)
+      .execute()
+    if (rows.length === 0) return written
+    const aging = rows.filter((row) => Number(row.aging) === 1).map((row) => row.id)
+    for (let i = 0; i < aging.length; i += AGING_WRITES) {
+      const ids = aging.slice(i, i + AGING_WRITES)
+      await db.transaction().execute(async (trx) => {
+        await sql`update places set taken_nights = null where id in (${sql.join(ids)})`.execute(trx)
+        await refreshNightRecord(trx, ids, instant)
+      })
+    }
+    written += aging.length
+    after = rows[rows.length - 1]!.id
+  }
+}

@@ -2,6 +2,7 @@
 import type { Config } from '../config.js'
 import { backupDatabase, pruneBackups } from '../db/backup.js'
 import type { Database } from '../db/database.js'
+import { refreshAgingRecords } from '../db/night-records.js'
 import { SchedulerRunRepository } from '../db/scheduler-runs.js'
 import type { ObjectStorage } from '../infra/storage/port.js'
 import type { Logger } from '../logger.js'
@@ -84,6 +85,12 @@ export function beatJobs(options: {
       name: 'photos.cleanup',
       schedule: { everySeconds: 900 },
       run: async () => ({ deleted: await services.photos.deleteOrphans(new Date(now() - ORPHAN_GRACE_MS)) }),
+    },
+    {
+      // Records of taken nights that age (search reads them; each covers 512 nights from its start).
+      name: 'search.night_records',
+      schedule: { everySeconds: 21_600 },
+      run: async () => ({ written: await refreshAgingRecords(database.write, now()) }),
     },
     {
       name: 'database.backup',

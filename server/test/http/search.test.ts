@@ -5,7 +5,12 @@ import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { createRepositories } from '../../src/app.js'
 import { addDays, localDate } from '../../src/dates.js'
-import { encodeNights, rebuildNightRecords, recordFirstDay } from '../../src/db/night-records.js'
+import {
+  encodeNights,
+  rebuildNightRecords,
+  recordFirstDay,
+  refreshAgingRecords,
+} from '../../src/db/night-records.js'
 import type { PlaceRow } from '../../src/db/schema.js'
 import { uuidv7 } from '../../src/ids.js'
 import { expectRecordsAgree } from '../helpers/night-records.js'
@@ -823,6 +828,48 @@ describeEachDriver('search', (t) => {
     await expectRecord(taken)
     expect(await stay(21, 26)).toEqual([place])
     expect(await stay(46, 48)).toEqual([])
+  })
+
+  it('writes again the records that are not known or start more than 64 days early (beat: search.night_records)', async () => {
+    const c = await cell()
+    const token = await owner()
+    const places = [await c.place(), await c.place(), await c.place(), await c.place()]
+    for (const place of places) {
+      const blocked = await t().post(
+        `/api/v1/places/${place}/calendar/block`,
+        { from: day(10), to: day(11) },
+        { token },
+      )
+      expect(blocked.status, blocked.text).toBe(200)
+    }
+    const [current, oneStep, twoSteps, unknown] = places as [string, string, string, string]
+    const db = t().app.database.write
+    const first = recordFirstDay(Date.now())
+    const startAt = async (place: string, firstDay: number) =>
+      sql`update places set taken_from_day = ${firstDay}, taken_nights = ${encodeNights(firstDay, [day(10)])}
+        where id = ${place}`.execute(db)
+    await startAt(oneStep, first - 64)
+    await startAt(twoSteps, first - 128)
+    await sql`update places set taken_nights = null where id = ${unknown}`.execute(db)
+    // Other tests' places share the database: at least these two.
+    expect(await refreshAgingRecords(db)).toBeGreaterThanOrEqual(2)
+    const starts = await db
+      .selectFrom('places')
+      .select(['id', sql<number>`taken_from_day`.as('start')])
+      .where('id', 'in', places)
+      .execute()
+    const startOf = new Map(starts.map((row) => [row.id, Number(row.start)]))
+    expect([current, oneStep, twoSteps, unknown].map((place) => startOf.get(place))).toEqual([
+      first,
+      first - 64,
+      first,
+      first,
+    ])
+    const agreed = await expectRecordsAgree(t(), 'after the refresh')
+    expect(agreed.known).toBe(agreed.places)
+    expect(await refreshAgingRecords(db)).toBe(0)
+    expect(ids(await c.search(`check_in=${day(10)}&check_out=${day(12)}`))).toEqual([])
+    expect(sorted(ids(await c.search(`check_in=${day(11)}&check_out=${day(13)}`)))).toEqual(sorted(places))
   })
 
   it("with dates applies each listing's stay rules: length, notice, window and guests", async () => {
