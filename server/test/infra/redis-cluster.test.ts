@@ -281,8 +281,15 @@ describe.skipIf(!INSTALLED)('Redis drivers through Redis Sentinel', () => {
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
 
-      await topology.cli(topology.sentinel, 'SENTINEL', 'FAILOVER', topology.name)
+      // Sentinel refuses a failover (NOGOODSLAVE) until it has read the replica's INFO itself, which
+      // it does every few seconds: ask again until it starts one.
       const deadline = Date.now() + 20_000
+      for (;;) {
+        const reply = await topology.cli(topology.sentinel, 'SENTINEL', 'FAILOVER', topology.name)
+        if (reply === 'OK' || reply.startsWith('INPROG')) break
+        if (Date.now() > deadline) throw new Error(`the sentinel would not start a failover: ${reply}`)
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
       while ((await role(topology.replica)) !== 'master') {
         if (Date.now() > deadline) throw new Error('the sentinel did not promote the replica')
         await new Promise((resolve) => setTimeout(resolve, 100))
