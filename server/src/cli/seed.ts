@@ -13,6 +13,7 @@ import { nightRows } from '../modules/calendar/repository.js'
 import { toMinorUnits } from '../modules/places/money.js'
 import { DEFAULT_TERMS } from '../modules/places/service.js'
 import { NO_STAY_RATINGS } from '../modules/reviews/service.js'
+import { assignAmenityBits, refreshAmenityMask } from '../modules/search/amenity-bits-repository.js'
 import { DEMO_CITIES, DEMO_EXTRA_AMENITIES, DEMO_KINDS, DEMO_PEOPLE, DEMO_REVIEWS } from './demo-data.js'
 
 export const ADMIN_ID = '36c9050e-ddd3-4c3b-9731-9f487208bbc1'
@@ -201,6 +202,8 @@ export async function seedDemoData(
 
   const stays = demoStays(places, guests, hosts, Date.now(), rates)
 
+  // Search reads each place's amenities as a mask of their bits (modules/search/amenity-bits-repository.ts).
+  await assignAmenityBits(db, [...new Set(links.map((link) => link.amenity_id))])
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('users')
@@ -208,6 +211,7 @@ export async function seedDemoData(
       .execute()
     await trx.insertInto('places').values(places).execute()
     if (links.length) await trx.insertInto('place_amenities').values(links).execute()
+    for (const place of places) await refreshAmenityMask(trx, place.id)
     if (reviews.length) await trx.insertInto('reviews').values(reviews).execute()
     for (const { booking, nights } of stays) {
       await trx.insertInto('bookings').values(booking).execute()
