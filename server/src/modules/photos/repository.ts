@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Database } from '../../db/database.js'
 import type { OutboxRow, PhotoRow } from '../../db/schema.js'
 
@@ -40,11 +41,13 @@ export class PhotoRepository {
   /** The cover of each of these listings that has one (its first ready photo): which photo and its version. */
   coverIdsOf(placeIds: string[]): Promise<CoverId[]> {
     if (placeIds.length === 0) return Promise.resolve([])
+    // 'ready' as a literal: SQLite plans a grouped or ordered statement again at every run when
+    // one of its equalities is a bound parameter.
     const firsts = this.db.write
       .selectFrom('photos')
       .select(({ fn }) => ['place_id', fn.min('position').as('first')])
       .where('place_id', 'in', placeIds)
-      .where('status', '=', 'ready')
+      .where('status', '=', sql.lit('ready'))
       .groupBy('place_id')
       .as('f')
     return this.db.write
@@ -53,7 +56,7 @@ export class PhotoRepository {
         join.onRef('f.place_id', '=', 'p.place_id').onRef('f.first', '=', 'p.position'),
       )
       .select(['p.id', 'p.place_id', 'p.updated_at'])
-      .where('p.status', '=', 'ready')
+      .where('p.status', '=', sql.lit('ready'))
       .execute() as Promise<CoverId[]>
   }
 

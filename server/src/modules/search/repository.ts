@@ -406,7 +406,9 @@ export class SearchRepository {
   }
 
   private matching(filter: SearchFilter, bits: BitCache, exact?: ExactSearch): PlacesQuery {
-    let query: PlacesQuery = this.db.read.selectFrom('places').where('places.status', '=', 'published')
+    // A literal: SQLite prepares a statement with an ORDER BY again at every run when an equality
+    // of its WHERE is a bound parameter (about 0.2 ms for a search's summary).
+    let query: PlacesQuery = this.db.read.selectFrom('places').where('places.status', '=', sql.lit('published'))
     const cells = areaCells(filter.areas)
     const cell = sql.raw(searchCell(this.db.dialect))
     if (cells && 'cells' in cells) query = query.where(cell, 'in', inLists(this.db.dialect, cells.cells)[0]!)
