@@ -93,6 +93,7 @@ function wallClock(instant: number, timeZone: string) {
 
 /** The local calendar date of an instant in a time zone. */
 export function localDate(instant: number, timeZone: string): string {
+  if (timeZone === 'UTC') return fromUtcMs(instant)
   return wallClock(instant, timeZone).date
 }
 

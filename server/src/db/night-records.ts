@@ -66,8 +66,7 @@ export function stayFreeInRecord(checkInDay: number, nights: number): RawBuilder
   const firstBit = checkInDay & 7
   const bytes = ((firstBit + nights - 1) >> 3) + 1
   const clear = Array.from({ length: bytes }, (_, j) => {
-    const mask = stayMask(firstBit, nights, j)
-    const allowed = Buffer.from(Array.from({ length: 256 }, (_, v) => v).filter((v) => (v & mask) === 0))
+    const allowed = bytesClearOf(stayMask(firstBit, nights, j))
     return sql`instr(${allowed}, substr(places.taken_nights, ${firstByte} + ${j}, 1)) > 0`
   })
   return sql<number | null>`case
@@ -75,6 +74,18 @@ export function stayFreeInRecord(checkInDay: number, nights: number): RawBuilder
     when substr(places.taken_nights, ${firstByte}, ${bytes}) = ${Buffer.alloc(bytes)} then 1
     when ${sql.join(clear, sql` and `)} then 1
     else 0 end`
+}
+
+const clearBytes = new Map<number, Buffer>()
+
+/** The byte values that leave every bit of `mask` clear. */
+function bytesClearOf(mask: number): Buffer {
+  let bytes = clearBytes.get(mask)
+  if (!bytes) {
+    bytes = Buffer.from(Array.from({ length: 256 }, (_, v) => v).filter((v) => (v & mask) === 0))
+    clearBytes.set(mask, bytes)
+  }
+  return bytes
 }
 
 /** Whether the record of the row of `places` decides `stayFreeInRecord`: it is known, and covers the stay. */
