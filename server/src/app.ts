@@ -265,7 +265,7 @@ export function createServices({
     search: new SearchService({
       search: new SearchRepository(database),
       amenities: repositories.amenities,
-      covers: (placeIds) => photos.coversOf(placeIds),
+      covers: (versions) => photos.coversByVersion(versions),
       options: {
         ...fees,
         pageSizeMax: config.pageSizeMax,

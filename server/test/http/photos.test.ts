@@ -268,15 +268,20 @@ describeEachDriver(
           (await t().get(`/api/v1/places/${place}/photos`)).body as { alt_text: string; position: number }[]
         ).map((photo) => `${photo.position}:${photo.alt_text}`)
       expect(await order()).toEqual(['0:Kitchen', '1:Bedroom', '2:Garden'])
-      // The host's cards show the cover as it is now: the first photo, with its latest alt text.
+      // The host's cards and search results show the cover as it is now: the first photo, with its
+      // latest alt text.
+      type Card = { id: string; cover_photo: { id: string; alt_text: string } | null }
+      const coverOf = (cards: Card[]) => {
+        const card = cards.find((item) => item.id === place)
+        return card?.cover_photo && `${card.cover_photo.id}:${card.cover_photo.alt_text}`
+      }
       const coverOnCard = async () => {
         const mine = await t().get('/api/v1/places/?owner_id=me&limit=100&include=cover_photo', {
           token: host.token,
         })
-        const card = (
-          mine.body as { id: string; cover_photo: { id: string; alt_text: string } | null }[]
-        ).find((item) => item.id === place)
-        return card?.cover_photo && `${card.cover_photo.id}:${card.cover_photo.alt_text}`
+        const found = await t().get('/api/v1/search?q=three%20rooms&limit=100')
+        expect(coverOf(found.body.results), 'the cover in search results').toBe(coverOf(mine.body))
+        return coverOf(mine.body)
       }
       expect(await coverOnCard()).toBe(`${ids[0]}:Kitchen`)
       const kitchen = await t().request('PATCH', `/api/v1/places/${place}/photos/${ids[0]}`, {

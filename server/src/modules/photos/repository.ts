@@ -17,6 +17,13 @@ const COVER_COLUMNS = [
 
 export type CoverRow = Pick<PhotoRow, (typeof COVER_COLUMNS)[number]>
 
+/**
+ * For the row of `places` in the enclosing statement: its cover's version (`id@updated_at` of its
+ * first ready photo), or NULL; so that a page of listings reads its covers without another query.
+ */
+export const placeCoverVersion = sql<string | null>`(select concat(cp.id, '@', cp.updated_at) from photos cp
+  where cp.place_id = places.id and cp.status = 'ready' order by cp.position, cp.id limit 1)`
+
 /** A listing's cover photo and its version. */
 export type CoverId = Pick<PhotoRow, 'id' | 'updated_at'> & { place_id: string }
 

@@ -106,6 +106,9 @@ export type PhotoCoverView = Pick<PhotoView, 'id' | 'alt_text' | 'placeholder' |
 /** The cover photo of each listing that has one (`PhotoService.coversOf`, given to other modules). */
 export type CoversOf = (placeIds: string[]) => Promise<Map<string, PhotoCoverView>>
 
+/** Covers by listing from the versions read with the listings (`PhotoService.coversByVersion`). */
+export type CoversByVersion = (versions: Map<string, string>) => Promise<Map<string, PhotoCoverView>>
+
 /** Listings with their cover photo (null when they have none ready). */
 export async function withCovers<T extends { id: string }>(
   places: T[],
@@ -195,20 +198,28 @@ export class PhotoService {
 
   /** The cover (first ready photo) of each listing that has one. */
   async coversOf(placeIds: string[]): Promise<Map<string, PhotoCoverView>> {
-    const covers = new Map<string, PhotoCoverView>()
     const found = await this.deps.photos.coverIdsOf(placeIds)
-    // Covers made before are kept by version: only new ones are read whole.
+    return this.coversByVersion(new Map(found.map((cover) => [cover.place_id, coverKey(cover)])))
+  }
+
+  /**
+   * The covers of listings whose cover versions were read with them (`placeCoverVersion`), by
+   * listing. Covers made before are kept by version: only new ones are read whole.
+   */
+  async coversByVersion(versions: Map<string, string>): Promise<Map<string, PhotoCoverView>> {
+    const photoOf = (version: string) => version.slice(0, version.indexOf('@'))
     const views = new Map<string, PhotoCoverView>()
     const missing: string[] = []
-    for (const cover of found) {
-      const kept = this.covers.get(coverKey(cover))
-      if (kept) views.set(cover.id, kept)
-      else missing.push(cover.id)
+    for (const version of versions.values()) {
+      const kept = this.covers.get(version)
+      if (kept) views.set(photoOf(version), kept)
+      else missing.push(photoOf(version))
     }
     for (const row of await this.deps.photos.coverRows(missing)) views.set(row.id, this.coverOf(row))
-    for (const cover of found) {
-      const view = views.get(cover.id)
-      if (view) covers.set(cover.place_id, view)
+    const covers = new Map<string, PhotoCoverView>()
+    for (const [placeId, version] of versions) {
+      const view = views.get(photoOf(version))
+      if (view) covers.set(placeId, view)
     }
     return covers
   }

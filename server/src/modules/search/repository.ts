@@ -12,6 +12,7 @@ import { hexShowsTaken, recordDecides, stayFreeInRecord, stayInRecord } from '..
 import type { DB, PlaceRow } from '../../db/schema.js'
 import { cellsOf, searchCell } from '../../db/search-cells.js'
 import { directReadOf } from '../../db/sqlite.js'
+import { placeCoverVersion } from '../photos/repository.js'
 import { amenityBits, bitsOf, MASK_BITS, maskOf } from './amenity-bits-repository.js'
 import type { ZonesByDate } from './zone-dates.js'
 
@@ -150,7 +151,7 @@ export interface MatchSummary {
   ids?: string[]
 }
 
-export type PageRow = PlaceRow & { overrides?: string | null }
+export type PageRow = PlaceRow & { overrides?: string | null; cover_version: string | null }
 
 /**
  * The candidates in the search's order, as far as `limit` (`ORDER BY ... LIMIT` in the database):
@@ -408,7 +409,9 @@ export class SearchRepository {
   private matching(filter: SearchFilter, bits: BitCache, exact?: ExactSearch): PlacesQuery {
     // A literal: SQLite prepares a statement with an ORDER BY again at every run when an equality
     // of its WHERE is a bound parameter (about 0.2 ms for a search's summary).
-    let query: PlacesQuery = this.db.read.selectFrom('places').where('places.status', '=', sql.lit('published'))
+    let query: PlacesQuery = this.db.read
+      .selectFrom('places')
+      .where('places.status', '=', sql.lit('published'))
     const cells = areaCells(filter.areas)
     const cell = sql.raw(searchCell(this.db.dialect))
     if (cells && 'cells' in cells) query = query.where(cell, 'in', inLists(this.db.dialect, cells.cells)[0]!)
@@ -864,7 +867,11 @@ export class SearchRepository {
   async pageRows(ids: string[], stay?: { from: string; to: string }): Promise<PageRow[]> {
     const rows: PageRow[] = []
     for (const chunk of inLists(this.db.dialect, ids)) {
-      let query = this.db.read.selectFrom('places').selectAll('places').where('places.id', 'in', chunk)
+      let query = this.db.read
+        .selectFrom('places')
+        .selectAll('places')
+        .select(placeCoverVersion.as('cover_version'))
+        .where('places.id', 'in', chunk)
       if (stay) {
         query = query.select(
           sql<string | null>`(select group_concat(concat(np.night, '=', np.price_minor)) from night_prices np

@@ -14,7 +14,7 @@ import type { AmenityRepository } from '../amenities/repository.js'
 import { type FeeRates, priceStay } from '../bookings/pricing.js'
 import { type Stay, stayProblems } from '../bookings/rules.js'
 import { Tags } from '../cache-scopes.js'
-import type { CoversOf } from '../photos/service.js'
+import type { CoversByVersion } from '../photos/service.js'
 import { currencyDigits, toMajorUnits } from '../places/money.js'
 import { toPlaceSummary } from '../places/service.js'
 import type {
@@ -363,8 +363,8 @@ interface ParsedSearch {
 export interface SearchServiceDeps {
   search: SearchRepository
   amenities: AmenityRepository
-  /** The cover photo of each listing that has one (the photos module's). */
-  covers: CoversOf
+  /** The cover photos of listings from their versions read with the page (the photos module's). */
+  covers: CoversByVersion
   options: SearchOptions
   cache: ResponseCache
   /** The clock (milliseconds since the epoch). */
@@ -666,7 +666,9 @@ export class SearchService {
     const rows =
       pageRows ?? (await this.deps.search.pageRows(ids, stay && { from: stay.check_in, to: stay.check_out }))
     const byId = new Map(rows.map((row) => [row.id, row]))
-    const covers = await this.deps.covers(ids)
+    const covers = await this.deps.covers(
+      new Map(rows.flatMap((row) => (row.cover_version ? [[row.id, row.cover_version]] : []))),
+    )
     const nights = stay ? nightsOf(stay.check_in, stay.check_out) : []
     const results: SearchResultView[] = []
     for (const match of page) {
