@@ -1019,6 +1019,14 @@ describeEachDriver('search', (t) => {
       { id: gym!.id, name: 'Gym', count: 7 },
       { id: pool!.id, name: 'Pool table', count: 3 },
     ])
+    // A renamed amenity has its new name in the next search.
+    const renamed = await t().put(`/api/v1/amenities/${pool!.id}`, { name: 'Billiards' }, { token: admin })
+    expect(renamed.status, renamed.text).toBe(200)
+    expect((await c.search('limit=2')).facets.amenities).toContainEqual({
+      id: pool!.id,
+      name: 'Billiards',
+      count: 3,
+    })
     // 12..95 in buckets of 10: 10-20 (2), 20-30 (1), 30-40 (1), 40-50 (2), 50-90 (0 each), 90-100 (1)
     expect(found.facets.price_histogram).toEqual([
       { min: 10, max: 20, count: 2 },
