@@ -14,7 +14,7 @@ export const CELL_EXPRESSIONS = {
   mysql: 'floor((latitude + 90) * 100) * 144001 + floor((longitude + 180) * 400)',
 }
 
-const SEARCH_COLUMNS = [
+export const SEARCH_COLUMNS = [
   'status',
   'latitude',
   'longitude',

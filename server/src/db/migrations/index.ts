@@ -18,6 +18,7 @@ import * as outboxTraceparent from './0019_outbox_traceparent.js'
 import * as placeNightRecords from './0020_place_night_records.js'
 import * as searchCells from './0021_search_cells.js'
 import * as appMetaText from './0022_app_meta_text.js'
+import * as searchIndexZone from './0023_search_index_zone.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0020_place_night_records': placeNightRecords,
   '0021_search_cells': searchCells,
   '0022_app_meta_text': appMetaText,
+  '0023_search_index_zone': searchIndexZone,
 }
 
 export const migrationProvider: MigrationProvider = {

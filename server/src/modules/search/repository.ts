@@ -301,20 +301,19 @@ function zoneListsOf(zones: ZonesByDate): Record<keyof ZonesByDate, string> {
 /**
  * 1 when the stay's check-in keeps the place's notice and booking window from its own local date, 0
  * when it does not, NULL when its time zone is not in `zones`. Most places are settled on their
- * index entry (the rules hold whatever the zone); the others read their zone from their row and
- * find it in the lists with `instr` (an `IN` list of the few hundred zones costs a set built for
+ * index entry (the rules hold whatever the zone); the others find the zone of their index entry in
+ * the lists with `instr` (an `IN` list of the few hundred zones costs a set built for
  * every statement, whether or not a place needs it).
  */
-function stayAllowed(dialect: Database['dialect'], stay: ExactStay) {
+function stayAllowed(stay: ExactStay) {
   const lists = zoneListsOf(stay.zones)
   const rule = (lead: number) =>
     sql`case when ${lead} >= 0 and places.advance_notice_days <= ${lead}
       and places.booking_window_days >= ${lead} then 1 else 0 end`
-  const sameRow = dialect === 'sqlite' ? sql`p2.rowid = places.rowid` : sql`p2.id = places.id`
-  const listed = (list: string) => sql`instr(${list}, concat('|', p2.timezone, '|')) > 0`
+  const listed = (list: string) => sql`instr(${list}, concat('|', places.timezone, '|')) > 0`
   // Days its local date is behind UTC's: 1, 0 or -1.
-  const behind = sql`(select case when ${listed(lists.behind)} then 1 when ${listed(lists.same)} then 0
-    when ${listed(lists.ahead)} then -1 end from places p2 where ${sameRow})`
+  const behind = sql`case when ${listed(lists.behind)} then 1 when ${listed(lists.same)} then 0
+    when ${listed(lists.ahead)} then -1 end`
   return sql<number | null>`case
     when places.advance_notice_days <= ${stay.lead - 1} and places.booking_window_days >= ${stay.lead + 1} then 1
     else case ${behind} when 1 then ${rule(stay.lead + 1)} when 0 then ${rule(stay.lead)}
@@ -353,11 +352,11 @@ function scaledPrice(priceScales: CandidateOrder['priceScales']) {
  * 1 for a place that an exact search's SQL cannot decide (ExactStay), or, with `mask`, whose amenity
  * mask is not known (the facets need it).
  */
-function uncertainty(dialect: Database['dialect'], exact: ExactSearch, mask: boolean) {
+function uncertainty(exact: ExactSearch, mask: boolean) {
   const unknown = []
   if (exact.stay) {
     unknown.push(sql`not ${recordDecides(exact.stay.checkInDay, exact.stay.nights)}`)
-    unknown.push(sql`${stayAllowed(dialect, exact.stay)} is null`)
+    unknown.push(sql`${stayAllowed(exact.stay)} is null`)
   }
   if (mask) unknown.push(sql`places.amenity_mask is null`)
   return unknown.length
@@ -473,7 +472,7 @@ export class SearchRepository {
       else if (stay.held.length) query = query.where('places.id', 'not in', stay.held)
       query = query
         .where(sql<boolean>`coalesce(${stayFreeInRecord(stay.checkInDay, stay.nights)}, 1) = 1`)
-        .where(sql<boolean>`coalesce(${stayAllowed(this.db.dialect, stay)}, 1) = 1`)
+        .where(sql<boolean>`coalesce(${stayAllowed(stay)}, 1) = 1`)
     }
     return query
   }
@@ -551,7 +550,7 @@ export class SearchRepository {
       )
     }
     if (exact) {
-      selections.push(uncertainty(this.db.dialect, exact, false).as('uncertain'))
+      selections.push(uncertainty(exact, false).as('uncertain'))
     } else if (filter.stay) {
       const { checkIn, checkOut } = filter.stay
       selections.push(sql.ref('places.taken_from_day').as('taken_from_day'))
@@ -628,7 +627,7 @@ export class SearchRepository {
       sql.ref('places.id').as('id'),
       scaledPrice(scope.priceScales).as('price'),
       sql.ref('places.amenity_mask').as('amenity_mask'),
-      uncertainty(this.db.dialect, exact, true).as('uncertain'),
+      uncertainty(exact, true).as('uncertain'),
       ...keys.map((key, i) => key.value.as(`k${i}`)),
     ])
     const columns: AliasedRawBuilder<unknown, string>[] = [
