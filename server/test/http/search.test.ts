@@ -891,6 +891,19 @@ describeEachDriver('search', (t) => {
     expect(sorted(ids(await c.search('guests=3')))).toEqual(sorted([longStays, shortStays, notice, window]))
   })
 
+  it('decides in Node a listing whose zone is not among the listed ones (an alias such as US/Samoa)', async () => {
+    const c = await cell()
+    // Six days' notice: a check-in five days from UTC's today is allowed only where the local date
+    // is a day behind (US/Samoa is UTC-11).
+    const place = await c.place({ advance_notice_days: 6 })
+    await sql`update places set timezone = 'US/Samoa' where id = ${place}`.execute(t().app.database.write)
+    const before = await searchAnswers(t())
+    const found = ids(await c.search(`check_in=${day(5)}&check_out=${day(6)}`))
+    const lead = dayNumber(day(5)) - dayNumber(ymd(Date.now(), 'US/Samoa'))
+    expect(found).toEqual(lead >= 6 ? [place] : [])
+    expect((await searchAnswers(t())).node).toBe((before.node ?? 0) + 1)
+  })
+
   it('prices each result with dates exactly like a quote (overrides, cleaning fee, fees, taxes)', async () => {
     const c = await cell()
     const token = await owner()
