@@ -2,10 +2,10 @@ import { type Kysely, SqliteAdapter, sql } from 'kysely'
 import { CELL_EXPRESSIONS, SEARCH_COLUMNS } from './0021_search_cells.js'
 
 /**
- * The listing's time zone joins the search index, before `id`: a search checks the notice and
+ * The listing's time zone joins the search index, before `id`. A search checks the notice and
  * booking window of the places its index entry does not settle against their local date, and read
- * the zone from the table row for each of them (a look-up by primary key that cost MariaDB about
- * 35 µs a place: half of a dense map view's time).
+ * their zone from the table row until now (a look-up by primary key that cost MariaDB about 35 µs
+ * a place: half of a dense map view's time).
  */
 const COLUMNS = [...SEARCH_COLUMNS.slice(0, -1), 'timezone', 'id']
 
@@ -29,7 +29,7 @@ async function searchIndex(db: Kysely<unknown>, columns: string[]): Promise<void
     )
     // Statistics again where there were, from a sample (as a bulk load makes them): a full
     // `analyze` also samples the index's values (sqlite_stat4), and SQLite then plans a search
-    // again at every run for the values of its area (0.3 ms a search at 100,000 places).
+    // again at every run for the values of its area (0.4 ms a search at 100,000 places).
     const stats = await sql`select 1 from sqlite_master where name = 'sqlite_stat1'`.execute(db)
     if (stats.rows.length) {
       await sql`pragma analysis_limit = 1000`.execute(db)
