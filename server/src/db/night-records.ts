@@ -178,17 +178,11 @@ export async function rebuildNightRecords(db: Kysely<DB>, instant = Date.now()):
   const [from, to] = [dateOfDay(firstDay), dateOfDay(firstDay + RECORD_NIGHTS)]
   const empty = encodeNights(firstDay, [])
   await sql`update places set taken_from_day = ${firstDay}, taken_nights = ${empty}`.execute(db)
-  let after = ''
   let written = 0
-  for (;;) {
-    const ids = await db
-      .selectFrom('places')
-      .select('id')
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(REBUILD_STEP)
-      .execute()
-    if (ids.length === 0) return written
+  const steps = inIdSteps((after) =>
+    db.selectFrom('places').select('id').where('id', '>', after).orderBy('id').limit(REBUILD_STEP).execute(),
+  )
+  for await (const { rows: ids, after } of steps) {
     const last = ids[ids.length - 1]!.id
     const rows = await db
       .selectFrom('place_nights')
@@ -213,7 +207,22 @@ export async function rebuildNightRecords(db: Kysely<DB>, instant = Date.now()):
     }
     await (db.isTransaction ? write(db) : db.transaction().execute(write))
     written += byPlace.size
-    after = last
+  }
+  return written
+}
+
+/**
+ * The rows `read(after)` gives, step by step: `after` is '' first, then the id of the last row of
+ * the step before (a keyset walk of `places` by id); ends at the first empty step.
+ */
+async function* inIdSteps<Row extends { id: string }>(
+  read: (after: string) => Promise<Row[]>,
+): AsyncGenerator<{ rows: Row[]; after: string }> {
+  for (let after = ''; ; ) {
+    const rows = await read(after)
+    if (rows.length === 0) return
+    yield { rows, after }
+    after = rows[rows.length - 1]!.id
   }
 }
 
@@ -230,10 +239,9 @@ const AGING_WRITES = 100
  */
 export async function refreshAgingRecords(db: Kysely<DB>, instant = Date.now()): Promise<number> {
   const oldest = recordFirstDay(instant) - START_STEP
-  let after = ''
   let written = 0
-  for (;;) {
-    const rows = await db
+  const steps = inIdSteps((after) =>
+    db
       .selectFrom('places')
       .select('id')
       .select(
@@ -243,8 +251,9 @@ export async function refreshAgingRecords(db: Kysely<DB>, instant = Date.now()):
       .where('id', '>', after)
       .orderBy('id')
       .limit(AGING_STEP)
-      .execute()
-    if (rows.length === 0) return written
+      .execute(),
+  )
+  for await (const { rows } of steps) {
     const aging = rows.filter((row) => Number(row.aging) === 1).map((row) => row.id)
     for (let i = 0; i < aging.length; i += AGING_WRITES) {
       const ids = aging.slice(i, i + AGING_WRITES)
@@ -254,6 +263,6 @@ export async function refreshAgingRecords(db: Kysely<DB>, instant = Date.now()):
       })
     }
     written += aging.length
-    after = rows[rows.length - 1]!.id
   }
+  return written
 }
