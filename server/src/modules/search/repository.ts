@@ -300,7 +300,9 @@ function zoneListsOf(zones: ZonesByDate): Record<keyof ZonesByDate, RegionLists>
       const regions = new Map<string, string[]>()
       for (const name of names) {
         const region = name.split('/')[0]!
-        regions.set(region, [...(regions.get(region) ?? []), name])
+        const members = regions.get(region)
+        if (members) members.push(name)
+        else regions.set(region, [name])
       }
       return [...regions].map(([region, members]) => [region, `|${members.join('|')}|`])
     }
