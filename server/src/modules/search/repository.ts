@@ -376,10 +376,7 @@ function scaledPrice(priceScales: CandidateOrder['priceScales']) {
  */
 function uncertainty(exact: ExactSearch, mask: boolean) {
   const unknown = []
-  if (exact.stay) {
-    unknown.push(sql`not ${recordDecides(exact.stay.checkInDay, exact.stay.nights)}`)
-    unknown.push(sql`${stayAllowed(exact.stay)} is null`)
-  }
+  if (exact.stay) unknown.push(sql`places.stay_free is null or places.stay_allowed is null`)
   if (mask) unknown.push(sql`places.amenity_mask is null`)
   return unknown.length
     ? sql<number>`case when ${sql.join(unknown, sql` or `)} then 1 else 0 end`
@@ -492,9 +489,18 @@ export class SearchRepository {
       if (!stay.held)
         query = query.where(sql<boolean>`places.id not in (${heldQuery(this.db.dialect, stay.dates)})`)
       else if (stay.held.length) query = query.where('places.id', 'not in', stay.held)
-      query = query
-        .where(sql<boolean>`coalesce(${stayFreeInRecord(stay.checkInDay, stay.nights)}, 1) = 1`)
-        .where(sql<boolean>`coalesce(${stayAllowed(stay)}, 1) = 1`)
+      // Each written once, as a column of a derived table that the database merges into the query:
+      // its WHERE and the uncertainty of a place (`uncertainty`) read the same column.
+      const decided = query
+        .selectAll('places')
+        .select([
+          stayFreeInRecord(stay.checkInDay, stay.nights).as('stay_free'),
+          stayAllowed(stay).as('stay_allowed'),
+        ])
+      query = this.db.read
+        .selectFrom(decided.as('places'))
+        .where(sql<boolean>`coalesce(places.stay_free, 1) = 1`)
+        .where(sql<boolean>`coalesce(places.stay_allowed, 1) = 1`) as unknown as PlacesQuery
     }
     return query
   }
