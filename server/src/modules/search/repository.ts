@@ -8,7 +8,7 @@ import {
 } from 'kysely'
 import { dayNumber, daysBetween } from '../../dates.js'
 import type { Database } from '../../db/database.js'
-import { hexShowsTaken, recordDecides, stayFreeInRecord, stayInRecord } from '../../db/night-records.js'
+import { hexShowsTaken, stayFreeInRecord, stayInRecord } from '../../db/night-records.js'
 import type { DB, PlaceRow } from '../../db/schema.js'
 import { cellsOf, searchCell } from '../../db/search-cells.js'
 import { directReadOf } from '../../db/sqlite.js'
