@@ -891,6 +891,25 @@ describeEachDriver('search', (t) => {
     expect(sorted(ids(await c.search('guests=3')))).toEqual(sorted([longStays, shortStays, notice, window]))
   })
 
+  it("answers in the database a check-in as near as a listing's notice, from each listing's own local date", async () => {
+    const c = await cell()
+    // Five days' notice and a check-in five days from UTC's today: allowed where the local date is
+    // UTC's or behind it, not where it is already a day ahead.
+    const zones = ['Pacific/Pago_Pago', 'Europe/London', 'Pacific/Kiritimati']
+    const places = []
+    for (const timezone of zones) places.push(await c.place({ advance_notice_days: 5, timezone }))
+    const settled = await c.place({ advance_notice_days: 1 })
+    const before = await searchAnswers(t())
+    const found = ids(await c.search(`check_in=${day(5)}&check_out=${day(6)}`))
+    const allowed = zones.flatMap((zone, i) =>
+      dayNumber(day(5)) - dayNumber(ymd(Date.now(), zone)) >= 5 ? [places[i]!] : [],
+    )
+    expect(sorted(found)).toEqual(sorted([...allowed, settled]))
+    const after = await searchAnswers(t())
+    expect(after.database).toBe((before.database ?? 0) + 1)
+    expect(after.node ?? 0).toBe(before.node ?? 0)
+  })
+
   it('decides in Node a listing whose zone is not among the listed ones (an alias such as US/Samoa)', async () => {
     const c = await cell()
     // Six days' notice: a check-in five days from UTC's today is allowed only where the local date

@@ -115,20 +115,28 @@ export interface Candidate {
  * What makes a place an exact match in SQL (the search answered by `summary` and an ordered
  * `candidates`), with dates: the stay's nights free in the place's record of taken nights, its
  * notice and booking window from its own local date, and no checkout hold on them. A place whose
- * record does not decide (not known, or not covering the stay) or whose time zone is not one of
- * `zones` is counted as `uncertain`: then the caller answers the search in Node instead.
+ * record does not decide (not known, or not covering the stay) is counted as `uncertain`; one whose
+ * notice or window depends on its local date is `unzoned` when `zones` are not given, or when its
+ * time zone is not among them. The caller then answers the search in Node instead, or asks again
+ * with the zones.
  */
 export interface ExactStay {
   checkInDay: number
   nights: number
   /** Days from UTC's date to check-in. */
   lead: number
-  zones: ZonesByDate
+  /**
+   * Which time zones' date is behind UTC's, the same, or ahead: only when a search met places that
+   * need them (the names of every zone made MariaDB's summary a third dearer, for the few searches
+   * whose check-in is as near as some listing's notice).
+   */
+  zones?: ZonesByDate
   /** The stay's dates and now, for the checkout holds that take its nights. */
   dates: StayNights
   /**
-   * The places those holds take, when read apart (SQLite, where the statement is cheaper than its
-   * subquery); else the candidates query leaves them out with a subquery (MariaDB: a round trip less).
+   * The places those holds take (`SearchRepository.withHolds`), read apart: as a subquery, MariaDB
+   * planned and probed it for every candidate (0.4 ms of a 1.3 ms summary at 100,000 places, 1 ms
+   * at a million), though holds are few and usually none.
    */
   held?: string[]
 }
@@ -143,6 +151,8 @@ export interface MatchSummary {
   matches: number
   /** Of them, those SQL could not decide (see ExactStay), and those whose amenity mask is not known. */
   uncertain: number
+  /** Of them, those whose notice or window needs their time zone's date (see ExactStay). */
+  unzoned: number
   /** Base prices in 1/10^4 of a major unit, of the first `counted` (summary's argument). */
   prices: number[]
   /** How many of the first `counted` have each amenity (by id). */
@@ -314,13 +324,15 @@ function zoneListsOf(zones: ZonesByDate): Record<keyof ZonesByDate, RegionLists>
 
 /**
  * 1 when the stay's check-in keeps the place's notice and booking window from its own local date, 0
- * when it does not, NULL when its time zone is not in `zones`. Most places are settled on their
+ * when it does not, NULL when its time zone is not in `zones` (or none are given). Most places are settled on their
  * index entry (the rules hold whatever the zone); the others find the zone of their index entry
  * with `instr` among the names of its region (an `IN` list of the few hundred zones costs a set
  * built for every statement, whether or not a place needs it; one string of them all cost MariaDB
  * about 5 µs a place, half of the densest views' time).
  */
 function stayAllowed(stay: ExactStay) {
+  const settled = sql`places.advance_notice_days <= ${stay.lead - 1} and places.booking_window_days >= ${stay.lead + 1}`
+  if (!stay.zones) return sql<number | null>`case when ${settled} then 1 end`
   const lists = zoneListsOf(stay.zones)
   const rule = (lead: number) =>
     sql`case when ${lead} >= 0 and places.advance_notice_days <= ${lead}
@@ -337,7 +349,7 @@ function stayAllowed(stay: ExactStay) {
   const behind = sql`case when ${listed(lists.behind)} then 1 when ${listed(lists.same)} then 0
     when ${listed(lists.ahead)} then -1 end`
   return sql<number | null>`case
-    when places.advance_notice_days <= ${stay.lead - 1} and places.booking_window_days >= ${stay.lead + 1} then 1
+    when ${settled} then 1
     else case ${behind} when 1 then ${rule(stay.lead + 1)} when 0 then ${rule(stay.lead)}
       when -1 then ${rule(stay.lead - 1)} end end`
 }
@@ -371,13 +383,14 @@ function scaledPrice(priceScales: CandidateOrder['priceScales']) {
 }
 
 /**
- * 1 for a place that an exact search's SQL cannot decide (ExactStay), or, with `mask`, whose amenity
- * mask is not known (the facets need it).
+ * 1 for a place that an exact search's SQL cannot decide (ExactStay; with `summary`, but for its
+ * time zone, counted apart), or, with `summary`, whose amenity mask is not known (the facets need it).
  */
-function uncertainty(exact: ExactSearch, mask: boolean) {
+function uncertainty(exact: ExactSearch, summary: boolean) {
   const unknown = []
-  if (exact.stay) unknown.push(sql`places.stay_free is null or places.stay_allowed is null`)
-  if (mask) unknown.push(sql`places.amenity_mask is null`)
+  if (exact.stay) unknown.push(sql`places.stay_free is null`)
+  if (exact.stay && !summary) unknown.push(sql`places.stay_allowed is null`)
+  if (summary) unknown.push(sql`places.amenity_mask is null`)
   return unknown.length
     ? sql<number>`case when ${sql.join(unknown, sql` or `)} then 1 else 0 end`
     : sql<number>`0`
@@ -486,9 +499,8 @@ export class SearchRepository {
     if (exact?.stay) {
       // Last: the dearest conditions, for the places that pass every other one.
       const stay = exact.stay
-      if (!stay.held)
-        query = query.where(sql<boolean>`places.id not in (${heldQuery(this.db.dialect, stay.dates)})`)
-      else if (stay.held.length) query = query.where('places.id', 'not in', stay.held)
+      if (!stay.held) throw new Error('an exact search reads its holds first (withHolds)')
+      if (stay.held.length) query = query.where('places.id', 'not in', stay.held)
       // Each written once, as a column of a derived table that the database merges into the query:
       // its WHERE and the uncertainty of a place (`uncertainty`) read the same column.
       const decided = query
@@ -621,12 +633,17 @@ export class SearchRepository {
     const row = (await this.summaryQuery(filter, exact, scope, bits).executeTakeFirstOrThrow()) as {
       matches: number
       uncertain: number | null
+      unzoned: number | null
       prices?: string | null
       masks?: string | null
       entries?: string | null
     }
     const list = (value: unknown) => (value === null || value === undefined ? [] : String(value).split(','))
-    const summary = { matches: Number(row.matches), uncertain: Number(row.uncertain ?? 0) }
+    const summary = {
+      matches: Number(row.matches),
+      uncertain: Number(row.uncertain ?? 0),
+      unzoned: Number(row.unzoned ?? 0),
+    }
     if (!('sort' in scope)) {
       return {
         ...summary,
@@ -656,11 +673,13 @@ export class SearchRepository {
       scaledPrice(scope.priceScales).as('price'),
       sql.ref('places.amenity_mask').as('amenity_mask'),
       uncertainty(exact, true).as('uncertain'),
+      (exact.stay ? sql<number>`places.stay_allowed is null` : sql<number>`0`).as('unzoned'),
       ...keys.map((key, i) => key.value.as(`k${i}`)),
     ])
     const columns: AliasedRawBuilder<unknown, string>[] = [
       sql<number>`count(*)`.as('matches'),
       sql<number>`sum(m.uncertain)`.as('uncertain'),
+      sql<number>`sum(m.unzoned)`.as('unzoned'),
     ]
     if (ordered) {
       // The database's order of the rows of `m` does not carry into an aggregate: each is put in
@@ -797,9 +816,9 @@ export class SearchRepository {
     return taken
   }
 
-  /** On SQLite, the exact search with its stay's holds read (see ExactStay.held). */
-  private async withHolds(exact: ExactSearch): Promise<ExactSearch> {
-    if (!exact.stay || exact.stay.held || this.db.dialect !== 'sqlite') return exact
+  /** The exact search with its stay's holds read (see ExactStay.held). */
+  async withHolds(exact: ExactSearch): Promise<ExactSearch> {
+    if (!exact.stay || exact.stay.held) return exact
     return { stay: { ...exact.stay, held: [...new Set(await this.heldPlaces(exact.stay.dates))] } }
   }
 

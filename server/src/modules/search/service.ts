@@ -488,21 +488,29 @@ export class SearchService {
     if (parsed.near) return undefined
     const search = this.deps.search
     const filter = parsed.filter
-    const exact = this.exactSearch(parsed, now)
+    // The holds once for every statement of the search.
+    let exact = await search.withHolds(this.exactSearch(parsed))
     const cap = this.deps.options.exactTotalMax
     const sort = parsed.sort as CandidateOrder['sort']
     // Without a cursor the summary reads the first `cap` + 1 matches in the search's order, so
     // the page is their first ids. With one, it reads them in no order (cheaper), and again in
     // order only when there are more than `cap`; the page is then read after the cursor.
-    let summary = parsed.after
-      ? await search.summary(filter, exact, { limit: cap + 1, priceScales: priceScales() })
-      : await search.summary(filter, exact, candidateOrder(sort, cap + 1)!, cap)
-    if (summary.uncertain > 0) return undefined
+    const first = () =>
+      parsed.after
+        ? search.summary(filter, exact, { limit: cap + 1, priceScales: priceScales() })
+        : search.summary(filter, exact, candidateOrder(sort, cap + 1)!, cap)
+    let summary = await first()
+    if (summary.uncertain === 0 && summary.unzoned > 0 && exact.stay && !exact.stay.zones) {
+      // Some places' notice or window depends on their local date: again with the time zones'.
+      exact = { stay: { ...exact.stay, zones: zonesByDate(now) } }
+      summary = await first()
+    }
+    if (summary.uncertain > 0 || summary.unzoned > 0) return undefined
     if (summary.matches === 0) return 'none'
     const capped = summary.matches > cap
     if (capped && parsed.after) {
       summary = await search.summary(filter, exact, candidateOrder(sort, cap)!)
-      if (summary.uncertain > 0) return undefined
+      if (summary.uncertain > 0 || summary.unzoned > 0) return undefined
     }
     const stayNights = parsed.stay && { from: parsed.stay.check_in, to: parsed.stay.check_out }
     let found: Match[]
@@ -547,8 +555,8 @@ export class SearchService {
     }
   }
 
-  /** What the database decides of a search answered in SQL: with dates, the stay and its holds. */
-  private exactSearch(parsed: ParsedSearch, now: number): ExactSearch {
+  /** What the database decides of a search answered in SQL: with dates, the stay (no zones yet). */
+  private exactSearch(parsed: ParsedSearch): ExactSearch {
     const stay = parsed.filter.stay
     if (!stay) return {}
     return {
@@ -556,7 +564,6 @@ export class SearchService {
         checkInDay: dayNumber(stay.checkIn),
         nights: stay.nights,
         lead: parsed.lead,
-        zones: zonesByDate(now),
         dates: { checkIn: stay.checkIn, checkOut: stay.checkOut, at: stay.at },
       },
     }
@@ -615,7 +622,7 @@ export class SearchService {
     if (!parsed.near) {
       return this.deps.search.explainExact(
         parsed.filter,
-        this.exactSearch(parsed, now),
+        this.exactSearch(parsed),
         pageColumns(parsed),
         candidateOrder(parsed.sort, parsed.limit + 1, parsed.after)!,
         this.deps.options.exactTotalMax,
