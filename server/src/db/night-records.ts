@@ -166,6 +166,9 @@ export async function refreshNightRecord(
 
 const UPDATE_RECORD = 'update places set taken_nights = ? where id = ?'
 
+/** MariaDB: records written by one statement of `rebuildNightRecords`. */
+const RECORDS_PER_UPDATE = 500
+
 /** How many places a step of `rebuildNightRecords` reads the nights of. */
 const REBUILD_STEP = 2000
 
@@ -179,6 +182,7 @@ export async function rebuildNightRecords(db: Kysely<DB>, instant = Date.now()):
   const empty = encodeNights(firstDay, [])
   await sql`update places set taken_from_day = ${firstDay}, taken_nights = ${empty}`.execute(db)
   let written = 0
+  const mysql = isMysql(db)
   const steps = inIdSteps((after) =>
     db.selectFrom('places').select('id').where('id', '>', after).orderBy('id').limit(REBUILD_STEP).execute(),
   )
@@ -199,11 +203,22 @@ export async function rebuildNightRecords(db: Kysely<DB>, instant = Date.now()):
       if (nights) nights.push(row.night)
       else byPlace.set(row.place_id, [row.night])
     }
-    // One SQL text for every place (no query building per row; SQLite's driver reuses its statement).
+    const records = [...byPlace].map(([id, nights]) => [id, encodeNights(firstDay, nights)] as const)
     const write = async (trx: Kysely<DB>) => {
-      for (const [id, nights] of byPlace) {
-        await trx.executeQuery(CompiledQuery.raw(UPDATE_RECORD, [encodeNights(firstDay, nights), id]))
+      if (mysql) {
+        // A round trip per place was half of a bulk seed on MariaDB (27 of 61 s at 100,000 places).
+        for (let i = 0; i < records.length; i += RECORDS_PER_UPDATE) {
+          const some = records.slice(i, i + RECORDS_PER_UPDATE)
+          await sql`update places set taken_nights = case id ${sql.join(
+            some.map(([id, record]) => sql`when ${id} then ${record}`),
+            sql` `,
+          )} end where id in (${sql.join(some.map(([id]) => id))})`.execute(trx)
+        }
+        return
       }
+      // One SQL text for every place (no query building per row; SQLite's driver reuses its statement).
+      for (const [id, record] of records)
+        await trx.executeQuery(CompiledQuery.raw(UPDATE_RECORD, [record, id]))
     }
     await (db.isTransaction ? write(db) : db.transaction().execute(write))
     written += byPlace.size
