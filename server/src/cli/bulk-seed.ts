@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads'
 import { sql } from 'kysely'
 import { addDays } from '../dates.js'
 import {
+  type BulkDays,
   type BulkRows,
   bulkLoadSettings,
   bulkWriter,
@@ -299,12 +300,12 @@ class Batch {
   nights = 0
   blockedNights = 0
 
-  /** The rows, ready to be sent and written. */
-  take(): SeedBatch {
+  /** The rows, ready to be sent and written (for MariaDB with the days of the stays). */
+  take(mysqlDays?: BulkDays): SeedBatch {
     const places = this.places.count
     return {
       tables: [this.places, this.links, this.reviews, this.bookings, this.stays, this.prices].map((rows) =>
-        rows.take(),
+        rows.take(mysqlDays),
       ),
       places,
       nights: this.nights,
@@ -413,12 +414,17 @@ export class Generator {
     const batch = new Batch()
     const end = Math.min(this.options.places, this.made + size)
     for (; this.made < end; this.made++) this.place(this.made, batch)
-    return batch.take()
+    return batch.take(this.mysqlDays)
   }
 
   /** The dates of the day numbers of the stays (`BulkRows.stays`). */
-  get days(): { firstDay: number; dates: readonly string[] } {
+  get days(): BulkDays {
     return { firstDay: DAY_FIRST, dates: this.dates }
+  }
+
+  /** For MariaDB, the days the rows are made into statements with (`RowBuffer.take`). */
+  get mysqlDays(): BulkDays | undefined {
+    return this.options.dialect === 'mysql' ? this.days : undefined
   }
 
   private place(index: number, batch: Batch): void {
@@ -612,6 +618,8 @@ export interface GeneratorSettings {
   bits: [string, number][]
   passwordHash: string
   batchPlaces: number
+  /** The database the rows are made for. */
+  dialect: Database['dialect']
 }
 
 /** What the generator gives first: the seed's users and the dates of the stays' day numbers. */
@@ -619,7 +627,7 @@ export interface SeedStart {
   people: BulkRows
   hosts: number
   guests: number
-  days: { firstDay: number; dates: readonly string[] }
+  days: BulkDays
 }
 
 /** The batches, generated in this thread or in a worker. */
@@ -635,7 +643,7 @@ export function seedStart(generator: Generator): SeedStart {
   const people = new RowBuffer('users')
   for (const person of [...generator.hosts, ...generator.guests]) people.add(person)
   return {
-    people: people.take(),
+    people: people.take(generator.mysqlDays),
     hosts: generator.hosts.length,
     guests: generator.guests.length,
     days: generator.days,
@@ -781,6 +789,7 @@ export async function bulkSeed(database: Database, options: BulkSeedOptions): Pr
     bits: [...(await amenityBits(database.write))],
     passwordHash: await hashPassword(DEMO_PASSWORD),
     batchPlaces: options.batchPlaces ?? 2000,
+    dialect: database.dialect,
   }
   const timer = phaseTimer()
   const source = options.inline || !WORKER_FILE ? inlineSource(settings) : workerSource(settings, WORKER_FILE)

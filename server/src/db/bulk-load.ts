@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module'
 import type BetterSqlite3 from 'better-sqlite3'
 import { CompiledQuery, sql } from 'kysely'
+import type { SqlValue } from 'mysql2'
 import type { Database } from './port.js'
 
 /**
@@ -176,10 +178,12 @@ const savedSettings = new WeakMap<
 >()
 
 /**
- * One table's rows of a bulk-load batch, as JSON (an array of rows, each an array of the values of
- * `columns`): made where the rows are generated (a worker thread) and handed over as one string.
- * The writer parses it and binds the values, except for the stays, which SQLite reads itself
- * (`json_each`) and expands into nights.
+ * One table's rows of a bulk-load batch, made where the rows are generated (a worker thread) and
+ * handed over as strings. For SQLite, as JSON (an array of rows, each an array of the values of
+ * `columns`): the writer parses it and binds the values, except for the stays, which SQLite reads
+ * itself (`json_each`) and expands into nights. For MariaDB, as `insert` statements (`inserts`),
+ * the nights of the stays expanded and every value escaped in the worker: the writer only sends
+ * them (escaping in the writer's thread had become the load's bottleneck).
  *
  * `stays` is the compact form of `place_nights`: one row per stay `[place_id, first day, nights,
  * booking_id or null, created_at]`, the day counted in the load's day table (`BulkWriter.days`);
@@ -190,8 +194,17 @@ export interface BulkRows {
   columns: readonly string[]
   /** Rows in `json`. */
   count: number
+  /** SQLite: the rows (empty for MariaDB). */
   json: string
   stays?: true
+  /** MariaDB: the rows as multi-row `insert` statements. */
+  inserts?: string[]
+}
+
+/** The dates of the day numbers of compact `place_nights` rows: `dates[0]` is day `firstDay`. */
+export interface BulkDays {
+  firstDay: number
+  dates: readonly string[]
 }
 
 /** The columns of `place_nights` that a stay's nights are written with. */
@@ -203,7 +216,8 @@ export const STAY_COLUMNS = ['place_id', 'day', 'nights', 'booking_id', 'created
 /**
  * The rows of one table as they are generated: `push` one row's values in `columns` order, or `add`
  * a row object (without `columns`, they are the first added row's own, those not undefined, and
- * every later row must have the same). `take` gives them as `BulkRows` and empties the buffer.
+ * every later row must have the same). `take` gives them as `BulkRows` (for MariaDB when given the
+ * days of the stays) and empties the buffer.
  */
 export class RowBuffer {
   private rows: unknown[][] = []
@@ -232,22 +246,62 @@ export class RowBuffer {
     this.rows.push(this.picker(row))
   }
 
-  take(): BulkRows {
-    const taken: BulkRows = {
+  take(mysqlDays?: BulkDays): BulkRows {
+    const rows = this.rows
+    this.rows = []
+    const taken = {
       table: this.table,
       columns: this.columns ?? [],
-      count: this.rows.length,
-      json: JSON.stringify(this.rows),
+      count: rows.length,
       ...(this.stays ? { stays: true as const } : {}),
     }
-    this.rows = []
-    return taken
+    if (!mysqlDays) return { ...taken, json: JSON.stringify(rows) }
+    const inserts = this.stays
+      ? insertStatements(this.table, NIGHT_COLUMNS, nightsOfStays(rows, mysqlDays))
+      : insertStatements(this.table, taken.columns, rows)
+    return { ...taken, json: '', inserts }
   }
 }
 
 export interface BulkWriter {
   /** Writes the tables' rows in one transaction, in the order given. */
   write(tables: readonly BulkRows[]): Promise<void>
+}
+
+/** The `place_nights` rows of compact stays (see `BulkRows.stays`). */
+function nightsOfStays(stays: unknown[][], days: BulkDays): unknown[][] {
+  const nights: unknown[][] = []
+  for (const [placeId, first, count, bookingId, at] of stays as [
+    string,
+    number,
+    number,
+    string | null,
+    string,
+  ][]) {
+    const kind = bookingId === null ? 'blocked' : 'booking'
+    const source = bookingId === null ? 'host' : 'booking'
+    for (let day = first; day < first + count; day++)
+      nights.push([placeId, days.dates[day - days.firstDay]!, kind, bookingId, source, at])
+  }
+  return nights
+}
+
+const require = createRequire(import.meta.url)
+
+/** MariaDB: the rows as multi-row `insert` statements, their values escaped as the driver does. */
+function insertStatements(table: string, columns: readonly string[], rows: unknown[][]): string[] {
+  // Loaded here, not on import (as in mysql-pool.ts): a process on SQLite never holds mysql2.
+  const { escape } = require('mysql2') as typeof import('mysql2')
+  const head = `insert into \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) values `
+  const chunk = rowsPerStatement(columns.length)
+  const statements: string[] = []
+  for (let row = 0; row < rows.length; row += chunk) {
+    const tuples = rows
+      .slice(row, row + chunk)
+      .map((values) => `(${values.map((v) => escape(v as SqlValue)).join(', ')})`)
+    statements.push(head + tuples.join(', '))
+  }
+  return statements
 }
 
 /** Rows per multi-row statement on SQLite: more gains nothing measurable. */
@@ -260,19 +314,15 @@ function rowsPerStatement(columns: number): number {
 
 /**
  * Writes bulk-load batches, each in one transaction. `days` are the dates of the day numbers of
- * compact `place_nights` rows (`days[0]` is day `firstDay`).
+ * compact `place_nights` rows.
  *
  * SQLite: on the better-sqlite3 connection itself (nothing else may use it meanwhile), one
  * `insert ... select ... from json_each(?)` per table and batch, prepared once for the whole load:
  * SQLite reads the JSON and, for the stays, makes each night from a temporary table of the days.
- * MariaDB: the rows as multi-row `insert` statements in a transaction of the write pool, with the
- * foreign key and unique checks off for it (the generator makes every parent row first, and no
- * duplicate key).
+ * MariaDB: the rows' `insert` statements in a transaction of the write pool, with the foreign key
+ * and unique checks off for it (the generator makes every parent row first, and no duplicate key).
  */
-export function bulkWriter(
-  database: Database,
-  days: { firstDay: number; dates: readonly string[] },
-): BulkWriter {
+export function bulkWriter(database: Database, days: BulkDays): BulkWriter {
   const connection = database.sqlite
   if (database.dialect === 'sqlite' && connection) {
     const statements = new Map<string, BetterSqlite3.Statement>()
@@ -330,45 +380,15 @@ export function bulkWriter(
     })
     return { write: async (tables) => writeAll(tables) }
   }
-  const dayOf = (day: number) => days.dates[day - days.firstDay]!
   return {
     write: (tables) =>
       database.write.transaction().execute(async (trx) => {
         await trx.executeQuery(CompiledQuery.raw('set foreign_key_checks = 0, unique_checks = 0'))
         try {
           for (const rows of tables) {
-            if (rows.count === 0) continue
-            let columns: readonly string[] = rows.columns
-            let values = JSON.parse(rows.json) as unknown[][]
-            if (rows.stays) {
-              columns = NIGHT_COLUMNS
-              const nights: unknown[][] = []
-              for (const [placeId, first, count, bookingId, at] of values as [
-                string,
-                number,
-                number,
-                string | null,
-                string,
-              ][]) {
-                const kind = bookingId === null ? 'blocked' : 'booking'
-                const source = bookingId === null ? 'host' : 'booking'
-                for (let day = first; day < first + count; day++)
-                  nights.push([placeId, dayOf(day), kind, bookingId, source, at])
-              }
-              values = nights
-            }
-            const chunk = rowsPerStatement(columns.length)
-            const tuple = `(${columns.map(() => '?').join(', ')})`
-            const head = `insert into \`${rows.table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) values `
-            for (let row = 0; row < values.length; row += chunk) {
-              const slice = values.slice(row, row + chunk)
-              await trx.executeQuery(
-                CompiledQuery.raw(
-                  head + new Array<string>(slice.length).fill(tuple).join(', '),
-                  slice.flat(),
-                ),
-              )
-            }
+            if (rows.count > 0 && !rows.inserts)
+              throw new Error(`${rows.table}: MariaDB's rows come as inserts`)
+            for (const text of rows.inserts ?? []) await trx.executeQuery(CompiledQuery.raw(text))
           }
         } finally {
           await trx.executeQuery(CompiledQuery.raw('set foreign_key_checks = 1, unique_checks = 1'))
