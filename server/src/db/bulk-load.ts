@@ -192,7 +192,7 @@ const savedSettings = new WeakMap<
 export interface BulkRows {
   table: string
   columns: readonly string[]
-  /** Rows in `json`. */
+  /** Rows (in `json` or `inserts`). */
   count: number
   /** SQLite: the rows (empty for MariaDB). */
   json: string

@@ -324,11 +324,11 @@ function zoneListsOf(zones: ZonesByDate): Record<keyof ZonesByDate, RegionLists>
 
 /**
  * 1 when the stay's check-in keeps the place's notice and booking window from its own local date, 0
- * when it does not, NULL when its time zone is not in `zones` (or none are given). Most places are settled on their
- * index entry (the rules hold whatever the zone); the others find the zone of their index entry
- * with `instr` among the names of its region (an `IN` list of the few hundred zones costs a set
- * built for every statement, whether or not a place needs it; one string of them all cost MariaDB
- * about 5 µs a place, half of the densest views' time).
+ * when it does not, NULL when its time zone is not in `zones` (or none are given). Most places are
+ * settled on their index entry (the rules hold whatever the zone); the others find the zone of
+ * their index entry with `instr` among the names of its region (an `IN` list of the few hundred
+ * zones costs a set built for every statement, whether or not a place needs it; one string of them
+ * all cost MariaDB about 5 µs a place, half of the densest views' time).
  */
 function stayAllowed(stay: ExactStay) {
   const settled = sql`places.advance_notice_days <= ${stay.lead - 1} and places.booking_window_days >= ${stay.lead + 1}`
