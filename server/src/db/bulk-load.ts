@@ -291,14 +291,14 @@ const require = createRequire(import.meta.url)
 /** MariaDB: the rows as multi-row `insert` statements, their values escaped as the driver does. */
 function insertStatements(table: string, columns: readonly string[], rows: unknown[][]): string[] {
   // Loaded here, not on import (as in mysql-pool.ts): a process on SQLite never holds mysql2.
-  const { escape } = require('mysql2') as typeof import('mysql2')
+  const { escape: escapeValue } = require('mysql2') as typeof import('mysql2')
   const head = `insert into \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) values `
   const chunk = rowsPerStatement(columns.length)
   const statements: string[] = []
   for (let row = 0; row < rows.length; row += chunk) {
     const tuples = rows
       .slice(row, row + chunk)
-      .map((values) => `(${values.map((v) => escape(v as SqlValue)).join(', ')})`)
+      .map((values) => `(${values.map((v) => escapeValue(v as SqlValue)).join(', ')})`)
     statements.push(head + tuples.join(', '))
   }
   return statements

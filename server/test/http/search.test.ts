@@ -896,7 +896,7 @@ describeEachDriver('search', (t) => {
     // Five days' notice and a check-in five days from UTC's today: allowed where the local date is
     // UTC's or behind it, not where it is already a day ahead.
     const zones = ['Pacific/Pago_Pago', 'Europe/London', 'Pacific/Kiritimati']
-    const places = []
+    const places: string[] = []
     for (const timezone of zones) places.push(await c.place({ advance_notice_days: 5, timezone }))
     const settled = await c.place({ advance_notice_days: 1 })
     const before = await searchAnswers(t())
