@@ -18,7 +18,15 @@ port.on('message', () => {
   credits++
   wake?.()
 })
-const send = (message: WorkerMessage) => port.postMessage(message)
+// The tables' bytes (MariaDB) are moved to the main thread, not copied.
+const send = (message: WorkerMessage) => {
+  const tables =
+    message.type === 'batch' ? message.batch.tables : message.type === 'start' ? [message.start.people] : []
+  port.postMessage(
+    message,
+    tables.flatMap((rows) => (rows.tsv ? [rows.tsv.buffer] : [])),
+  )
+}
 send({ type: 'start', start: seedStart(generator) })
 while (!generator.done) {
   while (credits === 0) {

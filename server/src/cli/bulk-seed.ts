@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { sql } from 'kysely'
-import { addDays } from '../dates.js'
+import { addDays, dayNumber } from '../dates.js'
 import {
   type BulkDays,
   type BulkRows,
@@ -18,7 +18,7 @@ import {
   STAY_COLUMNS,
 } from '../db/bulk-load.js'
 import type { Database } from '../db/database.js'
-import { rebuildNightRecords } from '../db/night-records.js'
+import { encodeDays, recordFirstDay } from '../db/night-records.js'
 import type { AmenityRow, CancellationPolicy, PlaceRow, UserRow } from '../db/schema.js'
 import { nowIso, uuidv7 } from '../ids.js'
 import { hashPassword } from '../modules/auth/passwords.js'
@@ -60,14 +60,12 @@ export interface BulkSeedSeconds {
   generate: number
   /** Writing them (the database's work, and the driver's). */
   write: number
-  /** Writing every place's record of taken nights (db/night-records.ts). */
-  records: number
   /** Building the secondary indexes the load dropped. */
   indexes: number
   /** Gathering the planner's statistics. */
   analyze: number
   /** The main thread's CPU seconds in each phase (SQLite's work included; MariaDB's not). */
-  cpu: { generate: number; write: number; records: number; indexes: number; analyze: number }
+  cpu: { generate: number; write: number; indexes: number; analyze: number }
   /** This process's CPU seconds over the whole seed, every thread. */
   processCpu: number
 }
@@ -86,7 +84,7 @@ export interface BulkSeedSummary {
   seconds?: BulkSeedSeconds
 }
 
-type Phase = 'generate' | 'write' | 'records' | 'indexes' | 'analyze'
+type Phase = 'generate' | 'write' | 'indexes' | 'analyze'
 
 /** Wall and main-thread CPU time per phase: `lap(name)` adds the time since the last lap to `name`. */
 function phaseTimer() {
@@ -95,7 +93,7 @@ function phaseTimer() {
     return (usage.user + usage.system) / 1000
   }
   const processStart = process.cpuUsage()
-  const wall = { generate: 0, write: 0, records: 0, indexes: 0, analyze: 0 }
+  const wall = { generate: 0, write: 0, indexes: 0, analyze: 0 }
   const cpu = { ...wall }
   let last = performance.now()
   let lastCpu = threadCpu()
@@ -114,13 +112,11 @@ function phaseTimer() {
       return {
         generate: round(wall.generate),
         write: round(wall.write),
-        records: round(wall.records),
         indexes: round(wall.indexes),
         analyze: round(wall.analyze),
         cpu: {
           generate: round(cpu.generate),
           write: round(cpu.write),
-          records: round(cpu.records),
           indexes: round(cpu.indexes),
           analyze: round(cpu.analyze),
         },
@@ -283,8 +279,10 @@ export function checkBulkOptions(options: Pick<BulkSeedOptions, 'places' | 'nigh
   }
 }
 
-/** A listing with the mask of its amenities (a column search reads, not in PlaceRow). */
-type SeedPlace = PlaceRow & { amenity_mask: number | null }
+const NOT_YET = Buffer.alloc(0)
+
+/** A listing with the mask of its amenities and its record of taken nights (columns search reads, not in PlaceRow). */
+type SeedPlace = PlaceRow & { amenity_mask: number | null; taken_from_day: number; taken_nights: Buffer }
 
 /**
  * One batch's rows, table by table (in the order they are written). Taken nights go as stays (one
@@ -328,6 +326,8 @@ export class Generator {
   private readonly ids: ReturnType<typeof idMaker>
   private readonly quotas: Uint16Array
   private readonly anchorMs: number
+  /** The anchor's day number (days since 1970-01-01). */
+  private readonly anchorDay: number
   private readonly firstCreatedMs: number
   private readonly cities = DEMO_CITIES.map((city) => ({
     city,
@@ -356,6 +356,7 @@ export class Generator {
     this.ids = idMaker(random(options.seed ^ 0x2545f491))
     this.quotas = nightQuotas(options.places, options.nights, options.seed)
     this.anchorMs = dayMs(options.anchor)
+    this.anchorDay = dayNumber(options.anchor)
     this.firstCreatedMs = this.anchorMs - 3 * 365 * DAY_MS
     this.bookingClock = this.anchorMs - 400 * DAY_MS
     this.reviewClock = this.anchorMs - 300 * DAY_MS
@@ -486,6 +487,9 @@ export class Generator {
       created_at: iso(createdMs),
       updated_at: iso(createdMs),
       amenity_mask: null,
+      taken_from_day: this.options.recordFirstDay,
+      // Set once its calendar is made.
+      taken_nights: NOT_YET,
     }
     const bits: number[] = []
     for (const [name, odds] of Object.entries(AMENITY_ODDS)) {
@@ -498,7 +502,9 @@ export class Generator {
     place.amenity_mask = bits.every((bit) => bit < MASK_BITS) ? maskOf(bits) : null
     if (place.status === 'published') this.reviews(place, batch)
     const overrides = this.nightPrices(place, batch)
-    this.calendar(place, this.quotas[index]!, overrides, batch)
+    const taken = this.calendar(place, this.quotas[index]!, overrides, batch)
+    // Written with the place (db/night-records.ts): no pass over place_nights after the load.
+    place.taken_nights = encodeDays(this.options.recordFirstDay, taken)
     // Added last: the reviews set its rating.
     batch.places.add(place)
   }
@@ -542,9 +548,13 @@ export class Generator {
     return overrides
   }
 
-  /** Exactly `quota` taken nights: stays of usual lengths with random gaps, as bookings or host blocks. */
-  private calendar(place: PlaceRow, quota: number, overrides: Map<string, number>, batch: Batch): void {
-    if (quota === 0) return
+  /**
+   * Exactly `quota` taken nights: stays of usual lengths with random gaps, as bookings or host
+   * blocks. Their day numbers.
+   */
+  private calendar(place: PlaceRow, quota: number, overrides: Map<string, number>, batch: Batch): number[] {
+    const taken: number[] = []
+    if (quota === 0) return taken
     const { rng } = this
     const lengths: number[] = []
     for (let left = quota; left > 0; ) {
@@ -562,6 +572,7 @@ export class Generator {
       const checkIn = this.day(first)
       const checkOut = this.day(first + length)
       const checkInMs = this.anchorMs + first * DAY_MS
+      for (let night = 0; night < length; night++) taken.push(this.anchorDay + first + night)
       offset += length
       if (rng.next() < 0.3) {
         const at = iso(checkInMs - rng.int(1, 60) * DAY_MS)
@@ -602,6 +613,7 @@ export class Generator {
       batch.stays.push(place.id, first, length, booking.id, booking.created_at)
       batch.nights += length
     }
+    return taken
   }
 }
 
@@ -620,6 +632,8 @@ export interface GeneratorSettings {
   batchPlaces: number
   /** The database the rows are made for. */
   dialect: Database['dialect']
+  /** The first day of the places' records of taken nights (`recordFirstDay` of the load's start). */
+  recordFirstDay: number
 }
 
 /** What the generator gives first: the seed's users and the dates of the stays' day numbers. */
@@ -790,6 +804,7 @@ export async function bulkSeed(database: Database, options: BulkSeedOptions): Pr
     passwordHash: await hashPassword(DEMO_PASSWORD),
     batchPlaces: options.batchPlaces ?? 2000,
     dialect: database.dialect,
+    recordFirstDay: recordFirstDay(Date.now()),
   }
   const timer = phaseTimer()
   const source = options.inline || !WORKER_FILE ? inlineSource(settings) : workerSource(settings, WORKER_FILE)
@@ -846,9 +861,6 @@ export async function bulkSeed(database: Database, options: BulkSeedOptions): Pr
       await Promise.all(writing)
       if (failure) throw failure.error
       timer.lap('write')
-      // Before the indexes: the search index holds the records.
-      await rebuildNightRecords(database.write)
-      timer.lap('records')
       options.onPhase?.('indexes')
       await restoreIndexes(database)
       timer.lap('indexes')

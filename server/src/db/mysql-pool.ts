@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { Readable } from 'node:stream'
 import type { Pool } from 'mysql2'
 import type { Logger } from '../logger.js'
 import { watchMysqlPool } from './pool-metrics.js'
@@ -21,6 +22,7 @@ export function createMysqlPool(
     timezone: 'Z',
     dateStrings: true,
     enableKeepAlive: true,
+    infileStreamFactory: localFile,
     ...(options.connectTimeoutMs ? { connectTimeout: options.connectTimeoutMs } : {}),
   })
   pool.on('connection', (connection) => {
@@ -28,4 +30,37 @@ export function createMysqlPool(
   })
   watchMysqlPool(label, pool)
   return pool
+}
+
+/** The data that `LOAD DATA LOCAL INFILE` statements of this process may read, by file name. */
+const localFiles = new Map<string, Uint8Array>()
+let localFileCount = 0
+
+/** Bytes sent per packet of a local file (MariaDB's packets hold at most 16 MiB). */
+const LOCAL_FILE_CHUNK = 1 << 20
+
+/**
+ * Offers `data` to `LOAD DATA LOCAL INFILE '<name>'` statements until `release`. The server reads
+ * nothing else: a name that was not offered (any file of this machine) is refused.
+ */
+export function offerLocalFile(data: Uint8Array): { name: string; release(): void } {
+  const name = `hbnb-local-${++localFileCount}`
+  localFiles.set(name, data)
+  return { name, release: () => localFiles.delete(name) }
+}
+
+function localFile(name: string): Readable {
+  const data = localFiles.get(name)
+  if (!data) {
+    return new Readable({
+      read() {
+        this.destroy(new Error(`the server asked for local file "${name}", which this process did not offer`))
+      },
+    })
+  }
+  const chunks: Buffer[] = []
+  for (let at = 0; at < data.length; at += LOCAL_FILE_CHUNK) {
+    chunks.push(Buffer.from(data.buffer, data.byteOffset + at, Math.min(LOCAL_FILE_CHUNK, data.length - at)))
+  }
+  return Readable.from(chunks)
 }

@@ -27,9 +27,14 @@ export function recordFirstDay(instant: number): number {
 
 /** The record of these nights (those outside its 512 nights from `firstDay` are left out). */
 export function encodeNights(firstDay: number, nights: Iterable<string>): Buffer {
+  return encodeDays(firstDay, Array.from(nights, dayNumber))
+}
+
+/** The record of the nights of these day numbers (days since 1970-01-01), as `encodeNights`. */
+export function encodeDays(firstDay: number, days: Iterable<number>): Buffer {
   const bits = Buffer.alloc(RECORD_BYTES)
-  for (const night of nights) {
-    const i = dayNumber(night) - firstDay
+  for (const day of days) {
+    const i = day - firstDay
     if (i >= 0 && i < RECORD_NIGHTS) bits[i >> 3]! |= 1 << (i & 7)
   }
   return bits

@@ -3,11 +3,12 @@ import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { bulkSeed, checkBulkOptions } from '../../src/cli/bulk-seed.js'
 import { createProgress } from '../../src/cli/progress.js'
-import { dropSecondaryIndexes } from '../../src/db/bulk-load.js'
+import { bulkWriter, dropSecondaryIndexes, RowBuffer } from '../../src/db/bulk-load.js'
 import { createDatabase, type Database } from '../../src/db/database.js'
 import { migrateUp } from '../../src/db/migrate.js'
+import { offerLocalFile } from '../../src/db/mysql-pool.js'
 import { expectRecordsAgree } from '../helpers/night-records.js'
-import { describeEachDriver } from '../helpers/test-app.js'
+import { describeEachDriver, describeOnDriver, freshDatabase } from '../helpers/test-app.js'
 
 const fees = { serviceFeePercent: 12, taxPercent: 5 }
 
@@ -165,11 +166,81 @@ describeEachDriver('bulk seed', (t) => {
     expect(await schema()).toEqual(before)
   }, 60_000)
 
+  it('loads any text as it was given, and changes nothing when a row cannot be stored', async () => {
+    const database = t().app.database
+    const days = { firstDay: 0, dates: [] }
+    const rows = (entries: [string, string][]) => {
+      const buffer = new RowBuffer('app_meta', ['key', 'value'])
+      for (const [key, value] of entries) buffer.push(key, value)
+      // MariaDB's rows as tab-separated bytes (LOAD DATA LOCAL), SQLite's as JSON.
+      return buffer.take(database.dialect === 'mysql' ? days : undefined)
+    }
+    const texts: [string, string][] = [
+      ['bulk-text:1', 'tab\there, line\nend, carriage\rreturn, back\\slash \\N and \\t'],
+      ['bulk-text:2', 'Zürich, 東京, 🏖️, NUL \u0000 byte'],
+      ['bulk-text:3', '\\N'],
+      ['bulk-text:4', ''],
+    ]
+    const writer = bulkWriter(database, days)
+    await writer.write([rows(texts)])
+    const stored = await database.write
+      .selectFrom('app_meta')
+      .select(['key', 'value'])
+      .where('key', 'like', 'bulk-text:%')
+      .orderBy('key')
+      .execute()
+    expect(stored.map((row) => [row.key, row.value])).toEqual(texts)
+
+    // A key already there: the whole batch is refused (a local load would skip the row silently).
+    await expect(
+      writer.write([
+        rows([
+          ['bulk-text:5', 'new'],
+          ['bulk-text:1', 'again'],
+        ]),
+      ]),
+    ).rejects.toThrow(database.dialect === 'mysql' ? /app_meta: 1 of 2 rows loaded/ : /UNIQUE/)
+    const after = await database.write
+      .selectFrom('app_meta')
+      .select('key')
+      .where('key', 'like', 'bulk-text:%')
+      .execute()
+    expect(after).toHaveLength(texts.length)
+  })
+
   it('checks its options', () => {
     expect(() => checkBulkOptions({ places: 0, nights: 0, seed: 1 })).toThrow(/--places/)
     expect(() => checkBulkOptions({ places: 10, nights: 3001, seed: 1 })).toThrow(/--bookings/)
     expect(() => checkBulkOptions({ places: 10, nights: 5, seed: -1 })).toThrow(/--seed/)
     expect(() => checkBulkOptions({ places: 10, nights: 3000, seed: 1 })).not.toThrow()
+  })
+})
+
+describeOnDriver('mysql', 'bulk load files', () => {
+  it('lets MariaDB read the bytes a bulk load offers, and no file of this machine', async () => {
+    const fresh = await freshDatabase('mysql')
+    const database = createDatabase(fresh.url)
+    try {
+      await database.write.connection().execute(async (db) => {
+        await sql`create temporary table offered (line varchar(100))`.execute(db)
+        await expect(
+          sql`load data local infile '/etc/hostname' into table offered (line)`.execute(db),
+        ).rejects.toThrow(/did not offer/)
+        const file = offerLocalFile(new TextEncoder().encode('one\ntwo\n'))
+        try {
+          await sql`load data local infile ${sql.lit(file.name)} into table offered (line)`.execute(db)
+        } finally {
+          file.release()
+        }
+        expect(
+          (await sql<{ line: string }>`select line from offered order by line`.execute(db)).rows,
+        ).toEqual([{ line: 'one' }, { line: 'two' }])
+        await sql`drop temporary table offered`.execute(db)
+      })
+    } finally {
+      await database.close()
+      await fresh.drop()
+    }
   })
 })
 
