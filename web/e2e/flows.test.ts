@@ -174,6 +174,21 @@ for (const device of DEVICES) {
       await page.getByRole('heading', { name: place.title, level: 1 }).waitFor()
     })
 
+    it("shows a link's city in the Where field, and searches what the field says when sent", async () => {
+      await page.goto(`${server.url}/search?city=${encodeURIComponent(place.city)}`)
+      await page.locator(`a[href^="/places/${place.id}"]`).first().waitFor()
+      if (device.mobile) await page.locator('.search-summary').click()
+      const where = page.getByLabel('Where', { exact: true })
+      expect(await where.inputValue()).toBe(place.city)
+      await screenshot(page, device, '02e-search-city')
+      await where.fill('Atlantis')
+      await where.press('Enter')
+      await page.waitForURL((url) => url.searchParams.get('q') === 'Atlantis')
+      // The city gave way to the text: not both at once.
+      expect(new URL(page.url()).searchParams.get('city')).toBeNull()
+      expect(await page.getByLabel('Where', { exact: true }).inputValue()).toBe('Atlantis')
+    })
+
     it('groups nearby pins on the map into one with their count, split as the map zooms in', async () => {
       await page.goto(`${server.url}/search`)
       if (device.mobile) await page.getByRole('button', { name: 'Show map' }).click()

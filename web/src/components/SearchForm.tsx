@@ -20,7 +20,8 @@ export function searchValues(params: URLSearchParams): SearchValues {
   }
   const guests = Number(params.get('guests'))
   return {
-    q: params.get('q') ?? '',
+    // An address with a city and no text (a link to a city's listings) shows the city here.
+    q: params.get('q') ?? params.get('city') ?? '',
     check_in: date('check_in'),
     check_out: date('check_out'),
     guests: Number.isInteger(guests) && guests >= 1 && guests <= 50 ? String(guests) : '',
@@ -73,6 +74,8 @@ export function SearchForm({
       else params.delete(name)
     }
     params.delete('cursor')
+    // The city the field showed (searchValues) is replaced by what it says now.
+    if (!keep?.get('q')) params.delete('city')
     if (values.q) params.delete('bbox')
     navigate(paths.search(params))
   }

@@ -48,7 +48,8 @@ export function SearchPage() {
   const [movedTo, setMovedTo] = useState<string>()
   const [filtersOpen, setFiltersOpen] = useState(false)
   const [formOpen, setFormOpen] = useState(false)
-  useTitle(query.q ? t('search.titleFor', { q: query.q }) : t('search.title'))
+  const where = query.q || query.city
+  useTitle(where ? t('search.titleFor', { q: where }) : t('search.title'))
 
   const results = useInfiniteQuery(searchQueries.results(query))
   const queryClient = useQueryClient()
@@ -78,7 +79,7 @@ export function SearchPage() {
   const onMoved = useCallback((bbox: string) => setMovedTo(bbox), [])
   const onSelect = useCallback((id: string) => setHovered(id), [])
   const summary = [
-    query.q || t('search.anywhere'),
+    where || t('search.anywhere'),
     query.check_in && query.check_out
       ? `${date(query.check_in)} – ${date(query.check_out)}`
       : t('search.anyDates'),
