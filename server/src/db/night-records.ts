@@ -178,8 +178,9 @@ const RECORDS_PER_UPDATE = 500
 const REBUILD_STEP = 2000
 
 /**
- * Writes every place's record from place_nights (a migration's backfill, a bulk load's end), in
- * steps of REBUILD_STEP places by id. For databases no one writes to meanwhile.
+ * Writes every place's record from place_nights (migration 0020's backfill; a bulk seed writes
+ * each record with its row instead), in steps of REBUILD_STEP places by id. For databases no one
+ * writes to meanwhile.
  */
 export async function rebuildNightRecords(db: Kysely<DB>, instant = Date.now()): Promise<number> {
   const firstDay = recordFirstDay(instant)
@@ -211,8 +212,8 @@ export async function rebuildNightRecords(db: Kysely<DB>, instant = Date.now()):
     const write = async (trx: Kysely<DB>) => {
       if (mysql) {
         // Every place of the step, RECORDS_PER_UPDATE a statement, those without nights given the
-        // empty record: a round trip per place was half of a bulk seed (27 of 61 s at 100,000
-        // places), and a first update of the whole table more time again.
+        // empty record: a round trip per place took 27 s for 100,000 places, and a first update of
+        // the whole table more time again.
         for (let i = 0; i < ids.length; i += RECORDS_PER_UPDATE) {
           const some = ids.slice(i, i + RECORDS_PER_UPDATE).map((row) => row.id)
           const whens = some.flatMap((id) => {
