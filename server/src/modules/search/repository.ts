@@ -246,16 +246,13 @@ function lowerLike(column: 'title' | 'description' | 'city', pattern: string) {
   return sql<boolean>`lower(${sql.ref(`places.${column}`)}) like ${pattern} escape '!'`
 }
 
-function inArea(eb: ExpressionBuilder<DB, 'places'>, area: Area) {
-  const conditions = [eb('places.latitude', '>=', area.minLat), eb('places.latitude', '<=', area.maxLat)]
-  if (area.lng && area.lng.from <= area.lng.to) {
-    conditions.push(eb('places.longitude', '>=', area.lng.from), eb('places.longitude', '<=', area.lng.to))
-  } else if (area.lng) {
-    conditions.push(
-      eb.or([eb('places.longitude', '>=', area.lng.from), eb('places.longitude', '<=', area.lng.to)]),
-    )
-  }
-  return eb.and(conditions)
+function inArea(area: Area): RawBuilder<boolean> {
+  const latitude = sql`places.latitude >= ${area.minLat} and places.latitude <= ${area.maxLat}`
+  if (!area.lng) return sql`(${latitude})`
+  const { from, to } = area.lng
+  return from <= to
+    ? sql`(${latitude} and places.longitude >= ${from} and places.longitude <= ${to})`
+    : sql`(${latitude} and (places.longitude >= ${from} or places.longitude <= ${to}))`
 }
 
 /** The cells of the area that overlaps the fewest (every area must contain the place). */
@@ -275,24 +272,40 @@ function areaCells(areas: Area[]) {
   return best
 }
 
+const currencyLists = new WeakMap<readonly string[], RawBuilder<unknown>>()
+
+/**
+ * A list of currency codes written into the statement: the same few lists in every search (the
+ * codes by number of decimals), so sent as text rather than as a hundred parameters to escape.
+ */
+function currencyList(codes: readonly string[]): RawBuilder<unknown> {
+  let list = currencyLists.get(codes)
+  if (!list) {
+    if (!codes.every((code) => /^[A-Z]{3}$/.test(code))) throw new Error(`not currency codes: ${codes.join(', ')}`)
+    list = sql.raw(`(${codes.map((code) => `'${code}'`).join(', ')})`)
+    currencyLists.set(codes, list)
+  }
+  return list
+}
+
 /**
  * Base price within bounds that depend on the currency's decimals. The bound is a CASE on the
  * currency rather than an OR of ranges: MariaDB's range optimizer would otherwise combine every
  * currency with the area into thousands of index ranges, and spend longer on them than on the scan.
  */
-function priceCondition(eb: ExpressionBuilder<DB, 'places'>, bounds: PriceBounds[]) {
+function priceCondition(bounds: PriceBounds[]): RawBuilder<boolean> {
   const boundOf = (side: 'minMinor' | 'maxMinor') => {
     const listed = bounds.filter((b) => b.currencies !== 'others')
     const others = bounds.find((b) => b.currencies === 'others')
     const whens = listed.map(
-      (b) => sql`when places.currency in (${sql.join(b.currencies as string[])}) then ${b[side]}`,
+      (b) => sql`when places.currency in ${currencyList(b.currencies as string[])} then ${b[side]}`,
     )
     return sql<number>`case ${sql.join(whens, sql` `)} else ${others?.[side]} end`
   }
   const conditions = []
-  if (bounds[0]?.minMinor !== undefined) conditions.push(eb('places.price_minor', '>=', boundOf('minMinor')))
-  if (bounds[0]?.maxMinor !== undefined) conditions.push(eb('places.price_minor', '<=', boundOf('maxMinor')))
-  return eb.and(conditions)
+  if (bounds[0]?.minMinor !== undefined) conditions.push(sql`places.price_minor >= ${boundOf('minMinor')}`)
+  if (bounds[0]?.maxMinor !== undefined) conditions.push(sql`places.price_minor <= ${boundOf('maxMinor')}`)
+  return sql`(${sql.join(conditions, sql` and `)})`
 }
 
 /**
@@ -377,7 +390,7 @@ function sortKeys(sort: CandidateOrder['sort'], priceScales: CandidateOrder['pri
 /** The base price in 1/10^4 of a major unit, whatever the currency's decimals. */
 function scaledPrice(priceScales: CandidateOrder['priceScales']) {
   const whens = priceScales.map(
-    (s) => sql`when places.currency in (${sql.join(s.currencies)}) then ${sql.lit(s.scale)}`,
+    (s) => sql`when places.currency in ${currencyList(s.currencies)} then ${sql.lit(s.scale)}`,
   )
   return sql<number>`(places.price_minor * case ${sql.join(whens, sql` `)} else 100 end)`
 }
@@ -437,42 +450,48 @@ export class SearchRepository {
     return ids.some((id) => !this.bits.byId.has(id)) ? this.reloadBits() : this.bits
   }
 
+  /**
+   * The cells of a map view as an `IN` list: on SQLite parameters, padded so that the statement is
+   * prepared once per length; on MariaDB the numbers themselves (the driver writes every parameter
+   * into the statement's text).
+   */
+  private cellList(cells: number[]): RawBuilder<unknown> {
+    if (this.db.dialect === 'sqlite') return sql`(${sql.join(inLists('sqlite', cells)[0]!)})`
+    if (!cells.every(Number.isSafeInteger)) throw new Error('a search cell is a whole number')
+    return sql.raw(`(${cells.join(', ')})`)
+  }
+
   private matching(filter: SearchFilter, bits: BitCache, exact?: ExactSearch): PlacesQuery {
-    // A literal: SQLite prepares a statement with an ORDER BY again at every run when an equality
-    // of its WHERE is a bound parameter (about 0.2 ms for a search's summary).
-    let query: PlacesQuery = this.db.read
-      .selectFrom('places')
-      .where('places.status', '=', sql.lit('published'))
+    // The conditions as one fragment (Kysely builds a node for every `where`, and MariaDB's statement
+    // is written out by the driver anyway). `status` is a literal: SQLite prepares a statement with
+    // an ORDER BY again at every run when an equality of its WHERE is a bound parameter (about 0.2
+    // ms for a search's summary).
+    const conditions: RawBuilder<unknown>[] = [sql`places.status = 'published'`]
     const cells = areaCells(filter.areas)
     const cell = sql.raw(searchCell(this.db.dialect))
-    if (cells && 'cells' in cells) query = query.where(cell, 'in', inLists(this.db.dialect, cells.cells)[0]!)
-    else if (cells) query = query.where(cell, '>=', cells.from).where(cell, '<=', cells.to)
-    for (const area of filter.areas) query = query.where((eb) => inArea(eb, area))
-    if (filter.country) query = query.where('places.country', '=', filter.country)
-    if (filter.city !== undefined) {
-      query = query.where((eb) => eb(eb.fn('lower', ['places.city']), '=', filter.city!))
-    }
+    if (cells && 'cells' in cells) conditions.push(sql`${cell} in ${this.cellList(cells.cells)}`)
+    else if (cells) conditions.push(sql`${cell} >= ${cells.from} and ${cell} <= ${cells.to}`)
+    for (const area of filter.areas) conditions.push(inArea(area))
+    if (filter.country) conditions.push(sql`places.country = ${filter.country}`)
+    if (filter.city !== undefined) conditions.push(sql`lower(places.city) = ${filter.city}`)
     if (filter.text) {
       const pattern = containsPattern(filter.text)
-      query = query.where((eb) =>
-        eb.or([lowerLike('title', pattern), lowerLike('description', pattern), lowerLike('city', pattern)]),
+      conditions.push(
+        sql`(${lowerLike('title', pattern)} or ${lowerLike('description', pattern)} or ${lowerLike('city', pattern)})`,
       )
     }
-    if (filter.minGuests !== undefined) query = query.where('places.max_guests', '>=', filter.minGuests)
-    if (filter.instantBook) query = query.where('places.instant_book', '=', 1)
-    if (filter.prices) {
-      const prices = filter.prices
-      query = query.where((eb) => priceCondition(eb, prices))
-    }
+    if (filter.minGuests !== undefined) conditions.push(sql`places.max_guests >= ${filter.minGuests}`)
+    if (filter.instantBook) conditions.push(sql`places.instant_book = 1`)
+    if (filter.prices) conditions.push(priceCondition(filter.prices))
     const stay = filter.stay
     if (stay) {
       // The stay's terms as far as they hold in every time zone.
-      query = query
-        .where('places.min_nights', '<=', stay.nights)
-        .where('places.max_nights', '>=', stay.nights)
-        .where('places.advance_notice_days', '<=', stay.maxLead)
-        .where('places.booking_window_days', '>=', stay.minLead)
+      conditions.push(sql`places.min_nights <= ${stay.nights} and places.max_nights >= ${stay.nights}
+        and places.advance_notice_days <= ${stay.maxLead} and places.booking_window_days >= ${stay.minLead}`)
     }
+    let query: PlacesQuery = this.db.read
+      .selectFrom('places')
+      .where(sql<boolean>`${sql.join(conditions, sql` and `)}`)
     // Amenities with a bit are checked on the mask (in the index); places whose mask is not known,
     // and amenities without a bit, on place_amenities.
     const has = (eb: ExpressionBuilder<DB, 'places'>, amenityId: string) =>
