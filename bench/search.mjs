@@ -199,6 +199,7 @@ async function mysqlDatabase(workDir) {
       log(`seeded in ${Math.round((Date.now() - started) / 1000)} s`)
     }
     await sizeBufferPool(admin, name)
+    await reportThreadHandling(admin)
   } finally {
     await admin.end()
   }
@@ -231,6 +232,13 @@ async function sizeBufferPool(admin, name) {
   } else {
     log(`MariaDB buffer pool ${mb(size)} MiB (data and indexes: ${mb(data)} MiB)`)
   }
+}
+
+/** Says how MariaDB runs its connections' statements: docs/operations.md asks for its thread pool. */
+async function reportThreadHandling(admin) {
+  const [[{ handling }]] = await admin.query('select @@thread_handling as handling')
+  if (handling === 'pool-of-threads') log('MariaDB thread pool: on')
+  else log(`MariaDB runs ${handling}, not its thread pool: a higher p95 than as docs/operations.md sets it`)
 }
 
 /** Map searches around the seeded cities: neighbourhood-sized views, 2 to 7 nights in the next two months. */

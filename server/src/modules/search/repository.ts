@@ -281,7 +281,8 @@ const currencyLists = new WeakMap<readonly string[], RawBuilder<unknown>>()
 function currencyList(codes: readonly string[]): RawBuilder<unknown> {
   let list = currencyLists.get(codes)
   if (!list) {
-    if (!codes.every((code) => /^[A-Z]{3}$/.test(code))) throw new Error(`not currency codes: ${codes.join(', ')}`)
+    if (!codes.every((code) => /^[A-Z]{3}$/.test(code)))
+      throw new Error(`not currency codes: ${codes.join(', ')}`)
     list = sql.raw(`(${codes.map((code) => `'${code}'`).join(', ')})`)
     currencyLists.set(codes, list)
   }
@@ -305,7 +306,7 @@ function priceCondition(bounds: PriceBounds[]): RawBuilder<boolean> {
   const conditions = []
   if (bounds[0]?.minMinor !== undefined) conditions.push(sql`places.price_minor >= ${boundOf('minMinor')}`)
   if (bounds[0]?.maxMinor !== undefined) conditions.push(sql`places.price_minor <= ${boundOf('maxMinor')}`)
-  return sql`(${sql.join(conditions, sql` and `)})`
+  return conditions.length ? sql`(${sql.join(conditions, sql` and `)})` : sql`1 = 1`
 }
 
 /**
