@@ -238,7 +238,7 @@ async function sizeBufferPool(admin, name) {
 async function reportThreadHandling(admin) {
   const [[{ handling }]] = await admin.query('select @@thread_handling as handling')
   if (handling === 'pool-of-threads') log('MariaDB thread pool: on')
-  else log(`MariaDB runs ${handling}, not its thread pool: a higher p95 than as docs/operations.md sets it`)
+  else log(`MariaDB runs ${handling}, not its thread pool (docs/operations.md): expect a higher p95`)
 }
 
 /** Map searches around the seeded cities: neighbourhood-sized views, 2 to 7 nights in the next two months. */

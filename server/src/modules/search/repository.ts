@@ -463,10 +463,10 @@ export class SearchRepository {
   }
 
   private matching(filter: SearchFilter, bits: BitCache, exact?: ExactSearch): PlacesQuery {
-    // The conditions as one fragment (Kysely builds a node for every `where`, and MariaDB's statement
-    // is written out by the driver anyway). `status` is a literal: SQLite prepares a statement with
-    // an ORDER BY again at every run when an equality of its WHERE is a bound parameter (about 0.2
-    // ms for a search's summary).
+    // The conditions as one fragment: every builder `where` costs Kysely nodes to make and compile
+    // (docs/benchmarks.md, "Node's share of a search"). `status` is a literal: SQLite prepares a
+    // statement with an ORDER BY again at every run when an equality of its WHERE is a bound
+    // parameter (about 0.2 ms for a search's summary).
     const conditions: RawBuilder<unknown>[] = [sql`places.status = 'published'`]
     const cells = areaCells(filter.areas)
     const cell = sql.raw(searchCell(this.db.dialect))
