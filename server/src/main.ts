@@ -13,7 +13,7 @@ import { seedDemoData, seedEssentials } from './cli/seed.js'
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.js'
 import { RestoreError, restoreDatabase } from './db/backup.js'
 import { createDatabase, type Database, replicaOptions, sqlitePath } from './db/database.js'
-import { migrateDown, migrateUp, migrationNames, migrationStatus } from './db/migrate.js'
+import { migrateDown, migrateUp, migrationNames, migrationStatus, searchPricesCurrent } from './db/migrate.js'
 import { createResponseCache } from './infra/cache/index.js'
 import { createRedis } from './infra/redis.js'
 import { createObjectStorage } from './infra/storage/index.js'
@@ -130,6 +130,12 @@ async function requireMigrated(database: Database) {
   if (pending.length) {
     await database.close()
     throw new StartupError(`${pending.length} migration(s) pending: run \`hbnb migrate up\` first`)
+  }
+  if (!(await searchPricesCurrent(database))) {
+    await database.close()
+    throw new StartupError(
+      "the search index's prices were written with other currency decimals than this Node's: run `hbnb migrate up` first",
+    )
   }
 }
 

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createConnection } from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runHbnb, spawnHbnb, startApiProcess } from '../helpers/processes.js'
 import { type Driver, freshDatabase, MYSQL_URL } from '../helpers/test-app.js'
@@ -175,5 +176,57 @@ describe.each(drivers)('hbnb serve: start-up errors and stopping [%s]', { timeou
       expect(await exited(beat.child)).toBe(0)
       expect(beat.output.join('')).toContain('hbnb beat stopped')
     })
+  })
+})
+
+describe.runIf(MYSQL_URL)('hbnb migrate up after a Node upgrade changed currencies decimals [mysql]', () => {
+  it("refuses to serve until `migrate up` has written the search index's scaled prices again", async () => {
+    const { url, drop } = await freshDatabase('mysql')
+    const env = { HBNB_DATABASE_URL: url }
+    const connection = await createConnection(url)
+    try {
+      expect((await runHbnb(['migrate', 'up'], env)).code).toBe(0)
+      const column = async () => {
+        const [rows] = (await connection.query(
+          `select generation_expression as expression from information_schema.columns
+            where table_schema = database() and table_name = 'places' and column_name = 'price_scaled'`,
+        )) as unknown as [{ expression: string }[]]
+        const [index] = (await connection.query(
+          `select group_concat(column_name order by seq_in_index) as columns from information_schema.statistics
+            where table_schema = database() and table_name = 'places' and index_name = 'places_search_idx'`,
+        )) as unknown as [{ columns: string }[]]
+        return { expression: rows[0]?.expression, index: index[0]?.columns }
+      }
+      const written = await column()
+      expect(written.index).toContain('currency,price_scaled,')
+      // As a Node whose ICU data gives the Kuwaiti dinar two decimals would have written it.
+      await connection.query(`alter table places drop index places_search_idx,
+        modify column price_scaled bigint generated always as (price_minor * 100) virtual,
+        add index places_search_idx (status, price_scaled)`)
+      const older = JSON.parse(
+        ((await connection.query("select value from app_meta where `key` = 'price_scales'")) as any)[0][0]
+          .value,
+      ) as { currencies: string[] }[]
+      const withoutKwd = older.map((s) => ({ ...s, currencies: s.currencies.filter((c) => c !== 'KWD') }))
+      await connection.query("update app_meta set value = ? where `key` = 'price_scales'", [
+        JSON.stringify(withoutKwd),
+      ])
+
+      const refused = await runHbnb(['serve'], env)
+      expect(refused.code).toBe(1)
+      expect(lines(refused.stderr)).toEqual([
+        "hbnb: the search index's prices were written with other currency decimals than this Node's: run `hbnb migrate up` first",
+      ])
+      const migrated = await runHbnb(['migrate', 'up'], env)
+      expect(migrated.code).toBe(0)
+      expect(lines(migrated.stdout)).toEqual([
+        "rewrote places.price_scaled: this Node's currency decimals differ from those it was written with",
+      ])
+      expect(await column()).toEqual(written)
+      expect(lines((await runHbnb(['migrate', 'up'], env)).stdout)).toEqual(['Already up to date'])
+    } finally {
+      await connection.end()
+      await drop()
+    }
   })
 })

@@ -392,10 +392,11 @@ function randomQuery(rng: ReturnType<typeof mulberry32>, world: World): Query {
   }
   if (rng.chance(0.4)) query.guests = rng.int(1, 6)
   if (rng.chance(0.3)) {
-    query.price_min = rng.pick([0, 1, 50, 75, 100, 120.5])
+    // Bounds with more decimals than a currency's too (MariaDB compares one scaled bound for all).
+    query.price_min = rng.pick([0, 1, 50, 75, 75.5001, 99.9999, 100, 120.5])
     if (rng.chance(0.6)) query.price_max = query.price_min + rng.pick([0, 20, 50, 100, 1000])
   } else if (rng.chance(0.15)) {
-    query.price_max = rng.pick([1, 75, 100, 150])
+    query.price_max = rng.pick([1, 74.9999, 75, 100, 100.0001, 150])
   }
   if (rng.chance(0.25)) query.amenities = rng.subset([...world.amenities.keys()], 0.3).slice(0, 3)
   if (rng.chance(0.2)) query.instant_book = true

@@ -7,7 +7,7 @@ import { CELL_EXPRESSIONS, SEARCH_COLUMNS } from './0021_search_cells.js'
  * their zone from the table row until now (a look-up by primary key that cost MariaDB about 35 µs
  * a place: half of a dense map view's time).
  */
-const COLUMNS = [...SEARCH_COLUMNS.slice(0, -1), 'timezone', 'id']
+export const COLUMNS = [...SEARCH_COLUMNS.slice(0, -1), 'timezone', 'id']
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await searchIndex(db, COLUMNS)

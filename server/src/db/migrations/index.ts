@@ -19,6 +19,7 @@ import * as placeNightRecords from './0020_place_night_records.js'
 import * as searchCells from './0021_search_cells.js'
 import * as appMetaText from './0022_app_meta_text.js'
 import * as searchIndexZone from './0023_search_index_zone.js'
+import * as searchPriceScaled from './0024_search_price_scaled.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
 const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0021_search_cells': searchCells,
   '0022_app_meta_text': appMetaText,
   '0023_search_index_zone': searchIndexZone,
+  '0024_search_price_scaled': searchPriceScaled,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,20 +1,9 @@
 // Prices are stored as integer minor units (cents) with an ISO 4217 currency code; the HBnB
 // `price` field shows them as a number in major units.
+import { currencyDigits } from '../../currencies.js'
 import { badRequest } from '../../errors.js'
 
 const supported = new Set(Intl.supportedValuesOf('currency'))
-const digitsCache = new Map<string, number>()
-
-export function currencyDigits(currency: string): number {
-  let digits = digitsCache.get(currency)
-  if (digits === undefined) {
-    digits =
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2
-    digitsCache.set(currency, digits)
-  }
-  return digits
-}
 
 export function currencyCode(value: string): string {
   const code = value.trim().toUpperCase()

@@ -33,6 +33,8 @@ export interface Area {
 export interface PriceBounds {
   /** The currencies these bounds apply to; `others` is every currency not listed by another bound. */
   currencies: string[] | 'others'
+  /** Their minor units times this are 1/10^4 of a major unit. */
+  scale: number
   minMinor?: number
   maxMinor?: number
 }
@@ -290,23 +292,50 @@ function currencyList(codes: readonly string[]): RawBuilder<unknown> {
 }
 
 /**
- * Base price within bounds that depend on the currency's decimals. The bound is a CASE on the
- * currency rather than an OR of ranges: MariaDB's range optimizer would otherwise combine every
- * currency with the area into thousands of index ranges, and spend longer on them than on the scan.
+ * Base price within bounds that depend on the currency's decimals. With `scaled` (the base price in
+ * 1/10^4 of a major unit, MariaDB's `places.price_scaled`), one number each side when one does for
+ * every currency (`scaledBound`). Else a CASE on the currency rather than an OR of ranges: MariaDB's
+ * range optimizer would otherwise combine every currency with the area into thousands of index
+ * ranges, and spend longer on them than on the scan.
  */
-function priceCondition(bounds: PriceBounds[]): RawBuilder<boolean> {
-  const boundOf = (side: 'minMinor' | 'maxMinor') => {
-    const listed = bounds.filter((b) => b.currencies !== 'others')
-    const others = bounds.find((b) => b.currencies === 'others')
-    const whens = listed.map(
-      (b) => sql`when places.currency in ${currencyList(b.currencies as string[])} then ${b[side]}`,
-    )
-    return sql<number>`case ${sql.join(whens, sql` `)} else ${others?.[side]} end`
-  }
+function priceCondition(bounds: PriceBounds[], scaled?: RawBuilder<number>): RawBuilder<boolean> {
   const conditions = []
-  if (bounds[0]?.minMinor !== undefined) conditions.push(sql`places.price_minor >= ${boundOf('minMinor')}`)
-  if (bounds[0]?.maxMinor !== undefined) conditions.push(sql`places.price_minor <= ${boundOf('maxMinor')}`)
+  const [min, max] = scaled
+    ? [scaledBound(bounds, 'minMinor'), scaledBound(bounds, 'maxMinor')]
+    : [null, null]
+  if (scaled && min !== null && max !== null) {
+    if (min !== undefined) conditions.push(sql`${scaled} >= ${min}`)
+    if (max !== undefined) conditions.push(sql`${scaled} <= ${max}`)
+  } else {
+    const boundOf = (side: 'minMinor' | 'maxMinor') => {
+      const listed = bounds.filter((b) => b.currencies !== 'others')
+      const others = bounds.find((b) => b.currencies === 'others')
+      const whens = listed.map(
+        (b) => sql`when places.currency in ${currencyList(b.currencies as string[])} then ${b[side]}`,
+      )
+      return sql<number>`case ${sql.join(whens, sql` `)} else ${others?.[side]} end`
+    }
+    if (bounds[0]?.minMinor !== undefined) conditions.push(sql`places.price_minor >= ${boundOf('minMinor')}`)
+    if (bounds[0]?.maxMinor !== undefined) conditions.push(sql`places.price_minor <= ${boundOf('maxMinor')}`)
+  }
   return conditions.length ? sql`(${sql.join(conditions, sql` and `)})` : sql`1 = 1`
+}
+
+/**
+ * One bound on the price in 1/10^4 of a major unit that keeps the places every currency's bound in
+ * its minor units keeps: the scaled prices of a currency of scale s are multiples of s, so `minor >=
+ * m` is `scaled >= b` for any b in [m*s - s + 1, m*s], and `minor <= m` for any b in [m*s, m*s + s -
+ * 1]. Undefined without bounds on that side; null when no number is in every currency's range.
+ */
+function scaledBound(bounds: PriceBounds[], side: 'minMinor' | 'maxMinor'): number | null | undefined {
+  let [low, high] = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY]
+  for (const { scale, [side]: minor } of bounds) {
+    if (minor === undefined) return undefined
+    const at = minor * scale
+    low = Math.max(low, side === 'minMinor' ? at - scale + 1 : at)
+    high = Math.min(high, side === 'minMinor' ? at : at + scale - 1)
+  }
+  return low <= high ? low : null
 }
 
 /**
@@ -374,13 +403,13 @@ function stayAllowed(stay: ExactStay) {
  */
 export type SummaryScope = { limit: number; priceScales: CandidateOrder['priceScales'] } | CandidateOrder
 
-/** The search's order but for its last key, the id (ascending). */
-function sortKeys(sort: CandidateOrder['sort'], priceScales: CandidateOrder['priceScales']) {
+/** The search's order but for its last key, the id (ascending); `price` is the scaled base price. */
+function sortKeys(sort: CandidateOrder['sort'], price: RawBuilder<number>) {
   const key = (value: RawBuilder<unknown>, direction: 'asc' | 'desc') => ({ value, direction })
   switch (sort) {
     case 'price':
     case '-price':
-      return [key(scaledPrice(priceScales), sort === 'price' ? 'asc' : 'desc')]
+      return [key(price, sort === 'price' ? 'asc' : 'desc')]
     case 'rating':
       return [key(sql`places.rating_avg`, 'desc'), key(sql`places.rating_count`, 'desc')]
     case 'newest':
@@ -437,8 +466,11 @@ function amenitiesOfMask(bits: BitCache, mask: number): string[] | undefined {
 /** Search reads: the matching places in one pass, then details of one page and the facets' counts. */
 export class SearchRepository {
   private bits: BitCache = { byId: new Map(), byBit: new Map(), byMask: new Map() }
+  private readonly scaledColumn: RawBuilder<number> | undefined
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    this.scaledColumn = db.dialect === 'mysql' ? sql<number>`places.price_scaled` : undefined
+  }
 
   private async reloadBits(): Promise<BitCache> {
     const byId = await amenityBits(this.db.read)
@@ -449,6 +481,14 @@ export class SearchRepository {
   /** The bits, read again first when one of `ids` has none here (it may have got one since). */
   private async bitsFor(ids: readonly string[]): Promise<BitCache> {
     return ids.some((id) => !this.bits.byId.has(id)) ? this.reloadBits() : this.bits
+  }
+
+  /**
+   * The base price in 1/10^4 of a major unit: MariaDB's column `places.price_scaled` (migration 0024),
+   * else worked out from the currency.
+   */
+  private scaledPrice(priceScales: CandidateOrder['priceScales']): RawBuilder<number> {
+    return this.scaledColumn ?? scaledPrice(priceScales)
   }
 
   /**
@@ -483,7 +523,7 @@ export class SearchRepository {
     }
     if (filter.minGuests !== undefined) conditions.push(sql`places.max_guests >= ${filter.minGuests}`)
     if (filter.instantBook) conditions.push(sql`places.instant_book = 1`)
-    if (filter.prices) conditions.push(priceCondition(filter.prices))
+    if (filter.prices) conditions.push(priceCondition(filter.prices, this.scaledColumn))
     const stay = filter.stay
     if (stay) {
       // The stay's terms as far as they hold in every time zone.
@@ -544,7 +584,7 @@ export class SearchRepository {
     switch (order.sort) {
       case 'price':
       case '-price': {
-        const price = scaledPrice(order.priceScales)
+        const price = this.scaledPrice(order.priceScales)
         if (after) {
           const k = order.sort === 'price' ? after.key[0]! : -after.key[0]!
           const beyond = order.sort === 'price' ? sql`${price} > ${k}` : sql`${price} < ${k}`
@@ -687,10 +727,11 @@ export class SearchRepository {
   private summaryQuery(filter: SearchFilter, exact: ExactSearch, scope: SummaryScope, bits: BitCache) {
     const matching = this.matching(filter, bits, exact)
     const ordered = 'sort' in scope
-    const keys = ordered ? sortKeys(scope.sort, scope.priceScales) : []
+    const price = this.scaledPrice(scope.priceScales)
+    const keys = ordered ? sortKeys(scope.sort, price) : []
     const matches = (ordered ? this.ordered(matching, scope) : matching.limit(scope.limit)).select([
       sql.ref('places.id').as('id'),
-      scaledPrice(scope.priceScales).as('price'),
+      price.as('price'),
       sql.ref('places.amenity_mask').as('amenity_mask'),
       uncertainty(exact, true).as('uncertain'),
       (exact.stay ? sql<number>`places.stay_allowed is null` : sql<number>`0`).as('unzoned'),

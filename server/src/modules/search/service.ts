@@ -6,6 +6,7 @@
 // The first HBNB_SEARCH_EXACT_TOTAL_MAX + 1 matches give the total and the facets (capped beyond:
 // `total_is_lower_bound`), the matches after the cursor give the page, which alone is priced.
 import { createHash } from 'node:crypto'
+import { currencyDigits, PRICE_SCALE_DIGITS, priceScales } from '../../currencies.js'
 import { dayNumber, daysBetween, isCalendarDate, localDate, nightsOf } from '../../dates.js'
 import { badRequest } from '../../errors.js'
 import type { CachedResponse, ResponseCache, Serialize } from '../../infra/cache/index.js'
@@ -15,7 +16,7 @@ import { type FeeRates, priceStay } from '../bookings/pricing.js'
 import { type Stay, stayProblems } from '../bookings/rules.js'
 import { Tags } from '../cache-scopes.js'
 import type { CoversByVersion } from '../photos/service.js'
-import { currencyDigits, toMajorUnits } from '../places/money.js'
+import { toMajorUnits } from '../places/money.js'
 import { toPlaceSummary } from '../places/service.js'
 import type {
   Area,
@@ -56,8 +57,6 @@ export const MAX_AMENITY_FILTERS = 50
 export const HISTOGRAM_BUCKETS = 10
 /** Amenities per bit column: 30 keeps every mask a positive 32-bit integer. */
 const AMENITY_BITS = 30
-/** Prices are compared as integers in 1/10^4 of a major unit: exact for every ISO 4217 currency. */
-const PRICE_SCALE_DIGITS = 4
 /** Slack, in degrees, so the bounding box of a radius never loses a point to rounding. */
 const BOX_SLACK = 1e-7
 const RAD = Math.PI / 180
@@ -156,21 +155,6 @@ function parseAmenityIds(raw: string | undefined): string[] {
   return ids
 }
 
-/** Currencies by number of decimals; two decimals is the common case and stands for every other code. */
-let currencyGroups: Map<number, string[]> | undefined
-
-function currenciesByDigits(): Map<number, string[]> {
-  if (!currencyGroups) {
-    currencyGroups = new Map()
-    for (const code of Intl.supportedValuesOf('currency')) {
-      const digits = currencyDigits(code)
-      if (digits === 2) continue
-      currencyGroups.set(digits, [...(currencyGroups.get(digits) ?? []), code])
-    }
-  }
-  return currencyGroups
-}
-
 /** A price in major units as minor units, rounding towards the inside of the range. */
 function minorBound(major: number, digits: number, direction: 'up' | 'down'): number {
   const scaled = major * 10 ** digits
@@ -183,10 +167,11 @@ function priceBounds(min: number | undefined, max: number | undefined): PriceBou
   if (min === undefined && max === undefined) return undefined
   const bounds = (currencies: string[] | 'others', digits: number): PriceBounds => ({
     currencies,
+    scale: 10 ** (PRICE_SCALE_DIGITS - digits),
     ...(min !== undefined ? { minMinor: minorBound(min, digits, 'up') } : {}),
     ...(max !== undefined ? { maxMinor: minorBound(max, digits, 'down') } : {}),
   })
-  return [...[...currenciesByDigits()].map(([digits, codes]) => bounds(codes, digits)), bounds('others', 2)]
+  return [...priceScales().map((s) => bounds(s.currencies, s.digits)), bounds('others', 2)]
 }
 
 /** The base price as an integer in 1/10^4 major units, comparable across currencies' decimals. */
@@ -324,17 +309,6 @@ class CandidateList {
     }
     for (const match of matches) this.pool.push(match)
   }
-}
-
-let scales: { currencies: string[]; scale: number }[] | undefined
-
-/** The scale of `price_minor` by currency (to 1/10^4 of a major unit), for those not at 100. */
-function priceScales(): { currencies: string[]; scale: number }[] {
-  scales ??= [...currenciesByDigits()].map(([digits, currencies]) => ({
-    currencies,
-    scale: 10 ** (PRICE_SCALE_DIGITS - digits),
-  }))
-  return scales
 }
 
 /**
