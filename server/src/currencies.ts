@@ -17,6 +17,9 @@ export function currencyDigits(currency: string): number {
   return digits
 }
 
+/** The scale of every currency `priceScales` does not list: those with two decimals. */
+export const OTHER_CURRENCIES_SCALE = 10 ** (PRICE_SCALE_DIGITS - 2)
+
 /** The currencies with `digits` decimals, whose minor units times `scale` are 1/10^4 of a major unit. */
 export interface PriceScale {
   digits: number

@@ -1,5 +1,6 @@
 import { type Kysely, SqliteAdapter, sql } from 'kysely'
-import { type PriceScale, priceScales } from '../../currencies.js'
+import { priceScales } from '../../currencies.js'
+import { scaledPriceSql } from '../scaled-price.js'
 import { COLUMNS } from './0023_search_index_zone.js'
 
 /**
@@ -60,23 +61,13 @@ export async function syncPriceScaled<T>(db: Kysely<T>): Promise<boolean> {
 async function writeColumn<T>(db: Kysely<T>, change: 'add' | 'modify'): Promise<void> {
   const scales = priceScales()
   await sql`alter table places drop index places_search_idx,
-    ${sql.raw(change)} column price_scaled bigint generated always as (${sql.raw(scaledExpression(scales))}) virtual,
+    ${sql.raw(change)} column price_scaled bigint generated always as (${sql.raw(scaledPriceSql(scales))}) virtual,
     add index places_search_idx (${sql.raw(INDEX_COLUMNS.join(', '))})`.execute(db)
   await (db as unknown as Meta).deleteFrom('app_meta').where('key', '=', PRICE_SCALES_KEY).execute()
   await (db as unknown as Meta)
     .insertInto('app_meta')
     .values({ key: PRICE_SCALES_KEY, value: JSON.stringify(scales) })
     .execute()
-}
-
-/** `price_minor` times the scale of the row's currency (100 for every currency not listed). */
-export function scaledExpression(scales: PriceScale[]): string {
-  const whens = scales.map(({ currencies, scale }) => {
-    if (!currencies.every((code) => /^[A-Z]{3}$/.test(code)))
-      throw new Error(`not currency codes: ${currencies.join(', ')}`)
-    return `when currency in (${currencies.map((code) => `'${code}'`).join(', ')}) then ${scale}`
-  })
-  return whens.length ? `price_minor * case ${whens.join(' ')} else 100 end` : 'price_minor * 100'
 }
 
 const isSqlite = <T>(db: Kysely<T>) => db.getExecutor().adapter instanceof SqliteAdapter

@@ -9,6 +9,7 @@ import {
 import { dayNumber, daysBetween } from '../../dates.js'
 import type { Database } from '../../db/database.js'
 import { hexShowsTaken, stayFreeInRecord, stayInRecord } from '../../db/night-records.js'
+import { currencyListSql, scaledPriceSql } from '../../db/scaled-price.js'
 import type { DB, PlaceRow } from '../../db/schema.js'
 import { cellsOf, searchCell } from '../../db/search-cells.js'
 import { directReadOf } from '../../db/sqlite.js'
@@ -274,22 +275,28 @@ function areaCells(areas: Area[]) {
   return best
 }
 
-const currencyLists = new WeakMap<readonly string[], RawBuilder<unknown>>()
-
 /**
- * A list of currency codes written into the statement: the same few lists in every search (the
- * codes by number of decimals), so sent as text rather than as a hundred parameters to escape.
+ * SQL text made once for each of a few arrays, the same in every search (the currencies by number
+ * of decimals): written into the statement rather than sent as a hundred parameters to escape.
  */
-function currencyList(codes: readonly string[]): RawBuilder<unknown> {
-  let list = currencyLists.get(codes)
-  if (!list) {
-    if (!codes.every((code) => /^[A-Z]{3}$/.test(code)))
-      throw new Error(`not currency codes: ${codes.join(', ')}`)
-    list = sql.raw(`(${codes.map((code) => `'${code}'`).join(', ')})`)
-    currencyLists.set(codes, list)
+function rawOnce<K extends object, T>(write: (key: K) => string): (key: K) => RawBuilder<T> {
+  const made = new WeakMap<K, RawBuilder<T>>()
+  return (key) => {
+    let raw = made.get(key)
+    if (!raw) {
+      raw = sql.raw<T>(write(key))
+      made.set(key, raw)
+    }
+    return raw
   }
-  return list
 }
+
+const currencyList = rawOnce<readonly string[], unknown>(currencyListSql)
+
+/** The base price in 1/10^4 of a major unit, whatever the currency's decimals. */
+const scaledPrice = rawOnce<CandidateOrder['priceScales'], number>(
+  (scales) => `(${scaledPriceSql(scales, 'places')})`,
+)
 
 /**
  * Base price within bounds that depend on the currency's decimals. With `scaled` (the base price in
@@ -300,12 +307,10 @@ function currencyList(codes: readonly string[]): RawBuilder<unknown> {
  */
 function priceCondition(bounds: PriceBounds[], scaled?: RawBuilder<number>): RawBuilder<boolean> {
   const conditions = []
-  const [min, max] = scaled
-    ? [scaledBound(bounds, 'minMinor'), scaledBound(bounds, 'maxMinor')]
-    : [null, null]
-  if (scaled && min !== null && max !== null) {
-    if (min !== undefined) conditions.push(sql`${scaled} >= ${min}`)
-    if (max !== undefined) conditions.push(sql`${scaled} <= ${max}`)
+  const single = scaled && scaledBounds(bounds)
+  if (scaled && single) {
+    if (single.min !== undefined) conditions.push(sql`${scaled} >= ${single.min}`)
+    if (single.max !== undefined) conditions.push(sql`${scaled} <= ${single.max}`)
   } else {
     const boundOf = (side: 'minMinor' | 'maxMinor') => {
       const listed = bounds.filter((b) => b.currencies !== 'others')
@@ -319,6 +324,12 @@ function priceCondition(bounds: PriceBounds[], scaled?: RawBuilder<number>): Raw
     if (bounds[0]?.maxMinor !== undefined) conditions.push(sql`places.price_minor <= ${boundOf('maxMinor')}`)
   }
   return conditions.length ? sql`(${sql.join(conditions, sql` and `)})` : sql`1 = 1`
+}
+
+/** `scaledBound` on each side; undefined when one of them has no single bound. */
+function scaledBounds(bounds: PriceBounds[]): { min?: number; max?: number } | undefined {
+  const [min, max] = [scaledBound(bounds, 'minMinor'), scaledBound(bounds, 'maxMinor')]
+  return min === null || max === null ? undefined : { min, max }
 }
 
 /**
@@ -415,14 +426,6 @@ function sortKeys(sort: CandidateOrder['sort'], price: RawBuilder<number>) {
     case 'newest':
       return [key(sql`places.created_at`, 'desc')]
   }
-}
-
-/** The base price in 1/10^4 of a major unit, whatever the currency's decimals. */
-function scaledPrice(priceScales: CandidateOrder['priceScales']) {
-  const whens = priceScales.map(
-    (s) => sql`when places.currency in ${currencyList(s.currencies)} then ${sql.lit(s.scale)}`,
-  )
-  return sql<number>`(places.price_minor * case ${sql.join(whens, sql` `)} else 100 end)`
 }
 
 /**

@@ -6,7 +6,13 @@
 // The first HBNB_SEARCH_EXACT_TOTAL_MAX + 1 matches give the total and the facets (capped beyond:
 // `total_is_lower_bound`), the matches after the cursor give the page, which alone is priced.
 import { createHash } from 'node:crypto'
-import { currencyDigits, PRICE_SCALE_DIGITS, priceScales } from '../../currencies.js'
+import {
+  currencyDigits,
+  OTHER_CURRENCIES_SCALE,
+  PRICE_SCALE_DIGITS,
+  type PriceScale,
+  priceScales,
+} from '../../currencies.js'
 import { dayNumber, daysBetween, isCalendarDate, localDate, nightsOf } from '../../dates.js'
 import { badRequest } from '../../errors.js'
 import type { CachedResponse, ResponseCache, Serialize } from '../../infra/cache/index.js'
@@ -163,15 +169,19 @@ function minorBound(major: number, digits: number, direction: 'up' | 'down'): nu
   return direction === 'up' ? Math.ceil(scaled) : Math.floor(scaled)
 }
 
+/** Every currency `priceScales` does not list. */
+type OtherCurrencies = Omit<PriceScale, 'currencies'> & { currencies: 'others' }
+const OTHERS: OtherCurrencies = { currencies: 'others', digits: 2, scale: OTHER_CURRENCIES_SCALE }
+
 function priceBounds(min: number | undefined, max: number | undefined): PriceBounds[] | undefined {
   if (min === undefined && max === undefined) return undefined
-  const bounds = (currencies: string[] | 'others', digits: number): PriceBounds => ({
+  const bounds = ({ currencies, digits, scale }: PriceScale | OtherCurrencies): PriceBounds => ({
     currencies,
-    scale: 10 ** (PRICE_SCALE_DIGITS - digits),
+    scale,
     ...(min !== undefined ? { minMinor: minorBound(min, digits, 'up') } : {}),
     ...(max !== undefined ? { maxMinor: minorBound(max, digits, 'down') } : {}),
   })
-  return [...priceScales().map((s) => bounds(s.currencies, s.digits)), bounds('others', 2)]
+  return [...priceScales().map(bounds), bounds(OTHERS)]
 }
 
 /** The base price as an integer in 1/10^4 major units, comparable across currencies' decimals. */
