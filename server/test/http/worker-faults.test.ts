@@ -20,6 +20,13 @@ const EMAIL_WAIT_MS = 60_000
 const day = (offset: number) => addDays(localDate(Date.now(), 'UTC'), offset)
 const amqp = new URL(AMQP_URL)
 
+/** Waits for a line of a worker's log: its stdout pipe can lag behind what its /metrics says. */
+const waitForLog = (worker: WorkerProcess, line: string) =>
+  waitFor(
+    async () => (worker.output.join('').includes(line) ? true : undefined),
+    `"${line}" in the worker's log`,
+  )
+
 describe('background tasks under faults (RabbitMQ, SMTP and hbnb worker processes)', () => {
   const prefix = `hbnb-test-faults-${randomBytes(4).toString('hex')}.`
   const dataDir = mkdtempSync(join(tmpdir(), 'hbnb-faults-'))
@@ -246,7 +253,7 @@ describe('background tasks under faults (RabbitMQ, SMTP and hbnb worker processe
     await publisher.close()
     await waitFor(async () => ((await concurrency()) === 4 ? true : undefined), 'the pool grown to 4')
     await waitFor(async () => (smtp.held === 4 ? true : undefined), 'four emails sent at once')
-    expect(worker.output.join('')).toContain('autoscale: notifications grows from 1 to 4')
+    await waitForLog(worker, 'autoscale: notifications grows from 1 to 4')
 
     smtp.setMode('accept')
     await waitFor(
@@ -255,6 +262,6 @@ describe('background tasks under faults (RabbitMQ, SMTP and hbnb worker processe
       EMAIL_WAIT_MS,
     )
     await waitFor(async () => ((await concurrency()) === 1 ? true : undefined), 'the pool shrunk to 1')
-    expect(worker.output.join('')).toContain('autoscale: notifications shrinks from 4 to 1')
+    await waitForLog(worker, 'autoscale: notifications shrinks from 4 to 1')
   }, 120_000)
 })
