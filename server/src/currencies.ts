@@ -17,14 +17,18 @@ export function currencyDigits(currency: string): number {
   return digits
 }
 
-/** The scale of every currency `priceScales` does not list: those with two decimals. */
-export const OTHER_CURRENCIES_SCALE = 10 ** (PRICE_SCALE_DIGITS - 2)
-
 /** The currencies with `digits` decimals, whose minor units times `scale` are 1/10^4 of a major unit. */
 export interface PriceScale {
   digits: number
   currencies: string[]
   scale: number
+}
+
+/** Every currency `priceScales` does not list: those with two decimals, the common case. */
+export const OTHER_CURRENCIES: Omit<PriceScale, 'currencies'> & { currencies: 'others' } = {
+  currencies: 'others',
+  digits: 2,
+  scale: 10 ** (PRICE_SCALE_DIGITS - 2),
 }
 
 let scales: PriceScale[] | undefined
@@ -38,7 +42,7 @@ export function priceScales(): PriceScale[] {
     const byDigits = new Map<number, string[]>()
     for (const code of Intl.supportedValuesOf('currency')) {
       const digits = currencyDigits(code)
-      if (digits !== 2) byDigits.set(digits, [...(byDigits.get(digits) ?? []), code])
+      if (digits !== OTHER_CURRENCIES.digits) byDigits.set(digits, [...(byDigits.get(digits) ?? []), code])
     }
     scales = [...byDigits].map(([digits, currencies]) => ({
       digits,

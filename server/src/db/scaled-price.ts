@@ -1,6 +1,6 @@
 // The base price in 1/10^4 of a major unit, as SQL: one expression for the search index's column
 // (migration 0024, MariaDB) and for the statements that work it out from the currency (SQLite).
-import { OTHER_CURRENCIES_SCALE, type PriceScale } from '../currencies.js'
+import { OTHER_CURRENCIES, type PriceScale } from '../currencies.js'
 
 /** Currency codes as an SQL list, `('JPY', 'KRW')`, checked to be codes (they are written as text). */
 export function currencyListSql(codes: readonly string[]): string {
@@ -19,6 +19,6 @@ export function scaledPriceSql(
     ({ currencies, scale }) => `when ${column('currency')} in ${currencyListSql(currencies)} then ${scale}`,
   )
   return whens.length
-    ? `${column('price_minor')} * case ${whens.join(' ')} else ${OTHER_CURRENCIES_SCALE} end`
-    : `${column('price_minor')} * ${OTHER_CURRENCIES_SCALE}`
+    ? `${column('price_minor')} * case ${whens.join(' ')} else ${OTHER_CURRENCIES.scale} end`
+    : `${column('price_minor')} * ${OTHER_CURRENCIES.scale}`
 }

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import {
   currencyDigits,
-  OTHER_CURRENCIES_SCALE,
+  OTHER_CURRENCIES,
   PRICE_SCALE_DIGITS,
   type PriceScale,
   priceScales,
@@ -169,19 +169,15 @@ function minorBound(major: number, digits: number, direction: 'up' | 'down'): nu
   return direction === 'up' ? Math.ceil(scaled) : Math.floor(scaled)
 }
 
-/** Every currency `priceScales` does not list. */
-type OtherCurrencies = Omit<PriceScale, 'currencies'> & { currencies: 'others' }
-const OTHERS: OtherCurrencies = { currencies: 'others', digits: 2, scale: OTHER_CURRENCIES_SCALE }
-
 function priceBounds(min: number | undefined, max: number | undefined): PriceBounds[] | undefined {
   if (min === undefined && max === undefined) return undefined
-  const bounds = ({ currencies, digits, scale }: PriceScale | OtherCurrencies): PriceBounds => ({
+  const bounds = ({ currencies, digits, scale }: PriceScale | typeof OTHER_CURRENCIES): PriceBounds => ({
     currencies,
     scale,
     ...(min !== undefined ? { minMinor: minorBound(min, digits, 'up') } : {}),
     ...(max !== undefined ? { maxMinor: minorBound(max, digits, 'down') } : {}),
   })
-  return [...priceScales().map(bounds), bounds(OTHERS)]
+  return [...priceScales().map(bounds), bounds(OTHER_CURRENCIES)]
 }
 
 /** The base price as an integer in 1/10^4 major units, comparable across currencies' decimals. */
