@@ -73,6 +73,7 @@ import { ReviewRepository } from './modules/reviews/repository.js'
 import { ReviewService } from './modules/reviews/service.js'
 import { StayReviewService } from './modules/reviews/stay-service.js'
 import { SearchRepository } from './modules/search/repository.js'
+import { SearchCopy } from './modules/search/search-copy.js'
 import { SearchService } from './modules/search/service.js'
 import type { Services } from './modules/services.js'
 import { SystemService } from './modules/system/service.js'
@@ -198,6 +199,10 @@ export function createServices({
     now,
   })
   const privacy = { publicEmails: config.publicEmails }
+  const searchCopy =
+    config.searchCopyPath && database.dialect === 'mysql'
+      ? new SearchCopy({ path: config.searchCopyPath, maxLagMs: config.searchCopyMaxLagMs, logger })
+      : undefined
   const users = new UserService({
     users: repositories.users,
     cache,
@@ -264,6 +269,8 @@ export function createServices({
     system: new SystemService({ database, repositories, dependencies: [] }),
     search: new SearchService({
       search: new SearchRepository(database),
+      copy: searchCopy,
+      clientWroteRecently: database.replication?.clientWroteRecently,
       amenities: repositories.amenities,
       covers: (versions) => photos.coversByVersion(versions),
       options: {
@@ -352,7 +359,7 @@ export function createServices({
       smsDir: join(config.dataDir, 'sms'),
     })
   }
-  return { services, repositories, accessTokens, sessions }
+  return { services, repositories, accessTokens, sessions, searchCopy }
 }
 
 /**
@@ -478,7 +485,7 @@ export async function createApp(
   const hub = new LiveHub(pubsub, logger)
   const live = observer ? bothLiveEvents(hub, observer) : hub
   const { jobs, notifications, mail, sms } = createJobs(config, database, logger, storage, cache, live)
-  const { services, accessTokens, sessions, repositories } = createServices({
+  const { services, accessTokens, sessions, repositories, searchCopy } = createServices({
     config,
     database,
     logger,
@@ -554,6 +561,7 @@ export async function createApp(
       await http.close()
       await services.account.settle()
       await jobs.close()
+      await searchCopy?.close()
       await database.close()
       await cache.close()
       await storage.close()

@@ -56,6 +56,9 @@ export interface Config {
   pageSizeDefault: number
   pageSizeMax: number
   searchExactTotalMax: number
+  searchCopyPath: string | undefined
+  searchCopyMaxLagMs: number
+  searchCopyPollMs: number
   collectionMax: number
   authRateLimitPerMinute: number
   rateLimitPerAddress: number
@@ -173,6 +176,11 @@ function percent(raw: string): number {
     throw new Error('expected a percentage between 0 and 100')
   }
   return value
+}
+
+/** An absolute path, when set. */
+function optionalPath(path: string | undefined): string | undefined {
+  return path ? resolve(path) : undefined
 }
 
 function text(raw: string): string {
@@ -431,6 +439,26 @@ export const SETTINGS = {
       'Search counts its matches exactly up to this many; beyond, `total` is this number with `total_is_lower_bound: true` ("1,000+") and the facets cover the first this-many matches in the requested order, so a search never checks more than this many places before answering.',
     default: '1000',
     parse: integer(1, 1_000_000),
+  },
+  searchCopyPath: {
+    name: 'HBNB_SEARCH_COPY',
+    description:
+      'MariaDB only: a SQLite file on this machine where `hbnb serve` keeps a copy of the rows searches read (places, their amenities, nightly prices, covers and checkout holds), followed from MariaDB\'s `search_changes` log, and answers searches from it (docs/operations.md, "Search copy"). Unset: searches read MariaDB. About 1.1 KiB a listing.',
+    default: 'none',
+    parse: text,
+  },
+  searchCopyMaxLagMs: {
+    name: 'HBNB_SEARCH_COPY_MAX_LAG_MS',
+    description:
+      'A search copy that has not caught up with MariaDB for longer than this answers no searches (MariaDB does) until it has.',
+    default: '1000',
+    parse: integer(100, 600_000),
+  },
+  searchCopyPollMs: {
+    name: 'HBNB_SEARCH_COPY_POLL_MS',
+    description: "How often the search copy's feeder asks MariaDB for changes.",
+    default: '20',
+    parse: integer(1, 10_000),
   },
   collectionMax: {
     name: 'HBNB_COLLECTION_MAX',
@@ -971,6 +999,9 @@ export function loadConfig(env: Env = process.env, isTty = Boolean(process.stdou
     pageSizeDefault: read('pageSizeDefault', 100),
     pageSizeMax: read('pageSizeMax', 1000),
     searchExactTotalMax: read('searchExactTotalMax', 1000),
+    searchCopyPath: optionalPath(read('searchCopyPath', undefined)),
+    searchCopyMaxLagMs: read('searchCopyMaxLagMs', 1000),
+    searchCopyPollMs: read('searchCopyPollMs', 20),
     collectionMax: read('collectionMax', 10_000),
     authRateLimitPerMinute: read('authRateLimitPerMinute', 20),
     rateLimitPerAccount: read('rateLimitPerAccount', 10),

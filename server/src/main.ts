@@ -30,6 +30,7 @@ import { OFFSITE_SCHEME, OffsiteBackupError, withOffsiteBackup } from './jobs/of
 import { createLifecycle, trackRequests } from './lifecycle.js'
 import { createLogger, type Logger } from './logger.js'
 import { servePoolMetrics } from './metrics.js'
+import { SearchCopyFeeder } from './modules/search/copy-feeder.js'
 import { runPool, stopTakingConnections, workerStopSignals } from './pool.js'
 import { startTracing } from './tracing.js'
 
@@ -190,6 +191,7 @@ async function serve(config: Config, logger: Logger, options: { prepare: boolean
   if (options.prepare) await prepare(database, config, logger, config.seedDemoData)
   else await requireMigrated(database)
   const app = await createApp(config, logger, database)
+  const feeder = searchCopyFeeder(config, database, logger)
   // Embedded (`hbnb all`): the scheduled jobs run in this process. `hbnb serve` leaves them to `hbnb beat`.
   const scheduler = options.prepare
     ? createBeat({ config, database, services: app.services, storage: app.storage, logger })
@@ -201,6 +203,7 @@ async function serve(config: Config, logger: Logger, options: { prepare: boolean
       stopTakingConnections(app.http.server, () => requests.closeConnections()),
     )
   if (scheduler) lifecycle.onStop('the scheduled jobs', () => scheduler.stop())
+  if (feeder) lifecycle.onStop('the search copy', () => feeder.stop())
   lifecycle.onStop('the HTTP server, background tasks, database and cache', () => {
     requests.closeConnections()
     return app.close()
@@ -216,6 +219,18 @@ async function serve(config: Config, logger: Logger, options: { prepare: boolean
       (config.env === 'production' ? '' : ` — admin ${config.adminEmail}`),
   )
   void scheduler?.start()
+  feeder?.start()
+}
+
+/** The search copy's feeder when HBNB_SEARCH_COPY is set (one of this machine's API processes feeds it). */
+function searchCopyFeeder(config: Config, database: Database, logger: Logger): SearchCopyFeeder | undefined {
+  const path = config.searchCopyPath
+  if (!path) return undefined
+  if (database.dialect !== 'mysql') {
+    logger.warn('HBNB_SEARCH_COPY is for MariaDB (SQLite searches its own file): no search copy')
+    return undefined
+  }
+  return new SearchCopyFeeder({ source: database, path, pollMs: config.searchCopyPollMs, logger })
 }
 
 /** `hbnb worker`: consumes every task name from RabbitMQ and relays the outbox to it. */

@@ -13,6 +13,7 @@ import {
   bulkLoadSettings,
   bulkWriter,
   dropSecondaryIndexes,
+  loadedInBulk,
   RowBuffer,
   restoreIndexes,
   STAY_COLUMNS,
@@ -870,6 +871,7 @@ export async function bulkSeed(database: Database, options: BulkSeedOptions): Pr
     }
     const value = JSON.stringify({ places: summary.places, nights: summary.nights, anchor })
     await database.write.insertInto('app_meta').values({ key: marker, value }).execute()
+    await loadedInBulk(database)
     options.onPhase?.('analyze')
     await analyzeTables(database)
     timer.lap('analyze')

@@ -22,7 +22,8 @@ import { migrationProvider } from './migrations/index.js'
 import type { DB } from './schema.js'
 
 const FORMAT = 'hbnb-backup'
-const MIGRATION_TABLES = new Set(['kysely_migration', 'kysely_migration_lock'])
+/** Not in backups: the migrations' own, and the search copies' change log (a restore starts a new one). */
+const UNSAVED_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'search_changes'])
 /** Backup files: `hbnb-<UTC timestamp>.sqlite` or `.jsonl`; sorting by name sorts by age. */
 export const BACKUP_NAME = /^hbnb-\d{8}T\d{6}(\d{3})?Z\.(sqlite|jsonl)$/
 const MAX_PARAMETERS = 30_000
@@ -110,7 +111,7 @@ async function dumpMysql(database: Database, path: string, at: Date): Promise<vo
           db,
         )
         for (const table of tables) {
-          if (MIGRATION_TABLES.has(table)) continue
+          if (UNSAVED_TABLES.has(table)) continue
           const skipped = generated.rows.filter((c) => c.table_name === table).map((c) => c.column_name)
           await write({ table })
           for await (const row of db
@@ -213,7 +214,9 @@ async function restoreDump(database: Database, file: string): Promise<string> {
     const foreignKeys = (on: boolean) =>
       database.dialect === 'sqlite'
         ? sql.raw(`pragma foreign_keys = ${on ? 'on' : 'off'}`).execute(db)
-        : sql.raw(`set foreign_key_checks = ${on ? 1 : 0}`).execute(db)
+        : sql
+            .raw(`set foreign_key_checks = ${on ? 1 : 0}, @hbnb_search_changes_off = ${on ? 'null' : 1}`)
+            .execute(db)
     await foreignKeys(false)
     try {
       let table: string | undefined

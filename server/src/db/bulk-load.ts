@@ -82,6 +82,12 @@ export async function dropSecondaryIndexes(
   }
 }
 
+/** MariaDB: tells the search copies (which a bulk load wrote no change rows for) to load everything again. */
+export async function loadedInBulk(database: Database): Promise<void> {
+  if (database.dialect === 'mysql')
+    await database.write.insertInto('search_changes').values({ kind: 'all' }).execute()
+}
+
 /** Builds the indexes a bulk load dropped (nothing when no load left any). */
 export async function restoreIndexes(database: Database): Promise<void> {
   const db = database.write
@@ -423,7 +429,10 @@ export function bulkWriter(database: Database, days: BulkDays): BulkWriter {
   return {
     write: (tables) =>
       database.write.transaction().execute(async (trx) => {
-        await trx.executeQuery(CompiledQuery.raw('set foreign_key_checks = 0, unique_checks = 0'))
+        // No change rows for the search copy: the load ends with one that reloads it (loadedInBulk).
+        await trx.executeQuery(
+          CompiledQuery.raw('set foreign_key_checks = 0, unique_checks = 0, @hbnb_search_changes_off = 1'),
+        )
         try {
           for (const rows of tables) {
             if (rows.count === 0) continue
@@ -455,7 +464,11 @@ export function bulkWriter(database: Database, days: BulkDays): BulkWriter {
             }
           }
         } finally {
-          await trx.executeQuery(CompiledQuery.raw('set foreign_key_checks = 1, unique_checks = 1'))
+          await trx.executeQuery(
+            CompiledQuery.raw(
+              'set foreign_key_checks = 1, unique_checks = 1, @hbnb_search_changes_off = null',
+            ),
+          )
         }
       }),
   }

@@ -25,6 +25,11 @@ export interface Replication {
   readonly replicas: readonly ReplicaState[]
   /** Keeps clients' last write positions in `store` (shared by API processes) instead of memory. */
   useRecentWrites(store: RecentWrites): void
+  /**
+   * Whether the current request's client has written in the last while (its reads then wait for
+   * its writes); true when that cannot be looked up.
+   */
+  clientWroteRecently(): Promise<boolean>
 }
 
 export interface ReplicaState {

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js'
 import { queryLogFor } from '../tracing.js'
 import { createMysqlPool } from './mysql-pool.js'
 import type { Database, ReplicaOptions } from './port.js'
+import { currentReadContext } from './read-context.js'
 import { Replica, replicaPoolLabel } from './replica.js'
 import { PrimaryDriver, ReplicaReadDriver } from './routing.js'
 import type { DB } from './schema.js'
@@ -54,6 +55,17 @@ export function createReplicatedDatabase(
       replicas,
       useRecentWrites: (store) => {
         positions.store = store
+      },
+      clientWroteRecently: async () => {
+        const client = currentReadContext()?.client
+        if (!client) return false
+        if (client.wrote) return true
+        try {
+          return (await positions.lastWrite(client)) !== undefined
+        } catch (error) {
+          positions.lookupFailed(error)
+          return true
+        }
       },
     },
     ping: async () => {

@@ -414,6 +414,18 @@ export interface UserNotificationsTable {
   created_at: string
 }
 
+/**
+ * MariaDB only (migration 0025): what changed in the rows a search reads, written by triggers, for
+ * the search copy. `kind`: 'place' (`id` is the place's), 'amenities', 'owner' (`id`: a deleted
+ * user's) or 'all'.
+ */
+export interface SearchChangesTable {
+  seq: Generated<number>
+  kind: 'place' | 'amenities' | 'owner' | 'all'
+  id: string | null
+  changed_at: Generated<string>
+}
+
 export interface DB {
   app_meta: AppMetaTable
   users: UsersTable
@@ -425,6 +437,7 @@ export interface DB {
   refresh_tokens: RefreshTokensTable
   place_nights: PlaceNightsTable
   night_prices: NightPricesTable
+  search_changes: SearchChangesTable
   bookings: BookingsTable
   guest_reviews: GuestReviewsTable
   wishlists: WishlistsTable

@@ -1,8 +1,11 @@
 // GET /api/v1/search: a property test against a brute-force search written here from the spec, and
 // focused tests for each filter, the facets, paging and bad parameters. The property test's data and
 // queries come from a seeded PRNG: set HBNB_SEARCH_SEED to replay a failure (the seed is printed).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { sql } from 'kysely'
-import { expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createRepositories } from '../../src/app.js'
 import { addDays, localDate } from '../../src/dates.js'
 import {
@@ -14,7 +17,8 @@ import {
 import type { PlaceRow } from '../../src/db/schema.js'
 import { uuidv7 } from '../../src/ids.js'
 import { expectRecordsAgree } from '../helpers/night-records.js'
-import { describeEachDriver, type TestApp } from '../helpers/test-app.js'
+import { type FedCopy, feedCopy } from '../helpers/search-copy.js'
+import { describeEachDriver, describeOnDriver, startTestApp, type TestApp } from '../helpers/test-app.js'
 
 // ---------------------------------------------------------------------------------------------
 // Independent reference implementation
@@ -537,86 +541,133 @@ async function nightsOf(t: TestApp, placeId: string): Promise<string[]> {
   return rows.map((row) => row.night)
 }
 
+/** hbnb_search_copy_total by its label `outcome`. */
+async function copyOutcomes(t: TestApp): Promise<Record<string, number>> {
+  const text = (await t.get('/metrics')).text
+  const counts: Record<string, number> = {}
+  for (const [, outcome, count] of text.matchAll(/^hbnb_search_copy_total\{outcome="(\w+)"\} (\d+)/gm))
+    counts[outcome!] = Number(count)
+  return counts
+}
+
+/**
+ * The property test: random searches, with random changes between them, against the brute force.
+ * With a search copy, each search waits for the copy to have the changes before it (as a search
+ * waits for a replica to have its client's writes).
+ */
+async function propertyTest(t: () => TestApp, copy?: FedCopy) {
+  const rng = mulberry32(SEED)
+  const world = await buildWorld(t(), rng)
+  expect((await expectRecordsAgree(t(), 'after the places were made')).known).toBe(world.places.length)
+  await mixRecords(t(), world, SEED + 1)
+  const guest = (await t().user()).token
+  const answersBefore = await searchAnswers(t())
+  const applied = new Map<string, number>()
+  let nonEmpty = 0
+  let paged = 0
+  let capped = 0
+  let exact = 0
+  for (let n = 0; n < QUERIES; n++) {
+    for (let changes = rng.int(0, 2); changes > 0; changes--) await change(t(), rng, world, guest, applied)
+    const query = randomQuery(rng, world)
+    const url = toUrl(query)
+    await copy?.caughtUp()
+    const where = `seed ${SEED} (HBNB_SEARCH_SEED=${SEED} to replay), query #${n}: ${url}`
+    try {
+      // Local dates move at quarter hours: search again when one passed during the walk.
+      let attempt = 0
+      let walked: Awaited<ReturnType<typeof walk>>
+      let now: number
+      do {
+        now = Date.now()
+        walked = await walk(t(), url)
+      } while (quarterHour(now) !== quarterHour(Date.now()) && ++attempt < 3)
+      const expected = bruteForce(world, query, now)
+      await expectRecordsAgree(t(), where)
+      expect(walked.ids, where).toEqual(expected.ids)
+      expect(walked.first.total, where).toBe(expected.total)
+      expect(walked.first.total_is_lower_bound, where).toBe(expected.capped)
+      expect(walked.first.facets.amenities, where).toEqual(expected.amenities)
+      expect(walked.first.facets.price_histogram, where).toEqual(expected.histogram)
+      for (const result of walked.results) {
+        const total = expected.totals.get(result.id)
+        if (total) {
+          expect({ nights: result.nights, total_minor: result.total_minor }, where).toEqual(total)
+        } else {
+          expect(result.total_minor, where).toBeUndefined()
+        }
+        if (query.near) expect(result.distance_km, where).toBeCloseTo(expected.distances.get(result.id)!, 3)
+        else expect(result.distance_km, where).toBeUndefined()
+      }
+      if (expected.ids.length) nonEmpty++
+      if (expected.ids.length > (query.limit ?? 20)) paged++
+      if (expected.capped) capped++
+      else if (expected.ids.length > 1) exact++
+    } catch (error) {
+      console.error(`search property test failed: ${where}`)
+      throw error
+    }
+  }
+  // The generator must keep producing searches that find something and span several pages.
+  expect(nonEmpty).toBeGreaterThan(QUERIES / 4)
+  expect(paged).toBeGreaterThan(QUERIES / 10)
+  // Totals both exact and capped.
+  expect(capped).toBeGreaterThan(QUERIES / 10)
+  expect(exact).toBeGreaterThan(QUERIES / 10)
+  // Searches met places with a record and places without one (checked on place_nights).
+  const { known } = await expectRecordsAgree(t(), 'at the end')
+  expect(known).toBeGreaterThan(world.places.length / 2)
+  expect(known).toBeLessThan(world.places.length)
+  // Both ways of answering were checked: in SQL, and in Node (by distance, or where SQL met a
+  // place it could not decide).
+  const answersAfter = await searchAnswers(t())
+  for (const by of ['database', 'node'])
+    expect(answersAfter[by]! - answersBefore[by]!, by).toBeGreaterThan(QUERIES / 10)
+  // And changes of every kind between the searches.
+  for (const kind of ['book', 'cancel', 'block', 'unblock', 'move']) {
+    expect(applied.get(kind) ?? 0, `${kind}: ${JSON.stringify([...applied])}`).toBeGreaterThan(0)
+  }
+  if (copy) {
+    // The copy answered most searches; those meeting a place without a record, MariaDB.
+    const outcomes = await copyOutcomes(t())
+    expect(outcomes.answered, JSON.stringify(outcomes)).toBeGreaterThan(QUERIES / 4)
+    expect(outcomes.not_in_copy, JSON.stringify(outcomes)).toBeGreaterThan(0)
+  }
+}
+
 describeEachDriver(
   'search: property test against a brute-force search',
   (t) => {
     it(`matches the brute force on ids, order, totals, prices, distances and facets (seed ${SEED})`, async () => {
-      const rng = mulberry32(SEED)
-      const world = await buildWorld(t(), rng)
-      expect((await expectRecordsAgree(t(), 'after the places were made')).known).toBe(world.places.length)
-      await mixRecords(t(), world, SEED + 1)
-      const guest = (await t().user()).token
-      const answersBefore = await searchAnswers(t())
-      const applied = new Map<string, number>()
-      let nonEmpty = 0
-      let paged = 0
-      let capped = 0
-      let exact = 0
-      for (let n = 0; n < QUERIES; n++) {
-        for (let changes = rng.int(0, 2); changes > 0; changes--)
-          await change(t(), rng, world, guest, applied)
-        const query = randomQuery(rng, world)
-        const url = toUrl(query)
-        const where = `seed ${SEED} (HBNB_SEARCH_SEED=${SEED} to replay), query #${n}: ${url}`
-        try {
-          // Local dates move at quarter hours: search again when one passed during the walk.
-          let attempt = 0
-          let walked: Awaited<ReturnType<typeof walk>>
-          let now: number
-          do {
-            now = Date.now()
-            walked = await walk(t(), url)
-          } while (quarterHour(now) !== quarterHour(Date.now()) && ++attempt < 3)
-          const expected = bruteForce(world, query, now)
-          await expectRecordsAgree(t(), where)
-          expect(walked.ids, where).toEqual(expected.ids)
-          expect(walked.first.total, where).toBe(expected.total)
-          expect(walked.first.total_is_lower_bound, where).toBe(expected.capped)
-          expect(walked.first.facets.amenities, where).toEqual(expected.amenities)
-          expect(walked.first.facets.price_histogram, where).toEqual(expected.histogram)
-          for (const result of walked.results) {
-            const total = expected.totals.get(result.id)
-            if (total) {
-              expect({ nights: result.nights, total_minor: result.total_minor }, where).toEqual(total)
-            } else {
-              expect(result.total_minor, where).toBeUndefined()
-            }
-            if (query.near)
-              expect(result.distance_km, where).toBeCloseTo(expected.distances.get(result.id)!, 3)
-            else expect(result.distance_km, where).toBeUndefined()
-          }
-          if (expected.ids.length) nonEmpty++
-          if (expected.ids.length > (query.limit ?? 20)) paged++
-          if (expected.capped) capped++
-          else if (expected.ids.length > 1) exact++
-        } catch (error) {
-          console.error(`search property test failed: ${where}`)
-          throw error
-        }
-      }
-      // The generator must keep producing searches that find something and span several pages.
-      expect(nonEmpty).toBeGreaterThan(QUERIES / 4)
-      expect(paged).toBeGreaterThan(QUERIES / 10)
-      // Totals both exact and capped.
-      expect(capped).toBeGreaterThan(QUERIES / 10)
-      expect(exact).toBeGreaterThan(QUERIES / 10)
-      // Searches met places with a record and places without one (checked on place_nights).
-      const { known } = await expectRecordsAgree(t(), 'at the end')
-      expect(known).toBeGreaterThan(world.places.length / 2)
-      expect(known).toBeLessThan(world.places.length)
-      // Both ways of answering were checked: in SQL, and in Node (by distance, or where SQL met a
-      // place it could not decide).
-      const answersAfter = await searchAnswers(t())
-      for (const by of ['database', 'node'])
-        expect(answersAfter[by]! - answersBefore[by]!, by).toBeGreaterThan(QUERIES / 10)
-      // And changes of every kind between the searches.
-      for (const kind of ['book', 'cancel', 'block', 'unblock', 'move']) {
-        expect(applied.get(kind) ?? 0, `${kind}: ${JSON.stringify([...applied])}`).toBeGreaterThan(0)
-      }
+      await propertyTest(t)
     }, 120_000)
   },
   { HBNB_SEARCH_EXACT_TOTAL_MAX: String(EXACT_TOTAL_MAX) },
 )
+
+describeOnDriver('mysql', 'search: property test against a brute-force search, on the search copy', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hbnb-search-copy-'))
+  const path = join(dir, 'copy.sqlite')
+  let testApp: TestApp | undefined
+  let copy: FedCopy | undefined
+  beforeAll(async () => {
+    testApp = await startTestApp('mysql', {
+      HBNB_SEARCH_EXACT_TOTAL_MAX: String(EXACT_TOTAL_MAX),
+      HBNB_SEARCH_COPY: path,
+      // The test waits for the copy itself: the copy answers however long the machine takes.
+      HBNB_SEARCH_COPY_MAX_LAG_MS: '600000',
+    })
+    copy = await feedCopy(testApp.app.database, path)
+  })
+  afterAll(async () => {
+    await copy?.stop()
+    await testApp?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  it(`matches the brute force on ids, order, totals, prices, distances and facets (seed ${SEED})`, async () => {
+    await propertyTest(() => testApp!, copy)
+  }, 180_000)
+})
 
 // ---------------------------------------------------------------------------------------------
 // Focused tests: each works in its own one-degree cell of the map, so they do not see each other

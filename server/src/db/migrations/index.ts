@@ -20,6 +20,7 @@ import * as searchCells from './0021_search_cells.js'
 import * as appMetaText from './0022_app_meta_text.js'
 import * as searchIndexZone from './0023_search_index_zone.js'
 import * as searchPriceScaled from './0024_search_price_scaled.js'
+import * as searchChanges from './0025_search_changes.js'
 
 /** Every migration, in order. Compiled into the build, so no file-system scanning at run time. */
 const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0022_app_meta_text': appMetaText,
   '0023_search_index_zone': searchIndexZone,
   '0024_search_price_scaled': searchPriceScaled,
+  '0025_search_changes': searchChanges,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -466,12 +466,22 @@ function amenitiesOfMask(bits: BitCache, mask: number): string[] | undefined {
   return ids
 }
 
+/**
+ * A search the search copy cannot answer: a place whose record of taken nights does not cover the
+ * stay, whose nights only MariaDB's place_nights holds (the copy keeps checkout holds only).
+ */
+export class NotInCopy extends Error {}
+
 /** Search reads: the matching places in one pass, then details of one page and the facets' counts. */
 export class SearchRepository {
   private bits: BitCache = { byId: new Map(), byBit: new Map(), byMask: new Map() }
   private readonly scaledColumn: RawBuilder<number> | undefined
 
-  constructor(private readonly db: Database) {
+  /** `copy`: `db` is the search copy (search-copy.ts), whose place_nights holds checkout holds only. */
+  constructor(
+    private readonly db: Database,
+    private readonly options: { copy?: boolean } = {},
+  ) {
     this.scaledColumn = db.dialect === 'mysql' ? sql<number>`places.price_scaled` : undefined
   }
 
@@ -868,6 +878,7 @@ export class SearchRepository {
     }
     for (const id of await this.heldPlaces(stay)) taken.add(id)
     if (unknown.length === 0) return taken
+    if (this.options.copy) throw new NotInCopy(`${unknown.length} places' records do not cover the stay`)
     if (this.db.dialect === 'sqlite') {
       const parameters = [JSON.stringify(unknown), stay.checkIn, stay.checkOut, stay.at]
       for (const id of await this.read(TAKEN_SQLITE, parameters)) taken.add(id)

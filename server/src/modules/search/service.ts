@@ -35,6 +35,7 @@ import type {
   SearchFilter,
   SearchRepository,
 } from './repository.js'
+import { NotInCopy } from './repository.js'
 import {
   type AmenityFacetView,
   type PriceBucketView,
@@ -45,6 +46,7 @@ import {
   type SearchSort,
   SORTS,
 } from './schemas.js'
+import type { SearchCopy } from './search-copy.js'
 import { zonesByDate } from './zone-dates.js'
 
 export interface SearchOptions extends FeeRates {
@@ -77,6 +79,19 @@ const searchAnswers = counter('hbnb_search_answers_total', 'Searches answered, b
   'by',
 ])
 startAtZero(searchAnswers, [{ by: 'database' }, { by: 'node' }])
+
+/**
+ * With a search copy: searches it `answered`, and those MariaDB answered because the copy was
+ * `lagging` (or being loaded), the client had written lately (`client_wrote`), or a place's nights
+ * were `not_in_copy`.
+ */
+const copyOutcomes = counter(
+  'hbnb_search_copy_total',
+  'Searches and whether the search copy answered them.',
+  ['outcome'],
+)
+/** An answer cached for everyone waits this long at most for the copy to have every earlier change. */
+const COPY_CATCH_UP_MS = 250
 
 /** Great-circle (haversine) distance in km between two points given in degrees. */
 export function distanceKm(lat1: number, lng1: number, lat2: number, lng2: number): number {
@@ -342,6 +357,10 @@ interface ParsedSearch {
 
 export interface SearchServiceDeps {
   search: SearchRepository
+  /** The search copy (HBNB_SEARCH_COPY), which answers searches while it is current. */
+  copy?: SearchCopy
+  /** Whether the request's client wrote lately: its searches then read MariaDB, which has its writes. */
+  clientWroteRecently?: () => Promise<boolean>
   amenities: AmenityRepository
   /** The cover photos of listings from their versions read with the page (the photos module's). */
   covers: CoversByVersion
@@ -367,7 +386,7 @@ export class SearchService {
     const today = new Date(this.deps.now()).toISOString().slice(0, 10)
     const key = `search:${today}:${hash}`
     const build = async () => {
-      const found = await this.find(query)
+      const found = await this.find(query, cache.enabled)
       return { value: found, total: found.total, next: found.next_cursor ?? undefined }
     }
     return cache.get('search', key, Tags.search(dated), build, {
@@ -376,7 +395,35 @@ export class SearchService {
     })
   }
 
-  async find(query: SearchQueryInput): Promise<SearchResponseView> {
+  /**
+   * The search, from the search copy when there is one that is current and holds what the search
+   * needs; else from MariaDB. `shared`: the answer is cached for everyone, so the copy must first
+   * have every change committed before the search began.
+   */
+  async find(query: SearchQueryInput, shared = false): Promise<SearchResponseView> {
+    const copy = this.deps.copy
+    if (!copy) return this.findWith(this.deps.search, query)
+    if (await this.deps.clientWroteRecently?.()) {
+      copyOutcomes.inc({ outcome: 'client_wrote' })
+      return this.findWith(this.deps.search, query)
+    }
+    const current = shared ? await copy.caughtUp(COPY_CATCH_UP_MS) : copy.current()
+    if (!current) {
+      copyOutcomes.inc({ outcome: 'lagging' })
+      return this.findWith(this.deps.search, query)
+    }
+    try {
+      const found = await this.findWith(current, query)
+      copyOutcomes.inc({ outcome: 'answered' })
+      return found
+    } catch (error) {
+      if (!(error instanceof NotInCopy)) throw error
+      copyOutcomes.inc({ outcome: 'not_in_copy' })
+      return this.findWith(this.deps.search, query)
+    }
+  }
+
+  private async findWith(search: SearchRepository, query: SearchQueryInput): Promise<SearchResponseView> {
     const now = this.deps.now()
     const parsed = await this.parse(query, now)
     const empty = {
@@ -389,8 +436,8 @@ export class SearchService {
     // Check-in before today in every time zone: nothing can match.
     if (parsed.stay && parsed.lead + 1 < 0) return empty
 
-    const amenities = await this.deps.search.amenities()
-    const answer = await this.answerInSql(parsed, amenities, now)
+    const amenities = await search.amenities()
+    const answer = await this.answerInSql(search, parsed, amenities, now)
     searchAnswers.inc({ by: answer ? 'database' : 'node' })
     if (answer) return answer === 'none' ? empty : answer
     const columns = this.columnsFor(parsed, amenities)
@@ -402,8 +449,7 @@ export class SearchService {
     const ordered = parsed.sort !== 'distance'
     const list = (after: { key: SortKey; id: string } | undefined, wanted: number) =>
       new CandidateList(
-        (from, limit) =>
-          this.deps.search.candidates(parsed.filter, columns, candidateOrder(parsed.sort, limit, from)),
+        (from, limit) => search.candidates(parsed.filter, columns, candidateOrder(parsed.sort, limit, from)),
         (place) => {
           const distance = parsed.near
             ? distanceKm(parsed.near.lat, parsed.near.lng, place.latitude!, place.longitude!)
@@ -421,7 +467,7 @@ export class SearchService {
     const after = parsed.after
     const head = list(undefined, Math.max(cap, after ? 0 : parsed.limit) + 1)
     if (!(await head.has(0))) return empty
-    const visitHead = this.visitor(head, parsed.stay, parsed.filter.stay?.at, now)
+    const visitHead = this.visitor(search, head, parsed.stay, parsed.filter.stay?.at, now)
     const first = await visitHead(0, cap + 1)
     const capped = first.length > cap
     const counted = capped ? first.slice(0, cap) : first
@@ -433,7 +479,7 @@ export class SearchService {
     } else if (ordered) {
       // The page: the candidates after the cursor, read from there.
       const page = list(after, parsed.limit + 1)
-      found = await this.visitor(page, parsed.stay, parsed.filter.stay?.at, now)(0, parsed.limit + 1)
+      found = await this.visitor(search, page, parsed.stay, parsed.filter.stay?.at, now)(0, parsed.limit + 1)
     } else {
       const start = head.pool.findIndex((m) => compare({ key: m.key, id: m.place.id }, after) > 0)
       found = start < 0 ? [] : await visitHead(start, parsed.limit + 1)
@@ -441,7 +487,7 @@ export class SearchService {
     const page = found.slice(0, parsed.limit)
     const hasMore = found.length > parsed.limit
     return {
-      results: await this.results(page, parsed.stay),
+      results: await this.results(search, page, parsed.stay),
       facets: {
         amenities: amenityFacet(counted, columns.amenityBits, amenities),
         price_histogram: priceHistogram(counted.map((m) => m.place)),
@@ -461,12 +507,12 @@ export class SearchService {
    * candidates in Node. 'none' when nothing matches.
    */
   private async answerInSql(
+    search: SearchRepository,
     parsed: ParsedSearch,
     amenities: { id: string; name: string }[],
     now: number,
   ): Promise<SearchResponseView | 'none' | undefined> {
     if (parsed.near) return undefined
-    const search = this.deps.search
     const filter = parsed.filter
     // The holds once for every statement of the search.
     let exact = await search.withHolds(this.exactSearch(parsed))
@@ -527,7 +573,7 @@ export class SearchService {
       if (name !== undefined) facet.push({ id, name, count })
     }
     return {
-      results: await this.results(page, parsed.stay, rows),
+      results: await this.results(search, page, parsed.stay, rows),
       facets: { amenities: facet.sort(byCount), price_histogram: histogramOf(summary.prices) },
       total: capped ? cap : summary.matches,
       total_is_lower_bound: capped,
@@ -556,7 +602,13 @@ export class SearchService {
    * candidates query did, one availability statement per batch), each at most once per search, the
    * batch sized after what is still wanted.
    */
-  private visitor(list: CandidateList, stay: Stay | undefined, at: string | undefined, now: number) {
+  private visitor(
+    search: SearchRepository,
+    list: CandidateList,
+    stay: Stay | undefined,
+    at: string | undefined,
+    now: number,
+  ) {
     const pool = list.pool
     if (!stay) {
       return async (from: number, wanted: number): Promise<Match[]> => {
@@ -568,9 +620,9 @@ export class SearchService {
     const verdicts: (boolean | undefined)[] = []
     const check = async (indexes: number[]) => {
       const batch = indexes.map((i) => pool[i]!.place)
-      const allowed = await this.allowedStays(batch, stay, now)
+      const allowed = await this.allowedStays(search, batch, stay, now)
       const open = batch.filter((place) => place.settled === 1 || allowed.has(place.id))
-      const taken = open.length === 0 ? new Set<string>() : await this.deps.search.takenAmong(open, nights)
+      const taken = open.length === 0 ? new Set<string>() : await search.takenAmong(open, nights)
       indexes.forEach((i, n) => {
         const place = batch[n]!
         verdicts[i] = (place.settled === 1 || allowed.has(place.id)) && !taken.has(place.id)
@@ -633,11 +685,16 @@ export class SearchService {
    * The notice and window rules depend on each listing's local date. The database settles most
    * places (the rules hold whatever the time zone); the others are checked here, exactly.
    */
-  private async allowedStays(candidates: Candidate[], stay: Stay, now: number): Promise<Set<string>> {
+  private async allowedStays(
+    search: SearchRepository,
+    candidates: Candidate[],
+    stay: Stay,
+    now: number,
+  ): Promise<Set<string>> {
     const unsettled = candidates.filter((c) => c.settled !== 1).map((c) => c.id)
     const allowed = new Set<string>()
     if (unsettled.length === 0) return allowed
-    for (const terms of await this.deps.search.stayTerms(unsettled)) {
+    for (const terms of await search.stayTerms(unsettled)) {
       if (stayProblems(terms, stay, now).length === 0) allowed.add(terms.id)
     }
     return allowed
@@ -645,13 +702,13 @@ export class SearchService {
 
   /** The page's results, from their rows (`pageRows`, read here unless given). */
   private async results(
+    search: SearchRepository,
     page: Match[],
     stay: Stay | undefined,
     pageRows?: PageRow[],
   ): Promise<SearchResultView[]> {
     const ids = page.map((m) => m.place.id)
-    const rows =
-      pageRows ?? (await this.deps.search.pageRows(ids, stay && { from: stay.check_in, to: stay.check_out }))
+    const rows = pageRows ?? (await search.pageRows(ids, stay && { from: stay.check_in, to: stay.check_out }))
     const byId = new Map(rows.map((row) => [row.id, row]))
     const covers = await this.deps.covers(
       new Map(rows.flatMap((row) => (row.cover_version ? [[row.id, row.cover_version]] : []))),

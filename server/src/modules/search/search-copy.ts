@@ -1,0 +1,94 @@
+// The search copy as the API processes read it: the SQLite file the feeder keeps (copy-feeder.ts),
+// searched with SQLite's statements while it is current. A copy that lags, is being loaded or is
+// missing answers nothing: MariaDB does.
+import { statSync } from 'node:fs'
+import type BetterSqlite3 from 'better-sqlite3'
+import type { Database } from '../../db/database.js'
+import { createSqliteDatabase } from '../../db/sqlite.js'
+import type { Logger } from '../../logger.js'
+import { COPY_STATE_TABLE } from './copy-feeder.js'
+import { SearchRepository } from './repository.js'
+
+/** How often the file is looked at again (the feeder replaces it after each load). */
+const REOPEN_CHECK_MS = 500
+const CATCH_UP_POLL_MS = 2
+
+interface Opened {
+  database: Database
+  inode: number
+  appliedThrough: BetterSqlite3.Statement<[], number>
+  repository: SearchRepository
+}
+
+export interface SearchCopyOptions {
+  path: string
+  maxLagMs: number
+  logger: Logger
+  now?: () => number
+}
+
+export class SearchCopy {
+  private opened: Opened | undefined
+  private checkedAt = Number.NEGATIVE_INFINITY
+  private readonly now: () => number
+
+  constructor(private readonly options: SearchCopyOptions) {
+    this.now = options.now ?? Date.now
+  }
+
+  /** The copy's search repository while the copy has every change up to `maxLagMs` ago; else undefined. */
+  current(): SearchRepository | undefined {
+    const opened = this.open()
+    if (!opened) return undefined
+    return this.now() - opened.appliedThrough.get()! <= this.options.maxLagMs ? opened.repository : undefined
+  }
+
+  /**
+   * The copy's search repository once it has every change committed before now (for an answer
+   * cached for everyone, which must not be older than the write that emptied the cache); undefined
+   * when that takes longer than `maxWaitMs`.
+   */
+  async caughtUp(maxWaitMs: number): Promise<SearchRepository | undefined> {
+    const since = this.now()
+    for (;;) {
+      const opened = this.open()
+      if (!opened) return undefined
+      if (opened.appliedThrough.get()! >= since) return opened.repository
+      if (this.now() - since >= maxWaitMs) return undefined
+      await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS))
+    }
+  }
+
+  async close() {
+    await this.opened?.database.close()
+    this.opened = undefined
+  }
+
+  /** The copy, opened again when the feeder has replaced the file since. */
+  private open(): Opened | undefined {
+    const now = this.now()
+    if (now - this.checkedAt < REOPEN_CHECK_MS) return this.opened
+    this.checkedAt = now
+    const inode = statSync(this.options.path, { throwIfNoEntry: false })?.ino
+    if (this.opened && this.opened.inode === inode) return this.opened
+    void this.opened?.database.close()
+    this.opened = undefined
+    if (inode === undefined) return undefined
+    try {
+      const database = createSqliteDatabase(this.options.path)
+      const appliedThrough = database
+        .sqlite!.prepare<[], number>(`select applied_through from ${COPY_STATE_TABLE}`)
+        .pluck()
+      this.opened = {
+        database,
+        inode,
+        appliedThrough,
+        repository: new SearchRepository(database, { copy: true }),
+      }
+      this.options.logger.info({ path: this.options.path }, 'search copy: opened')
+    } catch (error) {
+      this.options.logger.warn({ err: error, path: this.options.path }, 'search copy: cannot open it yet')
+    }
+    return this.opened
+  }
+}

@@ -1,0 +1,68 @@
+// A search copy fed from a test app's MariaDB (HBNB_SEARCH_COPY), as `hbnb serve` feeds it.
+import { existsSync } from 'node:fs'
+import BetterSqlite3 from 'better-sqlite3'
+import type { Database } from '../../src/db/database.js'
+import type { Logger } from '../../src/logger.js'
+import { COPY_STATE_TABLE, SearchCopyFeeder } from '../../src/modules/search/copy-feeder.js'
+import { capturedLogger } from './captured-logger.js'
+
+export interface FedCopy {
+  feeder: SearchCopyFeeder
+  /** Waits until the copy has every change committed before the call. */
+  caughtUp(timeoutMs?: number): Promise<void>
+  /** The copy's own rows, read from its file. */
+  rows(sqlText: string, ...parameters: unknown[]): Record<string, unknown>[]
+  lines: string[]
+  stop(): Promise<void>
+}
+
+/** Starts a feeder of the copy at `path` from `source` and waits for its first load. */
+export async function feedCopy(
+  source: Database,
+  path: string,
+  pollMs = 5,
+  logger?: Logger,
+): Promise<FedCopy> {
+  const captured = capturedLogger()
+  const feeder = new SearchCopyFeeder({ source, path, pollMs, logger: logger ?? captured.logger })
+  feeder.start()
+  const copy: FedCopy = {
+    feeder,
+    lines: captured.lines,
+    caughtUp: (timeoutMs = 30_000) => caughtUp(path, Date.now(), timeoutMs),
+    rows: (sqlText, ...parameters) => {
+      const file = new BetterSqlite3(path, { readonly: true, fileMustExist: true })
+      try {
+        return file.prepare(sqlText).all(...parameters) as Record<string, unknown>[]
+      } finally {
+        file.close()
+      }
+    },
+    stop: () => feeder.stop(),
+  }
+  await copy.caughtUp(60_000)
+  return copy
+}
+
+/** The copy's `applied_through`, or undefined while it has no file. */
+export function appliedThrough(path: string): number | undefined {
+  if (!existsSync(path)) return undefined
+  const file = new BetterSqlite3(path, { readonly: true, fileMustExist: true })
+  try {
+    return file.prepare(`select applied_through from ${COPY_STATE_TABLE}`).pluck().get() as number
+  } catch {
+    return undefined
+  } finally {
+    file.close()
+  }
+}
+
+async function caughtUp(path: string, since: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if ((appliedThrough(path) ?? 0) >= since) return
+    if (Date.now() > deadline)
+      throw new Error(`the search copy at ${path} did not catch up in ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
