@@ -5,7 +5,8 @@
 //
 // Settings (environment):
 //   BENCH_DURATION, BENCH_WARMUP      seconds measured per target (default 20) and warm-up (default 5)
-//   BENCH_SEARCH_DRIVERS              comma-separated: sqlite,mysql (default both)
+//   BENCH_SEARCH_DRIVERS              comma-separated: sqlite, mysql, mysql-copy (MariaDB with the
+//                                     search copy, HBNB_SEARCH_COPY; default sqlite,mysql,mysql-copy)
 //   BENCH_SEARCH_PLACES, BENCH_SEARCH_NIGHTS, BENCH_SEARCH_SEED   the data (100000, 1000000, 42)
 //   BENCH_SEARCH_URLS                 distinct search URLs cycled through (default 200)
 //   BENCH_SEARCH_EXACT_TOTAL_MAX      the server's HBNB_SEARCH_EXACT_TOTAL_MAX (default: the server's, 1000)
@@ -19,13 +20,16 @@
 //                                     system temp dir); data seeded less than 7 days ago is reused
 import { spawn } from 'node:child_process'
 import {
+  closeSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -68,7 +72,7 @@ function cpuSecondsOf(names) {
 /** Like lib/cpu.mjs's account, plus the database server's cores (counted among "other" there). */
 function cpuWithDatabase(serverPid, driver) {
   const account = cpuAccount(serverPid)
-  const names = driver === 'mysql' ? ['mariadbd', 'mysqld'] : []
+  const names = driver === 'sqlite' ? [] : ['mariadbd', 'mysqld']
   const started = { at: process.hrtime.bigint(), seconds: cpuSecondsOf(names) }
   return {
     finish() {
@@ -94,7 +98,7 @@ const settings = {
   urls: number('BENCH_SEARCH_URLS', 200),
   exactTotalMax: process.env.BENCH_SEARCH_EXACT_TOTAL_MAX,
   workers: number('BENCH_SEARCH_WORKERS', availableParallelism()),
-  drivers: (process.env.BENCH_SEARCH_DRIVERS ?? 'sqlite,mysql').split(',').map((d) => d.trim()),
+  drivers: (process.env.BENCH_SEARCH_DRIVERS ?? 'sqlite,mysql,mysql-copy').split(',').map((d) => d.trim()),
   mysqlUrl: process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/hbnb_bench',
   cacheDir: process.env.BENCH_CACHE_DIR ?? join(tmpdir(), 'hbnb-bench-search'),
 }
@@ -310,9 +314,43 @@ function describePlan(driver, rows) {
   )
 }
 
+const DRIVER_NAMES = { sqlite: 'SQLite', mysql: 'MariaDB', 'mysql-copy': 'MariaDB, search copy' }
+
+/** Waits until the server's search copy has been loaded and is current (its state file says so). */
+async function copyLoaded(server, path) {
+  const { readAppliedThrough, statePath } = await import(new URL('modules/search/copy-state.js', DIST))
+  const started = Date.now()
+  const current = () => {
+    if (!existsSync(path) || !existsSync(statePath(path))) return false
+    const fd = openSync(statePath(path), 'r')
+    try {
+      const state = readAppliedThrough(fd)
+      return state?.inode === statSync(path).ino && Date.now() - state.instant < 1000
+    } finally {
+      closeSync(fd)
+    }
+  }
+  await waitUntil(server, async () => current(), 3_600_000)
+  log(`search copy loaded and current after ${Math.round((Date.now() - started) / 1000)} s`)
+}
+
+/** hbnb_search_copy_total's counts by outcome, from the server's metrics. */
+async function copyOutcomes(baseUrl) {
+  const text = (await request(baseUrl, { path: '/metrics' })).body.toString('utf8')
+  return Object.fromEntries(
+    [...text.matchAll(/^hbnb_search_copy_total\{outcome="(\w+)"\} (\d+)/gm)].map(([, k, v]) => [
+      k,
+      Number(v),
+    ]),
+  )
+}
+
 async function benchDriver(driver, urls, workDir) {
   const databaseUrl = driver === 'sqlite' ? await sqliteDatabase(workDir) : await mysqlDatabase(workDir)
-  const plan = describePlan(driver, await queryPlan(databaseUrl, urls[0]))
+  const copyPath = driver === 'mysql-copy' ? join(workDir, 'search-copy.sqlite') : undefined
+  const plan = copyPath
+    ? ["the search copy's: SQLite's, as in the sqlite run"]
+    : describePlan(driver, await queryPlan(databaseUrl, urls[0]))
   log(`query plan of the search (${driver}):\n    ${plan.join('\n    ')}`)
 
   const port = await freePort()
@@ -329,11 +367,13 @@ async function benchDriver(driver, urls, workDir) {
       // The database's search, not the response cache (bench/cache.mjs measures that).
       HBNB_CACHE: 'off',
       ...(settings.exactTotalMax ? { HBNB_SEARCH_EXACT_TOTAL_MAX: settings.exactTotalMax } : {}),
+      ...(copyPath ? { HBNB_SEARCH_COPY: copyPath } : {}),
     }),
   })
   const baseUrl = `http://127.0.0.1:${port}`
   try {
     await waitUntil(server, async () => (await request(baseUrl, { path: '/readyz' })).status === 200, 60_000)
+    if (copyPath) await copyLoaded(server, copyPath)
     const fixtures = []
     let matches = 0
     let results = 0
@@ -369,7 +409,15 @@ async function benchDriver(driver, urls, workDir) {
         `${data.averageResults} results and ${data.averageBytes} bytes per response`,
     )
     const cpu = cpuWithDatabase(server.pid, driver)
+    const outcomesBefore = copyPath ? await copyOutcomes(baseUrl) : undefined
     const hbnbRun = { ...(await measureSearch(baseUrl, urls)), cpu: cpu.finish() }
+    if (outcomesBefore) {
+      const after = await copyOutcomes(baseUrl)
+      hbnbRun.copyOutcomes = Object.fromEntries(
+        Object.entries(after).map(([outcome, count]) => [outcome, count - (outcomesBefore[outcome] ?? 0)]),
+      )
+      log(`${driver}: searches by outcome during the run: ${JSON.stringify(hbnbRun.copyOutcomes)}`)
+    }
     log(`${driver}: HBNB ${Math.round(hbnbRun.requestsPerSecond)} req/s, p95 ${hbnbRun.latencyMs.p95} ms`)
 
     const fixturesPath = join(workDir, `fixtures-${driver}.json`)
@@ -410,7 +458,7 @@ function table(results) {
     'bare p99',
   ]
   const rows = results.map(({ driver, hbnb, bare }) => [
-    driver === 'sqlite' ? 'SQLite' : 'MariaDB',
+    DRIVER_NAMES[driver],
     rps(hbnb.requestsPerSecond),
     ms(hbnb.latencyMs.p50),
     ms(hbnb.latencyMs.p95),
@@ -440,8 +488,8 @@ async function main() {
   const urls = await searchUrls()
   const results = []
   for (const driver of settings.drivers) {
-    if (driver !== 'sqlite' && driver !== 'mysql')
-      throw new Error(`unknown driver "${driver}": use sqlite or mysql`)
+    if (!(driver in DRIVER_NAMES))
+      throw new Error(`unknown driver "${driver}": use sqlite, mysql or mysql-copy`)
     results.push(await benchDriver(driver, urls, workDir))
   }
   const problems = results.flatMap((r) => [

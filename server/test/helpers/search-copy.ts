@@ -1,9 +1,10 @@
 // A search copy fed from a test app's MariaDB (HBNB_SEARCH_COPY), as `hbnb serve` feeds it.
-import { existsSync } from 'node:fs'
+import { closeSync, openSync, statSync } from 'node:fs'
 import BetterSqlite3 from 'better-sqlite3'
 import type { Database } from '../../src/db/database.js'
 import type { Logger } from '../../src/logger.js'
-import { COPY_STATE_TABLE, SearchCopyFeeder } from '../../src/modules/search/copy-feeder.js'
+import { SearchCopyFeeder } from '../../src/modules/search/copy-feeder.js'
+import { readAppliedThrough, statePath } from '../../src/modules/search/copy-state.js'
 import { capturedLogger } from './captured-logger.js'
 
 export interface FedCopy {
@@ -44,16 +45,21 @@ export async function feedCopy(
   return copy
 }
 
-/** The copy's `applied_through`, or undefined while it has no file. */
+/** The instant before which every change is in the copy at `path`, or undefined while it has none. */
 export function appliedThrough(path: string): number | undefined {
-  if (!existsSync(path)) return undefined
-  const file = new BetterSqlite3(path, { readonly: true, fileMustExist: true })
+  const inode = statSync(path, { throwIfNoEntry: false })?.ino
+  if (inode === undefined) return undefined
+  let fd: number
   try {
-    return file.prepare(`select applied_through from ${COPY_STATE_TABLE}`).pluck().get() as number
+    fd = openSync(statePath(path), 'r')
   } catch {
     return undefined
+  }
+  try {
+    const state = readAppliedThrough(fd)
+    return state?.inode === inode ? state.instant : undefined
   } finally {
-    file.close()
+    closeSync(fd)
   }
 }
 

@@ -4,18 +4,16 @@
 // snapshot into a new file, renames it into place, then follows `search_changes` (migration 0025):
 // each change names a place whose rows it reads again from MariaDB and writes over the copy's.
 // MariaDB stays the source of truth and the guard against double bookings.
-import { existsSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs'
 import BetterSqlite3 from 'better-sqlite3'
 import { type Kysely, sql } from 'kysely'
-import { bulkLoadSettings } from '../../db/bulk-load.js'
+import { bulkLoadSettings, dropSecondaryIndexes, restoreIndexes } from '../../db/bulk-load.js'
 import type { Database } from '../../db/database.js'
 import { migrateUp } from '../../db/migrate.js'
 import type { DB } from '../../db/schema.js'
 import { createSqliteDatabase } from '../../db/sqlite.js'
 import type { Logger } from '../../logger.js'
-
-/** The copy's own table: `applied_through`, the instant (ms) before which every change is in the copy. */
-export const COPY_STATE_TABLE = 'search_copy_state'
+import { AppliedThroughWriter } from './copy-state.js'
 
 /** A place's rows, by table: the column naming the place, and which rows a search needs. */
 const PLACE_TABLES: { table: keyof DB; place: string; only?: string }[] = [
@@ -27,6 +25,7 @@ const PLACE_TABLES: { table: keyof DB; place: string; only?: string }[] = [
   { table: 'place_nights', place: 'place_id', only: 'expires_at is not null' },
 ]
 const AMENITY_TABLES: (keyof DB)[] = ['amenities', 'amenity_bits']
+const COPIED_TABLES = [...PLACE_TABLES.map((t) => t.table), ...AMENITY_TABLES]
 /** Columns MariaDB and SQLite keep differently and no search reads. */
 const NOT_COPIED = new Set(['row_version'])
 
@@ -66,6 +65,9 @@ type Row = Record<string, unknown>
 
 export class SearchCopyFeeder {
   private copy: BetterSqlite3.Database | undefined
+  /** The inode of the copy's file, which the state names. */
+  private inode = 0
+  private state: AppliedThroughWriter | undefined
   private lock: BetterSqlite3.Database | undefined
   private stopped = false
   private wake: (() => void) | undefined
@@ -89,6 +91,8 @@ export class SearchCopyFeeder {
     this.wake?.()
     this.copy?.close()
     this.copy = undefined
+    this.state?.close()
+    this.state = undefined
     this.lock?.close()
     this.lock = undefined
   }
@@ -103,6 +107,7 @@ export class SearchCopyFeeder {
       return false
     }
     this.lock = lock
+    this.state = new AppliedThroughWriter(this.options.path)
     return true
   }
 
@@ -138,27 +143,26 @@ export class SearchCopyFeeder {
     removeDatabaseFiles(loading)
     const target = createSqliteDatabase(loading)
     await migrateUp(target)
-    await bulkLoadSettings(target, true)
     const file = target.sqlite!
     for (const { name } of file.prepare(`select name from sqlite_master where type = 'trigger'`).all() as {
       name: string
     }[]) {
       file.exec(`drop trigger "${name}"`)
     }
-    file.exec(
-      `create table ${COPY_STATE_TABLE} (id integer primary key check (id = 1), applied_through integer not null)`,
-    )
-    file.prepare(`insert into ${COPY_STATE_TABLE} values (1, 0)`).run()
+    // As a bulk seed: the indexes built once after the rows, the file written without a journal.
+    await dropSecondaryIndexes(target, COPIED_TABLES)
+    await bulkLoadSettings(target, true)
     logger.info({ path }, 'search copy: loading')
     let rows = 0
+    let snapshotAt = 0
     const position = await source.write.connection().execute(async (db) => {
       await sql`set transaction isolation level repeatable read`.execute(db)
       // Every change committed before this instant is in the snapshot.
-      const snapshotAt = this.now()
+      snapshotAt = this.now()
       await sql`start transaction with consistent snapshot, read only`.execute(db)
       try {
         const position = await snapshotPosition(db)
-        for (const spec of [...PLACE_TABLES.map((t) => t.table), ...AMENITY_TABLES]) {
+        for (const spec of COPIED_TABLES) {
           const only = PLACE_TABLES.find((t) => t.table === spec)?.only
           const columns = copiedColumns(file, spec)
           const insert = insertStatement(file, spec, columns)
@@ -179,17 +183,23 @@ export class SearchCopyFeeder {
           write(batch)
           rows += batch.length
         }
-        this.setAppliedThrough(file, snapshotAt)
         return position
       } finally {
         await sql`commit`.execute(db)
       }
     })
+    await restoreIndexes(target)
+    // Statistics for SQLite's planner, as `hbnb seed --places` gathers them.
+    file.pragma('analysis_limit = 1000')
+    file.exec('analyze')
+    await bulkLoadSettings(target, false)
     file.pragma('journal_mode = delete')
     await target.close()
     removeDatabaseFiles(path)
     renameSync(loading, path)
     this.copy = openCopy(path)
+    this.inode = statSync(path).ino
+    this.state!.write({ inode: this.inode, instant: snapshotAt })
     logger.info(
       { path, rows, seconds: Math.round((this.now() - started) / 100) / 10 },
       'search copy: loaded; following changes',
@@ -258,7 +268,7 @@ export class SearchCopyFeeder {
     if (position.gaps.size > GAPS_MAX) throw new ReloadNeeded(`${position.gaps.size} changes missing`)
     await this.apply([...places], amenities)
     const caughtUp = changes.length < CHANGES_PER_POLL
-    if (caughtUp) this.setAppliedThrough(this.copy!, startedAt)
+    if (caughtUp) this.state!.write({ inode: this.inode, instant: startedAt })
     return caughtUp
   }
 
@@ -313,10 +323,6 @@ export class SearchCopyFeeder {
       }
       copy.prepare('delete from place_amenities where amenity_id not in (select id from amenities)').run()
     })()
-  }
-
-  private setAppliedThrough(file: BetterSqlite3.Database, instant: number) {
-    file.prepare(`update ${COPY_STATE_TABLE} set applied_through = ? where id = 1`).run(instant)
   }
 
   private sleep(ms: number): Promise<void> {

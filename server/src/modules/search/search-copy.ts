@@ -1,12 +1,11 @@
 // The search copy as the API processes read it: the SQLite file the feeder keeps (copy-feeder.ts),
 // searched with SQLite's statements while it is current. A copy that lags, is being loaded or is
 // missing answers nothing: MariaDB does.
-import { statSync } from 'node:fs'
-import type BetterSqlite3 from 'better-sqlite3'
+import { closeSync, openSync, statSync } from 'node:fs'
 import type { Database } from '../../db/database.js'
 import { createSqliteDatabase } from '../../db/sqlite.js'
 import type { Logger } from '../../logger.js'
-import { COPY_STATE_TABLE } from './copy-feeder.js'
+import { readAppliedThrough, statePath } from './copy-state.js'
 import { SearchRepository } from './repository.js'
 
 /** How often the file is looked at again (the feeder replaces it after each load). */
@@ -16,7 +15,6 @@ const CATCH_UP_POLL_MS = 2
 interface Opened {
   database: Database
   inode: number
-  appliedThrough: BetterSqlite3.Statement<[], number>
   repository: SearchRepository
 }
 
@@ -29,6 +27,9 @@ export interface SearchCopyOptions {
 
 export class SearchCopy {
   private opened: Opened | undefined
+  /** The state file (copy-state.ts), opened once it exists. */
+  private stateFd: number | undefined
+  private readonly stateBuffer = Buffer.alloc(64)
   private checkedAt = Number.NEGATIVE_INFINITY
   private readonly now: () => number
 
@@ -38,9 +39,8 @@ export class SearchCopy {
 
   /** The copy's search repository while the copy has every change up to `maxLagMs` ago; else undefined. */
   current(): SearchRepository | undefined {
-    const opened = this.open()
-    if (!opened) return undefined
-    return this.now() - opened.appliedThrough.get()! <= this.options.maxLagMs ? opened.repository : undefined
+    const applied = this.appliedThrough()
+    return applied && this.now() - applied.instant <= this.options.maxLagMs ? applied.repository : undefined
   }
 
   /**
@@ -51,9 +51,8 @@ export class SearchCopy {
   async caughtUp(maxWaitMs: number): Promise<SearchRepository | undefined> {
     const since = this.now()
     for (;;) {
-      const opened = this.open()
-      if (!opened) return undefined
-      if (opened.appliedThrough.get()! >= since) return opened.repository
+      const applied = this.appliedThrough()
+      if (applied && applied.instant >= since) return applied.repository
       if (this.now() - since >= maxWaitMs) return undefined
       await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS))
     }
@@ -62,6 +61,22 @@ export class SearchCopy {
   async close() {
     await this.opened?.database.close()
     this.opened = undefined
+    if (this.stateFd !== undefined) closeSync(this.stateFd)
+    this.stateFd = undefined
+  }
+
+  /** How far the open copy has got, when the state describes it (a new copy is opened at once). */
+  private appliedThrough(): { instant: number; repository: SearchRepository } | undefined {
+    let opened = this.open()
+    if (this.stateFd === undefined) return undefined
+    const state = readAppliedThrough(this.stateFd, this.stateBuffer)
+    if (!state) return undefined
+    if (state.inode !== opened?.inode) {
+      this.checkedAt = Number.NEGATIVE_INFINITY
+      opened = this.open()
+      if (state.inode !== opened?.inode) return undefined
+    }
+    return { instant: state.instant, repository: opened.repository }
   }
 
   /** The copy, opened again when the feeder has replaced the file since. */
@@ -69,6 +84,13 @@ export class SearchCopy {
     const now = this.now()
     if (now - this.checkedAt < REOPEN_CHECK_MS) return this.opened
     this.checkedAt = now
+    if (this.stateFd === undefined) {
+      try {
+        this.stateFd = openSync(statePath(this.options.path), 'r')
+      } catch {
+        return undefined
+      }
+    }
     const inode = statSync(this.options.path, { throwIfNoEntry: false })?.ino
     if (this.opened && this.opened.inode === inode) return this.opened
     void this.opened?.database.close()
@@ -76,15 +98,7 @@ export class SearchCopy {
     if (inode === undefined) return undefined
     try {
       const database = createSqliteDatabase(this.options.path)
-      const appliedThrough = database
-        .sqlite!.prepare<[], number>(`select applied_through from ${COPY_STATE_TABLE}`)
-        .pluck()
-      this.opened = {
-        database,
-        inode,
-        appliedThrough,
-        repository: new SearchRepository(database, { copy: true }),
-      }
+      this.opened = { database, inode, repository: new SearchRepository(database, { copy: true }) }
       this.options.logger.info({ path: this.options.path }, 'search copy: opened')
     } catch (error) {
       this.options.logger.warn({ err: error, path: this.options.path }, 'search copy: cannot open it yet')
