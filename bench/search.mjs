@@ -436,7 +436,8 @@ async function benchDriver(driver, urls, workDir) {
     } finally {
       await stop(bare)
     }
-    return { driver, data, plan, hbnb: hbnbRun, bare: bareRun }
+    const bodies = fixtures.map((f) => f.body)
+    return { driver, data, plan, hbnb: hbnbRun, bare: bareRun, bodies }
   } finally {
     await stop(server, 15_000)
   }
@@ -492,6 +493,15 @@ async function main() {
       throw new Error(`unknown driver "${driver}": use sqlite, mysql or mysql-copy`)
     results.push(await benchDriver(driver, urls, workDir))
   }
+  // The search copy answers as MariaDB does: the same bytes for each URL (same database, same day).
+  const mysql = results.find((r) => r.driver === 'mysql')
+  const copy = results.find((r) => r.driver === 'mysql-copy')
+  if (mysql && copy) {
+    const same = copy.bodies.filter((body, i) => body === mysql.bodies[i]).length
+    copy.sameAnswersAsMysql = { same, of: urls.length }
+    log(`mysql-copy: ${same} of ${urls.length} responses byte for byte MariaDB's`)
+  }
+  for (const r of results) delete r.bodies
   const problems = results.flatMap((r) => [
     ...failures(r.hbnb).map((p) => `${r.driver} HBNB: ${p}`),
     ...failures(r.bare).map((p) => `${r.driver} bare: ${p}`),
