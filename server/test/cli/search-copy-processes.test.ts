@@ -50,7 +50,10 @@ describeOnDriver('mysql', 'search copy in hbnb serve processes', () => {
       HBNB_LOG_FORMAT: 'json',
       HBNB_DATA_DIR: dir,
     }
-    for (const args of [['migrate', 'up'], ['seed', '--no-demo']]) {
+    for (const args of [
+      ['migrate', 'up'],
+      ['seed', '--no-demo'],
+    ]) {
       const run = await runHbnb(args, env)
       expect(run.code, run.stderr).toBe(0)
     }

@@ -22,7 +22,12 @@ const COPIED: Record<string, string> = {
   amenities: 'id',
   amenity_bits: 'amenity_id',
 }
-const ONLY: Record<string, string> = { photos: `status = 'ready'`, place_nights: 'expires_at is not null' }
+const ONLY: Record<string, string> = {
+  photos: `status = 'ready'`,
+  place_nights: 'expires_at is not null',
+  place_amenities:
+    'exists (select 1 from places p where p.id = place_amenities.place_id and p.amenity_mask is null)',
+}
 
 const day = (offset: number) => addDays(localDate(Date.now(), 'UTC'), offset)
 
@@ -99,6 +104,22 @@ describeOnDriver('mysql', 'search copy', () => {
       token: host.token,
     })
     expect(linked.status, linked.text).toBeLessThan(300)
+    // The copy keeps place_amenities only for places whose amenity mask is not known.
+    const linkedToo = await t.post(
+      `/api/v1/places/${places[1]!.id}/amenities/${amenity.body.id}`,
+      undefined,
+      {
+        token: host.token,
+      },
+    )
+    expect(linkedToo.status, linkedToo.text).toBeLessThan(300)
+    await sql`update places set amenity_mask = null where id = ${places[1]!.id}`.execute(db)
+    await copy.caughtUp()
+    const amenityRows = copy.rows(
+      'select place_id from place_amenities where amenity_id = ?',
+      amenity.body.id,
+    )
+    expect(amenityRows.map((row) => row.place_id)).toEqual([places[1]!.id])
     const priced = await t.put(
       `/api/v1/places/${places[0]!.id}/calendar/prices`,
       { from: day(3), to: day(6), price: 155 },

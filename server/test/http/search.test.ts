@@ -503,12 +503,16 @@ async function change(
 /**
  * The records of taken nights (db/night-records.ts) in every state search meets: a third of the
  * places get a record that starts 64 or 128 days earlier (still right for its own nights), a sixth
- * none (NULL: search asks place_nights). Writes through the API then replace them.
+ * none (NULL: search asks place_nights). Writes through the API then replace them. A sixth of the
+ * places lose their amenity mask too.
  */
 async function mixRecords(t: TestApp, world: World, seed: number) {
   const rng = mulberry32(seed)
   const db = t.app.database.write
   for (const place of world.places) {
+    // A sixth without an amenity mask: search reads their place_amenities.
+    if (rng.next() < 1 / 6)
+      await sql`update places set amenity_mask = null where id = ${place.id}`.execute(db)
     const roll = rng.next()
     if (roll < 1 / 6) {
       await sql`update places set taken_nights = null where id = ${place.id}`.execute(db)

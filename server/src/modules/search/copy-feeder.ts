@@ -18,7 +18,13 @@ import { AppliedThroughWriter } from './copy-state.js'
 /** A place's rows, by table: the column naming the place, and which rows a search needs. */
 const PLACE_TABLES: { table: keyof DB; place: string; only?: string }[] = [
   { table: 'places', place: 'id' },
-  { table: 'place_amenities', place: 'place_id' },
+  // Search reads a place's amenities from its mask, and from place_amenities only when the mask is
+  // NULL (search/amenity-bits-repository.ts): the other rows, nine tenths of the copy, are left out.
+  {
+    table: 'place_amenities',
+    place: 'place_id',
+    only: 'exists (select 1 from places p where p.id = place_amenities.place_id and p.amenity_mask is null)',
+  },
   { table: 'night_prices', place: 'place_id' },
   { table: 'photos', place: 'place_id', only: `status = 'ready'` },
   // Checkout holds: the places' records hold every other taken night.
