@@ -1,15 +1,10 @@
-// The search copy (HBNB_SEARCH_COPY, MariaDB only): its feeder follows every kind of change a search
-// reads, including a transaction that commits after later ones; searches read MariaDB while the
-// copy lags, is missing or cannot decide; one feeder per file; a bulk load makes it load again.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { sql } from 'kysely'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import { addDays, localDate } from '../../src/dates.js'
 import { uuidv7 } from '../../src/ids.js'
+import { countsBy } from '../helpers/metrics.js'
 import { describeWithReplicas, startReplicatedApp } from '../helpers/replication.js'
-import { type FedCopy, feedCopy } from '../helpers/search-copy.js'
+import { appWithCopy, type FedCopy, feedCopy } from '../helpers/search-copy.js'
 import { describeOnDriver, startTestApp, type TestApp } from '../helpers/test-app.js'
 
 /** The tables the copy keeps, with their keys (for a stable order). */
@@ -52,15 +47,7 @@ async function expectCopyEqual(t: TestApp, copy: FedCopy) {
   }
 }
 
-async function copyOutcomes(t: TestApp): Promise<Record<string, number>> {
-  const text = (await t.get('/metrics')).text
-  return Object.fromEntries(
-    [...text.matchAll(/^hbnb_search_copy_total\{outcome="(\w+)"\} (\d+)/gm)].map(([, k, v]) => [
-      k!,
-      Number(v),
-    ]),
-  )
-}
+const copyOutcomes = (t: TestApp) => countsBy(t, 'hbnb_search_copy_total', 'outcome')
 
 /** The search's outcome (hbnb_search_copy_total's label that grew) and its answer. */
 async function searchOnce(t: TestApp, url: string, token?: string) {
@@ -73,18 +60,12 @@ async function searchOnce(t: TestApp, url: string, token?: string) {
 }
 
 describeOnDriver('mysql', 'search copy', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hbnb-search-copy-'))
-  const path = join(dir, 'copy.sqlite')
+  const suite = appWithCopy((env) => startTestApp('mysql', env), 300)
   let t: TestApp
   let copy: FedCopy
-  beforeAll(async () => {
-    t = await startTestApp('mysql', { HBNB_SEARCH_COPY: path, HBNB_SEARCH_COPY_MAX_LAG_MS: '300' })
-    copy = await feedCopy(t.app.database, path)
-  })
-  afterAll(async () => {
-    await copy?.stop()
-    await t?.close()
-    rmSync(dir, { recursive: true, force: true })
+  let path: string
+  beforeAll(() => {
+    ;({ t, copy, path } = suite)
   })
 
   it('follows every kind of change a search reads: listings, amenities, prices, covers, holds, deletions', async () => {
@@ -210,7 +191,7 @@ describeOnDriver('mysql', 'search copy', () => {
     expect(lagging.body.results.map((r) => r.price)).toEqual([95])
 
     // A new feeder loads a new file; the API process opens it in its place.
-    copy = await feedCopy(t.app.database, path)
+    copy = suite.copy = await feedCopy(t.app.database, path)
     await new Promise((resolve) => setTimeout(resolve, 600))
     const caughtUp = await searchOnce(t, url)
     expect(caughtUp.outcome).toBe('answered')
@@ -236,7 +217,7 @@ describeOnDriver('mysql', 'search copy', () => {
     // The first feeder stops: the second takes the file over (it tries every 5 s).
     await copy.stop()
     await waitFor(() => second.lines.some((line) => line.includes('search copy: loaded')), 20_000)
-    copy = second
+    copy = suite.copy = second
     await expectCopyEqual(t, copy)
   }, 30_000)
 
@@ -266,19 +247,12 @@ async function waitFor(check: () => boolean, timeoutMs = 10_000) {
 }
 
 describeWithReplicas('search copy with read replicas: a client that wrote searches MariaDB', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hbnb-search-copy-'))
-  const path = join(dir, 'copy.sqlite')
+  // The copy answers however far behind it is: only the client's own write sends it to MariaDB.
+  const suite = appWithCopy(startReplicatedApp, 600_000)
   let t: TestApp
   let copy: FedCopy
-  beforeAll(async () => {
-    // The copy answers however far behind it is: only the client's own write sends it to MariaDB.
-    t = await startReplicatedApp({ HBNB_SEARCH_COPY: path, HBNB_SEARCH_COPY_MAX_LAG_MS: '600000' })
-    copy = await feedCopy(t.app.database, path)
-  })
-  afterAll(async () => {
-    await copy?.stop()
-    await t?.close()
-    rmSync(dir, { recursive: true, force: true })
+  beforeAll(() => {
+    ;({ t, copy } = suite)
   })
 
   it("sees its own change at once; other clients get the copy's answer", async () => {

@@ -10,3 +10,11 @@ export function sample(text: string, series: string): number {
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `))
   return line ? Number(line.slice(series.length + 1)) : 0
 }
+
+/** A counter's values by its one label (`name{label="value"} count`), from the app's metrics. */
+export async function countsBy(t: TestApp, name: string, label: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {}
+  const line = new RegExp(`^${name}\\{${label}="(\\w+)"\\} (\\d+)`, 'gm')
+  for (const [, value, count] of (await scrape(t)).matchAll(line)) counts[value!] = Number(count)
+  return counts
+}

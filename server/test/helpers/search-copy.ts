@@ -1,11 +1,15 @@
 // A search copy fed from a test app's MariaDB (HBNB_SEARCH_COPY), as `hbnb serve` feeds it.
-import { closeSync, openSync, statSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
+import { afterAll, beforeAll } from 'vitest'
 import type { Database } from '../../src/db/database.js'
 import type { Logger } from '../../src/logger.js'
 import { SearchCopyFeeder } from '../../src/modules/search/copy-feeder.js'
 import { readAppliedThrough, statePath } from '../../src/modules/search/copy-state.js'
 import { capturedLogger } from './captured-logger.js'
+import type { TestApp } from './test-app.js'
 
 export interface FedCopy {
   feeder: SearchCopyFeeder
@@ -71,4 +75,23 @@ async function caughtUp(path: string, since: number, timeoutMs: number) {
       throw new Error(`the search copy at ${path} did not catch up in ${timeoutMs} ms`)
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
+}
+
+/**
+ * The suite's app, started by `start` with a search copy in a directory of its own and a feeder of
+ * it from the app's MariaDB (a test that replaces the feeder sets `copy`); both stop after the suite.
+ */
+export function appWithCopy(start: (env: Record<string, string>) => Promise<TestApp>, maxLagMs: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'hbnb-search-copy-'))
+  const suite = { path: join(dir, 'copy.sqlite') } as { path: string; t: TestApp; copy: FedCopy }
+  beforeAll(async () => {
+    suite.t = await start({ HBNB_SEARCH_COPY: suite.path, HBNB_SEARCH_COPY_MAX_LAG_MS: String(maxLagMs) })
+    suite.copy = await feedCopy(suite.t.app.database, suite.path)
+  })
+  afterAll(async () => {
+    await suite.copy?.stop()
+    await suite.t?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return suite
 }

@@ -1,11 +1,5 @@
-// GET /api/v1/search: a property test against a brute-force search written here from the spec, and
-// focused tests for each filter, the facets, paging and bad parameters. The property test's data and
-// queries come from a seeded PRNG: set HBNB_SEARCH_SEED to replay a failure (the seed is printed).
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { sql } from 'kysely'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { createRepositories } from '../../src/app.js'
 import { addDays, localDate } from '../../src/dates.js'
 import {
@@ -16,8 +10,9 @@ import {
 } from '../../src/db/night-records.js'
 import type { PlaceRow } from '../../src/db/schema.js'
 import { uuidv7 } from '../../src/ids.js'
+import { countsBy } from '../helpers/metrics.js'
 import { expectRecordsAgree } from '../helpers/night-records.js'
-import { type FedCopy, feedCopy } from '../helpers/search-copy.js'
+import { appWithCopy, type FedCopy } from '../helpers/search-copy.js'
 import { describeEachDriver, describeOnDriver, startTestApp, type TestApp } from '../helpers/test-app.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -526,13 +521,7 @@ async function mixRecords(t: TestApp, world: World, seed: number) {
 }
 
 /** hbnb_search_answers_total by its label `by`. */
-async function searchAnswers(t: TestApp): Promise<Record<string, number>> {
-  const text = (await t.get('/metrics')).text
-  const counts: Record<string, number> = {}
-  for (const [, by, count] of text.matchAll(/^hbnb_search_answers_total\{by="(\w+)"\} (\d+)/gm))
-    counts[by!] = Number(count)
-  return counts
-}
+const searchAnswers = (t: TestApp) => countsBy(t, 'hbnb_search_answers_total', 'by')
 
 /** The nights of a place that a record holds (taken, not by a checkout hold). */
 async function nightsOf(t: TestApp, placeId: string): Promise<string[]> {
@@ -543,15 +532,6 @@ async function nightsOf(t: TestApp, placeId: string): Promise<string[]> {
     .where('expires_at', 'is', null)
     .execute()
   return rows.map((row) => row.night)
-}
-
-/** hbnb_search_copy_total by its label `outcome`. */
-async function copyOutcomes(t: TestApp): Promise<Record<string, number>> {
-  const text = (await t.get('/metrics')).text
-  const counts: Record<string, number> = {}
-  for (const [, outcome, count] of text.matchAll(/^hbnb_search_copy_total\{outcome="(\w+)"\} (\d+)/gm))
-    counts[outcome!] = Number(count)
-  return counts
 }
 
 /**
@@ -633,7 +613,7 @@ async function propertyTest(t: () => TestApp, copy?: FedCopy) {
   }
   if (copy) {
     // The copy answered most searches; those meeting a place without a record, MariaDB.
-    const outcomes = await copyOutcomes(t())
+    const outcomes = await countsBy(t(), 'hbnb_search_copy_total', 'outcome')
     expect(outcomes.answered, JSON.stringify(outcomes)).toBeGreaterThan(QUERIES / 4)
     expect(outcomes.not_in_copy, JSON.stringify(outcomes)).toBeGreaterThan(0)
   }
@@ -650,26 +630,13 @@ describeEachDriver(
 )
 
 describeOnDriver('mysql', 'search: property test against a brute-force search, on the search copy', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hbnb-search-copy-'))
-  const path = join(dir, 'copy.sqlite')
-  let testApp: TestApp | undefined
-  let copy: FedCopy | undefined
-  beforeAll(async () => {
-    testApp = await startTestApp('mysql', {
-      HBNB_SEARCH_EXACT_TOTAL_MAX: String(EXACT_TOTAL_MAX),
-      HBNB_SEARCH_COPY: path,
-      // The test waits for the copy itself: the copy answers however long the machine takes.
-      HBNB_SEARCH_COPY_MAX_LAG_MS: '600000',
-    })
-    copy = await feedCopy(testApp.app.database, path)
-  })
-  afterAll(async () => {
-    await copy?.stop()
-    await testApp?.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  // The test waits for the copy itself: the copy answers however long the machine takes.
+  const suite = appWithCopy(
+    (env) => startTestApp('mysql', { ...env, HBNB_SEARCH_EXACT_TOTAL_MAX: String(EXACT_TOTAL_MAX) }),
+    600_000,
+  )
   it(`matches the brute force on ids, order, totals, prices, distances and facets (seed ${SEED})`, async () => {
-    await propertyTest(() => testApp!, copy)
+    await propertyTest(() => suite.t, suite.copy)
   }, 180_000)
 })
 
