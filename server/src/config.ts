@@ -443,7 +443,7 @@ export const SETTINGS = {
   searchCopyPath: {
     name: 'HBNB_SEARCH_COPY',
     description:
-      'MariaDB only: a SQLite file on this machine where `hbnb serve` keeps a copy of the rows searches read (places, their amenities, nightly prices, covers and checkout holds), followed from MariaDB\'s `search_changes` log, and answers searches from it (docs/operations.md, "Search copy"). Unset: searches read MariaDB. About 1.1 KiB a listing.',
+      'MariaDB only: a SQLite file on this machine where `hbnb serve` keeps a copy of the rows searches read (places, their amenities, nightly prices, covers and checkout holds), followed from MariaDB\'s `search_changes` log, and answers searches from it (docs/operations.md, "Search at scale on MariaDB"). Unset: searches read MariaDB. About 1.1 KiB a listing.',
     default: 'none',
     parse: text,
   },

@@ -1,7 +1,10 @@
+import { join } from 'node:path'
 import { sql } from 'kysely'
 import { beforeAll, expect, it } from 'vitest'
 import { addDays, localDate } from '../../src/dates.js'
 import { uuidv7 } from '../../src/ids.js'
+import { SearchCopyFeeder } from '../../src/modules/search/copy-feeder.js'
+import { capturedLogger } from '../helpers/captured-logger.js'
 import { countsBy } from '../helpers/metrics.js'
 import { describeWithReplicas, startReplicatedApp } from '../helpers/replication.js'
 import { appWithCopy, type FedCopy, feedCopy } from '../helpers/search-copy.js'
@@ -221,10 +224,17 @@ describeOnDriver('mysql', 'search copy', () => {
     await expectCopyEqual(t, copy)
   }, 30_000)
 
-  /** A second feeder of the same file, started without waiting for a load it may not make. */
+  it('says what to do, and leaves searches to MariaDB, when the copy cannot be written where it is set', async () => {
+    // Under a file: no directory can be made there.
+    const feeder = await feedSecond(join(path, 'copy.sqlite'))
+    await waitFor(() =>
+      feeder.lines.some((line) => line.includes('set HBNB_SEARCH_COPY to a writable local path')),
+    )
+    await feeder.stop()
+  })
+
+  /** A second feeder (of the same file, or another), started without waiting for a load it may not make. */
   async function feedSecond(file: string): Promise<FedCopy> {
-    const { capturedLogger } = await import('../helpers/captured-logger.js')
-    const { SearchCopyFeeder } = await import('../../src/modules/search/copy-feeder.js')
     const captured = capturedLogger()
     const feeder = new SearchCopyFeeder({
       source: t.app.database,

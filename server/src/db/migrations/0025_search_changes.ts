@@ -9,8 +9,6 @@ import { type Kysely, SqliteAdapter, sql } from 'kysely'
  * everything ('all', written after a bulk load). Sessions that set `@hbnb_search_changes_off` (bulk
  * loads, restores) write none. SQLite, which searches its own tables, has no such log.
  */
-export const SEARCH_CHANGES_OFF = 'set @hbnb_search_changes_off = 1'
-
 const PLACE_ROWS = ['place_amenities', 'night_prices', 'photos']
 
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -4,7 +4,8 @@
 // snapshot into a new file, renames it into place, then follows `search_changes` (migration 0025):
 // each change names a place whose rows it reads again from MariaDB and writes over the copy's.
 // MariaDB stays the source of truth and the guard against double bookings.
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { bulkLoadSettings, dropSecondaryIndexes, restoreIndexes } from '../../db/bulk-load.js'
 import type { Database } from '../../db/database.js'
@@ -42,7 +43,6 @@ export interface SearchCopyFeederOptions {
   path: string
   pollMs: number
   logger: Logger
-  now?: () => number
 }
 
 class ReloadNeeded extends Error {}
@@ -63,10 +63,8 @@ export class SearchCopyFeeder {
   private lock: BetterSqlite3.Database | undefined
   private stopped = false
   private wake: (() => void) | undefined
-  private readonly now: () => number
 
   constructor(private readonly options: SearchCopyFeederOptions) {
-    this.now = options.now ?? Date.now
     this.source = new CopySourceRepository(options.source.write)
   }
 
@@ -90,7 +88,9 @@ export class SearchCopyFeeder {
     this.lock = undefined
   }
 
+  /** True once this process holds the copy's lock; throws when the file cannot be made there at all. */
   private takeLock(): boolean {
+    mkdirSync(dirname(this.options.path), { recursive: true })
     const lock = new BetterSqlite3(`${this.options.path}.lock`)
     try {
       lock.pragma('busy_timeout = 0')
@@ -105,14 +105,28 @@ export class SearchCopyFeeder {
   }
 
   private async run() {
-    const { logger } = this.options
-    let toldLocked = false
+    const { logger, path } = this.options
+    let told: 'locked' | 'unusable' | undefined
     while (!this.stopped) {
-      if (!this.lock && !this.takeLock()) {
-        if (!toldLocked) logger.info({ path: this.options.path }, 'search copy: another process feeds it')
-        toldLocked = true
-        await this.sleep(LOCK_RETRY_MS)
-        continue
+      if (!this.lock) {
+        let locked = false
+        try {
+          locked = this.takeLock()
+          if (!locked && told !== 'locked') logger.info({ path }, 'search copy: another process feeds it')
+          told = 'locked'
+        } catch (error) {
+          if (told !== 'unusable') {
+            logger.error(
+              { err: error, path },
+              'search copy: cannot write the copy there (set HBNB_SEARCH_COPY to a writable local path); searches read MariaDB',
+            )
+          }
+          told = 'unusable'
+        }
+        if (!locked) {
+          await this.sleep(LOCK_RETRY_MS)
+          continue
+        }
       }
       try {
         const position = await this.load()
@@ -131,7 +145,7 @@ export class SearchCopyFeeder {
   /** Every row a search reads, from one snapshot of MariaDB, into a new file renamed over the copy. */
   private async load(): Promise<Position> {
     const { path } = this.options
-    const started = this.now()
+    const started = Date.now()
     const loading = `${path}.loading`
     removeDatabaseFiles(loading)
     const target = createSqliteDatabase(loading)
@@ -149,7 +163,7 @@ export class SearchCopyFeeder {
     this.inode = statSync(path).ino
     this.state!.write({ inode: this.inode, instant: loaded.snapshotAt })
     this.options.logger.info(
-      { path, rows: loaded.rows, seconds: Math.round((this.now() - started) / 100) / 10 },
+      { path, rows: loaded.rows, seconds: Math.round((Date.now() - started) / 100) / 10 },
       'search copy: loaded; following changes',
     )
     return loaded.position
@@ -169,7 +183,7 @@ export class SearchCopyFeeder {
     let snapshotAt = 0
     const position = await this.source.inSnapshot(
       () => {
-        snapshotAt = this.now()
+        snapshotAt = Date.now()
       },
       async (snapshot) => {
         const position = await this.snapshotPosition(snapshot)
@@ -200,10 +214,10 @@ export class SearchCopyFeeder {
 
   /** The change log's position in the load's snapshot: its last change, and those missing just before it. */
   private async snapshotPosition(snapshot: Snapshot): Promise<Position> {
-    const { last, seqs } = await this.source.changeSeqs(snapshot, (last) => last - GAPS_MAX)
+    const { last, seqs } = await this.source.changeSeqs(snapshot, GAPS_MAX)
     const present = new Set(seqs)
     const gaps = new Map<number, number>()
-    const now = this.now()
+    const now = Date.now()
     for (let seq = Math.max(1, last - GAPS_MAX + 1); seq < last; seq++)
       if (!present.has(seq)) gaps.set(seq, now)
     return { seen: last, gaps }
@@ -219,18 +233,18 @@ export class SearchCopyFeeder {
         caughtUp = await this.poll(position)
         if (failingSince !== undefined) this.options.logger.info('search copy: following changes again')
         failingSince = undefined
-        if (this.now() - lastPurge > PURGE_EVERY_MS) {
-          lastPurge = this.now()
+        if (Date.now() - lastPurge > PURGE_EVERY_MS) {
+          lastPurge = Date.now()
           await this.source.purgeChanges(CHANGES_KEPT_MS)
         }
       } catch (error) {
         if (error instanceof ReloadNeeded || this.stopped) throw error
-        failingSince ??= this.now()
+        failingSince ??= Date.now()
         this.options.logger.warn(
           { err: error },
           'search copy: could not read changes; searches read MariaDB once it lags',
         )
-        if (this.now() - failingSince > FOLLOW_FAILURE_MAX_MS)
+        if (Date.now() - failingSince > FOLLOW_FAILURE_MAX_MS)
           throw new ReloadNeeded('changes unread for too long')
       }
       if (caughtUp) await this.sleep(this.options.pollMs)
@@ -239,7 +253,7 @@ export class SearchCopyFeeder {
 
   /** One read of the change log and its changes applied; true when it read every change there was. */
   private async poll(position: Position): Promise<boolean> {
-    const startedAt = this.now()
+    const startedAt = Date.now()
     const changes = await this.source.changes(position.seen, [...position.gaps.keys()], CHANGES_PER_POLL)
     const places = new Set<string>()
     let amenities = false

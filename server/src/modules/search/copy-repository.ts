@@ -71,17 +71,18 @@ export class CopySourceRepository {
     })
   }
 
-  /** The last change's seq (0 when none), and the seqs of the changes after `from` (in `db`'s view). */
-  async changeSeqs(
-    db: Kysely<DB>,
-    from: (last: number) => number,
-  ): Promise<{ last: number; seqs: number[] }> {
+  /** The last change's seq (0 when none), and the seqs of the last `window` changes there could be. */
+  async changeSeqs(db: Snapshot, window: number): Promise<{ last: number; seqs: number[] }> {
     const row = await db
       .selectFrom('search_changes')
       .select(sql<number>`coalesce(max(seq), 0)`.as('seq'))
       .executeTakeFirstOrThrow()
     const last = Number(row.seq)
-    const rows = await db.selectFrom('search_changes').select('seq').where('seq', '>', from(last)).execute()
+    const rows = await db
+      .selectFrom('search_changes')
+      .select('seq')
+      .where('seq', '>', last - window)
+      .execute()
     return { last, seqs: rows.map((r) => Number(r.seq)) }
   }
 
@@ -135,6 +136,9 @@ export class CopySourceRepository {
 
 /** The copy's side: its SQLite file, written by the feeder only. */
 export class CopyFileRepository {
+  private readonly columnsOf = new Map<string, string[]>()
+  private readonly inserts = new Map<string, BetterSqlite3.Statement>()
+
   constructor(private readonly file: BetterSqlite3.Database) {}
 
   /** The copy has no triggers: its rows come as MariaDB has them. */
@@ -147,10 +151,15 @@ export class CopyFileRepository {
 
   /** The columns of `table` the copy keeps (its SQLite columns but those no search reads). */
   columns(table: string): string[] {
-    const columns = this.file.prepare(`select name from pragma_table_info(?)`).all(table) as {
-      name: string
-    }[]
-    return columns.map((c) => c.name).filter((name) => !NOT_COPIED.has(name))
+    let names = this.columnsOf.get(table)
+    if (!names) {
+      const columns = this.file.prepare(`select name from pragma_table_info(?)`).all(table) as {
+        name: string
+      }[]
+      names = columns.map((c) => c.name).filter((name) => !NOT_COPIED.has(name))
+      this.columnsOf.set(table, names)
+    }
+    return names
   }
 
   /** Adds rows to `table`, in one transaction. */
@@ -201,9 +210,15 @@ export class CopyFileRepository {
     this.file.exec('analyze')
   }
 
+  /** The insert of `table`'s rows, with `columns` (always `columns(table)`), prepared once. */
   private insertStatement(table: string, columns: string[]) {
-    return this.file.prepare(
-      `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
-    )
+    let insert = this.inserts.get(table)
+    if (!insert) {
+      insert = this.file.prepare(
+        `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+      )
+      this.inserts.set(table, insert)
+    }
+    return insert
   }
 }

@@ -6,6 +6,8 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs'
 
 const BYTES = 48
+/** The readers' buffer (reads are synchronous: one is enough for the process). */
+const readBuffer = Buffer.alloc(BYTES)
 
 export interface AppliedThrough {
   /** The inode of the copy's file. */
@@ -36,8 +38,8 @@ export class AppliedThroughWriter {
 }
 
 /** The state as last written, or undefined while there is none. */
-export function readAppliedThrough(fd: number, buffer = Buffer.alloc(BYTES)): AppliedThrough | undefined {
-  const read = readSync(fd, buffer, 0, BYTES, 0)
-  const match = /^(\d+) (\d+)/.exec(buffer.toString('latin1', 0, read))
+export function readAppliedThrough(fd: number): AppliedThrough | undefined {
+  const read = readSync(fd, readBuffer, 0, BYTES, 0)
+  const match = /^(\d+) (\d+)/.exec(readBuffer.toString('latin1', 0, read))
   return match ? { inode: Number(match[1]), instant: Number(match[2]) } : undefined
 }

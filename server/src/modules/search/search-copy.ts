@@ -11,6 +11,7 @@ import { SearchRepository } from './repository.js'
 /** How often the file is looked at again (the feeder replaces it after each load). */
 const REOPEN_CHECK_MS = 500
 const CATCH_UP_POLL_MS = 2
+const RETIRE_AFTER_MS = 60_000
 
 interface Opened {
   database: Database
@@ -22,25 +23,22 @@ export interface SearchCopyOptions {
   path: string
   maxLagMs: number
   logger: Logger
-  now?: () => number
 }
 
 export class SearchCopy {
   private opened: Opened | undefined
   /** The state file (copy-state.ts), opened once it exists. */
   private stateFd: number | undefined
-  private readonly stateBuffer = Buffer.alloc(64)
+  /** Copies replaced by a new load, closed once the searches that were reading them are done. */
+  private readonly retiring = new Set<Database>()
   private checkedAt = Number.NEGATIVE_INFINITY
-  private readonly now: () => number
 
-  constructor(private readonly options: SearchCopyOptions) {
-    this.now = options.now ?? Date.now
-  }
+  constructor(private readonly options: SearchCopyOptions) {}
 
   /** The copy's search repository while the copy has every change up to `maxLagMs` ago; else undefined. */
   current(): SearchRepository | undefined {
     const applied = this.appliedThrough()
-    return applied && this.now() - applied.instant <= this.options.maxLagMs ? applied.repository : undefined
+    return applied && Date.now() - applied.instant <= this.options.maxLagMs ? applied.repository : undefined
   }
 
   /**
@@ -49,11 +47,11 @@ export class SearchCopy {
    * when that takes longer than `maxWaitMs`.
    */
   async caughtUp(maxWaitMs: number): Promise<SearchRepository | undefined> {
-    const since = this.now()
+    const since = Date.now()
     for (;;) {
       const applied = this.appliedThrough()
       if (applied && applied.instant >= since) return applied.repository
-      if (this.now() - since >= maxWaitMs) return undefined
+      if (Date.now() - since >= maxWaitMs) return undefined
       await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS))
     }
   }
@@ -61,6 +59,8 @@ export class SearchCopy {
   async close() {
     await this.opened?.database.close()
     this.opened = undefined
+    for (const database of this.retiring) await database.close()
+    this.retiring.clear()
     if (this.stateFd !== undefined) closeSync(this.stateFd)
     this.stateFd = undefined
   }
@@ -69,7 +69,7 @@ export class SearchCopy {
   private appliedThrough(): { instant: number; repository: SearchRepository } | undefined {
     let opened = this.open()
     if (this.stateFd === undefined) return undefined
-    const state = readAppliedThrough(this.stateFd, this.stateBuffer)
+    const state = readAppliedThrough(this.stateFd)
     if (!state) return undefined
     if (state.inode !== opened?.inode) {
       this.checkedAt = Number.NEGATIVE_INFINITY
@@ -79,9 +79,17 @@ export class SearchCopy {
     return { instant: state.instant, repository: opened.repository }
   }
 
+  /** Closes a replaced copy later: a search that began on it may still have statements to run. */
+  private retire(database: Database) {
+    this.retiring.add(database)
+    setTimeout(() => {
+      if (this.retiring.delete(database)) void database.close()
+    }, RETIRE_AFTER_MS).unref()
+  }
+
   /** The copy, opened again when the feeder has replaced the file since. */
   private open(): Opened | undefined {
-    const now = this.now()
+    const now = Date.now()
     if (now - this.checkedAt < REOPEN_CHECK_MS) return this.opened
     this.checkedAt = now
     if (this.stateFd === undefined) {
@@ -93,7 +101,7 @@ export class SearchCopy {
     }
     const inode = statSync(this.options.path, { throwIfNoEntry: false })?.ino
     if (this.opened && this.opened.inode === inode) return this.opened
-    void this.opened?.database.close()
+    if (this.opened) this.retire(this.opened.database)
     this.opened = undefined
     if (inode === undefined) return undefined
     try {
